@@ -1,0 +1,1 @@
+# Listening projects, evaluation and impact reports arrive with the evaluation issue.

@@ -1,0 +1,1 @@
+# Programmes, young people and referrals arrive with the programmes issue.

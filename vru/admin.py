@@ -1,0 +1,347 @@
+"""The admin: a support tool for administrators (and analysts, for area and strategy data),
+always scoped to their own partnership. Saves and deletes go through audited services."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from import_export.admin import ExportMixin, ImportExportMixin
+
+from vru import permissions, services
+from vru.models import (
+    LSOA,
+    AuditEvent,
+    CommunitySafetyPartnership,
+    ImportJob,
+    LocalAuthority,
+    Recommendation,
+    RoleAssignment,
+    StrategicNeedsAssessment,
+    SuccessMeasure,
+    SuccessMeasureValue,
+    Theme,
+    User,
+)
+from vru.resources import LSOAResource, SuccessMeasureValueResource
+
+
+def _site_has_permission(request) -> bool:
+    return request.user.is_active and permissions.can_use_admin_site(request.user)
+
+
+admin.site.has_permission = _site_has_permission
+admin.site.site_header = "VRU platform administration"
+admin.site.site_title = "VRU platform"
+
+
+class PartnershipScopedAdmin(admin.ModelAdmin):
+    """Shows and changes only the signed-in user's partnership's records.
+
+    `partnership_path` is the lookup from the model to its partnership.
+    """
+
+    partnership_path = "partnership"
+    allowed = staticmethod(permissions.can_edit_strategy)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs.filter(**{self.partnership_path: request.user.partnership_id})
+
+    def has_module_permission(self, request):
+        return self.allowed(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.allowed(request.user)
+
+    def has_add_permission(self, request):
+        return self.allowed(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return self.allowed(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.allowed(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if hasattr(obj, "partnership_id") and not obj.partnership_id:
+            obj.partnership_id = request.user.partnership_id
+        services.record_save(
+            actor=request.user,
+            instance=obj,
+            changed_fields=list(form.changed_data),
+            created=not change,
+        )
+
+    def delete_model(self, request, obj):
+        services.record_delete(actor=request.user, instance=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.record_delete(actor=request.user, instance=obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Choices in drop-downs come only from the user's own partnership.
+        related = db_field.related_model
+        if related in _PARTNERSHIP_PATHS:
+            kwargs["queryset"] = related.objects.filter(
+                **{_PARTNERSHIP_PATHS[related]: request.user.partnership_id}
+            )
+        if db_field.name == "partnership":
+            from vru.models import Partnership
+
+            kwargs["queryset"] = Partnership.objects.filter(pk=request.user.partnership_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+_PARTNERSHIP_PATHS = {
+    LocalAuthority: "partnership",
+    CommunitySafetyPartnership: "partnership",
+    StrategicNeedsAssessment: "partnership",
+    SuccessMeasure: "partnership",
+}
+
+
+class ScopedImportMixin:
+    """django-import-export in the admin, with the resource bound to the user's partnership.
+    Its preview refuses to confirm a file with any invalid row, so nothing is half-imported."""
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {"partnership": request.user.partnership}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"partnership": request.user.partnership}
+
+    def has_import_permission(self, request):
+        return permissions.can_import_area_data(request.user)
+
+    def has_export_permission(self, request):
+        return permissions.can_export_areas(request.user)
+
+
+@admin.register(LSOA)
+class LSOAAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScopedAdmin):
+    resource_classes = [LSOAResource]
+    list_display = ["code", "name", "lsoa11_code", "local_authority", "population", "imd_decile"]
+    list_filter = ["local_authority", "community_safety_partnership", "imd_decile"]
+    search_fields = ["code", "name", "lsoa11_code"]
+    list_select_related = ["local_authority"]
+    exclude = ["boundary"]
+    readonly_fields = ["partnership", "community_safety_partnership"]
+
+    def save_model(self, request, obj, form, change):
+        obj.partnership_id = request.user.partnership_id
+        obj.community_safety_partnership_id = obj.local_authority.community_safety_partnership_id
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(PartnershipScopedAdmin):
+    list_display = ["code", "name", "community_safety_partnership"]
+    search_fields = ["code", "name"]
+    list_select_related = ["community_safety_partnership"]
+
+
+@admin.register(CommunitySafetyPartnership)
+class CommunitySafetyPartnershipAdmin(PartnershipScopedAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    extra = 0
+
+
+@admin.register(StrategicNeedsAssessment)
+class StrategicNeedsAssessmentAdmin(PartnershipScopedAdmin):
+    list_display = ["title", "period_start", "period_end", "status", "published_on"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    readonly_fields = ["status", "published_on"]
+    inlines = [ThemeInline]
+    actions = ["publish"]
+
+    @admin.action(description="Publish the selected needs assessments")
+    def publish(self, request, queryset):
+        for sna in queryset:
+            try:
+                services.needs_assessment_publish(actor=request.user, needs_assessment=sna)
+            except Exception as exc:
+                self.message_user(request, f"{sna}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"Published {sna}.", messages.SUCCESS)
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ExportMixin, PartnershipScopedAdmin):
+    partnership_path = "needs_assessment__partnership"
+    list_display = ["number", "short_text", "prevention_stage", "needs_assessment"]
+    list_filter = ["prevention_stage", "needs_assessment"]
+    search_fields = ["text"]
+    list_select_related = ["needs_assessment"]
+    filter_horizontal = ["themes"]
+
+    @admin.display(description="Recommendation")
+    def short_text(self, obj):
+        return obj.text[:100]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "themes":
+            kwargs["queryset"] = Theme.objects.filter(
+                needs_assessment__partnership=request.user.partnership_id
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class SuccessMeasureValueInline(admin.TabularInline):
+    model = SuccessMeasureValue
+    extra = 0
+
+
+@admin.register(SuccessMeasure)
+class SuccessMeasureAdmin(PartnershipScopedAdmin):
+    list_display = ["name", "unit", "direction", "counts_people"]
+    search_fields = ["name"]
+    inlines = [SuccessMeasureValueInline]
+
+
+@admin.register(SuccessMeasureValue)
+class SuccessMeasureValueAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScopedAdmin):
+    partnership_path = "measure__partnership"
+    resource_classes = [SuccessMeasureValueResource]
+    list_display = ["measure", "label", "period_start", "period_end", "value", "is_baseline"]
+    list_filter = ["measure", "is_baseline"]
+    list_select_related = ["measure"]
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "roles",
+        "is_active",
+        "last_login",
+    ]
+    list_filter = ["is_active", "role_assignments__role"]
+    inlines = [RoleAssignmentInline]
+    readonly_fields = ["partnership", "last_login", "date_joined", "is_staff", "is_superuser"]
+    fieldsets = (
+        (None, {"fields": ("username", "password", "partnership")}),
+        ("Personal details", {"fields": ("first_name", "last_name", "email")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+
+    @admin.display(description="Roles")
+    def roles(self, obj):
+        return ", ".join(sorted(a.get_role_display() for a in obj.role_assignments.all()))
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(partnership_id=request.user.partnership_id)
+            .prefetch_related("role_assignments")
+        )
+
+    def has_module_permission(self, request):
+        return permissions.can_manage_users(request.user)
+
+    has_view_permission = has_add_permission = lambda self, request, obj=None: (
+        permissions.can_manage_users(request.user)
+    )
+    has_change_permission = has_delete_permission = has_view_permission
+
+    def save_model(self, request, obj, form, change):
+        obj.partnership_id = request.user.partnership_id
+        services.record_save(
+            actor=request.user,
+            instance=obj,
+            changed_fields=list(form.changed_data),
+            created=not change,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is RoleAssignment and formset.has_changed():
+            user = form.instance
+            roles = list(user.role_assignments.values_list("role", flat=True))
+            user.is_staff = bool(set(roles) & permissions.ADMIN_SITE_ROLES)
+            user.save(update_fields=["is_staff"])
+            services.audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.UPDATE,
+                verb="user.roles_changed",
+                target=user,
+                changes={"after": sorted(roles)},
+            )
+
+    def delete_model(self, request, obj):
+        services.record_delete(actor=request.user, instance=obj)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "actor",
+        "action",
+        "verb",
+        "target_type",
+        "target_repr",
+        "ip_address",
+    ]
+    list_filter = ["action", "target_type", "created_at"]
+    search_fields = ["verb", "target_repr", "target_id", "actor__username"]
+    list_select_related = ["actor"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(partnership_id=request.user.partnership_id)
+
+    def has_module_permission(self, request):
+        return permissions.can_view_audit(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_view_audit(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "file_name", "status", "imported_rows", "created_by"]
+    list_filter = ["kind", "status"]
+    exclude = ["content"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields if f.name != "content"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(partnership_id=request.user.partnership_id)
+
+    def has_module_permission(self, request):
+        return permissions.can_import_area_data(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_import_area_data(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,26 @@
+"""Deploy checks: stop a production deploy that forgot to switch off the embedded defaults."""
+
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register(checks.Tags.database, deploy=True)
+def production_backends(app_configs, **kwargs):
+    problems = []
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        problems.append(
+            checks.Warning(
+                "SQLite is the embedded default; production needs PostgreSQL.",
+                hint="Set DATABASE_URL=postgres://...",
+                id="vru.W001",
+            )
+        )
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        problems.append(
+            checks.Warning(
+                "Celery tasks run inside web requests (no broker configured).",
+                hint="Set REDIS_URL=redis://...",
+                id="vru.W002",
+            )
+        )
+    return problems

@@ -1,0 +1,29 @@
+from django.urls import reverse
+
+from vru import permissions
+
+
+def navigation(request) -> dict:
+    """The service navigation for the signed-in user: only the pages their roles may open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [("Home", reverse("home"))]
+    if permissions.can_view_areas(user):
+        items.append(("Neighbourhoods", reverse("vru:lsoa_list")))
+    if permissions.can_view_strategy(user):
+        items.append(("Needs assessments", reverse("vru:sna_list")))
+        items.append(("Success measures", reverse("vru:success_measures")))
+    if permissions.can_use_admin_site(user):
+        items.append(("Administration", reverse("admin:index")))
+    path = request.path
+    return {
+        "navigation": [
+            {
+                "label": label,
+                "url": url,
+                "active": path == url if url == "/" else path.startswith(url),
+            }
+            for label, url in items
+        ]
+    }

@@ -1,0 +1,68 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Partnership(models.Model):
+    """A Violence Reduction Unit and the area it serves (e.g. Essex VVP)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Administrator"
+    ANALYST = "analyst", "Analyst"
+    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+    PRACTITIONER = "practitioner", "Practitioner"
+    GRANTS_OFFICER = "grants_officer", "Grants officer"
+    YOUTH_REVIEWER = "youth_reviewer", "Youth reviewer"
+    APPLICANT = "applicant", "Applicant"
+    COMMISSIONER = "commissioner", "Commissioner"
+
+
+class User(AbstractUser):
+    """A person who signs in. Belongs to one partnership and holds one or more roles."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        """The user's roles, read once per instance (one query, then cached)."""
+        if not hasattr(self, "_role_names"):
+            if not self.pk:
+                self._role_names = frozenset()
+            else:
+                self._role_names = frozenset(self.role_assignments.values_list("role", flat=True))
+        return self._role_names
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=32, choices=Role.choices)
+
+    class Meta:
+        ordering = ["user", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="role_assignment_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="role_assignment_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}"

@@ -1,0 +1,79 @@
+"""Who may do what in the core. One predicate per rule; everything else calls these.
+
+DESIGN.md's table of roles is the source: staff roles and commissioners read the area and
+strategy pages; youth reviewers and applicants see only their own work (grants, issue 5).
+"""
+
+from vru.models import Role, StrategicNeedsAssessment, User
+
+STAFF_ROLES = frozenset(
+    {
+        Role.ADMINISTRATOR,
+        Role.ANALYST,
+        Role.PROGRAMME_MANAGER,
+        Role.PRACTITIONER,
+        Role.GRANTS_OFFICER,
+    }
+)
+AREA_READERS = STAFF_ROLES | {Role.COMMISSIONER}
+STRATEGY_EDITORS = frozenset({Role.ADMINISTRATOR, Role.ANALYST})
+ADMIN_SITE_ROLES = frozenset({Role.ADMINISTRATOR, Role.ANALYST})
+
+
+def has_role(user: User, *roles: str) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.role_names.intersection(roles))
+
+
+def belongs_to_a_partnership(user: User) -> bool:
+    return user.is_authenticated and user.partnership_id is not None
+
+
+def can_view_areas(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *AREA_READERS)
+
+
+def can_export_areas(user: User) -> bool:
+    return can_view_areas(user)
+
+
+def can_view_strategy(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *AREA_READERS)
+
+
+def can_view_draft_strategy(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *STRATEGY_EDITORS)
+
+
+def can_view_needs_assessment(user: User, sna: StrategicNeedsAssessment) -> bool:
+    if not can_view_strategy(user) or sna.partnership_id != user.partnership_id:
+        return False
+    if sna.status == StrategicNeedsAssessment.Status.PUBLISHED:
+        return True
+    return can_view_draft_strategy(user)
+
+
+def can_edit_strategy(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *STRATEGY_EDITORS)
+
+
+def can_import_area_data(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *STRATEGY_EDITORS)
+
+
+def can_use_admin_site(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *ADMIN_SITE_ROLES)
+
+
+def can_manage_users(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, Role.ADMINISTRATOR)
+
+
+def can_view_audit(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, Role.ADMINISTRATOR)
+
+
+def sees_suppressed_figures(user: User) -> bool:
+    """Commissioners see aggregates only, with small numbers about people suppressed."""
+    return not has_role(user, *STAFF_ROLES)

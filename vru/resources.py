@@ -1,0 +1,250 @@
+"""Import and export formats (django-import-export) for the core's reference data.
+
+Each resource is bound to one partnership, so a file can only ever touch that partnership's
+records. Rows are fully validated (model validators and constraints) before anything is saved;
+`vru.services.import_file` decides whether to save (all or nothing, or only the valid rows).
+"""
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+
+from vru.models import (
+    LSOA,
+    LocalAuthority,
+    Partnership,
+    PreventionStage,
+    Recommendation,
+    StrategicNeedsAssessment,
+    SuccessMeasure,
+    SuccessMeasureValue,
+    Theme,
+)
+
+LIST_SEPARATOR = "|"
+
+
+class PipeListWidget(widgets.Widget):
+    """A list of short texts in one cell, separated by "|"."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return []
+        return [part.strip() for part in str(value).split(LIST_SEPARATOR) if part.strip()]
+
+    def render(self, value, obj=None, **kwargs):
+        if hasattr(value, "all"):  # a many-to-many manager, e.g. themes
+            value = [str(item) for item in value.all()]
+        return f" {LIST_SEPARATOR} ".join(value or [])
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    TRUE_VALUES = ["yes", "y", "true", "1", "Yes", "YES", "True", "TRUE", 1, True]
+    FALSE_VALUES = ["no", "n", "false", "0", "No", "NO", "False", "FALSE", "", 0, False, None]
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str):
+            value = value.strip()
+        if value in self.TRUE_VALUES:
+            return True
+        if value in self.FALSE_VALUES:
+            return False
+        raise ValueError(f'Enter "yes" or "no", not "{value}".')
+
+    def render(self, value, obj=None, **kwargs):
+        return "yes" if value else "no"
+
+
+class ScopedResource(resources.ModelResource):
+    """Common settings: validate instances, report every row, never touch other partnerships."""
+
+    def __init__(self, *, partnership: Partnership, **kwargs):
+        super().__init__(**kwargs)
+        self.partnership = partnership
+
+    def before_import(self, dataset, **kwargs):
+        missing = [name for name in self.required_headers if name not in (dataset.headers or [])]
+        if missing:
+            raise ValidationError(
+                "The file is missing these columns: "
+                + ", ".join(missing)
+                + ". The first row must be the column names.",
+                code="missing_columns",
+            )
+        super().before_import(dataset, **kwargs)
+
+    required_headers: tuple[str, ...] = ()
+
+
+class LSOAResource(ScopedResource):
+    local_authority_code = fields.Field(
+        attribute="local_authority",
+        column_name="local_authority_code",
+        widget=widgets.ForeignKeyWidget(LocalAuthority, field="code"),
+    )
+    required_headers = ("code", "name", "local_authority_code")
+
+    class Meta:
+        model = LSOA
+        import_id_fields = ["code"]
+        fields = [
+            "code",
+            "name",
+            "lsoa11_code",
+            "local_authority_code",
+            "population",
+            "imd_score",
+            "imd_decile",
+        ]
+        export_order = fields
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def __init__(self, *, partnership: Partnership, **kwargs):
+        super().__init__(partnership=partnership, **kwargs)
+        # Only this partnership's local authorities can be named in a row.
+        self.fields["local_authority_code"].widget = widgets.ForeignKeyWidget(
+            LocalAuthority, field="code"
+        )
+        self.fields["local_authority_code"].widget.get_queryset = lambda value, row, **kw: (
+            LocalAuthority.objects.filter(partnership=partnership)
+        )
+
+    def get_export_queryset(self, request=None):
+        return LSOA.objects.filter(partnership=self.partnership).select_related("local_authority")
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        if instance.pk and instance.partnership_id != self.partnership.pk:
+            errors["code"] = [f"{instance.code} belongs to another partnership."]
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if getattr(instance, "local_authority_id", None):
+            local_authority = instance.local_authority
+            instance.partnership_id = self.partnership.pk
+            instance.community_safety_partnership_id = (
+                local_authority.community_safety_partnership_id
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Unique code is checked through the instance loader (any partnership) above.
+        super().validate_instance(instance, import_validation_errors, validate_unique=False)
+
+
+class RecommendationResource(ScopedResource):
+    intended_impacts = fields.Field(
+        attribute="intended_impacts", column_name="intended_impacts", widget=PipeListWidget()
+    )
+    themes = fields.Field(attribute="themes", column_name="themes", widget=PipeListWidget())
+    prevention_stage = fields.Field(attribute="prevention_stage", column_name="prevention_stage")
+    required_headers = ("number", "text")
+
+    class Meta:
+        model = Recommendation
+        import_id_fields = ["number"]
+        fields = ["number", "text", "prevention_stage", "intended_impacts", "themes"]
+        export_order = fields
+        clean_model_instances = True
+        skip_diff = True
+
+    def __init__(
+        self, *, partnership: Partnership, needs_assessment: StrategicNeedsAssessment, **kwargs
+    ):
+        super().__init__(partnership=partnership, **kwargs)
+        if needs_assessment.partnership_id != partnership.pk:
+            raise ValueError("The SNA belongs to another partnership.")
+        self.needs_assessment = needs_assessment
+
+    def get_queryset(self):
+        return Recommendation.objects.filter(needs_assessment=self.needs_assessment)
+
+    def get_export_queryset(self, request=None):
+        return self.get_queryset().prefetch_related("themes")
+
+    def dehydrate_themes(self, recommendation):
+        return f" {LIST_SEPARATOR} ".join(t.name for t in recommendation.themes.all())
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        instance.needs_assessment = self.needs_assessment
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        stage = (row.get("prevention_stage") or "").strip().lower()
+        labels = {label.lower(): value for value, label in PreventionStage.choices}
+        if stage in PreventionStage.values or stage == "":
+            instance.prevention_stage = stage
+        elif stage in labels:
+            instance.prevention_stage = labels[stage]
+        else:
+            errors["prevention_stage"] = [
+                f'"{row.get("prevention_stage")}" is not a prevention stage: use primary, '
+                "secondary, tertiary or leave it blank."
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # Theme names are saved after the recommendation (save_m2m); keep them aside.
+        if field.attribute == "themes":
+            instance._theme_names = field.clean(row)
+            return
+        if field.attribute == "prevention_stage":
+            return
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        names = getattr(instance, "_theme_names", [])
+        themes = []
+        for name in names:
+            theme, _ = Theme.objects.get_or_create(
+                needs_assessment=self.needs_assessment, name=name
+            )
+            themes.append(theme)
+        if not kwargs.get("dry_run") or kwargs.get("using_transactions"):
+            instance.themes.set(themes)
+
+
+class SuccessMeasureValueResource(ScopedResource):
+    measure = fields.Field(
+        attribute="measure",
+        column_name="measure",
+        widget=widgets.ForeignKeyWidget(SuccessMeasure, field="name"),
+    )
+    period_label = fields.Field(attribute="label", column_name="period_label")
+    is_baseline = fields.Field(
+        attribute="is_baseline", column_name="is_baseline", widget=YesNoWidget()
+    )
+    period_start = fields.Field(
+        attribute="period_start", column_name="period_start", widget=widgets.DateWidget("%Y-%m-%d")
+    )
+    period_end = fields.Field(
+        attribute="period_end", column_name="period_end", widget=widgets.DateWidget("%Y-%m-%d")
+    )
+    required_headers = ("measure", "period_label", "period_start", "period_end", "value")
+
+    class Meta:
+        model = SuccessMeasureValue
+        import_id_fields = ["measure", "period_start", "period_end"]
+        fields = ["measure", "period_label", "period_start", "period_end", "value", "is_baseline"]
+        export_order = fields
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def __init__(self, *, partnership: Partnership, **kwargs):
+        super().__init__(partnership=partnership, **kwargs)
+        self.fields["measure"].widget.get_queryset = lambda value, row, **kw: (
+            SuccessMeasure.objects.filter(partnership=partnership)
+        )
+
+    def get_queryset(self):
+        return SuccessMeasureValue.objects.filter(measure__partnership=self.partnership)
+
+    def get_export_queryset(self, request=None):
+        return self.get_queryset().select_related("measure")
