@@ -5,6 +5,7 @@ from django.forms.renderers import TemplatesSetting
 class GovukFormRenderer(TemplatesSetting):
     """Render every form field as a GOV.UK Design System form group."""
 
+    form_template_name = "partials/form.html"
     field_template_name = "partials/field.html"
 
 

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # the GOV.UK form renderer extends Django's own widget templates
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
