@@ -468,7 +468,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     """Run a queued import. Idempotent: a job that has finished is left as it is."""
     with transaction.atomic():
         job = (
-            ImportJob.objects.select_for_update()
+            ImportJob.objects.select_for_update(of=("self",))
             .select_related("partnership", "created_by", "needs_assessment")
             .get(pk=job_id)
         )
