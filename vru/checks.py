@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core import checks
 
 
-@checks.register(checks.Tags.database, deploy=True)
+@checks.register("vru", deploy=True)
 def production_backends(app_configs, **kwargs):
     problems = []
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

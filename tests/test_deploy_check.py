@@ -1,0 +1,48 @@
+"""`manage.py check --deploy` passes with production variables, and warns without them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-" + "x9Y!" * 10,
+    "DJANGO_ALLOWED_HOSTS": "vru.example.org",
+    "DATABASE_URL": "postgres://vru:secret@db.example.org:5432/vru",
+    "REDIS_URL": "redis://cache.example.org:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+}
+
+
+def _check_deploy(extra_env: dict) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"))
+    }
+    env.update(extra_env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = _check_deploy(PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_the_embedded_defaults_are_left_on():
+    embedded = {k: v for k, v in PRODUCTION.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    result = _check_deploy(embedded)
+    assert result.returncode != 0
+    assert "vru.W001" in result.stderr + result.stdout
+    assert "vru.W002" in result.stderr + result.stdout
+
+
+def test_the_settings_refuse_to_start_without_a_secret_key_outside_debug():
+    result = _check_deploy({})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
