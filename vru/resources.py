@@ -61,17 +61,7 @@ class ScopedResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.partnership = partnership
 
-    def before_import(self, dataset, **kwargs):
-        missing = [name for name in self.required_headers if name not in (dataset.headers or [])]
-        if missing:
-            raise ValidationError(
-                "The file is missing these columns: "
-                + ", ".join(missing)
-                + ". The first row must be the column names.",
-                code="missing_columns",
-            )
-        super().before_import(dataset, **kwargs)
-
+    # Checked by vru.services.import_rows before any row is read.
     required_headers: tuple[str, ...] = ()
 
 
@@ -149,7 +139,8 @@ class RecommendationResource(ScopedResource):
         fields = ["number", "text", "prevention_stage", "intended_impacts", "themes"]
         export_order = fields
         clean_model_instances = True
-        skip_diff = True
+        skip_unchanged = True
+        report_skipped = True
 
     def __init__(
         self, *, partnership: Partnership, needs_assessment: StrategicNeedsAssessment, **kwargs
@@ -197,6 +188,17 @@ class RecommendationResource(ScopedResource):
         if field.attribute == "prevention_stage":
             return
         super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # The default comparison cannot compare theme names in the file with Theme rows.
+        if import_validation_errors or original is None or not original.pk:
+            return False
+        unchanged = all(
+            getattr(instance, name) == getattr(original, name)
+            for name in ("text", "prevention_stage", "intended_impacts")
+        )
+        themes_before = sorted(original.themes.values_list("name", flat=True))
+        return unchanged and sorted(getattr(instance, "_theme_names", [])) == themes_before
 
     def save_m2m(self, instance, row, **kwargs):
         names = getattr(instance, "_theme_names", [])

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from vru.models import (
@@ -93,6 +94,7 @@ class SuccessMeasureOutputSerializer(serializers.ModelSerializer):
         model = SuccessMeasure
         fields = ["id", "name", "unit", "direction", "counts_people", "description", "values"]
 
+    @extend_schema_field(SuccessMeasureValueOutputSerializer(many=True))
     def get_values(self, measure) -> list[dict]:
         from vru import selectors
 

@@ -391,6 +391,18 @@ def import_rows(
             RowError(1, "", "The file is empty: the first row must name the columns.")
         ]
         return outcome
+    missing = [name for name in resource.required_headers if name not in dataset.headers]
+    if missing:
+        outcome.errors = [
+            RowError(
+                1,
+                "",
+                "The file is missing these columns: "
+                + ", ".join(missing)
+                + ". The first row must name the columns.",
+            )
+        ]
+        return outcome
     try:
         checked = resource.import_data(
             dataset, dry_run=True, raise_errors=False, use_transactions=True

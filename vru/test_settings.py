@@ -19,3 +19,5 @@ CSRF_COOKIE_SECURE = False
 # Tests run their own tasks inline unless a test starts a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Serve static files from the source folders (no collectstatic before tests).
+WHITENOISE_AUTOREFRESH = True
