@@ -54,6 +54,25 @@ class YesNoWidget(widgets.BooleanWidget):
         return "yes" if value else "no"
 
 
+class PartnershipForeignKeyWidget(widgets.ForeignKeyWidget):
+    """Looks a related record up by name or code within one partnership, and says so when
+    it is not there (instead of "matching query does not exist")."""
+
+    def __init__(self, model, field: str, *, noun: str, partnership: Partnership | None = None):
+        super().__init__(model, field=field)
+        self.noun = noun
+        self.partnership = partnership
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.model.objects.filter(partnership=self.partnership)
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(f"There is no {self.noun} “{value}” in your partnership.") from None
+
+
 class ScopedResource(resources.ModelResource):
     """Common settings: validate instances, report every row, never touch other partnerships."""
 
@@ -93,11 +112,8 @@ class LSOAResource(ScopedResource):
     def __init__(self, *, partnership: Partnership, **kwargs):
         super().__init__(partnership=partnership, **kwargs)
         # Only this partnership's local authorities can be named in a row.
-        self.fields["local_authority_code"].widget = widgets.ForeignKeyWidget(
-            LocalAuthority, field="code"
-        )
-        self.fields["local_authority_code"].widget.get_queryset = lambda value, row, **kw: (
-            LocalAuthority.objects.filter(partnership=partnership)
+        self.fields["local_authority_code"].widget = PartnershipForeignKeyWidget(
+            LocalAuthority, "code", noun="local authority", partnership=partnership
         )
 
     def get_export_queryset(self, request=None):
@@ -121,8 +137,18 @@ class LSOAResource(ScopedResource):
             raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # Unique code is checked through the instance loader (any partnership) above.
-        super().validate_instance(instance, import_validation_errors, validate_unique=False)
+        errors = dict(import_validation_errors or {})
+        exclude = list(errors)
+        if "local_authority" in errors:
+            # The partnership and CSP follow from the local authority: report one error.
+            exclude += ["partnership", "community_safety_partnership"]
+        try:
+            # The code's uniqueness is checked by the instance loader, across partnerships.
+            instance.full_clean(exclude=exclude, validate_unique=False)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class RecommendationResource(ScopedResource):
@@ -241,8 +267,8 @@ class SuccessMeasureValueResource(ScopedResource):
 
     def __init__(self, *, partnership: Partnership, **kwargs):
         super().__init__(partnership=partnership, **kwargs)
-        self.fields["measure"].widget.get_queryset = lambda value, row, **kw: (
-            SuccessMeasure.objects.filter(partnership=partnership)
+        self.fields["measure"].widget = PartnershipForeignKeyWidget(
+            SuccessMeasure, "name", noun="success measure", partnership=partnership
         )
 
     def get_queryset(self):

@@ -1,0 +1,204 @@
+"""factory_boy factories for the shared core (plain module, not fixtures).
+
+Complex state goes through services where one exists: needs assessments are created with
+`services.needs_assessment_create` and success measures with `services.success_measure_create`,
+so factories build what users could build. Places and users have no create service; their
+factories keep the invariants the services and imports keep (an LSOA's partnership and
+community safety partnership are those of its local authority; a user's `is_staff` follows
+their roles).
+"""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from vru import permissions, services
+from vru.models import (
+    LSOA,
+    CommunitySafetyPartnership,
+    LocalAuthority,
+    Partnership,
+    PreventionStage,
+    Recommendation,
+    RoleAssignment,
+    StrategicNeedsAssessment,
+    SuccessMeasure,
+    SuccessMeasureValue,
+    Theme,
+    User,
+)
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+class PartnershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    name = factory.Sequence(lambda n: f"Test Violence Reduction Unit {n}")
+    short_name = factory.Sequence(lambda n: f"Test VRU {n}")
+    slug = factory.Sequence(lambda n: f"test-vru-{n}")
+
+
+class CommunitySafetyPartnershipFactory(DjangoModelFactory):
+    class Meta:
+        model = CommunitySafetyPartnership
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"District {n} Community Safety Partnership")
+
+
+class LocalAuthorityFactory(DjangoModelFactory):
+    class Meta:
+        model = LocalAuthority
+
+    code = factory.Sequence(lambda n: f"E07{n % 1_000_000:06d}")
+    name = factory.Sequence(lambda n: f"District {n}")
+    partnership = factory.SubFactory(PartnershipFactory)
+    community_safety_partnership = factory.SubFactory(
+        CommunitySafetyPartnershipFactory, partnership=factory.SelfAttribute("..partnership")
+    )
+
+
+class LSOAFactory(DjangoModelFactory):
+    """An LSOA whose partnership and CSP are always those of its local authority.
+
+    Pass `partnership=` (a local authority is made in it) or `local_authority=` (the
+    partnership is taken from it), or neither.
+    """
+
+    class Meta:
+        model = LSOA
+
+    code = factory.Sequence(lambda n: f"E01{n % 1_000_000:06d}")
+    name = factory.Sequence(lambda n: f"Testtown {n:03d}A")
+    lsoa11_code = factory.SelfAttribute("code")
+    partnership = factory.SubFactory(PartnershipFactory)
+    local_authority = factory.SubFactory(
+        LocalAuthorityFactory, partnership=factory.SelfAttribute("..partnership")
+    )
+    community_safety_partnership = factory.SelfAttribute(
+        "local_authority.community_safety_partnership"
+    )
+    population = 1500
+    imd_score = Decimal("21.500")
+    imd_decile = 5
+
+    @classmethod
+    def _generate(cls, strategy, params):
+        if "local_authority" in params and "partnership" not in params:
+            params = {**params, "partnership": params["local_authority"].partnership}
+        return super()._generate(strategy, params)
+
+
+class StrategicNeedsAssessmentFactory(DjangoModelFactory):
+    """A draft SNA, created by the service; `published=True` for a published one.
+
+    A real publication needs recommendations first (`services.needs_assessment_publish`);
+    the trait records one that was published when imported, as the demo does.
+    """
+
+    class Meta:
+        model = StrategicNeedsAssessment
+
+    class Params:
+        published = factory.Trait(
+            status=StrategicNeedsAssessment.Status.PUBLISHED,
+            published_on=datetime.date(2023, 10, 1),
+        )
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    title = factory.Sequence(lambda n: f"Strategic Needs Assessment {2000 + n}")
+    period_start = datetime.date(2022, 8, 1)
+    period_end = datetime.date(2023, 7, 31)
+    status = StrategicNeedsAssessment.Status.DRAFT
+    published_on = None
+    source = ""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.needs_assessment_create(actor=None, **kwargs)
+
+
+class ThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    needs_assessment = factory.SubFactory(StrategicNeedsAssessmentFactory)
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    description = "What the young people told us."
+    position = factory.Sequence(lambda n: n)
+
+
+class RecommendationFactory(DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+        skip_postgeneration_save = True
+
+    needs_assessment = factory.SubFactory(StrategicNeedsAssessmentFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Support awareness raising in primary schools ({n}).")
+    prevention_stage = PreventionStage.PRIMARY
+    intended_impacts = factory.LazyFunction(lambda: ["Improve feelings of safety"])
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+
+class SuccessMeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = SuccessMeasure
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Knife enabled serious violence {n}")
+    unit = "offences"
+    direction = SuccessMeasure.Direction.DOWN
+    counts_people = False
+    description = ""
+    position = 0
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.success_measure_create(actor=None, **kwargs)
+
+
+class SuccessMeasureValueFactory(DjangoModelFactory):
+    class Meta:
+        model = SuccessMeasureValue
+
+    measure = factory.SubFactory(SuccessMeasureFactory)
+    period_start = factory.Sequence(lambda n: datetime.date(2000 + n, 1, 1))
+    period_end = factory.LazyAttribute(lambda o: datetime.date(o.period_start.year, 12, 31))
+    label = factory.LazyAttribute(lambda o: str(o.period_start.year))
+    value = Decimal("100")
+    is_baseline = False
+
+
+class UserFactory(DjangoModelFactory):
+    """A user of a partnership. `roles=[Role.ANALYST, ...]` creates RoleAssignment rows."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Sam"
+    last_name = factory.Sequence(lambda n: f"Tester{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    partnership = factory.SubFactory(PartnershipFactory)
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        RoleAssignment.objects.bulk_create(
+            RoleAssignment(user=self, role=role) for role in extracted
+        )
+        self.is_staff = bool(set(extracted) & permissions.ADMIN_SITE_ROLES)
+        self.save(update_fields=["is_staff"])
+        self.__dict__.pop("_role_names", None)

@@ -1,0 +1,131 @@
+"""The demo: real Essex and Bedfordshire data, loaded through the services, idempotent, and
+one working login per role in each partnership.
+
+Loading the demo takes seconds, so it is loaded once for this module inside a transaction
+that is rolled back when the module ends; each test runs in a savepoint inside it.
+"""
+
+import pytest
+from django.db import transaction
+
+from vru import demo
+from vru.models import (
+    LSOA,
+    AuditEvent,
+    LocalAuthority,
+    Partnership,
+    Recommendation,
+    Role,
+    StrategicNeedsAssessment,
+    SuccessMeasure,
+    SuccessMeasureValue,
+    User,
+)
+
+pytestmark = pytest.mark.django_db
+
+# What vru/demo_data holds (counted from lsoas.csv and local_authorities.csv).
+ESSEX_LSOAS = 1111
+BEDFORDSHIRE_LSOAS = 417
+MODELS = [
+    Partnership,
+    LocalAuthority,
+    LSOA,
+    StrategicNeedsAssessment,
+    Recommendation,
+    SuccessMeasure,
+    SuccessMeasureValue,
+    User,
+]
+
+
+@pytest.fixture(scope="module")
+def demo_logins(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        logins = demo.load_demo()
+        yield logins
+        transaction.set_rollback(True)
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_the_demo_loads_every_neighbourhood_of_both_partnerships(demo_logins):
+    assert LSOA.objects.count() == ESSEX_LSOAS + BEDFORDSHIRE_LSOAS == 1528
+    assert LSOA.objects.filter(partnership__slug="essex-vvp").count() == ESSEX_LSOAS
+    assert LSOA.objects.filter(partnership__slug="bedfordshire-veru").count() == 417
+    assert LocalAuthority.objects.filter(partnership__slug="essex-vvp").count() == 14
+    assert LocalAuthority.objects.filter(partnership__slug="bedfordshire-veru").count() == 3
+
+
+def test_every_demo_lsoa_is_consistent_with_its_local_authority(demo_logins):
+    lsoas = LSOA.objects.select_related("local_authority")
+
+    assert all(
+        lsoa.partnership_id == lsoa.local_authority.partnership_id
+        and lsoa.community_safety_partnership_id
+        == lsoa.local_authority.community_safety_partnership_id
+        for lsoa in lsoas
+    )
+
+
+def test_the_demo_loads_the_published_needs_assessments_and_essex_success_measures(
+    demo_logins,
+):
+    essex_sna = StrategicNeedsAssessment.objects.get(partnership__slug="essex-vvp")
+
+    assert essex_sna.status == StrategicNeedsAssessment.Status.PUBLISHED
+    assert essex_sna.recommendations.count() == 11
+    assert StrategicNeedsAssessment.objects.filter(partnership__slug="bedfordshire-veru").exists()
+    assert SuccessMeasure.objects.filter(partnership__slug="essex-vvp").count() == 4
+    assert SuccessMeasureValue.objects.count() == 13
+
+
+def test_the_demo_has_one_user_per_role_in_each_partnership(demo_logins):
+    assert len(demo_logins) == 2 * len(Role)
+    for slug in ["essex-vvp", "bedfordshire-veru"]:
+        users = User.objects.filter(partnership__slug=slug)
+        roles = sorted(role for user in users for role in user.role_names)
+        assert roles == sorted(Role.values)
+
+
+def test_loading_the_demo_again_changes_no_rows_and_adds_no_audit_events(demo_logins):
+    # given
+    before = row_counts()
+    boundaries = LSOA.objects.exclude(boundary=None).count()
+    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    # when
+    logins = demo.load_demo()
+
+    # then
+    assert logins == demo_logins
+    assert row_counts() == before
+    assert LSOA.objects.exclude(boundary=None).count() == boundaries
+    new_events = AuditEvent.objects.filter(pk__gt=last_event).values_list("verb", flat=True)
+    assert list(new_events) == []
+
+
+@pytest.mark.parametrize(
+    ("prefix", "suffix", "role"),
+    [
+        (prefix, suffix, role)
+        for prefix in ["essex", "beds"]
+        for role, suffix, _first, _last in demo.DEMO_ROLES
+    ],
+)
+def test_every_demo_user_can_sign_in_through_the_form(client, demo_logins, prefix, suffix, role):
+    # when
+    response = client.post(
+        "/accounts/login/",
+        {"username": f"{prefix}.{suffix}", "password": demo.DEMO_PASSWORD},
+        follow=True,
+        REMOTE_ADDR="192.0.2.10",
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.redirect_chain == [("/", 302)]
+    assert response.context["user"].username == f"{prefix}.{suffix}"
+    assert Role(role).label in response.text
