@@ -3,9 +3,10 @@ always scoped to their own partnership. Saves and deletes go through audited ser
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.admin import ImportExportMixin
 
 from vru import permissions, services
+from vru.forms import needs_assessment_choice_forms
 from vru.models import (
     LSOA,
     AuditEvent,
@@ -20,7 +21,7 @@ from vru.models import (
     Theme,
     User,
 )
-from vru.resources import LSOAResource, SuccessMeasureValueResource
+from vru.resources import LSOAResource, RecommendationResource, SuccessMeasureValueResource
 
 
 def _site_has_permission(request) -> bool:
@@ -112,6 +113,24 @@ class ScopedImportMixin:
     def has_import_permission(self, request):
         return permissions.can_import_area_data(request.user)
 
+    def process_result(self, result, request):
+        # Admin imports write through the resource; record them like any other import.
+        totals = result.totals
+        if totals.get("new", 0) or totals.get("update", 0):
+            services.audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.IMPORT,
+                verb=f"import.{self.model._meta.model_name}",
+                partnership=request.user.partnership,
+                changes={
+                    "new": totals.get("new", 0),
+                    "updated": totals.get("update", 0),
+                    "unchanged": totals.get("skip", 0),
+                    "via": "admin",
+                },
+            )
+        return super().process_result(result, request)
+
     def has_export_permission(self, request):
         return permissions.can_export_areas(request.user)
 
@@ -171,8 +190,34 @@ class StrategicNeedsAssessmentAdmin(PartnershipScopedAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ExportMixin, PartnershipScopedAdmin):
+class RecommendationAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScopedAdmin):
     partnership_path = "needs_assessment__partnership"
+    resource_classes = [RecommendationResource]
+
+    def get_import_form_class(self, request):
+        return needs_assessment_choice_forms(request.user.partnership_id)[0]
+
+    def get_confirm_form_class(self, request):
+        return needs_assessment_choice_forms(request.user.partnership_id)[1]
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["needs_assessment"] = import_form.cleaned_data["needs_assessment"].pk
+        return initial
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        # Called with the import form, the confirm form, or (to list fields) no valid form.
+        form = kwargs.get("form")
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        return {
+            "partnership": request.user.partnership,
+            "needs_assessment": cleaned.get("needs_assessment"),
+        }
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"partnership": request.user.partnership, "needs_assessment": None}
+
     list_display = ["number", "short_text", "prevention_stage", "needs_assessment"]
     list_filter = ["prevention_stage", "needs_assessment"]
     search_fields = ["text"]

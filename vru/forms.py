@@ -19,3 +19,29 @@ class ImportForm(forms.Form):
         label="Import only the valid rows and list the others",
         help_text="Leave unticked to import nothing if any row has an error.",
     )
+
+
+def needs_assessment_choice_forms(partnership_id: int):
+    """The admin's recommendation import forms, offering only the partnership's SNAs."""
+    from import_export.forms import ConfirmImportForm, ImportForm
+
+    from vru.models import StrategicNeedsAssessment
+
+    def sna_field():
+        return forms.ModelChoiceField(
+            queryset=StrategicNeedsAssessment.objects.filter(partnership_id=partnership_id),
+            label="Needs assessment to import into",
+        )
+
+    class RecommendationImportForm(ImportForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["needs_assessment"] = sna_field()
+
+    class RecommendationConfirmImportForm(ConfirmImportForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["needs_assessment"] = sna_field()
+            self.fields["needs_assessment"].widget = forms.HiddenInput()
+
+    return RecommendationImportForm, RecommendationConfirmImportForm

@@ -79,6 +79,19 @@ class ScopedResource(resources.ModelResource):
     def __init__(self, *, partnership: Partnership, **kwargs):
         super().__init__(**kwargs)
         self.partnership = partnership
+        self._rows_by_key: dict[tuple, int] = {}
+
+    def before_import_row(self, row, **kwargs):
+        # Two rows for the same record would silently overwrite each other: refuse the second.
+        columns = [self.fields[name].column_name for name in self._meta.import_id_fields]
+        key = tuple(str(row.get(column) or "").strip() for column in columns)
+        number = kwargs.get("row_number", 0) + 1  # as a spreadsheet counts: header is row 1
+        if any(key) and key in self._rows_by_key:
+            raise ValidationError(
+                {columns[0]: f"{' / '.join(key)} is also on row {self._rows_by_key[key]}."}
+            )
+        self._rows_by_key.setdefault(key, number)
+        super().before_import_row(row, **kwargs)
 
     # Checked by vru.services.import_rows before any row is read.
     required_headers: tuple[str, ...] = ()
@@ -169,10 +182,15 @@ class RecommendationResource(ScopedResource):
         report_skipped = True
 
     def __init__(
-        self, *, partnership: Partnership, needs_assessment: StrategicNeedsAssessment, **kwargs
+        self,
+        *,
+        partnership: Partnership,
+        needs_assessment: StrategicNeedsAssessment | None,
+        **kwargs,
     ):
+        # No needs assessment: export only (the admin's export of selected recommendations).
         super().__init__(partnership=partnership, **kwargs)
-        if needs_assessment.partnership_id != partnership.pk:
+        if needs_assessment is not None and needs_assessment.partnership_id != partnership.pk:
             raise ValueError("The SNA belongs to another partnership.")
         self.needs_assessment = needs_assessment
 

@@ -336,7 +336,7 @@ def _resource_for(
     raise ValidationError(f"Unknown import kind {kind!r}.", code="kind")
 
 
-def _row_errors(result, key_column: str, dataset: tablib.Dataset) -> list[RowError]:
+def _row_errors(result) -> list[RowError]:
     errors = []
     for invalid in result.invalid_rows:
         for column, messages in invalid.error_dict.items():
@@ -344,26 +344,12 @@ def _row_errors(result, key_column: str, dataset: tablib.Dataset) -> list[RowErr
                 errors.append(
                     RowError(invalid.number + 1, "" if column == "__all__" else column, message)
                 )
+    for error in result.base_errors:
+        errors.append(RowError(1, "", str(error.error)))
     for number, row_errors in result.row_errors():
         for error in row_errors:
             errors.append(RowError(number + 1, "", str(error.error)))
-    # Two rows for the same record would silently overwrite each other: refuse instead.
-    if key_column in (dataset.headers or []):
-        seen: dict[str, int] = {}
-        for index, value in enumerate(dataset[key_column], start=2):
-            key = str(value).strip()
-            if key in seen:
-                errors.append(RowError(index, key_column, f"{key} is also on row {seen[key]}."))
-            else:
-                seen[key] = index
     return sorted(errors, key=lambda e: (e.row, e.column))
-
-
-KEY_COLUMNS = {
-    ImportJob.Kind.LSOAS: "code",
-    ImportJob.Kind.RECOMMENDATIONS: "number",
-    ImportJob.Kind.SUCCESS_MEASURE_VALUES: "",
-}
 
 
 def import_rows(
@@ -410,7 +396,7 @@ def import_rows(
     except ValidationError as exc:
         outcome.errors = [RowError(1, "", message) for message in exc.messages]
         return outcome
-    outcome.errors = _row_errors(checked, KEY_COLUMNS.get(kind, ""), dataset)
+    outcome.errors = _row_errors(checked)
     if outcome.errors and not skip_invalid_rows:
         return outcome
     bad_rows = {error.row for error in outcome.errors}

@@ -25,6 +25,7 @@ core_pages = [
     path("neighbourhoods/<str:code>/", views.lsoa_detail, name="lsoa_detail"),
     path("needs-assessments/", views.sna_list, name="sna_list"),
     path("needs-assessments/<int:pk>/", views.sna_detail, name="sna_detail"),
+    path("needs-assessments/<int:pk>/document", views.sna_document, name="sna_document"),
     path("success-measures/", views.success_measures, name="success_measures"),
 ]
 

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -126,6 +126,16 @@ def sna_detail(request, pk: int):
             "stages": PreventionStage,
         },
     )
+
+
+@require_GET
+def sna_document(request, pk: int):
+    """The SNA's uploaded document, only to those who may see the SNA (never a public URL)."""
+    sna = get_object_or_404(selectors.needs_assessment_list(viewer=request.user), pk=pk)
+    if not sna.document:
+        raise Http404
+    name = sna.document.name.rsplit("/", 1)[-1]
+    return FileResponse(sna.document.open("rb"), as_attachment=True, filename=name)
 
 
 @require_GET

@@ -400,3 +400,31 @@ def test_public_pages_need_no_sign_in(client, url):
     response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_the_sna_document_downloads_only_for_those_who_may_see_the_sna(
+    client, user_with_role, partnership, other_partnership
+):
+    from django.core.files.base import ContentFile
+
+    from tests.factories import StrategicNeedsAssessmentFactory
+
+    # given a published SNA with its document, and a draft one
+    published = StrategicNeedsAssessmentFactory(partnership=partnership, published=True)
+    published.document.save("sna.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    draft = StrategicNeedsAssessmentFactory(partnership=partnership)
+    draft.document.save("draft.pdf", ContentFile(b"%PDF-1.4 draft"), save=True)
+    theirs = StrategicNeedsAssessmentFactory(partnership=other_partnership, published=True)
+    theirs.document.save("theirs.pdf", ContentFile(b"%PDF-1.4 theirs"), save=True)
+
+    # then a practitioner gets the published one only; a youth reviewer gets none
+    client.force_login(user_with_role(Role.PRACTITIONER))
+    response = client.get(f"/needs-assessments/{published.pk}/document")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    assert client.get(f"/needs-assessments/{draft.pk}/document").status_code == 404
+    assert client.get(f"/needs-assessments/{theirs.pk}/document").status_code == 404
+    client.force_login(user_with_role(Role.YOUTH_REVIEWER))
+    assert client.get(f"/needs-assessments/{published.pk}/document").status_code == 404
+    client.force_login(user_with_role(Role.ANALYST))
+    assert client.get(f"/needs-assessments/{draft.pk}/document").status_code == 200

@@ -48,10 +48,26 @@ def worker_queue():
         "DJANGO_CONN_MAX_AGE": "0",
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "vru", "worker", "--pool=solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", queue,
-         "--loglevel=INFO"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "vru",
+            "worker",
+            "--pool=solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-Q",
+            queue,
+            "--loglevel=INFO",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
@@ -81,8 +97,11 @@ def test_a_worker_process_runs_an_import_job_taken_from_redis(
     ).encode()
     with django_capture_on_commit_callbacks(execute=False):
         job = services.import_job_create(
-            actor=None, partnership=partnership, kind=ImportJob.Kind.LSOAS,
-            file_name="lsoas.csv", content=content,
+            actor=None,
+            partnership=partnership,
+            kind=ImportJob.Kind.LSOAS,
+            file_name="lsoas.csv",
+            content=content,
         )
     assert settings.CELERY_BROKER_URL.startswith("redis://")
 
@@ -98,5 +117,6 @@ def test_a_worker_process_runs_an_import_job_taken_from_redis(
     # then the worker imported both rows into this test's database
     assert job.status == ImportJob.Status.SUCCEEDED, job.row_errors
     assert job.imported_rows == 2
-    assert set(LSOA.objects.filter(local_authority=local_authority).values_list(
-        "code", flat=True)) == {"E01021237", "E01021238"}
+    assert set(
+        LSOA.objects.filter(local_authority=local_authority).values_list("code", flat=True)
+    ) == {"E01021237", "E01021238"}

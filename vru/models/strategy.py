@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from vru.models.accounts import Partnership
+from vru.validators import validate_document
 
 
 class PreventionStage(models.TextChoices):
@@ -28,7 +29,7 @@ class StrategicNeedsAssessment(models.Model):
     published_on = models.DateField(
         null=True, blank=True, help_text="Leave blank when the document does not say."
     )
-    document = models.FileField(upload_to="sna/", blank=True)
+    document = models.FileField(upload_to="sna/", blank=True, validators=[validate_document])
     source = models.TextField(blank=True, help_text="Where the content was taken from.")
 
     class Meta:
