@@ -37,7 +37,7 @@ def test_an_analyst_imports_recommendations_into_a_chosen_needs_assessment(
     assert Recommendation.objects.count() == 0  # the preview saves nothing
     response = client.post(
         "/admin/vru/recommendation/process_import/",
-        {name: value for name, value in confirm.initial.items()},
+        dict(confirm.initial),
     )
 
     # then
