@@ -91,10 +91,10 @@ def test_a_worker_process_runs_an_import_job_taken_from_redis(
     partnership = PartnershipFactory()
     local_authority = LocalAuthorityFactory(partnership=partnership, code="E07000066")
     content = (
-        "code,name,lsoa11_code,local_authority_code,population,imd_score,imd_decile\n"
-        "E01021237,Basildon 001A,E01021237,E07000066,1500,12.5,6\n"
-        "E01021238,Basildon 001B,E01021238,E07000066,1600,30.1,2\n"
-    ).encode()
+        b"code,name,lsoa11_code,local_authority_code,population,imd_score,imd_decile\n"
+        b"E01021237,Basildon 001A,E01021237,E07000066,1500,12.5,6\n"
+        b"E01021238,Basildon 001B,E01021238,E07000066,1600,30.1,2\n"
+    )
     with django_capture_on_commit_callbacks(execute=False):
         job = services.import_job_create(
             actor=None,
