@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from vru import permissions
+from vru import extensions, permissions
 
 
 def navigation(request) -> dict:
@@ -14,6 +14,7 @@ def navigation(request) -> dict:
     if permissions.can_view_strategy(user):
         items.append(("Needs assessments", reverse("vru:sna_list")))
         items.append(("Success measures", reverse("vru:success_measures")))
+    items.extend(extensions.navigation_items(user))
     if permissions.can_use_admin_site(user):
         items.append(("Administration", reverse("admin:index")))
     path = request.path

@@ -2,7 +2,7 @@
 
 Each resource is bound to one partnership, so a file can only ever touch that partnership's
 records. Rows are fully validated (model validators and constraints) before anything is saved;
-`vru.services.import_file` decides whether to save (all or nothing, or only the valid rows).
+`vru.services.import_rows` decides whether to save (all or nothing, or only the valid rows).
 """
 
 from django.core.exceptions import ValidationError

@@ -13,13 +13,6 @@ router.register("needs-assessments", api_views.NeedsAssessmentViewSet, basename=
 router.register("recommendations", api_views.RecommendationViewSet, basename="recommendation")
 router.register("success-measures", api_views.SuccessMeasureViewSet, basename="success-measure")
 
-# The API answers unauthenticated callers itself (401/403 JSON, token auth), so the
-# login-redirect middleware must let its requests through.
-for pattern in router.urls:
-    pattern.callback.login_required = False
-schema_view = SpectacularAPIView.as_view()
-schema_view.login_required = False
-
 core_pages = [
     path("neighbourhoods/", views.lsoa_list, name="lsoa_list"),
     path("neighbourhoods/<str:code>/", views.lsoa_detail, name="lsoa_detail"),
@@ -42,6 +35,13 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include((router.urls, "api"))),
-    path("api/schema/", schema_view, name="schema"),
+    # Each app mounts its pages under its own prefix and its API under /api/.
+    path("programmes/", include("programmes.urls")),
+    path("api/", include("programmes.api_urls")),
+    path("grants/", include("grants.urls")),
+    path("api/", include("grants.api_urls")),
+    path("evaluation/", include("evaluation.urls")),
+    path("api/", include("evaluation.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from vru import maps, permissions, selectors, services
+from vru import extensions, maps, permissions, selectors, services
 from vru.filters import LSOAFilter
 from vru.models import AuditEvent, PreventionStage
 from vru.resources import LSOAResource
@@ -43,6 +43,7 @@ def home(request):
             if (rows := selectors.success_measure_rows(viewer=user, measure=measure))
         ]
     context["users"] = selectors.user_summary(viewer=user)
+    context["app_sections"] = extensions.home_sections(request)
     if permissions.can_view_audit(user):
         context["recent_events"] = selectors.audit_event_list(viewer=user)[:5]
     return render(request, "vru/home.html", context)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from vru import demo
+from vru import demo, extensions
 
 
 class Command(BaseCommand):
@@ -8,6 +8,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = demo.load_demo()
+        for line in extensions.load_app_demos():
+            self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Demo loaded. Sign in with any of these:"))
         self.stdout.write(f"  password for every demo user: {demo.DEMO_PASSWORD}")
         for login in logins:

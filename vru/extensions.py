@@ -1,0 +1,32 @@
+"""How the other apps plug into the core's pages without the core importing them.
+
+The core must not import programmes, grants or evaluation (DESIGN.md's one-way rule), yet
+its navigation, home page and demo include their parts. Each app's AppConfig may define:
+
+- ``navigation(user) -> list[tuple[str, str]]``: (label, url) items the user may open;
+- ``home_sections(request) -> list[dict]``: each a context with a ``template`` key, rendered
+  on the home page in app order;
+- ``load_demo() -> list[str]``: load the app's demo data (idempotently) and return lines to
+  print; called after the core's demo by ``manage.py load_demo``.
+"""
+
+from django.apps import apps
+
+
+def _hooks(name: str):
+    for config in apps.get_app_configs():
+        hook = getattr(config, name, None)
+        if callable(hook):
+            yield hook
+
+
+def navigation_items(user) -> list[tuple[str, str]]:
+    return [item for hook in _hooks("navigation") for item in hook(user)]
+
+
+def home_sections(request) -> list[dict]:
+    return [section for hook in _hooks("home_sections") for section in hook(request)]
+
+
+def load_app_demos() -> list[str]:
+    return [line for hook in _hooks("load_demo") for line in hook()]
