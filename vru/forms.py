@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.forms.renderers import TemplatesSetting
 
 
@@ -7,6 +8,15 @@ class GovukFormRenderer(TemplatesSetting):
 
     form_template_name = "partials/form.html"
     field_template_name = "partials/field.html"
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form without autofocus, so keyboard users meet the skip link and
+    the page heading first (GOV.UK advises against autofocus)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
 class ImportForm(forms.Form):
