@@ -21,3 +21,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # Serve static files from the source folders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
+
+# Several test runs may share one PostgreSQL server (developers, CI, benchmarks): give each
+# run its own test database so they never drop each other's.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
