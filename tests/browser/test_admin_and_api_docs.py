@@ -32,11 +32,13 @@ def test_admin_and_api_docs_load_without_csp_errors_or_third_party_requests(chec
         ("/admin/vru/auditevent/", "Select audit event to view"),
     ]:
         response = page.goto(checked.url(path))
-        assert response is not None and response.status == 200, path
+        assert response is not None, path
+        assert response.status == 200, path
         expect(page.locator("#content h1")).to_contain_text(heading)
         checked.assert_no_console_errors()
     response = page.goto(checked.url("/api/docs/"))
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     expect(page.locator(".swagger-ui .title").first).to_contain_text("VRU platform API")
     checked.assert_no_console_errors()
 
