@@ -1,0 +1,1 @@
+# Grant rounds and youth panels arrive with the grants issue.
