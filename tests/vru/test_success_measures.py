@@ -228,7 +228,10 @@ def test_the_api_shows_an_analyst_the_count_and_its_change(
 
 
 def _table_html(page: str, measure_name: str) -> str:
-    return next(table for table in page.split("<table")[1:] if measure_name in table)
+    # Match on the table's own caption: the next table's scroll region names its measure too.
+    return next(
+        table for table in page.split("<table")[1:] if measure_name in table.split("</caption>")[0]
+    )
 
 
 def test_the_page_shows_a_commissioner_under_5_and_no_change(
