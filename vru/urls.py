@@ -10,6 +10,16 @@ from rest_framework.routers import DefaultRouter
 from vru import api_views, views
 from vru.forms import SignInForm
 
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on pages that name none (the admin, the API docs).
+    The static URL is looked up per request: the manifest only exists after collectstatic."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("vru/favicon.svg")
+
+
 router = DefaultRouter()
 router.register("lsoas", api_views.LSOAViewSet, basename="lsoa")
 router.register("needs-assessments", api_views.NeedsAssessmentViewSet, basename="needs-assessment")
@@ -30,10 +40,9 @@ urlpatterns = [
     path("", include((core_pages, "vru"))),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
-    # Browsers ask for /favicon.ico on pages that name none (the admin, the API docs).
     path(
         "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("vru/favicon.svg"), permanent=True)),
+        login_not_required(FaviconView.as_view()),
     ),
     path(
         "accounts/login/",
