@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from vru import api_views, views
 from vru.forms import SignInForm
 
+
 class FaviconView(RedirectView):
     """Browsers ask for /favicon.ico on pages that name none (the admin, the API docs).
     The static URL is looked up per request: the manifest only exists after collectstatic."""
