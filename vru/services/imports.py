@@ -1,10 +1,12 @@
 """Imports of reference data: validate every row, then save all or none."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from vru import permissions, tasks
@@ -113,16 +115,42 @@ def import_rows(
     needs_assessment: StrategicNeedsAssessment | None = None,
     skip_invalid_rows: bool = False,
 ) -> ImportOutcome:
-    """Validate every row, then save all of them, or none if any is bad.
-
-    With skip_invalid_rows the valid rows are saved and the bad ones reported. Either way
-    the whole import is one transaction.
-    """
+    """Import the core's reference data (LSOAs, recommendations, success-measure values)."""
     if actor is not None and not (
         permissions.can_import_area_data(actor) and actor.partnership_id == partnership.pk
     ):
         raise PermissionDenied("You cannot import data into this partnership.")
-    resource = _resource_for(kind=kind, partnership=partnership, needs_assessment=needs_assessment)
+    return import_with_resource(
+        actor=actor,
+        partnership=partnership,
+        make_resource=lambda: _resource_for(
+            kind=kind, partnership=partnership, needs_assessment=needs_assessment
+        ),
+        dataset=dataset,
+        verb=f"import.{kind}",
+        target=needs_assessment,
+        skip_invalid_rows=skip_invalid_rows,
+    )
+
+
+def import_with_resource(
+    *,
+    actor: User | None,
+    partnership: Partnership,
+    make_resource: Callable[[], Any],
+    dataset: tablib.Dataset,
+    verb: str,
+    target: models.Model | None = None,
+    skip_invalid_rows: bool = False,
+) -> ImportOutcome:
+    """Validate every row, then save all of them, or none if any is bad.
+
+    The one import pipeline of the product: any app passes a factory for its
+    django-import-export resource (which declares `required_headers`). With
+    skip_invalid_rows the valid rows are saved and the bad ones reported. Either way the
+    whole import is one transaction, audited once. The caller checks permissions.
+    """
+    resource = make_resource()
     outcome = ImportOutcome(total_rows=len(dataset))
     if not dataset.headers:
         outcome.errors = [
@@ -157,10 +185,7 @@ def import_rows(
         if index not in bad_rows:
             to_save.append(row)
     with transaction.atomic():
-        resource = _resource_for(
-            kind=kind, partnership=partnership, needs_assessment=needs_assessment
-        )
-        result = resource.import_data(
+        result = make_resource().import_data(
             to_save, dry_run=False, raise_errors=True, use_transactions=True
         )
         totals = result.totals
@@ -170,8 +195,8 @@ def import_rows(
         audit_record(
             actor=actor,
             action=AuditEvent.Action.IMPORT,
-            verb=f"import.{kind}",
-            target=needs_assessment,
+            verb=verb,
+            target=target,
             partnership=partnership,
             changes={
                 "new": totals.get("new", 0),
