@@ -1,4 +1,28 @@
-from django.urls import path  # noqa: F401 - pages are added here
+from django.urls import path
+
+from evaluation import views
 
 app_name = "evaluation"
-urlpatterns: list = []
+urlpatterns = [
+    path("listening/", views.exercise_list, name="exercise_list"),
+    path("listening/new/", views.exercise_create, name="exercise_create"),
+    path("listening/<int:pk>/", views.exercise_detail, name="exercise_detail"),
+    path("listening/<int:pk>/publish/", views.exercise_publish, name="exercise_publish"),
+    path("listening/<int:pk>/responses/", views.response_list, name="response_list"),
+    path("listening/<int:pk>/responses/new/", views.response_create, name="response_create"),
+    path("listening/<int:pk>/responses/import/", views.responses_import, name="responses_import"),
+    path(
+        "listening/<int:pk>/responses/<int:response_pk>/themes/",
+        views.response_code,
+        name="response_code",
+    ),
+    path("listening/<int:pk>/actions/new/", views.action_edit, name="action_create"),
+    path("listening/<int:pk>/actions/<int:action_pk>/", views.action_edit, name="action_edit"),
+    path("you-said-we-did/<slug:slug>/", views.you_said_we_did, name="you_said_we_did"),
+    path("safeguarding/", views.safeguarding_alerts, name="safeguarding_alerts"),
+    path(
+        "safeguarding/<int:alert_pk>/handled/",
+        views.safeguarding_alert_acknowledge,
+        name="safeguarding_alert_acknowledge",
+    ),
+]

@@ -185,7 +185,13 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}  # > longest task
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # evaluation: resend any safeguarding alert whose on-commit send was lost (broker down)
+    "evaluation-safeguarding-alerts-resend": {
+        "task": "evaluation.tasks.safeguarding_alerts_resend_unsent",
+        "schedule": 60.0,
+    },
+}
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -1,0 +1,38 @@
+"""Who may do what with listening projects. One predicate per rule.
+
+Young people's words are anonymous but can still identify someone, so only partnership staff
+who work with them read them; commissioners see counts (small numbers suppressed); youth
+reviewers and applicants see only the public "you said, we did" page.
+"""
+
+from vru.models import Role, User
+from vru.permissions import belongs_to_a_partnership, has_role
+
+FEEDBACK_READERS = frozenset(
+    {Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER, Role.GRANTS_OFFICER}
+)
+LISTENING_MANAGERS = frozenset({Role.ADMINISTRATOR, Role.ANALYST})
+
+
+def can_read_feedback(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *FEEDBACK_READERS)
+
+
+def can_view_listening_summary(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *FEEDBACK_READERS, Role.COMMISSIONER)
+
+
+def can_manage_listening(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *LISTENING_MANAGERS)
+
+
+def can_record_feedback(user: User) -> bool:
+    return can_manage_listening(user)
+
+
+def can_handle_safeguarding_alerts(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, Role.ADMINISTRATOR)
+
+
+def sees_suppressed_counts(user: User) -> bool:
+    return not can_read_feedback(user)

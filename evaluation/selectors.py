@@ -1,0 +1,150 @@
+"""Every read of listening projects that depends on who is asking."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from evaluation import permissions
+from evaluation.disclosure import shown_count
+from evaluation.models import (
+    AgeBand,
+    CodebookTheme,
+    FeedbackResponse,
+    ListeningAction,
+    ListeningExercise,
+    SafeguardingAlert,
+)
+from vru.models import User
+
+
+def exercise_list(*, viewer: User) -> QuerySet[ListeningExercise]:
+    if not permissions.can_view_listening_summary(viewer):
+        return ListeningExercise.objects.none()
+    return ListeningExercise.objects.filter(partnership_id=viewer.partnership_id).annotate(
+        response_count=Count("responses", distinct=True)
+    )
+
+
+def response_list(
+    *, viewer: User, exercise: ListeningExercise, filters: dict | None = None
+) -> QuerySet[FeedbackResponse]:
+    if (
+        not permissions.can_read_feedback(viewer)
+        or exercise.partnership_id != viewer.partnership_id
+    ):
+        return FeedbackResponse.objects.none()
+    qs = (
+        FeedbackResponse.objects.filter(exercise=exercise)
+        .select_related("local_authority", "lsoa")
+        .prefetch_related("themes")
+    )
+    filters = filters or {}
+    if filters.get("theme"):
+        qs = qs.filter(themes__pk=filters["theme"])
+    if filters.get("age_band") in AgeBand.values:
+        qs = qs.filter(age_band=filters["age_band"])
+    if filters.get("local_authority"):
+        qs = qs.filter(local_authority__code=filters["local_authority"])
+    if filters.get("uncoded") == "yes":
+        qs = qs.filter(themes__isnull=True)
+    if filters.get("flagged") == "yes":
+        qs = qs.filter(safeguarding_concern=True)
+    if filters.get("q"):
+        qs = qs.filter(Q(words__icontains=filters["q"]) | Q(question__icontains=filters["q"]))
+    sort = filters.get("sort") or "-responded_on"
+    if sort.lstrip("-") in {"responded_on", "age_band", "venue"}:
+        qs = qs.order_by(sort, "-id")
+    return qs.distinct()
+
+
+@dataclass(frozen=True)
+class CountRow:
+    label: str
+    count: int
+    shown: str
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    theme: CodebookTheme
+    count: int
+    shown: str
+    actions: list[ListeningAction]
+
+    @property
+    def loop_closed(self) -> bool:
+        return any(a.status == ListeningAction.Status.DELIVERED for a in self.actions)
+
+
+@dataclass(frozen=True)
+class ExerciseSummary:
+    responses: CountRow
+    themes: list[ThemeSummary]
+    by_area: list[CountRow]
+    by_age_band: list[CountRow]
+    uncoded: int
+    loop_closed_share: int | None  # % of raised themes with a delivered action
+    suppressed: bool
+
+    @property
+    def loop_closed_shown(self) -> str:
+        return "–" if self.loop_closed_share is None else f"{self.loop_closed_share}%"
+
+
+def exercise_summary(*, exercise: ListeningExercise, suppress: bool) -> ExerciseSummary:
+    """Counts by theme, area and age band, computed in the database; small counts
+    suppressed when `suppress` (commissioners, the public page)."""
+    responses = FeedbackResponse.objects.filter(exercise=exercise)
+    total = responses.count()
+    themes = list(
+        CodebookTheme.objects.filter(exercise=exercise)
+        .annotate(n=Count("responses", distinct=True))
+        .prefetch_related("actions")
+    )
+    theme_rows = [
+        ThemeSummary(t, t.n, shown_count(t.n, suppress=suppress), list(t.actions.all()))
+        for t in themes
+    ]
+    raised = [row for row in theme_rows if row.count]
+    loop_closed_share = (
+        round(100 * sum(row.loop_closed for row in raised) / len(raised)) if raised else None
+    )
+    by_area = [
+        CountRow(name or "Area not recorded", n, shown_count(n, suppress=suppress))
+        for name, n in responses.order_by()
+        .values_list("local_authority__name")
+        .annotate(n=Count("pk"))
+        .order_by("local_authority__name")
+    ]
+    labels = dict(AgeBand.choices)
+    counts = dict(responses.order_by().values_list("age_band").annotate(n=Count("pk")))
+    by_age_band = [
+        CountRow(labels[value], counts[value], shown_count(counts[value], suppress=suppress))
+        for value in AgeBand.values
+        if value in counts
+    ]
+    uncoded = responses.exclude(
+        Exists(FeedbackResponse.themes.through.objects.filter(feedbackresponse_id=OuterRef("pk")))
+    ).count()
+    return ExerciseSummary(
+        responses=CountRow("Responses", total, shown_count(total, suppress=suppress)),
+        themes=theme_rows,
+        by_area=by_area,
+        by_age_band=by_age_band,
+        uncoded=uncoded,
+        loop_closed_share=loop_closed_share,
+        suppressed=suppress,
+    )
+
+
+def public_exercise(*, slug: str) -> ListeningExercise | None:
+    """The exercise behind a public "you said, we did" page, if it has been published."""
+    return ListeningExercise.objects.filter(public_slug=slug, is_public=True).first()
+
+
+def safeguarding_alert_list(*, viewer: User) -> QuerySet[SafeguardingAlert]:
+    if not permissions.can_handle_safeguarding_alerts(viewer):
+        return SafeguardingAlert.objects.none()
+    return SafeguardingAlert.objects.filter(
+        response__exercise__partnership_id=viewer.partnership_id
+    ).select_related("response__exercise", "acknowledged_by")

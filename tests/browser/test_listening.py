@@ -1,0 +1,55 @@
+"""Listening-project pages in Chromium: axe (WCAG 2.2 AA) and no console or CSP errors,
+including the public "you said, we did" page at phone width."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.evaluation.factories import FeedbackResponseFactory, ListeningExerciseFactory
+from tests.factories import TEST_PASSWORD, PartnershipFactory, UserFactory
+from vru.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_analyst_records_and_themes_feedback_and_publishes_the_page(checked):
+    partnership = PartnershipFactory()
+    UserFactory(username="ana.analyst", partnership=partnership, roles=[Role.ANALYST])
+    exercise = ListeningExerciseFactory(partnership=partnership, name="Youth clubs 2023")
+    for _ in range(6):
+        FeedbackResponseFactory(exercise=exercise, themes=[exercise.themes.first()])
+    page = checked.page
+
+    checked.sign_in("ana.analyst", TEST_PASSWORD)
+    checked.goto("/evaluation/listening/", title="Listening projects")
+    checked.goto(f"/evaluation/listening/{exercise.pk}/", title="Youth clubs 2023")
+    checked.goto(f"/evaluation/listening/{exercise.pk}/responses/")
+    checked.goto(f"/evaluation/listening/{exercise.pk}/responses/import/")
+
+    # record a response with a mistake: the error is shown and the words are kept
+    checked.goto(f"/evaluation/listening/{exercise.pk}/responses/new/")
+    page.get_by_label("Date of the conversation").fill("2024-06-01")
+    page.get_by_label("Question asked").fill("What would help?")
+    page.get_by_label("What the young person said").fill("A bus that runs late")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.get_by_label("What the young person said")).to_have_value("A bus that runs late")
+    checked.check()
+
+    # theme a response, then publish the public page
+    page.get_by_role("link", name="Back to Youth clubs 2023").click()
+    checked.goto(f"/evaluation/listening/{exercise.pk}/responses/")
+    page.get_by_role("link", name="Choose themes").first.click()
+    checked.check()
+    page.get_by_label("Trusted adults").check()
+    page.get_by_role("button", name="Save themes").click()
+    checked.check()
+    checked.goto(f"/evaluation/listening/{exercise.pk}/")
+    page.get_by_role("button", name="Publish the public page").click()
+    checked.check()
+
+    # the public page, signed out, at phone width
+    checked.sign_out()
+    page.set_viewport_size({"width": 320, "height": 720})
+    checked.goto(f"/evaluation/you-said-we-did/{exercise.public_slug}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You said, we did")
+    checked.assert_no_horizontal_scroll()

@@ -1,0 +1,126 @@
+"""Who can open which listening-project door, and nothing of another partnership."""
+
+import pytest
+
+from tests.evaluation.factories import FeedbackResponseFactory, ListeningExerciseFactory
+from vru.models import Role
+
+pytestmark = pytest.mark.django_db
+
+READERS = {Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER, Role.GRANTS_OFFICER}
+SUMMARY = READERS | {Role.COMMISSIONER}
+MANAGERS = {Role.ADMINISTRATOR, Role.ANALYST}
+
+
+@pytest.fixture
+def exercise(partnership):
+    exercise = ListeningExerciseFactory(partnership=partnership)
+    FeedbackResponseFactory(exercise=exercise, words="Secret words about my street")
+    return exercise
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_what_it_may_see(client, user_with_role, exercise, role):
+    client.force_login(user_with_role(role))
+    base = f"/evaluation/listening/{exercise.pk}"
+    expected = {
+        "/evaluation/listening/": 200 if role in SUMMARY else 404,
+        f"{base}/": 200 if role in SUMMARY else 404,
+        f"{base}/responses/": 200 if role in READERS else 404,
+        f"{base}/responses/?format=csv": 200 if role in READERS else 404,
+        f"{base}/responses/new/": 200 if role in MANAGERS else 404,
+        f"{base}/responses/import/": 200 if role in MANAGERS else 404,
+        f"{base}/actions/new/": 200 if role in MANAGERS else 404,
+        "/evaluation/safeguarding/": 200 if role == Role.ADMINISTRATOR else 404,
+    }
+    for url, status in expected.items():
+        assert client.get(url).status_code == status, (role, url)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_no_role_sees_another_partnerships_exercise(
+    client, user_with_role, other_partnership, role
+):
+    theirs = ListeningExerciseFactory(partnership=other_partnership)
+    client.force_login(user_with_role(role))
+
+    for url in [
+        f"/evaluation/listening/{theirs.pk}/",
+        f"/evaluation/listening/{theirs.pk}/responses/",
+    ]:
+        assert client.get(url).status_code == 404
+    assert theirs.name not in client.get("/evaluation/listening/").text
+
+
+def test_commissioners_see_counts_not_words(client, user_with_role, exercise):
+    client.force_login(user_with_role(Role.COMMISSIONER))
+
+    page = client.get(f"/evaluation/listening/{exercise.pk}/")
+
+    assert page.status_code == 200
+    assert "Secret words" not in page.text
+    assert "&lt;5" in page.text  # one response: suppressed
+
+
+def test_the_public_page_shows_themes_and_actions_but_no_words_and_only_when_published(
+    client, exercise, user_with_role
+):
+    theme = exercise.themes.get(name="Trusted adults")
+    response = exercise.responses.get()
+    response.themes.set([theme])
+    url = f"/evaluation/you-said-we-did/{exercise.public_slug}/"
+    assert client.get(url).status_code == 404  # not published yet
+
+    exercise.is_public = True
+    exercise.save()
+    page = client.get(url)
+
+    assert page.status_code == 200
+    assert "Trusted adults" in page.text
+    assert "Secret words" not in page.text
+    assert "&lt;5" in page.text
+    assert 'name="csrfmiddlewaretoken"' not in page.text
+
+
+def test_a_manager_publishes_the_public_page(client, user_with_role, exercise):
+    client.force_login(user_with_role(Role.ANALYST))
+
+    response = client.post(f"/evaluation/listening/{exercise.pk}/publish/", {"public": "yes"})
+
+    assert response.status_code == 302
+    exercise.refresh_from_db()
+    assert exercise.is_public
+
+
+def test_the_response_form_keeps_what_was_typed_when_it_is_wrong(client, user_with_role, exercise):
+    client.force_login(user_with_role(Role.ANALYST))
+
+    page = client.post(
+        f"/evaluation/listening/{exercise.pk}/responses/new/",
+        {
+            "responded_on": "2024-06-01",
+            "age_band": "14_15",
+            "question": "Q",
+            "words": "Words I typed carefully",
+        },
+    )
+
+    assert page.status_code == 200
+    assert "Words I typed carefully" in page.text
+    assert "within the exercise" in page.text
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_response_list_runs_a_fixed_number_of_queries(
+    client, user_with_role, partnership, rows, django_assert_max_num_queries
+):
+    exercise = ListeningExerciseFactory(partnership=partnership)
+    theme = exercise.themes.first()
+    for _ in range(rows):
+        FeedbackResponseFactory(exercise=exercise, themes=[theme])
+    client.force_login(user_with_role(Role.ANALYST))
+
+    # session, user, roles, exercise, count, page of responses, their themes, themes for the
+    # filter, local authorities, partnership in the header, plus savepoints
+    with django_assert_max_num_queries(13):
+        assert client.get(f"/evaluation/listening/{exercise.pk}/responses/").status_code == 200

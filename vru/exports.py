@@ -1,0 +1,42 @@
+"""Spreadsheet downloads that are safe to open: no cell can run as a formula."""
+
+import re
+
+import tablib
+from django.http import HttpResponse
+
+# Text a spreadsheet would treat as a formula (OWASP CSV injection); plain numbers such as
+# "-9" or "+3.5" stay numbers.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def safe_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
+    safe = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        safe.append([safe_cell(value) for value in row])
+    return safe
+
+
+def spreadsheet_response(
+    dataset: tablib.Dataset, *, file_stem: str, file_format: str
+) -> HttpResponse:
+    """A CSV or XLSX download of `dataset`, with formula-like cells escaped."""
+    if file_format not in CONTENT_TYPES:
+        raise ValueError(f"Unknown spreadsheet format {file_format!r}")
+    response = HttpResponse(
+        safe_dataset(dataset).export(file_format), content_type=CONTENT_TYPES[file_format]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{file_stem}.{file_format}"'
+    return response
