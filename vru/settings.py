@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "vru.middleware.LoginRequiredExceptAPIMiddleware",
+    "vru.middleware.SessionSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -216,7 +217,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "vru.api.api_exception_handler",
+    # Bursts get 429 with Retry-After, counted per user or, signed out, per address.
+    "DEFAULT_THROTTLE_CLASSES": ["vru.api.UserRateThrottle"],
 }
+VRU_API_RATE = env.str("VRU_API_RATE", default="600/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "VRU platform API",
     "DESCRIPTION": "Priority neighbourhoods, strategic needs assessments and success "
@@ -250,6 +254,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE_SECONDS", default=8 * 60 * 60)
+# Signed-in sessions end after 30 idle minutes, and 8 hours after sign-in whatever happens.
+VRU_SESSION_IDLE_SECONDS = env.int("VRU_SESSION_IDLE_SECONDS", default=30 * 60)
+VRU_SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
