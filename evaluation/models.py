@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from vru.fields import EncryptedTextField
+
 DEFAULT_THEMES = [
     ("Youth facilities and safe spaces", "Places to go and things to do that feel safe."),
     ("Street lighting and CCTV", "Feeling safe on the way: lighting, cameras, routes."),
@@ -101,7 +103,8 @@ class FeedbackResponse(models.Model):
     age_band = models.CharField(max_length=10, choices=AgeBand.choices)
     gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
     question = models.CharField(max_length=300)
-    words = models.TextField(help_text="The young person's words, as they said them.")
+    # Encrypted at rest: a child's own words can identify them or disclose harm.
+    words = EncryptedTextField(help_text="The young person's words, as they said them.")
     may_be_quoted = models.BooleanField(default=False)
     safeguarding_concern = models.BooleanField(
         default=False, help_text="Tick if what was said needs a safeguarding response."

@@ -13,6 +13,8 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://vru:secret@db.example.org:5432/vru",
     "REDIS_URL": "redis://cache.example.org:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    "VRU_FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1rZXktcHJvZHVjdGlvbi1rZXktcHI=",
+    "VRU_BLIND_INDEX_KEY": "a-long-random-blind-index-key",
 }
 
 
@@ -20,7 +22,7 @@ def _check_deploy(extra_env: dict) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"))
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "VRU_"))
     }
     env.update(extra_env)
     return subprocess.run(
@@ -51,3 +53,10 @@ def test_the_settings_refuse_to_start_without_a_secret_key_outside_debug():
     result = _check_deploy({})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_refuses_production_without_its_own_encryption_keys():
+    without_keys = {k: v for k, v in PRODUCTION.items() if not k.startswith("VRU_")}
+    result = _check_deploy(without_keys)
+    assert result.returncode != 0
+    assert "vru.E001" in result.stderr + result.stdout

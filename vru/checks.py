@@ -23,4 +23,14 @@ def production_backends(app_configs, **kwargs):
                 id="vru.W002",
             )
         )
+    development_key = "ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LWZvci11c2U="
+    keys = getattr(settings, "VRU_FIELD_ENCRYPTION_KEYS", [])
+    if not keys or development_key in keys or not settings.VRU_BLIND_INDEX_KEY:
+        problems.append(
+            checks.Error(
+                "Identity fields need their own encryption keys in production.",
+                hint="Set VRU_FIELD_ENCRYPTION_KEYS (Fernet keys) and VRU_BLIND_INDEX_KEY.",
+                id="vru.E001",
+            )
+        )
     return problems

@@ -275,5 +275,14 @@ LOGGING = {
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True  # no =HYPERLINK(...) payloads in exports
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
+# Encryption at rest of identity fields (vru.fields): dedicated keys, never SECRET_KEY. The
+# first key encrypts, all decrypt (rotation: put a new key first, run rotate_field_keys).
+VRU_FIELD_ENCRYPTION_KEYS = env.list("VRU_FIELD_ENCRYPTION_KEYS", default=[])
+VRU_BLIND_INDEX_KEY = env.str("VRU_BLIND_INDEX_KEY", default="")
+if DEBUG and not VRU_FIELD_ENCRYPTION_KEYS:
+    # Published development-only keys, so `make run` works; a deploy check refuses them.
+    VRU_FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LWZvci11c2U="]
+    VRU_BLIND_INDEX_KEY = VRU_BLIND_INDEX_KEY or "development-only-blind-index-key"
+
 # How big a count must be before it is shown to commissioners (DESIGN.md: 1 to 4 -> "<5").
 VRU_SMALL_NUMBER_THRESHOLD = 5

@@ -16,6 +16,9 @@ STORAGES = {
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Test-only keys for encrypted fields and blind indexes.
+VRU_FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LWtleS1mb3ItZW5jcnlwdGVkLWZpZWw="]
+VRU_BLIND_INDEX_KEY = "test-only-blind-index-key"
 # Tests run their own tasks inline unless a test starts a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

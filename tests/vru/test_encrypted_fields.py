@@ -1,0 +1,102 @@
+"""Encryption at rest (vru.fields): dedicated keys, rotation, no silent filter misses,
+blind indexes for duplicate detection."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import FieldError, ImproperlyConfigured
+from django.core.management import call_command
+from django.db import connection
+
+from evaluation.models import FeedbackResponse
+from tests.evaluation.factories import FeedbackResponseFactory
+from vru.fields import blind_index
+
+pytestmark = pytest.mark.django_db
+
+OLD_KEY = "b2xkLWtleS1vbGQta2V5LW9sZC1rZXktb2xkLWtleS0="
+NEW_KEY = "bmV3LWtleS1uZXcta2V5LW5ldy1rZXktbmV3LWtleS0="
+
+
+def _stored_words(pk: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT words FROM evaluation_feedbackresponse WHERE id = %s", [pk])
+        return cursor.fetchone()[0]
+
+
+def test_a_childs_words_are_stored_encrypted_and_read_back_plain():
+    response = FeedbackResponseFactory(words="My brother carries a knife")
+
+    stored = _stored_words(response.pk)
+
+    assert stored.startswith("fernet:")
+    assert "knife" not in stored
+    assert FeedbackResponse.objects.get(pk=response.pk).words == "My brother carries a knife"
+
+
+def test_the_same_words_never_look_the_same_in_the_database():
+    first = FeedbackResponseFactory(words="Same words")
+    second = FeedbackResponseFactory(words="Same words")
+
+    assert _stored_words(first.pk) != _stored_words(second.pk)
+
+
+def test_filtering_on_an_encrypted_field_is_refused_not_silently_empty():
+    with pytest.raises(FieldError, match="encrypted"):
+        list(FeedbackResponse.objects.filter(words="anything"))
+    with pytest.raises(FieldError, match="encrypted"):
+        list(FeedbackResponse.objects.filter(words__icontains="knife"))
+
+
+def test_the_encryption_keys_are_not_the_secret_key(settings):
+    settings.SECRET_KEY = "a-completely-different-secret-key-for-this-test"
+    response = FeedbackResponseFactory(words="Still readable")
+
+    assert FeedbackResponse.objects.get(pk=response.pk).words == "Still readable"
+
+
+def test_keys_rotate_and_everything_still_decrypts_with_only_the_new_key(settings):
+    # given rows written with the old key
+    settings.VRU_FIELD_ENCRYPTION_KEYS = [OLD_KEY]
+    responses = [FeedbackResponseFactory(words=f"Words {n}") for n in range(3)]
+    before = [_stored_words(r.pk) for r in responses]
+
+    # when a new key is put first and the rotation runs
+    settings.VRU_FIELD_ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]
+    call_command("rotate_field_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    # then, with the old key removed, every value still reads
+    settings.VRU_FIELD_ENCRYPTION_KEYS = [NEW_KEY]
+    assert [FeedbackResponse.objects.get(pk=r.pk).words for r in responses] == [
+        "Words 0",
+        "Words 1",
+        "Words 2",
+    ]
+    assert all(_stored_words(r.pk) != old for r, old in zip(responses, before, strict=True))
+
+
+def test_a_missing_key_is_a_clear_error(settings):
+    response = FeedbackResponseFactory(words="Words")
+    settings.VRU_FIELD_ENCRYPTION_KEYS = [NEW_KEY]
+
+    with pytest.raises(ImproperlyConfigured, match="cannot be read"):
+        FeedbackResponse.objects.get(pk=response.pk)
+
+
+def test_blind_indexes_match_the_same_person_written_differently_and_nobody_else():
+    dob = datetime.date(2009, 4, 1)
+
+    same = blind_index("Chloé  O'Brien", dob)
+
+    assert blind_index("chloe obrien", dob) != same  # the apostrophe separates words
+    assert blind_index("CHLOE O BRIEN", dob) == same
+    assert blind_index("Chloe O'Brien ", dob) == same
+    assert blind_index("Chloe O'Brien", datetime.date(2009, 4, 2)) != same
+    assert len(same) == 64
+
+
+def test_blind_indexes_depend_on_their_own_key(settings):
+    first = blind_index("Sam Smith")
+    settings.VRU_BLIND_INDEX_KEY = "another-key"
+
+    assert blind_index("Sam Smith") != first
