@@ -14,7 +14,6 @@ from evaluation.models import AgeBand, ListeningAction
 from evaluation.resources import FeedbackResponseResource
 from vru import exports
 from vru import services as core_services
-from vru.models import AuditEvent
 
 PAGE_SIZE = 50
 
@@ -118,16 +117,14 @@ def response_list(request, pk: int):
 def _export(request, exercise, responses) -> HttpResponse:
     # The import format, so an export can be corrected and imported again.
     dataset = FeedbackResponseResource(exercise=exercise).export(queryset=responses)
-    core_services.audit_record(
-        actor=request.user,
-        action=AuditEvent.Action.EXPORT,
+    return exports.audited_download(
+        request,
+        dataset,
+        file_stem=f"responses-{exercise.pk}",
+        file_format="csv",
         verb="feedback_responses.exported",
         target=exercise,
         partnership=exercise.partnership,
-        changes={"rows": len(dataset)},
-    )
-    return exports.spreadsheet_response(
-        dataset, file_stem=f"responses-{exercise.pk}", file_format="csv"
     )
 
 

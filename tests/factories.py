@@ -202,3 +202,72 @@ class UserFactory(DjangoModelFactory):
         self.is_staff = bool(set(extracted) & permissions.ADMIN_SITE_ROLES)
         self.save(update_fields=["is_staff"])
         self.__dict__.pop("_role_names", None)
+
+
+# --- Areas, crime, hotspots and the risk index (issue 3) ------------------------------------
+
+
+class FactorFactory(DjangoModelFactory):
+    """A factor of a partnership: an imported indicator unless told otherwise."""
+
+    class Meta:
+        model = "vru.Factor"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    key = factory.Sequence(lambda n: f"factor-{n}")
+    name = factory.Sequence(lambda n: f"Factor {n}")
+    source = "indicator"
+
+
+class CrimeFactorFactory(FactorFactory):
+    source = "crime"
+    is_proxy = True
+    crime_weights = factory.LazyFunction(lambda: {"Violence and sexual offences": 1})
+
+
+class AreaIndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = "vru.AreaIndicator"
+
+    lsoa = factory.SubFactory(LSOAFactory)
+    partnership = factory.SelfAttribute("lsoa.partnership")
+    factor = factory.SubFactory(FactorFactory, partnership=factory.SelfAttribute("..partnership"))
+    period = "year"
+    period_start = datetime.date(2025, 1, 1)
+    value = 1.0
+    source = "Test indicator"
+
+
+class CrimeCountFactory(DjangoModelFactory):
+    class Meta:
+        model = "vru.CrimeCount"
+
+    lsoa = factory.SubFactory(LSOAFactory)
+    partnership = factory.SelfAttribute("lsoa.partnership")
+    month = datetime.date(2019, 1, 1)
+    crime_type = "Violence and sexual offences"
+    count = 1
+
+
+def make_risk_run(partnership, *, values: dict | None = None, weights=None, top_percent=5):
+    """A finished risk run, built through the services as an analyst would build it.
+
+    `values` maps LSOA code -> value of one indicator factor; the LSOAs are made if missing.
+    """
+    values = values or {"E01000001": 3.0, "E01000002": 2.0, "E01000003": 1.0}
+    factor = FactorFactory(partnership=partnership, key="need", name="Need")
+    for code, value in values.items():
+        lsoa = LSOA.objects.filter(code=code).first() or LSOAFactory(
+            partnership=partnership, code=code, population=1500
+        )
+        AreaIndicatorFactory(lsoa=lsoa, factor=factor, value=value)
+    run = services.risk_run_create(
+        actor=None,
+        partnership=partnership,
+        weights=weights or {"need": 1},
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        top_percent=Decimal(top_percent),
+        label="Test run",
+    )
+    return services.risk_run_compute(run_id=run.pk)

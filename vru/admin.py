@@ -11,9 +11,13 @@ from vru.models import (
     LSOA,
     AuditEvent,
     CommunitySafetyPartnership,
+    CrimeImport,
+    Factor,
+    HarmWeight,
     ImportJob,
     LocalAuthority,
     Recommendation,
+    RiskRun,
     RoleAssignment,
     StrategicNeedsAssessment,
     SuccessMeasure,
@@ -390,3 +394,62 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Areas and the risk index (issue 3) ------------------------------------------------
+
+
+@admin.register(Factor)
+class FactorAdmin(PartnershipScopedAdmin):
+    """Factors and their default weights, per partnership. Runs copy them when they start."""
+
+    list_display = ["name", "key", "source", "is_proxy", "default_weight", "position"]
+    list_filter = ["source", "is_proxy"]
+    fields = [
+        "key",
+        "name",
+        "description",
+        "source",
+        "is_proxy",
+        "crime_weights",
+        "base_factor",
+        "default_weight",
+        "position",
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "base_factor":
+            kwargs["queryset"] = Factor.objects.filter(partnership_id=request.user.partnership_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(HarmWeight)
+class HarmWeightAdmin(PartnershipScopedAdmin):
+    """Crime harm weights (days) per police.uk crime type: data an analyst loads."""
+
+    list_display = ["crime_type", "weight", "source"]
+    fields = ["crime_type", "weight", "source"]
+
+
+class ReadOnlyScopedAdmin(PartnershipScopedAdmin):
+    """Runs and imports are made by services only: the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RiskRun)
+class RiskRunAdmin(ReadOnlyScopedAdmin):
+    list_display = ["label", "status", "is_current", "priority_count", "created_by", "created_at"]
+    list_filter = ["status", "is_current"]
+
+
+@admin.register(CrimeImport)
+class CrimeImportAdmin(ReadOnlyScopedAdmin):
+    list_display = ["file_name", "rows_read", "rows_counted", "created_by", "created_at"]

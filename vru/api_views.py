@@ -1,10 +1,20 @@
 """The REST API of the core: thin read-only viewsets over the selectors."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, viewsets
+from rest_framework.decorators import action
 
 from vru import selectors, serializers
 from vru.filters import LSOAFilter, RecommendationFilter
-from vru.models import LSOA, Recommendation, StrategicNeedsAssessment, SuccessMeasure
+from vru.models import (
+    LSOA,
+    AreaProfile,
+    Hotspot,
+    Recommendation,
+    RiskRun,
+    StrategicNeedsAssessment,
+    SuccessMeasure,
+)
 
 
 class LSOAViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -72,3 +82,59 @@ class SuccessMeasureViewSet(
         if getattr(self, "swagger_fake_view", False):
             return SuccessMeasure.objects.none()
         return selectors.success_measure_list(viewer=self.request.user)
+
+
+class RiskRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Risk index runs of the caller's partnership; `scores` lists one run's ranked LSOAs."""
+
+    serializer_class = serializers.RiskRunOutputSerializer
+    filterset_fields = ["status", "is_current"]
+    ordering_fields = ["created_at", "label"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RiskRun.objects.none()
+        return selectors.risk_run_list(viewer=self.request.user)
+
+    @extend_schema(
+        responses=serializers.RiskScoreOutputSerializer(many=True),
+        parameters=[
+            OpenApiParameter("priority", bool, description="Only the priority LSOAs."),
+            OpenApiParameter("local_authority", str, description="Local authority code."),
+        ],
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def scores(self, request, pk=None):
+        run = self.get_object()
+        scores = selectors.risk_score_list(
+            viewer=request.user, run=run, filters=request.query_params
+        )
+        page = self.paginate_queryset(scores)
+        data = serializers.RiskScoreOutputSerializer(page, many=True).data
+        return self.get_paginated_response(data)
+
+
+class HotspotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Hotspots (one-sided Poisson test against the partnership rate x population)."""
+
+    serializer_class = serializers.HotspotOutputSerializer
+    filterset_fields = ["year", "is_new"]
+    ordering_fields = ["p_value", "persistence", "year"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Hotspot.objects.none()
+        return selectors.hotspot_list(viewer=self.request.user)
+
+
+class AreaProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Monthly profiles per community safety partnership and local authority."""
+
+    serializer_class = serializers.AreaProfileOutputSerializer
+    filterset_fields = ["kind", "month"]
+    ordering_fields = ["month", "rank", "rate_per_1000", "harm"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AreaProfile.objects.none()
+        return selectors.area_profile_list(viewer=self.request.user)

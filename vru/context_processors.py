@@ -11,6 +11,7 @@ def navigation(request) -> dict:
     items = [("Home", reverse("home"))]
     if permissions.can_view_areas(user):
         items.append(("Neighbourhoods", reverse("vru:lsoa_list")))
+        items.append(("Risk index", reverse("vru:risk_map")))
     if permissions.can_view_strategy(user):
         items.append(("Needs assessments", reverse("vru:sna_list")))
         items.append(("Success measures", reverse("vru:success_measures")))

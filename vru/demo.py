@@ -6,6 +6,7 @@ import formats that users have, so the demo also exercises them.
 """
 
 import csv
+import gzip
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -18,9 +19,12 @@ from vru import services
 from vru.models import (
     LSOA,
     CommunitySafetyPartnership,
+    CrimeImport,
+    HarmWeight,
     ImportJob,
     LocalAuthority,
     Partnership,
+    RiskRun,
     Role,
     StrategicNeedsAssessment,
     SuccessMeasure,
@@ -180,6 +184,57 @@ def _users(partnership: Partnership, prefix: str) -> list[DemoLogin]:
     return logins
 
 
+DEMO_RISK_PERIOD = (date(2018, 11, 1), date(2019, 2, 28))
+
+
+def _area_data(partnership: Partnership, police_prefix: str) -> None:
+    """Public proxies for the risk index: IMD 2025 domains and four months of police.uk crime.
+
+    The police.uk files go through the same importer users have (2011 LSOA codes mapped,
+    splits apportioned); each file is imported once, so loading again changes nothing.
+    """
+    if RiskRun.objects.filter(partnership=partnership, is_current=True).exists():
+        return  # loaded before: the current run is its last step (no new audit events)
+    services.factor_set_install(actor=None, partnership=partnership, factor_set="proxies")
+    codes = set(LSOA.objects.filter(partnership=partnership).values_list("code", flat=True))
+    with gzip.open(DATA / "imd2025_domains.csv.gz", "rt", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    indicators = tablib.Dataset(headers=rows[0])
+    for row in rows[1:]:
+        if row[0] in codes:
+            indicators.append(row)
+    outcome = services.indicators_import(actor=None, partnership=partnership, dataset=indicators)
+    if outcome.errors:
+        raise RuntimeError(f"Demo indicators did not import: {outcome.errors[:5]}")
+    for path in sorted((DATA / "police_uk").glob(f"*-{police_prefix}-street.csv.gz")):
+        name = path.name.removesuffix(".gz")
+        if not CrimeImport.objects.filter(partnership=partnership, file_name=name).exists():
+            services.crime_file_import(
+                actor=None,
+                partnership=partnership,
+                file_name=name,
+                content=gzip.decompress(path.read_bytes()),
+            )
+    if not HarmWeight.objects.filter(partnership=partnership).exists():
+        with (DATA / "harm_weights_illustrative.csv").open(encoding="utf-8") as f:
+            services.harm_weights_load(
+                actor=None, partnership=partnership, rows=list(csv.DictReader(f))
+            )
+    services.hotspots_compute_all(actor=None, partnership=partnership)
+    for month in (date(2018, 11, 1), date(2018, 12, 1), date(2019, 1, 1), date(2019, 2, 1)):
+        services.area_profiles_generate(actor=None, partnership=partnership, month=month)
+    run = services.risk_run_create(
+        actor=None,
+        partnership=partnership,
+        label="Demo: public proxies, Nov 2018 to Feb 2019, equal weights",
+        weights={f.key: 1 for f in partnership.factors.all()},
+        period_start=DEMO_RISK_PERIOD[0],
+        period_end=DEMO_RISK_PERIOD[1],
+    )
+    run = services.risk_run_compute(run_id=run.pk)
+    services.risk_run_make_current(actor=None, run=run)
+
+
 @transaction.atomic
 def load_demo() -> list[DemoLogin]:
     logins = []
@@ -197,5 +252,6 @@ def load_demo() -> list[DemoLogin]:
             _needs_assessment(
                 partnership, "bedfordshire_sna.json", "bedfordshire_recommendations.csv"
             )
+        _area_data(partnership, "essex" if slug == "essex-vvp" else "bedfordshire")
         logins.extend(_users(partnership, prefix))
     return logins

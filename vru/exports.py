@@ -40,3 +40,29 @@ def spreadsheet_response(
     )
     response["Content-Disposition"] = f'attachment; filename="{file_stem}.{file_format}"'
     return response
+
+
+def audited_download(
+    request,
+    dataset: tablib.Dataset,
+    *,
+    file_stem: str,
+    file_format: str,
+    verb: str,
+    target=None,
+    partnership=None,
+) -> HttpResponse:
+    """Record who exported what (rows, format, filters), then send the safe spreadsheet.
+    Every export door of every app goes through here."""
+    from vru import services
+    from vru.models import AuditEvent
+
+    services.audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        verb=verb,
+        target=target,
+        partnership=partnership,
+        changes={"rows": len(dataset), "format": file_format, "query": request.GET.urlencode()},
+    )
+    return spreadsheet_response(dataset, file_stem=file_stem, file_format=file_format)

@@ -43,3 +43,106 @@ def boundary_svg(geometry: dict | None, *, width: float = 400.0) -> SvgShape | N
         )
         parts.append(f"M{coords}Z")
     return SvgShape(view_box=f"0 0 {span_x * scale:.1f} {height:.1f}", path=" ".join(parts))
+
+
+# --- Choropleths -------------------------------------------------------------------------
+
+# ColorBrewer YlOrRd, 5 classes: ordered light (low) to dark (high), readable in greyscale.
+BAND_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+NO_DATA_COLOUR = "#d9d9d9"
+
+
+@dataclass(frozen=True)
+class MapArea:
+    code: str
+    name: str
+    path: str
+    colour: str
+    band: int | None
+    value: float | None
+    rank: int | None
+    is_priority: bool
+
+
+@dataclass(frozen=True)
+class Choropleth:
+    view_box: str
+    areas: list[MapArea]
+    legend: list[tuple[str, str]]  # (colour, label)
+
+
+def quantile_breaks(values: list[float], bands: int = len(BAND_COLOURS)) -> list[float]:
+    """Upper bounds of equal-count bands (quantiles), lowest first."""
+    ordered = sorted(values)
+    if not ordered:
+        return []
+    return [
+        ordered[min(len(ordered) - 1, (len(ordered) * i) // bands - 1)] for i in range(1, bands + 1)
+    ]
+
+
+def _band(value: float, breaks: list[float]) -> int:
+    for index, upper in enumerate(breaks):
+        if value <= upper:
+            return index
+    return len(breaks) - 1
+
+
+def _ring_path(ring: list, min_x: float, max_y: float, sx: float, sy: float) -> str:
+    """One ring in whole units, consecutive repeats dropped (a county map stays small)."""
+    points: list[str] = []
+    for x, y in ring:
+        point = f"{round((x - min_x) * sx)},{round((max_y - y) * sy)}"
+        if not points or points[-1] != point:
+            points.append(point)
+    return "M" + " ".join(points) + "Z" if len(points) > 2 else ""
+
+
+def choropleth_svg(
+    rows: list[dict], *, width: float = 800.0, value_format: str = "{:.2f}"
+) -> Choropleth | None:
+    """Many areas on one shared projection, coloured by quantile band of `value`.
+
+    `rows` hold code, name, boundary (GeoJSON), value, rank and is_priority.
+    """
+    shaped = [(row, _rings(row["boundary"])) for row in rows if row.get("boundary")]
+    points = [p for _, rings in shaped for ring in rings for p in ring]
+    if not points:
+        return None
+    min_x = min(p[0] for p in points)
+    max_x = max(p[0] for p in points)
+    min_y = min(p[1] for p in points)
+    max_y = max(p[1] for p in points)
+    x_scale = math.cos(math.radians((min_y + max_y) / 2))
+    span_x = max((max_x - min_x) * x_scale, 1e-9)
+    span_y = max(max_y - min_y, 1e-9)
+    scale = width / max(span_x, span_y)
+    values = [row["value"] for row, _ in shaped if row.get("value") is not None]
+    breaks = quantile_breaks(values)
+    areas = []
+    for row, rings in shaped:
+        path = " ".join(_ring_path(ring, min_x, max_y, x_scale * scale, scale) for ring in rings)
+        value = row.get("value")
+        band = _band(value, breaks) if value is not None and breaks else None
+        areas.append(
+            MapArea(
+                code=row["code"],
+                name=row["name"],
+                path=path,
+                colour=BAND_COLOURS[band] if band is not None else NO_DATA_COLOUR,
+                band=band,
+                value=value,
+                rank=row.get("rank"),
+                is_priority=bool(row.get("is_priority")),
+            )
+        )
+    legend = []
+    lower = min(values) if values else None
+    for colour, upper in zip(BAND_COLOURS, breaks, strict=False):
+        legend.append((colour, f"{value_format.format(lower)} to {value_format.format(upper)}"))
+        lower = upper
+    if any(a.band is None for a in areas):
+        legend.append((NO_DATA_COLOUR, "No data"))
+    return Choropleth(
+        view_box=f"0 0 {span_x * scale:.1f} {span_y * scale:.1f}", areas=areas, legend=legend
+    )

@@ -77,3 +77,8 @@ def can_view_audit(user: User) -> bool:
 def sees_suppressed_figures(user: User) -> bool:
     """Commissioners see aggregates only, with small numbers about people suppressed."""
     return not has_role(user, *STAFF_ROLES)
+
+
+def can_run_risk_index(user: User) -> bool:
+    """Analysts (and administrators) compute hotspots, risk runs and area profiles."""
+    return belongs_to_a_partnership(user) and has_role(user, *STRATEGY_EDITORS)

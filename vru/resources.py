@@ -10,10 +10,16 @@ from import_export import fields, resources, widgets
 
 from vru.models import (
     LSOA,
+    AreaIndicator,
+    AreaProfile,
+    CrimeImport,
+    Hotspot,
     LocalAuthority,
     Partnership,
     PreventionStage,
     Recommendation,
+    RiskRun,
+    RiskScore,
     StrategicNeedsAssessment,
     SuccessMeasure,
     SuccessMeasureValue,
@@ -294,3 +300,127 @@ class SuccessMeasureValueResource(ScopedResource):
 
     def get_export_queryset(self, request=None):
         return self.get_queryset().select_related("measure")
+
+
+# --- Area data exports (issue 3): the querysets come from viewer-scoped selectors -----------
+
+
+class RiskRunResource(resources.ModelResource):
+    created_by = fields.Field(attribute="created_by__username", column_name="created_by")
+
+    class Meta:
+        model = RiskRun
+        fields = [
+            "id",
+            "label",
+            "status",
+            "is_current",
+            "period_start",
+            "period_end",
+            "top_percent",
+            "lsoa_count",
+            "priority_count",
+            "weights",
+            "method",
+            "created_by",
+            "created_at",
+            "completed_at",
+        ]
+        export_order = fields
+
+
+class RiskScoreResource(resources.ModelResource):
+    """One row per LSOA with its rank, score, priority flag and every factor's input value."""
+
+    lsoa_code = fields.Field(attribute="lsoa__code", column_name="lsoa_code")
+    lsoa_name = fields.Field(attribute="lsoa__name", column_name="lsoa_name")
+    local_authority = fields.Field(
+        attribute="lsoa__local_authority__name", column_name="local_authority"
+    )
+
+    class Meta:
+        model = RiskScore
+        fields = [
+            "rank",
+            "lsoa_code",
+            "lsoa_name",
+            "local_authority",
+            "score",
+            "percentile",
+            "is_priority",
+            "inputs",
+        ]
+        export_order = fields
+
+
+class HotspotResource(resources.ModelResource):
+    factor = fields.Field(attribute="factor__name", column_name="factor")
+    is_proxy = fields.Field(attribute="factor__is_proxy", column_name="factor_is_proxy")
+    lsoa_code = fields.Field(attribute="lsoa__code", column_name="lsoa_code")
+    lsoa_name = fields.Field(attribute="lsoa__name", column_name="lsoa_name")
+
+    class Meta:
+        model = Hotspot
+        fields = [
+            "factor",
+            "is_proxy",
+            "year",
+            "lsoa_code",
+            "lsoa_name",
+            "observed",
+            "expected",
+            "p_value",
+            "alpha",
+            "persistence",
+            "persistence_years",
+            "is_new",
+        ]
+        export_order = fields
+
+
+class AreaProfileResource(resources.ModelResource):
+    trend_percent = fields.Field(attribute="trend_percent", column_name="trend_percent")
+
+    class Meta:
+        model = AreaProfile
+        fields = [
+            "month",
+            "kind",
+            "area_name",
+            "offences",
+            "population",
+            "rate_per_1000",
+            "rank",
+            "previous_rate_per_1000",
+            "trend_percent",
+            "harm",
+        ]
+        export_order = fields
+
+
+class CrimeImportResource(resources.ModelResource):
+    class Meta:
+        model = CrimeImport
+        fields = [
+            "id",
+            "file_name",
+            "months",
+            "rows_read",
+            "rows_counted",
+            "skipped",
+            "notes",
+            "created_at",
+        ]
+        export_order = fields
+
+
+class AreaIndicatorResource(resources.ModelResource):
+    """The indicator import format, so an export can be edited and imported again."""
+
+    lsoa_code = fields.Field(attribute="lsoa__code", column_name="lsoa_code")
+    factor = fields.Field(attribute="factor__key", column_name="factor")
+
+    class Meta:
+        model = AreaIndicator
+        fields = ["lsoa_code", "factor", "period", "period_start", "value", "source"]
+        export_order = fields

@@ -3,7 +3,11 @@ from rest_framework import serializers
 
 from vru.models import (
     LSOA,
+    AreaProfile,
+    Hotspot,
     Recommendation,
+    RiskRun,
+    RiskScore,
     StrategicNeedsAssessment,
     SuccessMeasure,
 )
@@ -100,3 +104,101 @@ class SuccessMeasureOutputSerializer(serializers.ModelSerializer):
 
         rows = selectors.success_measure_rows(viewer=self.context["request"].user, measure=measure)
         return SuccessMeasureValueOutputSerializer(rows, many=True).data
+
+
+# --- Risk index, hotspots and area profiles (issue 3) -----------------------------------
+
+
+class RiskRunOutputSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", default=None)
+    has_proxies = serializers.BooleanField(
+        read_only=True, help_text="True when any factor is a public proxy for police data."
+    )
+
+    class Meta:
+        model = RiskRun
+        fields = [
+            "id",
+            "label",
+            "status",
+            "progress",
+            "is_current",
+            "period_start",
+            "period_end",
+            "top_percent",
+            "weights",
+            "factors",
+            "method",
+            "has_proxies",
+            "lsoa_count",
+            "priority_count",
+            "created_by",
+            "created_at",
+            "completed_at",
+        ]
+
+
+class RiskScoreOutputSerializer(serializers.ModelSerializer):
+    lsoa_code = serializers.CharField(source="lsoa.code")
+    lsoa_name = serializers.CharField(source="lsoa.name")
+    local_authority = serializers.CharField(source="lsoa.local_authority.name")
+
+    class Meta:
+        model = RiskScore
+        fields = [
+            "rank",
+            "lsoa_code",
+            "lsoa_name",
+            "local_authority",
+            "score",
+            "percentile",
+            "is_priority",
+            "inputs",
+        ]
+
+
+class HotspotOutputSerializer(serializers.ModelSerializer):
+    factor = serializers.CharField(source="factor.key")
+    factor_name = serializers.CharField(source="factor.name")
+    factor_is_proxy = serializers.BooleanField(source="factor.is_proxy")
+    lsoa_code = serializers.CharField(source="lsoa.code")
+    lsoa_name = serializers.CharField(source="lsoa.name")
+
+    class Meta:
+        model = Hotspot
+        fields = [
+            "id",
+            "factor",
+            "factor_name",
+            "factor_is_proxy",
+            "year",
+            "lsoa_code",
+            "lsoa_name",
+            "observed",
+            "expected",
+            "p_value",
+            "alpha",
+            "persistence",
+            "persistence_years",
+            "is_new",
+        ]
+
+
+class AreaProfileOutputSerializer(serializers.ModelSerializer):
+    trend_percent = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AreaProfile
+        fields = [
+            "id",
+            "kind",
+            "area_name",
+            "month",
+            "offences",
+            "population",
+            "rate_per_1000",
+            "rank",
+            "previous_rate_per_1000",
+            "trend_percent",
+            "harm",
+        ]

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -186,7 +187,14 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}  # > longest task
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic work, versioned here; each task also has a management command for cron.
+# Periodic work, versioned here; each task also has a management command for cron.
 CELERY_BEAT_SCHEDULE: dict = {
+    # vru: area profiles per CSP and local authority for the latest crime months, monthly
+    "vru-area-profiles-monthly": {
+        "task": "vru.tasks.area_profiles_generate_latest",
+        "schedule": crontab(minute=0, hour=4, day_of_month=2),
+    },
     # evaluation: resend any safeguarding alert whose on-commit send was lost (broker down)
     "evaluation-safeguarding-alerts-resend": {
         "task": "evaluation.tasks.safeguarding_alerts_resend_unsent",

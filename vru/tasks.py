@@ -6,3 +6,36 @@ from vru import services
 @shared_task(acks_late=True)
 def import_job_run(job_id: int) -> str:
     return services.import_job_run(job_id=job_id).status
+
+
+@shared_task(acks_late=True)
+def risk_run_compute(run_id: int) -> str:
+    return services.risk_run_compute(run_id=run_id).status
+
+
+@shared_task(acks_late=True)
+def area_profiles_generate(partnership_id: int, month: str) -> int:
+    from datetime import date
+
+    from vru.models import Partnership
+
+    return services.area_profiles_generate(
+        actor=None,
+        partnership=Partnership.objects.get(pk=partnership_id),
+        month=date.fromisoformat(month),
+    )
+
+
+@shared_task(acks_late=True)
+def area_profiles_generate_latest() -> int:
+    return services.area_profiles_generate_latest()
+
+
+@shared_task(acks_late=True)
+def hotspots_compute_all(partnership_id: int, alpha: float) -> int:
+    from vru.models import Partnership
+
+    found = services.hotspots_compute_all(
+        actor=None, partnership=Partnership.objects.get(pk=partnership_id), alpha=alpha
+    )
+    return sum(found.values())

@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from vru import api_views, views
 from vru.forms import SignInForm
+from vru.views import areas as area_views
 
 
 class FaviconView(RedirectView):
@@ -26,6 +27,9 @@ router.register("lsoas", api_views.LSOAViewSet, basename="lsoa")
 router.register("needs-assessments", api_views.NeedsAssessmentViewSet, basename="needs-assessment")
 router.register("recommendations", api_views.RecommendationViewSet, basename="recommendation")
 router.register("success-measures", api_views.SuccessMeasureViewSet, basename="success-measure")
+router.register("risk-runs", api_views.RiskRunViewSet, basename="risk-run")
+router.register("hotspots", api_views.HotspotViewSet, basename="hotspot")
+router.register("area-profiles", api_views.AreaProfileViewSet, basename="area-profile")
 
 core_pages = [
     path("neighbourhoods/", views.lsoa_list, name="lsoa_list"),
@@ -34,6 +38,21 @@ core_pages = [
     path("needs-assessments/<int:pk>/", views.sna_detail, name="sna_detail"),
     path("needs-assessments/<int:pk>/document", views.sna_document, name="sna_document"),
     path("success-measures/", views.success_measures, name="success_measures"),
+    # Issue 3: the risk index, hotspots, area profiles and police.uk imports.
+    path("risk/", area_views.risk_map, name="risk_map"),
+    path("risk/runs/", area_views.risk_run_list, name="risk_run_list"),
+    path("risk/runs/new/", area_views.risk_run_create, name="risk_run_create"),
+    path("risk/runs/<int:pk>/", area_views.risk_run_detail, name="risk_run_detail"),
+    path(
+        "risk/runs/<int:pk>/make-current/",
+        area_views.risk_run_make_current,
+        name="risk_run_make_current",
+    ),
+    path("risk/runs/<int:pk>/compare/", area_views.risk_run_compare, name="risk_run_compare"),
+    path("risk/hotspots/", area_views.hotspot_list, name="hotspot_list"),
+    path("area-profiles/", area_views.area_profile_list, name="area_profile_list"),
+    path("crime-imports/", area_views.crime_import, name="crime_import"),
+    path("area-indicators/", area_views.indicator_import, name="indicator_import"),
 ]
 
 urlpatterns = [

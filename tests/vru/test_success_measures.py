@@ -13,7 +13,7 @@ from vru.models import ImportJob, Role
 
 pytestmark = pytest.mark.django_db
 
-DEMO_DATA = Path(selectors.__file__).resolve().parent / "demo_data"
+DEMO_DATA = Path(services.__file__).resolve().parent.parent / "demo_data"  # vru/demo_data
 KNIFE_SV = "Knife enabled serious violence (excluding domestic abuse)"
 HOMICIDES = "Non-domestic homicides"
 U25_ADMISSIONS = "Under-25s admissions to hospital for assault with a knife or sharp object"

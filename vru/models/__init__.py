@@ -1,6 +1,17 @@
 """The shared core: who (partnerships, users, roles), where (places), why (strategy), audit."""
 
 from vru.models.accounts import Partnership, Role, RoleAssignment, User
+from vru.models.areas import (
+    AreaIndicator,
+    AreaProfile,
+    CrimeCount,
+    CrimeImport,
+    Factor,
+    HarmWeight,
+    Hotspot,
+    RiskRun,
+    RiskScore,
+)
 from vru.models.audit import AuditEvent
 from vru.models.imports import ImportJob
 from vru.models.places import LSOA, CommunitySafetyPartnership, LocalAuthority
@@ -15,13 +26,22 @@ from vru.models.strategy import (
 
 __all__ = [
     "LSOA",
+    "AreaIndicator",
+    "AreaProfile",
     "AuditEvent",
     "CommunitySafetyPartnership",
+    "CrimeCount",
+    "CrimeImport",
+    "Factor",
+    "HarmWeight",
+    "Hotspot",
     "ImportJob",
     "LocalAuthority",
     "Partnership",
     "PreventionStage",
     "Recommendation",
+    "RiskRun",
+    "RiskScore",
     "Role",
     "RoleAssignment",
     "StrategicNeedsAssessment",

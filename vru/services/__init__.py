@@ -4,6 +4,21 @@ Callers import the package (`from vru import services`) and call `services.<name
 """
 
 from vru.services.accounts import user_create, user_roles_set
+from vru.services.areas import (
+    area_profiles_generate,
+    area_profiles_generate_latest,
+    crime_file_import,
+    factor_set_install,
+    factor_values,
+    harm_weights_load,
+    hotspots_compute,
+    hotspots_compute_all,
+    indicators_import,
+    risk_run_compute,
+    risk_run_create,
+    risk_run_make_current,
+    risk_run_reproduce,
+)
 from vru.services.audit import audit_record, record_delete, record_save
 from vru.services.imports import (
     ImportOutcome,
@@ -22,15 +37,28 @@ from vru.services.strategy import (
 __all__ = [
     "ImportOutcome",
     "RowError",
+    "area_profiles_generate",
+    "area_profiles_generate_latest",
     "audit_record",
+    "crime_file_import",
+    "factor_set_install",
+    "factor_values",
+    "harm_weights_load",
+    "hotspots_compute",
+    "hotspots_compute_all",
     "import_job_create",
     "import_job_run",
     "import_rows",
+    "indicators_import",
     "needs_assessment_create",
     "needs_assessment_publish",
     "read_table",
     "record_delete",
     "record_save",
+    "risk_run_compute",
+    "risk_run_create",
+    "risk_run_make_current",
+    "risk_run_reproduce",
     "success_measure_create",
     "user_create",
     "user_roles_set",

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from vru import extensions, maps, permissions, selectors, services
+from vru import exports, extensions, maps, permissions, selectors
 from vru.filters import LSOAFilter
-from vru.models import AuditEvent, PreventionStage
+from vru.models import PreventionStage
 from vru.resources import LSOAResource
 
 PAGE_SIZE = 50
@@ -34,6 +34,7 @@ def home(request):
     }
     if context["can_view_areas"]:
         context["areas"] = selectors.area_summary(viewer=user)
+        context["risk"] = selectors.risk_summary(viewer=user)
     if context["can_view_strategy"]:
         context["strategy"] = selectors.strategy_summary(viewer=user)
         measures = list(selectors.success_measure_list(viewer=user))
@@ -76,21 +77,9 @@ def lsoa_list(request):
 
 def _export_lsoas(request, lsoas, export_format: str) -> HttpResponse:
     dataset = LSOAResource(partnership=request.user.partnership).export(queryset=lsoas)
-    services.audit_record(
-        actor=request.user,
-        action=AuditEvent.Action.EXPORT,
-        verb="lsoa.exported",
-        changes={"rows": len(dataset), "format": export_format, "query": request.GET.urlencode()},
+    return exports.audited_download(
+        request, dataset, file_stem="lsoas", file_format=export_format, verb="lsoa.exported"
     )
-    if export_format == "csv":
-        response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            dataset.export("xlsx"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="lsoas.{export_format}"'
-    return response
 
 
 @require_GET
@@ -101,7 +90,11 @@ def lsoa_detail(request, code: str):
     return render(
         request,
         "vru/lsoa_detail.html",
-        {"lsoa": lsoa, "shape": maps.boundary_svg(lsoa.boundary)},
+        {
+            "lsoa": lsoa,
+            "shape": maps.boundary_svg(lsoa.boundary),
+            "risk": selectors.lsoa_risk_profile(viewer=request.user, lsoa=lsoa),
+        },
     )
 
 

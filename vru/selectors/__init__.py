@@ -279,3 +279,48 @@ def user_summary(*, viewer: User) -> dict:
         ),
         "role_labels": dict(Role.choices),
     }
+
+
+# --- Areas, crime, hotspots and the risk index (vru/selectors/areas.py) ---------------------
+
+from vru.selectors.areas import (  # noqa: E402
+    LsoaRiskProfile,
+    RunComparison,
+    area_profile_list,
+    crime_import_list,
+    crime_months,
+    factor_list,
+    harm_weight_list,
+    hotspot_list,
+    indicator_list,
+    indicator_summary,
+    lsoa_risk_profile,
+    map_areas,
+    priority_lsoa_codes,
+    risk_run_compare,
+    risk_run_current,
+    risk_run_list,
+    risk_score_list,
+    risk_summary,
+)
+
+__all__ = [
+    "LsoaRiskProfile",
+    "RunComparison",
+    "area_profile_list",
+    "crime_import_list",
+    "crime_months",
+    "factor_list",
+    "harm_weight_list",
+    "hotspot_list",
+    "indicator_list",
+    "indicator_summary",
+    "lsoa_risk_profile",
+    "map_areas",
+    "priority_lsoa_codes",
+    "risk_run_compare",
+    "risk_run_current",
+    "risk_run_list",
+    "risk_score_list",
+    "risk_summary",
+]

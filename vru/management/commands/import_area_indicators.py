@@ -1,0 +1,38 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from vru import services
+from vru.models import Partnership
+
+
+class Command(BaseCommand):
+    help = (
+        "Import area indicators from CSV or XLSX: columns lsoa_code, factor, period (year or "
+        "month), period_start (YYYY, YYYY-MM or YYYY-MM-DD), value, source. All or nothing; "
+        "importing the same file again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--partnership", required=True, help="Partnership slug.")
+        parser.add_argument(
+            "--factor-set",
+            choices=["essex", "proxies"],
+            help="Install this factor set first (idempotent).",
+        )
+
+    def handle(self, *args, file, partnership, factor_set, **options):
+        try:
+            owner = Partnership.objects.get(slug=partnership)
+        except Partnership.DoesNotExist as exc:
+            raise CommandError(f"No partnership with slug {partnership!r}.") from exc
+        if factor_set:
+            services.factor_set_install(actor=None, partnership=owner, factor_set=factor_set)
+        dataset = services.read_table(file_name=file.name, content=file.read_bytes())
+        outcome = services.indicators_import(actor=None, partnership=owner, dataset=dataset)
+        if outcome.errors:
+            for error in outcome.errors:
+                self.stderr.write(f"Row {error['row']}, {error['column']}: {error['message']}")
+            raise CommandError(f"{len(outcome.errors)} row errors: nothing was imported.")
+        self.stdout.write(f"Imported {outcome.imported_rows} of {outcome.total_rows} rows.")

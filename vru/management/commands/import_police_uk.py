@@ -1,0 +1,44 @@
+import gzip
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from vru import services
+from vru.models import Partnership
+
+
+class Command(BaseCommand):
+    help = (
+        "Import police.uk street-level crime CSVs (optionally .gz): counts per 2021 LSOA, month "
+        "and crime type. Each file's months replace any stored for them. Prints what was "
+        "skipped and why."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument("--partnership", required=True, help="Partnership slug.")
+
+    def handle(self, *args, files, partnership, **options):
+        try:
+            owner = Partnership.objects.get(slug=partnership)
+        except Partnership.DoesNotExist as exc:
+            raise CommandError(f"No partnership with slug {partnership!r}.") from exc
+        for path in files:
+            content = path.read_bytes()
+            if path.suffix == ".gz":
+                content = gzip.decompress(content)
+            try:
+                record = services.crime_file_import(
+                    actor=None,
+                    partnership=owner,
+                    file_name=path.name.removesuffix(".gz"),
+                    content=content,
+                )
+            except ValidationError as exc:
+                raise CommandError(f"{path.name}: {' '.join(exc.messages)}") from exc
+            self.stdout.write(
+                f"{path.name}: {record.rows_counted} of {record.rows_read} rows counted "
+                f"for {', '.join(record.months)}; skipped {record.skipped or 'none'}; "
+                f"notes {record.notes or 'none'}"
+            )

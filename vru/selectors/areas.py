@@ -1,0 +1,299 @@
+"""Reads about places: factors, crime, hotspots, risk runs and scores, area profiles.
+
+All of it is area-level (no person is named), so every role that may see the neighbourhoods
+may see it; everything is scoped to the viewer's partnership.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from vru import permissions
+from vru.models import (
+    LSOA,
+    AreaIndicator,
+    AreaProfile,
+    CrimeCount,
+    CrimeImport,
+    Factor,
+    HarmWeight,
+    Hotspot,
+    Partnership,
+    RiskRun,
+    RiskScore,
+    User,
+)
+
+
+def factor_list(*, viewer: User) -> QuerySet[Factor]:
+    if not permissions.can_view_areas(viewer):
+        return Factor.objects.none()
+    return Factor.objects.filter(partnership_id=viewer.partnership_id).select_related("base_factor")
+
+
+def risk_run_list(*, viewer: User, filters: dict | None = None) -> QuerySet[RiskRun]:
+    if not permissions.can_view_areas(viewer):
+        return RiskRun.objects.none()
+    qs = RiskRun.objects.filter(partnership_id=viewer.partnership_id).select_related("created_by")
+    filters = filters or {}
+    if filters.get("status") in RiskRun.Status.values:
+        qs = qs.filter(status=filters["status"])
+    sort = filters.get("sort", "")
+    if sort.lstrip("-") in {"created_at", "label", "priority_count"}:
+        qs = qs.order_by(sort, "-pk")
+    return qs
+
+
+def risk_run_current(*, partnership: Partnership | int) -> RiskRun | None:
+    partnership_id = getattr(partnership, "pk", partnership)
+    return RiskRun.objects.filter(
+        partnership_id=partnership_id, is_current=True, status=RiskRun.Status.DONE
+    ).first()
+
+
+def priority_lsoa_codes(partnership: Partnership | int) -> set[str]:
+    """What "priority LSOA" means everywhere: the priority flag of the current run.
+
+    For other apps (programmes, grants) to use; area data only, so no viewer is needed.
+    """
+    partnership_id = getattr(partnership, "pk", partnership)
+    return set(
+        RiskScore.objects.filter(
+            run__partnership_id=partnership_id,
+            run__is_current=True,
+            run__status=RiskRun.Status.DONE,
+            is_priority=True,
+        ).values_list("lsoa__code", flat=True)
+    )
+
+
+def risk_score_list(
+    *, viewer: User, run: RiskRun, filters: dict | None = None
+) -> QuerySet[RiskScore]:
+    if not permissions.can_view_areas(viewer) or run.partnership_id != viewer.partnership_id:
+        return RiskScore.objects.none()
+    qs = (
+        RiskScore.objects.filter(run=run)
+        .select_related("lsoa", "lsoa__local_authority", "lsoa__community_safety_partnership")
+        .defer("lsoa__boundary")
+    )
+    filters = filters or {}
+    if filters.get("priority") in {"1", "true", "yes"}:
+        qs = qs.filter(is_priority=True)
+    if filters.get("local_authority"):
+        qs = qs.filter(lsoa__local_authority__code=filters["local_authority"])
+    if filters.get("q"):
+        q = filters["q"].strip()
+        qs = qs.filter(Q(lsoa__code__iexact=q) | Q(lsoa__name__icontains=q))
+    sort = filters.get("sort", "")
+    if sort.lstrip("-") in {"rank", "score"}:
+        qs = qs.order_by(sort)
+    elif sort.lstrip("-") == "name":
+        qs = qs.order_by(sort.replace("name", "lsoa__name"))
+    return qs
+
+
+@dataclass(frozen=True)
+class RunComparison:
+    entered: list[RiskScore]
+    left: list[RiskScore]
+    stayed: int
+
+
+def risk_run_compare(*, viewer: User, run: RiskRun, other: RiskRun) -> RunComparison:
+    """LSOAs that entered `run`'s priority set compared with `other`, and those that left."""
+    mine = {s.lsoa_id: s for s in risk_score_list(viewer=viewer, run=run).filter(is_priority=True)}
+    theirs = {
+        s.lsoa_id: s for s in risk_score_list(viewer=viewer, run=other).filter(is_priority=True)
+    }
+    return RunComparison(
+        entered=sorted((mine[k] for k in mine.keys() - theirs.keys()), key=lambda s: s.rank),
+        left=sorted((theirs[k] for k in theirs.keys() - mine.keys()), key=lambda s: s.rank),
+        stayed=len(mine.keys() & theirs.keys()),
+    )
+
+
+def map_areas(*, viewer: User, run: RiskRun, factor_key: str = "") -> list[dict]:
+    """Everything the choropleth needs, in one query: code, name, boundary, value, rank."""
+    if not permissions.can_view_areas(viewer) or run.partnership_id != viewer.partnership_id:
+        return []
+    rows = []
+    for s in (
+        RiskScore.objects.filter(run=run)
+        .select_related("lsoa")
+        .only(
+            "rank",
+            "score",
+            "inputs",
+            "is_priority",
+            "percentile",
+            "lsoa__code",
+            "lsoa__name",
+            "lsoa__boundary",
+        )
+        .order_by("rank")
+    ):
+        value = s.inputs.get(factor_key) if factor_key else s.score
+        rows.append(
+            {
+                "code": s.lsoa.code,
+                "name": s.lsoa.name,
+                "boundary": s.lsoa.boundary,
+                "value": value,
+                "rank": s.rank,
+                "score": s.score,
+                "is_priority": s.is_priority,
+                "percentile": s.percentile,
+            }
+        )
+    return rows
+
+
+def hotspot_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Hotspot]:
+    if not permissions.can_view_areas(viewer):
+        return Hotspot.objects.none()
+    qs = (
+        Hotspot.objects.filter(partnership_id=viewer.partnership_id)
+        .select_related("factor", "lsoa", "lsoa__local_authority")
+        .defer("lsoa__boundary")
+    )
+    filters = filters or {}
+    if filters.get("factor"):
+        qs = qs.filter(factor__key=filters["factor"])
+    if str(filters.get("year", "")).isdigit():
+        qs = qs.filter(year=int(filters["year"]))
+    if filters.get("new") in {"1", "true", "yes"}:
+        qs = qs.filter(is_new=True)
+    sort = filters.get("sort", "")
+    if sort.lstrip("-") in {"p_value", "persistence", "observed", "year"}:
+        qs = qs.order_by(sort, "lsoa__code")
+    return qs
+
+
+def area_profile_list(*, viewer: User, filters: dict | None = None) -> QuerySet[AreaProfile]:
+    if not permissions.can_view_areas(viewer):
+        return AreaProfile.objects.none()
+    qs = AreaProfile.objects.filter(partnership_id=viewer.partnership_id)
+    filters = filters or {}
+    if filters.get("kind") in AreaProfile.Kind.values:
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("month"):
+        qs = qs.filter(month__startswith=filters["month"][:7])
+    sort = filters.get("sort", "")
+    if sort.lstrip("-") in {"rate_per_1000", "rank", "harm", "offences", "area_name", "month"}:
+        qs = qs.order_by(sort, "area_name")
+    return qs
+
+
+def crime_import_list(*, viewer: User) -> QuerySet[CrimeImport]:
+    if not permissions.can_import_area_data(viewer):
+        return CrimeImport.objects.none()
+    return CrimeImport.objects.filter(partnership_id=viewer.partnership_id).select_related(
+        "created_by"
+    )
+
+
+def harm_weight_list(*, viewer: User) -> QuerySet[HarmWeight]:
+    if not permissions.can_view_areas(viewer):
+        return HarmWeight.objects.none()
+    return HarmWeight.objects.filter(partnership_id=viewer.partnership_id)
+
+
+def crime_months(*, viewer: User) -> list:
+    if not permissions.can_view_areas(viewer):
+        return []
+    return list(
+        CrimeCount.objects.filter(partnership_id=viewer.partnership_id)
+        .order_by("month")
+        .values_list("month", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class LsoaRiskProfile:
+    current: RiskScore | None
+    factors: list[dict]
+    rank_history: list[RiskScore]
+    crime_trend: list[dict]
+    hotspots: list[Hotspot]
+
+
+def lsoa_risk_profile(*, viewer: User, lsoa: LSOA) -> LsoaRiskProfile:
+    """An LSOA's factors in the current run, its monthly crime trend and its rank history."""
+    if not permissions.can_view_areas(viewer) or lsoa.partnership_id != viewer.partnership_id:
+        return LsoaRiskProfile(None, [], [], [], [])
+    history = list(
+        RiskScore.objects.filter(lsoa=lsoa, run__status=RiskRun.Status.DONE)
+        .select_related("run")
+        .order_by("run__created_at", "run__pk")
+    )
+    current = next((s for s in history if s.run.is_current), None)
+    factors = []
+    if current is not None:
+        for definition in current.run.factors:
+            factors.append(
+                {
+                    **definition,
+                    "value": current.inputs.get(definition["key"]),
+                    "weight": current.run.weights.get(definition["key"]),
+                }
+            )
+    else:
+        for indicator in (
+            AreaIndicator.objects.filter(lsoa=lsoa)
+            .select_related("factor")
+            .order_by("factor__position", "-period_start")
+        ):
+            if not any(f["key"] == indicator.factor.key for f in factors):
+                factors.append(
+                    {
+                        "key": indicator.factor.key,
+                        "name": indicator.factor.name,
+                        "is_proxy": indicator.factor.is_proxy,
+                        "value": indicator.value,
+                        "weight": None,
+                    }
+                )
+    trend = list(
+        CrimeCount.objects.filter(lsoa=lsoa)
+        .order_by("month")
+        .values("month")
+        .annotate(
+            total=Sum("count"),
+            asb=Sum("count", filter=Q(crime_type="Anti-social behaviour")),
+            types=Count("crime_type"),
+        )
+    )
+    hotspots = list(
+        Hotspot.objects.filter(lsoa=lsoa).select_related("factor").order_by("-year", "factor")
+    )
+    return LsoaRiskProfile(current, factors, history, trend, hotspots)
+
+
+def risk_summary(*, viewer: User) -> dict:
+    """The home page's figure for analysts: the current run and its priority LSOAs."""
+    if not permissions.can_view_areas(viewer):
+        return {}
+    run = risk_run_current(partnership=viewer.partnership_id)
+    return {"run": run, "priority": run.priority_count if run else 0}
+
+
+def indicator_list(*, viewer: User) -> QuerySet[AreaIndicator]:
+    if not permissions.can_view_areas(viewer):
+        return AreaIndicator.objects.none()
+    return (
+        AreaIndicator.objects.filter(partnership_id=viewer.partnership_id)
+        .select_related("lsoa", "factor")
+        .defer("lsoa__boundary")
+    )
+
+
+def indicator_summary(*, viewer: User) -> list[dict]:
+    """Per factor and period: how many LSOAs have a value (one GROUP BY)."""
+    return list(
+        indicator_list(viewer=viewer)
+        .order_by("factor__position", "factor__name", "period_start")
+        .values("factor__name", "factor__is_proxy", "period", "period_start")
+        .annotate(lsoas=Count("pk"))
+    )

@@ -1,0 +1,54 @@
+"""Writes about places: factors, indicators, police.uk crime, hotspots, risk runs, profiles.
+
+Split by subject; import through `vru.services` (which re-exports the public names).
+"""
+
+from vru.services.areas._common import ASB, POLICE_UK_COLUMNS
+from vru.services.areas.crime import apportion, crime_file_import
+from vru.services.areas.factors import (
+    ESSEX_FACTORS,
+    FACTOR_SETS,
+    PROXY_FACTORS,
+    IndicatorImportOutcome,
+    crime_sums,
+    factor_set_install,
+    factor_values,
+    indicators_import,
+)
+from vru.services.areas.profiles import (
+    area_profiles_generate,
+    area_profiles_generate_latest,
+    harm_weights_load,
+)
+from vru.services.areas.risk_runs import (
+    hotspots_compute,
+    hotspots_compute_all,
+    risk_run_compute,
+    risk_run_create,
+    risk_run_make_current,
+    risk_run_reproduce,
+)
+
+__all__ = [
+    "ASB",
+    "ESSEX_FACTORS",
+    "FACTOR_SETS",
+    "POLICE_UK_COLUMNS",
+    "PROXY_FACTORS",
+    "IndicatorImportOutcome",
+    "apportion",
+    "area_profiles_generate",
+    "area_profiles_generate_latest",
+    "crime_file_import",
+    "crime_sums",
+    "factor_set_install",
+    "factor_values",
+    "harm_weights_load",
+    "hotspots_compute",
+    "hotspots_compute_all",
+    "indicators_import",
+    "risk_run_compute",
+    "risk_run_create",
+    "risk_run_make_current",
+    "risk_run_reproduce",
+]

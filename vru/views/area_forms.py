@@ -1,0 +1,100 @@
+"""HTML input for the area pages: validation only, no saving."""
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+
+from vru.models import AreaProfile
+
+
+class RiskRunForm(forms.Form):
+    label = forms.CharField(
+        max_length=200, required=False, help_text="For example “2026 refresh, weights agreed”."
+    )
+    period_start = forms.DateField(
+        label="Data from", help_text="Crime counts from this date (YYYY-MM-DD)."
+    )
+    period_end = forms.DateField(
+        label="Data to",
+        help_text="Up to this date. Indicators use their latest value up to it.",
+    )
+    top_percent = forms.DecimalField(
+        label="Priority share (%)",
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100),
+        decimal_places=2,
+        initial=Decimal(5),
+        help_text="The top share of LSOAs flagged as priority. Essex uses 5%.",
+    )
+
+    def __init__(self, *args, factors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.factor_keys = []
+        for factor in factors:
+            name = f"weight_{factor.key}"
+            self.fields[name] = forms.DecimalField(
+                label=f"Weight: {factor}",
+                min_value=Decimal(0),
+                max_digits=6,
+                decimal_places=3,
+                initial=factor.default_weight,
+                help_text=(factor.description + " " if factor.description else "")
+                + "0 leaves it out.",
+            )
+            self.factor_keys.append(factor.key)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", "The end must be on or after the start.")
+        if self.factor_keys and not any(cleaned.get(f"weight_{key}") for key in self.factor_keys):
+            raise forms.ValidationError("Give at least one factor a weight above 0.")
+        return cleaned
+
+    def weights(self) -> dict[str, Decimal]:
+        return {key: self.cleaned_data[f"weight_{key}"] for key in self.factor_keys}
+
+
+class CrimeFileForm(forms.Form):
+    file = forms.FileField(
+        label="police.uk street-level crime file",
+        help_text="A monthly “street” CSV from data.police.uk, e.g. 2019-01-essex-street.csv. "
+        "Its months replace any stored for the same months.",
+    )
+
+
+class ProfileMonthForm(forms.Form):
+    month = forms.DateField(
+        label="Month",
+        input_formats=["%Y-%m"],
+        help_text="For example 2019-01.",
+        widget=forms.DateInput(format="%Y-%m"),
+    )
+
+    def clean_month(self) -> date:
+        return self.cleaned_data["month"].replace(day=1)
+
+
+PROFILE_KINDS = AreaProfile.Kind.choices
+
+
+class HotspotThresholdForm(forms.Form):
+    alpha = forms.FloatField(
+        label="Threshold (α)",
+        min_value=1e-9,
+        max_value=0.5,
+        initial=0.01,
+        help_text="An LSOA is a hotspot when P(X ≥ its count) is below this. 0.01 is usual; "
+        "0.05 finds more, weaker hotspots.",
+    )
+
+
+class IndicatorFileForm(forms.Form):
+    file = forms.FileField(
+        label="Indicator file",
+        help_text="CSV (UTF-8) or XLSX with columns lsoa_code, factor, period (year or month), "
+        "period_start (YYYY, YYYY-MM or YYYY-MM-DD), value, source. Any bad row imports "
+        "nothing; importing the same file again changes nothing.",
+    )

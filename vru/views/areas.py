@@ -1,0 +1,394 @@
+"""Pages of the risk index, hotspots, area profiles and police.uk imports. Thin: selectors to
+read, services to write, templates to show."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from vru import exports, maps, permissions, selectors, services, tasks
+from vru.models import AreaProfile, AuditEvent, RiskRun
+from vru.resources import (
+    AreaIndicatorResource,
+    AreaProfileResource,
+    CrimeImportResource,
+    HotspotResource,
+    RiskRunResource,
+    RiskScoreResource,
+)
+from vru.views.area_forms import (
+    CrimeFileForm,
+    HotspotThresholdForm,
+    IndicatorFileForm,
+    ProfileMonthForm,
+    RiskRunForm,
+)
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise Http404
+
+
+def _export(request, *, resource, queryset, name: str, verb: str) -> HttpResponse | None:
+    export_format = request.GET.get("format")
+    if export_format not in {"csv", "xlsx"}:
+        return None
+    _require(permissions.can_export_areas(request.user))
+    dataset = resource.export(queryset=queryset)
+    return exports.audited_download(
+        request, dataset, file_stem=name, file_format=export_format, verb=verb
+    )
+
+
+def _run_or_404(request, pk: int) -> RiskRun:
+    return get_object_or_404(selectors.risk_run_list(viewer=request.user), pk=pk)
+
+
+@require_GET
+def risk_map(request):
+    """The current run (or ?run=) as a choropleth, with the ranked table and a text summary."""
+    user = request.user
+    _require(permissions.can_view_areas(user))
+    runs = selectors.risk_run_list(viewer=user).filter(status=RiskRun.Status.DONE)
+    run_id = request.GET.get("run", "")
+    run = (
+        get_object_or_404(runs, pk=run_id)
+        if run_id.isdigit()
+        else selectors.risk_run_current(partnership=user.partnership_id)
+    )
+    context = {"run": run, "runs": runs, "can_run": permissions.can_run_risk_index(user)}
+    if run is not None:
+        factor_key = request.GET.get("factor", "")
+        factor = next((f for f in run.factors if f["key"] == factor_key), None)
+        rows = selectors.map_areas(viewer=user, run=run, factor_key=factor["key"] if factor else "")
+        choropleth = maps.choropleth_svg(rows)
+        scores = selectors.risk_score_list(viewer=user, run=run, filters=request.GET)
+        page = Paginator(scores, PAGE_SIZE).get_page(request.GET.get("page"))
+        priority = [r for r in rows if r["is_priority"]]
+        context.update(
+            {
+                "factor": factor,
+                "choropleth": choropleth,
+                "page_obj": page,
+                "priority_rows": priority,
+                "current_sort": request.GET.get("sort", ""),
+            }
+        )
+    return render(request, "vru/risk_map.html", context)
+
+
+@require_GET
+def risk_run_list(request):
+    _require(permissions.can_view_areas(request.user))
+    runs = selectors.risk_run_list(viewer=request.user, filters=request.GET)
+    response = _export(
+        request,
+        resource=RiskRunResource(),
+        queryset=runs,
+        name="risk-runs",
+        verb="risk_run.exported",
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "vru/risk_run_list.html",
+        {
+            "page_obj": Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page")),
+            "statuses": RiskRun.Status.choices,
+            "current_sort": request.GET.get("sort", ""),
+            "can_run": permissions.can_run_risk_index(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def risk_run_create(request):
+    user = request.user
+    _require(permissions.can_run_risk_index(user))
+    factors = list(selectors.factor_list(viewer=user))
+    months = selectors.crime_months(viewer=user)
+    initial = {}
+    if months:
+        last = months[-1]
+        initial = {
+            "period_start": date(last.year - 1, last.month, 1)
+            if months[0] <= date(last.year - 1, last.month, 1)
+            else months[0],
+            "period_end": last.replace(day=28),
+        }
+    form = RiskRunForm(request.POST or None, factors=factors, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.risk_run_create(
+                actor=user,
+                partnership=user.partnership,
+                label=form.cleaned_data["label"],
+                weights=form.weights(),
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+                top_percent=form.cleaned_data["top_percent"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The run has started. This page shows its progress.")
+            return redirect(run)
+    return render(request, "vru/risk_run_form.html", {"form": form, "factors": factors})
+
+
+@require_GET
+def risk_run_detail(request, pk: int):
+    run = _run_or_404(request, pk)
+    scores = selectors.risk_score_list(viewer=request.user, run=run, filters=request.GET)
+    response = _export(
+        request,
+        resource=RiskScoreResource(),
+        queryset=scores,
+        name=f"risk-run-{run.pk}-scores",
+        verb="risk_score.exported",
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "vru/risk_run_detail.html",
+        {
+            "run": run,
+            "page_obj": Paginator(scores, PAGE_SIZE).get_page(request.GET.get("page")),
+            "current_sort": request.GET.get("sort", ""),
+            "other_runs": selectors.risk_run_list(viewer=request.user)
+            .filter(status=RiskRun.Status.DONE)
+            .exclude(pk=run.pk),
+            "can_run": permissions.can_run_risk_index(request.user),
+            "in_progress": run.status in {RiskRun.Status.PENDING, RiskRun.Status.RUNNING},
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def risk_run_make_current(request, pk: int):
+    """Confirm first (GET), then make the run the one "priority LSOA" means (POST)."""
+    _require(permissions.can_run_risk_index(request.user))
+    run = _run_or_404(request, pk)
+    if request.method == "POST":
+        try:
+            services.risk_run_make_current(actor=request.user, run=run)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, f"“{run.label}” is now the current risk run.")
+        return redirect(run)
+    current = selectors.risk_run_current(partnership=request.user.partnership_id)
+    comparison = (
+        selectors.risk_run_compare(viewer=request.user, run=run, other=current)
+        if current is not None and current.pk != run.pk
+        else None
+    )
+    return render(
+        request,
+        "vru/risk_run_make_current.html",
+        {"run": run, "current": current, "comparison": comparison},
+    )
+
+
+@require_GET
+def risk_run_compare(request, pk: int):
+    run = _run_or_404(request, pk)
+    other_id = request.GET.get("other", "")
+    if not other_id.isdigit():
+        raise Http404
+    other = _run_or_404(request, int(other_id))
+    return render(
+        request,
+        "vru/risk_run_compare.html",
+        {
+            "run": run,
+            "other": other,
+            "comparison": selectors.risk_run_compare(viewer=request.user, run=run, other=other),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def hotspot_list(request):
+    user = request.user
+    _require(permissions.can_view_areas(user))
+    form = None
+    if permissions.can_run_risk_index(user):
+        form = HotspotThresholdForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            alpha = form.cleaned_data["alpha"]
+            transaction.on_commit(
+                lambda: tasks.hotspots_compute_all.delay(user.partnership_id, alpha)
+            )
+            messages.success(request, f"Hotspots are being recomputed with α = {alpha:g}.")
+            return redirect("vru:hotspot_list")
+    elif request.method == "POST":
+        raise Http404
+    found = selectors.hotspot_list(viewer=request.user, filters=request.GET)
+    response = _export(
+        request,
+        resource=HotspotResource(),
+        queryset=found,
+        name="hotspots",
+        verb="hotspot.exported",
+    )
+    if response:
+        return response
+    factors = [f for f in selectors.factor_list(viewer=request.user) if f.source == f.Source.CRIME]
+    return render(
+        request,
+        "vru/hotspot_list.html",
+        {
+            "form": form,
+            "page_obj": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+            "factors": factors,
+            "years": sorted({m.year for m in selectors.crime_months(viewer=request.user)}),
+            "current_sort": request.GET.get("sort", ""),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def area_profile_list(request):
+    user = request.user
+    _require(permissions.can_view_areas(user))
+    form = None
+    if permissions.can_run_risk_index(user):
+        form = ProfileMonthForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            month = form.cleaned_data["month"]
+            transaction.on_commit(
+                lambda: tasks.area_profiles_generate.delay(user.partnership_id, month.isoformat())
+            )
+            services.audit_record(
+                actor=user,
+                action=AuditEvent.Action.CREATE,
+                verb="area_profiles.requested",
+                changes={"month": month.isoformat()},
+            )
+            messages.success(request, f"Profiles for {month:%B %Y} are being generated.")
+            return redirect("vru:area_profile_list")
+    elif request.method == "POST":
+        raise Http404
+    profiles = selectors.area_profile_list(viewer=user, filters=request.GET)
+    response = _export(
+        request,
+        resource=AreaProfileResource(),
+        queryset=profiles,
+        name="area-profiles",
+        verb="area_profile.exported",
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "vru/area_profile_list.html",
+        {
+            "form": form,
+            "page_obj": Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page")),
+            "kinds": AreaProfile.Kind.choices,
+            "months": selectors.crime_months(viewer=user),
+            "harm_weights": selectors.harm_weight_list(viewer=user),
+            "current_sort": request.GET.get("sort", ""),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def crime_import(request):
+    """Upload a police.uk file (administrators and analysts); list past imports."""
+    user = request.user
+    _require(permissions.can_import_area_data(user))
+    imports = selectors.crime_import_list(viewer=user)
+    response = _export(
+        request,
+        resource=CrimeImportResource(),
+        queryset=imports,
+        name="crime-imports",
+        verb="crime_import.exported",
+    )
+    if response:
+        return response
+    form = CrimeFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = services.crime_file_import(
+                actor=user,
+                partnership=user.partnership,
+                file_name=upload.name,
+                content=upload.read(),
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(
+                request,
+                f"{record.rows_counted:,} of {record.rows_read:,} rows counted; "
+                f"{record.rows_skipped:,} skipped.",
+            )
+            return redirect("vru:crime_import")
+    return render(
+        request,
+        "vru/crime_import.html",
+        {"form": form, "page_obj": Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page"))},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_import(request):
+    """Upload area indicators (administrators and analysts); export what is stored."""
+    user = request.user
+    _require(permissions.can_import_area_data(user))
+    response = _export(
+        request,
+        resource=AreaIndicatorResource(),
+        queryset=selectors.indicator_list(viewer=user),
+        name="area-indicators",
+        verb="indicator.exported",
+    )
+    if response:
+        return response
+    form = IndicatorFileForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            dataset = services.read_table(file_name=upload.name, content=upload.read())
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            outcome = services.indicators_import(
+                actor=user, partnership=user.partnership, dataset=dataset
+            )
+            if outcome.errors:
+                errors = outcome.errors
+                form.add_error(
+                    "file",
+                    f"{len(errors)} row{'s' if len(errors) != 1 else ''} had errors: "
+                    "nothing was imported. They are listed below.",
+                )
+            else:
+                messages.success(request, f"{outcome.imported_rows:,} indicator values imported.")
+                return redirect("vru:indicator_import")
+    return render(
+        request,
+        "vru/indicator_import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "factors": selectors.factor_list(viewer=user),
+            "summary": selectors.indicator_summary(viewer=user),
+        },
+    )
