@@ -204,6 +204,166 @@ class UserFactory(DjangoModelFactory):
         self.__dict__.pop("_role_names", None)
 
 
+# ---------------------------------------------------------------------------------------
+# Grants (issue 5). Models are named as "grants.<Model>" strings so that this shared module
+# keeps its imports at the top.
+# ---------------------------------------------------------------------------------------
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = "grants.Organisation"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Community Group {n}")
+    kind = "charity"
+    charity_number = factory.Sequence(lambda n: f"{1100000 + n}")
+    address = "1 High Street, Basildon"
+    postcode = "SS14 1AA"
+    contact_email = factory.Sequence(lambda n: f"office{n}@group.example.org")
+    contact_phone = "01268 000000"
+    safeguarding_policy_date = datetime.date(2026, 1, 1)
+
+
+class GrantRoundFactory(DjangoModelFactory):
+    """An open round (opened 10 days ago, closes in 10 days, panel in 30) with two
+    criteria (weights 2 and 1) and one eligibility question (pass on "yes")."""
+
+    class Meta:
+        model = "grants.GrantRound"
+        skip_postgeneration_save = True
+
+    class Params:
+        closed = factory.Trait(
+            opens_at=factory.LazyFunction(lambda: _now() - datetime.timedelta(days=40)),
+            closes_at=factory.LazyFunction(lambda: _now() - datetime.timedelta(days=10)),
+        )
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    fund = "Violence Reduction Fund"
+    title = factory.Sequence(lambda n: f"Safer Streets Community Grants {n}")
+    budget = Decimal("20000")
+    minimum_award = Decimal("1000")
+    maximum_award = Decimal("5000")
+    opens_at = factory.LazyFunction(lambda: _now() - datetime.timedelta(days=10))
+    closes_at = factory.LazyFunction(lambda: _now() + datetime.timedelta(days=10))
+    panel_deadline = factory.LazyAttribute(lambda o: o.closes_at + datetime.timedelta(days=20))
+    reviewers_per_application = 2
+    identifier_prefix = "360G-testvru"
+
+    @factory.post_generation
+    def rubric(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from grants.models import Criterion, EligibilityQuestion
+
+        for position, (title, weight) in enumerate([("Helps young people", 2), ("Good value", 1)]):
+            Criterion.objects.create(
+                grant_round=self,
+                title=title,
+                guidance="What to look for.",
+                worked_example="An example.",
+                weight=Decimal(weight),
+                position=position,
+                descriptor_1="Not at all",
+                descriptor_2="A little",
+                descriptor_3="Some",
+                descriptor_4="Quite a lot",
+                descriptor_5="Very well",
+            )
+        EligibilityQuestion.objects.create(
+            grant_round=self,
+            text="Do you work with young people aged 10 to 25?",
+            pass_answer=True,
+        )
+
+
+class ApplicationFactory(DjangoModelFactory):
+    """A complete application, a draft unless `status=` says otherwise; its budget line adds
+    up, its eligibility answers pass, and it serves one LSOA of the round's partnership."""
+
+    class Meta:
+        model = "grants.Application"
+        skip_postgeneration_save = True
+
+    grant_round = factory.SubFactory(GrantRoundFactory)
+    organisation = factory.SubFactory(
+        OrganisationFactory, partnership=factory.SelfAttribute("..grant_round.partnership")
+    )
+    status = "draft"
+    title = factory.Sequence(lambda n: f"Youth club nights {n}")
+    summary = "Friday night football and mentoring in the park."
+    amount_requested = Decimal("3000")
+    young_people_expected = 60
+    contact_name = "Pat Organiser"
+    contact_email = factory.Sequence(lambda n: f"pat{n}@group.example.org")
+    contact_phone = "07700 900123"
+    created_by = factory.SubFactory(
+        UserFactory, partnership=factory.SelfAttribute("..grant_round.partnership")
+    )
+    submitted_at = factory.LazyAttribute(lambda o: None if o.status == "draft" else _now())
+
+    @factory.post_generation
+    def complete(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from grants.models import BudgetLine, EligibilityAnswer
+
+        BudgetLine.objects.create(
+            application=self, description="Coaches", amount=self.amount_requested
+        )
+        for question in self.grant_round.eligibility_questions.all():
+            EligibilityAnswer.objects.create(
+                application=self, question=question, answer=question.pass_answer
+            )
+        self.lsoas.add(LSOAFactory(partnership=self.grant_round.partnership))
+
+
+def applicant_for(organisation, **kwargs):
+    """A user with the applicant role who belongs to `organisation`."""
+    from grants.models import OrganisationMembership
+
+    user = UserFactory(partnership=organisation.partnership, roles=["applicant"], **kwargs)
+    OrganisationMembership.objects.create(user=user, organisation=organisation)
+    return user
+
+
+class PanelMemberFactory(DjangoModelFactory):
+    """A trained 16-year-old reviewer with a parent's consent."""
+
+    class Meta:
+        model = "grants.PanelMember"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    user = factory.SubFactory(
+        UserFactory,
+        partnership=factory.SelfAttribute("..partnership"),
+        roles=["youth_reviewer"],
+    )
+    date_of_birth = factory.LazyFunction(
+        lambda: _now().date().replace(day=1) - datetime.timedelta(days=16 * 366)
+    )
+    training_completed_on = datetime.date(2026, 1, 10)
+    guardian_consent_recorded_on = datetime.date(2026, 1, 3)
+
+
+class AssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "grants.Assignment"
+
+    application = factory.SubFactory(ApplicationFactory, status="eligible")
+    reviewer = factory.SubFactory(
+        PanelMemberFactory,
+        partnership=factory.SelfAttribute("..application.grant_round.partnership"),
+    )
+
+
 # --- Areas, crime, hotspots and the risk index (issue 3) ------------------------------------
 
 

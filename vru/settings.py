@@ -195,6 +195,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "vru.tasks.area_profiles_generate_latest",
         "schedule": crontab(minute=0, hour=4, day_of_month=2),
     },
+    # grants: panel-deadline reminders (48 h before) and overdue monitoring-return reminders
+    "grants-panel-reminders": {
+        "task": "grants.tasks.send_panel_reminders",
+        "schedule": 60 * 60.0,
+    },
+    "grants-overdue-return-reminders": {
+        "task": "grants.tasks.send_overdue_return_reminders",
+        "schedule": 24 * 60 * 60.0,
+    },
     # evaluation: resend any safeguarding alert whose on-commit send was lost (broker down)
     "evaluation-safeguarding-alerts-resend": {
         "task": "evaluation.tasks.safeguarding_alerts_resend_unsent",

@@ -242,12 +242,19 @@ def test_youth_reviewer_sees_only_their_home_page(checked):
     page = checked.page
     checked.sign_in("riley.reviewer", TEST_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Riley")
-    expect(page.locator(".govuk-inset-text")).to_contain_text(
-        "You have no grant applications to review yet"
-    )
+    # Their home page leads to their grant reviews and nothing else.
+    expect(page.get_by_role("heading", name="Community grants")).to_be_visible()
     menu = page.get_by_role("navigation", name="Menu")
     expect(menu.get_by_role("link", name="Home")).to_be_visible()
-    for label in ("Neighbourhoods", "Needs assessments", "Success measures", "Administration"):
+    for label in (
+        "Neighbourhoods",
+        "Needs assessments",
+        "Success measures",
+        "Administration",
+        "Programmes",
+        "Caseload",
+        "Listening projects",
+    ):
         expect(menu.get_by_role("link", name=label)).to_have_count(0)
 
     for path in ("/neighbourhoods/", "/needs-assessments/", "/success-measures/"):

@@ -1,0 +1,134 @@
+"""Admin for grants reference data: organisations, panel members, rounds with their rubric.
+
+Scoped to the administrator's partnership (vru.admin.PartnershipScopedAdmin: audited saves
+and deletes). Workflow records (applications, assignments, scores, decisions, awards) change
+only through the grants pages and services, so they are read-only here.
+"""
+
+from django.contrib import admin
+from django.utils import timezone
+from import_export.admin import ImportExportMixin
+
+from grants import models
+from grants.permissions import is_grants_staff
+from grants.resources import OrganisationResource
+from vru.admin import PartnershipScopedAdmin, ScopedImportMixin
+from vru.models import Role, User
+from vru.permissions import has_role
+
+
+def _grants_admin(user) -> bool:
+    return is_grants_staff(user) and has_role(user, Role.ADMINISTRATOR)
+
+
+class GrantsAdmin(PartnershipScopedAdmin):
+    allowed = staticmethod(_grants_admin)
+
+
+@admin.register(models.Organisation)
+class OrganisationAdmin(ScopedImportMixin, ImportExportMixin, GrantsAdmin):
+    resource_classes = [OrganisationResource]
+    list_display = ["name", "kind", "charity_number", "safeguarding_policy_date"]
+    search_fields = ["name", "charity_number", "company_number"]
+
+    def has_import_permission(self, request):
+        return _grants_admin(request.user)
+
+    def has_export_permission(self, request):
+        return _grants_admin(request.user)
+
+
+@admin.register(models.PanelMember)
+class PanelMemberAdmin(GrantsAdmin):
+    list_display = ["user", "training_completed_on", "guardian_consent_recorded_on", "active"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_filter = ["active"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only the administrator's own partnership's youth reviewers (a select, never a
+        # raw id that would accept any user).
+        if db_field.name == "user":
+            kwargs["queryset"] = (
+                User.objects.filter(
+                    partnership_id=request.user.partnership_id,
+                    role_assignments__role=Role.YOUTH_REVIEWER,
+                )
+                .distinct()
+                .order_by("username")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def rubric_locked(grant_round: models.GrantRound | None) -> bool:
+    """A round's rubric and eligibility questions are fixed once it has opened or anyone
+    has scored against it: changing them would change the meaning of answers given."""
+    if grant_round is None or grant_round.pk is None:
+        return False
+    return (
+        grant_round.opens_at <= timezone.now()
+        or models.Score.objects.filter(criterion__grant_round=grant_round).exists()
+    )
+
+
+class RubricInline:
+    """Same access as the round's admin (the partnership's administrators); editable until
+    the round opens or is scored, then read-only: no adds, no changes, no deletes."""
+
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return _grants_admin(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return _grants_admin(request.user) and not rubric_locked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _grants_admin(request.user) and not rubric_locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _grants_admin(request.user) and not rubric_locked(obj)
+
+
+class CriterionInline(RubricInline, admin.StackedInline):
+    model = models.Criterion
+
+
+class EligibilityQuestionInline(RubricInline, admin.TabularInline):
+    model = models.EligibilityQuestion
+
+
+@admin.register(models.GrantRound)
+class GrantRoundAdmin(GrantsAdmin):
+    list_display = ["title", "fund", "opens_at", "closes_at", "budget"]
+    search_fields = ["title", "fund"]
+    inlines = [CriterionInline, EligibilityQuestionInline]
+    filter_horizontal = ["target_lsoas", "recommendations"]
+    readonly_fields = ["decided_at"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Only the administrator's own partnership's neighbourhoods and recommendations.
+        if db_field.name == "target_lsoas":
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                partnership_id=request.user.partnership_id
+            )
+        elif db_field.name == "recommendations":
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                needs_assessment__partnership_id=request.user.partnership_id
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(models.Application)
+class ApplicationAdmin(GrantsAdmin):
+    partnership_path = "grant_round__partnership"
+    list_display = ["title", "organisation", "grant_round", "status"]
+    list_filter = ["status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

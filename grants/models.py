@@ -1,1 +1,0 @@
-# Grant rounds and youth panels arrive with the grants issue.

@@ -1,0 +1,142 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from grants.models.rounds import Application
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        FUND = "fund", "Fund"
+        FUND_WITH_CONDITIONS = "fund_conditions", "Fund with conditions"
+        NOT_FUND = "not_fund", "Do not fund"
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="decision"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    conditions = models.TextField(blank=True)
+    reasons = models.TextField()
+    feedback = models.TextField(
+        blank=True, help_text="Drawn from the reviewers' comments; sent with the letter."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    letter = models.FileField(upload_to="grants/letters/", blank=True)
+    letter_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outcome="not_fund") & Q(amount__isnull=True))
+                | (~Q(outcome="not_fund") & Q(amount__gt=0)),
+                name="grant_decision_amount_matches_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="fund_conditions") | ~Q(conditions=""),
+                name="grant_decision_conditions_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.get_outcome_display()}"
+
+    @property
+    def funded(self) -> bool:
+        return self.outcome != self.Outcome.NOT_FUND
+
+
+class Award(models.Model):
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="award")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    awarded_on = models.DateField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["-awarded_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="grant_award_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="grant_award_dates_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount} to {self.decision.application.organisation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("grants:award_detail", kwargs={"pk": self.pk})
+
+
+class Tranche(models.Model):
+    """One payment. Tranche n > 1 is released only once monitoring return n - 1 is approved."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="tranches")
+    number = models.PositiveSmallIntegerField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    due_on = models.DateField()
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["award", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "number"], name="grant_tranche_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="grant_tranche_positive"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="grant_tranche_number_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tranche {self.number}: £{self.amount}"
+
+
+class MonitoringReturn(models.Model):
+    """What the funded project reports before the next tranche (return n precedes tranche n+1)."""
+
+    class Status(models.TextChoices):
+        DUE = "due", "Due"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+
+    AGE_BANDS = ["under 10", "10-13", "14-17", "18-24"]
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="monitoring_returns")
+    number = models.PositiveSmallIntegerField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
+    young_people_by_age_band = models.JSONField(default=dict, blank=True)
+    young_people_by_lsoa = models.JSONField(default=dict, blank=True)
+    sessions_delivered = models.PositiveIntegerField(null=True, blank=True)
+    spend_to_date = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    case_study = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["award", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "number"], name="grant_return_unique"),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at__isnull=False),
+                name="grant_return_approved_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Monitoring return {self.number}"
+
+    @property
+    def young_people_reached(self) -> int:
+        return sum(int(v) for v in (self.young_people_by_age_band or {}).values())

@@ -1,0 +1,311 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from grants.validators import validate_attachment
+from vru.models import LSOA, LocalAuthority, Partnership, Recommendation
+
+
+class Organisation(models.Model):
+    """A community group, charity or company that applies for grants."""
+
+    class Kind(models.TextChoices):
+        CHARITY = "charity", "Registered charity"
+        CIO = "cio", "Charitable incorporated organisation"
+        COMPANY = "company", "Company limited by guarantee"
+        CIC = "cic", "Community interest company"
+        CONSTITUTED_GROUP = "group", "Constituted community group"
+        SCHOOL = "school", "School or college"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="grant_organisations"
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField("type", max_length=12, choices=Kind.choices)
+    charity_number = models.CharField(max_length=20, blank=True)
+    company_number = models.CharField(max_length=20, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    safeguarding_policy_date = models.DateField(
+        null=True, blank=True, help_text="When the safeguarding policy was last reviewed."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="grants_organisation_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationMembership(models.Model):
+    """An applicant user belongs to exactly one organisation."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grant_membership"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+
+    class Meta:
+        ordering = ["organisation", "user"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation}"
+
+
+class GrantRound(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="grant_rounds"
+    )
+    fund = models.CharField(max_length=200, help_text="The fund paying for the round.")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    budget = models.DecimalField(max_digits=12, decimal_places=2)
+    minimum_award = models.DecimalField(max_digits=12, decimal_places=2)
+    maximum_award = models.DecimalField(max_digits=12, decimal_places=2)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    panel_deadline = models.DateTimeField(help_text="When reviewers must submit their scores.")
+    reviewers_per_application = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    # Priority LSOAs: chosen by the grants officer until the risk index (issue 3) ranks them.
+    target_lsoas = models.ManyToManyField(LSOA, blank=True, related_name="+")
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="+")
+    listening_themes = models.JSONField(
+        default=list, blank=True, help_text="Listening-project themes the round responds to."
+    )
+    identifier_prefix = models.CharField(
+        max_length=40,
+        default="360G-vru",
+        help_text="360Giving identifier prefix for grants awarded in this round.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-opens_at", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="grant_round_dates_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(panel_deadline__gt=models.F("closes_at")),
+                name="grant_round_panel_after_close",
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_award__gt=0)
+                & Q(maximum_award__gte=models.F("minimum_award"))
+                & Q(budget__gte=models.F("maximum_award")),
+                name="grant_round_amounts_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("grants:round_detail", kwargs={"pk": self.pk})
+
+    def is_open(self, now) -> bool:
+        return self.opens_at <= now < self.closes_at
+
+    def clean(self) -> None:
+        if not isinstance(self.listening_themes, list) or not all(
+            isinstance(t, str) and t.strip() for t in self.listening_themes
+        ):
+            raise ValidationError({"listening_themes": "Themes must be a list of short texts."})
+
+
+class EligibilityQuestion(models.Model):
+    """A yes/no question; the application passes when the answer equals `pass_answer`."""
+
+    grant_round = models.ForeignKey(
+        GrantRound, on_delete=models.CASCADE, related_name="eligibility_questions"
+    )
+    text = models.CharField(max_length=300)
+    pass_answer = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["grant_round", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Criterion(models.Model):
+    """A rubric criterion, written for young reviewers, scored 1 to 5."""
+
+    grant_round = models.ForeignKey(GrantRound, on_delete=models.CASCADE, related_name="criteria")
+    title = models.CharField(max_length=200)
+    guidance = models.TextField(help_text="Plain English, for reviewers aged 14 and over.")
+    worked_example = models.TextField()
+    weight = models.DecimalField(
+        max_digits=4, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(0)]
+    )
+    descriptor_1 = models.CharField("what a 1 means", max_length=200)
+    descriptor_2 = models.CharField("what a 2 means", max_length=200)
+    descriptor_3 = models.CharField("what a 3 means", max_length=200)
+    descriptor_4 = models.CharField("what a 4 means", max_length=200)
+    descriptor_5 = models.CharField("what a 5 means", max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["grant_round", "position", "pk"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="grant_criterion_weight_pos")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def descriptors(self) -> list[tuple[int, str]]:
+        return [(n, getattr(self, f"descriptor_{n}")) for n in range(1, 6)]
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        ELIGIBLE = "eligible", "Eligible: with the youth panel"
+        INELIGIBLE = "ineligible", "Not eligible"
+        DECIDED = "decided", "Decided"
+
+    ALLOWED_TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.ELIGIBLE, Status.INELIGIBLE},
+        Status.ELIGIBLE: {Status.DECIDED},
+        Status.INELIGIBLE: set(),
+        Status.DECIDED: set(),
+    }
+
+    grant_round = models.ForeignKey(
+        GrantRound, on_delete=models.PROTECT, related_name="applications"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField("project title", max_length=200, blank=True)
+    summary = models.TextField("project summary", blank=True)
+    amount_requested = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    young_people_expected = models.PositiveIntegerField(null=True, blank=True)
+    lsoas = models.ManyToManyField(LSOA, blank=True, related_name="+")
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="+")
+    themes = models.JSONField(default=list, blank=True)
+    # The applicant's contact: never shown to youth reviewers.
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    eligibility_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    eligibility_checked_at = models.DateTimeField(null=True, blank=True)
+    eligibility_notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["grant_round", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_requested__isnull=True) | Q(amount_requested__gt=0),
+                name="grant_application_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="grant_application_submitted_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["grant_round", "status"])]
+
+    def __str__(self) -> str:
+        return self.title or f"Draft application {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("grants:application_detail", kwargs={"pk": self.pk})
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.ALLOWED_TRANSITIONS[self.Status(self.status)]
+
+
+class EligibilityAnswer(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="eligibility_answers"
+    )
+    question = models.ForeignKey(EligibilityQuestion, on_delete=models.CASCADE, related_name="+")
+    answer = models.BooleanField()
+
+    class Meta:
+        ordering = ["application", "question"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "question"], name="grant_eligibility_answer_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {'yes' if self.answer else 'no'}"
+
+    @property
+    def passes(self) -> bool:
+        return self.answer == self.question.pass_answer
+
+
+class BudgetLine(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    description = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["application", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="grant_budget_line_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description}: £{self.amount}"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="grants/attachments/", validators=[validate_attachment])
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,64 @@
+"""Every write to grants. Keyword-only, one transaction each, audited.
+
+Callers import the package (`from grants import services`) and call `services.<name>`.
+"""
+
+from grants.services.applications import (
+    application_check_eligibility,
+    application_create,
+    application_submit,
+    application_update,
+    attachment_add,
+    grant_round_create,
+    organisation_create,
+    organisation_member_add,
+)
+from grants.services.awards import (
+    application_decide,
+    award_create,
+    decision_letter_send,
+    decision_record,
+    monitoring_return_approve,
+    monitoring_return_submit,
+    overdue_return_reminders_send,
+    tranche_release,
+)
+from grants.services.panels import (
+    assignment_add,
+    assignment_remove,
+    assignments_generate,
+    conflict_declare,
+    no_conflict_declare,
+    panel_member_create,
+    panel_member_update,
+    panel_reminders_send,
+    scores_save,
+)
+
+__all__ = [
+    "application_check_eligibility",
+    "application_create",
+    "application_decide",
+    "application_submit",
+    "application_update",
+    "assignment_add",
+    "assignment_remove",
+    "assignments_generate",
+    "attachment_add",
+    "award_create",
+    "conflict_declare",
+    "decision_letter_send",
+    "decision_record",
+    "grant_round_create",
+    "monitoring_return_approve",
+    "monitoring_return_submit",
+    "no_conflict_declare",
+    "organisation_create",
+    "organisation_member_add",
+    "overdue_return_reminders_send",
+    "panel_member_create",
+    "panel_member_update",
+    "panel_reminders_send",
+    "scores_save",
+    "tranche_release",
+]

@@ -1,0 +1,161 @@
+"""Awards: payments in tranches, monitoring returns, and the 360Giving export."""
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from grants import giving360, permissions, selectors, services
+from grants.forms import MonitoringReturnForm
+from grants.models import MonitoringReturn, Tranche
+from grants.resources import AwardResource
+from grants.services.awards import tranche_release_problem
+from grants.views.common import PAGE_SIZE, add_errors, export, flash, flash_error, require
+from vru import services as core_services
+from vru.exports import spreadsheet_response
+from vru.models import AuditEvent
+
+
+@require_GET
+def award_list(request):
+    require(permissions.is_grants_staff(request.user) or permissions.is_applicant(request.user))
+    awards = selectors.award_list(viewer=request.user, filters=request.GET)
+    export_format = request.GET.get("format")
+    if export_format in {"csv", "xlsx"}:
+        return export(
+            request,
+            resource=AwardResource,
+            queryset=awards,
+            name="awards",
+            export_format=export_format,
+        )
+    return render(
+        request,
+        "grants/award_list.html",
+        {
+            "page_obj": Paginator(awards, PAGE_SIZE).get_page(request.GET.get("page")),
+            "current_sort": request.GET.get("sort", ""),
+            "can_export_360": permissions.can_export_360giving(request.user),
+        },
+    )
+
+
+@require_GET
+def award_360giving(request, fmt: str):
+    require(permissions.can_export_360giving(request.user) and fmt in {"json", "csv"})
+    awards = selectors.award_list(viewer=request.user, filters=request.GET)
+    core_services.audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        verb="award.360giving_exported",
+        changes={"format": fmt, "query": request.GET.urlencode()},
+    )
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(giving360.package(awards), indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="360giving.json"'
+        return response
+    return spreadsheet_response(
+        giving360.to_dataset(awards), file_stem="360giving", file_format="csv"
+    )
+
+
+@require_GET
+def award_detail(request, pk: int):
+    award = selectors.award_get(viewer=request.user, pk=pk)
+    if award is None:
+        raise Http404
+    tranches = [(t, tranche_release_problem(t)) for t in award.tranches.all()]
+    return render(
+        request,
+        "grants/award_detail.html",
+        {
+            "award": award,
+            "application": award.decision.application,
+            "tranches": tranches,
+            "returns": award.monitoring_returns.all(),
+            "is_staff": permissions.is_grants_staff(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def tranche_release(request, pk: int):
+    require(permissions.is_grants_staff(request.user))
+    tranche = get_object_or_404(
+        Tranche.objects.filter(award__in=selectors.award_list(viewer=request.user)).select_related(
+            "award__decision__application"
+        ),
+        pk=pk,
+    )
+    if request.method == "POST":
+        try:
+            services.tranche_release(actor=request.user, tranche=tranche)
+        except ValidationError as error:
+            flash_error(request, " ".join(error.messages))
+        else:
+            flash(request, f"Tranche {tranche.number} released.")
+        return redirect(tranche.award)
+    return render(
+        request,
+        "grants/tranche_release.html",
+        {
+            "tranche": tranche,
+            "problem": tranche_release_problem(tranche),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def monitoring_return(request, pk: int):
+    item = get_object_or_404(
+        selectors.monitoring_return_list(viewer=request.user).select_related(
+            "award__decision__application__grant_round"
+        ),
+        pk=pk,
+    )
+    is_staff = permissions.is_grants_staff(request.user)
+    can_submit = permissions.can_submit_return(request.user, item)
+    form = MonitoringReturnForm(request.POST or None) if can_submit else None
+    if request.method == "POST":
+        if is_staff and "approve" in request.POST:
+            try:
+                services.monitoring_return_approve(actor=request.user, monitoring_return=item)
+            except ValidationError as error:
+                flash_error(request, " ".join(error.messages))
+            else:
+                flash(request, "Return approved: the next tranche can be released.")
+            return redirect(item.award)
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.monitoring_return_submit(
+                    actor=request.user,
+                    monitoring_return=item,
+                    young_people_by_age_band=form.by_age_band(),
+                    young_people_by_lsoa=form.cleaned_data["lsoa_counts"],
+                    sessions_delivered=form.cleaned_data["sessions_delivered"],
+                    spend_to_date=form.cleaned_data["spend_to_date"],
+                    case_study=form.cleaned_data["case_study"],
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                flash(request, "Return sent. Thank you.")
+                return redirect(item.award)
+    return render(
+        request,
+        "grants/monitoring_return.html",
+        {
+            "item": item,
+            "award": item.award,
+            "form": form,
+            "is_staff": is_staff,
+            "can_approve": is_staff and item.status == MonitoringReturn.Status.SUBMITTED,
+        },
+    )

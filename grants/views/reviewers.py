@@ -1,0 +1,108 @@
+"""The youth reviewer's pages: their queue, the conflict question, then scoring."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from grants import permissions, selectors, services
+from grants.forms import ConflictForm, ScoreForm
+from grants.models import Assignment
+from grants.views.common import add_errors, flash, require
+
+
+@require_GET
+def review_list(request):
+    require(permissions.is_youth_reviewer(request.user))
+    return render(
+        request,
+        "grants/review_list.html",
+        {
+            "assignments": selectors.assignments_for(viewer=request.user),
+            "member": getattr(request.user, "panel_member", None),
+        },
+    )
+
+
+def _assignment(request, pk):
+    assignment = selectors.assignments_for(viewer=request.user).filter(pk=pk).first()
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+@require_http_methods(["GET", "POST"])
+def review(request, pk: int):
+    assignment = _assignment(request, pk)
+    application = assignment.application
+    grant_round = application.grant_round
+    may_review = permissions.can_review(request.user, assignment)
+    if assignment.status == Assignment.Status.AWAITING_DECLARATION:
+        return _conflict_question(request, assignment, may_review)
+    criteria = list(grant_round.criteria.all())
+    saved = {s.criterion_id: s for s in assignment.scores.all()}
+    if request.method == "POST" and assignment.status == Assignment.Status.IN_PROGRESS:
+        form = ScoreForm(request.POST, criteria=criteria)
+        if form.is_valid():
+            submit = "submit" in request.POST
+            try:
+                services.scores_save(
+                    actor=request.user, assignment=assignment, scores=form.scores(), submit=submit
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                flash(
+                    request,
+                    "Thank you: your scores are sent." if submit else "Your scores are saved.",
+                )
+                return redirect(assignment)
+    else:
+        initial = {}
+        for criterion_id, score in saved.items():
+            initial[f"score_{criterion_id}"] = str(score.score) if score.score else None
+            initial[f"comment_{criterion_id}"] = score.comment
+        form = ScoreForm(initial=initial, criteria=criteria)
+    # The application as reviewers see it: no contact details, no personal data.
+    return render(
+        request,
+        "grants/review.html",
+        {
+            "assignment": assignment,
+            "application": application,
+            "round": grant_round,
+            "lsoas": application.lsoas.all(),
+            "budget_lines": application.budget_lines.all(),
+            "form": form,
+            "submitted": assignment.status == Assignment.Status.SUBMITTED,
+            "saved": saved,
+            "may_review": may_review,
+        },
+    )
+
+
+def _conflict_question(request, assignment, may_review):
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and may_review and form.is_valid():
+        try:
+            if form.cleaned_data["knows_someone"] == "yes":
+                services.conflict_declare(
+                    actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
+                )
+                flash(request, "Thank you for telling us. Someone else will review this one.")
+                return redirect("grants:review_list")
+            services.no_conflict_declare(actor=request.user, assignment=assignment)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect(assignment)
+    return render(
+        request,
+        "grants/conflict.html",
+        {
+            "assignment": assignment,
+            "application": assignment.application,
+            "form": form,
+            "may_review": may_review,
+        },
+    )
