@@ -9,6 +9,7 @@ from vru import permissions, services
 from vru.forms import needs_assessment_choice_forms
 from vru.models import (
     LSOA,
+    AreaIndicator,
     AuditEvent,
     CommunitySafetyPartnership,
     CrimeImport,
@@ -453,3 +454,15 @@ class RiskRunAdmin(ReadOnlyScopedAdmin):
 @admin.register(CrimeImport)
 class CrimeImportAdmin(ReadOnlyScopedAdmin):
     list_display = ["file_name", "rows_read", "rows_counted", "created_by", "created_at"]
+
+
+@admin.register(AreaIndicator)
+class AreaIndicatorAdmin(ReadOnlyScopedAdmin):
+    """Imported indicator values. Importing (all rows or none, with row errors) is on the
+    "Import indicators" page this changelist links to, which the command shares."""
+
+    change_list_template = "admin/vru/areaindicator/change_list.html"
+    list_display = ["lsoa", "factor", "period", "period_start", "value", "source"]
+    list_filter = ["factor", "period", "period_start"]
+    search_fields = ["lsoa__code", "lsoa__name"]
+    list_select_related = ["lsoa", "factor"]

@@ -84,3 +84,26 @@ def test_an_lsoa_file_with_a_bad_row_shows_the_row_and_cannot_be_confirmed(
     assert "confirm_form" not in preview.context or preview.context["confirm_form"] is None
     assert "less than or equal to 10" in preview.text
     assert LSOA.objects.count() == 0
+
+
+def test_the_indicator_admin_lists_only_the_partnerships_values_and_links_to_the_import(
+    client, user_with_role, partnership, other_partnership
+):
+    from tests.factories import AreaIndicatorFactory, LSOAFactory
+
+    ours = AreaIndicatorFactory(lsoa=LSOAFactory(partnership=partnership))
+    theirs = AreaIndicatorFactory(lsoa=LSOAFactory(partnership=other_partnership))
+    client.force_login(user_with_role(Role.ANALYST))
+
+    page = client.get("/admin/vru/areaindicator/")
+
+    assert page.status_code == 200
+    assert ours.lsoa.code in page.text
+    assert theirs.lsoa.code not in page.text
+    assert 'href="/area-indicators/"' in page.text
+
+
+def test_the_indicator_admin_is_closed_to_practitioners(client, user_with_role):
+    client.force_login(user_with_role(Role.PRACTITIONER))
+
+    assert client.get("/admin/vru/areaindicator/").status_code == 302
