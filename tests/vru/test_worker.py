@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from kombu import Exchange, Queue
 
 from tests.factories import LocalAuthorityFactory, PartnershipFactory
 from vru import services, tasks
@@ -69,6 +70,17 @@ def worker_queue():
         stderr=subprocess.STDOUT,
         text=True,
     )
+    # Declare the queue before anything is sent to it: on Redis a message sent to a queue
+    # nobody has declared yet is routed nowhere and lost.
+    with celery_app.connection_for_write() as conn:
+        Queue(queue, Exchange(queue), routing_key=queue)(conn.default_channel).declare()
+    started = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until the worker listens
+        line = worker.stdout.readline()
+        started.append(line)
+        if "ready." in line or not line:
+            break
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     try:
@@ -81,7 +93,7 @@ def worker_queue():
         except subprocess.TimeoutExpired:
             worker.kill()
             output, _ = worker.communicate()
-        sys.stdout.write(output[-4000:])
+        sys.stdout.write(("".join(started) + output)[-4000:])
 
 
 def test_a_worker_process_runs_an_import_job_taken_from_redis(
