@@ -3,3 +3,34 @@ from django.apps import AppConfig
 
 class ProgrammesConfig(AppConfig):
     name = "programmes"
+
+    def navigation(self, user) -> list[tuple[str, str]]:
+        from django.urls import reverse
+
+        from programmes import permissions
+
+        items = []
+        if permissions.can_view_programmes(user):
+            items.append(("Programmes", reverse("programmes:programme_list")))
+        if permissions.can_use_caseload(user):
+            items.append(("Caseload", reverse("programmes:caseload")))
+        return items
+
+    def home_sections(self, request) -> list[dict]:
+        from programmes import permissions, selectors
+
+        user = request.user
+        if not permissions.can_use_caseload(user):
+            return []
+        from django.db.models import Count, Q
+
+        counts = selectors.referral_list(viewer=user).aggregate(
+            awaiting=Count("id", filter=Q(awaiting_contact=True)),
+            missed=Count("id", filter=Q(awaiting_contact=True, breached=True)),
+        )
+        return [{"template": "programmes/home_section.html", **counts}]
+
+    def load_demo(self) -> list[str]:
+        from programmes import demo
+
+        return demo.load_demo()

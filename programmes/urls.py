@@ -1,4 +1,30 @@
-from django.urls import path  # noqa: F401 - pages are added here
+from django.urls import path
+
+from programmes import views
 
 app_name = "programmes"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.programme_list, name="programme_list"),
+    path("<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("referrals/new/", views.referral_create, name="referral_create"),
+    path("referrals/import/", views.referral_import, name="referral_import"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/contacts/", views.referral_contact, name="referral_contact"),
+    path("referrals/<int:pk>/status/", views.referral_status, name="referral_status"),
+    path("referrals/<int:pk>/outcomes/", views.referral_outcome, name="referral_outcome"),
+    path("referrals/<int:pk>/assign/", views.referral_assign, name="referral_assign"),
+    path(
+        "referrals/<int:pk>/consent-withdrawn/",
+        views.referral_consent_withdraw,
+        name="referral_consent_withdraw",
+    ),
+    path("sessions/", views.session_list, name="session_list"),
+    path("sessions/new/", views.session_create, name="session_create"),
+    path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path(
+        "sessions/<int:pk>/contacts/",
+        views.session_detached_contact,
+        name="session_detached_contact",
+    ),
+]

@@ -204,6 +204,76 @@ class UserFactory(DjangoModelFactory):
         self.__dict__.pop("_role_names", None)
 
 
+# --- Programmes and referrals (issue 4) --------------------------------------------------
+# Referrals are made through programmes.services.referral_create, as users make them.
+
+
+class ProgrammeFactory(DjangoModelFactory):
+    class Meta:
+        model = "programmes.Programme"
+        skip_postgeneration_save = True
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"ReRoute {n}")
+    description = "Support within 24 hours of an arrest for a knife or drug offence."
+    delivering_organisation = "Youth Services"
+    kind = "referral"
+    referral_target_hours = 24
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from programmes import services as programme_services
+
+        return programme_services.programme_create(actor=None, **kwargs)
+
+
+def programme_staff(programme, role_name, **kwargs):
+    """A user with the vru role and a ProgrammeStaff membership of `programme`."""
+    from programmes import services as programme_services
+    from vru.models import Role
+
+    vru_role = Role.PROGRAMME_MANAGER if role_name == "manager" else Role.PRACTITIONER
+    user = UserFactory(partnership=programme.partnership, roles=[vru_role], **kwargs)
+    programme_services.programme_staff_set(
+        actor=None, programme=programme, user=user, role=role_name
+    )
+    return user
+
+
+def referrals_of(first_name, last_name, date_of_birth):
+    """Referrals of the young person with this name and date of birth, found by the blind
+    index: identity fields are encrypted at rest and cannot be filtered on."""
+    from programmes.models import Referral, YoungPersonIdentity
+
+    index = YoungPersonIdentity.index_for(first_name, last_name, date_of_birth)
+    return Referral.objects.filter(young_person__identity__match_index=index)
+
+
+class ReferralFactory(DjangoModelFactory):
+    """A referral made through the service. Pass `programme=` (and `assigned_to=`)."""
+
+    class Meta:
+        model = "programmes.Referral"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person{n}")
+    date_of_birth = datetime.date(2010, 5, 1)
+    source = "custody"
+    reason = "knife"
+    event_at = factory.LazyFunction(
+        lambda: datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=2)
+    )
+    referred_at = factory.LazyAttribute(lambda o: o.event_at + datetime.timedelta(hours=1))
+    assigned_to = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from programmes import services as programme_services
+
+        return programme_services.referral_create(actor=None, **kwargs)
+
+
 # ---------------------------------------------------------------------------------------
 # Grants (issue 5). Models are named as "grants.<Model>" strings so that this shared module
 # keeps its imports at the top.

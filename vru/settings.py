@@ -195,6 +195,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "vru.tasks.area_profiles_generate_latest",
         "schedule": crontab(minute=0, hour=4, day_of_month=2),
     },
+    # programmes: the 24-hour-clock breach sweep (from database state) and daily retention
+    "programmes-referral-sla-sweep": {
+        "task": "programmes.tasks.referral_sla_sweep",
+        "schedule": 60.0,
+    },
+    "programmes-retention-sweep": {
+        "task": "programmes.tasks.retention_sweep",
+        "schedule": 24 * 60 * 60.0,
+    },
     # grants: panel-deadline reminders (48 h before) and overdue monitoring-return reminders
     "grants-panel-reminders": {
         "task": "grants.tasks.send_panel_reminders",

@@ -1,0 +1,260 @@
+"""Benchmark: referrals at scale on PostgreSQL.
+
+    .venv/bin/python bench/referrals_bench.py [--referrals 1000000] [--import-rows 100000]
+                                              [--requests 200] [--reuse]
+
+1. Loads N referrals (each with a young person, an identity and, when contacted, two contacts)
+   into a fresh database `vru_bench` with set-based SQL, spread over 200 practitioners.
+2. Times, in one process through the full middleware stack (Django test client, signed in):
+   the caseload page and the referral API list of one practitioner, and of the administrator
+   (who sees all N), against a minimal view (JsonResponse) - median and p95 of R requests each,
+   with the query count of each.
+3. Imports a 100,000-row custody CSV through the product (read_rows + validation + COPY) and
+   compares it with `psql \\copy` of the same file into a table of the same columns (the
+   floor), measured in the same run.
+
+Targets (issue 4): lists within 3x the minimal view; import >= 25% of COPY's rate.
+"""
+
+import argparse
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.referrals_settings"
+DB = "vru_bench"
+PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
+
+
+def out(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def psql(sql: str, db: str = DB) -> None:
+    subprocess.run([*PSQL, "-d", db, "-c", sql], check=True)
+
+
+def create_database() -> None:
+    psql(f"DROP DATABASE IF EXISTS {DB}", db="postgres")
+    psql(f"CREATE DATABASE {DB}", db="postgres")
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def load(n: int) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from programmes import services
+    from tests.factories import LocalAuthorityFactory, LSOAFactory, PartnershipFactory
+    from vru.models import Role, RoleAssignment, User
+
+    call_command("migrate", verbosity=0)
+    partnership = PartnershipFactory(slug="bench")
+    la = LocalAuthorityFactory(partnership=partnership)
+    LSOAFactory.create_batch(200, local_authority=la)
+    programme = services.programme_create(actor=None, partnership=partnership, name="ReRoute")
+    users = User.objects.bulk_create(
+        [User(username=f"bench.p{i}", partnership=partnership) for i in range(200)]
+    )
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user=u, role=Role.PRACTITIONER) for u in users]
+    )
+    for u in users:
+        services.programme_staff_set(actor=None, programme=programme, user=u, role="practitioner")
+    admin = User.objects.create(username="bench.admin", partnership=partnership)
+    RoleAssignment.objects.create(user=admin, role=Role.ADMINISTRATOR)
+    from vru.models import LSOA
+
+    lsoa0 = (
+        LSOA.objects.filter(partnership=partnership).order_by("pk").values_list("pk", flat=True)[0]
+    )
+    user0 = users[0].pk
+    p, pid = programme.pk, partnership.pk
+    # identities are encrypted at rest: one token per value is enough for the lists timed
+    # here (base64 and a prefix only, so safe inside the SQL literal); the blind index is
+    # any 64 hex characters
+    from vru.fields import encrypt
+
+    first, last, dob = encrypt("Bench"), encrypt("Person"), encrypt("2010-01-01")
+    started = time.perf_counter()
+    with connection.cursor() as c:
+        c.execute(
+            f"""
+            INSERT INTO programmes_youngperson (id, partnership_id, reference, gender, ethnicity,
+                home_lsoa_id, education_status, created_at)
+            SELECT g, {pid}, 'YP-B' || g, 'male', 'white', {lsoa0} + g % 200, 'school', now()
+            FROM generate_series(1, {n}) g;
+            INSERT INTO programmes_youngpersonidentity (young_person_id, first_name, last_name,
+                date_of_birth, address, postcode, phone, email, match_index)
+            SELECT g, '{first}', '{last}', '{dob}', '', '', '', '',
+                md5('bench' || g) || md5('person' || g)
+            FROM generate_series(1, {n}) g;
+            INSERT INTO programmes_referral (id, partnership_id, programme_id, young_person_id,
+                source, reason, event_at, referred_at, due_at, first_contact_at, consent_given_by,
+                assigned_to_id, status, closure_reason, status_changed_at, closed_at, awaiting_contact,
+                age_at_referral, lsoa_id, risk_factors, protective_factors, created_at)
+            SELECT g, {pid}, {p}, g, 'custody', 'knife', e, e + interval '1 hour',
+                e + interval '24 hours',
+                CASE WHEN g % 10 < 8 THEN e + (g % 30) * interval '1 hour' END, '',
+                {user0} + g % 200,
+                CASE WHEN g % 10 >= 8 THEN 'received' WHEN g % 3 = 0 THEN 'closed' ELSE 'contacted' END,
+                CASE WHEN g % 10 < 8 AND g % 3 = 0 THEN 'completed' ELSE '' END,
+                e + interval '1 hour',
+                CASE WHEN g % 10 < 8 AND g % 3 = 0 THEN e + interval '60 days' END,
+                g % 10 >= 8,
+                15, {lsoa0} + g % 200, '[]', '[]', now()
+            FROM (SELECT g, now() - (g % 400) * interval '1 day' - (g % 1440) * interval '1 minute' AS e
+                  FROM generate_series(1, {n}) g) s;
+            INSERT INTO programmes_contact (referral_id, occurred_at, duration_minutes, method,
+                notes, next_step)
+            SELECT r.id, r.first_contact_at + k * interval '7 days', 30, 'phone', 'Bench note', ''
+            FROM programmes_referral r, generate_series(0, 1) k WHERE r.first_contact_at IS NOT NULL;
+            SELECT setval(pg_get_serial_sequence('programmes_youngperson', 'id'), {n});
+            SELECT setval(pg_get_serial_sequence('programmes_referral', 'id'), {n});
+            ANALYZE;
+            """
+        )
+    out(f"loaded {n:,} referrals (+ contacts) in {time.perf_counter() - started:.1f} s")
+    return {"programme": p}
+
+
+def timed(client, url: str, requests: int) -> list[float]:
+    for _ in range(10):
+        assert client.get(url).status_code == 200, url
+    times = []
+    for _ in range(requests):
+        t = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200
+    return times
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+def lists(requests: int) -> None:
+    from django.db import connection
+    from django.test import Client
+
+    from vru.models import User
+
+    for who in ["bench.p7", "bench.admin"]:
+        client = Client()
+        client.force_login(User.objects.get(username=who))
+        minimal = timed(client, "/bench-min/", requests)
+        base = statistics.median(minimal)
+        out(f"\n{who}: minimal view median {base:.2f} ms, p95 {p95(minimal):.2f} ms")
+        for label, url in [
+            ("caseload page", "/programmes/caseload/"),
+            ("referral API list", "/api/referrals/"),
+        ]:
+            queries: list[str] = []
+
+            def count(execute, sql, params, many, context, queries=queries):
+                queries.append(sql)
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(count):
+                client.get(url)
+            times = timed(client, url, requests)
+            out(
+                f"  {label:18} median {statistics.median(times):8.2f} ms  p95 {p95(times):8.2f} ms"
+                f"  = {statistics.median(times) / base:6.1f}x minimal (median)"
+                f"  queries {len(queries)}"
+            )
+
+
+def import_bench(rows: int, programme_id: int) -> None:
+    from programmes import services
+    from programmes.models import Programme
+
+    path = Path(tempfile.gettempdir()) / "bench_custody.csv"
+    columns = [
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "reason",
+        "event_at",
+        "source",
+        "home_lsoa",
+        "gender",
+        "postcode",
+    ]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        for i in range(rows):
+            writer.writerow(
+                [
+                    "Imp",
+                    f"Row{i}",
+                    f"20{10 + i % 5}-0{1 + i % 9}-1{i % 9}",
+                    "knife",
+                    f"2026-0{1 + i % 9}-0{1 + i % 9} 1{i % 10}:{i % 60:02d}",
+                    "custody",
+                    "",
+                    "male",
+                    "ZZ1 1ZZ",
+                ]
+            )
+    psql(
+        "DROP TABLE IF EXISTS bench_floor; CREATE TABLE bench_floor (first_name text, last_name text, "
+        "date_of_birth date, reason text, event_at timestamptz, source text, home_lsoa text, "
+        "gender text, postcode text)"
+    )
+    t = time.perf_counter()
+    psql(f"\\copy bench_floor FROM '{path}' CSV HEADER")
+    floor = time.perf_counter() - t
+    programme = Programme.objects.get(pk=programme_id)
+    t = time.perf_counter()
+    rows_read = services.read_rows(file_name=path.name, content=path.read_bytes())
+    outcome = services.referrals_import(actor=None, programme=programme, rows=rows_read)
+    product = time.perf_counter() - t
+    assert not outcome.errors, outcome.errors[:3]
+    out(
+        f"\nimport of {rows:,} rows: psql \\copy (whole process) {floor:.2f} s = {rows / floor:,.0f} rows/s"
+    )
+    out(
+        f"  product (read_rows + validate + COPY, in process) {product:.2f} s = {rows / product:,.0f} rows/s"
+        f" = {100 * floor / product:.0f}% of COPY's rate (target >= 25%)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--referrals", type=int, default=1_000_000)
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--reuse", action="store_true", help="keep an already loaded vru_bench")
+    args = parser.parse_args()
+    if not args.reuse:
+        create_database()
+    setup_django()
+    from programmes.models import Programme
+
+    info = (
+        {"programme": Programme.objects.get(name="ReRoute").pk}
+        if args.reuse
+        else load(args.referrals)
+    )
+    lists(args.requests)
+    import_bench(args.import_rows, info["programme"])
+
+
+if __name__ == "__main__":
+    main()

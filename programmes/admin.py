@@ -1,0 +1,90 @@
+"""Programmes in the admin: administrators configure their partnership's programmes and staff.
+
+Young people, identities and referrals are not in the admin: they are read through the audited
+pages and API only.
+"""
+
+from django import forms
+from django.contrib import admin
+
+from programmes import yef
+from programmes.models import Programme, ProgrammeStaff
+from vru import permissions as core_permissions
+from vru.admin import PartnershipScopedAdmin
+from vru.models import LSOA, AuditEvent, LocalAuthority, Recommendation, User
+from vru.services import audit_record
+
+
+class ProgrammeAdminForm(forms.ModelForm):
+    yef_approach = forms.ChoiceField(
+        choices=yef.choices, required=False, label="YEF toolkit approach"
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "description",
+            "delivering_organisation",
+            "prevention_stage",
+            "kind",
+            "referral_target_hours",
+            "min_age",
+            "max_age",
+            "eligible_reasons",
+            "eligible_local_authorities",
+            "target_lsoas",
+            "recommendations",
+            "risk_factors",
+            "protective_factors",
+            "yef_approach",
+            "budget",
+            "starts_on",
+            "ends_on",
+            "retention_months",
+        ]
+
+
+class ProgrammeStaffInline(admin.TabularInline):
+    model = ProgrammeStaff
+    extra = 1
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(partnership_id=request.user.partnership_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(PartnershipScopedAdmin):
+    form = ProgrammeAdminForm
+    allowed = staticmethod(core_permissions.can_manage_users)  # administrators
+    list_display = ["name", "kind", "yef_approach", "referral_target_hours", "starts_on"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    inlines = [ProgrammeStaffInline]
+    filter_horizontal = ["target_lsoas", "recommendations", "eligible_local_authorities"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        scoped = {
+            "target_lsoas": LSOA.objects.filter(partnership_id=request.user.partnership_id),
+            "recommendations": Recommendation.objects.filter(
+                needs_assessment__partnership_id=request.user.partnership_id
+            ),
+            "eligible_local_authorities": LocalAuthority.objects.filter(
+                partnership_id=request.user.partnership_id
+            ),
+        }
+        if db_field.name in scoped:
+            kwargs["queryset"] = scoped[db_field.name]
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.has_changed():
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.UPDATE,
+                verb="programme.staff_changed",
+                target=form.instance,
+            )

@@ -1,0 +1,196 @@
+"""The programmes API: the same visibility as the pages (selectors), writes through services."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from programmes import permissions, selectors, serializers, services
+from programmes.filters import ProgrammeFilter, ReferralChildFilter, ReferralFilter, SessionFilter
+from programmes.models import Contact, Outcome, Programme, Referral, Session
+from vru.models import LSOA, User
+
+
+def _referral_or_404(request, pk) -> Referral:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise exceptions.NotFound from None
+    referral = selectors.referral_get(viewer=request.user, pk=pk)
+    if referral is None:
+        raise exceptions.NotFound
+    return referral
+
+
+class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Programmes of the caller's partnership (no personal data)."""
+
+    serializer_class = serializers.ProgrammeOutputSerializer
+    filterset_class = ProgrammeFilter
+    lookup_value_regex = r"\d+"
+    ordering_fields = ["name", "starts_on"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Programme.objects.none()
+        return selectors.programme_list(viewer=self.request.user)
+
+
+class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Referrals the caller may see: administrators all in the partnership, managers their
+    programmes', practitioners their own caseload. Pseudonymous: the identity is a separate,
+    audited endpoint."""
+
+    serializer_class = serializers.ReferralOutputSerializer
+    filterset_class = ReferralFilter
+    lookup_value_regex = r"\d+"
+    ordering_fields = ["due_at", "event_at", "referred_at", "status"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Referral.objects.none()
+        return selectors.referral_list(viewer=self.request.user)
+
+    @extend_schema(
+        request=serializers.ReferralCreateInputSerializer,
+        responses={201: serializers.ReferralOutputSerializer},
+    )
+    def create(self, request):
+        payload = serializers.ReferralCreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        programme = (
+            selectors.programmes_for_referrals(viewer=request.user)
+            .filter(pk=data.pop("programme"))
+            .first()
+        )
+        if programme is None:
+            raise exceptions.ValidationError({"programme": "Choose one of your programmes."})
+        assigned = data.pop("assigned_to", None)
+        data["assigned_to"] = User.objects.filter(pk=assigned).first() if assigned else None
+        code = data.pop("home_lsoa", "")
+        data["home_lsoa"] = (
+            LSOA.objects.filter(partnership_id=programme.partnership_id, code=code).first()
+            if code
+            else None
+        )
+        if code and data["home_lsoa"] is None:
+            raise exceptions.ValidationError({"home_lsoa": "Unknown LSOA code."})
+        referral = services.referral_create(actor=request.user, programme=programme, **data)
+        referral = selectors.referral_get(viewer=request.user, pk=referral.pk) or referral
+        return Response(
+            serializers.ReferralOutputSerializer(referral).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(responses={200: serializers.ReferralIdentityOutputSerializer})
+    @action(detail=True, methods=["get"])
+    def identity(self, request, pk=None):
+        """The young person's identity. Every read is recorded in the audit trail."""
+        referral = _referral_or_404(request, pk)
+        if not permissions.can_view_identity(request.user, referral):
+            raise exceptions.NotFound("Anonymised.")
+        identity = services.identity_view(actor=request.user, referral=referral)
+        if identity is None:
+            raise exceptions.NotFound("Anonymised.")
+        return Response(serializers.ReferralIdentityOutputSerializer(identity).data)
+
+    @extend_schema(
+        request=serializers.ReferralStatusInputSerializer,
+        responses={200: serializers.ReferralOutputSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        referral = _referral_or_404(request, pk)
+        payload = serializers.ReferralStatusInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.referral_status_change(
+            actor=request.user,
+            referral=referral,
+            to_status=payload.validated_data["to_status"],
+            closure_reason=payload.validated_data.get("closure_reason", ""),
+        )
+        return Response(serializers.ReferralOutputSerializer(_referral_or_404(request, pk)).data)
+
+
+class _ReferralChildViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    model = None
+    input_serializer = None
+    output_serializer = None
+    # a plain number filter over the scoped queryset: a choice filter over every referral
+    # would answer 400 for ids that exist elsewhere and so reveal them
+    filterset_class = ReferralChildFilter
+    lookup_value_regex = r"\d+"
+
+    def get_serializer_class(self):
+        return self.output_serializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        visible = selectors.referral_list(viewer=self.request.user).order_by().values("pk")
+        return self.model.objects.filter(referral_id__in=visible)
+
+
+class ContactViewSet(_ReferralChildViewSet):
+    """1:1 contacts with the referrals the caller may see."""
+
+    model = Contact
+    output_serializer = serializers.ContactOutputSerializer
+
+    @extend_schema(
+        request=serializers.ContactInputSerializer,
+        responses={201: serializers.ContactOutputSerializer},
+    )
+    def create(self, request):
+        payload = serializers.ContactInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        referral = _referral_or_404(request, data.pop("referral"))
+        contact = services.contact_record(actor=request.user, referral=referral, **data)
+        return Response(
+            serializers.ContactOutputSerializer(contact).data, status=status.HTTP_201_CREATED
+        )
+
+
+class OutcomeViewSet(_ReferralChildViewSet):
+    """Outcomes of the referrals the caller may see."""
+
+    model = Outcome
+    output_serializer = serializers.OutcomeOutputSerializer
+
+    @extend_schema(
+        request=serializers.OutcomeInputSerializer,
+        responses={201: serializers.OutcomeOutputSerializer},
+    )
+    def create(self, request):
+        payload = serializers.OutcomeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        referral = _referral_or_404(request, data.pop("referral"))
+        outcome = services.outcome_record(actor=request.user, referral=referral, **data)
+        return Response(
+            serializers.OutcomeOutputSerializer(outcome).data, status=status.HTTP_201_CREATED
+        )
+
+
+class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Group and detached sessions of the caller's programmes (anonymous counts)."""
+
+    serializer_class = serializers.SessionOutputSerializer
+    filterset_class = SessionFilter
+    lookup_value_regex = r"\d+"
+    ordering_fields = ["held_on"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Session.objects.none()
+        return selectors.session_list(viewer=self.request.user)
+
+
+__all__ = [
+    "ContactViewSet",
+    "OutcomeViewSet",
+    "ProgrammeViewSet",
+    "ReferralViewSet",
+    "SessionViewSet",
+]

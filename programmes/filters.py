@@ -1,0 +1,78 @@
+import django_filters
+from django.db.models import Q
+
+from programmes.models import Programme, Referral, Session
+
+
+class ReferralFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Reference")
+    programme = django_filters.NumberFilter(field_name="programme_id")
+    status = django_filters.MultipleChoiceFilter(choices=Referral.Status.choices)
+    source = django_filters.ChoiceFilter(choices=Referral.Source.choices)
+    reason = django_filters.ChoiceFilter(choices=Referral.Reason.choices)
+    breached = django_filters.BooleanFilter(field_name="breached")
+    assigned_to = django_filters.NumberFilter(field_name="assigned_to_id")
+    unassigned = django_filters.BooleanFilter(
+        field_name="assigned_to", lookup_expr="isnull", label="Unassigned"
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("due_at", "due"),
+            ("event_at", "event"),
+            ("referred_at", "referred"),
+            ("status", "status"),
+            ("young_person__reference", "reference"),
+            ("programme__name", "programme"),
+        )
+    )
+
+    class Meta:
+        model = Referral
+        fields = [
+            "q",
+            "programme",
+            "status",
+            "source",
+            "reason",
+            "breached",
+            "assigned_to",
+            "unassigned",
+        ]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(young_person__reference__iexact=value))
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name")
+    kind = django_filters.ChoiceFilter(choices=Programme.Kind.choices)
+    sort = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("kind", "kind"), ("starts_on", "starts_on"))
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["q", "kind"]
+
+
+class SessionFilter(django_filters.FilterSet):
+    programme = django_filters.NumberFilter(field_name="programme_id")
+    kind = django_filters.ChoiceFilter(choices=Session.Kind.choices)
+    held_from = django_filters.DateFilter(field_name="held_on", lookup_expr="gte")
+    held_to = django_filters.DateFilter(field_name="held_on", lookup_expr="lte")
+    sort = django_filters.OrderingFilter(
+        fields=(("held_on", "held_on"), ("place", "place"), ("programme__name", "programme"))
+    )
+
+    class Meta:
+        model = Session
+        fields = ["programme", "kind", "held_from", "held_to"]
+
+
+class ReferralChildFilter(django_filters.FilterSet):
+    """Contacts and outcomes by referral id: a number, not a choice over every referral."""
+
+    referral = django_filters.NumberFilter(field_name="referral_id")

@@ -1,0 +1,170 @@
+"""Forms of the programme pages. They parse input; the services hold the rules."""
+
+from django import forms
+
+from programmes.models import (
+    AgeBand,
+    Contact,
+    EducationStatus,
+    Ethnicity,
+    Gender,
+    Outcome,
+    Programme,
+    Referral,
+    Session,
+)
+from vru.models import LSOA
+
+DATE_HELP = "For example, 2026-03-27"
+DATETIME_HELP = "For example, 2026-03-27 14:30 (UK time)"
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class LSOACodeField(forms.CharField):
+    def __init__(self, *, partnership_id=None, **kwargs):
+        self.partnership_id = partnership_id
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 9)
+        kwargs.setdefault("help_text", "The LSOA code, for example E01021234")
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        code = (super().clean(value) or "").strip().upper()
+        if not code:
+            return None
+        lsoa = LSOA.objects.filter(partnership_id=self.partnership_id, code=code).first()
+        if lsoa is None:
+            raise forms.ValidationError("Enter an LSOA code of your partnership's area.")
+        return lsoa
+
+
+class ReferralForm(forms.Form):
+    programme = forms.ModelChoiceField(queryset=Programme.objects.none())
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100)
+    date_of_birth = forms.DateField(help_text=DATE_HELP)
+    gender = forms.ChoiceField(choices=Gender.choices, initial=Gender.NOT_SAID)
+    ethnicity = forms.ChoiceField(choices=Ethnicity.choices, initial=Ethnicity.NOT_SAID)
+    education_status = forms.ChoiceField(
+        choices=EducationStatus.choices, initial=EducationStatus.UNKNOWN
+    )
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    postcode = forms.CharField(max_length=10, required=False)
+    phone = forms.CharField(max_length=30, required=False)
+    email = forms.EmailField(required=False)
+    source = forms.ChoiceField(choices=Referral.Source.choices)
+    reason = forms.ChoiceField(choices=Referral.Reason.choices)
+    event_at = forms.DateTimeField(label="Time of the event (e.g. arrest)", help_text=DATETIME_HELP)
+    referred_at = forms.DateTimeField(label="Time of the referral", help_text=DATETIME_HELP)
+    consent_given_by = forms.ChoiceField(
+        choices=Referral.ConsentBy.choices, required=False, label="Consent given by"
+    )
+    consent_given_at = forms.DateTimeField(required=False, help_text=DATETIME_HELP)
+    assigned_to = forms.ModelChoiceField(
+        queryset=None, required=False, label="Assigned practitioner"
+    )
+    risk_factors = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="One per line"
+    )
+    protective_factors = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="One per line"
+    )
+
+    def __init__(self, *args, programmes, staff, partnership_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["assigned_to"].queryset = staff
+        self.fields["home_lsoa"] = LSOACodeField(
+            partnership_id=partnership_id, label="Home neighbourhood (LSOA)"
+        )
+
+    def clean_risk_factors(self):
+        return _lines(self.cleaned_data["risk_factors"])
+
+    def clean_protective_factors(self):
+        return _lines(self.cleaned_data["protective_factors"])
+
+
+class ContactForm(forms.Form):
+    occurred_at = forms.DateTimeField(label="When", help_text=DATETIME_HELP)
+    method = forms.ChoiceField(choices=Contact.Method.choices)
+    duration_minutes = forms.IntegerField(min_value=0, max_value=1440, initial=30)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    next_step = forms.CharField(max_length=300, required=False)
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(choices=Referral.Status.choices, label="New status")
+    closure_reason = forms.ChoiceField(
+        choices=[("", "Not closing"), *Referral.ClosureReason.choices], required=False
+    )
+
+
+class OutcomeForm(forms.Form):
+    kind = forms.ChoiceField(choices=Outcome.Kind.choices, label="Outcome")
+    achieved_on = forms.DateField(help_text=DATE_HELP)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class AssignForm(forms.Form):
+    assigned_to = forms.ModelChoiceField(
+        queryset=None, required=False, label="Assigned practitioner", empty_label="Unassigned"
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = staff
+
+
+class SessionForm(forms.Form):
+    programme = forms.ModelChoiceField(queryset=Programme.objects.none())
+    kind = forms.ChoiceField(choices=Session.Kind.choices)
+    held_on = forms.DateField(help_text=DATE_HELP)
+    place = forms.CharField(max_length=200)
+    issues_raised = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, programmes, partnership_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["lsoa"] = LSOACodeField(
+            partnership_id=partnership_id, label="Neighbourhood (LSOA)"
+        )
+        for band, band_label in AgeBand.choices:
+            for gender, gender_label in Gender.choices:
+                self.fields[f"count_{band}_{gender}"] = forms.IntegerField(
+                    min_value=0, required=False, label=f"{band_label}, {gender_label.lower()}"
+                )
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        return {
+            (band, gender): self.cleaned_data.get(f"count_{band}_{gender}") or 0
+            for band in AgeBand.values
+            for gender in Gender.values
+        }
+
+
+class ReferralImportForm(forms.Form):
+    programme = forms.ModelChoiceField(queryset=Programme.objects.none())
+    file = forms.FileField(
+        label="Custody spreadsheet",
+        help_text="CSV (UTF-8) or XLSX with columns first_name, last_name, date_of_birth, reason, "
+        "event_at, and optionally source, referred_at, gender, ethnicity, education_status, "
+        "home_lsoa, postcode, assigned_to (a username).",
+    )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
+
+class DetachedContactForm(forms.Form):
+    age_band = forms.ChoiceField(choices=AgeBand.choices)
+    gender = forms.ChoiceField(choices=Gender.choices)
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="No names: what was talked about, any concern.",
+    )

@@ -1,0 +1,338 @@
+"""Every read of programmes and referrals that depends on who is asking.
+
+A viewer who may not see a kind of record gets an empty queryset, so the doors answer 404.
+Aggregates are computed in the database; commissioners get counts of 1 to 4 as "<5".
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from programmes import permissions
+from programmes.filters import ReferralFilter
+from programmes.models import (
+    DetachedContact,
+    Programme,
+    ProgrammeStaff,
+    Referral,
+    Session,
+)
+from vru.models import Role, User
+from vru.permissions import has_role, sees_suppressed_figures
+
+
+def _managed_programme_ids(viewer: User) -> QuerySet:
+    return ProgrammeStaff.objects.filter(user=viewer, role=ProgrammeStaff.StaffRole.MANAGER).values(
+        "programme_id"
+    )
+
+
+def _staffed_programme_ids(viewer: User) -> QuerySet:
+    return ProgrammeStaff.objects.filter(user=viewer).values("programme_id")
+
+
+def programme_list(*, viewer: User) -> QuerySet[Programme]:
+    if not permissions.can_view_programmes(viewer):
+        return Programme.objects.none()
+    return Programme.objects.filter(partnership_id=viewer.partnership_id)
+
+
+def programmes_for_referrals(*, viewer: User) -> QuerySet[Programme]:
+    """Programmes the viewer may log referrals for."""
+    if not permissions.can_use_caseload(viewer):
+        return Programme.objects.none()
+    qs = Programme.objects.filter(partnership_id=viewer.partnership_id)
+    if has_role(viewer, Role.ADMINISTRATOR):
+        return qs
+    return qs.filter(pk__in=_staffed_programme_ids(viewer))
+
+
+def managed_programmes(*, viewer: User) -> QuerySet[Programme]:
+    if not permissions.can_use_caseload(viewer):
+        return Programme.objects.none()
+    qs = Programme.objects.filter(partnership_id=viewer.partnership_id)
+    if has_role(viewer, Role.ADMINISTRATOR):
+        return qs
+    if has_role(viewer, Role.PROGRAMME_MANAGER):
+        return qs.filter(pk__in=_managed_programme_ids(viewer))
+    return Programme.objects.none()
+
+
+def _referral_visibility(viewer: User) -> Q | None:
+    if not permissions.can_use_caseload(viewer):
+        return None
+    if has_role(viewer, Role.ADMINISTRATOR):
+        return Q(partnership_id=viewer.partnership_id)
+    q = Q(pk__in=[])
+    if has_role(viewer, Role.PROGRAMME_MANAGER):
+        q |= Q(programme_id__in=_managed_programme_ids(viewer))
+    if has_role(viewer, Role.PRACTITIONER):
+        # their own caseload, while they still work on the programme
+        q |= Q(assigned_to_id=viewer.pk, programme_id__in=_staffed_programme_ids(viewer))
+    return Q(partnership_id=viewer.partnership_id) & q
+
+
+def referral_list(
+    *, viewer: User, filters: dict | None = None, now: datetime | None = None
+) -> QuerySet[Referral]:
+    """The referrals the viewer may see: awaiting first contact (by due time) first."""
+    visible = _referral_visibility(viewer)
+    if visible is None:
+        return Referral.objects.none()
+    now = now or timezone.now()
+    qs = (
+        Referral.objects.filter(visible)
+        .select_related("programme", "young_person", "assigned_to", "lsoa")
+        .annotate(
+            breached=Case(
+                When(Referral.breached_q(now), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("-awaiting_contact", "due_at", "id")
+    )
+    if filters is not None:
+        qs = ReferralFilter(filters, queryset=qs).qs
+    return qs
+
+
+def referral_get(*, viewer: User, pk: int) -> Referral | None:
+    return referral_list(viewer=viewer).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    title: str
+    detail: str
+    by: str
+
+
+def referral_timeline(*, referral: Referral) -> list[TimelineEntry]:
+    """Contacts, status changes and outcomes of one referral, oldest first (3 queries)."""
+    entries = [
+        TimelineEntry(referral.event_at, "event", "Event", referral.get_reason_display(), ""),
+        TimelineEntry(
+            referral.referred_at, "referral", "Referred", referral.get_source_display(), ""
+        ),
+    ]
+    for change in referral.status_changes.select_related("changed_by"):
+        detail = change.get_closure_reason_display() if change.closure_reason else ""
+        entries.append(
+            TimelineEntry(
+                change.changed_at,
+                "status",
+                f"Status: {change.get_to_status_display()}",
+                detail,
+                str(change.changed_by or "system"),
+            )
+        )
+    for contact in referral.contacts.select_related("recorded_by"):
+        entries.append(
+            TimelineEntry(
+                contact.occurred_at,
+                "contact",
+                f"Contact ({contact.get_method_display()}, {contact.duration_minutes} min)",
+                " ".join(
+                    filter(
+                        None,
+                        [contact.notes, f"Next: {contact.next_step}" if contact.next_step else ""],
+                    )
+                ),
+                str(contact.recorded_by or ""),
+            )
+        )
+    for outcome in referral.outcomes.select_related("recorded_by"):
+        at = timezone.make_aware(datetime.combine(outcome.achieved_on, datetime.min.time()))
+        entries.append(
+            TimelineEntry(
+                at,
+                "outcome",
+                f"Outcome: {outcome.get_kind_display()}",
+                outcome.notes,
+                str(outcome.recorded_by or ""),
+            )
+        )
+    return sorted(entries, key=lambda e: e.at)
+
+
+def session_list(*, viewer: User) -> QuerySet[Session]:
+    if not permissions.can_use_caseload(viewer):
+        return Session.objects.none()
+    qs = (
+        Session.objects.filter(programme__partnership_id=viewer.partnership_id)
+        .select_related("programme", "lsoa")
+        .annotate(young_people=Coalesce(Sum("counts__count"), 0))
+        .order_by("-held_on", "-id")
+    )
+    if not has_role(viewer, Role.ADMINISTRATOR):
+        qs = qs.filter(programme_id__in=_staffed_programme_ids(viewer))
+    return qs
+
+
+def session_get(*, viewer: User, pk: int) -> Session | None:
+    return session_list(viewer=viewer).filter(pk=pk).first()
+
+
+def detached_contact_get(*, viewer: User, pk) -> DetachedContact | None:
+    """An anonymous contact of a visible detached session, not yet made a referral."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        DetachedContact.objects.filter(
+            pk=pk,
+            session__in=session_list(viewer=viewer).order_by().values("pk"),
+            referral__isnull=True,
+        )
+        .select_related("session")
+        .first()
+    )
+
+
+# --- Aggregates -------------------------------------------------------------------------
+
+
+def shown(count: int | None, *, suppress: bool) -> str:
+    """A count of people as shown to this viewer: 1 to 4 become "<5" when suppressed."""
+    count = count or 0
+    if suppress and 0 < count < 5:
+        return "<5"
+    return f"{count:,}"
+
+
+SECONDARY = "[c]"  # hidden only so that a "<5" beside it cannot be worked out from the total
+
+
+def shown_breakdown(counts: list[int], *, suppress: bool) -> list[str]:
+    """Counts that add up to a shown total, as shown to this viewer.
+
+    Primary suppression turns 1 to 4 into "<5". With exactly one such cell, the total minus
+    the others would give it away, so the smallest other non-zero cell is hidden too
+    (secondary suppression, shown as "[c]"). Two or more hidden cells reveal only their sum.
+    """
+    cells = [shown(n, suppress=suppress) for n in counts]
+    if not suppress:
+        return cells
+    hidden = [i for i, n in enumerate(counts) if 0 < n < 5]
+    if len(hidden) == 1:
+        others = [(n, i) for i, n in enumerate(counts) if n >= 5]
+        if others:
+            cells[min(others)[1]] = SECONDARY
+    return cells
+
+
+def _percent_shown(met: int, decided: int, *, suppress: bool) -> int | None:
+    """% met on time; hidden for commissioners when met or missed is 1 to 4 (with the
+    number of referrals beside it, the percentage would give the small count away)."""
+    if not decided:
+        return None
+    missed = decided - met
+    if suppress and (0 < met < 5 or 0 < missed < 5):
+        return None
+    return round(100 * met / decided)
+
+
+def _decided_clock(now: datetime) -> Q:
+    """Referrals whose 24-hour clock has a result: met or breached (Referral.breached_q)."""
+    return Referral.met_q() | Referral.breached_q(now)
+
+
+def compliance_by_month(*, programme_ids, now: datetime | None = None) -> list[dict]:
+    """Per programme and month of the event: referrals decided, met on time, % met.
+
+    Met: first contact at or before the due time. Breached: first contact after it, or none
+    by now. Referrals still inside their clock are not counted yet. One GROUP BY query.
+    """
+    now = now or timezone.now()
+    rows = (
+        Referral.objects.filter(programme_id__in=programme_ids)
+        .filter(_decided_clock(now))
+        .annotate(month=TruncMonth("event_at"))
+        .values("programme_id", "month")
+        .annotate(
+            decided=Count("id"),
+            met=Count("id", filter=Referral.met_q()),
+        )
+        .order_by("programme_id", "month")
+    )
+    result = []
+    for row in rows:
+        row["percent"] = round(100 * row["met"] / row["decided"]) if row["decided"] else None
+        result.append(row)
+    return result
+
+
+@dataclass
+class Dashboard:
+    programme: Programme
+    suppressed: bool
+    total: str
+    by_status: list[tuple[str, str]]
+    by_source: list[tuple[str, str]]
+    by_reason: list[tuple[str, str]]
+    compliance: list[dict]
+    overall_percent: int | None
+    open_breaches: str
+    in_target_lsoas: str
+    elsewhere: str
+
+
+def programme_dashboard(
+    *, viewer: User, programme: Programme, now: datetime | None = None
+) -> Dashboard | None:
+    if not permissions.can_view_programme_dashboard(viewer, programme):
+        return None
+    now = now or timezone.now()
+    suppress = sees_suppressed_figures(viewer)
+    referrals = Referral.objects.filter(programme=programme)
+
+    def grouped(field: str, choices) -> list[tuple[str, str]]:
+        counts = dict(referrals.values_list(field).annotate(n=Count("id")).order_by())
+        cells = shown_breakdown([counts.get(value, 0) for value, _ in choices], suppress=suppress)
+        return [(label, cell) for (_, label), cell in zip(choices, cells, strict=True)]
+
+    target_ids = programme.target_lsoas.values("pk")
+    totals = referrals.aggregate(
+        total=Count("id"),
+        open_breaches=Count("id", filter=Referral.breached_q(now) & Q(awaiting_contact=True)),
+        in_target=Count("id", filter=Q(lsoa_id__in=target_ids)),
+        decided=Count("id", filter=_decided_clock(now)),
+        met=Count("id", filter=Referral.met_q()),
+    )
+    compliance = compliance_by_month(programme_ids=[programme.pk], now=now)
+    for row in compliance:
+        row["decided_shown"] = shown(row["decided"], suppress=suppress)
+        row["percent"] = _percent_shown(row["met"], row["decided"], suppress=suppress)
+    overall = _percent_shown(totals["met"], totals["decided"], suppress=suppress)
+    in_target, elsewhere = shown_breakdown(
+        [totals["in_target"], totals["total"] - totals["in_target"]], suppress=suppress
+    )
+    return Dashboard(
+        programme=programme,
+        suppressed=suppress,
+        total=shown(totals["total"], suppress=suppress),
+        by_status=grouped("status", Referral.Status.choices),
+        by_source=grouped("source", Referral.Source.choices),
+        by_reason=grouped("reason", Referral.Reason.choices),
+        compliance=compliance,
+        overall_percent=overall,
+        open_breaches=shown(totals["open_breaches"], suppress=suppress),
+        in_target_lsoas=in_target,
+        elsewhere=elsewhere,
+    )

@@ -1,0 +1,45 @@
+"""Every write to programmes and referrals. Keyword-only, one transaction each, audited.
+
+Callers import the package (`from programmes import services`) and call `services.<name>`.
+"""
+
+from programmes.services.imports import ReferralImportOutcome, read_rows, referrals_import
+from programmes.services.referrals import (
+    contact_record,
+    identity_view,
+    outcome_record,
+    possible_duplicates,
+    programme_create,
+    programme_staff_set,
+    referral_assign,
+    referral_consent_withdraw,
+    referral_create,
+    referral_status_change,
+)
+from programmes.services.sessions import detached_contact_record, session_record
+from programmes.services.sla import (
+    breach_notification_send,
+    breaches_notify,
+    retention_anonymise,
+)
+
+__all__ = [
+    "ReferralImportOutcome",
+    "breach_notification_send",
+    "breaches_notify",
+    "contact_record",
+    "detached_contact_record",
+    "identity_view",
+    "outcome_record",
+    "possible_duplicates",
+    "programme_create",
+    "programme_staff_set",
+    "read_rows",
+    "referral_assign",
+    "referral_consent_withdraw",
+    "referral_create",
+    "referral_status_change",
+    "referrals_import",
+    "retention_anonymise",
+    "session_record",
+]

@@ -1,0 +1,500 @@
+"""Writes to programmes and referrals. Keyword-only, one transaction each, audited."""
+
+import secrets
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from programmes import permissions
+from programmes.models import (
+    ALLOWED_TRANSITIONS,
+    Contact,
+    DetachedContact,
+    Outcome,
+    Programme,
+    ProgrammeStaff,
+    Referral,
+    StatusChange,
+    YoungPerson,
+    YoungPersonIdentity,
+)
+from vru.models import LSOA, AuditEvent, Partnership, Role, User
+from vru.services import audit_record
+
+
+def temporary_reference() -> str:
+    """A unique placeholder until the row has its id (then `reference_for`)."""
+    return f"T-{secrets.token_hex(8)}"
+
+
+def reference_for(pk: int) -> str:
+    """The pseudonymous reference: four random characters, then the row's id (so unique)."""
+    return f"YP-{secrets.token_hex(2).upper()}{pk}"
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    return (
+        day.year
+        - date_of_birth.year
+        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _locked(referral: Referral) -> Referral:
+    """The referral's row, locked for this transaction (only the row: `of=self`)."""
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("programme", "partnership", "young_person")
+        .get(pk=referral.pk)
+    )
+
+
+def _check_when(referral: Referral, at: datetime, field: str, what: str) -> None:
+    """Timeline order: nothing before the last status change, nothing in the future."""
+    if at > timezone.now():
+        raise ValidationError({field: f"{what} cannot be in the future."}, code="future")
+    if at < referral.status_changed_at:
+        when = timezone.localtime(referral.status_changed_at)
+        raise ValidationError(
+            {field: f"{what} cannot be before the last status change ({when:%d %b %Y %H:%M})."},
+            code="before_last_change",
+        )
+
+
+# --- Programmes -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    actor: User | None,
+    partnership: Partnership,
+    name: str,
+    target_lsoas=None,
+    recommendations=(),
+    **fields,
+) -> Programme:
+    """Create a programme. Target LSOAs default to the partnership's IMD decile 1 areas
+    (until the risk index names priority LSOAs)."""
+    programme = Programme(partnership=partnership, name=name, **fields)
+    programme.full_clean()
+    programme.save()
+    if target_lsoas is None:
+        target_lsoas = LSOA.objects.filter(partnership=partnership, imd_decile=1)
+    programme.target_lsoas.set(target_lsoas)
+    programme.recommendations.set(recommendations)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        verb="programme.created",
+        target=programme,
+        partnership=partnership,
+    )
+    return programme
+
+
+@transaction.atomic
+def programme_staff_set(
+    *, actor: User | None, programme: Programme, user: User, role: str
+) -> ProgrammeStaff:
+    if user.partnership_id != programme.partnership_id:
+        raise ValidationError("Staff must belong to the programme's partnership.")
+    membership, _ = ProgrammeStaff.objects.update_or_create(
+        programme=programme, user=user, defaults={"role": role}
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        verb="programme.staff_set",
+        target=programme,
+        partnership=programme.partnership,
+        changes={"user": user.pk, "role": role},
+    )
+    return membership
+
+
+# --- Referrals --------------------------------------------------------------------------
+
+
+def _check_assignee(programme: Programme, assigned_to: User | None) -> None:
+    if (
+        assigned_to is not None
+        and not ProgrammeStaff.objects.filter(programme=programme, user=assigned_to).exists()
+    ):
+        raise ValidationError(
+            {"assigned_to": "Assign the referral to a member of the programme's staff."}
+        )
+
+
+def possible_duplicates(
+    *, partnership: Partnership, first_name: str, last_name: str, date_of_birth: date
+):
+    index = YoungPersonIdentity.index_for(first_name, last_name, date_of_birth)
+    return YoungPerson.objects.filter(partnership=partnership, identity__match_index=index)
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    actor: User | None,
+    programme: Programme,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    source: str,
+    reason: str,
+    event_at: datetime,
+    referred_at: datetime | None = None,
+    assigned_to: User | None = None,
+    gender: str = "not_said",
+    ethnicity: str = "not_said",
+    education_status: str = "unknown",
+    home_lsoa: LSOA | None = None,
+    address: str = "",
+    postcode: str = "",
+    phone: str = "",
+    email: str = "",
+    consent_given_by: str = "",
+    consent_given_at: datetime | None = None,
+    risk_factors: list | None = None,
+    protective_factors: list | None = None,
+    from_detached_contact: DetachedContact | None = None,
+) -> Referral:
+    """Record a referral of a new young person; flag (never merge) possible duplicates."""
+    if actor is not None:
+        _require(permissions.can_create_referral(actor, programme))
+        if (
+            assigned_to is None
+            and permissions.has_role(actor, Role.PRACTITIONER)
+            and not permissions.has_role(actor, Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER)
+        ):
+            assigned_to = actor
+    referred_at = referred_at or timezone.now()
+    errors = {}
+    if event_at > referred_at:
+        errors["event_at"] = "The event must be before the referral."
+    if home_lsoa is not None and home_lsoa.partnership_id != programme.partnership_id:
+        errors["home_lsoa"] = "Choose a neighbourhood in your partnership's area."
+    age = age_on(date_of_birth, timezone.localtime(event_at).date())
+    if not programme.min_age <= age <= programme.max_age:
+        errors["date_of_birth"] = (
+            f"The programme takes young people aged {programme.min_age} to {programme.max_age}; this young person was {age}."
+        )
+    if from_detached_contact is not None and (
+        from_detached_contact.session.programme.partnership_id != programme.partnership_id
+        or Referral.objects.filter(from_detached_contact=from_detached_contact).exists()
+    ):
+        errors["from_detached_contact"] = "This anonymous contact cannot become this referral."
+    if errors:
+        raise ValidationError(errors)
+    _check_assignee(programme, assigned_to)
+    duplicates = list(
+        possible_duplicates(
+            partnership=programme.partnership,
+            first_name=first_name,
+            last_name=last_name,
+            date_of_birth=date_of_birth,
+        )
+    )
+    young_person = YoungPerson(
+        partnership=programme.partnership,
+        reference=temporary_reference(),
+        gender=gender,
+        ethnicity=ethnicity,
+        education_status=education_status,
+        home_lsoa=home_lsoa,
+    )
+    young_person.full_clean()
+    young_person.save()
+    young_person.reference = reference_for(young_person.pk)
+    young_person.save(update_fields=["reference"])
+    identity = YoungPersonIdentity(
+        young_person=young_person,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        date_of_birth=date_of_birth,
+        address=address,
+        postcode=postcode,
+        phone=phone,
+        email=email,
+        match_index=YoungPersonIdentity.index_for(first_name, last_name, date_of_birth),
+    )
+    identity.full_clean()
+    identity.save()
+    if duplicates:
+        young_person.possible_duplicates.add(*duplicates)
+    referral = Referral(
+        partnership=programme.partnership,
+        programme=programme,
+        young_person=young_person,
+        source=source,
+        reason=reason,
+        event_at=event_at,
+        referred_at=referred_at,
+        due_at=Referral.due_for(event_at, programme.referral_target_hours),
+        consent_given_by=consent_given_by,
+        consent_given_at=consent_given_at,
+        assigned_to=assigned_to,
+        status=Referral.Status.RECEIVED,
+        status_changed_at=referred_at,
+        age_at_referral=age,
+        lsoa=home_lsoa,
+        risk_factors=risk_factors or [],
+        protective_factors=protective_factors or [],
+        from_detached_contact=from_detached_contact,
+        created_by=actor,
+    )
+    referral.full_clean()
+    referral.save()
+    StatusChange.objects.create(
+        referral=referral,
+        from_status="",
+        to_status=referral.status,
+        changed_at=referred_at,
+        changed_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        verb="referral.created",
+        target=referral,
+        partnership=programme.partnership,
+        changes={
+            "programme": programme.pk,
+            "source": source,
+            "reason": reason,
+            "possible_duplicates": [d.reference for d in duplicates],
+        },
+    )
+    return referral
+
+
+def identity_view(*, actor: User, referral: Referral) -> YoungPersonIdentity | None:
+    """Reveal a young person's identity to someone allowed; every read is audited."""
+    _require(permissions.can_view_identity(actor, referral))
+    identity = YoungPersonIdentity.objects.filter(young_person_id=referral.young_person_id).first()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        verb="young_person.identity_viewed",
+        target=referral.young_person,
+        partnership=referral.partnership,
+        changes={"referral": referral.pk},
+    )
+    return identity
+
+
+def _change_status(
+    *,
+    actor: User | None,
+    referral: Referral,
+    to_status: str,
+    closure_reason: str = "",
+    at: datetime,
+) -> None:
+    if to_status not in Referral.Status.values:
+        raise ValidationError({"to_status": "Choose a status."})
+    if to_status not in ALLOWED_TRANSITIONS[referral.status]:
+        raise ValidationError(
+            {
+                "to_status": f"A {referral.get_status_display().lower()} referral cannot move to {Referral.Status(to_status).label.lower()}."
+            }
+        )
+    if (to_status == Referral.Status.CLOSED) != bool(closure_reason):
+        raise ValidationError(
+            {"closure_reason": "Give a closure reason when (and only when) closing a referral."}
+        )
+    from_status = referral.status
+    referral.status = to_status
+    referral.closure_reason = closure_reason
+    referral.status_changed_at = at
+    referral.closed_at = at if to_status == Referral.Status.CLOSED else None
+    referral.awaiting_contact = (
+        referral.first_contact_at is None and to_status != Referral.Status.CLOSED
+    )
+    referral.save(
+        update_fields=[
+            "status",
+            "closure_reason",
+            "status_changed_at",
+            "closed_at",
+            "awaiting_contact",
+        ]
+    )
+    StatusChange.objects.create(
+        referral=referral,
+        from_status=from_status,
+        to_status=to_status,
+        closure_reason=closure_reason,
+        changed_at=at,
+        changed_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        verb="referral.status_changed",
+        target=referral,
+        partnership=referral.partnership,
+        changes={"from": from_status, "to": to_status, "closure_reason": closure_reason},
+    )
+
+
+@transaction.atomic
+def referral_status_change(
+    *,
+    actor: User | None,
+    referral: Referral,
+    to_status: str,
+    closure_reason: str = "",
+    at: datetime | None = None,
+) -> Referral:
+    """Move a referral along ALLOWED_TRANSITIONS; timed and audited."""
+    referral = _locked(referral)
+    if actor is not None:
+        _require(permissions.can_work_on_referral(actor, referral))
+    at = at or timezone.now()
+    _check_when(referral, at, "at", "A status change")
+    _change_status(
+        actor=actor,
+        referral=referral,
+        to_status=to_status,
+        closure_reason=closure_reason,
+        at=at,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_assign(
+    *, actor: User | None, referral: Referral, assigned_to: User | None
+) -> Referral:
+    referral = _locked(referral)
+    if actor is not None:
+        _require(permissions.can_assign_referral(actor, referral))
+    _check_assignee(referral.programme, assigned_to)
+    previous = referral.assigned_to_id
+    referral.assigned_to = assigned_to
+    referral.save(update_fields=["assigned_to"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        verb="referral.assigned",
+        target=referral,
+        partnership=referral.partnership,
+        changes={"from": previous, "to": assigned_to.pk if assigned_to else None},
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_consent_withdraw(
+    *, actor: User | None, referral: Referral, at: datetime | None = None
+) -> Referral:
+    referral = _locked(referral)
+    if actor is not None:
+        _require(permissions.can_work_on_referral(actor, referral))
+    if referral.consent_withdrawn_at is not None:
+        return referral  # already recorded (a second click): nothing to do
+    at = at or timezone.now()
+    if at > timezone.now():
+        raise ValidationError({"at": "A withdrawal cannot be in the future."}, code="future")
+    referral.consent_withdrawn_at = at
+    referral.save(update_fields=["consent_withdrawn_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        verb="referral.consent_withdrawn",
+        target=referral,
+        partnership=referral.partnership,
+    )
+    return referral
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    actor: User | None,
+    referral: Referral,
+    occurred_at: datetime,
+    method: str,
+    duration_minutes: int = 0,
+    notes: str = "",
+    next_step: str = "",
+) -> Contact:
+    """Log a 1:1 contact. The first contact stops the 24-hour clock and moves a received
+    referral to contacted."""
+    referral = _locked(referral)
+    if actor is not None:
+        _require(permissions.can_work_on_referral(actor, referral))
+    if referral.status == Referral.Status.CLOSED:
+        raise ValidationError("A closed referral takes no more contacts.", code="closed")
+    if occurred_at < referral.event_at:
+        raise ValidationError({"occurred_at": "A contact cannot be before the event."})
+    _check_when(referral, occurred_at, "occurred_at", "A contact")
+    contact = Contact(
+        referral=referral,
+        occurred_at=occurred_at,
+        method=method,
+        duration_minutes=duration_minutes,
+        notes=notes,
+        next_step=next_step,
+        recorded_by=actor,
+    )
+    contact.full_clean()
+    contact.save()
+    if referral.first_contact_at is None or occurred_at < referral.first_contact_at:
+        referral.first_contact_at = occurred_at
+        referral.awaiting_contact = False
+        referral.save(update_fields=["first_contact_at", "awaiting_contact"])
+    if referral.status == Referral.Status.RECEIVED:
+        _change_status(
+            actor=actor, referral=referral, to_status=Referral.Status.CONTACTED, at=occurred_at
+        )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        verb="contact.created",
+        target=contact,
+        partnership=referral.partnership,
+        changes={"referral": referral.pk},
+    )
+    return contact
+
+
+@transaction.atomic
+def outcome_record(
+    *, actor: User | None, referral: Referral, kind: str, achieved_on: date, notes: str = ""
+) -> Outcome:
+    referral = _locked(referral)
+    if actor is not None:
+        _require(permissions.can_work_on_referral(actor, referral))
+    already = {"kind": "This outcome is already recorded for the referral."}
+    if Outcome.objects.filter(referral=referral, kind=kind).exists():
+        raise ValidationError(already, code="duplicate")
+    if achieved_on > timezone.localdate():
+        raise ValidationError({"achieved_on": "An outcome cannot be in the future."})
+    outcome = Outcome(
+        referral=referral, kind=kind, achieved_on=achieved_on, notes=notes, recorded_by=actor
+    )
+    outcome.full_clean()
+    try:
+        with transaction.atomic():
+            outcome.save()
+    except IntegrityError:
+        raise ValidationError(already, code="duplicate") from None
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        verb="outcome.created",
+        target=outcome,
+        partnership=referral.partnership,
+        changes={"referral": referral.pk, "kind": kind},
+    )
+    return outcome

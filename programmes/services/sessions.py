@@ -1,0 +1,84 @@
+"""Group and detached sessions: anonymous counts, optional named attendees."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from programmes import permissions
+from programmes.models import AgeBand, DetachedContact, Gender, Programme, Session, SessionCount
+from vru.models import LSOA, AuditEvent, User
+from vru.services import audit_record
+
+
+@transaction.atomic
+def session_record(
+    *,
+    actor: User | None,
+    programme: Programme,
+    kind: str,
+    held_on: date,
+    place: str,
+    lsoa: LSOA | None = None,
+    counts: dict[tuple[str, str], int] | None = None,
+    issues_raised: str = "",
+    staff=(),
+    attendees=(),
+) -> Session:
+    """Record a session. `counts` maps (age band, gender) to the number of young people."""
+    if actor is not None and not permissions.can_record_session(actor, programme):
+        raise PermissionDenied
+    if lsoa is not None and lsoa.partnership_id != programme.partnership_id:
+        raise ValidationError({"lsoa": "Choose a neighbourhood in your partnership's area."})
+    session = Session(
+        programme=programme,
+        kind=kind,
+        held_on=held_on,
+        place=place,
+        lsoa=lsoa,
+        issues_raised=issues_raised,
+        created_by=actor,
+    )
+    session.full_clean()
+    session.save()
+    rows = []
+    for (band, gender), count in (counts or {}).items():
+        if band not in AgeBand.values or gender not in Gender.values:
+            raise ValidationError({"counts": f"Unknown age band or gender: {band}, {gender}."})
+        if count < 0:
+            raise ValidationError({"counts": "Counts cannot be negative."})
+        if count:
+            rows.append(SessionCount(session=session, age_band=band, gender=gender, count=count))
+    SessionCount.objects.bulk_create(rows)
+    session.staff.set(staff)
+    session.attendees.set([a for a in attendees if a.partnership_id == programme.partnership_id])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        verb="session.created",
+        target=session,
+        partnership=programme.partnership,
+        changes={"young_people": sum(r.count for r in rows)},
+    )
+    return session
+
+
+@transaction.atomic
+def detached_contact_record(
+    *, actor: User | None, session: Session, age_band: str, gender: str, summary: str = ""
+) -> DetachedContact:
+    if actor is not None and not permissions.can_record_session(actor, session.programme):
+        raise PermissionDenied
+    if session.kind != Session.Kind.DETACHED:
+        raise ValidationError("Anonymous contacts are recorded on detached sessions.")
+    contact = DetachedContact(session=session, age_band=age_band, gender=gender, summary=summary)
+    contact.full_clean()
+    contact.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        verb="detached_contact.created",
+        target=contact,
+        partnership=session.programme.partnership,
+    )
+    return contact

@@ -1,0 +1,150 @@
+"""The 24-hour clock's breach notifications, and retention (anonymisation)."""
+
+from datetime import datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from programmes.models import (
+    BreachNotification,
+    Contact,
+    Outcome,
+    ProgrammeStaff,
+    Referral,
+    RetentionRun,
+    YoungPerson,
+    YoungPersonIdentity,
+)
+from vru.models import AuditEvent
+from vru.services import audit_record
+
+# A notification still unsent this long after it was made lost its e-mail (broker down, a
+# worker died, the mail server refused it): the next sweep sends it again.
+RESEND_AFTER = timedelta(minutes=5)
+
+
+@transaction.atomic
+def breaches_notify(*, now: datetime | None = None) -> list[int]:
+    """Find breaches from database state and create one notification per breached referral;
+    (re)send every notification whose e-mail has not gone out.
+
+    Idempotent: the unique referral on BreachNotification means a breach is notified once,
+    however often the sweep runs, and the send checks `emailed_at` under a row lock. The
+    e-mails leave after commit (ids only). Returns the ids of the notifications sent.
+    """
+    from programmes import tasks
+
+    now = now or timezone.now()
+    ids = list(
+        Referral.objects.filter(Referral.breached_q(now), breach_notification__isnull=True)
+        .order_by()
+        .values_list("pk", flat=True)[:5000]
+    )
+    BreachNotification.objects.bulk_create(
+        [BreachNotification(referral_id=pk) for pk in ids], ignore_conflicts=True
+    )
+    to_send = list(
+        BreachNotification.objects.filter(emailed_at__isnull=True)
+        .filter(Q(referral_id__in=ids) | Q(created_at__lt=now - RESEND_AFTER))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:5000]
+    )
+    for pk in to_send:
+        tasks.breach_notification_send.delay_on_commit(pk)
+    return to_send
+
+
+@transaction.atomic
+def breach_notification_send(*, notification_id: int) -> bool:
+    """E-mail the programme's managers about one breach, once (no personal data in it)."""
+    notification = (
+        BreachNotification.objects.select_for_update(of=("self",))
+        .select_related("referral__programme", "referral__young_person")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None or notification.emailed_at is not None:
+        return False
+    referral = notification.referral
+    recipients = list(
+        ProgrammeStaff.objects.filter(
+            programme=referral.programme, role=ProgrammeStaff.StaffRole.MANAGER
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if recipients:
+        send_mail(
+            subject=f"{referral.programme.name}: referral {referral.young_person.reference} missed its {referral.programme.referral_target_hours}-hour contact target",
+            # pseudonymous and without the offence: a reference, a time, a path
+            message=(
+                f"Referral {referral.young_person.reference} was due first contact by "
+                f"{timezone.localtime(referral.due_at):%d %b %Y %H:%M}.\n"
+                f"Open it on the platform: {referral.get_absolute_url()}"
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    notification.emailed_at = timezone.now()
+    notification.recipients = recipients
+    notification.save(update_fields=["emailed_at", "recipients"])
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.UPDATE,
+        verb="referral.breach_notified",
+        target=referral,
+        partnership=referral.partnership,
+        changes={"recipients": len(recipients)},
+    )
+    return True
+
+
+@transaction.atomic
+def retention_anonymise(*, now: datetime | None = None) -> RetentionRun:
+    """Anonymise closed referrals whose programme's retention period has ended.
+
+    The identity (name, date of birth, address, contact details) is deleted and free-text
+    notes are cleared; the pseudonymous counts (status, source, reason, dates, age at
+    referral, neighbourhood, outcomes' kinds) stay, so aggregates are unchanged. A young
+    person's identity goes once none of their referrals is still within retention.
+    """
+    now = now or timezone.now()
+    expired_ids = []
+    rows = Referral.objects.filter(
+        status=Referral.Status.CLOSED, anonymised_at__isnull=True
+    ).values_list("pk", "closed_at", "programme__retention_months")
+    for pk, closed_at, months in rows.iterator(chunk_size=2000):
+        if closed_at + relativedelta(months=months) <= now:
+            expired_ids.append(pk)
+    Referral.objects.filter(pk__in=expired_ids).update(
+        anonymised_at=now, risk_factors=[], protective_factors=[]
+    )
+    Contact.objects.filter(referral_id__in=expired_ids).update(notes="", next_step="")
+    Outcome.objects.filter(referral_id__in=expired_ids).update(notes="")
+    people = (
+        YoungPerson.objects.filter(referrals__pk__in=expired_ids, anonymised_at__isnull=True)
+        .exclude(referrals__anonymised_at__isnull=True)
+        .distinct()
+    )
+    people_ids = list(people.values_list("pk", flat=True))
+    YoungPersonIdentity.objects.filter(young_person_id__in=people_ids).delete()
+    YoungPerson.objects.filter(pk__in=people_ids).update(anonymised_at=now)
+    for person in YoungPerson.objects.filter(pk__in=people_ids):
+        person.possible_duplicates.clear()
+    run = RetentionRun.objects.create(
+        ran_at=now,
+        referrals_anonymised=len(expired_ids),
+        young_people_anonymised=len(people_ids),
+        referral_ids=expired_ids,
+    )
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.DELETE,
+        verb="retention.anonymised",
+        target=run,
+        changes={"referrals": len(expired_ids), "young_people": len(people_ids)},
+    )
+    return run

@@ -1,0 +1,85 @@
+"""Small-number suppression on the programme dashboard: commissioners only, and no hidden
+count that can be worked out from what is shown."""
+
+import datetime
+
+import pytest
+
+from programmes import selectors, services
+from tests.factories import ProgrammeFactory, ReferralFactory
+from vru.models import Role
+
+pytestmark = pytest.mark.django_db
+
+UTC = datetime.UTC
+EVENT = datetime.datetime(2026, 3, 1, 10, tzinfo=UTC)
+NOW = datetime.datetime(2026, 3, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ([11, 1, 0, 0], ["[c]", "<5", "0", "0"]),  # one small cell: the next smallest hides too
+        ([11, 6, 2], ["11", "[c]", "<5"]),
+        ([9, 1, 2], ["9", "<5", "<5"]),  # two small cells reveal only their sum
+        ([3], ["<5"]),  # the only cell equals the total, which is "<5" too
+        ([12, 0], ["12", "0"]),
+    ],
+)
+def test_a_single_small_cell_brings_a_second_one_with_it(counts, expected):
+    assert selectors.shown_breakdown(counts, suppress=True) == expected
+    assert selectors.shown_breakdown(counts, suppress=False) == [f"{n:,}" for n in counts]
+
+
+@pytest.fixture
+def programme(partnership):
+    # twelve referrals, long overdue but one: contacted on time (received 11, contacted 1)
+    programme = ProgrammeFactory(partnership=partnership, name="ReRoute")
+    referrals = [
+        ReferralFactory(
+            programme=programme, event_at=EVENT, referred_at=EVENT + datetime.timedelta(hours=1)
+        )
+        for _ in range(12)
+    ]
+    services.contact_record(
+        actor=None,
+        referral=referrals[0],
+        occurred_at=EVENT + datetime.timedelta(hours=2),
+        method="phone",
+    )
+    return programme
+
+
+def test_a_commissioner_cannot_work_out_a_small_count_from_the_total(programme, user_with_role):
+    dashboard = selectors.programme_dashboard(
+        viewer=user_with_role(Role.COMMISSIONER), programme=programme, now=NOW
+    )
+
+    assert dashboard.total == "12"
+    assert dict(dashboard.by_status) == {
+        "Received": "[c]",
+        "Contacted": "<5",
+        "Engaged": "0",
+        "Closed": "0",
+    }
+
+
+def test_a_commissioner_sees_no_compliance_percentage_hiding_one_to_four(programme, user_with_role):
+    dashboard = selectors.programme_dashboard(
+        viewer=user_with_role(Role.COMMISSIONER), programme=programme, now=NOW
+    )
+
+    assert dashboard.overall_percent is None  # 1 of 12 on time: 8% would reveal the 1
+    assert [(r["decided_shown"], r["percent"]) for r in dashboard.compliance] == [("12", None)]
+
+
+def test_an_analyst_sees_the_same_dashboard_unsuppressed(programme, user_with_role):
+    dashboard = selectors.programme_dashboard(
+        viewer=user_with_role(Role.ANALYST), programme=programme, now=NOW
+    )
+
+    assert dashboard.suppressed is False
+    assert dict(dashboard.by_status)["Received"] == "11"
+    assert dict(dashboard.by_status)["Contacted"] == "1"
+    assert dashboard.overall_percent == 8
+    assert [r["percent"] for r in dashboard.compliance] == [8]

@@ -1,0 +1,220 @@
+"""Bulk import of referrals from a custody spreadsheet: all or nothing, row errors, duplicates."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+
+from programmes import services
+from programmes.models import Referral, StatusChange, YoungPersonIdentity
+from tests.factories import (
+    LSOAFactory,
+    ProgrammeFactory,
+    ReferralFactory,
+    UserFactory,
+    referrals_of,
+)
+from vru.models import AuditEvent, Role
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "first_name,last_name,date_of_birth,reason,event_at,source,home_lsoa,assigned_to,gender\n"
+
+
+@pytest.fixture
+def programme(partnership):
+    return ProgrammeFactory(partnership=partnership)
+
+
+def rows_of(text: str) -> list[dict]:
+    return services.read_rows(file_name="custody.csv", content=text.encode())
+
+
+def test_a_clean_file_is_imported_with_due_times_and_audit(programme):
+    lsoa = LSOAFactory(partnership=programme.partnership, code="E01000001")
+    practitioner = UserFactory(partnership=programme.partnership, roles=[Role.PRACTITIONER])
+    services.programme_staff_set(
+        actor=None, programme=programme, user=practitioner, role="practitioner"
+    )
+    text = HEADER + (
+        f"Ann,One,2010-02-03,knife,2026-03-01 10:00,custody,{lsoa.code},{practitioner.username},female\n"
+        "Bob,Two,2009-05-06,Drug possession,2026-03-02 22:30,,,,\n"
+    )
+
+    outcome = services.referrals_import(actor=None, programme=programme, rows=rows_of(text))
+
+    assert outcome.errors == []
+    assert outcome.imported_rows == 2
+    ann = referrals_of("Ann", "One", datetime.date(2010, 2, 3)).get()
+    assert ann.lsoa == lsoa
+    assert ann.assigned_to == practitioner
+    assert ann.due_at - ann.event_at == datetime.timedelta(hours=24)
+    assert ann.young_person.gender == "female"
+    assert referrals_of("Bob", "Two", datetime.date(2009, 5, 6)).get().reason == "drug_possession"
+    assert StatusChange.objects.filter(to_status="received").count() == 2
+    assert AuditEvent.objects.filter(verb="referral.imported", action="import").exists()
+
+
+def test_one_bad_row_imports_nothing_and_lists_every_error(programme):
+    text = HEADER + (
+        "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n"
+        ",Two,31/12/2009,shoplifting,tomorrow,,E01999999,nobody,\n"
+    )
+
+    outcome = services.referrals_import(actor=None, programme=programme, rows=rows_of(text))
+
+    assert outcome.imported_rows == 0
+    assert Referral.objects.count() == 0
+    assert {(e.row, e.column) for e in outcome.errors} == {
+        (3, "first_name"),
+        (3, "date_of_birth"),
+        (3, "reason"),
+        (3, "event_at"),
+        (3, "home_lsoa"),
+        (3, "assigned_to"),
+    }
+
+
+def test_the_same_person_and_event_twice_in_a_file_is_an_error(programme):
+    line = "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n"
+
+    outcome = services.referrals_import(
+        actor=None, programme=programme, rows=rows_of(HEADER + line + line)
+    )
+
+    assert [(e.row, e.message) for e in outcome.errors] == [
+        (3, "The same young person and event as row 2.")
+    ]
+
+
+def test_importing_the_same_file_again_is_refused(programme):
+    rows = rows_of(HEADER + "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n")
+    services.referrals_import(actor=None, programme=programme, rows=rows)
+
+    again = services.referrals_import(actor=None, programme=programme, rows=rows)
+
+    assert [e.message for e in again.errors] == ["This referral is already on record."]
+    assert Referral.objects.count() == 1
+
+
+def test_a_known_young_person_is_flagged_as_possible_duplicate(programme):
+    known = ReferralFactory(
+        programme=programme,
+        first_name="Ann",
+        last_name="One",
+        date_of_birth=datetime.date(2010, 2, 3),
+    )
+
+    outcome = services.referrals_import(
+        actor=None,
+        programme=programme,
+        rows=rows_of(HEADER + "Ann,One,2010-02-03,violence,2026-02-01 10:00,,,,\n"),
+    )
+
+    assert outcome.possible_duplicates == 1
+    new = (
+        referrals_of("Ann", "One", datetime.date(2010, 2, 3))
+        .exclude(young_person=known.young_person)
+        .get()
+        .young_person
+    )
+    assert list(new.possible_duplicates.all()) == [known.young_person]
+
+
+def test_missing_columns_are_reported_before_rows(programme):
+    outcome = services.referrals_import(
+        actor=None, programme=programme, rows=[{"first_name": "Ann"}]
+    )
+
+    assert {e.column for e in outcome.errors} == {
+        "last_name",
+        "date_of_birth",
+        "reason",
+        "event_at",
+    }
+
+
+def test_xlsx_files_import_too(programme):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["first_name", "last_name", "date_of_birth", "reason", "event_at"])
+    sheet.append(
+        ["Cy", "Three", datetime.date(2011, 1, 1), "knife", datetime.datetime(2026, 3, 1, 9, 0)]  # noqa: DTZ001 - a spreadsheet holds naive UK times
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    rows = services.read_rows(file_name="custody.xlsx", content=buffer.getvalue())
+
+    outcome = services.referrals_import(actor=None, programme=programme, rows=rows)
+
+    assert outcome.errors == []
+    assert outcome.imported_rows == 1
+
+
+def test_a_file_that_is_not_utf8_is_refused_before_reading(programme):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.read_rows(file_name="custody.csv", content="café".encode("latin-1"))
+
+
+def test_the_same_young_person_on_two_rows_of_a_file_is_flagged_both_ways(programme):
+    text = HEADER + (
+        "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n"
+        "ann, ONE ,2010-02-03,violence,2026-03-02 18:00,,,,\n"
+        "Bob,Two,2009-05-06,knife,2026-03-01 11:00,,,,\n"
+    )
+
+    outcome = services.referrals_import(actor=None, programme=programme, rows=rows_of(text))
+
+    assert outcome.errors == []
+    assert outcome.possible_duplicates == 2
+    first, second = (
+        referrals_of("Ann", "One", datetime.date(2010, 2, 3))
+        .order_by("event_at")
+        .select_related("young_person")
+    )
+    assert first.young_person != second.young_person  # flagged, never merged
+    assert list(first.young_person.possible_duplicates.all()) == [second.young_person]
+    assert list(second.young_person.possible_duplicates.all()) == [first.young_person]
+    bob = referrals_of("Bob", "Two", datetime.date(2009, 5, 6)).get().young_person
+    assert not bob.possible_duplicates.exists()
+
+
+def test_over_long_values_and_a_future_referral_time_are_row_errors(programme):
+    header = "first_name,last_name,date_of_birth,reason,event_at,referred_at,postcode\n"
+    text = header + (
+        f"{'A' * 101},One,2010-02-03,knife,2026-03-01 10:00,,\n"
+        f"Ann,{'B' * 101},2010-02-03,knife,2026-03-01 10:00,,\n"
+        "Cy,Three,2010-02-03,knife,2026-03-01 10:00,,CM1 1AA EXTRA\n"
+        "Di,Four,2010-02-03,knife,2026-03-01 10:00,2099-01-01 10:00,\n"
+    )
+
+    outcome = services.referrals_import(actor=None, programme=programme, rows=rows_of(text))
+
+    assert {(e.row, e.column) for e in outcome.errors} == {
+        (2, "first_name"),
+        (3, "last_name"),
+        (4, "postcode"),
+        (5, "referred_at"),
+    }
+    assert Referral.objects.count() == 0
+
+
+def test_imported_identities_are_encrypted_at_rest(programme):
+    from django.db import connection
+
+    rows = rows_of(HEADER + "Ann,Onlyhere,2010-02-03,knife,2026-03-01 10:00,,,,\n")
+
+    services.referrals_import(actor=None, programme=programme, rows=rows)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT first_name, last_name, date_of_birth FROM programmes_youngpersonidentity"
+        )
+        stored = cursor.fetchone()
+    assert all(str(value).startswith("fernet:") for value in stored)
+    assert "Onlyhere" not in "".join(map(str, stored))
+    identity = YoungPersonIdentity.objects.get()
+    assert (identity.last_name, identity.date_of_birth) == ("Onlyhere", datetime.date(2010, 2, 3))

@@ -1,0 +1,106 @@
+"""Lists run a fixed number of queries however many rows they show (1 row vs 50).
+
+Every signed-in request starts with three queries: session, user, roles.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from programmes import services
+from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory
+from vru.models import Role
+
+pytestmark = pytest.mark.django_db
+
+SIGNED_IN = 3  # session, user, roles
+LAYOUT = 1  # pages only: the user's partnership, named in the page header
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def setup(partnership):
+    programme = ProgrammeFactory(partnership=partnership)
+    practitioner = UserFactory(partnership=partnership, roles=[Role.PRACTITIONER])
+    services.programme_staff_set(
+        actor=None, programme=programme, user=practitioner, role="practitioner"
+    )
+    manager = UserFactory(partnership=partnership, roles=[Role.PROGRAMME_MANAGER])
+    services.programme_staff_set(actor=None, programme=programme, user=manager, role="manager")
+
+    def make(n):
+        for _ in range(n):
+            referral = ReferralFactory(programme=programme, assigned_to=practitioner)
+            services.contact_record(
+                actor=None,
+                referral=referral,
+                method="phone",
+                occurred_at=referral.referred_at + datetime.timedelta(minutes=30),
+            )
+            services.outcome_record(
+                actor=None, referral=referral, kind="eet", achieved_on=datetime.date(2026, 3, 1)
+            )
+            services.session_record(
+                actor=None,
+                programme=programme,
+                kind="group",
+                held_on=datetime.date(2026, 3, 1),
+                place="Club",
+                counts={("14-17", "male"): 3},
+            )
+
+    return programme, practitioner, manager, make
+
+
+# (url, role, expected queries after the 3 of signing in, what they are)
+LISTS = [
+    (
+        "/programmes/caseload/",
+        "practitioner",
+        3,
+        "COUNT, page of referrals JOIN programme, young person, user, LSOA, programmes for the filter",
+    ),
+    (
+        "/programmes/caseload/",
+        "manager",
+        4,
+        "the same (managed programmes are a subquery) + EXISTS managed programmes (assign links)",
+    ),
+    (
+        "/programmes/sessions/",
+        "practitioner",
+        3,
+        "COUNT, page of sessions with SUM of counts, programmes for the filter",
+    ),
+    ("/programmes/", "manager", 2, "COUNT, page of programmes"),
+    ("/api/referrals/", "practitioner", 2, "COUNT, page"),
+    ("/api/contacts/", "manager", 2, "COUNT, page (visible referrals as a subquery)"),
+    ("/api/outcomes/", "manager", 2, "COUNT, page"),
+    ("/api/sessions/", "practitioner", 2, "COUNT, page"),
+    ("/api/programmes/", "manager", 2, "COUNT, page"),
+]
+
+
+@pytest.mark.parametrize(
+    ("url", "who", "expected", "what"), LISTS, ids=[f"{u}-{w}" for u, w, *_ in LISTS]
+)
+def test_list_queries_do_not_grow_with_rows(client, setup, url, who, expected, what):
+    _programme, practitioner, manager, make = setup
+    user = practitioner if who == "practitioner" else manager
+    client.force_login(user)
+
+    make(1)
+    one = count_queries(client, url)
+    make(49)
+    fifty = count_queries(client, url)
+
+    layout = 0 if url.startswith("/api/") else LAYOUT
+    assert one == fifty == SIGNED_IN + layout + expected, what
