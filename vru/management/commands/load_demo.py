@@ -1,14 +1,29 @@
+import logging
+
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from vru import demo, extensions
+
+# The demo's letters and reminders are made but not sent anywhere (not even the console).
+QUIET_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 
 
 class Command(BaseCommand):
     help = "Load the demo partnerships, their real neighbourhoods and SNAs, and demo users."
 
     def handle(self, *args, **options):
-        logins = demo.load_demo()
-        for line in extensions.load_app_demos():
+        # In-process (eager) tasks would log a line each; the logins are what matters here.
+        trace_logger = logging.getLogger("celery.app.trace")
+        level = trace_logger.level
+        trace_logger.setLevel(logging.WARNING)
+        try:
+            with override_settings(MAILERS=QUIET_MAIL):
+                logins = demo.load_demo()
+                lines = extensions.load_app_demos()
+        finally:
+            trace_logger.setLevel(level)
+        for line in lines:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Demo loaded. Sign in with any of these:"))
         self.stdout.write(f"  password for every demo user: {demo.DEMO_PASSWORD}")
