@@ -124,3 +124,53 @@ def test_the_response_list_runs_a_fixed_number_of_queries(
     # filter, local authorities, partnership in the header, plus savepoints
     with django_assert_max_num_queries(13):
         assert client.get(f"/evaluation/listening/{exercise.pk}/responses/").status_code == 200
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_the_allowed_roles_can_use_the_listening_write_doors(
+    client, user_with_role, partnership, exercise, role
+):
+    # given a flagged response with its alert, and a theme
+    from evaluation.models import ListeningAction, SafeguardingAlert
+
+    response = exercise.responses.get()
+    alert = SafeguardingAlert.objects.create(response=response)
+    theme = exercise.themes.first()
+    client.force_login(user_with_role(role))
+    base = f"/evaluation/listening/{exercise.pk}"
+
+    # when each write door is posted to
+    publish = client.post(f"{base}/publish/", {"public": "yes"})
+    code = client.post(f"{base}/responses/{response.pk}/themes/", {"themes": [theme.pk]})
+    action = client.post(
+        f"{base}/actions/new/",
+        {"theme": theme.pk, "what": "Lights", "who": "Council", "status": "planned"},
+    )
+    handled = client.post(f"/evaluation/safeguarding/{alert.pk}/handled/")
+
+    # then managers change things, everyone else gets a 404 and nothing changes
+    exercise.refresh_from_db()
+    alert.refresh_from_db()
+    manager = role in MANAGERS
+    assert publish.status_code == (302 if manager else 404)
+    assert exercise.is_public is manager
+    assert code.status_code == (302 if manager else 404)
+    assert response.themes.exists() is manager
+    assert action.status_code == (302 if manager else 404)
+    assert ListeningAction.objects.exists() is manager
+    assert handled.status_code == (302 if role == Role.ADMINISTRATOR else 404)
+    assert (alert.acknowledged_at is not None) is (role == Role.ADMINISTRATOR)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_no_role_can_write_to_another_partnerships_exercise(
+    client, user_with_role, other_partnership, role
+):
+    theirs = ListeningExerciseFactory(partnership=other_partnership)
+    client.force_login(user_with_role(role))
+
+    response = client.post(f"/evaluation/listening/{theirs.pk}/publish/", {"public": "yes"})
+
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert not theirs.is_public
