@@ -1,0 +1,13 @@
+"""Evaluation's data, one module per part of the journey."""
+
+from evaluation.models.listening import (  # noqa: F401
+    DEFAULT_THEMES,
+    AgeBand,
+    CodebookTheme,
+    FeedbackResponse,
+    Gender,
+    ListeningAction,
+    ListeningExercise,
+    SafeguardingAlert,
+    SafeguardingContact,
+)
