@@ -14,6 +14,7 @@ class GrantsConfig(AppConfig):
             items += [
                 ("Grant rounds", reverse("grants:round_list")),
                 ("Applications", reverse("grants:application_list")),
+                ("Organisations", reverse("grants:organisation_list")),
                 ("Youth panel", reverse("grants:panel")),
                 ("Awards", reverse("grants:award_list")),
             ]

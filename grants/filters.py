@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from grants.models import Application, Award, GrantRound
+from grants.models import Application, Award, GrantRound, Organisation
 
 
 class GrantRoundFilter(django_filters.FilterSet):
@@ -67,4 +67,28 @@ class AwardFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(decision__application__title__icontains=value)
             | Q(decision__application__organisation__name__icontains=value)
+        )
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Name, charity or company number")
+    kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices, label="Type")
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("kind", "type"),
+            ("application_count", "applications"),
+            ("member_count", "members"),
+        ),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(charity_number__icontains=value)
+            | Q(company_number__icontains=value)
         )

@@ -17,13 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants import moderation, permissions
-from grants.filters import ApplicationFilter, AwardFilter, GrantRoundFilter
+from grants.filters import ApplicationFilter, AwardFilter, GrantRoundFilter, OrganisationFilter
 from grants.models import (
     Application,
     Assignment,
     Award,
     GrantRound,
     MonitoringReturn,
+    Organisation,
+    OrganisationMembership,
     PanelMember,
     Score,
     Tranche,
@@ -61,6 +63,37 @@ def grant_round_list(*, viewer: User, filters: dict | None = None) -> QuerySet[G
     if filters is not None:
         qs = GrantRoundFilter(filters, queryset=qs).qs
     return qs
+
+
+def organisation_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Organisation]:
+    """The partnership's applicant organisations, for grants staff only, with how many
+    applications they have submitted and how many people act for them."""
+    if not permissions.is_grants_staff(viewer):
+        return Organisation.objects.none()
+    qs = (
+        Organisation.objects.filter(partnership_id=viewer.partnership_id)
+        .select_related("local_authority")
+        .annotate(
+            application_count=Count(
+                "applications",
+                filter=~Q(applications__status=Application.Status.DRAFT),
+                distinct=True,
+            ),
+            member_count=Count("memberships", distinct=True),
+        )
+        .order_by("name", "pk")
+    )
+    if filters is not None:
+        qs = OrganisationFilter(filters, queryset=qs).qs
+    return qs
+
+
+def organisation_members(*, viewer: User, organisation: Organisation):
+    if not permissions.is_grants_staff(viewer) or (
+        organisation.partnership_id != viewer.partnership_id
+    ):
+        return OrganisationMembership.objects.none()
+    return organisation.memberships.select_related("user").order_by("user__username")
 
 
 def open_round_list(*, viewer: User) -> QuerySet[GrantRound]:

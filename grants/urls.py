@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views import applicants, awards, panel, reviewers, staff
+from grants.views import applicants, awards, organisations, panel, reviewers, staff
 
 app_name = "grants"
 urlpatterns = [
@@ -28,6 +28,15 @@ urlpatterns = [
     path("applications/<int:pk>/letter.pdf", staff.decision_letter, name="decision_letter"),
     path("applications/<int:pk>/reviewers", staff.assignment_add, name="assignment_add"),
     path("assignments/<int:pk>/remove/", staff.assignment_remove, name="assignment_remove"),
+    path("organisations/", organisations.organisation_list, name="organisation_list"),
+    path("organisations/new/", organisations.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
+    path(
+        "organisation-members/<int:pk>/remove/",
+        organisations.organisation_member_remove,
+        name="organisation_member_remove",
+    ),
     path("panel/", panel.panel, name="panel"),
     path("panel/<int:pk>/", panel.panel_member, name="panel_member"),
     path("reviews/", reviewers.review_list, name="review_list"),

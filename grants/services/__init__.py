@@ -12,6 +12,8 @@ from grants.services.applications import (
     grant_round_create,
     organisation_create,
     organisation_member_add,
+    organisation_member_remove,
+    organisation_update,
 )
 from grants.services.awards import (
     application_decide,
@@ -55,6 +57,8 @@ __all__ = [
     "no_conflict_declare",
     "organisation_create",
     "organisation_member_add",
+    "organisation_member_remove",
+    "organisation_update",
     "overdue_return_reminders_send",
     "panel_member_create",
     "panel_member_update",

@@ -48,11 +48,20 @@ def _staff_only(actor: User | None, partnership_id: int) -> None:
         raise PermissionDenied("Only grants staff of this partnership can do this.")
 
 
+def _check_name_free(*, partnership_id: int, name: str, pk: int | None = None) -> None:
+    # Names identify organisations in imports and 360Giving files: one per partnership,
+    # whatever the capitals.
+    taken = Organisation.objects.filter(partnership_id=partnership_id, name__iexact=name.strip())
+    if taken.exclude(pk=pk).exists():
+        raise ValidationError({"name": f"An organisation called {name.strip()} already exists."})
+
+
 @transaction.atomic
 def organisation_create(
     *, actor: User | None, partnership: Partnership, name: str, kind: str, **fields
 ) -> Organisation:
     _staff_only(actor, partnership.pk)
+    _check_name_free(partnership_id=partnership.pk, name=name)
     organisation = Organisation(partnership=partnership, name=name, kind=kind, **fields)
     organisation.full_clean()
     organisation.save()
@@ -73,6 +82,11 @@ def organisation_member_add(
     _staff_only(actor, organisation.partnership_id)
     if user.partnership_id != organisation.partnership_id:
         raise ValidationError("The user belongs to another partnership.")
+    if not permissions.is_applicant(user):
+        raise ValidationError(f"{user.username} does not have the applicant role.")
+    existing = OrganisationMembership.objects.filter(user=user).select_related("organisation")
+    if (current := existing.first()) is not None:
+        raise ValidationError(f"{user.username} already acts for {current.organisation.name}.")
     membership = OrganisationMembership(user=user, organisation=organisation)
     membership.full_clean()
     membership.save()
@@ -84,6 +98,76 @@ def organisation_member_add(
         partnership=organisation.partnership,
     )
     return membership
+
+
+ORGANISATION_FIELDS = [
+    "name",
+    "kind",
+    "charity_number",
+    "company_number",
+    "address",
+    "postcode",
+    "local_authority",
+    "contact_email",
+    "contact_phone",
+    "safeguarding_policy_date",
+]
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor: User | None, organisation: Organisation, **fields
+) -> Organisation:
+    _staff_only(actor, organisation.partnership_id)
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown organisation fields: {', '.join(sorted(unknown))}")
+    if "name" in fields:
+        _check_name_free(
+            partnership_id=organisation.partnership_id, name=fields["name"], pk=organisation.pk
+        )
+    local_authority = fields.get("local_authority")
+    if (
+        local_authority is not None
+        and local_authority.partnership_id != organisation.partnership_id
+    ):
+        raise ValidationError({"local_authority": "Choose a local authority in this partnership."})
+    changes = {}
+    for name, value in fields.items():
+        before = getattr(organisation, name)
+        if before != value:
+            changes[name] = [str(before or ""), str(value or "")]
+            setattr(organisation, name, value)
+    if not changes:
+        return organisation
+    organisation.full_clean()
+    organisation.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        verb="organisation.updated",
+        target=organisation,
+        partnership=organisation.partnership,
+        # Which fields changed, not their values: contact details stay out of the audit log.
+        changes={"fields": sorted(changes)},
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_member_remove(*, actor: User | None, membership: OrganisationMembership) -> None:
+    """The user stops acting for the organisation; its applications stay with it."""
+    organisation = membership.organisation
+    _staff_only(actor, organisation.partnership_id)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        verb="organisation.member_removed",
+        target=organisation,
+        partnership=organisation.partnership,
+        changes={"user": membership.user_id},
+    )
+    membership.delete()
 
 
 @transaction.atomic

@@ -1,0 +1,24 @@
+"""Grants forms: rounds and applications, organisations."""
+
+from grants.forms.organisations import MemberAddForm, OrganisationForm  # noqa: F401
+from grants.forms.rounds_and_applications import (  # noqa: F401
+    LSOA_CODE,
+    YES_NO,
+    ApplicationForm,
+    AssignmentAddForm,
+    AttachmentForm,
+    BudgetLineForm,
+    BudgetLineFormSet,
+    ConflictForm,
+    CriterionForm,
+    CriterionFormSet,
+    DecisionForm,
+    EligibilityForm,
+    GrantRoundForm,
+    MonitoringReturnForm,
+    PanelMemberForm,
+    PanelMemberUpdateForm,
+    QuestionForm,
+    QuestionFormSet,
+    ScoreForm,
+)
