@@ -501,3 +501,19 @@ def make_risk_run(partnership, *, values: dict | None = None, weights=None, top_
         label="Test run",
     )
     return services.risk_run_compute(run_id=run.pk)
+
+
+# ---------------------------------------------------------------------------------------
+# Form data for GOV.UK date inputs (vru.forms.GovukDateField / GovukDateTimeField)
+# ---------------------------------------------------------------------------------------
+
+
+def govuk_date(name: str, value: str) -> dict[str, str]:
+    """POST data for a GOV.UK date (and time) input: "2027-01-31" or "2027-01-31 09:00"
+    becomes name_day=31, name_month=1, name_year=2027 (and name_time=09:00)."""
+    date, _, time = value.partition(" ")
+    year, month, day = date.split("-")
+    data = {f"{name}_day": str(int(day)), f"{name}_month": str(int(month)), f"{name}_year": year}
+    if time:
+        data[f"{name}_time"] = time
+    return data

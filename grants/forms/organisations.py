@@ -3,6 +3,7 @@
 from django import forms
 
 from grants.models import Organisation
+from vru.forms import GovukDateField
 
 
 class OrganisationForm(forms.ModelForm):
@@ -23,9 +24,10 @@ class OrganisationForm(forms.ModelForm):
         labels = {
             "name": "Organisation name",
             "kind": "Type of organisation",
-            "safeguarding_policy_date": "Safeguarding policy last reviewed (YYYY-MM-DD)",
+            "safeguarding_policy_date": "Safeguarding policy last reviewed",
         }
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"safeguarding_policy_date": GovukDateField}
 
     def __init__(self, *args, local_authorities, **kwargs):
         super().__init__(*args, **kwargs)

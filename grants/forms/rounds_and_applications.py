@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from grants.models import Decision, MonitoringReturn
 from grants.validators import validate_attachment
+from vru.forms import GovukDateField, GovukDateTimeField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
@@ -157,8 +158,10 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Drawn from the reviewers' comments. Edit before it is sent.",
     )
-    starts_on = forms.DateField(label="Project start date (YYYY-MM-DD)", required=False)
-    ends_on = forms.DateField(label="Project end date (YYYY-MM-DD)", required=False)
+    starts_on = GovukDateField(
+        label="Project start date", required=False, help_text="For example, 1 4 2027"
+    )
+    ends_on = GovukDateField(label="Project end date", required=False)
     tranche_count = forms.IntegerField(
         label="Number of payments", min_value=1, max_value=12, initial=2, required=False
     )
@@ -294,11 +297,9 @@ class GrantRoundForm(forms.Form):
     maximum_award = forms.DecimalField(
         label="Largest award (£)", min_value=Decimal("1"), max_digits=12, decimal_places=2
     )
-    opens_at = forms.DateTimeField(label="Opens (YYYY-MM-DD HH:MM)")
-    closes_at = forms.DateTimeField(
-        label="Closes (YYYY-MM-DD HH:MM)", help_text="Applicants see this deadline."
-    )
-    panel_deadline = forms.DateTimeField(label="Panel deadline (YYYY-MM-DD HH:MM)")
+    opens_at = GovukDateTimeField(label="Opens", help_text="For example, 1 4 2027 and 09:00")
+    closes_at = GovukDateTimeField(label="Closes", help_text="Applicants see this deadline.")
+    panel_deadline = GovukDateTimeField(label="Panel deadline")
     reviewers_per_application = forms.IntegerField(
         label="Reviewers per application", min_value=1, max_value=10, initial=3
     )
@@ -391,15 +392,13 @@ QuestionFormSet = forms.formset_factory(QuestionForm, extra=3, max_num=12)
 
 
 class PanelMemberForm(forms.Form):
-    """Staff record a young reviewer's details. Dates as YYYY-MM-DD."""
+    """Staff record a young reviewer's details."""
 
     user = forms.ModelChoiceField(label="Reviewer", queryset=None)
-    date_of_birth = forms.DateField(label="Date of birth (YYYY-MM-DD)")
-    training_completed_on = forms.DateField(
-        label="Training completed on (YYYY-MM-DD)", required=False
-    )
-    guardian_consent_recorded_on = forms.DateField(
-        label="Parent or guardian consent recorded on (YYYY-MM-DD)",
+    date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 2010")
+    training_completed_on = GovukDateField(label="Training completed on", required=False)
+    guardian_consent_recorded_on = GovukDateField(
+        label="Parent or guardian consent recorded on",
         required=False,
         help_text="Needed for reviewers under 18 before they can score.",
     )
@@ -410,10 +409,8 @@ class PanelMemberForm(forms.Form):
 
 
 class PanelMemberUpdateForm(forms.Form):
-    training_completed_on = forms.DateField(
-        label="Training completed on (YYYY-MM-DD)", required=False
-    )
-    guardian_consent_recorded_on = forms.DateField(
-        label="Parent or guardian consent recorded on (YYYY-MM-DD)", required=False
+    training_completed_on = GovukDateField(label="Training completed on", required=False)
+    guardian_consent_recorded_on = GovukDateField(
+        label="Parent or guardian consent recorded on", required=False
     )
     active = forms.BooleanField(label="On the panel", required=False)

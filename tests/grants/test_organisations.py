@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from grants.models import Application, Organisation, OrganisationMembership
-from tests.factories import ApplicationFactory, OrganisationFactory, applicant_for
+from tests.factories import ApplicationFactory, OrganisationFactory, applicant_for, govuk_date
 from vru.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def organisation_data(**overrides):
         "local_authority": "",
         "contact_email": "hello@boxing.example.org",
         "contact_phone": "01268 111111",
-        "safeguarding_policy_date": "2026-03-01",
+        **govuk_date("safeguarding_policy_date", "2026-03-01"),
     }
     data.update(overrides)
     return data

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from grants import services
 from grants.models import Application, Assignment, Decision, Score
-from tests.factories import ApplicationFactory, AssignmentFactory, LSOAFactory
+from tests.factories import ApplicationFactory, AssignmentFactory, LSOAFactory, govuk_date
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +108,8 @@ def test_staff_check_eligibility_assign_and_decide_through_the_pages(
             "amount": "2500",
             "reasons": "Strong",
             "feedback": "",
-            "starts_on": "2027-01-01",
-            "ends_on": "2027-06-30",
+            **govuk_date("starts_on", "2027-01-01"),
+            **govuk_date("ends_on", "2027-06-30"),
             "tranche_count": "2",
         },
     )
@@ -246,9 +246,9 @@ def test_a_grants_officer_creates_a_round_with_its_rubric(client, officer, partn
         "budget": "20000",
         "minimum_award": "1000",
         "maximum_award": "5000",
-        "opens_at": "2027-01-01 09:00",
-        "closes_at": "2027-02-01 12:00",
-        "panel_deadline": "2027-03-01 12:00",
+        **govuk_date("opens_at", "2027-01-01 09:00"),
+        **govuk_date("closes_at", "2027-02-01 12:00"),
+        **govuk_date("panel_deadline", "2027-03-01 12:00"),
         "reviewers_per_application": "3",
         "identifier_prefix": "360G-essexvvp",
         "target_lsoa_codes": lsoa.code,
@@ -298,19 +298,19 @@ def test_staff_add_a_young_reviewer_then_record_training_and_consent(
     young = user_with_role("youth_reviewer")
     client.force_login(officer)
     url = reverse("grants:panel")
-    response = client.post(url, {"user": young.pk, "date_of_birth": "2011-05-01"})
+    response = client.post(url, {"user": young.pk, **govuk_date("date_of_birth", "2011-05-01")})
     assert response.status_code == 302
     member = PanelMember.objects.get(user=young)
     assert not member.may_score_on(datetime.date(2026, 11, 1))  # 15: no training, no consent
     edit = reverse("grants:panel_member", args=[member.pk])
-    client.post(edit, {"training_completed_on": "2026-10-01", "active": "on"})
+    client.post(edit, {**govuk_date("training_completed_on", "2026-10-01"), "active": "on"})
     member.refresh_from_db()
     assert not member.may_score_on(datetime.date(2026, 11, 1))  # still no consent
     client.post(
         edit,
         {
-            "training_completed_on": "2026-10-01",
-            "guardian_consent_recorded_on": "2026-09-20",
+            **govuk_date("training_completed_on", "2026-10-01"),
+            **govuk_date("guardian_consent_recorded_on", "2026-09-20"),
             "active": "on",
         },
     )
@@ -417,8 +417,8 @@ def test_a_decision_with_an_end_before_its_start_saves_nothing(client, officer, 
             "amount": "2500",
             "reasons": "Strong",
             "feedback": "",
-            "starts_on": "2027-06-30",
-            "ends_on": "2027-01-01",
+            **govuk_date("starts_on", "2027-06-30"),
+            **govuk_date("ends_on", "2027-01-01"),
             "tranche_count": "2",
         },
     )

@@ -21,6 +21,8 @@ from django.forms.widgets import (
 )
 from django.utils.html import format_html
 
+from vru.forms import GovukDateInput
+
 register = template.Library()
 
 FIELD_TEMPLATE = "partials/field.html"
@@ -33,6 +35,7 @@ _WIDGET_CLASSES = {
     "select": "govuk-select",
     "file": "govuk-file-upload",
     "checkbox": "govuk-checkboxes__input",
+    "date": "",  # each box gets its classes from vru.forms.GovukDateInput
 }
 _ERROR_CLASSES = {
     "input": "govuk-input--error",
@@ -40,6 +43,7 @@ _ERROR_CLASSES = {
     "textarea": "govuk-textarea--error",
     "select": "govuk-select--error",
     "file": "govuk-file-upload--error",
+    "date": "govuk-input--error",
 }
 
 
@@ -55,6 +59,7 @@ _KINDS = (
     (PasswordInput, "password"),
     (Textarea, "textarea"),
     (Input, "input"),
+    (GovukDateInput, "date"),
     (MultiWidget, "multi"),
 )
 
@@ -104,7 +109,7 @@ def govuk_widget(bound_field, extra_classes=""):
     if kind == "password":
         attrs.update(spellcheck="false", autocapitalize="none")
     described_by = govuk_described_by(bound_field)
-    if described_by and kind not in ("radios", "checkboxes", "multi"):
+    if described_by and kind not in ("radios", "checkboxes", "multi", "date"):
         attrs["aria-describedby"] = described_by
     return bound_field.as_widget(attrs=attrs)
 
@@ -143,7 +148,7 @@ def govuk_field(bound_field, **options):
 @register.filter
 def govuk_error_href(bound_field):
     """Where an error-summary link for this field should point: the first control."""
-    if govuk_kind(bound_field) in ("radios", "checkboxes", "multi"):
+    if govuk_kind(bound_field) in ("radios", "checkboxes", "multi", "date"):
         return f"#{bound_field.auto_id}_0"
     return f"#{bound_field.id_for_label or bound_field.auto_id}"
 
