@@ -494,7 +494,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["kind", "=target_id"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
     actions = ["retry"]
 
     def get_queryset(self, request):
@@ -508,7 +507,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def short_error(self, obj):
         return obj.last_error[:80]
 
-    @admin.action(description="Retry the selected dead letters")
+    @admin.action(description="Retry the selected dead letters", permissions=["retry"])
     def retry(self, request, queryset):
         dead = queryset.filter(status=OutboxMessage.Status.DEAD)
         retried = services.outbox.retry(actor=request.user, messages=dead)
@@ -527,9 +526,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return permissions.can_manage_outbox(request.user)
 
-    def has_change_permission(self, request, obj=None):
-        # the change permission only unlocks the retry action: every field is read-only
+    def has_retry_permission(self, request):
         return permissions.can_manage_outbox(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # messages change only through the relay, the worker and "Retry"
 
     def has_add_permission(self, request):
         return False

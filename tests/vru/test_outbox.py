@@ -389,6 +389,19 @@ def test_the_admin_retry_action_sends_dead_letters_again(
     assert effects(12) == 0  # a done message is not done again
 
 
+def test_a_message_page_is_read_only(client, user_with_role, messages):
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+    url = f"/admin/vru/outboxmessage/{messages['dead'].pk}/change/"
+
+    page = client.get(url)
+    posted = client.post(url, {"status": "done", "attempts": 0})
+
+    assert page.status_code == 200
+    assert b"mail server refused" in page.content
+    assert posted.status_code == 403
+    assert OutboxMessage.objects.get(pk=messages["dead"].pk).status == OutboxMessage.Status.DEAD
+
+
 def test_the_admin_shows_no_add_or_delete(client, user_with_role, messages):
     client.force_login(user_with_role(Role.ADMINISTRATOR))
 
