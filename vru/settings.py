@@ -210,11 +210,16 @@ VRU_OUTBOX_BACKOFF_SECONDS = 30  # 30 s, 1, 2, 4 ... minutes between tries
 VRU_OUTBOX_BACKOFF_MAX_SECONDS = 60 * 60
 # A message handed to the broker but not done after this long was lost: hand it over again.
 VRU_OUTBOX_REQUEUE_AFTER_SECONDS = 15 * 60
+VRU_OUTBOX_KEEP_DONE_DAYS = 30  # then done messages are deleted (dead letters stay)
 CELERY_BEAT_SCHEDULE: dict = {
     # vru: hand due outbox messages (alerts, notifications, letters, retention) to the broker
     "vru-outbox-relay": {
         "task": "vru.tasks.outbox_relay",
         "schedule": 10.0,
+    },
+    "vru-outbox-purge": {
+        "task": "vru.tasks.outbox_purge",
+        "schedule": 24 * 60 * 60.0,
     },
     # vru: area profiles per CSP and local authority for the latest crime months, monthly
     "vru-area-profiles-monthly": {

@@ -17,6 +17,12 @@ def outbox_relay() -> int:
 
 
 @shared_task(acks_late=True)
+def outbox_purge() -> int:
+    """Daily (beat): delete messages done long ago."""
+    return outbox.purge_done()
+
+
+@shared_task(acks_late=True)
 def import_job_run(job_id: int) -> str:
     return services.import_job_run(job_id=job_id).status
 

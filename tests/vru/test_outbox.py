@@ -310,6 +310,26 @@ def test_only_administrators_retry_and_only_their_own_partnerships_messages(
     assert OutboxMessage.objects.get(pk=theirs.pk).status == OutboxMessage.Status.DEAD
 
 
+def test_done_messages_are_purged_after_thirty_days_and_dead_letters_kept(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        old_done = enqueue(1)
+        recent_done = enqueue(2)
+        dead = enqueue(3)
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=old_done.pk).update(done_at=now - datetime.timedelta(days=31))
+    OutboxMessage.objects.filter(pk=dead.pk).update(
+        status="dead", created_at=now - datetime.timedelta(days=90)
+    )
+
+    assert outbox.purge_done(now=now) == 1
+
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent_done.pk, dead.pk}
+    assert AuditEvent.objects.filter(verb="outbox_message.purged", changes__deleted=1).exists()
+    assert tasks.outbox_purge.delay().get() == 0
+
+
 # --- The admin: dead letters visible to administrators ---------------------------------------
 
 

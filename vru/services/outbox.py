@@ -247,3 +247,22 @@ def retry(*, actor: User, messages: Iterable[OutboxMessage]) -> int:
         )
         transaction.on_commit(partial(publish_now, message_id=message.pk))
     return len(retried)
+
+
+@transaction.atomic
+def purge_done(*, now: datetime | None = None) -> int:
+    """Daily: delete messages done longer ago than `VRU_OUTBOX_KEEP_DONE_DAYS` (their effects
+    have their own records and audit events); dead letters stay until retried."""
+    now = now or timezone.now()
+    before = now - timedelta(days=settings.VRU_OUTBOX_KEEP_DONE_DAYS)
+    deleted, _ = OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.DONE, done_at__lt=before
+    ).delete()
+    if deleted:
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.DELETE,
+            verb="outbox_message.purged",
+            changes={"deleted": deleted, "done_before": before.isoformat()},
+        )
+    return deleted
