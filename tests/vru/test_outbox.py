@@ -460,3 +460,65 @@ def test_the_admin_retry_action_ignores_another_partnerships_message(
     )
 
     assert OutboxMessage.objects.get(pk=messages["other"].pk).status == OutboxMessage.Status.DEAD
+
+
+# --- Upgrading: work the old on-commit sends and resend sweeps would have sent ----------------
+
+
+def test_upgrading_gives_each_unsent_alert_notification_and_letter_an_outbox_message(
+    partnership, user_with_role, django_capture_on_commit_callbacks, tmp_path, settings
+):
+    from decimal import Decimal
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from evaluation import services as evaluation_services
+    from grants import services as grants_services
+    from programmes.models import BreachNotification
+    from tests.evaluation.factories import ListeningExerciseFactory
+    from tests.factories import ApplicationFactory, GrantRoundFactory, ReferralFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    # given work from before the outbox: some sent, some not
+    with django_capture_on_commit_callbacks(execute=False):
+        unsent_breach = BreachNotification.objects.create(referral=ReferralFactory())
+        BreachNotification.objects.create(referral=ReferralFactory(), emailed_at=timezone.now())
+        exercise = ListeningExerciseFactory(partnership=partnership)
+        response = evaluation_services.response_record(
+            actor=None,
+            exercise=exercise,
+            responded_on=datetime.date(2023, 1, 10),
+            age_band="14_15",
+            question="What would make you feel safer?",
+            words="Lights by the station.",
+            safeguarding_concern=True,
+        )
+        decision = grants_services.decision_record(
+            actor=user_with_role(Role.GRANTS_OFFICER),
+            application=ApplicationFactory(
+                grant_round=GrantRoundFactory(partnership=partnership), status="eligible"
+            ),
+            outcome="fund",
+            amount=Decimal("1000"),
+            reasons="Strong plan.",
+        )
+    OutboxMessage.objects.all().delete()  # as before the outbox existed
+
+    # when the data migrations run (twice: a re-run adds nothing)
+    migrations = [
+        "programmes.migrations.0002_outbox_for_unsent_work",
+        "grants.migrations.0002_outbox_for_unsent_work",
+        "evaluation.migrations.0003_outbox_for_unsent_work",
+    ]
+    for _ in range(2):
+        for name in migrations:
+            import_module(name).unsent_into_the_outbox(apps, None)
+
+    # then each unsent piece of work waits in the outbox, in its partnership
+    assert set(OutboxMessage.objects.values_list("kind", "target_id", "status")) == {
+        ("programmes.breach_notification", unsent_breach.pk, "pending"),
+        ("evaluation.safeguarding_alert", response.safeguarding_alert.pk, "pending"),
+        ("grants.decision_letter", decision.pk, "pending"),
+    }
+    assert OutboxMessage.objects.get(kind="grants.decision_letter").partnership == partnership
