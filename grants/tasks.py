@@ -1,13 +1,9 @@
-"""Celery tasks: thin, ids only, idempotent; each calls a service."""
+"""Celery tasks: thin, ids only, idempotent; each calls a service. Decision letters go
+through the outbox (grants/outbox.py)."""
 
 from celery import shared_task
 
 from grants import services
-
-
-@shared_task
-def send_decision_letter(decision_id: int) -> bool:
-    return services.decision_letter_send(decision_id=decision_id)
 
 
 @shared_task

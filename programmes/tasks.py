@@ -2,10 +2,9 @@
 
 There is no per-referral task at the due time: an ETA beyond the broker's visibility timeout
 is delivered twice (or held), so the beat sweep (every minute) finds breaches from database
-state instead.
+state instead. The e-mails and the retention run itself go through the outbox
+(programmes/outbox.py), which retries them with backoff and keeps dead letters.
 """
-
-from smtplib import SMTPException
 
 from celery import shared_task
 
@@ -14,22 +13,11 @@ from programmes import services
 
 @shared_task(acks_late=True)
 def referral_sla_sweep() -> int:
-    """Every minute: find every breach from database state, notify each once, and send again
-    any notification whose e-mail was lost."""
+    """Every minute: find every new breach from database state and enqueue its notification."""
     return len(services.breaches_notify())
-
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError),
-    retry_backoff=True,
-    max_retries=5,
-)
-def breach_notification_send(notification_id: int) -> bool:
-    return services.breach_notification_send(notification_id=notification_id)
 
 
 @shared_task(acks_late=True)
 def retention_sweep() -> int:
-    """Daily: anonymise closed cases whose retention period has ended."""
-    return services.retention_anonymise().referrals_anonymised
+    """Daily: enqueue today's retention run (anonymise closed cases past their retention)."""
+    return services.retention_schedule()

@@ -3,6 +3,7 @@ always scoped to their own partnership. Saves and deletes go through audited ser
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
 from import_export.admin import ImportExportMixin
 
 from vru import permissions, services
@@ -17,6 +18,7 @@ from vru.models import (
     HarmWeight,
     ImportJob,
     LocalAuthority,
+    OutboxMessage,
     Recommendation,
     RiskRun,
     RoleAssignment,
@@ -466,3 +468,72 @@ class AreaIndicatorAdmin(ReadOnlyScopedAdmin):
     list_filter = ["factor", "period", "period_start"]
     search_fields = ["lsoa__code", "lsoa__name"]
     list_select_related = ["lsoa", "factor"]
+
+
+# --- The outbox: work that must happen (issue 7) --------------------------------------------
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Alerts, notifications, letters and retention runs waiting, done or given up on.
+
+    Administrators see their partnership's messages and the platform-wide jobs (no personal
+    data is stored here: a kind and an id), and send dead letters again."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "target_id",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "done_at",
+        "short_error",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["kind", "=target_id"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Q(partnership_id=request.user.partnership_id) | Q(partnership__isnull=True))
+        )
+
+    @admin.display(description="Last error")
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.action(description="Retry the selected dead letters", permissions=["retry"])
+    def retry(self, request, queryset):
+        dead = queryset.filter(status=OutboxMessage.Status.DEAD)
+        retried = services.outbox.retry(actor=request.user, messages=dead)
+        skipped = queryset.count() - retried
+        self.message_user(request, f"{retried} sent again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} not retried: only dead letters can be retried.",
+                messages.WARNING,
+            )
+
+    def has_module_permission(self, request):
+        return permissions.can_manage_outbox(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_manage_outbox(request.user)
+
+    def has_retry_permission(self, request):
+        return permissions.can_manage_outbox(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # messages change only through the relay, the worker and "Retry"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -74,6 +74,11 @@ def can_view_audit(user: User) -> bool:
     return belongs_to_a_partnership(user) and has_role(user, Role.ADMINISTRATOR)
 
 
+def can_manage_outbox(user: User) -> bool:
+    """See the work queue (outbox) in the admin and retry dead letters."""
+    return belongs_to_a_partnership(user) and has_role(user, Role.ADMINISTRATOR)
+
+
 def sees_suppressed_figures(user: User) -> bool:
     """Commissioners see aggregates only, with small numbers about people suppressed."""
     return not has_role(user, *STAFF_ROLES)

@@ -179,17 +179,48 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Reliability (QUALITY.md A8; tests/vru/test_celery_settings.py pins these): a task is
+# acknowledged after it has run, so a worker that dies mid-task has it redelivered, and every
+# task is idempotent; one message at a time per worker process; time limits well below the
+# broker's visibility timeout, after which Redis would hand an unacknowledged task out again.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30.0  # on shutdown, requeue late-ack tasks
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}  # > longest task
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,  # > the longest task (and nothing uses long ETAs)
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    # Publishing gives up within about two seconds when the broker is down (kombu's default
+    # retries take 6-7 s): the outbox keeps the work, so a web request need not wait.
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+    "socket_connect_timeout": 2,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Periodic work, versioned here; each task also has a management command for cron.
-# Periodic work, versioned here; each task also has a management command for cron.
+# Work that must happen goes through the outbox (vru.services.outbox), never straight to the
+# broker: tasks carry ids only, so no personal data sits in Redis.
+VRU_OUTBOX_MAX_ATTEMPTS = env.int("VRU_OUTBOX_MAX_ATTEMPTS", default=8)
+VRU_OUTBOX_BACKOFF_SECONDS = 30  # 30 s, 1, 2, 4 ... minutes between tries
+VRU_OUTBOX_BACKOFF_MAX_SECONDS = 60 * 60
+# A message handed to the broker but not done after this long was lost: hand it over again.
+VRU_OUTBOX_REQUEUE_AFTER_SECONDS = 15 * 60
+VRU_OUTBOX_KEEP_DONE_DAYS = 30  # then done messages are deleted (dead letters stay)
 CELERY_BEAT_SCHEDULE: dict = {
+    # vru: hand due outbox messages (alerts, notifications, letters, retention) to the broker
+    "vru-outbox-relay": {
+        "task": "vru.tasks.outbox_relay",
+        "schedule": 10.0,
+    },
+    "vru-outbox-purge": {
+        "task": "vru.tasks.outbox_purge",
+        "schedule": 24 * 60 * 60.0,
+    },
     # vru: area profiles per CSP and local authority for the latest crime months, monthly
     "vru-area-profiles-monthly": {
         "task": "vru.tasks.area_profiles_generate_latest",
@@ -212,11 +243,6 @@ CELERY_BEAT_SCHEDULE: dict = {
     "grants-overdue-return-reminders": {
         "task": "grants.tasks.send_overdue_return_reminders",
         "schedule": 24 * 60 * 60.0,
-    },
-    # evaluation: resend any safeguarding alert whose on-commit send was lost (broker down)
-    "evaluation-safeguarding-alerts-resend": {
-        "task": "evaluation.tasks.safeguarding_alerts_resend_unsent",
-        "schedule": 60.0,
     },
 }
 CACHES = {

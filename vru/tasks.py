@@ -1,6 +1,25 @@
 from celery import shared_task
 
 from vru import services
+from vru.services import outbox
+
+
+@shared_task(acks_late=True)
+def outbox_deliver(message_id: int) -> bool:
+    """Do one outbox message's work, once (the id only travels through the broker)."""
+    return outbox.deliver(message_id=message_id)
+
+
+@shared_task(acks_late=True)
+def outbox_relay() -> int:
+    """Every few seconds (beat): hand due outbox messages to the broker."""
+    return outbox.relay()
+
+
+@shared_task(acks_late=True)
+def outbox_purge() -> int:
+    """Daily (beat): delete messages done long ago."""
+    return outbox.purge_done()
 
 
 @shared_task(acks_late=True)

@@ -128,8 +128,8 @@ class FeedbackResponse(models.Model):
 
 
 class SafeguardingAlert(models.Model):
-    """Written in the same transaction as a flagged response, so it survives a broker outage;
-    the notification is sent from it, and a periodic sweep resends any not yet sent."""
+    """Written in the same transaction as a flagged response, with its outbox message (see
+    vru.services.outbox), so it survives a broker outage; `notified_at` marks it sent once."""
 
     response = models.OneToOneField(
         FeedbackResponse, on_delete=models.CASCADE, related_name="safeguarding_alert"

@@ -9,5 +9,4 @@ from evaluation.services.listening import (  # noqa: F401
     responses_import,
     safeguarding_alert_acknowledge,
     safeguarding_alert_send,
-    safeguarding_alerts_resend_unsent,
 )

@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from evaluation import permissions, tasks
+from evaluation import permissions
 from evaluation.models import (
     DEFAULT_THEMES,
     CodebookTheme,
@@ -22,8 +22,10 @@ from evaluation.models import (
 )
 from evaluation.resources import FeedbackResponseResource
 from vru.models import LSOA, AuditEvent, LocalAuthority, Partnership, User
-from vru.services import audit_record
+from vru.services import audit_record, outbox
 from vru.services import imports as core_imports
+
+SAFEGUARDING_ALERT = "evaluation.safeguarding_alert"
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -166,18 +168,16 @@ def response_record(
 
 
 def _raise_safeguarding_alert(response: FeedbackResponse) -> SafeguardingAlert:
+    """The alert and its outbox message commit with the response, so neither a broker outage
+    nor a worker's death loses it; the outbox sends it (and retries a failed send)."""
     alert, created = SafeguardingAlert.objects.get_or_create(response=response)
     if created:
-        transaction.on_commit(lambda: _send_or_leave_for_sweep(alert.pk))
+        outbox.enqueue(
+            kind=SAFEGUARDING_ALERT,
+            target_id=alert.pk,
+            partnership_id=response.exercise.partnership_id,
+        )
     return alert
-
-
-def _send_or_leave_for_sweep(alert_id: int) -> None:
-    # The alert row is already committed; if the broker is down the sweep sends it later.
-    try:
-        tasks.safeguarding_alert_send.delay(alert_id)
-    except Exception:
-        return
 
 
 @transaction.atomic
@@ -327,16 +327,6 @@ def safeguarding_alert_send(*, alert_id: int) -> SafeguardingAlert:
             changes={"recipients": len(recipients)},
         )
     return alert
-
-
-def safeguarding_alerts_resend_unsent() -> int:
-    """The sweep: send every alert the on-commit send missed (e.g. the broker was down)."""
-    unsent = list(
-        SafeguardingAlert.objects.filter(notified_at__isnull=True).values_list("pk", flat=True)
-    )
-    for alert_id in unsent:
-        safeguarding_alert_send(alert_id=alert_id)
-    return len(unsent)
 
 
 @transaction.atomic

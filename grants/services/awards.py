@@ -20,7 +20,9 @@ from grants.models import (
     Tranche,
 )
 from vru.models import LSOA, AuditEvent, User
-from vru.services import audit_record
+from vru.services import audit_record, outbox
+
+DECISION_LETTER = "grants.decision_letter"
 
 
 def feedback_from_reviews(application: Application) -> str:
@@ -54,8 +56,6 @@ def decision_record(
     conditions: str = "",
     feedback: str | None = None,
 ) -> Decision:
-    from grants import tasks
-
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("grant_round")
@@ -100,13 +100,18 @@ def decision_record(
         partnership=grant_round.partnership,
         changes={"outcome": outcome, "amount": str(amount) if amount else None},
     )
-    tasks.send_decision_letter.delay_on_commit(decision.pk)
+    # The letter goes through the outbox: enqueued with the decision, retried if it fails.
+    outbox.enqueue(
+        kind=DECISION_LETTER, target_id=decision.pk, partnership_id=grant_round.partnership_id
+    )
     return decision
 
 
 def decision_letter_send(*, decision_id: int) -> bool:
     """Build the letter PDF and email it to the applicant's contact. Idempotent: a letter
-    already sent is not sent again. Returns whether it sent."""
+    already sent is not sent again (checked under the decision's row lock). The e-mail goes
+    before the letter is stored and marked sent, so a refused e-mail leaves nothing behind
+    and the outbox tries again. Returns whether it sent."""
     with transaction.atomic():
         decision = (
             Decision.objects.select_for_update(of=("self",))
@@ -117,17 +122,7 @@ def decision_letter_send(*, decision_id: int) -> bool:
         if decision is None or decision.letter_sent_at is not None:
             return False
         pdf = letters.decision_letter_pdf(decision)
-        decision.letter.save(f"decision-{decision.pk}.pdf", ContentFile(pdf), save=False)
-        decision.letter_sent_at = timezone.now()
-        decision.save(update_fields=["letter", "letter_sent_at"])
         application = decision.application
-        audit_record(
-            actor=None,
-            action=AuditEvent.Action.UPDATE,
-            verb="decision.letter_sent",
-            target=decision,
-            partnership=application.grant_round.partnership,
-        )
         if application.contact_email:
             message = EmailMessage(
                 f"Your application: {application.title}",
@@ -135,7 +130,17 @@ def decision_letter_send(*, decision_id: int) -> bool:
                 to=[application.contact_email],
             )
             message.attach(f"decision-{decision.pk}.pdf", pdf, "application/pdf")
-            transaction.on_commit(message.send)
+            message.send()
+        decision.letter.save(f"decision-{decision.pk}.pdf", ContentFile(pdf), save=False)
+        decision.letter_sent_at = timezone.now()
+        decision.save(update_fields=["letter", "letter_sent_at"])
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.UPDATE,
+            verb="decision.letter_sent",
+            target=decision,
+            partnership=application.grant_round.partnership,
+        )
     return True
 
 

@@ -14,6 +14,7 @@ from programmes.services.referrals import (
     referral_assign,
     referral_consent_withdraw,
     referral_create,
+    referral_created_notify,
     referral_status_change,
 )
 from programmes.services.sessions import detached_contact_record, session_record
@@ -21,6 +22,7 @@ from programmes.services.sla import (
     breach_notification_send,
     breaches_notify,
     retention_anonymise,
+    retention_schedule,
 )
 
 __all__ = [
@@ -38,8 +40,10 @@ __all__ = [
     "referral_assign",
     "referral_consent_withdraw",
     "referral_create",
+    "referral_created_notify",
     "referral_status_change",
     "referrals_import",
     "retention_anonymise",
+    "retention_schedule",
     "session_record",
 ]

@@ -4,6 +4,7 @@ import secrets
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,7 +22,9 @@ from programmes.models import (
     YoungPersonIdentity,
 )
 from vru.models import LSOA, AuditEvent, Partnership, Role, User
-from vru.services import audit_record
+from vru.services import audit_record, outbox
+
+REFERRAL_CREATED = "programmes.referral_created"
 
 
 def temporary_reference() -> str:
@@ -273,7 +276,56 @@ def referral_create(
             "possible_duplicates": [d.reference for d in duplicates],
         },
     )
+    # The managers (and the assignee) hear of it through the outbox: written in this
+    # transaction, so a referral is never saved without its notification, nor the reverse.
+    outbox.enqueue(
+        kind=REFERRAL_CREATED, target_id=referral.pk, partnership_id=programme.partnership_id
+    )
     return referral
+
+
+@transaction.atomic
+def referral_created_notify(*, referral_id: int) -> list[str]:
+    """E-mail a new referral's programme managers and its assignee (not whoever made it):
+    a pseudonymous reference, the contact deadline and a link, never a name or the offence.
+
+    Run by the outbox handler, whose message row lock and "done" mark make it happen once.
+    Returns the addresses written to.
+    """
+    referral = (
+        Referral.objects.select_related("programme", "young_person").filter(pk=referral_id).first()
+    )
+    if referral is None or referral.anonymised_at is not None:
+        return []
+    managers = ProgrammeStaff.objects.filter(
+        programme=referral.programme, role=ProgrammeStaff.StaffRole.MANAGER
+    ).values_list("user_id", flat=True)
+    users = User.objects.filter(is_active=True).exclude(email="")
+    users = users.filter(pk__in=[*managers, referral.assigned_to_id])
+    if referral.created_by_id is not None:
+        users = users.exclude(pk=referral.created_by_id)
+    recipients = sorted(users.values_list("email", flat=True))
+    if recipients:
+        send_mail(
+            subject=f"{referral.programme.name}: new referral {referral.young_person.reference}",
+            message=(
+                f"A new referral, {referral.young_person.reference}, was made to "
+                f"{referral.programme.name}. First contact is due by "
+                f"{timezone.localtime(referral.due_at):%d %b %Y %H:%M}.\n"
+                f"Open it on the platform: {referral.get_absolute_url()}"
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.UPDATE,
+        verb="referral.created_notified",
+        target=referral,
+        partnership=referral.partnership,
+        changes={"recipients": len(recipients)},
+    )
+    return recipients
 
 
 def identity_view(*, actor: User, referral: Referral) -> YoungPersonIdentity | None:

@@ -1,11 +1,10 @@
 """The 24-hour clock's breach notifications, and retention (anonymisation)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from programmes.models import (
@@ -19,24 +18,22 @@ from programmes.models import (
     YoungPersonIdentity,
 )
 from vru.models import AuditEvent
-from vru.services import audit_record
+from vru.services import audit_record, outbox
 
-# A notification still unsent this long after it was made lost its e-mail (broker down, a
-# worker died, the mail server refused it): the next sweep sends it again.
-RESEND_AFTER = timedelta(minutes=5)
+BREACH_NOTIFICATION = "programmes.breach_notification"
+RETENTION_RUN = "programmes.retention_run"
 
 
 @transaction.atomic
 def breaches_notify(*, now: datetime | None = None) -> list[int]:
-    """Find breaches from database state and create one notification per breached referral;
-    (re)send every notification whose e-mail has not gone out.
+    """Find breaches from database state and create one notification per breached referral,
+    with its outbox message in the same transaction.
 
     Idempotent: the unique referral on BreachNotification means a breach is notified once,
-    however often the sweep runs, and the send checks `emailed_at` under a row lock. The
-    e-mails leave after commit (ids only). Returns the ids of the notifications sent.
+    however often the sweep runs; the outbox (vru.services.outbox) retries a failed e-mail
+    with backoff and the send checks `emailed_at` under a row lock. Returns the ids of the
+    notifications made by this sweep.
     """
-    from programmes import tasks
-
     now = now or timezone.now()
     ids = list(
         Referral.objects.filter(Referral.breached_q(now), breach_notification__isnull=True)
@@ -46,15 +43,14 @@ def breaches_notify(*, now: datetime | None = None) -> list[int]:
     BreachNotification.objects.bulk_create(
         [BreachNotification(referral_id=pk) for pk in ids], ignore_conflicts=True
     )
-    to_send = list(
-        BreachNotification.objects.filter(emailed_at__isnull=True)
-        .filter(Q(referral_id__in=ids) | Q(created_at__lt=now - RESEND_AFTER))
+    made = list(
+        BreachNotification.objects.filter(referral_id__in=ids, emailed_at__isnull=True)
         .order_by("pk")
-        .values_list("pk", flat=True)[:5000]
+        .values_list("pk", "referral__partnership_id")
     )
-    for pk in to_send:
-        tasks.breach_notification_send.delay_on_commit(pk)
-    return to_send
+    for pk, partnership_id in made:
+        outbox.enqueue(kind=BREACH_NOTIFICATION, target_id=pk, partnership_id=partnership_id)
+    return [pk for pk, _ in made]
 
 
 @transaction.atomic
@@ -100,6 +96,14 @@ def breach_notification_send(*, notification_id: int) -> bool:
         changes={"recipients": len(recipients)},
     )
     return True
+
+
+@transaction.atomic
+def retention_schedule(*, now: datetime | None = None) -> int:
+    """The daily beat task: enqueue today's retention run (once a day, whatever the beat
+    does); the outbox runs it, retrying with backoff. Returns the outbox message's id."""
+    day = timezone.localdate(now or timezone.now())
+    return outbox.enqueue(kind=RETENTION_RUN, key=f"{RETENTION_RUN}:{day.isoformat()}").pk
 
 
 @transaction.atomic

@@ -1,4 +1,6 @@
 import datetime
+from smtplib import SMTPException
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -7,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from evaluation import services
 from evaluation.models import SafeguardingAlert, SafeguardingContact
 from tests.evaluation.factories import ListeningExerciseFactory
-from vru.models import AuditEvent, Role
+from vru.models import AuditEvent, OutboxMessage, Role
+from vru.services import outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -54,27 +57,64 @@ def test_a_safeguarding_concern_alerts_the_designated_lead_once(
     assert alert.notified_to == ["dsl@example.org"]
     assert len(mail.outbox) == 1
     assert "Lights by the station" not in mail.outbox[0].body
+    message = OutboxMessage.objects.get(kind="evaluation.safeguarding_alert")
+    assert message.target_id == alert.pk
+    assert message.status == OutboxMessage.Status.DONE
     services.safeguarding_alert_send(alert_id=alert.pk)
-    services.safeguarding_alerts_resend_unsent()
+    outbox.deliver(message_id=message.pk)
+    outbox.relay()
     assert len(mail.outbox) == 1
     assert SafeguardingAlert.objects.count() == 1
 
 
-def test_an_alert_whose_send_was_lost_is_sent_by_the_sweep(
+def test_an_alert_whose_send_was_lost_is_sent_by_the_outbox_relay(
     partnership, user_with_role, django_capture_on_commit_callbacks
 ):
     lead = user_with_role(Role.ADMINISTRATOR, email="dsl@example.org")
     SafeguardingContact.objects.create(partnership=partnership, user=lead)
     exercise = ListeningExerciseFactory(partnership=partnership)
 
-    # the on-commit send never runs (as when the broker is down)
+    # the on-commit hand-over never runs (as when the web process dies right after commit)
     with django_capture_on_commit_callbacks(execute=False):
         response = _record(exercise, safeguarding_concern=True)
+    alert = SafeguardingAlert.objects.get(response=response)
+    assert alert.notified_at is None
+    assert OutboxMessage.objects.get(target_id=alert.pk).status == OutboxMessage.Status.PENDING
+
+    assert outbox.relay() == 1
+    assert len(mail.outbox) == 1
+    assert outbox.relay() == 0
+
+
+def test_an_alert_the_mail_server_refused_is_retried_then_dead_lettered_for_the_admin(
+    partnership, user_with_role, django_capture_on_commit_callbacks, settings
+):
+    settings.VRU_OUTBOX_MAX_ATTEMPTS = 2
+    lead = user_with_role(Role.ADMINISTRATOR, email="dsl@example.org")
+    SafeguardingContact.objects.create(partnership=partnership, user=lead)
+    exercise = ListeningExerciseFactory(partnership=partnership)
+    refused = SMTPException("451 try again later")
+
+    with (
+        mock.patch("evaluation.services.listening.send_mail", side_effect=refused),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = _record(exercise, safeguarding_concern=True)
+        message = OutboxMessage.objects.get(kind="evaluation.safeguarding_alert")
+        outbox.relay(now=OutboxMessage.objects.get(pk=message.pk).next_attempt_at)
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.DEAD
+    assert message.attempts == 2
+    assert "451 try again later" in message.last_error
+    assert message.partnership == partnership
     assert SafeguardingAlert.objects.get(response=response).notified_at is None
 
-    assert services.safeguarding_alerts_resend_unsent() == 1
+    # the administrator retries it from the admin once mail works again
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.retry(actor=lead, messages=[message]) == 1
     assert len(mail.outbox) == 1
-    assert services.safeguarding_alerts_resend_unsent() == 0
+    assert SafeguardingAlert.objects.get(response=response).notified_at is not None
 
 
 def test_a_response_outside_the_exercise_period_is_refused(partnership):

@@ -4,6 +4,8 @@ conflicts, scores, decisions, letters, tranches, returns and reminders."""
 import datetime
 import io
 from decimal import Decimal
+from smtplib import SMTPException
+from unittest import mock
 
 import pytest
 import time_machine
@@ -29,7 +31,8 @@ from tests.factories import (
     UserFactory,
     applicant_for,
 )
-from vru.models import Role
+from vru.models import OutboxMessage, Role
+from vru.services import outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -289,6 +292,40 @@ def test_the_decision_letter_is_a_pdf_sent_once(grant_round, officer):
     text = PdfReader(io.BytesIO(decision.letter.read())).pages[0].extract_text()
     assert "£2,500.00" in text
     assert "Send a safeguarding policy." in text
+    decision.letter.delete(save=False)
+
+
+def test_a_decision_letter_the_mail_server_refused_is_retried_by_the_outbox(
+    grant_round, officer, django_capture_on_commit_callbacks
+):
+    # given a mail server that refuses the first letter
+    application = ApplicationFactory(grant_round=grant_round, status="eligible")
+    with (
+        mock.patch("django.core.mail.EmailMessage.send", side_effect=SMTPException("421 busy")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        decision = services.decision_record(
+            actor=officer,
+            application=application,
+            outcome=Decision.Outcome.NOT_FUND,
+            reasons="Other projects reached more young people.",
+        )
+
+    # then the decision stands, the letter is neither stored nor marked sent, and it waits
+    message = OutboxMessage.objects.get(kind="grants.decision_letter", target_id=decision.pk)
+    assert message.status == OutboxMessage.Status.PENDING
+    assert message.last_error == "SMTPException: 421 busy"
+    decision.refresh_from_db()
+    assert decision.letter_sent_at is None
+    assert not decision.letter
+
+    # when the relay retries it after its backoff, the letter goes, once
+    outbox.relay(now=message.next_attempt_at)
+    outbox.relay(now=message.next_attempt_at + datetime.timedelta(hours=1))
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [application.contact_email]
+    decision.refresh_from_db()
+    assert decision.letter_sent_at is not None
     decision.letter.delete(save=False)
 
 

@@ -539,7 +539,25 @@ def test_the_sweep_task_notifies_breaches_from_database_state(
     assert found == 3  # the three referrals of March 2026, each contacted too late
     assert BreachNotification.objects.filter(emailed_at__isnull=False).count() == 3
     assert tasks.referral_sla_sweep.delay().get() == 0
-    assert tasks.retention_sweep.delay().get() == 0
+
+
+def test_the_retention_task_runs_retention_through_the_outbox_once_a_day(
+    world, django_capture_on_commit_callbacks
+):
+    from programmes import tasks
+    from programmes.models import RetentionRun
+    from vru.models import OutboxMessage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = tasks.retention_sweep.delay().get()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = tasks.retention_sweep.delay().get()  # the beat fired twice today
+
+    assert first == again
+    message = OutboxMessage.objects.get(pk=first)
+    assert message.kind == "programmes.retention_run"
+    assert message.status == OutboxMessage.Status.DONE
+    assert RetentionRun.objects.count() == 1
 
 
 def test_the_caseload_export_is_pseudonymous_and_audited(signed_in, world):

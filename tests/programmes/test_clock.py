@@ -13,7 +13,8 @@ from django.utils import timezone
 from programmes import selectors, services
 from programmes.models import BreachNotification, Outcome, Referral
 from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory, programme_staff
-from vru.models import Role
+from vru.models import OutboxMessage, Role
+from vru.services import outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -124,38 +125,45 @@ def test_months_are_uk_months_across_the_bst_change(programme):
 # --- Breach e-mails -------------------------------------------------------------------------
 
 
-def test_a_send_that_raised_is_retried_by_the_next_sweep_and_notifies_once(
+def test_a_breach_email_the_mail_server_refused_is_retried_with_backoff_and_sent_once(
     programme, django_capture_on_commit_callbacks
 ):
     # given: a referral overdue now, and a mail server that refuses the first e-mail
     programme_staff(programme, "manager", email="m@example.org")
     now = timezone.now()
     _referral(programme, now - datetime.timedelta(hours=30))
-    with django_capture_on_commit_callbacks() as callbacks:
-        created = services.breaches_notify(now=now)
-    assert len(created) == 1
-    assert len(callbacks) == 1
     with (
         mock.patch("programmes.services.sla.send_mail", side_effect=SMTPException("refused")),
-        pytest.raises(SMTPException),
+        django_capture_on_commit_callbacks(execute=True),
     ):
-        services.breach_notification_send(notification_id=created[0])
+        created = services.breaches_notify(now=now)
+    assert len(created) == 1
+    message = OutboxMessage.objects.get(kind="programmes.breach_notification")
+    assert message.target_id == created[0]
+    assert message.status == OutboxMessage.Status.PENDING
+    assert message.attempts == 1
+    assert message.last_error == "SMTPException: refused"
     assert BreachNotification.objects.get().emailed_at is None
 
-    # when: the sweeps run on (a minute is not yet enough; ten minutes are)
+    # when: the breach sweep runs on (it finds nothing new) and the outbox relay retries
+    # the e-mail once its backoff has passed (not before)
     with django_capture_on_commit_callbacks(execute=True):
-        too_soon = services.breaches_notify(now=now + datetime.timedelta(minutes=1))
-    with django_capture_on_commit_callbacks(execute=True):
-        retried = services.breaches_notify(now=now + datetime.timedelta(minutes=10))
-    with django_capture_on_commit_callbacks(execute=True):
-        after = services.breaches_notify(now=now + datetime.timedelta(minutes=20))
+        again = services.breaches_notify(now=now + datetime.timedelta(minutes=1))
+    outbox.relay(now=message.next_attempt_at - datetime.timedelta(seconds=1))
+    assert not _breach_mails()
+    outbox.relay(now=message.next_attempt_at)
+    outbox.relay(now=message.next_attempt_at + datetime.timedelta(hours=1))
 
-    # then
-    assert too_soon == []
-    assert retried == created
-    assert after == []
-    assert len(mail.outbox) == 1
+    # then: one e-mail, sent once
+    assert again == []
+    assert len(_breach_mails()) == 1
     assert BreachNotification.objects.get().emailed_at is not None
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.DONE
+
+
+def _breach_mails():
+    return [m for m in mail.outbox if "contact target" in m.subject]
 
 
 def test_the_breach_email_names_no_offence_and_no_person(
@@ -174,10 +182,11 @@ def test_the_breach_email_names_no_offence_and_no_person(
     assert f"/programmes/referrals/{referral.pk}/" in body
 
 
-def test_the_send_task_retries_on_mail_and_connection_errors():
+def test_breach_emails_go_through_the_outbox_not_a_task_of_their_own():
     from programmes import tasks
 
-    assert set(tasks.breach_notification_send.autoretry_for) == {SMTPException, ConnectionError}
+    assert "programmes.breach_notification" in outbox.handlers()
+    assert not hasattr(tasks, "breach_notification_send")
     assert not hasattr(tasks, "referral_sla_check")
 
 

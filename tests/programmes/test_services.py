@@ -15,7 +15,8 @@ from programmes.models import (
     YoungPersonIdentity,
 )
 from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory, programme_staff
-from vru.models import AuditEvent, Role
+from vru.models import AuditEvent, OutboxMessage, Role
+from vru.services import outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +57,53 @@ def test_creating_a_referral_keeps_identity_apart_and_audits(
     assert referral.age_at_referral == 16
     assert referral.status == Referral.Status.RECEIVED
     assert AuditEvent.objects.filter(verb="referral.created", target_id=str(referral.pk)).exists()
-    assert callbacks == []  # no per-referral task: the beat sweep finds breaches
+    # one on-commit callback: its notification's outbox message is handed to the broker (no
+    # per-referral clock task: the beat sweep finds breaches)
+    assert len(callbacks) == 1
+    assert OutboxMessage.objects.get(target_id=referral.pk).kind == "programmes.referral_created"
     assert "Bloggs" not in str(AuditEvent.objects.filter(verb="referral.created").values())
+
+
+def test_a_new_referral_is_notified_once_to_managers_and_assignee_without_a_name(
+    programme, django_capture_on_commit_callbacks
+):
+    # given two managers and a practitioner; the first manager records a referral for the
+    # practitioner
+    manager = programme_staff(programme, "manager", email="m1@example.org")
+    programme_staff(programme, "manager", email="m2@example.org")
+    practitioner = programme_staff(programme, "practitioner", email="p@example.org")
+    programme_staff(programme, "practitioner", email="not-assigned@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = services.referral_create(
+            actor=manager,
+            programme=programme,
+            first_name="Jo",
+            last_name="Bloggs",
+            date_of_birth=datetime.date(2010, 1, 1),
+            source="custody",
+            reason="knife",
+            event_at=at(1, 10),
+            referred_at=at(1, 12),
+            assigned_to=practitioner,
+        )
+
+    # then the other manager and the assignee are told, once, by reference only
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sorted(sent.to) == ["m2@example.org", "p@example.org"]
+    assert referral.young_person.reference in sent.subject
+    assert f"/programmes/referrals/{referral.pk}/" in sent.body
+    text = (sent.subject + sent.body).lower()
+    assert "bloggs" not in text
+    assert "knife" not in text
+    message = OutboxMessage.objects.get(kind="programmes.referral_created")
+    assert message.status == OutboxMessage.Status.DONE
+    assert message.partnership == programme.partnership
+    assert outbox.deliver(message_id=message.pk) is False
+    assert outbox.relay() == 0
+    assert len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(verb="referral.created_notified").count() == 1
 
 
 def test_same_name_and_birth_date_is_flagged_never_merged(programme):

@@ -206,6 +206,7 @@ ADMIN_DOORS = [
     ("/admin/vru/lsoa/import/", EDITORS, set()),
     ("/admin/vru/user/", {Role.ADMINISTRATOR}, {Role.ANALYST}),
     ("/admin/vru/auditevent/", {Role.ADMINISTRATOR}, {Role.ANALYST}),
+    ("/admin/vru/outboxmessage/", {Role.ADMINISTRATOR}, {Role.ANALYST}),
 ]
 
 

@@ -14,6 +14,7 @@ from vru.models.areas import (
 )
 from vru.models.audit import AuditEvent
 from vru.models.imports import ImportJob
+from vru.models.outbox import OutboxMessage
 from vru.models.places import LSOA, CommunitySafetyPartnership, LocalAuthority
 from vru.models.strategy import (
     PreventionStage,
@@ -37,6 +38,7 @@ __all__ = [
     "Hotspot",
     "ImportJob",
     "LocalAuthority",
+    "OutboxMessage",
     "Partnership",
     "PreventionStage",
     "Recommendation",

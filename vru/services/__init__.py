@@ -3,6 +3,7 @@
 Callers import the package (`from vru import services`) and call `services.<name>`.
 """
 
+from vru.services import outbox  # the transactional outbox: outbox.enqueue(kind=..., ...)
 from vru.services.accounts import user_create, user_roles_set
 from vru.services.areas import (
     area_profiles_generate,
@@ -52,6 +53,7 @@ __all__ = [
     "indicators_import",
     "needs_assessment_create",
     "needs_assessment_publish",
+    "outbox",
     "read_table",
     "record_delete",
     "record_save",

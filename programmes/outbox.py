@@ -1,0 +1,25 @@
+"""Outbox handlers: the work programmes' services enqueue (vru.services.outbox), done once.
+
+Thin doors like tasks: each takes the message (ids only) and calls a service.
+"""
+
+from programmes import services
+from programmes.services.referrals import REFERRAL_CREATED
+from programmes.services.sla import BREACH_NOTIFICATION, RETENTION_RUN
+from vru.models import OutboxMessage
+from vru.services.outbox import handler
+
+
+@handler(REFERRAL_CREATED)
+def referral_created(message: OutboxMessage) -> None:
+    services.referral_created_notify(referral_id=message.target_id)
+
+
+@handler(BREACH_NOTIFICATION)
+def breach_notification(message: OutboxMessage) -> None:
+    services.breach_notification_send(notification_id=message.target_id)
+
+
+@handler(RETENTION_RUN)
+def retention_run(message: OutboxMessage) -> None:
+    services.retention_anonymise()
