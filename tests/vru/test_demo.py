@@ -119,7 +119,7 @@ def test_every_demo_user_can_sign_in_through_the_form(client, demo_logins, prefi
     # when
     response = client.post(
         "/accounts/login/",
-        {"username": f"{prefix}.{suffix}", "password": demo.DEMO_PASSWORD},
+        {"login": f"{prefix}.{suffix}", "password": demo.DEMO_PASSWORD},
         follow=True,
         REMOTE_ADDR="192.0.2.10",
     )

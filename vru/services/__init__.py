@@ -28,6 +28,7 @@ from vru.services.imports import (
     import_rows,
     read_table,
 )
+from vru.services.sessions import user_deactivate, user_sessions_end
 from vru.services.strategy import (
     needs_assessment_create,
     needs_assessment_publish,
@@ -61,5 +62,7 @@ __all__ = [
     "risk_run_reproduce",
     "success_measure_create",
     "user_create",
+    "user_deactivate",
     "user_roles_set",
+    "user_sessions_end",
 ]
