@@ -87,3 +87,18 @@ def reauthenticate(request: HttpRequest) -> HttpResponseRedirect:
     from allauth.account.internal.flows.reauthentication import suspend_request
 
     return suspend_request(request, reverse("account_reauthenticate"))
+
+
+def current_totp_code(user: User) -> str | None:
+    """The code the user's authenticator app shows now (for the demo's `demo_totp_code`
+    command and tests); None without an app set up."""
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        return None
+    secret = decrypt(authenticator.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))

@@ -19,6 +19,7 @@ from vru.models import (
     HarmWeight,
     ImportJob,
     LocalAuthority,
+    Partnership,
     Recommendation,
     RiskRun,
     RoleAssignment,
@@ -269,6 +270,50 @@ class SuccessMeasureValueAdmin(ScopedImportMixin, ImportExportMixin, Partnership
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    """Administrators see their own partnership only, and choose its designated
+    safeguarding lead (told of every break-glass identity view)."""
+
+    list_display = ["name", "short_name", "designated_safeguarding_lead"]
+    fields = ["name", "short_name", "slug", "designated_safeguarding_lead"]
+    readonly_fields = ["name", "short_name", "slug"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk=request.user.partnership_id)
+            .select_related("designated_safeguarding_lead")
+        )
+
+    def has_module_permission(self, request):
+        return permissions.can_manage_users(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_manage_users(request.user)
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "designated_safeguarding_lead":
+            kwargs["queryset"] = User.objects.filter(
+                partnership_id=request.user.partnership_id, is_active=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.record_save(
+            actor=request.user, instance=obj, changed_fields=list(form.changed_data), created=False
+        )
 
 
 @admin.register(User)

@@ -28,6 +28,7 @@ from vru.services.imports import (
     import_rows,
     read_table,
 )
+from vru.services.mfa import mfa_totp_enrol
 from vru.services.sessions import user_deactivate, user_sessions_end
 from vru.services.strategy import (
     needs_assessment_create,
@@ -51,6 +52,7 @@ __all__ = [
     "import_job_run",
     "import_rows",
     "indicators_import",
+    "mfa_totp_enrol",
     "needs_assessment_create",
     "needs_assessment_publish",
     "read_table",
