@@ -10,6 +10,7 @@
 import time
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
@@ -43,6 +44,28 @@ class AccountAdapter(DefaultAccountAdapter):
             return super().get_client_ip(request)
         except PermissionDenied:
             return UNKNOWN_ADDRESS
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and the recovery-code seed are stored encrypted with the field keys
+    (VRU_FIELD_ENCRYPTION_KEYS, never SECRET_KEY), like identity fields; rotate_field_keys
+    re-encrypts them too. allauth's default stores them in the clear."""
+
+    def encrypt(self, text: str) -> str:
+        from vru.fields import encrypt
+
+        return encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        from vru.fields import PREFIX, decrypt
+
+        if not encrypted_text.startswith(PREFIX):  # written before encryption was on
+            return encrypted_text
+        return decrypt(encrypted_text)
+
+
+# The Authenticator.data keys that hold encrypted secrets (TOTP secret, recovery-code seed).
+ENCRYPTED_AUTHENTICATOR_KEYS = ("secret", "seed")
 
 
 def mfa_enrolled(user: User) -> bool:

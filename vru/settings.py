@@ -139,6 +139,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Signing in is django-allauth's flow (password, then a second factor when the user has one);
 # the pages are ours (templates/account, templates/mfa, templates/allauth: GOV.UK styled).
 ACCOUNT_ADAPTER = "vru.accounts.AccountAdapter"
+MFA_ADAPTER = "vru.accounts.MFAAdapter"  # secrets encrypted with the field keys
 ACCOUNT_FORMS = {"login": "vru.forms.SignInForm"}
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]  # sign-up itself is closed (adapter)
