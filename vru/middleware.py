@@ -87,10 +87,28 @@ def _touch_user_session(request) -> None:
 
 def stamp_session_on_sign_in(sender, request, user, **kwargs):
     """Record when the session began (connected to user_logged_in in VruConfig.ready), so
-    the middleware can end it on time without writing the session on every request."""
+    the middleware can end it on time without writing the session on every request; and
+    list it on the sessions page (allauth records its own sign-ins; this covers every
+    other way in, such as the test client's force_login)."""
+    from allauth.usersessions.models import UserSession
+
     now = int(time.time())
     request.session["vru_signed_in_at"] = now
     request.session["vru_last_seen"] = now
+    if request is None or not hasattr(request, "session"):
+        return
+    from allauth.account.adapter import get_adapter
+
+    if not request.session.session_key:
+        request.session.save()
+    UserSession.objects.get_or_create(
+        session_key=request.session.session_key,
+        defaults={
+            "user": user,
+            "ip": get_adapter().get_client_ip(request),
+            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
+        },
+    )
 
 
 # Pages a signed-in user who must use MFA but has not set it up may still open: setting it
