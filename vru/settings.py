@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's passkey list uses it
     "django.forms",  # the GOV.UK form renderer extends Django's own widget templates
     "rest_framework",
     "rest_framework.authtoken",

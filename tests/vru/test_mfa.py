@@ -369,3 +369,48 @@ def test_rotating_the_field_keys_keeps_authenticator_apps_and_recovery_codes_wor
         assert accounts.current_totp_code(user) == code_at(secret, now)
     codes = RecoveryCodes(Authenticator.objects.get(user=user, type="recovery_codes"))
     assert codes.get_unused_codes() == unused
+
+
+SIGNED_IN_ACCOUNT_PAGES = [
+    "/accounts/2fa/",
+    "/accounts/2fa/totp/deactivate/",
+    "/accounts/2fa/recovery-codes/",
+    "/accounts/2fa/recovery-codes/generate/",
+    "/accounts/2fa/webauthn/",
+    "/accounts/2fa/webauthn/add/",
+    "/accounts/2fa/reauthenticate/",
+    "/accounts/reauthenticate/",
+    "/accounts/password/change/",
+    "/accounts/sessions/",
+]
+SIGNED_OUT_ACCOUNT_PAGES = [
+    "/accounts/login/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+    "/accounts/password/reset/key/done/",
+    "/accounts/inactive/",
+]
+
+
+@pytest.mark.parametrize("url", SIGNED_IN_ACCOUNT_PAGES)
+def test_every_account_page_a_signed_in_user_can_open_is_govuk_styled(client, partnership, url):
+    user = UserFactory(partnership=partnership, roles=[Role.ANALYST], username="ana")
+    services.mfa_totp_enrol(actor=None, user=user)
+    sign_in(client, "ana")
+    give_code(client, accounts.current_totp_code(user))
+
+    page = client.get(url)
+
+    assert page.status_code == 200
+    assert 'class="govuk-heading-l"' in page.text
+    assert "govuk-template__body" in page.text  # our layout, not allauth's bare one
+    assert "Menu:" not in page.text
+
+
+@pytest.mark.parametrize("url", SIGNED_OUT_ACCOUNT_PAGES)
+def test_every_account_page_open_to_the_signed_out_is_govuk_styled(client, url):
+    page = client.get(url)
+
+    assert page.status_code == 200
+    assert 'class="govuk-heading-l"' in page.text
+    assert "govuk-template__body" in page.text

@@ -243,3 +243,21 @@ def test_an_administrator_cannot_deactivate_another_partnerships_user(
 
     with pytest.raises(PermissionDenied):
         services.user_deactivate(actor=actor, user=theirs)
+
+
+def test_the_sessions_page_reads_a_constant_number_of_queries(
+    partnership, django_assert_max_num_queries
+):
+    UserFactory(partnership=partnership, roles=[Role.ANALYST], username="ana")
+    laptop = signed_in_client("ana", agent=LAPTOP, address="198.51.100.20")
+    laptop.get("/accounts/sessions/")  # warm: the once-a-minute session stamps are written
+    # session, user, roles (navigation), MFA check, the sessions themselves, messages: <= 8
+    with django_assert_max_num_queries(8):
+        one = laptop.get("/accounts/sessions/")
+    for n in range(5):
+        signed_in_client("ana", agent=PHONE, address=f"203.0.113.{n}")
+    with django_assert_max_num_queries(8):
+        six = laptop.get("/accounts/sessions/")
+
+    assert len(one.context["sessions"]) == 1
+    assert len(six.context["sessions"]) == 6
