@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from programmes import permissions, selectors, serializers, services
 from programmes.filters import ProgrammeFilter, ReferralChildFilter, ReferralFilter, SessionFilter
 from programmes.models import Contact, Outcome, Programme, Referral, Session
+from vru import accounts
 from vru.models import LSOA, User
 
 
@@ -89,6 +90,10 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         referral = _referral_or_404(request, pk)
         if not permissions.can_view_identity(request.user, referral):
             raise exceptions.NotFound("Anonymised.")
+        if not accounts.recently_authenticated(request):
+            raise exceptions.PermissionDenied(
+                "Confirm it is you (sign in again or re-authenticate) to see an identity."
+            )
         identity = services.identity_view(actor=request.user, referral=referral)
         if identity is None:
             raise exceptions.NotFound("Anonymised.")

@@ -168,3 +168,19 @@ class DetachedContactForm(forms.Form):
         required=False,
         help_text="No names: what was talked about, any concern.",
     )
+
+
+class BreakGlassForm(forms.Form):
+    reference = forms.CharField(
+        label="Young person's reference",
+        max_length=20,
+        help_text="The pseudonymous reference, for example YP-4F7K2Q",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    reason = forms.CharField(
+        label="Why do you need to see who this young person is?",
+        max_length=1000,
+        help_text="For example, the police have asked us to confirm who is at risk tonight. "
+        "Your reason is recorded and sent to the designated safeguarding lead.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

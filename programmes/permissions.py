@@ -115,3 +115,20 @@ def can_record_session(user: User, programme: Programme) -> bool:
 
 def sees_named_cases(user: User) -> bool:
     return can_use_caseload(user)
+
+
+def can_break_glass(user: User, referral: Referral) -> bool:
+    """Break-glass: a programme manager may open the identity of a young person on a case
+    outside their own programmes (same partnership, not anonymised), giving a reason. The
+    read is audited with the reason and the designated safeguarding lead is told."""
+    return (
+        belongs_to_a_partnership(user)
+        and referral.partnership_id == user.partnership_id
+        and referral.anonymised_at is None
+        and has_role(user, Role.PROGRAMME_MANAGER)
+        and not can_view_identity(user, referral)
+    )
+
+
+def can_use_break_glass(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, Role.PROGRAMME_MANAGER)

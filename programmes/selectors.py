@@ -336,3 +336,21 @@ def programme_dashboard(
         in_target_lsoas=in_target,
         elsewhere=elsewhere,
     )
+
+
+def referral_for_break_glass(*, viewer: User, reference: str) -> Referral | None:
+    """The young person's latest open-to-identity referral in the viewer's partnership, found
+    by their pseudonymous reference (what a caller from the police or a school quotes).
+    Only for those who may use break-glass; None when there is no such case."""
+    if not permissions.can_use_break_glass(viewer):
+        return None
+    return (
+        Referral.objects.filter(
+            partnership_id=viewer.partnership_id,
+            young_person__reference__iexact=reference.strip(),
+            anonymised_at__isnull=True,
+        )
+        .select_related("programme", "young_person", "partnership")
+        .order_by("-referred_at", "-pk")
+        .first()
+    )

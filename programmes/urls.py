@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.programme_list, name="programme_list"),
     path("<int:pk>/", views.programme_detail, name="programme_detail"),
     path("caseload/", views.caseload, name="caseload"),
+    path("break-glass/", views.break_glass, name="break_glass"),
     path("referrals/new/", views.referral_create, name="referral_create"),
     path("referrals/import/", views.referral_import, name="referral_import"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),

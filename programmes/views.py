@@ -11,7 +11,7 @@ from programmes import forms, permissions, selectors, services
 from programmes.filters import ProgrammeFilter, ReferralFilter, SessionFilter
 from programmes.models import AgeBand, Gender, Programme, Referral
 from programmes.resources import ProgrammeResource, ReferralResource, SessionResource
-from vru import exports
+from vru import accounts, exports
 from vru.models import User
 
 PAGE_SIZE = 50
@@ -121,6 +121,7 @@ def caseload(request):
             "selected_statuses": request.GET.getlist("status"),
             # managers assign caseloads from this list (each link re-checks the referral)
             "can_assign": selectors.managed_programmes(viewer=request.user).exists(),
+            "can_break_glass": permissions.can_use_break_glass(request.user),
             "current_sort": request.GET.get("sort", ""),
         },
     )
@@ -166,11 +167,17 @@ def referral_create(request):
 def _referral_page(request, referral, **forms_in_error):
     # an anonymised case has no identity left to show: only ask (and audit) when allowed
     identity = None
+    identity_needs_reauth = False
     if permissions.can_view_identity(request.user, referral):
-        identity = services.identity_view(actor=request.user, referral=referral)
+        # the identity shows only after a recent password or second factor
+        if accounts.recently_authenticated(request):
+            identity = services.identity_view(actor=request.user, referral=referral)
+        else:
+            identity_needs_reauth = True
     context = {
         "referral": referral,
         "identity": identity,
+        "identity_needs_reauth": identity_needs_reauth,
         "timeline": selectors.referral_timeline(referral=referral),
         "duplicates": referral.young_person.possible_duplicates.all(),
         "can_work": permissions.can_work_on_referral(request.user, referral),
@@ -422,3 +429,36 @@ def session_create(request):
             "genders": Gender.choices,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass(request):
+    """A programme manager opens the identity on a case outside their programmes: they give
+    the reference and a reason; the read is audited and the safeguarding lead is told."""
+    _require(permissions.can_use_break_glass(request.user))
+    if not accounts.recently_authenticated(request):
+        return accounts.reauthenticate(request)
+    form = forms.BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        referral = selectors.referral_for_break_glass(
+            viewer=request.user, reference=form.cleaned_data["reference"]
+        )
+        if referral is None:
+            form.add_error("reference", "No open case in your partnership has this reference.")
+        elif permissions.can_view_identity(request.user, referral):
+            messages.info(request, "This case is in your programmes: no break-glass is needed.")
+            return redirect(referral)
+        else:
+            try:
+                identity = services.identity_break_glass(
+                    actor=request.user, referral=referral, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                return render(
+                    request,
+                    "programmes/break_glass_identity.html",
+                    {"referral": referral, "identity": identity},
+                )
+    return render(request, "programmes/break_glass.html", {"form": form})

@@ -1,12 +1,14 @@
 """The admin: a support tool for administrators (and analysts, for area and strategy data),
 always scoped to their own partnership. Saves and deletes go through audited services."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from import_export.admin import ImportExportMixin
 
-from vru import permissions, services
+from vru import accounts, permissions, services
 from vru.forms import needs_assessment_choice_forms
 from vru.models import (
     LSOA,
@@ -19,6 +21,7 @@ from vru.models import (
     ImportJob,
     LocalAuthority,
     OutboxMessage,
+    Partnership,
     Recommendation,
     RiskRun,
     RoleAssignment,
@@ -36,6 +39,8 @@ def _site_has_permission(request) -> bool:
 
 
 admin.site.has_permission = _site_has_permission
+# The admin has no sign-in page of its own: ours (with the second factor) is the only way in.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "VRU platform administration"
 admin.site.site_title = "VRU platform"
 
@@ -269,6 +274,50 @@ class RoleAssignmentInline(admin.TabularInline):
     extra = 0
 
 
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    """Administrators see their own partnership only, and choose its designated
+    safeguarding lead (told of every break-glass identity view)."""
+
+    list_display = ["name", "short_name", "designated_safeguarding_lead"]
+    fields = ["name", "short_name", "slug", "designated_safeguarding_lead"]
+    readonly_fields = ["name", "short_name", "slug"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk=request.user.partnership_id)
+            .select_related("designated_safeguarding_lead")
+        )
+
+    def has_module_permission(self, request):
+        return permissions.can_manage_users(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_manage_users(request.user)
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "designated_safeguarding_lead":
+            kwargs["queryset"] = User.objects.filter(
+                partnership_id=request.user.partnership_id, is_active=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.record_save(
+            actor=request.user, instance=obj, changed_fields=list(form.changed_data), created=False
+        )
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = [
@@ -290,6 +339,8 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
 
+    actions = ["deactivate"]
+
     @admin.display(description="Roles")
     def roles(self, obj):
         return ", ".join(sorted(a.get_role_display() for a in obj.role_assignments.all()))
@@ -310,6 +361,13 @@ class UserAdmin(DjangoUserAdmin):
     )
     has_change_permission = has_delete_permission = has_view_permission
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Adding users and changing roles or access: only after a recent password or
+        # second factor (allauth's re-authentication page, then back here).
+        if not accounts.recently_authenticated(request):
+            return accounts.reauthenticate(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         obj.partnership_id = request.user.partnership_id
         services.record_save(
@@ -318,6 +376,23 @@ class UserAdmin(DjangoUserAdmin):
             changed_fields=list(form.changed_data),
             created=not change,
         )
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.user_deactivate(actor=request.user, user=obj)  # ends their sessions
+
+    @admin.action(description="Deactivate selected users (ends their sessions)")
+    def deactivate(self, request, queryset):
+        if not accounts.recently_authenticated(request):
+            return accounts.reauthenticate(request)
+        done = 0
+        for user in queryset:
+            try:
+                services.user_deactivate(actor=request.user, user=user)
+            except ValidationError as error:
+                self.message_user(request, f"{user}: {error.messages[0]}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, f"{done} users deactivated; their sessions have ended.")
+        return None
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

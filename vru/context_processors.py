@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 
 from vru import extensions, permissions
@@ -20,6 +21,7 @@ def navigation(request) -> dict:
         items.append(("Administration", reverse("admin:index")))
     path = request.path
     return {
+        "mfa_required": settings.VRU_MFA_REQUIRED and permissions.must_use_mfa(user),
         "navigation": [
             {
                 "label": label,
@@ -27,5 +29,5 @@ def navigation(request) -> dict:
                 "active": path == url if url == "/" else path.startswith(url),
             }
             for label, url in items
-        ]
+        ],
     }

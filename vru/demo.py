@@ -15,7 +15,7 @@ from pathlib import Path
 import tablib
 from django.db import transaction
 
-from vru import services
+from vru import accounts, permissions, services
 from vru.models import (
     LSOA,
     CommunitySafetyPartnership,
@@ -180,6 +180,16 @@ def _users(partnership: Partnership, prefix: str) -> list[DemoLogin]:
                 last_name=last,
                 email=f"{username}@example.org",
             )
+        user = User.objects.get(username=username)
+        if permissions.must_use_mfa(user) and not accounts.mfa_enrolled(user):
+            # staff and commissioners sign in with a second factor: the demo gives them an
+            # authenticator app; `manage.py demo_totp_code <username>` shows its code
+            services.mfa_totp_enrol(actor=None, user=user)
+        if role == Role.ADMINISTRATOR:
+            # the demo administrator is also the designated safeguarding lead
+            Partnership.objects.filter(
+                pk=partnership.pk, designated_safeguarding_lead__isnull=True
+            ).update(designated_safeguarding_lead=user)
         logins.append(DemoLogin(partnership.short_name, Role(role).label, username))
     return logins
 

@@ -53,9 +53,13 @@ def audited_download(
     partnership=None,
 ) -> HttpResponse:
     """Record who exported what (rows, format, filters), then send the safe spreadsheet.
-    Every export door of every app goes through here."""
-    from vru import services
+    Every export door of every app goes through here. A download needs a recent password or
+    second factor: otherwise the user confirms it is them and comes back to the download."""
+    from vru import accounts, services
     from vru.models import AuditEvent
+
+    if not accounts.recently_authenticated(request):
+        return accounts.reauthenticate(request)
 
     services.audit_record(
         actor=request.user,

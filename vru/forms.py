@@ -1,8 +1,8 @@
 import datetime
 import re
 
+from allauth.account.forms import LoginForm
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
@@ -126,13 +126,20 @@ class GovukDateTimeField(GovukDateField):
         return timezone.make_aware(moment)
 
 
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form without autofocus, so keyboard users meet the skip link and
-    the page heading first (GOV.UK advises against autofocus)."""
+class SignInForm(LoginForm):
+    """django-allauth's sign-in form (``login`` is the username) with GOV.UK labels and no
+    autofocus or placeholders, so keyboard users meet the skip link and the page heading
+    first (GOV.UK advises against autofocus)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["login"].label = "Username"
+        self.fields["password"].label = "Password"
+        for name in ("login", "password"):
+            self.fields[name].widget.attrs.pop("autofocus", None)
+            self.fields[name].widget.attrs.pop("placeholder", None)
+        self.fields["login"].widget.attrs["autocomplete"] = "username"
+        self.fields["login"].widget.attrs["spellcheck"] = "false"
 
 
 class ImportForm(forms.Form):

@@ -2,6 +2,21 @@ import time
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 
+# django-allauth's pages for people not (yet fully) signed in: signing in, the second-factor
+# step, password reset. allauth does not mark them @login_not_required itself.
+PUBLIC_ALLAUTH_URL_NAMES = frozenset(
+    {
+        "account_login",
+        "account_logout",
+        "account_inactive",
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+        "mfa_authenticate",
+    }
+)
+
 
 class LoginRequiredExceptAPIMiddleware(LoginRequiredMiddleware):
     """Default deny for pages: every page needs a signed-in user unless marked
@@ -10,6 +25,9 @@ class LoginRequiredExceptAPIMiddleware(LoginRequiredMiddleware):
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path_info.startswith("/api/"):
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in PUBLIC_ALLAUTH_URL_NAMES:
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
 
@@ -47,6 +65,7 @@ class SessionSecurityMiddleware:
                 return redirect(f"{reverse('login')}?next={request.path}")
             if now - last_seen > 60:  # write the session at most once a minute
                 request.session["vru_last_seen"] = now
+                _touch_user_session(request)
         response = self.get_response(request)
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
@@ -55,9 +74,82 @@ class SessionSecurityMiddleware:
         return response
 
 
+def _touch_user_session(request) -> None:
+    """Keep the sessions page's "last seen" current (allauth's UserSession row), at the
+    same once-a-minute pace as the session itself."""
+    from allauth.usersessions.models import UserSession
+    from django.utils import timezone
+
+    key = request.session.session_key
+    if key:
+        UserSession.objects.filter(session_key=key).update(last_seen_at=timezone.now())
+
+
 def stamp_session_on_sign_in(sender, request, user, **kwargs):
     """Record when the session began (connected to user_logged_in in VruConfig.ready), so
-    the middleware can end it on time without writing the session on every request."""
+    the middleware can end it on time without writing the session on every request; and
+    list it on the sessions page (allauth records its own sign-ins; this covers every
+    other way in, such as the test client's force_login)."""
+    from allauth.usersessions.models import UserSession
+
     now = int(time.time())
     request.session["vru_signed_in_at"] = now
     request.session["vru_last_seen"] = now
+    if request is None or not hasattr(request, "session"):
+        return
+    from allauth.account.adapter import get_adapter
+
+    if not request.session.session_key:
+        request.session.save()
+    UserSession.objects.get_or_create(
+        session_key=request.session.session_key,
+        defaults={
+            "user": user,
+            "ip": get_adapter().get_client_ip(request),
+            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
+        },
+    )
+
+
+# Pages a signed-in user who must use MFA but has not set it up may still open: setting it
+# up (allauth's mfa_* pages), confirming their password first, and signing out.
+MFA_SETUP_URL_NAMES = frozenset(
+    {"logout", "account_logout", "account_reauthenticate", "account_login", "account_inactive"}
+)
+
+
+class MFAEnrolmentMiddleware:
+    """Staff roles and commissioners use a second factor: signed in without one, they are
+    sent to set it up before anything else (``VRU_MFA_REQUIRED``; on by default)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.conf import settings
+        from django.http import JsonResponse
+        from django.shortcuts import redirect
+
+        from vru import permissions
+        from vru.accounts import mfa_enrolled
+
+        if not settings.VRU_MFA_REQUIRED:
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not permissions.must_use_mfa(user):
+            return None
+        match = request.resolver_match
+        name = match.url_name if match else None
+        if name and (name.startswith("mfa_") or name in MFA_SETUP_URL_NAMES):
+            return None
+        if mfa_enrolled(user):
+            return None
+        if request.path_info.startswith("/api/"):
+            return JsonResponse(
+                {"detail": "Set up multi-factor authentication before using the API."},
+                status=403,
+            )
+        return redirect("mfa_index")

@@ -16,6 +16,9 @@ STAFF_ROLES = frozenset(
     }
 )
 AREA_READERS = STAFF_ROLES | {Role.COMMISSIONER}
+# Who must sign in with a second factor (DESIGN.md roles that see personal or partnership
+# data); youth reviewers and applicants may choose it.
+MFA_REQUIRED_ROLES = STAFF_ROLES | {Role.COMMISSIONER}
 STRATEGY_EDITORS = frozenset({Role.ADMINISTRATOR, Role.ANALYST})
 ADMIN_SITE_ROLES = frozenset({Role.ADMINISTRATOR, Role.ANALYST})
 
@@ -24,6 +27,10 @@ def has_role(user: User, *roles: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return bool(user.role_names.intersection(roles))
+
+
+def must_use_mfa(user: User) -> bool:
+    return has_role(user, *MFA_REQUIRED_ROLES) or bool(user.is_superuser and user.is_active)
 
 
 def belongs_to_a_partnership(user: User) -> bool:

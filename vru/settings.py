@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's passkey list uses it
     "django.forms",  # the GOV.UK form renderer extends Django's own widget templates
     "rest_framework",
     "rest_framework.authtoken",
@@ -40,6 +41,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "django_htmx",
     "vru",
     "programmes",
@@ -54,8 +59,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "vru.middleware.LoginRequiredExceptAPIMiddleware",
     "vru.middleware.SessionSecurityMiddleware",
+    "vru.middleware.MFAEnrolmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -103,6 +110,7 @@ AUTH_USER_MODEL = "vru.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -128,6 +136,49 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Signing in is django-allauth's flow (password, then a second factor when the user has one);
+# the pages are ours (templates/account, templates/mfa, templates/allauth: GOV.UK styled).
+ACCOUNT_ADAPTER = "vru.accounts.AccountAdapter"
+MFA_ADAPTER = "vru.accounts.MFAAdapter"  # secrets encrypted with the field keys
+ACCOUNT_FORMS = {"login": "vru.forms.SignInForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]  # sign-up itself is closed (adapter)
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # sessions end with the browser and the timeouts below
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # a reset never signs in, so never skips MFA
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Re-authentication (password or second factor) counts for this long before identity
+# views, exports and role changes ask again.
+VRU_REAUTH_SECONDS = env.int("VRU_REAUTH_SECONDS", default=15 * 60)
+ACCOUNT_REAUTHENTICATION_TIMEOUT = VRU_REAUTH_SECONDS
+VRU_REAUTH_REQUIRED = env.bool("VRU_REAUTH_REQUIRED", default=True)
+# Rate limits (allauth; past them a 429 page with Retry-After). Sign-in failures are limited
+# per address only: per-username limits would let anyone lock a user out from anywhere,
+# and django-axes already locks a username *from one address*.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip",
+    "reset_password": "10/m/ip,3/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Multi-factor authentication: authenticator apps (TOTP), passkeys / security keys (WebAuthn)
+# and single-use recovery codes (allauth stores the TOTP secret encrypted and derives the
+# recovery codes from an encrypted seed, marking each one used).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False  # passkeys are a second factor after the password
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in the demo
+MFA_TOTP_ISSUER = env.str("VRU_MFA_ISSUER", default="VRU platform")
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_TRUST_ENABLED = False  # every sign-in asks for the second factor
+# Staff roles and commissioners must use MFA: signed in without it, they are sent to set it
+# up before anything else. Youth reviewers and applicants may choose it.
+VRU_MFA_REQUIRED = env.bool("VRU_MFA_REQUIRED", default=True)
+# The sessions page lists devices with their address, sign-in time and last activity
+# (recorded at sign-in by allauth, then at most once a minute by SessionSecurityMiddleware).
+USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,14 +1,16 @@
+from allauth.account import views as account_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from vru import api_views, views
-from vru.forms import SignInForm
+from vru.views import account as account_pages
 from vru.views import areas as area_views
 
 
@@ -30,6 +32,44 @@ router.register("success-measures", api_views.SuccessMeasureViewSet, basename="s
 router.register("risk-runs", api_views.RiskRunViewSet, basename="risk-run")
 router.register("hotspots", api_views.HotspotViewSet, basename="hotspot")
 router.register("area-profiles", api_views.AreaProfileViewSet, basename="area-profile")
+
+# The allauth account pages we use (no sign-up, no e-mail management): each one GOV.UK styled
+# through templates/allauth and templates/account.
+account_urls = [
+    path("login/", login_not_required(account_views.login), name="account_login"),
+    path("logout/", account_views.logout, name="account_logout"),
+    path("inactive/", account_views.account_inactive, name="account_inactive"),
+    path("reauthenticate/", account_views.reauthenticate, name="account_reauthenticate"),
+    path("password/change/", account_views.password_change, name="account_change_password"),
+    path("password/set/", account_views.password_set, name="account_set_password"),
+    path("password/reset/", account_views.password_reset, name="account_reset_password"),
+    path(
+        "password/reset/done/",
+        account_views.password_reset_done,
+        name="account_reset_password_done",
+    ),
+    re_path(
+        r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        account_views.password_reset_from_key,
+        name="account_reset_password_from_key",
+    ),
+    path(
+        "password/reset/key/done/",
+        account_views.password_reset_from_key_done,
+        name="account_reset_password_from_key_done",
+    ),
+    path("sessions/", account_pages.session_list, name="session_list"),
+    path("sessions/end/", account_pages.session_end, name="session_end"),
+]
+
+
+@login_not_required
+def handler429(request, exception=None):
+    """Too many attempts (allauth's rate limits on sign-in and password reset)."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
 
 core_pages = [
     path("neighbourhoods/", views.lsoa_list, name="lsoa_list"),
@@ -64,16 +104,11 @@ urlpatterns = [
         "favicon.ico",
         login_not_required(FaviconView.as_view()),
     ),
-    path(
-        "accounts/login/",
-        login_not_required(
-            auth_views.LoginView.as_view(
-                redirect_authenticated_user=True, authentication_form=SignInForm
-            )
-        ),
-        name="login",
-    ),
+    # Signing in is django-allauth's flow (password, then the second factor); see settings.
+    path("accounts/login/", login_not_required(account_views.login), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include(account_urls)),
+    path("accounts/2fa/", include("allauth.mfa.urls")),
     path("admin/", admin.site.urls),
     path("api/", include((router.urls, "api"))),
     # Each app mounts its pages under its own prefix and its API under /api/.

@@ -3,6 +3,7 @@
 Callers import the package (`from programmes import services`) and call `services.<name>`.
 """
 
+from programmes.services.break_glass import identity_break_glass
 from programmes.services.imports import ReferralImportOutcome, read_rows, referrals_import
 from programmes.services.referrals import (
     contact_record,
@@ -31,6 +32,7 @@ __all__ = [
     "breaches_notify",
     "contact_record",
     "detached_contact_record",
+    "identity_break_glass",
     "identity_view",
     "outcome_record",
     "possible_duplicates",

@@ -5,7 +5,10 @@ Loading the demo takes seconds, so it is loaded once for this module inside a tr
 that is rolled back when the module ends; each test runs in a savepoint inside it.
 """
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 
 from vru import demo
@@ -115,17 +118,41 @@ def test_loading_the_demo_again_changes_no_rows_and_adds_no_audit_events(demo_lo
         for role, suffix, _first, _last in demo.DEMO_ROLES
     ],
 )
-def test_every_demo_user_can_sign_in_through_the_form(client, demo_logins, prefix, suffix, role):
-    # when
+def test_every_demo_user_can_sign_in_through_the_form(
+    client, demo_logins, prefix, suffix, role, settings
+):
+    # given MFA enforced, as in the demo itself
+    settings.VRU_MFA_REQUIRED = True
+    username = f"{prefix}.{suffix}"
+
+    # when the password is given, then (staff and commissioners) the authenticator code
+    # that `manage.py demo_totp_code` prints
     response = client.post(
         "/accounts/login/",
-        {"username": f"{prefix}.{suffix}", "password": demo.DEMO_PASSWORD},
-        follow=True,
+        {"login": username, "password": demo.DEMO_PASSWORD},
         REMOTE_ADDR="192.0.2.10",
     )
+    needs_code = role not in {Role.YOUTH_REVIEWER, Role.APPLICANT}
+    if needs_code:
+        assert response["Location"] == "/accounts/2fa/authenticate/"
+        code = call_command_output("demo_totp_code", username)
+        response = client.post(
+            "/accounts/2fa/authenticate/", {"code": code}, REMOTE_ADDR="192.0.2.10"
+        )
+    response = client.get(response["Location"], REMOTE_ADDR="192.0.2.10")
 
-    # then
+    # then they are home, not sent to set up MFA
     assert response.status_code == 200
-    assert response.redirect_chain == [("/", 302)]
-    assert response.context["user"].username == f"{prefix}.{suffix}"
+    assert response.context["user"].username == username
     assert Role(role).label in response.text
+
+
+def test_the_demo_administrator_is_the_designated_safeguarding_lead(demo_logins):
+    for partnership in Partnership.objects.all():
+        assert partnership.designated_safeguarding_lead.role_names == {Role.ADMINISTRATOR}
+
+
+def call_command_output(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue().strip()

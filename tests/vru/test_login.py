@@ -15,7 +15,7 @@ OFFICE = "198.51.100.20"
 def sign_in(client, username, password, address):
     return client.post(
         "/accounts/login/",
-        {"username": username, "password": password},
+        {"login": username, "password": password},
         REMOTE_ADDR=address,
     )
 

@@ -8,6 +8,15 @@ class Partnership(models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=40)
     slug = models.SlugField(unique=True)
+    designated_safeguarding_lead = models.ForeignKey(
+        "vru.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Told by e-mail whenever someone opens a young person's identity outside "
+        "their own programmes (break-glass access). Without one, the administrators are.",
+    )
 
     class Meta:
         ordering = ["name"]

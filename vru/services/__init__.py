@@ -29,6 +29,8 @@ from vru.services.imports import (
     import_rows,
     read_table,
 )
+from vru.services.mfa import mfa_totp_enrol
+from vru.services.sessions import user_deactivate, user_sessions_end
 from vru.services.strategy import (
     needs_assessment_create,
     needs_assessment_publish,
@@ -51,6 +53,7 @@ __all__ = [
     "import_job_run",
     "import_rows",
     "indicators_import",
+    "mfa_totp_enrol",
     "needs_assessment_create",
     "needs_assessment_publish",
     "outbox",
@@ -63,5 +66,7 @@ __all__ = [
     "risk_run_reproduce",
     "success_measure_create",
     "user_create",
+    "user_deactivate",
     "user_roles_set",
+    "user_sessions_end",
 ]

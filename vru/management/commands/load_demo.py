@@ -29,3 +29,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  password for every demo user: {demo.DEMO_PASSWORD}")
         for login in logins:
             self.stdout.write(f"  {login.username:<24} {login.partnership:<18} {login.role}")
+        self.stdout.write(
+            "  Staff and commissioners then give a code from their authenticator app. The demo "
+            "has set one up for each; print its current code with:\n"
+            "    DJANGO_DEBUG=1 .venv/bin/python manage.py demo_totp_code essex.admin\n"
+            "  (youth reviewers and applicants sign in with the password alone)"
+        )

@@ -37,6 +37,7 @@ class Command(BaseCommand):
                     count += len(batch)
             totals[model._meta.label] = count
             self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted")
+        totals["mfa.Authenticator"] = self._rotate_authenticators()
         services.audit_record(
             actor=None,
             action=AuditEvent.Action.UPDATE,
@@ -44,3 +45,29 @@ class Command(BaseCommand):
             changes={"rows": totals},
         )
         self.stdout.write(self.style.SUCCESS("Every encrypted field now uses the first key."))
+
+    def _rotate_authenticators(self) -> int:
+        """TOTP secrets and recovery-code seeds (vru.accounts.MFAAdapter) use the same keys."""
+        from allauth.mfa.models import Authenticator
+
+        from vru.accounts import ENCRYPTED_AUTHENTICATOR_KEYS
+        from vru.fields import PREFIX, rotate
+
+        count = 0
+        with transaction.atomic():
+            for authenticator in Authenticator.objects.select_for_update().iterator(
+                chunk_size=BATCH
+            ):
+                data = dict(authenticator.data)
+                changed = False
+                for key in ENCRYPTED_AUTHENTICATOR_KEYS:
+                    value = data.get(key)
+                    if isinstance(value, str) and value.startswith(PREFIX):
+                        data[key] = rotate(value)
+                        changed = True
+                if changed:
+                    authenticator.data = data
+                    authenticator.save(update_fields=["data"])
+                    count += 1
+        self.stdout.write(f"mfa.Authenticator: {count} rows re-encrypted")
+        return count

@@ -1,0 +1,90 @@
+"""Break-glass: a programme manager opens a young person's identity outside their own
+programmes. They must give a reason; the read is audited with it, and the partnership's
+designated safeguarding lead (or, without one, its administrators) is told by e-mail.
+
+The e-mail goes after commit (``transaction.on_commit``); it names the reader, the time, the
+young person's pseudonymous reference and the reason, never the identity itself.
+TODO(outbox): route the notification through vru's transactional outbox when it lands, so a
+mail outage cannot lose it.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from programmes import permissions
+from programmes.models import Referral, YoungPersonIdentity
+from vru.models import AuditEvent, Role, User
+from vru.services import audit_record
+
+REASON_MIN_LENGTH = 10
+BREAK_GLASS_VERB = "young_person.identity_viewed_break_glass"
+
+
+def _recipients(referral: Referral) -> list[str]:
+    lead = referral.partnership.designated_safeguarding_lead
+    if lead is not None and lead.is_active and lead.email:
+        return [lead.email]
+    return list(
+        User.objects.filter(
+            partnership_id=referral.partnership_id,
+            is_active=True,
+            role_assignments__role=Role.ADMINISTRATOR,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _notify(*, event_id: int, recipients: list[str]) -> None:
+    event = AuditEvent.objects.select_related("actor").get(pk=event_id)
+    send_mail(
+        subject="Break-glass access to a young person's identity",
+        message=(
+            f"{event.actor} ({event.actor.username if event.actor else 'unknown'}) opened the "
+            f"identity of young person {event.target_repr} outside their own programmes at "
+            f"{timezone.localtime(event.created_at):%d %b %Y %H:%M}.\n\n"
+            f"Reason given: {event.changes.get('reason', '')}\n\n"
+            f"Programme of the case: {event.changes.get('programme_name', '')}\n"
+            f"Audit event {event.pk}: review it in the audit trail (Administration)."
+        ),
+        from_email=None,
+        recipient_list=recipients,
+    )
+
+
+@transaction.atomic
+def identity_break_glass(
+    *, actor: User, referral: Referral, reason: str
+) -> YoungPersonIdentity | None:
+    """Reveal the identity on a case outside the actor's programmes, with a reason."""
+    if not permissions.can_break_glass(actor, referral):
+        raise PermissionDenied("Break-glass access is not available for this case.")
+    reason = " ".join(reason.split())
+    if len(reason) < REASON_MIN_LENGTH:
+        raise ValidationError(
+            {"reason": f"Give the reason in at least {REASON_MIN_LENGTH} characters."},
+            code="reason_too_short",
+        )
+    identity = YoungPersonIdentity.objects.filter(young_person_id=referral.young_person_id).first()
+    recipients = _recipients(referral)
+    event = audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        verb=BREAK_GLASS_VERB,
+        target=referral.young_person,
+        partnership=referral.partnership,
+        changes={
+            "referral": referral.pk,
+            "programme": referral.programme_id,
+            "programme_name": referral.programme.name,
+            "reason": reason,
+            "break_glass": True,
+            "notified": len(recipients),
+        },
+    )
+    if recipients:
+        transaction.on_commit(lambda: _notify(event_id=event.pk, recipients=recipients))
+    return identity
