@@ -1,5 +1,22 @@
 """Every read in evaluation that needs a rule, one module per part of the journey."""
 
+from evaluation.selectors.evaluations import (  # noqa: F401
+    BenefitLine,
+    CostBenefit,
+    OutcomeSummary,
+    awards_for_evaluation,
+    benefit_cost_ratio,
+    cost_benefit_for,
+    evaluation_findings_for,
+    evaluation_get,
+    evaluation_list,
+    instruments_for,
+    outcome_score_list,
+    outcome_summaries_for,
+    programmes_for_evaluation,
+    referral_for_scores,
+    unit_costs_for,
+)
 from evaluation.selectors.listening import (  # noqa: F401
     CountRow,
     ExerciseSummary,
