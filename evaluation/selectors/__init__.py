@@ -7,6 +7,7 @@ from evaluation.selectors.evaluations import (  # noqa: F401
     awards_for_evaluation,
     benefit_cost_ratio,
     cost_benefit_for,
+    evaluation_cost_benefit,
     evaluation_findings_for,
     evaluation_get,
     evaluation_list,

@@ -366,16 +366,25 @@ def cost_benefit_for(
     recorded, benefit = participants × Σ(offences averted per participant × Home Office unit
     cost) and the benefit-cost ratio, with the Essex published ratio beside it (never in its
     place). 4 queries whatever the number of evaluations."""
-    evaluations = list(
-        _with_counts(
-            evaluation_findings_for(
-                viewer=viewer, partnership=partnership, start=start, end=end, programme=programme
-            )
-        ).prefetch_related("award__monitoring_returns")
+    return _cost_benefits(
+        evaluation_findings_for(
+            viewer=viewer, partnership=partnership, start=start, end=end, programme=programme
+        ),
+        suppress=permissions.sees_suppressed_outcomes(viewer),
     )
+
+
+def evaluation_cost_benefit(*, viewer: User, evaluation: Evaluation) -> CostBenefit | None:
+    """The cost and benefit of one evaluation the viewer may read (as cost_benefit_for)."""
+    visible = evaluation_list(viewer=viewer).filter(pk=evaluation.pk)
+    rows = _cost_benefits(visible, suppress=permissions.sees_suppressed_outcomes(viewer))
+    return rows[0] if rows else None
+
+
+def _cost_benefits(qs: QuerySet[Evaluation], *, suppress: bool) -> list[CostBenefit]:
+    evaluations = list(_with_counts(qs).prefetch_related("award__monitoring_returns"))
     if not evaluations:
         return []
-    suppress = permissions.sees_suppressed_outcomes(viewer)
     lines: dict[int, list[BenefitLine]] = {}
     for assumption in BenefitAssumption.objects.filter(evaluation__in=evaluations).select_related(
         "unit_cost"
