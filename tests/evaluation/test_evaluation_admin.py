@@ -75,8 +75,7 @@ def test_another_partnerships_unit_costs_and_evaluations_are_hidden(
     client.force_login(user_with_role(Role.ADMINISTRATOR))
 
     assert (
-        client.get(reverse("admin:evaluation_unitcost_change", args=[theirs.pk])).status_code
-        == 302
+        client.get(reverse("admin:evaluation_unitcost_change", args=[theirs.pk])).status_code == 302
     )
     page = client.get(reverse("admin:evaluation_evaluation_changelist")).content.decode()
     assert evaluation.title not in page
