@@ -22,6 +22,6 @@ class EvaluationConfig(AppConfig):
         return items
 
     def load_demo(self) -> list[str]:
-        from evaluation import demo
+        from evaluation import demo, demo_evaluations
 
-        return demo.load_demo()
+        return demo.load_demo() + demo_evaluations.load_demo()
