@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import Evaluation, Instrument, UnitCost
+from evaluation.reference_data import ensure_reference_data
 from grants.models import Award
 from programmes.models import Programme, Referral
 from vru.models import Partnership
@@ -174,6 +175,7 @@ def _load_partnership(partnership: Partnership, evaluator: str) -> str:
 @transaction.atomic
 def load_demo() -> list[str]:
     lines = []
+    ensure_reference_data()  # in case the database was flushed since it was migrated
     for slug, evaluator in PARTNERSHIPS:
         partnership = Partnership.objects.filter(slug=slug).first()
         if partnership is None:

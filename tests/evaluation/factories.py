@@ -10,6 +10,7 @@ from factory.django import DjangoModelFactory
 
 from evaluation import services
 from evaluation.models import FeedbackResponse, ListeningAction
+from evaluation.reference_data import ensure_reference_data
 from tests.factories import PartnershipFactory, ProgrammeFactory, ReferralFactory
 
 
@@ -110,9 +111,20 @@ class EvaluationFactory(factory.Factory):
 
 
 def instrument(code):
+    """A standard instrument ("wemwbs", "swemwbs", "sdq-total"). The migration seeds them;
+    ensured here because transactional (browser) tests flush the database."""
     from evaluation.models import Instrument
 
+    ensure_reference_data()
     return Instrument.objects.get(partnership=None, code=code)
+
+
+def unit_cost(offence):
+    """A national Home Office unit cost, e.g. "Violence with injury"."""
+    from evaluation.models import UnitCost
+
+    ensure_reference_data()
+    return UnitCost.objects.get(partnership=None, offence=offence)
 
 
 def past_referral(programme, *, days_ago=200, **kwargs):

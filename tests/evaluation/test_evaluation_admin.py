@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from evaluation.models import UnitCost
-from tests.evaluation.factories import EvaluationFactory
+from tests.evaluation.factories import EvaluationFactory, unit_cost
 from vru.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_only_administrators_and_analysts_open_the_evaluation_admin(
 def test_national_unit_costs_are_read_only_and_own_ones_editable(
     client, user_with_role, partnership
 ):
-    national = UnitCost.objects.get(partnership=None, offence="Homicide")
+    national = unit_cost("Homicide")
     client.force_login(user_with_role(Role.ANALYST))
 
     response = client.post(

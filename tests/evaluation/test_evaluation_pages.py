@@ -5,8 +5,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation.models import Evaluation, Instrument
-from tests.evaluation.factories import EvaluationFactory, award_for, past_referral, scores
+from evaluation.models import Evaluation
+from tests.evaluation.factories import (
+    EvaluationFactory,
+    award_for,
+    instrument,
+    past_referral,
+    scores,
+)
 from tests.factories import ProgrammeFactory, programme_staff
 from vru.models import AuditEvent, Role
 
@@ -219,7 +225,7 @@ def test_recording_a_score_on_the_page(client, programme):
     referral = past_referral(programme, assigned_to=practitioner)
     client.force_login(practitioner)
     url = reverse("evaluation:referral_scores", kwargs={"referral_pk": referral.pk})
-    wemwbs = Instrument.objects.get(code="wemwbs")
+    wemwbs = instrument("wemwbs")
 
     bad = client.post(
         url,

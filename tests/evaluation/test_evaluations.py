@@ -10,15 +10,11 @@ from django.utils import timezone
 
 from evaluation import selectors, services
 from evaluation.models import Evaluation, UnitCost
-from tests.evaluation.factories import EvaluationFactory, award_for, past_referral
+from tests.evaluation.factories import EvaluationFactory, award_for, past_referral, unit_cost
 from tests.factories import ProgrammeFactory, programme_staff
 from vru.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
-
-
-def unit_cost(offence):
-    return UnitCost.objects.get(partnership=None, offence=offence)
 
 
 # --- Reference data ---------------------------------------------------------------------
@@ -32,6 +28,7 @@ def test_home_office_unit_costs_are_stored_with_source_and_price_year():
         "Violence without injury": Decimal("5930"),
         "Robbery (personal)": Decimal("11320"),
     }
+    unit_cost("Homicide")  # seeded by the migration (ensured after a flush)
     stored = UnitCost.objects.filter(partnership=None)
 
     assert {u.offence: u.amount for u in stored} == expected
