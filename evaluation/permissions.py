@@ -1,4 +1,4 @@
-"""Who may do what with listening projects. One predicate per rule.
+"""Who may do what with listening projects and evaluations. One predicate per rule.
 
 Young people's words are anonymous but can still identify someone, so only partnership staff
 who work with them read them; commissioners see counts (small numbers suppressed); youth

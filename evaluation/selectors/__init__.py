@@ -1,13 +1,8 @@
 """Every read in evaluation that needs a rule, one module per part of the journey."""
 
 from evaluation.selectors.evaluations import (  # noqa: F401
-    BenefitLine,
-    CostBenefit,
     OutcomeSummary,
     awards_for_evaluation,
-    benefit_cost_ratio,
-    cost_benefit_for,
-    evaluation_cost_benefit,
     evaluation_findings_for,
     evaluation_get,
     evaluation_list,
@@ -27,4 +22,11 @@ from evaluation.selectors.listening import (  # noqa: F401
     public_exercise,
     response_list,
     safeguarding_alert_list,
+)
+from evaluation.selectors.value_for_money import (  # noqa: F401
+    BenefitLine,
+    CostBenefit,
+    benefit_cost_ratio,
+    cost_benefit_for,
+    evaluation_cost_benefit,
 )
