@@ -43,5 +43,10 @@ urlpatterns = [
         views.referral_scores,
         name="referral_scores",
     ),
+    path(
+        "outcomes/referrals/<int:referral_pk>/scores/<int:score_pk>/remove/",
+        views.outcome_score_delete,
+        name="outcome_score_delete",
+    ),
     path("value-for-money/", views.value_for_money, name="value_for_money"),
 ]

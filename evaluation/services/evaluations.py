@@ -260,3 +260,23 @@ def outcome_score_record(
         changes={"instrument": instrument.code, "time_point": time_point},
     )
     return score
+
+
+@transaction.atomic
+def outcome_score_delete(*, actor: User, score: OutcomeScore) -> None:
+    """Remove a score entered by mistake (then record it again); whoever may record it."""
+    referral = score.referral
+    _require(
+        permissions.can_record_outcome_score(actor, referral),
+        "You cannot change scores for this young person.",
+    )
+    changes = {"instrument": score.instrument.code, "time_point": score.time_point}
+    score.delete()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        verb="outcome_score.deleted",
+        target=referral,
+        partnership=referral.partnership,
+        changes=changes,
+    )

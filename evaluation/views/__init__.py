@@ -7,6 +7,7 @@ from evaluation.views.evaluations import (  # noqa: F401
     evaluation_detail,
     evaluation_edit,
     evaluation_list,
+    outcome_score_delete,
     outcome_score_list,
     outcome_summaries,
     referral_scores,

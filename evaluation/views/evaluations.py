@@ -349,7 +349,24 @@ def referral_scores(request, referral_pk: int):
             "referral": referral,
             "scores": selectors.outcome_score_list(viewer=request.user).filter(referral=referral),
             "form": form if can_record else None,
+            "can_record": can_record,
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def outcome_score_delete(request, referral_pk: int, score_pk: int):
+    referral = selectors.referral_for_scores(viewer=request.user, pk=referral_pk)
+    _require(referral is not None and permissions.can_record_outcome_score(request.user, referral))
+    score = get_object_or_404(
+        selectors.outcome_score_list(viewer=request.user).filter(referral=referral), pk=score_pk
+    )
+    if request.method == "POST":
+        services.outcome_score_delete(actor=request.user, score=score)
+        messages.success(request, "Score removed.")
+        return redirect("evaluation:referral_scores", referral_pk=referral.pk)
+    return render(
+        request, "evaluation/outcome_score_delete.html", {"referral": referral, "score": score}
     )
 
 

@@ -88,3 +88,10 @@ def test_a_practitioner_records_a_score(checked):
     page.get_by_role("button", name="Save score").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     checked.check()
+
+    [score] = scores(referral, "wemwbs", 45)
+    checked.goto(f"/evaluation/outcomes/referrals/{referral.pk}/")
+    checked.goto(f"/evaluation/outcomes/referrals/{referral.pk}/scores/{score.pk}/remove/")
+    page.get_by_role("button", name="Remove").click()
+    expect(page.get_by_text("Score removed.")).to_be_visible()
+    checked.check()

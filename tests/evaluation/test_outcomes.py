@@ -1,13 +1,16 @@
 """Outcome measures: scoring, change from first to last, the 95% interval, who improved, and
 who may see what."""
 
+import datetime
 import math
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from evaluation import selectors, services
+from evaluation.models import Instrument, OutcomeScore
 from evaluation.statistics import paired_change_interval, t_cdf, t_quantile
 from tests.evaluation.factories import instrument, past_referral, scores
 from tests.factories import ProgrammeFactory, programme_staff
@@ -116,7 +119,7 @@ def test_a_score_from_item_answers_stores_the_computed_total(programme):
         referral=referral,
         instrument=instrument("wemwbs"),
         time_point="baseline",
-        scored_on=referral.referred_at.date(),
+        scored_on=timezone.localdate(referral.referred_at),
         items=[3] * 14,
     )
     assert score.total == 42
@@ -152,7 +155,7 @@ def test_practitioners_record_for_their_own_caseload_only(programme):
         "referral": referral,
         "instrument": instrument("wemwbs"),
         "time_point": "baseline",
-        "scored_on": referral.referred_at.date(),
+        "scored_on": timezone.localdate(referral.referred_at),
         "total": 40,
     }
 
@@ -172,7 +175,7 @@ def test_managers_record_for_their_programmes_and_not_others(partnership, progra
         referral=ours,
         instrument=instrument("sdq-total"),
         time_point="baseline",
-        scored_on=ours.referred_at.date(),
+        scored_on=timezone.localdate(ours.referred_at),
         total=20,
     )
     with pytest.raises(PermissionDenied):
@@ -181,7 +184,7 @@ def test_managers_record_for_their_programmes_and_not_others(partnership, progra
             referral=elsewhere,
             instrument=instrument("sdq-total"),
             time_point="baseline",
-            scored_on=elsewhere.referred_at.date(),
+            scored_on=timezone.localdate(elsewhere.referred_at),
             total=20,
         )
 
@@ -363,3 +366,93 @@ def test_summaries_take_a_bounded_number_of_queries(
     assert len(summaries) == 6
     assert {s.participants for s in summaries} == {4}
     assert Decimal(summaries[0].threshold) == 3
+
+
+# --- A programme's own questionnaire and corrections ----------------------------------------
+
+
+def test_a_programmes_own_questionnaire_has_its_own_range_and_direction(
+    partnership, programme, user_with_role
+):
+    own = Instrument.objects.create(
+        partnership=partnership,
+        code="worry",
+        name="How worried are you about violence? (own)",
+        min_total=0,
+        max_total=10,
+        higher_is_better=False,
+        meaningful_change=Decimal("2"),
+    )
+    for first, last in [(8, 3), (6, 5), (9, 6), (7, 7), (5, 2)]:
+        referral = past_referral(programme)
+        for point, total, day in [("baseline", first, 1), ("exit", last, 60)]:
+            services.outcome_score_record(
+                actor=None,
+                referral=referral,
+                instrument=own,
+                time_point=point,
+                scored_on=timezone.localdate(referral.referred_at) + datetime.timedelta(days=day),
+                total=total,
+            )
+    with pytest.raises(ValidationError, match="from 0 to 10"):
+        services.outcome_score_record(
+            actor=None,
+            referral=referral,
+            instrument=own,
+            time_point="follow_up",
+            scored_on=timezone.localdate(referral.referred_at),
+            total=11,
+        )
+
+    [summary] = selectors.outcome_summaries_for(
+        viewer=user_with_role(Role.ANALYST),
+        partnership=partnership,
+        start=None,
+        end=None,
+    )
+
+    assert summary.instrument == own
+    assert summary.mean_change == pytest.approx((-5 - 1 - 3 + 0 - 3) / 5)
+    assert summary.improved == 3  # falls of 5, 3 and 3 reach the threshold of 2
+
+
+def test_another_partnerships_questionnaire_cannot_be_used(programme, other_partnership):
+    theirs = Instrument.objects.create(
+        partnership=other_partnership,
+        code="theirs",
+        name="Theirs",
+        min_total=0,
+        max_total=10,
+        meaningful_change=Decimal("1"),
+    )
+    referral = past_referral(programme)
+    with pytest.raises(ValidationError, match="standard instrument or one of yours"):
+        services.outcome_score_record(
+            actor=None,
+            referral=referral,
+            instrument=theirs,
+            time_point="baseline",
+            scored_on=timezone.localdate(referral.referred_at),
+            total=5,
+        )
+
+
+def test_a_mistaken_score_is_removed_by_whoever_may_record_it_and_audited(client, programme):
+    from vru.models import AuditEvent
+
+    practitioner = programme_staff(programme, "practitioner")
+    colleague = programme_staff(programme, "practitioner")
+    referral = past_referral(programme, assigned_to=practitioner)
+    [score] = scores(referral, "wemwbs", 40)
+    url = f"/evaluation/outcomes/referrals/{referral.pk}/scores/{score.pk}/remove/"
+
+    client.force_login(colleague)
+    assert client.post(url).status_code == 404
+    client.force_login(practitioner)
+    assert client.get(url).status_code == 200  # the confirmation page
+    assert client.post(url).status_code == 302
+
+    assert not OutcomeScore.objects.exists()
+    assert AuditEvent.objects.filter(verb="outcome_score.deleted", actor=practitioner).exists()
+    with pytest.raises(PermissionDenied):
+        services.outcome_score_delete(actor=colleague, score=scores(referral, "wemwbs", 41)[0])
