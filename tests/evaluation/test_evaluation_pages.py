@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation.models import Evaluation
+from evaluation.models import Evaluation, OutcomeScore
 from tests.evaluation.factories import (
     EvaluationFactory,
     award_for,
@@ -53,6 +53,7 @@ def referral(programme):
 def test_each_role_gets_what_it_may_open(client, user_with_role, evaluation, referral, role):
     client.force_login(user_with_role(role))
     e = evaluation.pk
+    score = OutcomeScore.objects.filter(referral=referral).first().pk
     expected = {
         "/evaluation/evaluations/": READERS,
         "/evaluation/evaluations/?format=csv": READERS,
@@ -66,6 +67,9 @@ def test_each_role_gets_what_it_may_open(client, user_with_role, evaluation, ref
         "/evaluation/outcomes/scores/?format=csv": CASELOAD,
         # only an administrator sees a referral not on their programme or caseload
         f"/evaluation/outcomes/referrals/{referral.pk}/": {Role.ADMINISTRATOR},
+        f"/evaluation/outcomes/referrals/{referral.pk}/scores/{score}/remove/": {
+            Role.ADMINISTRATOR
+        },
     }
     for url, allowed in expected.items():
         assert client.get(url).status_code == (200 if role in allowed else 404), (role, url)
@@ -118,6 +122,8 @@ def test_no_role_sees_another_partnerships_evaluations_or_scores(
         f"/evaluation/evaluations/{evaluation.pk}/edit/",
         f"/evaluation/evaluations/{evaluation.pk}/benefits/new/",
         f"/evaluation/outcomes/referrals/{referral.pk}/",
+        f"/evaluation/outcomes/referrals/{referral.pk}/scores/"
+        f"{OutcomeScore.objects.filter(referral=referral).first().pk}/remove/",
     ]:
         assert client.get(url).status_code == 404, url
     for url in [
