@@ -192,11 +192,12 @@ def _change_by_programme(
 ):
     """Per programme: participants with 2+ scores, Σ change, Σ change², and how many improved
     by at least the instrument's meaningful change. One query."""
-    scores = OutcomeScore.objects.filter(instrument=instrument, referral_id=OuterRef("pk"))
+    in_period = OutcomeScore.objects.filter(instrument=instrument)
     if start is not None:
-        scores = scores.filter(scored_on__gte=start)
+        in_period = in_period.filter(scored_on__gte=start)
     if end is not None:
-        scores = scores.filter(scored_on__lte=end)
+        in_period = in_period.filter(scored_on__lte=end)
+    scores = in_period.filter(referral_id=OuterRef("pk"))
     first = Subquery(scores.order_by("scored_on", "id").values("total")[:1])
     last = Subquery(scores.order_by("-scored_on", "-id").values("total")[:1])
     count = Subquery(
@@ -207,7 +208,9 @@ def _change_by_programme(
         Q(change__gte=threshold) if instrument.higher_is_better else Q(change__lte=-threshold)
     )
     return (
-        referrals.annotate(n_scores=count, first=first, last=last)
+        # only referrals with a score in the period (not every referral of the partnership)
+        referrals.filter(pk__in=in_period.values("referral_id"))
+        .annotate(n_scores=count, first=first, last=last)
         .filter(n_scores__gte=2)
         .annotate(change=F("last") - F("first"))
         .order_by()

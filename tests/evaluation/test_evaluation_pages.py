@@ -297,3 +297,19 @@ def test_the_scores_list_takes_the_same_queries_for_1_or_many(
     # session, user, roles, memberships; count; one page of scores (referral, young person,
     # programme, instrument joined); programmes and measures for the filters; navigation
     assert _queries(client, url, django_assert_max_num_queries, limit) == one
+
+
+def test_the_outcomes_page_takes_the_same_queries_for_1_or_many_programmes(
+    client, user_with_role, partnership, referral, django_assert_max_num_queries
+):
+    client.force_login(user_with_role(Role.COMMISSIONER))
+    url, limit = "/evaluation/outcomes/", 14
+    one = _queries(client, url, django_assert_max_num_queries, limit)
+    for _ in range(4):
+        programme = ProgrammeFactory(partnership=partnership)
+        for _ in range(2):
+            scores(past_referral(programme), "wemwbs", 40, 44)
+
+    # session, user, roles; instruments in use; one aggregate per instrument; programmes by
+    # id; programmes for the filter; the measures table; the navigation's checks
+    assert _queries(client, url, django_assert_max_num_queries, limit) == one
