@@ -3,11 +3,14 @@ who may see what."""
 
 import datetime
 import math
+import statistics
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evaluation import selectors, services
 from evaluation.models import Instrument, OutcomeScore
@@ -456,3 +459,35 @@ def test_a_mistaken_score_is_removed_by_whoever_may_record_it_and_audited(client
     assert AuditEvent.objects.filter(verb="outcome_score.deleted", actor=practitioner).exists()
     with pytest.raises(PermissionDenied):
         services.outcome_score_delete(actor=colleague, score=scores(referral, "wemwbs", 41)[0])
+
+
+# --- Properties of the statistics --------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    changes=st.lists(st.integers(min_value=-56, max_value=56), min_size=2, max_size=60),
+)
+def test_the_interval_from_sums_equals_the_textbook_interval(changes):
+    n = len(changes)
+    interval = paired_change_interval(
+        n=n, total=sum(changes), total_squares=sum(d * d for d in changes)
+    )
+
+    sd = statistics.stdev(changes)
+    half = t_quantile(0.975, n - 1) * sd / math.sqrt(n)
+    assert interval.mean == pytest.approx(statistics.fmean(changes))
+    assert interval.sd == pytest.approx(sd, abs=1e-9)
+    assert interval.low == pytest.approx(statistics.fmean(changes) - half, abs=1e-9)
+    assert interval.low <= interval.mean <= interval.high
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    p=st.floats(min_value=0.501, max_value=0.9995),
+    df=st.floats(min_value=0.5, max_value=500),
+)
+def test_the_t_quantile_inverts_the_distribution_for_any_p_and_df(p, df):
+    t = t_quantile(p, df)
+    assert t > 0
+    assert t_cdf(t, df) == pytest.approx(p, abs=1e-10)
