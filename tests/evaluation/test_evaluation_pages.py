@@ -313,3 +313,19 @@ def test_the_outcomes_page_takes_the_same_queries_for_1_or_many_programmes(
     # session, user, roles; instruments in use; one aggregate per instrument; programmes by
     # id; programmes for the filter; the measures table; the navigation's checks
     assert _queries(client, url, django_assert_max_num_queries, limit) == one
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, api_client, evaluation, referral):
+    for url in [
+        "/evaluation/evaluations/",
+        f"/evaluation/evaluations/{evaluation.pk}/",
+        "/evaluation/outcomes/",
+        "/evaluation/outcomes/scores/",
+        f"/evaluation/outcomes/referrals/{referral.pk}/",
+        "/evaluation/value-for-money/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/login/"), url
+    for url in ["/api/evaluations/", "/api/outcome-summaries/", "/api/cost-benefit/"]:
+        assert api_client.get(url).status_code in (401, 403), url
