@@ -13,9 +13,15 @@ class EvaluationConfig(AppConfig):
         items = []
         if permissions.can_view_listening_summary(user):
             items.append(("Listening projects", reverse("evaluation:exercise_list")))
+        if permissions.can_view_evaluations(user):
+            items.append(("Evaluations", reverse("evaluation:evaluation_list")))
+        if permissions.can_view_outcome_summaries(user):
+            items.append(("Outcomes", reverse("evaluation:outcome_summaries")))
+        elif permissions.can_use_outcome_scores(user):
+            items.append(("Outcome scores", reverse("evaluation:outcome_score_list")))
         return items
 
     def load_demo(self) -> list[str]:
-        from evaluation import demo
+        from evaluation import demo, demo_evaluations
 
-        return demo.load_demo()
+        return demo.load_demo() + demo_evaluations.load_demo()

@@ -1,6 +1,18 @@
+from decimal import Decimal
+
 from django import forms
 
-from evaluation.models import AgeBand, CodebookTheme, Gender, ListeningAction
+from evaluation.models import (
+    MARYLAND_SMS,
+    AgeBand,
+    CodebookTheme,
+    Evaluation,
+    Gender,
+    Instrument,
+    ListeningAction,
+    OutcomeScore,
+    UnitCost,
+)
 from vru.models import LocalAuthority
 
 
@@ -107,3 +119,161 @@ class ResponsesImportForm(forms.Form):
         required=False,
         label="Import only the valid rows and list the others",
     )
+
+
+# --- Evaluations, outcome scores, benefit assumptions ---------------------------------------
+
+
+class EvaluationForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    subject = forms.ChoiceField(
+        label="What is evaluated",
+        help_text="A programme, or a community grant award.",
+    )
+    kind = forms.ChoiceField(
+        choices=Evaluation.Kind.choices,
+        widget=forms.RadioSelect,
+        label="Who evaluates it",
+    )
+    evaluator = forms.CharField(
+        max_length=200, help_text="The team or organisation carrying out the evaluation."
+    )
+    method = forms.ChoiceField(choices=Evaluation.Method.choices, widget=forms.RadioSelect)
+    status = forms.ChoiceField(choices=Evaluation.Status.choices, widget=forms.RadioSelect)
+    starts_on = forms.DateField(label="Start date", widget=DateInput)
+    ends_on = forms.DateField(label="End date", widget=DateInput, required=False)
+    reported_on = forms.DateField(
+        label="Date reported", widget=DateInput, required=False, help_text="Needed once reported."
+    )
+    findings = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What the evaluation found, in plain words. No names of young people.",
+    )
+    evidence_rating = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[("", "Not rated yet")] + [(k, v) for k, v in MARYLAND_SMS.items()],
+        label="Strength of evidence (Maryland Scientific Methods Scale)",
+    )
+    cost = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0.01"),
+        decimal_places=2,
+        label="Cost (£)",
+        help_text="Leave empty to use the programme's budget or the award's amount.",
+    )
+    participants = forms.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Leave empty to count the programme's referrals between the dates above "
+        "(or, for an award, the young people its monitoring returns report).",
+    )
+    assumptions = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Assumptions behind the benefit estimate",
+    )
+
+    def __init__(self, *args, programmes, awards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._programmes = {f"programme:{p.pk}": p for p in programmes}
+        self._awards = {f"award:{a.pk}": a for a in awards}
+        choices = [("", "Choose…")]
+        if self._programmes:
+            choices.append(("Programmes", [(k, str(p)) for k, p in self._programmes.items()]))
+        if self._awards:
+            choices.append(
+                (
+                    "Grant awards",
+                    [
+                        (
+                            k,
+                            f"{a.decision.application.title} ({a.decision.application.organisation})",
+                        )
+                        for k, a in self._awards.items()
+                    ],
+                )
+            )
+        self.fields["subject"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", "The end date must be on or after the start date.")
+        if data.get("status") == Evaluation.Status.REPORTED:
+            if not data.get("reported_on"):
+                self.add_error("reported_on", "Enter the date the evaluation reported.")
+            if not (data.get("findings") or "").strip():
+                self.add_error("findings", "Write the findings of a reported evaluation.")
+        subject = data.pop("subject", None)
+        data["programme"] = self._programmes.get(subject)
+        data["award"] = self._awards.get(subject)
+        return data
+
+    @staticmethod
+    def initial_for(evaluation: Evaluation) -> dict:
+        subject = (
+            f"programme:{evaluation.programme_id}"
+            if evaluation.programme_id
+            else f"award:{evaluation.award_id}"
+        )
+        names = [name for name in EvaluationForm.base_fields if name != "subject"]
+        return {name: getattr(evaluation, name) for name in names} | {"subject": subject}
+
+
+class BenefitAssumptionForm(forms.Form):
+    unit_cost = forms.ModelChoiceField(
+        queryset=UnitCost.objects.none(), label="Kind of offence averted (unit cost)"
+    )
+    offences_averted_per_participant = forms.DecimalField(
+        min_value=Decimal("0.0001"),
+        max_digits=8,
+        decimal_places=4,
+        label="Offences averted per participant",
+        help_text="From the evaluation's effect size, e.g. 0.05 if 5 in 100 participants "
+        "commit one fewer offence than they otherwise would.",
+    )
+    basis = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Where the figure comes from",
+        help_text="The effect size and its source, and any assumption made.",
+    )
+
+    def __init__(self, *args, unit_costs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit_cost"].queryset = unit_costs
+
+
+class OutcomeScoreForm(forms.Form):
+    instrument = forms.ModelChoiceField(queryset=Instrument.objects.none())
+    time_point = forms.ChoiceField(choices=OutcomeScore.TimePoint.choices)
+    scored_on = forms.DateField(label="Date completed", widget=DateInput)
+    total = forms.IntegerField(
+        required=False, help_text="The total score, or leave empty and give every answer."
+    )
+    items = forms.CharField(
+        required=False,
+        label="Answers to each item",
+        help_text="In questionnaire order, separated by spaces or commas, e.g. 3 4 2 5 …",
+    )
+
+    def __init__(self, *args, instruments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = instruments
+
+    def clean_items(self):
+        text = self.cleaned_data.get("items", "").replace(",", " ").split()
+        try:
+            return [int(value) for value in text]
+        except ValueError:
+            raise forms.ValidationError("Give each answer as a whole number.") from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("total") is None and not data.get("items") and "items" not in self.errors:
+            self.add_error("total", "Enter the total score or every item's answer.")
+        return data

@@ -1,12 +1,14 @@
-"""Who may do what with listening projects. One predicate per rule.
+"""Who may do what with listening projects and evaluations. One predicate per rule.
 
 Young people's words are anonymous but can still identify someone, so only partnership staff
 who work with them read them; commissioners see counts (small numbers suppressed); youth
 reviewers and applicants see only the public "you said, we did" page.
 """
 
+from grants import permissions as grants_permissions
+from programmes import permissions as programmes_permissions
 from vru.models import Role, User
-from vru.permissions import belongs_to_a_partnership, has_role
+from vru.permissions import belongs_to_a_partnership, has_role, sees_suppressed_figures
 
 FEEDBACK_READERS = frozenset(
     {Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER, Role.GRANTS_OFFICER}
@@ -36,3 +38,66 @@ def can_handle_safeguarding_alerts(user: User) -> bool:
 
 def sees_suppressed_counts(user: User) -> bool:
     return not can_read_feedback(user)
+
+
+# --- Evaluations, outcome measures, cost and benefit ---------------------------------------
+# Evaluations hold no personal data: staff who plan or commission work read them, and
+# commissioners read them with counts of people suppressed. Outcome scores are per young
+# person: only caseload staff (programmes' rule: administrators, managers for their
+# programmes, practitioners for their own caseload) see or record them.
+
+EVALUATION_READERS = frozenset(
+    {
+        Role.ADMINISTRATOR,
+        Role.ANALYST,
+        Role.PROGRAMME_MANAGER,
+        Role.PRACTITIONER,
+        Role.GRANTS_OFFICER,
+        Role.COMMISSIONER,
+    }
+)
+EVALUATION_EDITORS = frozenset({Role.ADMINISTRATOR, Role.ANALYST})
+OUTCOME_AGGREGATE_READERS = frozenset(
+    {Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER, Role.COMMISSIONER}
+)
+
+
+def can_view_evaluations(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *EVALUATION_READERS)
+
+
+def can_create_evaluations(user: User) -> bool:
+    """Administrators and analysts for anything; managers for their programmes; grants
+    officers for their awards (the form offers only what each may choose)."""
+    return belongs_to_a_partnership(user) and has_role(
+        user, *EVALUATION_EDITORS, Role.PROGRAMME_MANAGER, Role.GRANTS_OFFICER
+    )
+
+
+def can_edit_evaluation(user: User, evaluation) -> bool:
+    if not belongs_to_a_partnership(user) or evaluation.partnership_id != user.partnership_id:
+        return False
+    if has_role(user, *EVALUATION_EDITORS):
+        return True
+    if evaluation.programme_id is not None:
+        return programmes_permissions.can_manage_programme(user, evaluation.programme)
+    return evaluation.award_id is not None and grants_permissions.can_manage_award(
+        user, evaluation.award
+    )
+
+
+def can_view_outcome_summaries(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *OUTCOME_AGGREGATE_READERS)
+
+
+def can_use_outcome_scores(user: User) -> bool:
+    """May open the per-young-person score pages (each shows only their visible referrals)."""
+    return programmes_permissions.can_use_caseload(user)
+
+
+def can_record_outcome_score(user: User, referral) -> bool:
+    return programmes_permissions.can_work_on_referral(user, referral)
+
+
+def sees_suppressed_outcomes(user: User) -> bool:
+    return sees_suppressed_figures(user)

@@ -25,4 +25,28 @@ urlpatterns = [
         views.safeguarding_alert_acknowledge,
         name="safeguarding_alert_acknowledge",
     ),
+    # Evaluations, outcomes and value for money
+    path("evaluations/", views.evaluation_list, name="evaluation_list"),
+    path("evaluations/new/", views.evaluation_create, name="evaluation_create"),
+    path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
+    path("evaluations/<int:pk>/edit/", views.evaluation_edit, name="evaluation_edit"),
+    path("evaluations/<int:pk>/benefits/new/", views.benefit_add, name="benefit_add"),
+    path(
+        "evaluations/<int:pk>/benefits/<int:assumption_pk>/remove/",
+        views.benefit_remove,
+        name="benefit_remove",
+    ),
+    path("outcomes/", views.outcome_summaries, name="outcome_summaries"),
+    path("outcomes/scores/", views.outcome_score_list, name="outcome_score_list"),
+    path(
+        "outcomes/referrals/<int:referral_pk>/",
+        views.referral_scores,
+        name="referral_scores",
+    ),
+    path(
+        "outcomes/referrals/<int:referral_pk>/scores/<int:score_pk>/remove/",
+        views.outcome_score_delete,
+        name="outcome_score_delete",
+    ),
+    path("value-for-money/", views.value_for_money, name="value_for_money"),
 ]

@@ -1,5 +1,14 @@
 """Evaluation's data, one module per part of the journey."""
 
+from evaluation.models.evaluations import (  # noqa: F401
+    MARYLAND_SMS,
+    PUBLISHED_BENEFIT_COST_RATIO,
+    BenefitAssumption,
+    Evaluation,
+    Instrument,
+    OutcomeScore,
+    UnitCost,
+)
 from evaluation.models.listening import (  # noqa: F401
     DEFAULT_THEMES,
     AgeBand,

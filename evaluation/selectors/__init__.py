@@ -1,5 +1,18 @@
 """Every read in evaluation that needs a rule, one module per part of the journey."""
 
+from evaluation.selectors.evaluations import (  # noqa: F401
+    OutcomeSummary,
+    awards_for_evaluation,
+    evaluation_findings_for,
+    evaluation_get,
+    evaluation_list,
+    instruments_for,
+    outcome_score_list,
+    outcome_summaries_for,
+    programmes_for_evaluation,
+    referral_for_scores,
+    unit_costs_for,
+)
 from evaluation.selectors.listening import (  # noqa: F401
     CountRow,
     ExerciseSummary,
@@ -9,4 +22,11 @@ from evaluation.selectors.listening import (  # noqa: F401
     public_exercise,
     response_list,
     safeguarding_alert_list,
+)
+from evaluation.selectors.value_for_money import (  # noqa: F401
+    BenefitLine,
+    CostBenefit,
+    benefit_cost_ratio,
+    cost_benefit_for,
+    evaluation_cost_benefit,
 )

@@ -1,5 +1,12 @@
 """Every write in evaluation, one module per part of the journey."""
 
+from evaluation.services.evaluations import (  # noqa: F401
+    benefit_assumption_add,
+    benefit_assumption_remove,
+    evaluation_save,
+    outcome_score_delete,
+    outcome_score_record,
+)
 from evaluation.services.listening import (  # noqa: F401
     action_save,
     exercise_create,

@@ -1,5 +1,18 @@
 """Evaluation's pages, one module per part of the journey."""
 
+from evaluation.views.evaluations import (  # noqa: F401
+    benefit_add,
+    benefit_remove,
+    evaluation_create,
+    evaluation_detail,
+    evaluation_edit,
+    evaluation_list,
+    outcome_score_delete,
+    outcome_score_list,
+    outcome_summaries,
+    referral_scores,
+    value_for_money,
+)
 from evaluation.views.listening import (  # noqa: F401
     PAGE_SIZE,
     action_edit,

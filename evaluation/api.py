@@ -1,0 +1,94 @@
+"""The evaluation API: read-only, the same visibility as the pages (selectors)."""
+
+from datetime import date
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, viewsets
+from rest_framework.response import Response
+
+from evaluation import permissions, selectors, serializers
+from evaluation.models import Evaluation
+from programmes import selectors as programme_selectors
+
+PERIOD = [
+    OpenApiParameter("start", OpenApiTypes.DATE, description="First day (YYYY-MM-DD)"),
+    OpenApiParameter("end", OpenApiTypes.DATE, description="Last day (YYYY-MM-DD)"),
+    OpenApiParameter("programme", OpenApiTypes.INT, description="One programme's id"),
+]
+
+
+def _period(request):
+    try:
+        start = request.query_params.get("start")
+        end = request.query_params.get("end")
+        start = date.fromisoformat(start) if start else None
+        end = date.fromisoformat(end) if end else None
+    except ValueError:
+        raise exceptions.ValidationError({"start": "Dates are YYYY-MM-DD."}) from None
+    programme = None
+    if request.query_params.get("programme"):
+        value = request.query_params["programme"]
+        programme = (
+            programme_selectors.programme_list(viewer=request.user)
+            .filter(pk=int(value) if value.isdigit() else 0)
+            .first()
+        )
+        if programme is None:
+            raise exceptions.ValidationError({"programme": "Unknown programme."})
+    return start, end, programme
+
+
+class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Evaluations of the caller's partnership (no personal data). Filter with status, method,
+    kind, programme, rating, q; order with sort (title, status, starts_on, evidence_rating)."""
+
+    serializer_class = serializers.EvaluationOutputSerializer
+    lookup_value_regex = r"\d+"
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Evaluation.objects.none()
+        return selectors.evaluation_list(
+            viewer=self.request.user, filters=self.request.query_params.dict()
+        )
+
+
+class OutcomeSummaryViewSet(viewsets.ViewSet):
+    """Per instrument and programme: change from first to last score, its 95% interval and
+    who improved. Commissioners get small numbers suppressed."""
+
+    @extend_schema(
+        parameters=PERIOD, responses=serializers.OutcomeSummaryOutputSerializer(many=True)
+    )
+    def list(self, request):
+        if not permissions.can_view_outcome_summaries(request.user):
+            raise exceptions.NotFound
+        start, end, programme = _period(request)
+        summaries = selectors.outcome_summaries_for(
+            viewer=request.user,
+            partnership=request.user.partnership,
+            start=start,
+            end=end,
+            programme=programme,
+        )
+        return Response(serializers.OutcomeSummaryOutputSerializer(summaries, many=True).data)
+
+
+class CostBenefitViewSet(viewsets.ViewSet):
+    """Cost per participant and the benefit-cost ratio of each evaluation in the period."""
+
+    @extend_schema(parameters=PERIOD, responses=serializers.CostBenefitOutputSerializer(many=True))
+    def list(self, request):
+        if not permissions.can_view_evaluations(request.user):
+            raise exceptions.NotFound
+        start, end, programme = _period(request)
+        rows = selectors.cost_benefit_for(
+            viewer=request.user,
+            partnership=request.user.partnership,
+            start=start,
+            end=end,
+            programme=programme,
+        )
+        return Response(serializers.CostBenefitOutputSerializer(rows, many=True).data)

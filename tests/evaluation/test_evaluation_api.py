@@ -1,0 +1,114 @@
+"""The evaluation API: the same visibility and suppression as the pages."""
+
+from decimal import Decimal
+
+import pytest
+
+from tests.evaluation.factories import EvaluationFactory, award_for, past_referral, scores
+from tests.factories import ProgrammeFactory
+from vru.models import Role
+
+pytestmark = pytest.mark.django_db
+
+READERS = {
+    Role.ADMINISTRATOR,
+    Role.ANALYST,
+    Role.PROGRAMME_MANAGER,
+    Role.PRACTITIONER,
+    Role.GRANTS_OFFICER,
+    Role.COMMISSIONER,
+}
+AGGREGATES = {Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER, Role.COMMISSIONER}
+
+
+@pytest.fixture
+def programme(partnership):
+    programme = ProgrammeFactory(partnership=partnership)
+    for first, last in [(40, 48), (40, 41), (50, 52)]:
+        scores(past_referral(programme), "wemwbs", first, last)
+    return programme
+
+
+@pytest.fixture
+def evaluation(partnership, programme):
+    return EvaluationFactory(
+        partnership=partnership, programme=programme, cost=Decimal("30000"), participants=3
+    )
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_what_it_may_read(api_client, user_with_role, evaluation, role):
+    api_client.force_authenticate(user_with_role(role))
+
+    listed = api_client.get("/api/evaluations/")
+    one = api_client.get(f"/api/evaluations/{evaluation.pk}/")
+    outcomes = api_client.get("/api/outcome-summaries/")
+    value = api_client.get("/api/cost-benefit/")
+
+    assert listed.status_code == 200
+    assert [e["id"] for e in listed.json()["results"]] == (
+        [evaluation.pk] if role in READERS else []
+    )
+    assert one.status_code == (200 if role in READERS else 404)
+    assert outcomes.status_code == (200 if role in AGGREGATES else 404)
+    assert value.status_code == (200 if role in READERS else 404)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_nothing_of_another_partnership(
+    api_client, user_with_role, other_partnership, evaluation, role
+):
+    api_client.force_authenticate(user_with_role(role, partnership=other_partnership))
+
+    assert api_client.get(f"/api/evaluations/{evaluation.pk}/").status_code == 404
+    assert api_client.get("/api/evaluations/").json()["results"] == []
+    for url in ["/api/outcome-summaries/", "/api/cost-benefit/"]:
+        response = api_client.get(url)
+        assert response.status_code == 404 or response.json() == [], url
+
+
+def test_commissioners_get_suppressed_aggregates(api_client, user_with_role, evaluation):
+    api_client.force_authenticate(user_with_role(Role.COMMISSIONER))
+
+    [outcome] = api_client.get("/api/outcome-summaries/").json()
+    [value] = api_client.get("/api/cost-benefit/").json()
+
+    assert (outcome["participants"], outcome["participants_shown"]) == (None, "<5")
+    assert outcome["mean_change"] is None
+    assert (value["participants"], value["cost_per_participant"]) == (None, None)
+    assert value["published_ratio"] == 3.5
+
+
+def test_staff_get_the_figures(api_client, user_with_role, evaluation):
+    api_client.force_authenticate(user_with_role(Role.ANALYST))
+
+    [outcome] = api_client.get("/api/outcome-summaries/").json()
+    [value] = api_client.get("/api/cost-benefit/").json()
+
+    assert outcome["participants"] == 3
+    assert outcome["mean_change"] == pytest.approx(11 / 3)
+    assert value["cost_per_participant"] == "10000.00"
+
+
+def test_a_bad_period_or_programme_is_a_400(api_client, user_with_role, other_partnership):
+    api_client.force_authenticate(user_with_role(Role.ANALYST))
+    theirs = ProgrammeFactory(partnership=other_partnership)
+
+    assert api_client.get("/api/outcome-summaries/?start=yesterday").status_code == 400
+    assert api_client.get(f"/api/outcome-summaries/?programme={theirs.pk}").status_code == 400
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_the_evaluation_list_does_not_query_per_row(
+    api_client, user_with_role, partnership, count, django_assert_max_num_queries
+):
+    programme = ProgrammeFactory(partnership=partnership)
+    for _ in range(count):
+        EvaluationFactory(partnership=partnership, programme=programme)
+    EvaluationFactory(partnership=partnership, programme=None, award=award_for(partnership))
+    api_client.force_authenticate(user_with_role(Role.ANALYST))
+
+    # roles; COUNT; one page of evaluations (programme, award and organisation joined)
+    with django_assert_max_num_queries(3):
+        response = api_client.get("/api/evaluations/")
+    assert response.json()["count"] == count + 1
