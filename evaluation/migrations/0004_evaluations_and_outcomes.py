@@ -16,7 +16,7 @@ def add_reference_data(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0002_words_encrypted_at_rest'),
+        ('evaluation', '0003_outbox_for_unsent_work'),
         ('grants', '0001_initial'),
         ('programmes', '0001_initial'),
         ('vru', '0003_areas_and_risk_index'),
