@@ -13,6 +13,8 @@ class EvaluationConfig(AppConfig):
         items = []
         if permissions.can_view_listening_summary(user):
             items.append(("Listening projects", reverse("evaluation:exercise_list")))
+        if permissions.can_view_impact_reports(user):
+            items.append(("Impact reports", reverse("evaluation:report_list")))
         return items
 
     def load_demo(self) -> list[str]:

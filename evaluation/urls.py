@@ -25,4 +25,8 @@ urlpatterns = [
         views.safeguarding_alert_acknowledge,
         name="safeguarding_alert_acknowledge",
     ),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/new/", views.report_request, name="report_request"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
 ]

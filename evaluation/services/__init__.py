@@ -11,3 +11,8 @@ from evaluation.services.listening import (  # noqa: F401
     safeguarding_alert_send,
     safeguarding_alerts_resend_unsent,
 )
+from evaluation.services.reports import (  # noqa: F401
+    impact_report_build,
+    impact_report_pdf_opened,
+    request_impact_report,
+)
