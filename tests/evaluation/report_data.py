@@ -27,6 +27,7 @@ from tests.factories import (
     UserFactory,
     make_risk_run,
 )
+from vru import services as vru_services
 from vru.models import Role
 
 
@@ -75,7 +76,7 @@ def make_year(partnership, other_partnership) -> YearOfWork:
         LSOAFactory(local_authority=la_south, code="E01900004"),
         LSOAFactory(local_authority=la_south, code="E01900005"),
     ]
-    make_risk_run(
+    run = make_risk_run(
         partnership,
         values={
             "E01900001": 9.0,
@@ -86,6 +87,7 @@ def make_year(partnership, other_partnership) -> YearOfWork:
         },
         top_percent=40,
     )
+    vru_services.risk_run_make_current(actor=None, run=run)
     reroute = ProgrammeFactory(partnership=partnership, name="ReRoute", budget=Decimal("50000"))
     detached = ProgrammeFactory(
         partnership=partnership,

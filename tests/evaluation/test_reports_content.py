@@ -1,7 +1,12 @@
 """Every headline figure of an impact report equals a direct query of the records."""
 
+import io
+import json
+
 import pytest
 from django.db.models import Sum
+from django.urls import reverse
+from pypdf import PdfReader
 
 from evaluation import services
 from evaluation.models import ImpactReport
@@ -132,3 +137,128 @@ def test_small_counts_are_published_as_less_than_five(
     assert "4" not in str(
         next(b for b in report.content["sections"][0]["blocks"] if b.get("id") == "table-referrals")
     )
+
+
+def test_the_pdf_opens_and_holds_the_headline_figures(
+    commissioner, year, django_capture_on_commit_callbacks, client
+):
+    # given a built report
+    report = build(commissioner, year, django_capture_on_commit_callbacks)
+    client.force_login(commissioner)
+
+    # when the commissioner downloads it
+    response = client.get(reverse("evaluation:report_pdf", args=[report.pk]))
+
+    # then it is a PDF whose text has every headline figure and its words
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    text = " ".join(text.split())
+    for item in headlines(report).values():
+        assert item["figure"] in text
+    assert "13" in text
+    assert "62%" in text
+    assert "44" in text
+    assert "children and young people supported through grants to 2 community groups" in text
+    assert reader.metadata.title == report.content["meta"]["title"]
+
+
+def test_the_web_page_links_each_headline_to_the_table_behind_it(
+    commissioner, year, django_capture_on_commit_callbacks, client
+):
+    report = build(commissioner, year, django_capture_on_commit_callbacks)
+    client.force_login(commissioner)
+
+    page = client.get(report.get_absolute_url()).content.decode()
+
+    for item in headlines(report).values():
+        anchor = item["link"].lstrip("#")
+        assert f'href="#{anchor}"' in page
+        assert f'id="{anchor}"' in page
+    assert "Gap" in page  # recommendation 3 has nothing delivering it
+    assert "<svg" in page  # the map and the charts
+
+
+def test_a_commissioner_never_sees_a_reference_name_or_note_about_a_young_person(
+    commissioner, year, django_capture_on_commit_callbacks, client
+):
+    from evaluation.models import FeedbackResponse
+    from programmes.models import Contact, YoungPerson
+
+    report = build(commissioner, year, django_capture_on_commit_callbacks)
+    client.force_login(commissioner)
+    page = client.get(report.get_absolute_url()).content.decode()
+    snapshot = json.dumps(report.content)
+
+    secrets = list(YoungPerson.objects.values_list("reference", flat=True))
+    secrets += [f"Person{n}" for n in range(40)]  # ReferralFactory's last names
+    secrets += [r.words for r in FeedbackResponse.objects.all()]
+    secrets += [c.notes for c in Contact.objects.exclude(notes="")]
+    for secret in secrets:
+        assert secret not in snapshot
+        assert secret not in page
+
+
+def test_reach_in_priority_neighbourhoods_is_split_from_elsewhere(
+    commissioner, year, django_capture_on_commit_callbacks
+):
+    report = build(commissioner, year, django_capture_on_commit_callbacks)
+    reach = next(s for s in report.content["sections"] if s["key"] == "reach")
+    table = next(b for b in reach["blocks"] if b.get("id") == "table-reach")
+    assert table["headers"][1:4] == ["Priority LSOAs", "Elsewhere", "Not recorded"]
+    # 8 aged 15 in E01900001/2 (4 each, 1 priority) + 4 aged 19 in priority E01900003 + 1 age 12
+    # with no LSOA: priority 4 + 4 = 8, elsewhere 4, not recorded 1 (hidden, with its partner)
+    assert table["foot"][1:] == ["8", "<5", "<5", "13"]
+    the_map = next(b for b in reach["blocks"] if b["type"] == "map")
+    priority = {a["code"] for a in the_map["areas"] if a["is_priority"]}
+    assert priority == year.priority
+
+
+def test_success_measures_show_change_against_previous_period_and_baseline(
+    commissioner, year, django_capture_on_commit_callbacks
+):
+    report = build(commissioner, year, django_capture_on_commit_callbacks)
+    section = next(s for s in report.content["sections"] if s["key"] == "measures")
+    table = next(b for b in section["blocks"] if b.get("id") == "table-measures")
+    row = table["rows"][0]
+    # 1100 -> 1066 is -3%; baseline 1176 -> 1066 is -9% (the Essex SNA's figure)
+    assert row[2] == "1,066"
+    assert row[4] == "-3%"
+    assert row[6] == "-9%"
+    chart = next(b for b in section["blocks"] if b["type"] == "bar_chart")
+    assert chart["shown"] == ["1,176", "1,100", "1,066"]
+
+
+def test_voice_lists_top_themes_and_what_was_done(
+    commissioner, year, django_capture_on_commit_callbacks
+):
+    report = build(commissioner, year, django_capture_on_commit_callbacks)
+    section = next(s for s in report.content["sections"] if s["key"] == "voice")
+    themes = next(b for b in section["blocks"] if b.get("id") == "table-themes")
+    assert themes["rows"] == [
+        ["Street lighting and CCTV", "7", "Yes"],
+        ["Youth facilities and safe spaces", "<5", "Not yet"],
+    ]
+    actions = next(b for b in section["blocks"] if b.get("id") == "table-actions")
+    assert actions["rows"][0][:4] == [
+        "Street lighting and CCTV",
+        "Lit the station path.",
+        "District council",
+        "Delivered",
+    ]
+
+
+def test_the_coverage_matrix_highlights_recommendations_nothing_delivers(
+    commissioner, year, django_capture_on_commit_callbacks
+):
+    report = build(commissioner, year, django_capture_on_commit_callbacks)
+    section = next(s for s in report.content["sections"] if s["key"] == "coverage")
+    table = next(b for b in section["blocks"] if b["type"] == "table")
+    assert table["highlight"] == [False, False, True]
+    first, second, _ = table["rows"]
+    assert first[2] == "ReRoute"
+    assert first[4] == "£50,000"
+    assert first[5] == "13"
+    assert second[3] == "Boxing Club, Youth Theatre"
+    assert second[4] == "£6,000"
+    assert second[5] == "44"
