@@ -1,0 +1,308 @@
+"""Impact report doors: who may request and read reports, progress and failure, the PDF's
+audit trail, and bounded queries on the list."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluation import services, tasks
+from evaluation.models import ImpactReport
+from evaluation.selectors import report_content
+from tests.factories import LocalAuthorityFactory, ProgrammeFactory, ReferralFactory
+from vru.models import AuditEvent, Role
+
+pytestmark = pytest.mark.django_db
+
+READERS = {Role.COMMISSIONER, Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER}
+
+
+def last_year():
+    today = timezone.localdate()
+    return {"period_start": today - datetime.timedelta(days=364), "period_end": today}
+
+
+@pytest.fixture
+def commissioner(user_with_role):
+    return user_with_role(Role.COMMISSIONER)
+
+
+def request_report(actor, django_capture_on_commit_callbacks, **kwargs) -> ImpactReport:
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.request_impact_report(actor=actor, **{**last_year(), **kwargs})
+    report.refresh_from_db()
+    return report
+
+
+@pytest.fixture
+def ready_report(partnership, commissioner, django_capture_on_commit_callbacks):
+    programme = ProgrammeFactory(partnership=partnership, name="ReRoute")
+    for _ in range(6):
+        ReferralFactory(programme=programme)
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+    assert report.status == ImpactReport.Status.READY, report.error
+    return report
+
+
+# --- Doors per role -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_what_it_may_see(client, user_with_role, ready_report, role):
+    client.force_login(user_with_role(role))
+    allowed = 200 if role in READERS else 404
+    expected = {
+        "/evaluation/reports/": allowed,
+        "/evaluation/reports/new/": allowed,
+        f"/evaluation/reports/{ready_report.pk}/": allowed,
+        f"/evaluation/reports/{ready_report.pk}/pdf/": allowed,
+    }
+    for url, status in expected.items():
+        assert client.get(url).status_code == status, (role, url)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_readers_may_request_a_report(client, user_with_role, role):
+    client.force_login(user_with_role(role))
+    dates = last_year()
+
+    response = client.post(
+        "/evaluation/reports/new/",
+        {
+            "period_start": dates["period_start"].isoformat(),
+            "period_end": dates["period_end"].isoformat(),
+            "scope": "partnership",
+        },
+    )
+
+    if role in READERS:
+        report = ImpactReport.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == report.get_absolute_url()
+    else:
+        assert response.status_code == 404
+        assert not ImpactReport.objects.exists()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_no_role_sees_another_partnerships_report(
+    client, user_with_role, other_partnership, ready_report, role
+):
+    stranger = user_with_role(role, partnership=other_partnership)
+    client.force_login(stranger)
+
+    for url in [ready_report.get_absolute_url(), f"{ready_report.get_absolute_url()}pdf/"]:
+        assert client.get(url).status_code == 404
+    listing = client.get("/evaluation/reports/")
+    assert listing.status_code in {200, 404}
+    assert f"/evaluation/reports/{ready_report.pk}/" not in listing.text
+
+
+@pytest.mark.parametrize("role", sorted(set(Role) - READERS))
+def test_the_service_refuses_roles_that_may_not_request(user_with_role, role):
+    with pytest.raises(PermissionDenied):
+        services.request_impact_report(actor=user_with_role(role), **last_year())
+
+
+def test_a_report_cannot_be_scoped_to_another_partnerships_area(commissioner, other_partnership):
+    theirs = LocalAuthorityFactory(partnership=other_partnership)
+    with pytest.raises(ValidationError) as error:
+        services.request_impact_report(
+            actor=commissioner, scope="local_authority", local_authority=theirs, **last_year()
+        )
+    assert "scope" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"scope": "programme"}, "scope"),
+        (
+            {
+                "period_start": datetime.date(2024, 5, 1),
+                "period_end": datetime.date(2024, 4, 1),
+            },
+            "period_end",
+        ),
+        (
+            {
+                "period_start": datetime.date(2015, 1, 1),
+                "period_end": datetime.date(2024, 1, 1),
+            },
+            "period_end",
+        ),
+    ],
+)
+def test_a_request_with_a_bad_period_or_scope_says_what_is_wrong(commissioner, kwargs, field):
+    with pytest.raises(ValidationError) as error:
+        services.request_impact_report(actor=commissioner, **{**last_year(), **kwargs})
+    assert field in error.value.message_dict
+
+
+def test_the_form_shows_errors_beside_the_fields(client, commissioner):
+    client.force_login(commissioner)
+    response = client.post(
+        "/evaluation/reports/new/",
+        {"period_start": "2024-05-01", "period_end": "2024-04-01", "scope": "programme"},
+    )
+    assert response.status_code == 200
+    assert "The last day must be on or after the first day." in response.text
+    assert "Choose the programme." in response.text
+    assert not ImpactReport.objects.exists()
+
+
+# --- The request, the task, progress and failure ----------------------------------------------
+
+
+def test_requesting_a_report_queues_it_and_schedules_the_task_with_its_id_on_commit(
+    commissioner, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(tasks.report_impact_build, "delay", lambda *args: sent.append(args))
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        report = services.request_impact_report(actor=commissioner, **last_year())
+    assert sent == []  # nothing leaves before commit
+    for callback in callbacks:
+        callback()
+
+    assert sent == [(report.pk,)]
+    assert report.status == ImpactReport.Status.QUEUED
+    assert AuditEvent.objects.filter(verb="impact_report.requested").count() == 1
+
+
+def test_the_progress_page_shows_how_far_a_queued_report_has_got(client, commissioner):
+    # given a report whose task has not run yet
+    report = services.request_impact_report(actor=commissioner, **last_year())
+    ImpactReport.objects.filter(pk=report.pk).update(
+        status="running", progress=40, progress_step="Coverage of the needs assessment"
+    )
+    client.force_login(commissioner)
+
+    page = client.get(report.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "40% done (Coverage of the needs assessment)" in page.text
+    assert 'http-equiv="refresh"' in page.text
+    assert client.get(f"{report.get_absolute_url()}pdf/").status_code == 404
+
+
+def test_the_task_records_progress_at_every_step(
+    commissioner, django_capture_on_commit_callbacks, monkeypatch
+):
+    seen = []
+
+    def spy(scope):
+        row = ImpactReport.objects.values("status", "progress", "progress_step").get()
+        seen.append(row)
+        return {"key": "spy", "title": "Spy", "blocks": []}
+
+    monkeypatch.setattr(report_content, "SECTIONS", [*report_content.SECTIONS[:2], ("Spying", spy)])
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+
+    assert seen == [{"status": "running", "progress": 50, "progress_step": "Spying"}]
+    assert report.status == ImpactReport.Status.READY
+    assert report.progress == 100
+    assert report.started_at <= report.finished_at
+
+
+def test_a_failing_build_marks_the_report_failed_with_a_message(
+    client, commissioner, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(scope):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(report_content, "SECTIONS", [("Broken", broken)])
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+
+    assert report.status == ImpactReport.Status.FAILED
+    assert "could not be built" in report.error
+    assert "database went away" not in report.error  # no internals shown to the user
+    assert not report.pdf
+    client.force_login(commissioner)
+    page = client.get(report.get_absolute_url())
+    assert "The report could not be built" in page.text
+    assert 'http-equiv="refresh"' not in page.text
+
+
+def test_building_a_ready_report_again_changes_nothing(ready_report):
+    built = ready_report.content
+    again = services.impact_report_build(report_id=ready_report.pk)
+    assert again.content == built
+    assert again.pdf.name == ready_report.pdf.name
+
+
+# --- The PDF and the list ---------------------------------------------------------------------
+
+
+def test_downloading_the_pdf_is_audited(client, commissioner, ready_report):
+    client.force_login(commissioner)
+
+    response = client.get(reverse("evaluation:report_pdf", args=[ready_report.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Cache-Control"] == "no-store"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    event = AuditEvent.objects.get(verb="impact_report.downloaded")
+    assert event.actor == commissioner
+    assert event.target_id == str(ready_report.pk)
+
+
+def test_the_pdf_is_stored_outside_the_web_root(ready_report, settings):
+    assert ready_report.pdf.name.startswith("impact-reports/")
+    assert not hasattr(settings, "MEDIA_URL") or not settings.MEDIA_URL.strip("/")
+
+
+def test_the_list_filters_and_sorts(client, commissioner, ready_report):
+    failed = services.request_impact_report(actor=commissioner, **last_year())
+    ImpactReport.objects.filter(pk=failed.pk).update(status="failed", error="x")
+    client.force_login(commissioner)
+
+    only_ready = client.get("/evaluation/reports/?status=ready").text
+    assert f"/evaluation/reports/{ready_report.pk}/pdf/" in only_ready
+    assert f"/evaluation/reports/{failed.pk}/" not in only_ready
+    sorted_page = client.get("/evaluation/reports/?sort=status").text
+    assert sorted_page.index(f"/reports/{failed.pk}/") < sorted_page.index(
+        f"/reports/{ready_report.pk}/"
+    )
+    assert (
+        "No reports match these filters." in client.get("/evaluation/reports/?scope=programme").text
+    )
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_list_page_queries_do_not_grow_with_reports(
+    client, commissioner, count, django_assert_num_queries
+):
+    for _ in range(count):
+        services.request_impact_report(actor=commissioner, **last_year())
+    client.force_login(commissioner)
+    # 1 session, 2 user, 3 roles, 4 COUNT for the paginator, 5 SELECT reports JOIN
+    # requested_by, programme, CSP and local authority, 6 the partnership's name (header)
+    with django_assert_num_queries(6):
+        response = client.get("/evaluation/reports/")
+    assert response.status_code == 200
+
+
+def test_the_report_page_reads_a_bounded_number_of_queries(
+    client, commissioner, ready_report, django_assert_max_num_queries
+):
+    client.force_login(commissioner)
+    # session, user, roles, the report, the LSOA boundaries for the map
+    with django_assert_max_num_queries(8):
+        response = client.get(ready_report.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_building_a_report_uses_a_bounded_number_of_queries(
+    commissioner, partnership, django_assert_max_num_queries
+):
+    programme = ProgrammeFactory(partnership=partnership)
+    for _ in range(8):
+        ReferralFactory(programme=programme)
+    report = services.request_impact_report(actor=commissioner, **last_year())
+    with django_assert_max_num_queries(40):
+        services.impact_report_build(report_id=report.pk)
