@@ -113,8 +113,12 @@ class ImpactReportForm(forms.Form):
     """What a report covers. The choices of programme and area are the viewer's own
     partnership's (set by the view from evaluation.selectors.report_scope_choices)."""
 
-    period_start = forms.DateField(label="First day of the period", widget=DateInput)
-    period_end = forms.DateField(label="Last day of the period", widget=DateInput)
+    period_start = forms.DateField(
+        label="First day of the period", widget=DateInput(format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(
+        label="Last day of the period", widget=DateInput(format="%Y-%m-%d")
+    )
     scope = forms.ChoiceField(
         label="What the report covers",
         choices=[
