@@ -169,17 +169,15 @@ def _map(block: dict, boundaries: dict) -> list:
                     strokeWidth=0.8 if area["is_priority"] else 0.1,
                 )
             )
-    key = Table(
-        [
-            [
-                _p("■", ParagraphStyle("k", parent=SMALL, textColor=colors.HexColor(colour))),
-                _p(label, SMALL),
-            ]
-            for colour, label in block["legend"]
-        ]
-        + [[_p("□", SMALL), _p("Black outline: priority LSOA", SMALL)]],
-        colWidths=[8 * mm, 60 * mm],
-    )
+    entries = [*block["legend"], ["#ffffff", "Black outline: priority LSOA"]]
+    key = Table([["", _p(label, SMALL)] for _, label in entries], colWidths=[6 * mm, 70 * mm])
+    key_style = [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    for row, (colour, _) in enumerate(entries):
+        key_style.append(("BACKGROUND", (0, row), (0, row), colors.HexColor(colour)))
+        key_style.append(
+            ("BOX", (0, row), (0, row), 0.8 if row == len(entries) - 1 else 0.25, BLACK)
+        )
+    key.setStyle(TableStyle(key_style))
     return [*flow, drawing, key, Spacer(1, 8)]
 
 

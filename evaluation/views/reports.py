@@ -2,6 +2,7 @@
 
 import datetime
 
+import tablib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from evaluation import permissions, selectors, services
 from evaluation.forms import ImpactReportForm
 from evaluation.models import ImpactReport
-from vru import maps
+from vru import exports, maps
 from vru.models import LSOA
 
 REPORT_PAGE_SIZE = 20
@@ -142,12 +143,45 @@ def _chart_for(block: dict) -> dict:
 DRAWN_ON_THE_PAGE = {"map": _map_for, "bar_chart": _chart_for}
 
 
+def _figures_dataset(report: ImpactReport) -> tablib.Dataset:
+    """Every published figure of the snapshot, one per row (already suppressed)."""
+    data = tablib.Dataset(headers=["Section", "Table", "Row", "Column", "Value"])
+    for section in report.content.get("sections", []):
+        for block in section["blocks"]:
+            if block["type"] == "headlines":
+                for item in block["items"]:
+                    data.append(
+                        [section["title"], "Headline outputs", item["text"], "", item["figure"]]
+                    )
+            elif block["type"] == "table":
+                rows = [*block["rows"], *([block["foot"]] if block.get("foot") else [])]
+                for row in rows:
+                    for header, cell in zip(block["headers"][1:], row[1:], strict=False):
+                        data.append([section["title"], block["caption"], row[0], header, cell])
+            elif block["type"] == "bar_chart":
+                for label, shown in zip(block["labels"], block["shown"], strict=True):
+                    data.append([section["title"], block["caption"], label, block["unit"], shown])
+    return data
+
+
 @require_GET
 def report_detail(request, pk: int):
-    """While the report is built: its progress (the page reloads). Then: the report."""
+    """While the report is built: its progress (the page updates itself). Then: the
+    report, or with ?format=csv|xlsx every figure of it as a spreadsheet (audited)."""
     report = _report(request, pk)
     if report.status != ImpactReport.Status.READY:
         return render(request, "evaluation/reports/report_progress.html", {"report": report})
+    file_format = request.GET.get("format")
+    if file_format in exports.CONTENT_TYPES:
+        return exports.audited_download(
+            request,
+            _figures_dataset(report),
+            file_stem=f"impact-report-{report.pk}-figures",
+            file_format=file_format,
+            verb="impact_report.figures_exported",
+            target=report,
+            partnership=report.partnership,
+        )
     sections = []
     for section in report.content.get("sections", []):
         blocks = [DRAWN_ON_THE_PAGE.get(b["type"], dict)(b) for b in section["blocks"]]

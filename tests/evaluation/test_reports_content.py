@@ -262,3 +262,30 @@ def test_the_coverage_matrix_highlights_recommendations_nothing_delivers(
     assert second[3] == "Boxing Club, Youth Theatre"
     assert second[4] == "£6,000"
     assert second[5] == "44"
+
+
+def test_the_figures_download_holds_the_same_suppressed_figures_and_is_audited(
+    commissioner, year, django_capture_on_commit_callbacks, client
+):
+    from vru.models import AuditEvent
+
+    report = build(
+        commissioner,
+        year,
+        django_capture_on_commit_callbacks,
+        scope="local_authority",
+        local_authority=year.la_south,
+    )
+    client.force_login(commissioner)
+
+    response = client.get(f"{report.get_absolute_url()}?format=csv")
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "referrals of young people received,,<5" in text
+    assert "Referrals received by age band and where the young person lives" in text
+    # no count of people from 1 to 4 appears as a number anywhere in the download
+    for line in text.splitlines()[1:]:
+        value = line.rsplit(",", 1)[-1].replace('"', "")
+        assert value not in {"1", "2", "3", "4"}, line
+    assert AuditEvent.objects.filter(verb="impact_report.figures_exported").count() == 1

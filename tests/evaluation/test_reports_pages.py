@@ -58,6 +58,8 @@ def test_each_role_gets_what_it_may_see(client, user_with_role, ready_report, ro
         "/evaluation/reports/new/": allowed,
         f"/evaluation/reports/{ready_report.pk}/": allowed,
         f"/evaluation/reports/{ready_report.pk}/pdf/": allowed,
+        f"/evaluation/reports/{ready_report.pk}/?format=csv": allowed,
+        f"/evaluation/reports/{ready_report.pk}/?format=xlsx": allowed,
     }
     for url, status in expected.items():
         assert client.get(url).status_code == status, (role, url)
@@ -93,7 +95,11 @@ def test_no_role_sees_another_partnerships_report(
     stranger = user_with_role(role, partnership=other_partnership)
     client.force_login(stranger)
 
-    for url in [ready_report.get_absolute_url(), f"{ready_report.get_absolute_url()}pdf/"]:
+    for url in [
+        ready_report.get_absolute_url(),
+        f"{ready_report.get_absolute_url()}pdf/",
+        f"{ready_report.get_absolute_url()}?format=csv",
+    ]:
         assert client.get(url).status_code == 404
     listing = client.get("/evaluation/reports/")
     assert listing.status_code in {200, 404}
