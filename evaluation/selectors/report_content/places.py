@@ -4,7 +4,6 @@ from collections import defaultdict
 
 from django.db.models import (
     Case,
-    Count,
     Q,
     Sum,
     Value,
@@ -106,13 +105,7 @@ def _map_band(n: int, threshold: int) -> int:
 
 def _referral_map(scope: ReportScope) -> dict:
     """Referrals per LSOA in fixed bands (so a colour never tells a small count apart)."""
-    counts = dict(
-        scope.referrals()
-        .filter(lsoa__isnull=False)
-        .order_by()
-        .values_list("lsoa_id")
-        .annotate(n=Count("pk"))
-    )
+    counts = scope.referrals_by_lsoa()
     lsoas = LSOA.objects.filter(partnership_id=scope.partnership_id).filter(_lsoa_self_q(scope))
     priority = scope.priority_lsoa_ids()
     areas = []

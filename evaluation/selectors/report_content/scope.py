@@ -1,6 +1,7 @@
 """The scope of a report as filters on each kind of record, and the one age-band mapping."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -64,6 +65,7 @@ class ReportScope:
     now: datetime.datetime = field(default_factory=timezone.now)
     _priority_ids: set[int] | None = None
     _referral_groups: list[dict] | None = None
+    _referrals_by_lsoa: dict[int, int] | None = None
 
     @property
     def partnership_id(self) -> int:
@@ -175,28 +177,58 @@ class ReportScope:
             )
         return self._priority_ids
 
+    def _referral_pass(self) -> None:
+        """The one pass over referrals the report makes: counts (with the 24-hour clock)
+        grouped by programme, age band and home LSOA, in the database. Everything else about
+        referrals (place, per-LSOA map counts, totals) is summed from these groups."""
+        priority = self.priority_lsoa_ids()
+        groups: dict[tuple, dict] = {}
+        by_lsoa: dict[int, int] = defaultdict(int)
+        for row in (
+            self.referrals()
+            .order_by()
+            .annotate(band=age_band_expression("age_at_referral"))
+            .values("programme_id", "band", "lsoa_id")
+            .annotate(
+                n=Count("pk"),
+                met=Count("pk", filter=Referral.met_q()),
+                breached=Count("pk", filter=Referral.breached_q(self.now)),
+            )
+        ):
+            lsoa_id = row["lsoa_id"]
+            if lsoa_id is None:
+                place = "unknown"
+            else:
+                place = "priority" if lsoa_id in priority else "elsewhere"
+                by_lsoa[lsoa_id] += row["n"]
+            key = (row["programme_id"], row["band"], place)
+            group = groups.setdefault(
+                key,
+                {
+                    "programme_id": key[0],
+                    "band": key[1],
+                    "place": place,
+                    "n": 0,
+                    "met": 0,
+                    "breached": 0,
+                },
+            )
+            for field_name in ("n", "met", "breached"):
+                group[field_name] += row[field_name]
+        self._referral_groups = list(groups.values())
+        self._referrals_by_lsoa = dict(by_lsoa)
+
     def referral_groups(self) -> list[dict]:
-        """The one pass over referrals most sections use: counts grouped by programme, age
-        band and where the young person lives (priority LSOA, elsewhere, not recorded)."""
+        """Referrals grouped by programme, age band and where the young person lives
+        (priority LSOA, elsewhere, not recorded), with n, met and breached."""
         if self._referral_groups is None:
-            priority = self.priority_lsoa_ids()
-            place = Case(
-                When(lsoa_id__isnull=True, then=Value("unknown")),
-                When(lsoa_id__in=priority or [0], then=Value("priority")),
-                default=Value("elsewhere"),
-            )
-            self._referral_groups = list(
-                self.referrals()
-                .order_by()
-                .annotate(band=age_band_expression("age_at_referral"), place=place)
-                .values("programme_id", "band", "place")
-                .annotate(
-                    n=Count("pk"),
-                    met=Count("pk", filter=Referral.met_q()),
-                    breached=Count("pk", filter=Referral.breached_q(self.now)),
-                )
-            )
+            self._referral_pass()
         return self._referral_groups
+
+    def referrals_by_lsoa(self) -> dict[int, int]:
+        if self._referrals_by_lsoa is None:
+            self._referral_pass()
+        return self._referrals_by_lsoa
 
     def shown(self, value: int) -> str:
         return suppression.shown_single(value, threshold=self.threshold)
