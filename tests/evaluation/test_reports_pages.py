@@ -312,3 +312,56 @@ def test_building_a_report_uses_a_bounded_number_of_queries(
     report = services.request_impact_report(actor=commissioner, **last_year())
     with django_assert_max_num_queries(40):
         services.impact_report_build(report_id=report.pk)
+
+
+def test_the_coverage_matrix_does_not_undo_the_suppression_of_the_headline_tables(
+    partnership, commissioner, django_capture_on_commit_callbacks
+):
+    # given two programmes: A with 3 referrals ("<5"), B with 6 (hidden beside it as "[c]"
+    # so that A cannot be worked out from the total of 9)
+    from tests.factories import RecommendationFactory, StrategicNeedsAssessmentFactory
+
+    today = timezone.localdate()
+    sna = StrategicNeedsAssessmentFactory(
+        partnership=partnership,
+        published=True,
+        period_start=today - datetime.timedelta(days=30),
+        period_end=today,
+    )
+    only_b = RecommendationFactory(needs_assessment=sna, number=1)
+    a = ProgrammeFactory(partnership=partnership, name="A programme")
+    b = ProgrammeFactory(partnership=partnership, name="B programme", recommendations=[only_b])
+    for programme, n in ((a, 3), (b, 6)):
+        for _ in range(n):
+            ReferralFactory(programme=programme)
+
+    # when the report is built
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+
+    # then B's 6 is hidden in both tables (else 9 - 6 = 3 would give A away)
+    headlines = report.content["sections"][0]
+    referrals = next(b for b in headlines["blocks"] if b.get("id") == "table-referrals")
+    assert referrals["rows"] == [["A programme", "<5"], ["B programme", "[c]"]]
+    assert referrals["foot"] == ["Total", "9"]
+    coverage = next(s for s in report.content["sections"] if s["key"] == "coverage")
+    matrix = next(b for b in coverage["blocks"] if b["type"] == "table")
+    assert matrix["rows"][0][-1] == "[c]"
+
+
+def test_the_map_publishes_bands_not_counts_per_neighbourhood(
+    partnership, commissioner, django_capture_on_commit_callbacks
+):
+    from tests.factories import LSOAFactory
+
+    lsoa = LSOAFactory(partnership=partnership)
+    programme = ProgrammeFactory(partnership=partnership)
+    for _ in range(7):
+        ReferralFactory(programme=programme, home_lsoa=lsoa)
+
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+
+    reach = next(s for s in report.content["sections"] if s["key"] == "reach")
+    the_map = next(b for b in reach["blocks"] if b["type"] == "map")
+    assert the_map["areas"] == [
+        {"code": lsoa.code, "name": lsoa.name, "band": 2, "shown": "5 to 19", "is_priority": False}
+    ]

@@ -116,7 +116,7 @@ def _referral_map(scope: ReportScope) -> dict:
                 "code": code,
                 "name": name,
                 "band": _map_band(n, scope.threshold),
-                "shown": scope.shown(n),
+                "shown": MAP_BANDS[_map_band(n, scope.threshold)][1],
                 "is_priority": pk in priority,
             }
         )

@@ -8,6 +8,7 @@ from evaluation.selectors.report_content.outputs import grant_reach_by_organisat
 from evaluation.selectors.report_content.scope import (
     ReportScope,
     money,
+    programme_names,
 )
 from programmes.models import Programme
 from vru.models import Recommendation, StrategicNeedsAssessment, SuccessMeasure
@@ -24,6 +25,22 @@ def _current_needs_assessment(scope: ReportScope) -> StrategicNeedsAssessment | 
         .order_by("-period_start")
         .first()
     )
+
+
+def _hidden_in_headline_tables(scope: ReportScope, referral_counts: dict[int, int]) -> set:
+    """The programmes and community groups whose counts the headline tables hide (the same
+    suppression of the same lists, so the coverage matrix cannot undo it)."""
+    t = scope.threshold
+    names = programme_names(scope)
+    ids = sorted(referral_counts, key=lambda pk: names.get(pk, ""))
+    table = suppression.suppress_list([referral_counts[pk] for pk in ids], threshold=t)
+    hidden = {("programme", pk) for pk, row in zip(ids, table.hidden, strict=True) if row[0]}
+    groups = grant_reach_by_organisation(scope)
+    table = suppression.suppress_list([g["reached"] for g in groups], threshold=t)
+    hidden |= {
+        ("group", g["organisation"]) for g, row in zip(groups, table.hidden, strict=True) if row[0]
+    }
+    return hidden
 
 
 def build_coverage(scope: ReportScope) -> dict:
@@ -75,6 +92,7 @@ def build_coverage(scope: ReportScope) -> dict:
         row["organisation"]: row["reached"] for row in grant_reach_by_organisation(scope)
     }
 
+    hidden = _hidden_in_headline_tables(scope, referral_counts)
     rows, highlight, reach_counts = [], [], []
     for rec in recommendations:
         programmes = programme_links.get(rec.pk, [])
@@ -94,12 +112,21 @@ def build_coverage(scope: ReportScope) -> dict:
                 money(spend),
             ]
         )
-        reach_counts.append(reach)
+        # A reach made only of figures published elsewhere adds nothing; one that includes a
+        # figure hidden in the headline tables would let it be worked out, so it is hidden.
+        contributors = {("programme", pk) for pk, _, _ in programmes} | {
+            ("group", org) for _, org, _ in grants
+        }
+        reach_counts.append(None if contributors & hidden else reach)
         highlight.append(not programmes and not grants)
     # Reach across recommendations is not additive (a programme may deliver several), so
     # there is no total: each reach figure stands alone and is suppressed on its own.
     for row, reach in zip(rows, reach_counts, strict=True):
-        row.append(suppression.shown_single(reach, threshold=t))
+        row.append(
+            suppression.SECONDARY_MARK
+            if reach is None
+            else suppression.shown_single(reach, threshold=t)
+        )
     gaps = sum(highlight)
     return {
         "key": "coverage",
