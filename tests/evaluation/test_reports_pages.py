@@ -365,3 +365,33 @@ def test_the_map_publishes_bands_not_counts_per_neighbourhood(
     assert the_map["areas"] == [
         {"code": lsoa.code, "name": lsoa.name, "band": 2, "shown": "5 to 19", "is_priority": False}
     ]
+
+
+def test_the_compliance_headline_shows_its_counts_as_the_table_publishes_them(
+    partnership, commissioner, django_capture_on_commit_callbacks
+):
+    # given 6 referrals contacted in time and 2 never contacted (past their 24 hours)
+    from programmes import services as programme_services
+
+    programme = ProgrammeFactory(partnership=partnership)
+    now = timezone.now()
+    for index in range(8):
+        referral = ReferralFactory(
+            programme=programme,
+            event_at=now - datetime.timedelta(days=3),
+            referred_at=now - datetime.timedelta(days=3),
+        )
+        if index < 6:
+            programme_services.contact_record(
+                actor=None,
+                referral=referral,
+                occurred_at=now - datetime.timedelta(days=2, hours=12),
+                method="phone",
+            )
+
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+
+    # then neither the % nor the 6 is shown (8 - 6 would give away the 2)
+    items = {i["key"]: i for i in report.content["sections"][0]["blocks"][0]["items"]}
+    assert items["compliance"]["figure"] == "–"
+    assert items["compliance"]["text"].endswith("; [c] of 8 with a result")

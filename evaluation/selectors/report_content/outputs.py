@@ -110,8 +110,7 @@ def build_headlines(scope: ReportScope) -> dict:
         {
             "key": "compliance",
             "figure": compliance_shown,
-            "text": f"of referrals contacted within the target time (usually 24 hours); "
-            f"{scope.shown(met)} of {scope.shown(decided)} with a result",
+            "text": "of referrals contacted within the target time (usually 24 hours)",
             "value": compliance_value,
             "link": "#table-compliance",
         },
@@ -155,6 +154,11 @@ def build_headlines(scope: ReportScope) -> dict:
             threshold=t,
         )
     )
+    # "met of decided" as the compliance table publishes them: its totals row may hide the
+    # met total beside a small breached total, and the headline must not show it either
+    _, met_shown, _, decided_shown = blocks[-1]["foot"]
+    compliance = next(i for i in items if i["key"] == "compliance")
+    compliance["text"] += f"; {met_shown} of {decided_shown} with a result"
     outcome_ids = sorted(outcomes, key=lambda pk: names.get(pk, ""))
     blocks.append(
         table_block(
