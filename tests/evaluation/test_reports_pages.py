@@ -395,3 +395,10 @@ def test_the_compliance_headline_shows_its_counts_as_the_table_publishes_them(
     items = {i["key"]: i for i in report.content["sections"][0]["blocks"][0]["items"]}
     assert items["compliance"]["figure"] == "–"
     assert items["compliance"]["text"].endswith("; [c] of 8 with a result")
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_menu_offers_impact_reports_to_those_who_may_read_them(client, user_with_role, role):
+    client.force_login(user_with_role(role))
+    home = client.get("/")
+    assert ('href="/evaluation/reports/"' in home.text) == (role in READERS)
