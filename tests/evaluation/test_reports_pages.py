@@ -402,3 +402,14 @@ def test_the_menu_offers_impact_reports_to_those_who_may_read_them(client, user_
     client.force_login(user_with_role(role))
     home = client.get("/")
     assert ('href="/evaluation/reports/"' in home.text) == (role in READERS)
+
+
+def test_a_partnership_with_no_records_yet_gets_a_report_of_zeros(
+    commissioner, django_capture_on_commit_callbacks
+):
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+
+    assert report.status == ImpactReport.Status.READY, report.error
+    items = {i["key"]: i for i in report.content["sections"][0]["blocks"][0]["items"]}
+    assert items["referrals"]["figure"] == "0"
+    assert items["compliance"]["figure"] == "–"

@@ -264,12 +264,14 @@ def table_block(
         if row_totals:
             cells.append(table.row_totals[index])
         rows.append([label, *cells])
+    all_headers = [*headers, "Total"] if row_totals else list(headers)
     foot = None
-    if column_totals:
+    if column_totals and not counts:
+        foot = [total_label] + ["0"] * (len(all_headers) - 1)  # nothing counted at all
+    elif column_totals:
         foot = [total_label, *table.column_totals]
         if row_totals:
             foot.append(table.grand_total)
-    all_headers = [*headers, "Total"] if row_totals else list(headers)
     return {
         "type": "table",
         "id": id,
