@@ -19,6 +19,8 @@ class EvaluationConfig(AppConfig):
             items.append(("Outcomes", reverse("evaluation:outcome_summaries")))
         elif permissions.can_use_outcome_scores(user):
             items.append(("Outcome scores", reverse("evaluation:outcome_score_list")))
+        if permissions.can_view_impact_reports(user):
+            items.append(("Impact reports", reverse("evaluation:report_list")))
         return items
 
     def load_demo(self) -> list[str]:

@@ -276,4 +276,60 @@ class OutcomeScoreForm(forms.Form):
         data = super().clean()
         if data.get("total") is None and not data.get("items") and "items" not in self.errors:
             self.add_error("total", "Enter the total score or every item's answer.")
+
+
+class ImpactReportForm(forms.Form):
+    """What a report covers. The choices of programme and area are the viewer's own
+    partnership's (set by the view from evaluation.selectors.report_scope_choices)."""
+
+    period_start = forms.DateField(
+        label="First day of the period", widget=DateInput(format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(
+        label="Last day of the period", widget=DateInput(format="%Y-%m-%d")
+    )
+    scope = forms.ChoiceField(
+        label="What the report covers",
+        choices=[
+            ("partnership", "Whole partnership"),
+            ("programme", "One programme"),
+            ("csp", "One community safety partnership"),
+            ("local_authority", "One local authority"),
+        ],
+        initial="partnership",
+        widget=forms.RadioSelect,
+    )
+    programme = forms.ModelChoiceField(
+        queryset=None, required=False, label="Programme", help_text="Only for one programme."
+    )
+    csp = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Community safety partnership",
+        help_text="Only for one community safety partnership.",
+    )
+    local_authority = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Local authority",
+        help_text="Only for one local authority.",
+    )
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = choices["programmes"]
+        self.fields["csp"].queryset = choices["csps"]
+        self.fields["local_authority"].queryset = choices["local_authorities"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The last day must be on or after the first day.")
+        scope = data.get("scope")
+        for name in ("programme", "csp", "local_authority"):
+            if scope == name and not data.get(name):
+                self.add_error(name, f"Choose the {self.fields[name].label.lower()}.")
+            if scope != name:
+                data[name] = None
         return data

@@ -101,3 +101,22 @@ def can_record_outcome_score(user: User, referral) -> bool:
 
 def sees_suppressed_outcomes(user: User) -> bool:
     return sees_suppressed_figures(user)
+
+
+# --- Impact reports ------------------------------------------------------------------------
+# DESIGN.md: commissioners read impact reports; administrators see everything in their
+# partnership; analysts see aggregates; programme managers answer for their programmes'
+# results. Reports hold suppressed aggregates only, so these four may request and read them.
+# Practitioners (their own caseload), grants officers (their rounds), youth reviewers and
+# applicants may not.
+REPORT_READERS = frozenset(
+    {Role.COMMISSIONER, Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER}
+)
+
+
+def can_view_impact_reports(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *REPORT_READERS)
+
+
+def can_request_impact_report(user: User) -> bool:
+    return can_view_impact_reports(user)

@@ -49,4 +49,8 @@ urlpatterns = [
         name="outcome_score_delete",
     ),
     path("value-for-money/", views.value_for_money, name="value_for_money"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/new/", views.report_request, name="report_request"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
 ]

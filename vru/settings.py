@@ -291,6 +291,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "grants.tasks.send_panel_reminders",
         "schedule": 60 * 60.0,
     },
+    # evaluation: impact-report builds whose worker died are handed over again
+    "evaluation-impact-reports-resume": {
+        "task": "evaluation.tasks.impact_reports_resume_stale",
+        "schedule": 5 * 60.0,
+    },
     "grants-overdue-return-reminders": {
         "task": "grants.tasks.send_overdue_return_reminders",
         "schedule": 24 * 60 * 60.0,

@@ -20,3 +20,4 @@ from evaluation.models.listening import (  # noqa: F401
     SafeguardingAlert,
     SafeguardingContact,
 )
+from evaluation.models.reports import ImpactReport  # noqa: F401

@@ -23,6 +23,11 @@ from evaluation.selectors.listening import (  # noqa: F401
     response_list,
     safeguarding_alert_list,
 )
+from evaluation.selectors.reports import (  # noqa: F401
+    impact_report_get,
+    impact_report_list,
+    report_scope_choices,
+)
 from evaluation.selectors.value_for_money import (  # noqa: F401
     BenefitLine,
     CostBenefit,

@@ -17,3 +17,10 @@ from evaluation.services.listening import (  # noqa: F401
     safeguarding_alert_acknowledge,
     safeguarding_alert_send,
 )
+from evaluation.services.reports import (  # noqa: F401
+    impact_report_build,
+    impact_report_build_schedule,
+    impact_report_pdf_opened,
+    impact_reports_resume_stale,
+    request_impact_report,
+)

@@ -28,3 +28,9 @@ from evaluation.views.listening import (  # noqa: F401
     safeguarding_alerts,
     you_said_we_did,
 )
+from evaluation.views.reports import (  # noqa: F401
+    report_detail,
+    report_list,
+    report_pdf,
+    report_request,
+)

@@ -1,0 +1,68 @@
+"""What an impact report says: one builder function per section, in ``SECTIONS``.
+
+Each builder takes the ``ReportScope`` and returns a section, a plain dict that goes into
+``ImpactReport.content`` as it will be published::
+
+    {"key": "headlines", "title": "Headline outputs", "blocks": [block, ...]}
+
+Blocks are generic, so the web page (templates/evaluation/reports/blocks/<type>.html) and the
+PDF (evaluation/pdf.py) draw any section without knowing it:
+
+- ``{"type": "paragraph", "text": ...}``
+- ``{"type": "headlines", "items": [{"key", "figure", "text", "value", "link"}]}``
+- ``{"type": "table", "id", "caption", "headers", "rows", "foot", "numeric", "highlight"}``
+- ``{"type": "bar_chart", "id", "caption", "labels", "values", "shown", "unit"}``
+  (drawn as a chart with its data table beside it)
+- ``{"type": "map", "id", "caption", "areas": [{"code", "name", "band", "shown",
+  "is_priority"}], "legend": [[colour, label], ...]}``
+
+To add a section, write ``def build_x(scope: ReportScope) -> dict`` and append
+``("Its title", build_x)`` to ``SECTIONS``.
+
+Rules every builder keeps: aggregates are computed in the database; counts of people go
+through evaluation.suppression (primary "<5" and secondary "[c]") before they are stored,
+so the snapshot never holds a hidden value; no name, reference or free-text note about a
+young person is ever read here.
+"""
+
+from collections.abc import Callable
+
+from evaluation.selectors.report_content.outputs import build_headlines, grant_reach_by_organisation
+from evaluation.selectors.report_content.places import MAP_BANDS, build_reach
+from evaluation.selectors.report_content.scope import (
+    AGE_NOT_KNOWN,
+    REPORT_AGE_BANDS,
+    ReportScope,
+    age_band_expression,
+)
+from evaluation.selectors.report_content.strategy import build_coverage, build_success_measures
+from evaluation.selectors.report_content.voice import build_method, build_voice
+
+Builder = Callable[[ReportScope], dict]
+
+# The report, in order. Each entry is (progress step label, builder). Append to add one.
+SECTIONS: list[tuple[str, Builder]] = [
+    ("Headline outputs", build_headlines),
+    ("Reach in priority neighbourhoods", build_reach),
+    ("Coverage of the needs assessment", build_coverage),
+    ("Success measures", build_success_measures),
+    ("Young people's voice", build_voice),
+    ("About these figures", build_method),
+]
+
+__all__ = [
+    "AGE_NOT_KNOWN",
+    "MAP_BANDS",
+    "REPORT_AGE_BANDS",
+    "SECTIONS",
+    "Builder",
+    "ReportScope",
+    "age_band_expression",
+    "build_coverage",
+    "build_headlines",
+    "build_method",
+    "build_reach",
+    "build_success_measures",
+    "build_voice",
+    "grant_reach_by_organisation",
+]

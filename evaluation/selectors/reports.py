@@ -1,0 +1,57 @@
+"""Reads of impact reports, filtered by who is asking."""
+
+from django.db.models import QuerySet
+
+from evaluation import permissions
+from evaluation.models import ImpactReport
+from programmes.models import Programme
+from vru.models import CommunitySafetyPartnership, LocalAuthority, User
+
+REPORT_SORTS = {"requested_at", "period_start", "period_end", "status"}
+
+
+def impact_report_list(*, viewer: User, filters: dict | None = None) -> QuerySet[ImpactReport]:
+    """The partnership's reports (anyone who may read reports sees all of them: they hold
+    only suppressed aggregates). Filters: status, scope; sort by REPORT_SORTS (- for desc)."""
+    if not permissions.can_view_impact_reports(viewer):
+        return ImpactReport.objects.none()
+    qs = (
+        ImpactReport.objects.filter(partnership_id=viewer.partnership_id)
+        .select_related("requested_by", "scope_programme", "scope_csp", "scope_local_authority")
+        .defer("content")
+    )
+    filters = filters or {}
+    if filters.get("status") in ImpactReport.Status.values:
+        qs = qs.filter(status=filters["status"])
+    if filters.get("scope") in ImpactReport.Scope.values:
+        qs = qs.filter(scope=filters["scope"])
+    sort = filters.get("sort") or ""
+    if sort.lstrip("-") in REPORT_SORTS:
+        qs = qs.order_by(sort, "-pk")
+    return qs
+
+
+def impact_report_get(*, viewer: User, pk: int) -> ImpactReport | None:
+    if not permissions.can_view_impact_reports(viewer):
+        return None
+    return (
+        ImpactReport.objects.filter(partnership_id=viewer.partnership_id, pk=pk)
+        .select_related("partnership", "scope_programme", "scope_csp", "scope_local_authority")
+        .first()
+    )
+
+
+def report_scope_choices(*, viewer: User) -> dict:
+    """What a report may be narrowed to: the viewer's partnership's programmes and areas."""
+    if not permissions.can_request_impact_report(viewer):
+        return {
+            "programmes": Programme.objects.none(),
+            "csps": CommunitySafetyPartnership.objects.none(),
+            "local_authorities": LocalAuthority.objects.none(),
+        }
+    pid = viewer.partnership_id
+    return {
+        "programmes": Programme.objects.filter(partnership_id=pid).order_by("name"),
+        "csps": CommunitySafetyPartnership.objects.filter(partnership_id=pid).order_by("name"),
+        "local_authorities": LocalAuthority.objects.filter(partnership_id=pid).order_by("name"),
+    }

@@ -1,0 +1,210 @@
+"""Impact reports: the request (a row and an outbox message in one transaction) and the build.
+
+The request goes through the outbox (vru.services.outbox) so a report asked for while the
+broker is down is built when it returns; the outbox handler hands the build to its own Celery
+task, which saves progress as it goes (outside any long transaction)."""
+
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from evaluation import permissions, tasks
+from evaluation.models import ImpactReport
+from programmes.models import Programme
+from vru.models import LSOA, AuditEvent, CommunitySafetyPartnership, LocalAuthority, User
+from vru.services import audit_record, outbox
+
+logger = logging.getLogger(__name__)
+
+MAX_PERIOD_DAYS = 5 * 366
+IMPACT_REPORT_BUILD = "evaluation.impact_report_build"
+
+
+@transaction.atomic
+def request_impact_report(
+    *,
+    actor: User,
+    period_start: date,
+    period_end: date,
+    scope: str = ImpactReport.Scope.PARTNERSHIP,
+    programme: Programme | None = None,
+    csp: CommunitySafetyPartnership | None = None,
+    local_authority: LocalAuthority | None = None,
+) -> ImpactReport:
+    """Queue a report of the actor's partnership; the task builds it after commit."""
+    if not permissions.can_request_impact_report(actor):
+        raise PermissionDenied("You cannot request impact reports.")
+    partnership_id = actor.partnership_id
+    targets = {
+        ImpactReport.Scope.PROGRAMME: programme,
+        ImpactReport.Scope.CSP: csp,
+        ImpactReport.Scope.LOCAL_AUTHORITY: local_authority,
+    }
+    errors = {}
+    for kind, target in targets.items():
+        if target is not None and (scope != kind or target.partnership_id != partnership_id):
+            errors["scope"] = "Choose a programme or area of your own partnership for this scope."
+    if scope in targets and targets[scope] is None:
+        errors["scope"] = f"Choose the {ImpactReport.Scope(scope).label.lower()[4:]}."
+    if period_end < period_start:
+        errors["period_end"] = "The end of the period must be on or after its start."
+    elif (period_end - period_start).days > MAX_PERIOD_DAYS:
+        errors["period_end"] = "A report covers at most five years."
+    if period_start > timezone.localdate():
+        errors["period_start"] = "The period must start today or earlier."
+    if errors:
+        raise ValidationError(errors)
+    report = ImpactReport(
+        partnership_id=partnership_id,
+        period_start=period_start,
+        period_end=period_end,
+        scope=scope,
+        scope_programme=programme,
+        scope_csp=csp,
+        scope_local_authority=local_authority,
+        requested_by=actor,
+    )
+    report.full_clean()
+    report.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        verb="impact_report.requested",
+        target=report,
+        partnership=actor.partnership,
+        changes={"scope": scope, "period": [str(period_start), str(period_end)]},
+    )
+    outbox.enqueue(kind=IMPACT_REPORT_BUILD, target_id=report.pk, partnership=report.partnership)
+    return report
+
+
+def impact_report_build_schedule(*, report_id: int) -> None:
+    """The outbox handler's work: hand the build to its own task (ids only). If the broker
+    refuses, this raises and the outbox tries again later."""
+    tasks.report_impact_build.apply_async(args=[report_id], retry=False)
+
+
+def _set_progress(report_id: int, percent: int, step: str, **fields) -> None:
+    ImpactReport.objects.filter(pk=report_id).update(
+        progress=percent, progress_step=step[:200], **fields
+    )
+
+
+def impact_reports_resume_stale() -> int:
+    """Builds whose worker died (running longer than any task may run) are handed over
+    again; the build claims them afresh. Run by beat."""
+    stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    ids = list(
+        ImpactReport.objects.filter(
+            status=ImpactReport.Status.RUNNING, started_at__lt=stale
+        ).values_list("pk", flat=True)
+    )
+    for report_id in ids:
+        impact_report_build_schedule(report_id=report_id)
+    return len(ids)
+
+
+def impact_report_build(*, report_id: int) -> ImpactReport:
+    """Build every section, then the PDF. Progress is saved as each step starts (outside
+    any long transaction, so the progress page sees it). Idempotent: a ready report is left
+    alone. Any error marks the report failed with a message the requester can read."""
+    from evaluation import pdf
+    from evaluation.selectors.report_content import SECTIONS, ReportScope
+
+    report = ImpactReport.objects.select_related(
+        "partnership", "scope_programme", "scope_csp", "scope_local_authority"
+    ).get(pk=report_id)
+    # Claim the report: a queued one, or one whose build died with its worker (running for
+    # longer than a task may run). A second delivery of the same build finds it claimed.
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimable = ImpactReport.objects.filter(pk=report_id).filter(
+        Q(status=ImpactReport.Status.QUEUED)
+        | Q(status=ImpactReport.Status.RUNNING, started_at__lt=stale)
+    )
+    if not claimable.update(
+        status=ImpactReport.Status.RUNNING, started_at=now, progress=0, progress_step="Starting"
+    ):
+        return report
+    steps = len(SECTIONS) + 1
+    try:
+        scope = ReportScope(report=report)
+        sections = []
+        for index, (label, builder) in enumerate(SECTIONS):
+            _set_progress(report_id, round(100 * index / steps), label)
+            sections.append(builder(scope))
+        content = {
+            "meta": {
+                "title": f"Impact report: {report.scope_label}",
+                "partnership": report.partnership.name,
+                "scope": report.scope_label,
+                "period": report.period_label,
+                "built_at": f"{timezone.localtime():%-d %B %Y %H:%M}",
+                "threshold": scope.threshold,
+            },
+            "sections": sections,
+        }
+        _set_progress(report_id, round(100 * (steps - 1) / steps), "Drawing the PDF")
+        boundaries = dict(
+            LSOA.objects.filter(code__in=pdf.map_codes(content)).values_list("code", "boundary")
+        )
+        data = pdf.render_pdf(content, boundaries=boundaries)
+    except Exception as exc:
+        logger.exception("Impact report %s failed", report_id)
+        _set_progress(
+            report_id,
+            report.progress,
+            "Failed",
+            status=ImpactReport.Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"The report could not be built ({type(exc).__name__}). Request it again; "
+            "if it fails again, tell your administrator.",
+        )
+        report.refresh_from_db()
+        return report
+    with transaction.atomic():
+        report = ImpactReport.objects.select_for_update().get(pk=report_id)
+        report.content = content
+        report.pdf.save(f"impact-report-{report_id}.pdf", ContentFile(data), save=False)
+        report.status = ImpactReport.Status.READY
+        report.progress = 100
+        report.progress_step = "Ready"
+        report.finished_at = timezone.now()
+        report.error = ""
+        report.save(
+            update_fields=[
+                "content",
+                "pdf",
+                "status",
+                "progress",
+                "progress_step",
+                "finished_at",
+                "error",
+            ]
+        )
+    return report
+
+
+def impact_report_pdf_opened(*, actor: User, report: ImpactReport) -> None:
+    """Record a download of the PDF (who took a copy of which report)."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        verb="impact_report.downloaded",
+        target=report,
+        partnership=actor.partnership,
+    )
+
+
+__all__ = [
+    "MAX_PERIOD_DAYS",
+    "impact_report_build",
+    "impact_report_pdf_opened",
+    "request_impact_report",
+]

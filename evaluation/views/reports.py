@@ -1,0 +1,209 @@
+"""Impact report pages: list, request, progress / the report, and the PDF. Thin."""
+
+import datetime
+
+import tablib
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from evaluation import permissions, selectors, services
+from evaluation.forms import ImpactReportForm
+from evaluation.models import ImpactReport
+from vru import exports, maps
+from vru.models import LSOA
+
+REPORT_PAGE_SIZE = 20
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise Http404
+
+
+def _report(request, pk: int) -> ImpactReport:
+    report = selectors.impact_report_get(viewer=request.user, pk=pk)
+    if report is None:
+        raise Http404
+    return report
+
+
+@require_GET
+def report_list(request):
+    _require(permissions.can_view_impact_reports(request.user))
+    filters = request.GET.dict()
+    reports = selectors.impact_report_list(viewer=request.user, filters=filters)
+    page = Paginator(reports, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "evaluation/reports/report_list.html",
+        {
+            "page_obj": page,
+            "current_sort": filters.get("sort", ""),
+            "statuses": ImpactReport.Status.choices,
+            "scopes": ImpactReport.Scope.choices,
+            "can_request": permissions.can_request_impact_report(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_request(request):
+    _require(permissions.can_request_impact_report(request.user))
+    today = timezone.localdate()
+    form = ImpactReportForm(
+        request.POST or None,
+        choices=selectors.report_scope_choices(viewer=request.user),
+        initial={"period_start": today - datetime.timedelta(days=365), "period_end": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.request_impact_report(
+                actor=request.user,
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                scope=data["scope"],
+                programme=data["programme"],
+                csp=data["csp"],
+                local_authority=data["local_authority"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Your report is being built. This page shows its progress.")
+            return redirect(report)
+    return render(request, "evaluation/reports/report_request.html", {"form": form})
+
+
+def _map_for(block: dict) -> dict:
+    """The map block with its shapes: the boundaries are read now (not stored in the
+    snapshot); colours come from the stored bands, which never separate small counts."""
+    boundaries = dict(
+        LSOA.objects.filter(code__in=[a["code"] for a in block["areas"]]).values_list(
+            "code", "boundary"
+        )
+    )
+    rows = [
+        {**area, "boundary": boundaries.get(area["code"]), "value": None, "rank": None}
+        for area in block["areas"]
+    ]
+    drawn = maps.choropleth_svg(rows)
+    if drawn is None:
+        return {**block, "svg": None}
+    by_code = {a["code"]: a for a in block["areas"]}
+    shapes = [
+        {
+            "code": shape.code,
+            "name": shape.name,
+            "path": shape.path,
+            "colour": block["legend"][by_code[shape.code]["band"]][0],
+            "shown": by_code[shape.code]["shown"],
+            "is_priority": shape.is_priority,
+        }
+        for shape in drawn.areas
+    ]
+    return {**block, "svg": {"view_box": drawn.view_box, "shapes": shapes}}
+
+
+def _chart_for(block: dict) -> dict:
+    """Bar geometry for the SVG chart (hidden values have no bar, only their "<5")."""
+    width, height, top, bottom = 480, 240, 24, 36
+    values = [v for v in block["values"] if v is not None]
+    highest = max(values, default=0) or 1
+    slot = width / max(len(block["labels"]), 1)
+    baseline = height - bottom
+    bars = []
+    for index, (label, value, shown) in enumerate(
+        zip(block["labels"], block["values"], block["shown"], strict=True)
+    ):
+        h = 0 if value is None else (baseline - top) * value / highest
+        x = index * slot + slot * 0.15
+        bars.append(
+            {
+                "x": round(x, 1),
+                "w": round(slot * 0.7, 1),
+                "y": round(baseline - h, 1),
+                "h": round(h, 1),
+                "cx": round(x + slot * 0.35, 1),
+                "value_y": round(baseline - h - 6, 1),
+                "label": label,
+                "shown": shown,
+            }
+        )
+    chart = {"width": width, "height": height, "baseline": baseline, "label_y": height - 16}
+    return {**block, "chart": {**chart, "bars": bars}}
+
+
+DRAWN_ON_THE_PAGE = {"map": _map_for, "bar_chart": _chart_for}
+
+
+def _figures_dataset(report: ImpactReport) -> tablib.Dataset:
+    """Every published figure of the snapshot, one per row (already suppressed)."""
+    data = tablib.Dataset(headers=["Section", "Table", "Row", "Column", "Value"])
+    for section in report.content.get("sections", []):
+        for block in section["blocks"]:
+            if block["type"] == "headlines":
+                for item in block["items"]:
+                    data.append(
+                        [section["title"], "Headline outputs", item["text"], "", item["figure"]]
+                    )
+            elif block["type"] == "table":
+                rows = [*block["rows"], *([block["foot"]] if block.get("foot") else [])]
+                for row in rows:
+                    for header, cell in zip(block["headers"][1:], row[1:], strict=False):
+                        data.append([section["title"], block["caption"], row[0], header, cell])
+            elif block["type"] == "bar_chart":
+                for label, shown in zip(block["labels"], block["shown"], strict=True):
+                    data.append([section["title"], block["caption"], label, block["unit"], shown])
+    return data
+
+
+@require_GET
+def report_detail(request, pk: int):
+    """While the report is built: its progress (the page updates itself). Then: the
+    report, or with ?format=csv|xlsx every figure of it as a spreadsheet (audited)."""
+    report = _report(request, pk)
+    if report.status != ImpactReport.Status.READY:
+        return render(request, "evaluation/reports/report_progress.html", {"report": report})
+    file_format = request.GET.get("format")
+    if file_format in exports.CONTENT_TYPES:
+        return exports.audited_download(
+            request,
+            _figures_dataset(report),
+            file_stem=f"impact-report-{report.pk}-figures",
+            file_format=file_format,
+            verb="impact_report.figures_exported",
+            target=report,
+            partnership=report.partnership,
+        )
+    sections = []
+    for section in report.content.get("sections", []):
+        blocks = [DRAWN_ON_THE_PAGE.get(b["type"], dict)(b) for b in section["blocks"]]
+        sections.append({**section, "blocks": blocks})
+    return render(
+        request,
+        "evaluation/reports/report_detail.html",
+        {"report": report, "meta": report.content.get("meta", {}), "sections": sections},
+    )
+
+
+@require_GET
+def report_pdf(request, pk: int):
+    report = _report(request, pk)
+    if report.status != ImpactReport.Status.READY or not report.pdf:
+        raise Http404
+    services.impact_report_pdf_opened(actor=request.user, report=report)
+    response = FileResponse(
+        report.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"impact-report-{report.pk}.pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

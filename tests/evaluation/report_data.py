@@ -1,0 +1,253 @@
+"""A small, hand-made partnership year for the impact-report tests: every record made
+through the services, with records outside the period and in another partnership that
+must not be counted."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from evaluation import services as evaluation_services
+from grants import services as grant_services
+from grants.models import MonitoringReturn
+from programmes import services as programme_services
+from tests.evaluation.factories import FeedbackResponseFactory, ListeningExerciseFactory
+from tests.factories import (
+    ApplicationFactory,
+    GrantRoundFactory,
+    LocalAuthorityFactory,
+    LSOAFactory,
+    ProgrammeFactory,
+    RecommendationFactory,
+    ReferralFactory,
+    StrategicNeedsAssessmentFactory,
+    SuccessMeasureFactory,
+    SuccessMeasureValueFactory,
+    UserFactory,
+    make_risk_run,
+)
+from vru import services as vru_services
+from vru.models import Role
+
+
+@dataclass
+class YearOfWork:
+    partnership: object
+    start: datetime.date
+    end: datetime.date
+    reroute: object
+    detached: object
+    la_north: object
+    la_south: object
+    lsoas: list
+    priority: set
+
+
+def _referral(programme, lsoa, *, days_ago: int, contact_hours: float | None, age: int = 15):
+    now = timezone.now()
+    event_at = now - datetime.timedelta(days=days_ago)
+    referral = ReferralFactory(
+        programme=programme,
+        event_at=event_at,
+        referred_at=event_at + datetime.timedelta(hours=1),
+        home_lsoa=lsoa,
+        date_of_birth=(event_at - datetime.timedelta(days=365 * age + 100)).date(),
+    )
+    if contact_hours is not None:
+        programme_services.contact_record(
+            actor=None,
+            referral=referral,
+            occurred_at=event_at + datetime.timedelta(hours=contact_hours),
+            method="phone",
+        )
+    return referral
+
+
+def make_year(partnership, other_partnership) -> YearOfWork:
+    today = timezone.localdate()
+    start, end = today - datetime.timedelta(days=364), today
+    la_north = LocalAuthorityFactory(partnership=partnership, name="Northtown")
+    la_south = LocalAuthorityFactory(partnership=partnership, name="Southtown")
+    lsoas = [
+        LSOAFactory(local_authority=la_north, code="E01900001"),
+        LSOAFactory(local_authority=la_north, code="E01900002"),
+        LSOAFactory(local_authority=la_south, code="E01900003"),
+        LSOAFactory(local_authority=la_south, code="E01900004"),
+        LSOAFactory(local_authority=la_south, code="E01900005"),
+    ]
+    run = make_risk_run(
+        partnership,
+        values={
+            "E01900001": 9.0,
+            "E01900002": 1.0,
+            "E01900003": 8.0,
+            "E01900004": 2.0,
+            "E01900005": 3.0,
+        },
+        top_percent=40,
+    )
+    vru_services.risk_run_make_current(actor=None, run=run)
+    reroute = ProgrammeFactory(partnership=partnership, name="ReRoute", budget=Decimal("50000"))
+    detached = ProgrammeFactory(
+        partnership=partnership,
+        name="Detached Youth Work",
+        kind="detached",
+        budget=Decimal("42000"),
+    )
+    # ReRoute: 13 referrals in the period: 8 contacted within 24h, 4 late, 1 never.
+    referrals = []
+    for i in range(8):
+        referrals.append(_referral(reroute, lsoas[i % 2], days_ago=10 + i, contact_hours=5))
+    for i in range(4):
+        referrals.append(_referral(reroute, lsoas[2], days_ago=30 + i, contact_hours=40, age=19))
+    referrals.append(_referral(reroute, None, days_ago=50, contact_hours=None, age=12))
+    # Outside the period, and in another partnership: never counted.
+    _referral(reroute, lsoas[0], days_ago=400, contact_hours=2)
+    other = ProgrammeFactory(partnership=other_partnership, name="Elsewhere ReRoute")
+    for i in range(6):
+        _referral(other, None, days_ago=5 + i, contact_hours=3)
+    # Outcomes: 6 diverted, 5 back into education or employment (in the period).
+    for referral in referrals[:6]:
+        programme_services.outcome_record(
+            actor=None, referral=referral, kind="diverted", achieved_on=today
+        )
+    for referral in referrals[3:8]:
+        programme_services.outcome_record(
+            actor=None, referral=referral, kind="eet", achieved_on=today
+        )
+    # Detached sessions: 25 + 15 young people, one session before the period.
+    programme_services.session_record(
+        actor=None,
+        programme=detached,
+        kind="detached",
+        held_on=today - datetime.timedelta(days=3),
+        place="Central park",
+        lsoa=lsoas[0],
+        counts={("14-17", "male"): 17, ("14-17", "female"): 8},
+    )
+    programme_services.session_record(
+        actor=None,
+        programme=detached,
+        kind="detached",
+        held_on=today - datetime.timedelta(days=9),
+        place="High Street",
+        lsoa=lsoas[3],
+        counts={("18-24", "male"): 15},
+    )
+    programme_services.session_record(
+        actor=None,
+        programme=detached,
+        kind="detached",
+        held_on=today - datetime.timedelta(days=500),
+        place="Old park",
+        lsoa=lsoas[3],
+        counts={("18-24", "male"): 99},
+    )
+    programme_services.session_record(
+        actor=None,
+        programme=reroute,
+        kind="group",
+        held_on=today - datetime.timedelta(days=20),
+        place="Boxing gym",
+        counts={("14-17", "male"): 9},
+    )
+    # SNA: recommendation 1 delivered by ReRoute, 2 by a grant, 3 by nothing.
+    sna = StrategicNeedsAssessmentFactory(
+        partnership=partnership, published=True, period_start=start, period_end=end
+    )
+    rec1 = RecommendationFactory(needs_assessment=sna, number=1, text="Divert after arrest.")
+    rec2 = RecommendationFactory(needs_assessment=sna, number=2, text="Safe spaces.")
+    RecommendationFactory(needs_assessment=sna, number=3, text="Street lighting.")
+    reroute.recommendations.add(rec1)
+    # Grants: two groups funded; one approved return reaching 44 young people.
+    officer = UserFactory(partnership=partnership, roles=[Role.GRANTS_OFFICER])
+    grant_round = GrantRoundFactory(partnership=partnership)
+    awards = []
+    for name in ("Boxing Club", "Youth Theatre"):
+        application = ApplicationFactory(
+            grant_round=grant_round,
+            status="eligible",
+            organisation__name=name,
+            organisation__local_authority=la_north,
+        )
+        application.recommendations.add(rec2)
+        decision = grant_services.decision_record(
+            actor=officer,
+            application=application,
+            outcome="fund",
+            amount=Decimal("3000"),
+            reasons="Good",
+        )
+        awards.append(
+            grant_services.award_create(
+                actor=officer,
+                decision=decision,
+                starts_on=start,
+                ends_on=end,
+                tranche_count=2,
+            )
+        )
+    first = awards[0].monitoring_returns.get(number=1)
+    MonitoringReturn.objects.filter(pk=first.pk).update(
+        status="approved",
+        young_people_by_age_band={"10-13": 14, "14-17": 27, "18-24": 3},
+        approved_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    # Success measure with a baseline.
+    measure = SuccessMeasureFactory(partnership=partnership, name="Knife crime", unit="offences")
+    SuccessMeasureValueFactory(
+        measure=measure,
+        period_start=datetime.date(2019, 4, 1),
+        period_end=datetime.date(2020, 3, 31),
+        label="2019/20",
+        value=Decimal("1176"),
+        is_baseline=True,
+    )
+    SuccessMeasureValueFactory(
+        measure=measure,
+        period_start=start - datetime.timedelta(days=365),
+        period_end=start - datetime.timedelta(days=1),
+        label="Last year",
+        value=Decimal("1100"),
+    )
+    SuccessMeasureValueFactory(
+        measure=measure,
+        period_start=start,
+        period_end=end,
+        label="This year",
+        value=Decimal("1066"),
+    )
+    # Voice: 7 responses about lighting (an action delivered), 3 about safe spaces.
+    exercise = ListeningExerciseFactory(partnership=partnership, period_start=start, period_end=end)
+    themes = {t.name: t for t in exercise.themes.all()}
+    lighting = themes["Street lighting and CCTV"]
+    spaces = themes["Youth facilities and safe spaces"]
+    for _ in range(7):
+        FeedbackResponseFactory(
+            exercise=exercise, responded_on=today, themes=[lighting], local_authority=la_north
+        )
+    for _ in range(3):
+        FeedbackResponseFactory(
+            exercise=exercise, responded_on=today, themes=[spaces], local_authority=la_south
+        )
+    evaluation_services.action_save(
+        actor=UserFactory(partnership=partnership, roles=[Role.ANALYST]),
+        theme=lighting,
+        what="Lit the station path.",
+        who="District council",
+        status="delivered",
+        delivered_on=today,
+        spend=Decimal("4200"),
+    )
+    return YearOfWork(
+        partnership=partnership,
+        start=start,
+        end=end,
+        reroute=reroute,
+        detached=detached,
+        la_north=la_north,
+        la_south=la_south,
+        lsoas=lsoas,
+        priority={"E01900001", "E01900003"},
+    )

@@ -1,0 +1,443 @@
+"""Impact report doors: who may request and read reports, progress and failure, the PDF's
+audit trail, and bounded queries on the list."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluation import services, tasks
+from evaluation.models import ImpactReport
+from evaluation.selectors import report_content
+from tests.factories import LocalAuthorityFactory, ProgrammeFactory, ReferralFactory
+from vru.models import AuditEvent, OutboxMessage, Role
+
+pytestmark = pytest.mark.django_db
+
+READERS = {Role.COMMISSIONER, Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER}
+
+
+def last_year():
+    today = timezone.localdate()
+    return {"period_start": today - datetime.timedelta(days=364), "period_end": today}
+
+
+@pytest.fixture
+def commissioner(user_with_role):
+    return user_with_role(Role.COMMISSIONER)
+
+
+def request_report(actor, django_capture_on_commit_callbacks, **kwargs) -> ImpactReport:
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.request_impact_report(actor=actor, **{**last_year(), **kwargs})
+    report.refresh_from_db()
+    return report
+
+
+@pytest.fixture
+def ready_report(partnership, commissioner, django_capture_on_commit_callbacks):
+    programme = ProgrammeFactory(partnership=partnership, name="ReRoute")
+    for _ in range(6):
+        ReferralFactory(programme=programme)
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+    assert report.status == ImpactReport.Status.READY, report.error
+    return report
+
+
+# --- Doors per role -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_what_it_may_see(client, user_with_role, ready_report, role):
+    client.force_login(user_with_role(role))
+    allowed = 200 if role in READERS else 404
+    expected = {
+        "/evaluation/reports/": allowed,
+        "/evaluation/reports/new/": allowed,
+        f"/evaluation/reports/{ready_report.pk}/": allowed,
+        f"/evaluation/reports/{ready_report.pk}/pdf/": allowed,
+        f"/evaluation/reports/{ready_report.pk}/?format=csv": allowed,
+        f"/evaluation/reports/{ready_report.pk}/?format=xlsx": allowed,
+    }
+    for url, status in expected.items():
+        assert client.get(url).status_code == status, (role, url)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_readers_may_request_a_report(client, user_with_role, role):
+    client.force_login(user_with_role(role))
+    dates = last_year()
+
+    response = client.post(
+        "/evaluation/reports/new/",
+        {
+            "period_start": dates["period_start"].isoformat(),
+            "period_end": dates["period_end"].isoformat(),
+            "scope": "partnership",
+        },
+    )
+
+    if role in READERS:
+        report = ImpactReport.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == report.get_absolute_url()
+    else:
+        assert response.status_code == 404
+        assert not ImpactReport.objects.exists()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_no_role_sees_another_partnerships_report(
+    client, user_with_role, other_partnership, ready_report, role
+):
+    stranger = user_with_role(role, partnership=other_partnership)
+    client.force_login(stranger)
+
+    for url in [
+        ready_report.get_absolute_url(),
+        f"{ready_report.get_absolute_url()}pdf/",
+        f"{ready_report.get_absolute_url()}?format=csv",
+    ]:
+        assert client.get(url).status_code == 404
+    listing = client.get("/evaluation/reports/")
+    assert listing.status_code in {200, 404}
+    assert f"/evaluation/reports/{ready_report.pk}/" not in listing.text
+
+
+@pytest.mark.parametrize("role", sorted(set(Role) - READERS))
+def test_the_service_refuses_roles_that_may_not_request(user_with_role, role):
+    with pytest.raises(PermissionDenied):
+        services.request_impact_report(actor=user_with_role(role), **last_year())
+
+
+def test_a_report_cannot_be_scoped_to_another_partnerships_area(commissioner, other_partnership):
+    theirs = LocalAuthorityFactory(partnership=other_partnership)
+    with pytest.raises(ValidationError) as error:
+        services.request_impact_report(
+            actor=commissioner, scope="local_authority", local_authority=theirs, **last_year()
+        )
+    assert "scope" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"scope": "programme"}, "scope"),
+        (
+            {
+                "period_start": datetime.date(2024, 5, 1),
+                "period_end": datetime.date(2024, 4, 1),
+            },
+            "period_end",
+        ),
+        (
+            {
+                "period_start": datetime.date(2015, 1, 1),
+                "period_end": datetime.date(2024, 1, 1),
+            },
+            "period_end",
+        ),
+    ],
+)
+def test_a_request_with_a_bad_period_or_scope_says_what_is_wrong(commissioner, kwargs, field):
+    with pytest.raises(ValidationError) as error:
+        services.request_impact_report(actor=commissioner, **{**last_year(), **kwargs})
+    assert field in error.value.message_dict
+
+
+def test_the_form_shows_errors_beside_the_fields(client, commissioner):
+    client.force_login(commissioner)
+    response = client.post(
+        "/evaluation/reports/new/",
+        {"period_start": "2024-05-01", "period_end": "2024-04-01", "scope": "programme"},
+    )
+    assert response.status_code == 200
+    assert "The last day must be on or after the first day." in response.text
+    assert "Choose the programme." in response.text
+    assert not ImpactReport.objects.exists()
+
+
+# --- The request, the task, progress and failure ----------------------------------------------
+
+
+def test_requesting_a_report_queues_it_in_the_outbox_and_hands_the_build_over_after_commit(
+    commissioner, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(
+        tasks.report_impact_build, "apply_async", lambda args, **options: sent.append(args)
+    )
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        report = services.request_impact_report(actor=commissioner, **last_year())
+        message = OutboxMessage.objects.get(kind="evaluation.impact_report_build")
+        assert message.target_id == report.pk  # written with the request, ids only
+    assert sent == []  # nothing leaves before commit
+    for callback in callbacks:
+        callback()
+
+    assert sent == [[report.pk]]
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.DONE
+    assert ImpactReport.objects.get(pk=report.pk).status == ImpactReport.Status.QUEUED
+    assert AuditEvent.objects.filter(verb="impact_report.requested").count() == 1
+
+
+def test_a_report_being_built_is_not_built_twice_but_a_dead_build_is_resumed(
+    commissioner, settings, monkeypatch
+):
+    report = services.request_impact_report(actor=commissioner, **last_year())
+    started = timezone.now() - datetime.timedelta(seconds=10)
+    ImpactReport.objects.filter(pk=report.pk).update(status="running", started_at=started)
+
+    # a second delivery of the build while the first is still running does nothing
+    assert services.impact_report_build(report_id=report.pk).status == "running"
+    assert services.impact_reports_resume_stale() == 0
+
+    # once it has run longer than any task may, its worker died: beat hands it over again
+    settings.CELERY_TASK_TIME_LIMIT = 5
+    resumed = []
+    monkeypatch.setattr(
+        tasks.report_impact_build, "apply_async", lambda args, **options: resumed.append(args)
+    )
+    assert services.impact_reports_resume_stale() == 1
+    assert resumed == [[report.pk]]
+    assert services.impact_report_build(report_id=report.pk).status == "ready"
+
+
+def test_the_progress_page_shows_how_far_a_queued_report_has_got(client, commissioner):
+    # given a report whose task has not run yet
+    report = services.request_impact_report(actor=commissioner, **last_year())
+    ImpactReport.objects.filter(pk=report.pk).update(
+        status="running", progress=40, progress_step="Coverage of the needs assessment"
+    )
+    client.force_login(commissioner)
+
+    page = client.get(report.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "40% done (Coverage of the needs assessment)" in page.text
+    assert "vru/report-progress" in page.text
+    assert client.get(f"{report.get_absolute_url()}pdf/").status_code == 404
+
+
+def test_the_task_records_progress_at_every_step(
+    commissioner, django_capture_on_commit_callbacks, monkeypatch
+):
+    seen = []
+
+    def spy(scope):
+        row = ImpactReport.objects.values("status", "progress", "progress_step").get()
+        seen.append(row)
+        return {"key": "spy", "title": "Spy", "blocks": []}
+
+    monkeypatch.setattr(report_content, "SECTIONS", [*report_content.SECTIONS[:2], ("Spying", spy)])
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+
+    assert seen == [{"status": "running", "progress": 50, "progress_step": "Spying"}]
+    assert report.status == ImpactReport.Status.READY
+    assert report.progress == 100
+    assert report.started_at <= report.finished_at
+
+
+def test_a_failing_build_marks_the_report_failed_with_a_message(
+    client, commissioner, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(scope):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(report_content, "SECTIONS", [("Broken", broken)])
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+
+    assert report.status == ImpactReport.Status.FAILED
+    assert "could not be built" in report.error
+    assert "database went away" not in report.error  # no internals shown to the user
+    assert not report.pdf
+    client.force_login(commissioner)
+    page = client.get(report.get_absolute_url())
+    assert "The report could not be built" in page.text
+    assert "vru/report-progress" not in page.text
+
+
+def test_building_a_ready_report_again_changes_nothing(ready_report):
+    built = ready_report.content
+    again = services.impact_report_build(report_id=ready_report.pk)
+    assert again.content == built
+    assert again.pdf.name == ready_report.pdf.name
+
+
+# --- The PDF and the list ---------------------------------------------------------------------
+
+
+def test_downloading_the_pdf_is_audited(client, commissioner, ready_report):
+    client.force_login(commissioner)
+
+    response = client.get(reverse("evaluation:report_pdf", args=[ready_report.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Cache-Control"] == "no-store"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    event = AuditEvent.objects.get(verb="impact_report.downloaded")
+    assert event.actor == commissioner
+    assert event.target_id == str(ready_report.pk)
+
+
+def test_the_pdf_is_stored_outside_the_web_root(ready_report, settings):
+    assert ready_report.pdf.name.startswith("impact-reports/")
+    assert not hasattr(settings, "MEDIA_URL") or not settings.MEDIA_URL.strip("/")
+
+
+def test_the_list_filters_and_sorts(client, commissioner, ready_report):
+    failed = services.request_impact_report(actor=commissioner, **last_year())
+    ImpactReport.objects.filter(pk=failed.pk).update(status="failed", error="x")
+    client.force_login(commissioner)
+
+    only_ready = client.get("/evaluation/reports/?status=ready").text
+    assert f"/evaluation/reports/{ready_report.pk}/pdf/" in only_ready
+    assert f"/evaluation/reports/{failed.pk}/" not in only_ready
+    sorted_page = client.get("/evaluation/reports/?sort=status").text
+    assert sorted_page.index(f"/reports/{failed.pk}/") < sorted_page.index(
+        f"/reports/{ready_report.pk}/"
+    )
+    assert (
+        "No reports match these filters." in client.get("/evaluation/reports/?scope=programme").text
+    )
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_list_page_queries_do_not_grow_with_reports(
+    client, commissioner, count, django_assert_num_queries
+):
+    for _ in range(count):
+        services.request_impact_report(actor=commissioner, **last_year())
+    client.force_login(commissioner)
+    # 1 session, 2 user, 3 roles, 4 COUNT for the paginator, 5 SELECT reports JOIN
+    # requested_by, programme, CSP and local authority, 6 the partnership's name (header)
+    with django_assert_num_queries(6):
+        response = client.get("/evaluation/reports/")
+    assert response.status_code == 200
+
+
+def test_the_report_page_reads_a_bounded_number_of_queries(
+    client, commissioner, ready_report, django_assert_max_num_queries
+):
+    client.force_login(commissioner)
+    # session, user, roles, the report, the LSOA boundaries for the map
+    with django_assert_max_num_queries(8):
+        response = client.get(ready_report.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_building_a_report_uses_a_bounded_number_of_queries(
+    commissioner, partnership, django_assert_max_num_queries
+):
+    programme = ProgrammeFactory(partnership=partnership)
+    for _ in range(8):
+        ReferralFactory(programme=programme)
+    report = services.request_impact_report(actor=commissioner, **last_year())
+    with django_assert_max_num_queries(40):
+        services.impact_report_build(report_id=report.pk)
+
+
+def test_the_coverage_matrix_does_not_undo_the_suppression_of_the_headline_tables(
+    partnership, commissioner, django_capture_on_commit_callbacks
+):
+    # given two programmes: A with 3 referrals ("<5"), B with 6 (hidden beside it as "[c]"
+    # so that A cannot be worked out from the total of 9)
+    from tests.factories import RecommendationFactory, StrategicNeedsAssessmentFactory
+
+    today = timezone.localdate()
+    sna = StrategicNeedsAssessmentFactory(
+        partnership=partnership,
+        published=True,
+        period_start=today - datetime.timedelta(days=30),
+        period_end=today,
+    )
+    only_b = RecommendationFactory(needs_assessment=sna, number=1)
+    a = ProgrammeFactory(partnership=partnership, name="A programme")
+    b = ProgrammeFactory(partnership=partnership, name="B programme", recommendations=[only_b])
+    for programme, n in ((a, 3), (b, 6)):
+        for _ in range(n):
+            ReferralFactory(programme=programme)
+
+    # when the report is built
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+
+    # then B's 6 is hidden in both tables (else 9 - 6 = 3 would give A away)
+    headlines = report.content["sections"][0]
+    referrals = next(b for b in headlines["blocks"] if b.get("id") == "table-referrals")
+    assert referrals["rows"] == [["A programme", "<5"], ["B programme", "[c]"]]
+    assert referrals["foot"] == ["Total", "9"]
+    coverage = next(s for s in report.content["sections"] if s["key"] == "coverage")
+    matrix = next(b for b in coverage["blocks"] if b["type"] == "table")
+    assert matrix["rows"][0][-1] == "[c]"
+
+
+def test_the_map_publishes_bands_not_counts_per_neighbourhood(
+    partnership, commissioner, django_capture_on_commit_callbacks
+):
+    from tests.factories import LSOAFactory
+
+    lsoa = LSOAFactory(partnership=partnership)
+    programme = ProgrammeFactory(partnership=partnership)
+    for _ in range(7):
+        ReferralFactory(programme=programme, home_lsoa=lsoa)
+
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+
+    reach = next(s for s in report.content["sections"] if s["key"] == "reach")
+    the_map = next(b for b in reach["blocks"] if b["type"] == "map")
+    assert the_map["areas"] == [
+        {"code": lsoa.code, "name": lsoa.name, "band": 2, "shown": "5 to 19", "is_priority": False}
+    ]
+
+
+def test_the_compliance_headline_shows_its_counts_as_the_table_publishes_them(
+    partnership, commissioner, django_capture_on_commit_callbacks
+):
+    # given 6 referrals contacted in time and 2 never contacted (past their 24 hours)
+    from programmes import services as programme_services
+
+    programme = ProgrammeFactory(partnership=partnership)
+    now = timezone.now()
+    for index in range(8):
+        referral = ReferralFactory(
+            programme=programme,
+            event_at=now - datetime.timedelta(days=3),
+            referred_at=now - datetime.timedelta(days=3),
+        )
+        if index < 6:
+            programme_services.contact_record(
+                actor=None,
+                referral=referral,
+                occurred_at=now - datetime.timedelta(days=2, hours=12),
+                method="phone",
+            )
+
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+
+    # then neither the % nor the 6 is shown (8 - 6 would give away the 2)
+    items = {i["key"]: i for i in report.content["sections"][0]["blocks"][0]["items"]}
+    assert items["compliance"]["figure"] == "–"
+    assert items["compliance"]["text"].endswith("; [c] of 8 with a result")
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_menu_offers_impact_reports_to_those_who_may_read_them(client, user_with_role, role):
+    client.force_login(user_with_role(role))
+    home = client.get("/")
+    assert ('href="/evaluation/reports/"' in home.text) == (role in READERS)
+
+
+def test_a_partnership_with_no_records_yet_gets_a_report_of_zeros(
+    commissioner, django_capture_on_commit_callbacks
+):
+    report = request_report(commissioner, django_capture_on_commit_callbacks)
+
+    assert report.status == ImpactReport.Status.READY, report.error
+    items = {i["key"]: i for i in report.content["sections"][0]["blocks"][0]["items"]}
+    assert items["referrals"]["figure"] == "0"
+    assert items["compliance"]["figure"] == "–"
