@@ -59,6 +59,42 @@ def programmes_for_referrals(*, viewer: User) -> QuerySet[Programme]:
     return qs.filter(pk__in=_staffed_programme_ids(viewer))
 
 
+@dataclass(frozen=True)
+class MyProgramme:
+    id: int
+    name: str
+    manages: bool  # may assign its caseload, import into it
+
+
+def caseload_programmes(*, viewer: User) -> list[MyProgramme]:
+    """The programmes whose referrals the viewer logs, and which of them they manage: one
+    query, kept on the viewer for the rest of the request (the lists ask several times)."""
+    cached = viewer.__dict__.get("_caseload_programmes")
+    if cached is not None:
+        return cached
+    if not permissions.can_use_caseload(viewer):
+        mine: list[MyProgramme] = []
+    elif has_role(viewer, Role.ADMINISTRATOR):
+        mine = [
+            MyProgramme(pk, name, True)
+            for pk, name in Programme.objects.filter(
+                partnership_id=viewer.partnership_id
+            ).values_list("pk", "name")
+        ]
+    else:
+        manager = has_role(viewer, Role.PROGRAMME_MANAGER)
+        mine = [
+            MyProgramme(pk, name, manager and role == ProgrammeStaff.StaffRole.MANAGER)
+            for pk, name, role in ProgrammeStaff.objects.filter(
+                user=viewer, programme__partnership_id=viewer.partnership_id
+            )
+            .order_by("programme__name")
+            .values_list("programme_id", "programme__name", "role")
+        ]
+    viewer.__dict__["_caseload_programmes"] = mine
+    return mine
+
+
 def managed_programmes(*, viewer: User) -> QuerySet[Programme]:
     if not permissions.can_use_caseload(viewer):
         return Programme.objects.none()
@@ -104,9 +140,82 @@ def referral_list(
         )
         .order_by("-awaiting_contact", "due_at", "id")
     )
-    if filters is not None:
+    if filters and any(filters.get(name) for name in ReferralFilter.base_filters):
         qs = ReferralFilter(filters, queryset=qs).qs
     return qs
+
+
+# The list columns (pages and API): pseudonymous, no identity, nothing decrypted.
+REFERRAL_ROW_FIELDS = (
+    "id",
+    "young_person__reference",
+    "programme_id",
+    "programme__name",
+    "source",
+    "reason",
+    "event_at",
+    "referred_at",
+    "due_at",
+    "first_contact_at",
+    "awaiting_contact",
+    "breached",
+    "status",
+    "closure_reason",
+    "age_at_referral",
+    "lsoa__code",
+    "assigned_to_id",
+    "assigned_to__username",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "consent_given_by",
+    "consent_given_at",
+    "consent_withdrawn_at",
+    "risk_factors",
+    "protective_factors",
+)
+
+# ?sort= keys of the lists -> the seek ordering (a unique last column); the default is the
+# caseload order: awaiting first contact first, soonest due first (index-backed per viewer)
+DEFAULT_REFERRAL_ORDERING = [("awaiting_contact", True), ("due_at", False), ("id", False)]
+REFERRAL_SORTS = {
+    "due": "due_at",
+    "event": "event_at",
+    "referred": "referred_at",
+    "status": "status",
+    "reference": "young_person__reference",
+    "programme": "programme__name",
+}
+
+
+def referral_ordering(sort: str | None) -> list[tuple[str, bool]]:
+    sort = (sort or "").strip()
+    descending = sort.startswith("-")
+    field = REFERRAL_SORTS.get(sort.lstrip("-"))
+    if field is None:
+        return DEFAULT_REFERRAL_ORDERING
+    return [(field, descending), ("id", descending)]
+
+
+def referral_rows(
+    *, viewer: User, filters: dict | None = None, now: datetime | None = None
+) -> tuple[QuerySet, QuerySet]:
+    """The visible referrals as plain rows (REFERRAL_ROW_FIELDS) for lists: no model
+    instances, no identity. Order with `referral_ordering` (see programmes.paging).
+
+    Returns (rows, the same referrals without joins, for a capped count)."""
+    if _referral_visibility(viewer) is None:
+        return Referral.objects.none().values("id"), Referral.objects.none()
+    qs = referral_list(viewer=viewer, filters=_without_sort(filters), now=now)
+    qs = qs.select_related(None)
+    return qs.values(*REFERRAL_ROW_FIELDS), qs
+
+
+def _without_sort(filters):
+    if filters is None or "sort" not in filters:
+        return filters
+    filters = filters.copy()
+    filters.pop("sort")
+    return filters
 
 
 def referral_get(*, viewer: User, pk: int) -> Referral | None:
