@@ -155,9 +155,21 @@ class ReferralImportForm(forms.Form):
         "home_lsoa, postcode, assigned_to (a username).",
     )
 
+    skip_invalid_rows = forms.BooleanField(
+        required=False,
+        label="Import the valid rows even if some rows have errors",
+        help_text="Otherwise nothing is imported while any row has an error.",
+    )
+
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        return upload
 
 
 class DetachedContactForm(forms.Form):

@@ -29,7 +29,7 @@ from programmes.models import (
     Referral,
     Session,
 )
-from vru.models import Role, User
+from vru.models import ImportJob, Role, User
 from vru.permissions import has_role, sees_suppressed_figures
 
 
@@ -277,6 +277,16 @@ def referral_timeline(*, referral: Referral) -> list[TimelineEntry]:
             )
         )
     return sorted(entries, key=lambda e: e.at)
+
+
+def referral_import_jobs(*, viewer: User) -> QuerySet[ImportJob]:
+    """Referral import jobs the viewer may follow: those into programmes they manage."""
+    managed = managed_programmes(viewer=viewer).values("pk")
+    return ImportJob.objects.filter(
+        kind=ImportJob.Kind.REFERRALS,
+        partnership_id=viewer.partnership_id,
+        target_id__in=managed,
+    ).select_related("created_by")
 
 
 def session_list(*, viewer: User) -> QuerySet[Session]:

@@ -33,3 +33,9 @@ def breach_notification_send(notification_id: int) -> bool:
 def retention_sweep() -> int:
     """Daily: anonymise closed cases whose retention period has ended."""
     return services.retention_anonymise().referrals_anonymised
+
+
+@shared_task(acks_late=True)
+def referral_import_run(job_id: int) -> str:
+    """Check and load a queued custody spreadsheet (progress on the job)."""
+    return services.referral_import_job_run(job_id=job_id).status

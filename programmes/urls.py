@@ -9,6 +9,7 @@ urlpatterns = [
     path("caseload/", pages.caseload, name="caseload"),
     path("referrals/new/", views.referral_create, name="referral_create"),
     path("referrals/import/", pages.referral_import, name="referral_import"),
+    path("referrals/imports/<int:pk>/", pages.referral_import_job, name="referral_import_job"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/contacts/", views.referral_contact, name="referral_contact"),
     path("referrals/<int:pk>/status/", views.referral_status, name="referral_status"),

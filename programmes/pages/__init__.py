@@ -4,7 +4,7 @@ Each module is a door: thin views that parse, call a selector or a service, and 
 """
 
 from programmes.pages.caseload import caseload
-from programmes.pages.imports import referral_import
+from programmes.pages.imports import referral_import, referral_import_job
 from programmes.pages.programmes import programme_detail, programme_list
 from programmes.pages.sessions import (
     session_create,
@@ -18,6 +18,7 @@ __all__ = [
     "programme_detail",
     "programme_list",
     "referral_import",
+    "referral_import_job",
     "session_create",
     "session_detached_contact",
     "session_detail",

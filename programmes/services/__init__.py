@@ -3,7 +3,13 @@
 Callers import the package (`from programmes import services`) and call `services.<name>`.
 """
 
-from programmes.services.imports import ReferralImportOutcome, read_rows, referrals_import
+from programmes.services.imports import (
+    ReferralImportOutcome,
+    read_rows,
+    referral_import_job_create,
+    referral_import_job_run,
+    referrals_import,
+)
 from programmes.services.referrals import (
     contact_record,
     identity_view,
@@ -38,6 +44,8 @@ __all__ = [
     "referral_assign",
     "referral_consent_withdraw",
     "referral_create",
+    "referral_import_job_create",
+    "referral_import_job_run",
     "referral_status_change",
     "referrals_import",
     "retention_anonymise",

@@ -137,7 +137,7 @@ def test_the_caseload_page_links_to_the_next_page_keeping_filters(client, caselo
     next_cursor = first.context["page_obj"].next_cursor
     second = client.get(f"/programmes/caseload/?sort=event&reason=knife&cursor={next_cursor}")
 
-    assert "rel=\"next\"" in first.content.decode()
+    assert 'rel="next"' in first.content.decode()
     assert "reason=knife" in first.content.decode().split('rel="next"')[0].rsplit("href=", 1)[1]
     assert [r["id"] for r in second.context["page_obj"]] == [referrals[2].pk, referrals[3].pk]
 

@@ -1,0 +1,281 @@
+"""Checking every row of a custody spreadsheet before anything is saved.
+
+Each problem is a RowError with the spreadsheet's row number (the header is row 1), the
+column and a reason. Duplicates: the same young person (name and date of birth) and event
+twice in the file, or a referral already on record for the programme, are errors; the same
+young person with another event is flagged later as a possible duplicate, never merged.
+Over-long values and future times are row errors, never truncated. The programme's
+eligibility (age, reasons, areas: programmes.eligibility) applies to every row.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from programmes.eligibility import Eligibility
+from programmes.models import (
+    EducationStatus,
+    Ethnicity,
+    Gender,
+    Programme,
+    ProgrammeStaff,
+    Referral,
+    YoungPersonIdentity,
+)
+from programmes.services.imports.reading import choice, day, lookup, when
+from programmes.services.referrals import age_on
+from vru.models import LSOA
+from vru.services import RowError
+
+NAME_MAX = YoungPersonIdentity._meta.get_field("first_name").max_length
+POSTCODE_MAX = YoungPersonIdentity._meta.get_field("postcode").max_length
+REQUIRED_COLUMNS = ["first_name", "last_name", "date_of_birth", "reason", "event_at"]
+OPTIONAL_COLUMNS = [
+    "source",
+    "referred_at",
+    "gender",
+    "ethnicity",
+    "education_status",
+    "home_lsoa",
+    "postcode",
+    "assigned_to",
+]
+PROGRESS_EVERY = 5000
+
+
+def missing_columns(rows: list[dict]) -> list[RowError]:
+    if not rows:
+        return []
+    return [RowError(1, c, "This column is missing.") for c in REQUIRED_COLUMNS if c not in rows[0]]
+
+
+def validate(
+    *,
+    programme: Programme,
+    rows: list[dict],
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[dict], list[RowError]]:
+    """(the rows without errors, typed; every error). Rows are checked one by one, then
+    against each other and against the referrals on record."""
+    lsoas = {
+        code: (pk, la)
+        for code, pk, la in LSOA.objects.filter(partnership=programme.partnership).values_list(
+            "code", "pk", "local_authority_id"
+        )
+    }
+    staff = dict(
+        ProgrammeStaff.objects.filter(programme=programme).values_list("user__username", "user_id")
+    )
+    rules = Eligibility.of(programme)
+    zone = timezone.get_current_timezone()
+    reasons = lookup(Referral.Reason.choices)
+    sources = lookup(Referral.Source.choices)
+    genders = lookup(Gender.choices)
+    ethnicities = lookup(Ethnicity.choices)
+    educations = lookup(EducationStatus.choices)
+    index_for = YoungPersonIdentity.index_for
+    errors: list[RowError] = []
+    clean: list[dict] = []
+    seen: dict[tuple, int] = {}
+    for number, row in enumerate(rows, start=2):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number - 1)
+        bad: list[RowError] = []
+        get = row.get
+        first = str(get("first_name") or "").strip()
+        last = str(get("last_name") or "").strip()
+        if not first:
+            bad.append(RowError(number, "first_name", "Enter the first name."))
+        elif len(first) > NAME_MAX:
+            bad.append(
+                RowError(
+                    number, "first_name", f"The first name is longer than {NAME_MAX} characters."
+                )
+            )
+        if not last:
+            bad.append(RowError(number, "last_name", "Enter the last name."))
+        elif len(last) > NAME_MAX:
+            bad.append(
+                RowError(
+                    number, "last_name", f"The last name is longer than {NAME_MAX} characters."
+                )
+            )
+        postcode = str(get("postcode") or "").strip()
+        if len(postcode) > POSTCODE_MAX:
+            bad.append(
+                RowError(
+                    number, "postcode", f"The postcode is longer than {POSTCODE_MAX} characters."
+                )
+            )
+        dob = day(get("date_of_birth"))
+        if dob is None:
+            bad.append(RowError(number, "date_of_birth", "Enter the date of birth as YYYY-MM-DD."))
+        event_at = when(get("event_at"), zone)
+        if event_at is None:
+            bad.append(RowError(number, "event_at", "Enter the event time as YYYY-MM-DD HH:MM."))
+        given_referred = get("referred_at")
+        referred_at = when(given_referred, zone) if given_referred else event_at
+        if given_referred and referred_at is None:
+            bad.append(
+                RowError(number, "referred_at", "Enter the referral time as YYYY-MM-DD HH:MM.")
+            )
+        reason = choice(get("reason"), reasons, None)
+        if reason is None:
+            bad.append(RowError(number, "reason", f"Unknown reason “{get('reason') or ''}”."))
+        elif message := rules.reason_error(reason):
+            bad.append(RowError(number, "reason", message))
+        source = choice(get("source"), sources, Referral.Source.CUSTODY)
+        if source is None:
+            bad.append(RowError(number, "source", f"Unknown source “{get('source')}”."))
+        gender = choice(get("gender"), genders, Gender.NOT_SAID)
+        if gender is None:
+            bad.append(RowError(number, "gender", f"Unknown gender “{get('gender')}”."))
+        ethnicity = choice(get("ethnicity"), ethnicities, Ethnicity.NOT_SAID)
+        if ethnicity is None:
+            bad.append(RowError(number, "ethnicity", f"Unknown ethnicity “{get('ethnicity')}”."))
+        education = choice(get("education_status"), educations, EducationStatus.UNKNOWN)
+        if education is None:
+            bad.append(
+                RowError(
+                    number,
+                    "education_status",
+                    f"Unknown education status “{get('education_status')}”.",
+                )
+            )
+        lsoa_code = str(get("home_lsoa") or "").strip().upper()
+        lsoa_id, authority_id = lsoas.get(lsoa_code, (None, None)) if lsoa_code else (None, None)
+        if lsoa_code and lsoa_id is None:
+            bad.append(
+                RowError(
+                    number, "home_lsoa", f"{lsoa_code} is not a neighbourhood of your partnership."
+                )
+            )
+        elif message := rules.area_error(authority_id):
+            bad.append(RowError(number, "home_lsoa", message))
+        username = str(get("assigned_to") or "").strip()
+        assigned_id = staff.get(username) if username else None
+        if username and assigned_id is None:
+            bad.append(
+                RowError(number, "assigned_to", f"{username} is not on the programme's staff.")
+            )
+        if event_at and referred_at and event_at > referred_at:
+            bad.append(RowError(number, "event_at", "The event must be before the referral."))
+        if event_at and event_at > now:
+            bad.append(RowError(number, "event_at", "The event time is in the future."))
+        if given_referred and referred_at and referred_at > now:
+            bad.append(RowError(number, "referred_at", "The referral time is in the future."))
+        age = None
+        if dob and event_at:
+            age = age_on(dob, event_at.astimezone(zone).date())
+            if message := rules.age_error(age):
+                bad.append(RowError(number, "date_of_birth", message))
+        match_index = index_for(first, last, dob) if dob else ""
+        if first and last and dob and event_at:
+            key = (match_index, event_at)
+            if key in seen:
+                bad.append(
+                    RowError(
+                        number, "first_name", f"The same young person and event as row {seen[key]}."
+                    )
+                )
+            else:
+                seen[key] = number
+        if bad:
+            errors.extend(bad)
+            continue
+        clean.append(
+            {
+                "first_name": first,
+                "last_name": last,
+                "date_of_birth": dob,
+                "event_at": event_at,
+                "referred_at": referred_at,
+                "reason": reason,
+                "source": source,
+                "gender": gender,
+                "ethnicity": ethnicity,
+                "education_status": education,
+                "lsoa_id": lsoa_id,
+                "postcode": postcode,
+                "assigned_to_id": assigned_id,
+                "age": age,
+                "row": number,
+                "match_index": match_index,
+            }
+        )
+    # Referrals already on record (the same person and event on this programme).
+    existing = _on_record(programme.pk, list({r["match_index"] for r in clean}))
+    if existing:
+        kept = []
+        for r in clean:
+            if (r["match_index"], r["event_at"]) in existing:
+                errors.append(RowError(r["row"], "event_at", "This referral is already on record."))
+            else:
+                kept.append(r)
+        clean = kept
+    errors.sort(key=lambda e: e.row)
+    return clean, errors
+
+
+def recheck_on_record(programme_id: int, clean: list[dict]) -> list[RowError]:
+    """Rows that became "on record" since validation (an import that ran meanwhile)."""
+    existing = _on_record(programme_id, list({r["match_index"] for r in clean}))
+    return [
+        RowError(r["row"], "event_at", "This referral is already on record.")
+        for r in clean
+        if (r["match_index"], r["event_at"]) in existing
+    ]
+
+
+def _chunks(values: list, size: int = 900):
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _on_record(programme_id: int, keys: list[str]) -> set[tuple]:
+    """(match key, event time) of this programme's referrals of these people."""
+    if not keys:
+        return set()
+    if connection.vendor == "postgresql":  # one query, the keys as one array parameter
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT i.match_index, r.event_at FROM programmes_referral r "
+                "JOIN programmes_youngpersonidentity i ON i.young_person_id = r.young_person_id "
+                "WHERE r.programme_id = %s AND i.match_index = ANY(%s)",
+                [programme_id, keys],
+            )
+            return set(cursor.fetchall())
+    found = set()
+    for chunk in _chunks(keys):
+        found.update(
+            Referral.objects.filter(
+                programme_id=programme_id, young_person__identity__match_index__in=chunk
+            ).values_list("young_person__identity__match_index", "event_at")
+        )
+    return found
+
+
+def known_people(partnership_id: int, keys: list[str]) -> list[tuple[str, int]]:
+    """(match key, young person) of people already known in the partnership."""
+    if not keys:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT i.match_index, i.young_person_id FROM programmes_youngpersonidentity i "
+                "JOIN programmes_youngperson p ON p.id = i.young_person_id "
+                "WHERE p.partnership_id = %s AND i.match_index = ANY(%s)",
+                [partnership_id, keys],
+            )
+            return cursor.fetchall()
+    found = []
+    for chunk in _chunks(keys):
+        found.extend(
+            YoungPersonIdentity.objects.filter(
+                young_person__partnership_id=partnership_id, match_index__in=chunk
+            ).values_list("match_index", "young_person_id")
+        )
+    return found
