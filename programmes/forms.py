@@ -73,13 +73,21 @@ class ReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="One per line"
     )
 
-    def __init__(self, *args, programmes, staff, partnership_id, **kwargs):
+    def __init__(self, *args, programmes, staff, partnership_id, may_override=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["assigned_to"].queryset = staff
         self.fields["home_lsoa"] = LSOACodeField(
             partnership_id=partnership_id, label="Home neighbourhood (LSOA)"
         )
+        if may_override:  # managers only: the service checks again
+            self.fields["eligibility_override_reason"] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                label="Reason for accepting outside the programme's eligibility (managers)",
+                help_text="Only if the referral's reason or the young person's area is not one "
+                "the programme takes. Recorded on the referral and in the audit trail.",
+            )
 
     def clean_risk_factors(self):
         return _lines(self.cleaned_data["risk_factors"])

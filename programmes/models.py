@@ -276,6 +276,11 @@ class Referral(models.Model):
     )
     risk_factors = models.JSONField(default=list, blank=True)
     protective_factors = models.JSONField(default=list, blank=True)
+    eligibility_override = models.TextField(
+        blank=True,
+        help_text="Why a manager accepted this referral outside the programme's eligibility "
+        "(reasons or areas).",
+    )
     from_detached_contact = models.OneToOneField(
         "DetachedContact", on_delete=models.PROTECT, null=True, blank=True, related_name="referral"
     )

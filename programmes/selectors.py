@@ -172,6 +172,7 @@ REFERRAL_ROW_FIELDS = (
     "consent_withdrawn_at",
     "risk_factors",
     "protective_factors",
+    "eligibility_override",
 )
 
 # ?sort= keys of the lists -> the seek ordering (a unique last column); the default is the

@@ -76,6 +76,7 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
             "consent_withdrawn_at",
             "risk_factors",
             "protective_factors",
+            "eligibility_override",
         ]
 
 
@@ -112,6 +113,7 @@ def referral_row_output(row: dict) -> dict:
         "consent_withdrawn_at": _when(row["consent_withdrawn_at"]),
         "risk_factors": row["risk_factors"],
         "protective_factors": row["protective_factors"],
+        "eligibility_override": row["eligibility_override"],
     }
 
 
@@ -138,6 +140,13 @@ class ReferralCreateInputSerializer(serializers.Serializer):
     )
     protective_factors = serializers.ListField(
         child=serializers.CharField(), required=False, default=list
+    )
+    eligibility_override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Managers only: why a referral outside the programme's reasons or areas "
+        "is accepted.",
     )
 
 

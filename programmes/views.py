@@ -27,6 +27,7 @@ def referral_create(request):
         programmes=programmes,
         staff=_staff_of(programmes),
         partnership_id=request.user.partnership_id,
+        may_override=selectors.managed_programmes(viewer=request.user).exists(),
     )
     from_contact = None
     if request.GET.get("from_contact"):

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from programmes import permissions
+from programmes.eligibility import Eligibility
 from programmes.models import (
     ALLOWED_TRANSITIONS,
     Contact,
@@ -166,8 +167,13 @@ def referral_create(
     risk_factors: list | None = None,
     protective_factors: list | None = None,
     from_detached_contact: DetachedContact | None = None,
+    eligibility_override_reason: str = "",
 ) -> Referral:
-    """Record a referral of a new young person; flag (never merge) possible duplicates."""
+    """Record a referral of a new young person; flag (never merge) possible duplicates.
+
+    The programme's eligibility applies (programmes.eligibility): the age range always;
+    reasons and areas unless whoever manages the programme accepts the referral anyway with
+    a written `eligibility_override_reason` (recorded on the referral and audited)."""
     if actor is not None:
         _require(permissions.can_create_referral(actor, programme))
         if (
@@ -183,10 +189,30 @@ def referral_create(
     if home_lsoa is not None and home_lsoa.partnership_id != programme.partnership_id:
         errors["home_lsoa"] = "Choose a neighbourhood in your partnership's area."
     age = age_on(date_of_birth, timezone.localtime(event_at).date())
-    if not programme.min_age <= age <= programme.max_age:
-        errors["date_of_birth"] = (
-            f"The programme takes young people aged {programme.min_age} to {programme.max_age}; this young person was {age}."
+    rules = Eligibility.of(programme)
+    if message := rules.age_error(age):
+        errors["date_of_birth"] = message
+    override = eligibility_override_reason.strip()
+    outside = {
+        "reason": rules.reason_error(reason),
+        "home_lsoa": rules.area_error(home_lsoa.local_authority_id if home_lsoa else None),
+    }
+    outside = {field: message for field, message in outside.items() if message}
+    may_override = actor is None or permissions.can_manage_programme(actor, programme)
+    if outside and not (override and may_override):
+        if override:
+            errors["eligibility_override_reason"] = (
+                "Only the programme's manager may accept a referral outside its eligibility."
+            )
+        hint = (
+            " To accept it anyway, give the reason for accepting it outside the eligibility."
+            if may_override
+            else " Ask the programme's manager, who may accept it with a recorded reason."
         )
+        for field, message in outside.items():
+            errors.setdefault(field, message + hint)
+    if not outside:
+        override = ""  # nothing to override: nothing recorded
     if from_detached_contact is not None and (
         from_detached_contact.session.programme.partnership_id != programme.partnership_id
         or Referral.objects.filter(from_detached_contact=from_detached_contact).exists()
@@ -249,6 +275,7 @@ def referral_create(
         risk_factors=risk_factors or [],
         protective_factors=protective_factors or [],
         from_detached_contact=from_detached_contact,
+        eligibility_override=override,
         created_by=actor,
     )
     referral.full_clean()
@@ -271,6 +298,7 @@ def referral_create(
             "source": source,
             "reason": reason,
             "possible_duplicates": [d.reference for d in duplicates],
+            **({"eligibility_override": override} if override else {}),
         },
     )
     return referral
