@@ -188,3 +188,11 @@ class DetachedContactForm(forms.Form):
         required=False,
         help_text="No names: what was talked about, any concern.",
     )
+
+
+class AttendeeForm(forms.Form):
+    reference = forms.CharField(
+        max_length=20,
+        label="Reference of the young person",
+        help_text="For example YP-3F2A1042. Someone on your caseload or your programme's.",
+    )

@@ -28,6 +28,7 @@ from programmes.models import (
     ProgrammeStaff,
     Referral,
     Session,
+    YoungPerson,
 )
 from vru.models import ImportJob, Role, User
 from vru.permissions import has_role, sees_suppressed_figures
@@ -306,6 +307,24 @@ def session_list(*, viewer: User) -> QuerySet[Session]:
 
 def session_get(*, viewer: User, pk: int) -> Session | None:
     return session_list(viewer=viewer).filter(pk=pk).first()
+
+
+def attendee_candidate(*, viewer: User, reference: str) -> YoungPerson | None:
+    """A young person the viewer may name on a session: one with a referral they may see
+    (a practitioner's own caseload, a manager's programmes, an administrator's
+    partnership), not anonymised. Anyone else is "not found", whether or not they exist."""
+    reference = (reference or "").strip().upper()
+    if not reference:
+        return None
+    visible = referral_list(viewer=viewer).order_by().values("young_person_id")
+    return YoungPerson.objects.filter(
+        reference=reference, pk__in=visible, anonymised_at__isnull=True
+    ).first()
+
+
+def session_attendees(*, session: Session) -> QuerySet[YoungPerson]:
+    """Named attendees: pseudonymous references only (shown to the programme's staff)."""
+    return session.attendees.order_by("reference").only("pk", "reference", "anonymised_at")
 
 
 def detached_contact_get(*, viewer: User, pk) -> DetachedContact | None:

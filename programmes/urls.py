@@ -23,6 +23,7 @@ urlpatterns = [
     path("sessions/", pages.session_list, name="session_list"),
     path("sessions/new/", pages.session_create, name="session_create"),
     path("sessions/<int:pk>/", pages.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/attendees/", pages.session_attendees, name="session_attendees"),
     path(
         "sessions/<int:pk>/contacts/",
         pages.session_detached_contact,

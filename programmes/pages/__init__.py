@@ -7,6 +7,7 @@ from programmes.pages.caseload import caseload
 from programmes.pages.imports import referral_import, referral_import_job
 from programmes.pages.programmes import programme_detail, programme_list
 from programmes.pages.sessions import (
+    session_attendees,
     session_create,
     session_detached_contact,
     session_detail,
@@ -19,6 +20,7 @@ __all__ = [
     "programme_list",
     "referral_import",
     "referral_import_job",
+    "session_attendees",
     "session_create",
     "session_detached_contact",
     "session_detail",

@@ -117,3 +117,51 @@ def session_create(request):
             "genders": Gender.choices,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def session_attendees(request, pk: int):
+    """Name (or un-name) the young people who attended: staff of the session's programme."""
+    session = selectors.session_get(viewer=request.user, pk=pk)
+    _require(
+        session is not None and permissions.can_record_session(request.user, session.programme)
+    )
+    form = forms.AttendeeForm(request.POST if request.POST.get("action") == "add" else None)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        person = selectors.session_attendees(session=session).filter(
+            pk=request.POST.get("young_person") or 0
+        )
+        if person:
+            services.session_attendee_remove(
+                actor=request.user, session=session, young_person=person[0]
+            )
+            messages.success(request, f"{person[0].reference} removed from the attendees.")
+        return redirect("programmes:session_attendees", pk=session.pk)
+    if request.method == "POST" and form.is_valid():
+        person = selectors.attendee_candidate(
+            viewer=request.user, reference=form.cleaned_data["reference"]
+        )
+        if person is None:
+            form.add_error(
+                "reference", "No young person with that reference on your caseload or programme."
+            )
+        else:
+            try:
+                services.session_attendee_add(
+                    actor=request.user, session=session, young_person=person
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, f"{person.reference} named as an attendee.")
+                return redirect("programmes:session_attendees", pk=session.pk)
+    return render(
+        request,
+        "programmes/session_attendees.html",
+        {
+            "session": session,
+            "attendees": selectors.session_attendees(session=session),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )

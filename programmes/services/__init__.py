@@ -22,7 +22,12 @@ from programmes.services.referrals import (
     referral_create,
     referral_status_change,
 )
-from programmes.services.sessions import detached_contact_record, session_record
+from programmes.services.sessions import (
+    detached_contact_record,
+    session_attendee_add,
+    session_attendee_remove,
+    session_record,
+)
 from programmes.services.sla import (
     breach_notification_send,
     breaches_notify,
@@ -49,5 +54,7 @@ __all__ = [
     "referral_status_change",
     "referrals_import",
     "retention_anonymise",
+    "session_attendee_add",
+    "session_attendee_remove",
     "session_record",
 ]
