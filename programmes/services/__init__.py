@@ -3,6 +3,7 @@
 Callers import the package (`from programmes import services`) and call `services.<name>`.
 """
 
+from programmes.services.casework import contact_record, outcome_record
 from programmes.services.imports import (
     ReferralImportOutcome,
     read_rows,
@@ -10,13 +11,10 @@ from programmes.services.imports import (
     referral_import_job_run,
     referrals_import,
 )
+from programmes.services.programmes import programme_create, programme_staff_set
 from programmes.services.referrals import (
-    contact_record,
     identity_view,
-    outcome_record,
     possible_duplicates,
-    programme_create,
-    programme_staff_set,
     referral_assign,
     referral_consent_withdraw,
     referral_create,

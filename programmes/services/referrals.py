@@ -4,16 +4,14 @@ import secrets
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from programmes import permissions
 from programmes.eligibility import Eligibility
 from programmes.models import (
     ALLOWED_TRANSITIONS,
-    Contact,
     DetachedContact,
-    Outcome,
     Programme,
     ProgrammeStaff,
     Referral,
@@ -67,58 +65,6 @@ def _check_when(referral: Referral, at: datetime, field: str, what: str) -> None
             {field: f"{what} cannot be before the last status change ({when:%d %b %Y %H:%M})."},
             code="before_last_change",
         )
-
-
-# --- Programmes -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def programme_create(
-    *,
-    actor: User | None,
-    partnership: Partnership,
-    name: str,
-    target_lsoas=None,
-    recommendations=(),
-    **fields,
-) -> Programme:
-    """Create a programme. Target LSOAs default to the partnership's IMD decile 1 areas
-    (until the risk index names priority LSOAs)."""
-    programme = Programme(partnership=partnership, name=name, **fields)
-    programme.full_clean()
-    programme.save()
-    if target_lsoas is None:
-        target_lsoas = LSOA.objects.filter(partnership=partnership, imd_decile=1)
-    programme.target_lsoas.set(target_lsoas)
-    programme.recommendations.set(recommendations)
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        verb="programme.created",
-        target=programme,
-        partnership=partnership,
-    )
-    return programme
-
-
-@transaction.atomic
-def programme_staff_set(
-    *, actor: User | None, programme: Programme, user: User, role: str
-) -> ProgrammeStaff:
-    if user.partnership_id != programme.partnership_id:
-        raise ValidationError("Staff must belong to the programme's partnership.")
-    membership, _ = ProgrammeStaff.objects.update_or_create(
-        programme=programme, user=user, defaults={"role": role}
-    )
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        verb="programme.staff_set",
-        target=programme,
-        partnership=programme.partnership,
-        changes={"user": user.pk, "role": role},
-    )
-    return membership
 
 
 # --- Referrals --------------------------------------------------------------------------
@@ -443,86 +389,3 @@ def referral_consent_withdraw(
         partnership=referral.partnership,
     )
     return referral
-
-
-@transaction.atomic
-def contact_record(
-    *,
-    actor: User | None,
-    referral: Referral,
-    occurred_at: datetime,
-    method: str,
-    duration_minutes: int = 0,
-    notes: str = "",
-    next_step: str = "",
-) -> Contact:
-    """Log a 1:1 contact. The first contact stops the 24-hour clock and moves a received
-    referral to contacted."""
-    referral = _locked(referral)
-    if actor is not None:
-        _require(permissions.can_work_on_referral(actor, referral))
-    if referral.status == Referral.Status.CLOSED:
-        raise ValidationError("A closed referral takes no more contacts.", code="closed")
-    if occurred_at < referral.event_at:
-        raise ValidationError({"occurred_at": "A contact cannot be before the event."})
-    _check_when(referral, occurred_at, "occurred_at", "A contact")
-    contact = Contact(
-        referral=referral,
-        occurred_at=occurred_at,
-        method=method,
-        duration_minutes=duration_minutes,
-        notes=notes,
-        next_step=next_step,
-        recorded_by=actor,
-    )
-    contact.full_clean()
-    contact.save()
-    if referral.first_contact_at is None or occurred_at < referral.first_contact_at:
-        referral.first_contact_at = occurred_at
-        referral.awaiting_contact = False
-        referral.save(update_fields=["first_contact_at", "awaiting_contact"])
-    if referral.status == Referral.Status.RECEIVED:
-        _change_status(
-            actor=actor, referral=referral, to_status=Referral.Status.CONTACTED, at=occurred_at
-        )
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        verb="contact.created",
-        target=contact,
-        partnership=referral.partnership,
-        changes={"referral": referral.pk},
-    )
-    return contact
-
-
-@transaction.atomic
-def outcome_record(
-    *, actor: User | None, referral: Referral, kind: str, achieved_on: date, notes: str = ""
-) -> Outcome:
-    referral = _locked(referral)
-    if actor is not None:
-        _require(permissions.can_work_on_referral(actor, referral))
-    already = {"kind": "This outcome is already recorded for the referral."}
-    if Outcome.objects.filter(referral=referral, kind=kind).exists():
-        raise ValidationError(already, code="duplicate")
-    if achieved_on > timezone.localdate():
-        raise ValidationError({"achieved_on": "An outcome cannot be in the future."})
-    outcome = Outcome(
-        referral=referral, kind=kind, achieved_on=achieved_on, notes=notes, recorded_by=actor
-    )
-    outcome.full_clean()
-    try:
-        with transaction.atomic():
-            outcome.save()
-    except IntegrityError:
-        raise ValidationError(already, code="duplicate") from None
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        verb="outcome.created",
-        target=outcome,
-        partnership=referral.partnership,
-        changes={"referral": referral.pk, "kind": kind},
-    )
-    return outcome
