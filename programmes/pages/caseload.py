@@ -41,7 +41,9 @@ def _person(row: dict) -> str:
     return full or row["assigned_to__username"] or "Unassigned"
 
 
-def table_rows(rows: list[dict], *, can_assign: bool, now=None) -> str:
+def table_rows(
+    rows: list[dict], *, can_assign: bool, programme_names: dict[int, str], now=None
+) -> str:
     """The <tr> of each referral row (escaped by format_html)."""
     now = now or timezone.now()
     detail = reverse("programmes:referral_detail", kwargs={"pk": _PK})
@@ -72,7 +74,7 @@ def table_rows(rows: list[dict], *, can_assign: bool, now=None) -> str:
         return (
             detail.replace(str(_PK), pk),
             reference,
-            row["programme__name"],
+            programme_names.get(row["programme_id"], ""),
             REASONS.get(row["reason"], row["reason"]),
             _when(row["event_at"], "%b %Y %H:%M"),
             _when(row["due_at"], "%b %H:%M"),
@@ -100,7 +102,9 @@ def caseload(request):
     if request.GET.get("format") in {"csv", "xlsx"}:
         referrals = selectors.referral_list(viewer=request.user, filters=request.GET)
         return _export(request, ReferralResource(), referrals, "referrals", "referral.exported")
-    rows, referrals = selectors.referral_rows(viewer=request.user, filters=request.GET)
+    rows, referrals = selectors.referral_rows(
+        viewer=request.user, filters=request.GET, fields=selectors.CASELOAD_ROW_FIELDS
+    )
     page = paging.seek_page(
         rows,
         count_queryset=referrals,
@@ -116,7 +120,11 @@ def caseload(request):
         "programmes/caseload.html",
         {
             "page_obj": page,
-            "rows_html": table_rows(page.object_list, can_assign=can_assign),
+            "rows_html": table_rows(
+                page.object_list,
+                can_assign=can_assign,
+                programme_names={p.id: p.name for p in mine},
+            ),
             "statuses": Referral.Status.choices,
             "sources": Referral.Source.choices,
             "reasons": Referral.Reason.choices,
