@@ -122,6 +122,7 @@ def load_postgresql(
             "lsoa_id",
             "risk_factors",
             "protective_factors",
+            "eligibility_override",
             "created_by_id",
             "created_at",
         ],
@@ -146,6 +147,7 @@ def load_postgresql(
                 r["lsoa_id"],
                 "[]",
                 "[]",
+                "",
                 actor_id,
                 now,
             )
