@@ -276,6 +276,7 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--reuse", action="store_true", help="keep an already loaded vru_bench")
+    parser.add_argument("--only", choices=["lists", "import"], help="run one part only")
     args = parser.parse_args()
     if not args.reuse:
         create_database()
@@ -289,8 +290,10 @@ def main() -> None:
         info = {"programme": Programme.objects.get(name="ReRoute").pk}
     else:
         info = load(args.referrals)
-    lists(args.requests)
-    import_bench(args.import_rows, info["programme"])
+    if args.only != "import":
+        lists(args.requests)
+    if args.only != "lists":
+        import_bench(args.import_rows, info["programme"])
 
 
 if __name__ == "__main__":

@@ -60,22 +60,36 @@ def referrals_import(
     clean, outcome.errors = validation.validate(
         programme=programme, rows=rows, now=now, progress=progress
     )
-    if (outcome.errors and not skip_invalid_rows) or not clean:
+
+    def look_up(rows_checked: list[dict]) -> tuple[list[RowError], list[tuple[str, int]]]:
+        on_record, known = validation.matches(
+            partnership_id=programme.partnership_id,
+            programme_id=programme.pk,
+            keys=list({r["match_index"] for r in rows_checked}),
+        )
+        return validation.on_record_errors(on_record, rows_checked), known
+
+    if outcome.errors and not skip_invalid_rows:
+        # nothing will be imported: still list the rows already on record
+        taken, _ = look_up(clean)
+        outcome.errors = sorted([*outcome.errors, *taken], key=lambda e: e.row)
+        return outcome
+    if not clean:
         return outcome
     with transaction.atomic():
+        # one import at a time per programme: the rows on record are checked under the lock
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
-        again = validation.recheck_on_record(programme.pk, clean)
-        if again:
-            outcome.errors = sorted([*outcome.errors, *again], key=lambda e: e.row)
+        taken, known = look_up(clean)
+        if taken:
+            outcome.errors = sorted([*outcome.errors, *taken], key=lambda e: e.row)
             if not skip_invalid_rows:
                 return outcome
-            taken = {e.row for e in again}
-            clean = [r for r in clean if r["row"] not in taken]
+            rows_taken = {e.row for e in taken}
+            clean = [r for r in clean if r["row"] not in rows_taken]
             if not clean:
                 return outcome
-        keys = list({r["match_index"] for r in clean})
         duplicate_of: dict[str, list[int]] = {}
-        for key, person in validation.known_people(programme.partnership_id, keys):
+        for key, person in known:
             duplicate_of.setdefault(key, []).append(person)
         in_file: dict[str, int] = {}
         for r in clean:

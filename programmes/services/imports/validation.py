@@ -206,27 +206,16 @@ def validate(
                 "match_index": match_index,
             }
         )
-    # Referrals already on record (the same person and event on this programme).
-    existing = _on_record(programme.pk, list({r["match_index"] for r in clean}))
-    if existing:
-        kept = []
-        for r in clean:
-            if (r["match_index"], r["event_at"]) in existing:
-                errors.append(RowError(r["row"], "event_at", "This referral is already on record."))
-            else:
-                kept.append(r)
-        clean = kept
     errors.sort(key=lambda e: e.row)
     return clean, errors
 
 
-def recheck_on_record(programme_id: int, clean: list[dict]) -> list[RowError]:
-    """Rows that became "on record" since validation (an import that ran meanwhile)."""
-    existing = _on_record(programme_id, list({r["match_index"] for r in clean}))
+def on_record_errors(on_record: set[tuple], clean: list[dict]) -> list[RowError]:
+    """Rows whose young person and event are already on record for the programme."""
     return [
         RowError(r["row"], "event_at", "This referral is already on record.")
         for r in clean
-        if (r["match_index"], r["event_at"]) in existing
+        if (r["match_index"], r["event_at"]) in on_record
     ]
 
 
@@ -235,47 +224,40 @@ def _chunks(values: list, size: int = 900):
         yield values[i : i + size]
 
 
-def _on_record(programme_id: int, keys: list[str]) -> set[tuple]:
-    """(match key, event time) of this programme's referrals of these people."""
+def matches(
+    *, partnership_id: int, programme_id: int, keys: list[str]
+) -> tuple[set[tuple], list[tuple[str, int]]]:
+    """For these blind-index keys: (key, event time) of the programme's referrals already on
+    record, and (key, young person) of people already known in the partnership. One query
+    on PostgreSQL (the keys as one array parameter)."""
     if not keys:
-        return set()
-    if connection.vendor == "postgresql":  # one query, the keys as one array parameter
+        return set(), []
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT i.match_index, r.event_at FROM programmes_referral r "
-                "JOIN programmes_youngpersonidentity i ON i.young_person_id = r.young_person_id "
-                "WHERE r.programme_id = %s AND i.match_index = ANY(%s)",
-                [programme_id, keys],
+                "SELECT i.match_index, i.young_person_id, r.event_at "
+                "FROM programmes_youngpersonidentity i "
+                "JOIN programmes_youngperson p ON p.id = i.young_person_id "
+                "LEFT JOIN programmes_referral r ON r.young_person_id = i.young_person_id "
+                "AND r.programme_id = %s "
+                "WHERE p.partnership_id = %s AND i.match_index = ANY(%s)",
+                [programme_id, partnership_id, keys],
             )
-            return set(cursor.fetchall())
-    found = set()
+            found = cursor.fetchall()
+        on_record = {(key, event_at) for key, _, event_at in found if event_at is not None}
+        known = sorted({(key, person) for key, person, _ in found})
+        return on_record, known
+    on_record: set[tuple] = set()
+    known: list[tuple[str, int]] = []
     for chunk in _chunks(keys):
-        found.update(
+        on_record.update(
             Referral.objects.filter(
                 programme_id=programme_id, young_person__identity__match_index__in=chunk
             ).values_list("young_person__identity__match_index", "event_at")
         )
-    return found
-
-
-def known_people(partnership_id: int, keys: list[str]) -> list[tuple[str, int]]:
-    """(match key, young person) of people already known in the partnership."""
-    if not keys:
-        return []
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT i.match_index, i.young_person_id FROM programmes_youngpersonidentity i "
-                "JOIN programmes_youngperson p ON p.id = i.young_person_id "
-                "WHERE p.partnership_id = %s AND i.match_index = ANY(%s)",
-                [partnership_id, keys],
-            )
-            return cursor.fetchall()
-    found = []
-    for chunk in _chunks(keys):
-        found.extend(
+        known.extend(
             YoungPersonIdentity.objects.filter(
                 young_person__partnership_id=partnership_id, match_index__in=chunk
             ).values_list("match_index", "young_person_id")
         )
-    return found
+    return on_record, known
