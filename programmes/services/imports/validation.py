@@ -235,13 +235,16 @@ def matches(
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
+                # the keys as a relation (unnest): the planner then probes the
+                # match_index index per key instead of scanning every identity
                 "SELECT i.match_index, i.young_person_id, r.event_at "
-                "FROM programmes_youngpersonidentity i "
+                "FROM unnest(%s::text[]) AS k(key) "
+                "JOIN programmes_youngpersonidentity i ON i.match_index = k.key "
                 "JOIN programmes_youngperson p ON p.id = i.young_person_id "
                 "LEFT JOIN programmes_referral r ON r.young_person_id = i.young_person_id "
                 "AND r.programme_id = %s "
-                "WHERE p.partnership_id = %s AND i.match_index = ANY(%s)",
-                [programme_id, partnership_id, keys],
+                "WHERE p.partnership_id = %s",
+                [keys, programme_id, partnership_id],
             )
             found = cursor.fetchall()
         on_record = {(key, event_at) for key, _, event_at in found if event_at is not None}
