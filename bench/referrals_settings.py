@@ -5,7 +5,10 @@ view beside the product's URLs."""
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vru_bench")
+os.environ.setdefault(
+    "DATABASE_URL",
+    "postgres://postgres@127.0.0.1:5432/" + os.environ.get("VRU_BENCH_DB", "vru_bench_referrals"),
+)
 os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"  # the test client speaks plain HTTP
 os.environ["DJANGO_SECURE_COOKIES"] = "0"
 
@@ -16,3 +19,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 ROOT_URLCONF = "bench.referrals_urls"
 CELERY_TASK_ALWAYS_EAGER = True
 LOGGING = {"version": 1, "disable_existing_loggers": True}
+# bench-only keys (identity fields are encrypted at rest; the import encrypts every row)
+VRU_FIELD_ENCRYPTION_KEYS = ["YmVuY2gtb25seS1rZXktbm90LWZvci1hbnl0aGluZy0="]
+VRU_BLIND_INDEX_KEY = "bench-only-blind-index-key"

@@ -1,11 +1,13 @@
 """The programmes API: the same visibility as the pages (selectors), writes through services."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, pagination, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
-from programmes import permissions, selectors, serializers, services
+from programmes import paging, permissions, selectors, serializers, services
 from programmes.filters import ProgrammeFilter, ReferralChildFilter, ReferralFilter, SessionFilter
 from programmes.models import Contact, Outcome, Programme, Referral, Session
 from vru import accounts
@@ -37,6 +39,55 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return selectors.programme_list(viewer=self.request.user)
 
 
+class ReferralSeekPagination(pagination.BasePagination):
+    """Next/previous cursors and a count capped at 1,000 (programmes.paging): a COUNT(*)
+    and OFFSET over a million referrals cost more than the page itself."""
+
+    page_size = 50
+    max_page_size = 200
+
+    def page_size_for(self, request) -> int:
+        try:
+            size = int(request.query_params.get("page_size", self.page_size))
+        except ValueError:
+            return self.page_size
+        return max(1, min(size, self.max_page_size))
+
+    def get_paginated_response_schema(self, schema):
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["count", "count_capped", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "description": f"Exact up to {paging.COUNT_CAP:,}; at most that.",
+                },
+                "count_capped": {
+                    "type": "boolean",
+                    "description": f"True when there are more than {paging.COUNT_CAP:,}.",
+                },
+                "next": link,
+                "previous": link,
+                "results": schema,
+            },
+        }
+
+
+# the ?ordering= names the API took before ?sort= (same as the caseload page)
+_ORDERING_ALIASES = {"due_at": "due", "event_at": "event", "referred_at": "referred"}
+
+
+def _sort_param(params) -> str:
+    if params.get("sort"):
+        return params["sort"]
+    ordering = params.get("ordering", "")
+    descending = ordering.startswith("-")
+    key = ordering.lstrip("-")
+    key = _ORDERING_ALIASES.get(key, key)
+    return ("-" if descending else "") + key if key else ""
+
+
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Referrals the caller may see: administrators all in the partnership, managers their
     programmes', practitioners their own caseload. Pseudonymous: the identity is a separate,
@@ -44,6 +95,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     serializer_class = serializers.ReferralOutputSerializer
     filterset_class = ReferralFilter
+    pagination_class = ReferralSeekPagination
     lookup_value_regex = r"\d+"
     ordering_fields = ["due_at", "event_at", "referred_at", "status"]
 
@@ -51,6 +103,46 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if getattr(self, "swagger_fake_view", False):
             return Referral.objects.none()
         return selectors.referral_list(viewer=self.request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "cursor", OpenApiTypes.STR, description="From the next or previous link."
+            ),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="At most 200."),
+            OpenApiParameter(
+                "sort",
+                OpenApiTypes.STR,
+                enum=[f"{sign}{key}" for key in selectors.REFERRAL_SORTS for sign in ("", "-")],
+                description="Default: awaiting first contact first, soonest due first.",
+            ),
+        ]
+    )
+    def list(self, request):
+        """Seek-paginated (next/previous links), lean rows: no serializer per row."""
+        params = request.query_params
+        rows, referrals = selectors.referral_rows(viewer=request.user, filters=params)
+        page = paging.seek_page(
+            rows,
+            ordering=selectors.referral_ordering(_sort_param(params)),
+            cursor=params.get("cursor"),
+            size=self.paginator.page_size_for(request),
+            count_queryset=referrals,
+        )
+        url = request.build_absolute_uri()
+
+        def link(cursor):
+            return replace_query_param(url, "cursor", cursor) if cursor else None
+
+        return Response(
+            {
+                "count": page.count,
+                "count_capped": page.count_capped,
+                "next": link(page.next_cursor),
+                "previous": link(page.previous_cursor),
+                "results": [serializers.referral_row_output(row) for row in page],
+            }
+        )
 
     @extend_schema(
         request=serializers.ReferralCreateInputSerializer,

@@ -73,13 +73,21 @@ class ReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="One per line"
     )
 
-    def __init__(self, *args, programmes, staff, partnership_id, **kwargs):
+    def __init__(self, *args, programmes, staff, partnership_id, may_override=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["assigned_to"].queryset = staff
         self.fields["home_lsoa"] = LSOACodeField(
             partnership_id=partnership_id, label="Home neighbourhood (LSOA)"
         )
+        if may_override:  # managers only: the service checks again
+            self.fields["eligibility_override_reason"] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                label="Reason for accepting outside the programme's eligibility (managers)",
+                help_text="Only if the referral's reason or the young person's area is not one "
+                "the programme takes. Recorded on the referral and in the audit trail.",
+            )
 
     def clean_risk_factors(self):
         return _lines(self.cleaned_data["risk_factors"])
@@ -155,9 +163,21 @@ class ReferralImportForm(forms.Form):
         "home_lsoa, postcode, assigned_to (a username).",
     )
 
+    skip_invalid_rows = forms.BooleanField(
+        required=False,
+        label="Import the valid rows even if some rows have errors",
+        help_text="Otherwise nothing is imported while any row has an error.",
+    )
+
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        return upload
 
 
 class DetachedContactForm(forms.Form):
@@ -183,4 +203,12 @@ class BreakGlassForm(forms.Form):
         help_text="For example, the police have asked us to confirm who is at risk tonight. "
         "Your reason is recorded and sent to the designated safeguarding lead.",
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AttendeeForm(forms.Form):
+    reference = forms.CharField(
+        max_length=20,
+        label="Reference of the young person",
+        help_text="For example YP-3F2A1042. Someone on your caseload or your programme's.",
     )

@@ -229,9 +229,11 @@ class Referral(models.Model):
         PARENT = "parent", "Parent or carer"
         NOT_GIVEN = "", "Not yet given"
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     # FKs whose lookups a composite index below already serves carry no index of their own
     # (fewer indexes to maintain on bulk loads)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="referrals", db_index=False
     )
@@ -274,6 +276,11 @@ class Referral(models.Model):
     )
     risk_factors = models.JSONField(default=list, blank=True)
     protective_factors = models.JSONField(default=list, blank=True)
+    eligibility_override = models.TextField(
+        blank=True,
+        help_text="Why a manager accepted this referral outside the programme's eligibility "
+        "(reasons or areas).",
+    )
     from_detached_contact = models.OneToOneField(
         "DetachedContact", on_delete=models.PROTECT, null=True, blank=True, related_name="referral"
     )
@@ -314,7 +321,12 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["assigned_to", "-awaiting_contact", "due_at", "id"]),
             models.Index(fields=["programme", "-awaiting_contact", "due_at", "id"]),
-            models.Index(fields=["-awaiting_contact", "due_at", "id"], name="referral_due_first"),
+            # the caseload order per viewer: a practitioner (assigned_to), a manager
+            # (programme), an administrator (partnership); lists seek along these
+            models.Index(
+                fields=["partnership", "-awaiting_contact", "due_at", "id"],
+                name="referral_due_first",
+            ),
             models.Index(fields=["programme", "event_at"]),
             models.Index(fields=["status", "closed_at"]),
         ]

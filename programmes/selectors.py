@@ -28,8 +28,9 @@ from programmes.models import (
     ProgrammeStaff,
     Referral,
     Session,
+    YoungPerson,
 )
-from vru.models import Role, User
+from vru.models import ImportJob, Role, User
 from vru.permissions import has_role, sees_suppressed_figures
 
 
@@ -57,6 +58,42 @@ def programmes_for_referrals(*, viewer: User) -> QuerySet[Programme]:
     if has_role(viewer, Role.ADMINISTRATOR):
         return qs
     return qs.filter(pk__in=_staffed_programme_ids(viewer))
+
+
+@dataclass(frozen=True)
+class MyProgramme:
+    id: int
+    name: str
+    manages: bool  # may assign its caseload, import into it
+
+
+def caseload_programmes(*, viewer: User) -> list[MyProgramme]:
+    """The programmes whose referrals the viewer logs, and which of them they manage: one
+    query, kept on the viewer for the rest of the request (the lists ask several times)."""
+    cached = viewer.__dict__.get("_caseload_programmes")
+    if cached is not None:
+        return cached
+    if not permissions.can_use_caseload(viewer):
+        mine: list[MyProgramme] = []
+    elif has_role(viewer, Role.ADMINISTRATOR):
+        mine = [
+            MyProgramme(pk, name, True)
+            for pk, name in Programme.objects.filter(
+                partnership_id=viewer.partnership_id
+            ).values_list("pk", "name")
+        ]
+    else:
+        manager = has_role(viewer, Role.PROGRAMME_MANAGER)
+        mine = [
+            MyProgramme(pk, name, manager and role == ProgrammeStaff.StaffRole.MANAGER)
+            for pk, name, role in ProgrammeStaff.objects.filter(
+                user=viewer, programme__partnership_id=viewer.partnership_id
+            )
+            .order_by("programme__name")
+            .values_list("programme_id", "programme__name", "role")
+        ]
+    viewer.__dict__["_caseload_programmes"] = mine
+    return mine
 
 
 def managed_programmes(*, viewer: User) -> QuerySet[Programme]:
@@ -104,9 +141,108 @@ def referral_list(
         )
         .order_by("-awaiting_contact", "due_at", "id")
     )
-    if filters is not None:
+    if filters and any(filters.get(name) for name in ReferralFilter.base_filters):
         qs = ReferralFilter(filters, queryset=qs).qs
     return qs
+
+
+# The list columns (pages and API): pseudonymous, no identity, nothing decrypted.
+REFERRAL_ROW_FIELDS = (
+    "id",
+    "young_person__reference",
+    "programme_id",
+    "programme__name",
+    "source",
+    "reason",
+    "event_at",
+    "referred_at",
+    "due_at",
+    "first_contact_at",
+    "awaiting_contact",
+    "breached",
+    "status",
+    "closure_reason",
+    "age_at_referral",
+    "lsoa__code",
+    "assigned_to_id",
+    "assigned_to__username",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "consent_given_by",
+    "consent_given_at",
+    "consent_withdrawn_at",
+    "risk_factors",
+    "protective_factors",
+    "eligibility_override",
+)
+
+# ?sort= keys of the lists -> the seek ordering (a unique last column); the default is the
+# caseload order: awaiting first contact first, soonest due first (index-backed per viewer)
+DEFAULT_REFERRAL_ORDERING = [("awaiting_contact", True), ("due_at", False), ("id", False)]
+REFERRAL_SORTS = {
+    "due": "due_at",
+    "event": "event_at",
+    "referred": "referred_at",
+    "status": "status",
+    "reference": "young_person__reference",
+    "programme": "programme__name",
+}
+
+
+def referral_ordering(sort: str | None) -> list[tuple[str, bool]]:
+    sort = (sort or "").strip()
+    descending = sort.startswith("-")
+    field = REFERRAL_SORTS.get(sort.lstrip("-"))
+    if field is None:
+        return DEFAULT_REFERRAL_ORDERING
+    return [(field, descending), ("id", descending)]
+
+
+# The caseload page's columns: fewer joins than the API's rows (the programme's name comes
+# from the viewer's programmes, the LSOA and consent are not shown)
+CASELOAD_ROW_FIELDS = (
+    "id",
+    "young_person__reference",
+    "programme_id",
+    "reason",
+    "event_at",
+    "due_at",
+    "awaiting_contact",
+    "breached",
+    "status",
+    "assigned_to_id",
+    "assigned_to__username",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+)
+
+
+def referral_rows(
+    *,
+    viewer: User,
+    filters: dict | None = None,
+    now: datetime | None = None,
+    fields: tuple[str, ...] = REFERRAL_ROW_FIELDS,
+) -> tuple[QuerySet, QuerySet]:
+    """The visible referrals as plain rows (`fields`) for lists: no model instances, no
+    identity. Order with `referral_ordering` (see programmes.paging); the columns of the
+    ordering are added to the rows.
+
+    Returns (rows, the same referrals without joins, for a capped count)."""
+    if _referral_visibility(viewer) is None:
+        return Referral.objects.none().values("id"), Referral.objects.none()
+    qs = referral_list(viewer=viewer, filters=_without_sort(filters), now=now)
+    qs = qs.select_related(None)
+    sort_fields = [f for f, _ in referral_ordering((filters or {}).get("sort"))]
+    return qs.values(*fields, *[f for f in sort_fields if f not in fields]), qs
+
+
+def _without_sort(filters):
+    if filters is None or "sort" not in filters:
+        return filters
+    filters = filters.copy()
+    filters.pop("sort")
+    return filters
 
 
 def referral_get(*, viewer: User, pk: int) -> Referral | None:
@@ -170,6 +306,16 @@ def referral_timeline(*, referral: Referral) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.at)
 
 
+def referral_import_jobs(*, viewer: User) -> QuerySet[ImportJob]:
+    """Referral import jobs the viewer may follow: those into programmes they manage."""
+    managed = managed_programmes(viewer=viewer).values("pk")
+    return ImportJob.objects.filter(
+        kind=ImportJob.Kind.REFERRALS,
+        partnership_id=viewer.partnership_id,
+        target_id__in=managed,
+    ).select_related("created_by")
+
+
 def session_list(*, viewer: User) -> QuerySet[Session]:
     if not permissions.can_use_caseload(viewer):
         return Session.objects.none()
@@ -186,6 +332,24 @@ def session_list(*, viewer: User) -> QuerySet[Session]:
 
 def session_get(*, viewer: User, pk: int) -> Session | None:
     return session_list(viewer=viewer).filter(pk=pk).first()
+
+
+def attendee_candidate(*, viewer: User, reference: str) -> YoungPerson | None:
+    """A young person the viewer may name on a session: one with a referral they may see
+    (a practitioner's own caseload, a manager's programmes, an administrator's
+    partnership), not anonymised. Anyone else is "not found", whether or not they exist."""
+    reference = (reference or "").strip().upper()
+    if not reference:
+        return None
+    visible = referral_list(viewer=viewer).order_by().values("young_person_id")
+    return YoungPerson.objects.filter(
+        reference=reference, pk__in=visible, anonymised_at__isnull=True
+    ).first()
+
+
+def session_attendees(*, session: Session) -> QuerySet[YoungPerson]:
+    """Named attendees: pseudonymous references only (shown to the programme's staff)."""
+    return session.attendees.order_by("reference").only("pk", "reference", "anonymised_at")
 
 
 def detached_contact_get(*, viewer: User, pk) -> DetachedContact | None:

@@ -1,5 +1,6 @@
 """API serializers: output and input apart, unique names (OpenAPI components)."""
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from programmes.models import Contact, Outcome, Programme, Referral, Session, YoungPersonIdentity
@@ -75,7 +76,45 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
             "consent_withdrawn_at",
             "risk_factors",
             "protective_factors",
+            "eligibility_override",
         ]
+
+
+def _when(value):
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def referral_row_output(row: dict) -> dict:
+    """ReferralOutputSerializer's fields from a list row (selectors.REFERRAL_ROW_FIELDS),
+    without a serializer per row: the list's lean path (the detail uses the serializer)."""
+    return {
+        "id": row["id"],
+        "reference": row["young_person__reference"],
+        "programme": row["programme_id"],
+        "programme_name": row["programme__name"],
+        "source": row["source"],
+        "reason": row["reason"],
+        "event_at": _when(row["event_at"]),
+        "referred_at": _when(row["referred_at"]),
+        "due_at": _when(row["due_at"]),
+        "first_contact_at": _when(row["first_contact_at"]),
+        "awaiting_contact": row["awaiting_contact"],
+        "breached": row["breached"],
+        "status": row["status"],
+        "closure_reason": row["closure_reason"],
+        "age_at_referral": row["age_at_referral"],
+        "home_lsoa": row["lsoa__code"],
+        "assigned_to": row["assigned_to__username"],
+        "consent_given_by": row["consent_given_by"],
+        "consent_given_at": _when(row["consent_given_at"]),
+        "consent_withdrawn_at": _when(row["consent_withdrawn_at"]),
+        "risk_factors": row["risk_factors"],
+        "protective_factors": row["protective_factors"],
+        "eligibility_override": row["eligibility_override"],
+    }
 
 
 class ReferralCreateInputSerializer(serializers.Serializer):
@@ -101,6 +140,13 @@ class ReferralCreateInputSerializer(serializers.Serializer):
     )
     protective_factors = serializers.ListField(
         child=serializers.CharField(), required=False, default=list
+    )
+    eligibility_override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Managers only: why a referral outside the programme's reasons or areas "
+        "is accepted.",
     )
 
 

@@ -21,3 +21,9 @@ def referral_sla_sweep() -> int:
 def retention_sweep() -> int:
     """Daily: enqueue today's retention run (anonymise closed cases past their retention)."""
     return services.retention_schedule()
+
+
+@shared_task(acks_late=True)
+def referral_import_run(job_id: int) -> str:
+    """Check and load a queued custody spreadsheet (progress on the job)."""
+    return services.referral_import_job_run(job_id=job_id).status

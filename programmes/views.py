@@ -1,130 +1,22 @@
-"""Programme pages. Thin: parse, call a selector or a service, render."""
+"""Referral pages: record a referral, the referral page with its timeline, and the writes
+made from it (contacts, status, outcomes, assignment, consent). Thin: parse, call a selector
+or a service, render."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from programmes import forms, permissions, selectors, services
-from programmes.filters import ProgrammeFilter, ReferralFilter, SessionFilter
-from programmes.models import AgeBand, Gender, Programme, Referral
-from programmes.resources import ProgrammeResource, ReferralResource, SessionResource
-from vru import accounts, exports
+from programmes.models import Referral
+from programmes.pages.common import form_errors as _form_errors
+from programmes.pages.common import require as _require
+from programmes.pages.common import staff_of as _staff_of
+from programmes.pages.common import visible_referral as _visible_referral
+from vru import accounts
 from vru.models import User
 
-PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Http404
-
-
-def _export(request, resource, queryset, name: str, verb: str) -> HttpResponse:
-    export_format = request.GET["format"]
-    dataset = resource.export(queryset=queryset)
-    return exports.audited_download(
-        request, dataset, file_stem=name, file_format=export_format, verb=verb
-    )
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _visible_referral(request, pk: int) -> Referral:
-    referral = selectors.referral_get(viewer=request.user, pk=pk)
-    if referral is None:
-        raise Http404
-    return referral
-
-
-def _staff_of(programmes) -> "object":
-    return (
-        User.objects.filter(programme_memberships__programme__in=programmes)
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
-
-
-# --- Programmes -------------------------------------------------------------------------
-
-
-@require_GET
-def programme_list(request):
-    _require(permissions.can_view_programmes(request.user))
-    filterset = ProgrammeFilter(request.GET, queryset=selectors.programme_list(viewer=request.user))
-    if request.GET.get("format") in {"csv", "xlsx"}:
-        return _export(
-            request, ProgrammeResource(), filterset.qs, "programmes", "programme.exported"
-        )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "programmes/programme_list.html",
-        {
-            "page_obj": page,
-            "kinds": Programme.Kind.choices,
-            "current_sort": request.GET.get("sort", ""),
-            "can_use_caseload": permissions.can_use_caseload(request.user),
-        },
-    )
-
-
-@require_GET
-def programme_detail(request, pk: int):
-    programme = selectors.programme_list(viewer=request.user).filter(pk=pk).first()
-    _require(programme is not None)
-    dashboard = selectors.programme_dashboard(viewer=request.user, programme=programme)
-    return render(
-        request,
-        "programmes/programme_detail.html",
-        {
-            "programme": programme,
-            "dashboard": dashboard,
-            "staff": programme.memberships.select_related("user"),
-            "recommendations": programme.recommendations.all(),
-            "can_manage": permissions.can_manage_programme(request.user, programme),
-            "target_lsoa_count": programme.target_lsoas.count(),
-        },
-    )
-
-
 # --- Caseload and referrals -------------------------------------------------------------
-
-
-@require_GET
-def caseload(request):
-    """My caseload: referrals awaiting first contact first, by due time; then the rest."""
-    _require(permissions.can_use_caseload(request.user))
-    referrals = selectors.referral_list(viewer=request.user, filters=request.GET)
-    if request.GET.get("format") in {"csv", "xlsx"}:
-        return _export(request, ReferralResource(), referrals, "referrals", "referral.exported")
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "programmes/caseload.html",
-        {
-            "page_obj": page,
-            "filterset": ReferralFilter(request.GET),
-            "statuses": Referral.Status.choices,
-            "sources": Referral.Source.choices,
-            "reasons": Referral.Reason.choices,
-            "programmes": selectors.programmes_for_referrals(viewer=request.user),
-            "selected_statuses": request.GET.getlist("status"),
-            # managers assign caseloads from this list (each link re-checks the referral)
-            "can_assign": selectors.managed_programmes(viewer=request.user).exists(),
-            "can_break_glass": permissions.can_use_break_glass(request.user),
-            "current_sort": request.GET.get("sort", ""),
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -136,6 +28,7 @@ def referral_create(request):
         programmes=programmes,
         staff=_staff_of(programmes),
         partnership_id=request.user.partnership_id,
+        may_override=selectors.managed_programmes(viewer=request.user).exists(),
     )
     from_contact = None
     if request.GET.get("from_contact"):
@@ -280,106 +173,6 @@ def referral_assign(request, pk: int):
     return render(request, "programmes/referral_assign.html", {"referral": referral, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
-def referral_import(request):
-    programmes = selectors.managed_programmes(viewer=request.user)
-    _require(programmes.exists())
-    form = forms.ReferralImportForm(
-        request.POST or None, request.FILES or None, programmes=programmes
-    )
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            rows = services.read_rows(file_name=upload.name, content=upload.read())
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            outcome = services.referrals_import(
-                actor=request.user,
-                programme=form.cleaned_data["programme"],
-                rows=rows,
-            )
-            if not outcome.errors:
-                messages.success(
-                    request,
-                    f"{outcome.imported_rows} referrals imported"
-                    f" ({outcome.possible_duplicates} flagged as possible duplicates).",
-                )
-                return redirect("programmes:caseload")
-    return render(
-        request,
-        "programmes/referral_import.html",
-        {"form": form, "outcome": outcome},
-        status=400 if outcome and outcome.errors else 200,
-    )
-
-
-# --- Sessions ---------------------------------------------------------------------------
-
-
-@require_GET
-def session_list(request):
-    _require(permissions.can_use_caseload(request.user))
-    filterset = SessionFilter(request.GET, queryset=selectors.session_list(viewer=request.user))
-    if request.GET.get("format") in {"csv", "xlsx"}:
-        return _export(request, SessionResource(), filterset.qs, "sessions", "session.exported")
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "programmes/session_list.html",
-        {
-            "page_obj": page,
-            "kinds": [("group", "Group session"), ("detached", "Detached session")],
-            "programmes": selectors.programmes_for_referrals(viewer=request.user),
-            "current_sort": request.GET.get("sort", ""),
-        },
-    )
-
-
-def _session_page(request, session, contact_form=None):
-    return render(
-        request,
-        "programmes/session_detail.html",
-        {
-            "session": session,
-            "counts": session.counts.all(),
-            "detached_contacts": session.detached_contacts.select_related("referral"),
-            "contact_form": contact_form or forms.DetachedContactForm(),
-            "can_record": permissions.can_record_session(request.user, session.programme),
-        },
-        status=400 if contact_form is not None else 200,
-    )
-
-
-@require_GET
-def session_detail(request, pk: int):
-    session = selectors.session_get(viewer=request.user, pk=pk)
-    _require(session is not None)
-    return _session_page(request, session)
-
-
-@require_POST
-def session_detached_contact(request, pk: int):
-    session = selectors.session_get(viewer=request.user, pk=pk)
-    _require(
-        session is not None and permissions.can_record_session(request.user, session.programme)
-    )
-    form = forms.DetachedContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.detached_contact_record(
-                actor=request.user, session=session, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "Anonymous contact recorded.")
-            return redirect(session)
-    # the errors with an error summary, and what was typed kept
-    return _session_page(request, session, contact_form=form)
-
-
 @require_POST
 def referral_consent_withdraw(request, pk: int):
     referral = _visible_referral(request, pk)
@@ -389,46 +182,6 @@ def referral_consent_withdraw(request, pk: int):
     services.referral_consent_withdraw(actor=request.user, referral=referral)
     messages.success(request, "Consent withdrawal recorded.")
     return redirect(referral)
-
-
-@require_http_methods(["GET", "POST"])
-def session_create(request):
-    programmes = selectors.programmes_for_referrals(viewer=request.user)
-    _require(permissions.can_use_caseload(request.user) and programmes.exists())
-    form = forms.SessionForm(
-        request.POST or None, programmes=programmes, partnership_id=request.user.partnership_id
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            session = services.session_record(
-                actor=request.user,
-                programme=data["programme"],
-                kind=data["kind"],
-                held_on=data["held_on"],
-                place=data["place"],
-                lsoa=data["lsoa"],
-                counts=form.counts(),
-                issues_raised=data["issues_raised"],
-                staff=[request.user],
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "Session recorded.")
-            return redirect(session)
-    return render(
-        request,
-        "programmes/session_form.html",
-        {
-            "form": form,
-            "count_rows": [
-                (band_label, [form[f"count_{band}_{g}"] for g in Gender.values])
-                for band, band_label in AgeBand.choices
-            ],
-            "genders": Gender.choices,
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])

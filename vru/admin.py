@@ -456,7 +456,14 @@ class ImportJobAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ImportJob._meta.fields if f.name != "content"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(partnership_id=request.user.partnership_id)
+        # referral imports concern named young people: shown on the programmes' own
+        # import pages to those who may import them, not to area-data importers here
+        return (
+            super()
+            .get_queryset(request)
+            .filter(partnership_id=request.user.partnership_id)
+            .exclude(kind=ImportJob.Kind.REFERRALS)
+        )
 
     def has_module_permission(self, request):
         return permissions.can_import_area_data(request.user)

@@ -8,6 +8,7 @@ filtering on an encrypted column is refused rather than silently matching nothin
 duplicates, store a blind index (a keyed hash of the normalised value) beside it.
 """
 
+import functools
 import hashlib
 import hmac
 import unicodedata
@@ -29,6 +30,13 @@ def _fernet() -> MultiFernet:
             "Set VRU_FIELD_ENCRYPTION_KEYS (comma-separated Fernet keys; generate one with "
             "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`)."
         )
+    return _fernet_for(tuple(keys))
+
+
+@functools.lru_cache(maxsize=8)
+def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
+    # built once per key list (building costs about as much as encrypting a value, and a
+    # bulk import encrypts hundreds of thousands); a changed setting is a new key list
     return MultiFernet([Fernet(key) for key in keys])
 
 
@@ -53,6 +61,7 @@ def rotate(stored: str) -> str:
     return PREFIX + _fernet().rotate(stored[len(PREFIX) :].encode("ascii")).decode("ascii")
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(value: str) -> str:
     """Case, accents, spacing and punctuation differences do not make a different person."""
     text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")

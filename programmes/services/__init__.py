@@ -4,21 +4,30 @@ Callers import the package (`from programmes import services`) and call `service
 """
 
 from programmes.services.break_glass import identity_break_glass
-from programmes.services.imports import ReferralImportOutcome, read_rows, referrals_import
+from programmes.services.casework import contact_record, outcome_record
+from programmes.services.imports import (
+    ReferralImportOutcome,
+    read_rows,
+    referral_import_job_create,
+    referral_import_job_run,
+    referrals_import,
+)
+from programmes.services.programmes import programme_create, programme_staff_set
 from programmes.services.referrals import (
-    contact_record,
     identity_view,
-    outcome_record,
     possible_duplicates,
-    programme_create,
-    programme_staff_set,
     referral_assign,
     referral_consent_withdraw,
     referral_create,
     referral_created_notify,
     referral_status_change,
 )
-from programmes.services.sessions import detached_contact_record, session_record
+from programmes.services.sessions import (
+    detached_contact_record,
+    session_attendee_add,
+    session_attendee_remove,
+    session_record,
+)
 from programmes.services.sla import (
     breach_notification_send,
     breaches_notify,
@@ -43,9 +52,13 @@ __all__ = [
     "referral_consent_withdraw",
     "referral_create",
     "referral_created_notify",
+    "referral_import_job_create",
+    "referral_import_job_run",
     "referral_status_change",
     "referrals_import",
     "retention_anonymise",
     "retention_schedule",
+    "session_attendee_add",
+    "session_attendee_remove",
     "session_record",
 ]

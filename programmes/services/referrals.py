@@ -5,15 +5,14 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from programmes import permissions
+from programmes.eligibility import Eligibility
 from programmes.models import (
     ALLOWED_TRANSITIONS,
-    Contact,
     DetachedContact,
-    Outcome,
     Programme,
     ProgrammeStaff,
     Referral,
@@ -71,58 +70,6 @@ def _check_when(referral: Referral, at: datetime, field: str, what: str) -> None
         )
 
 
-# --- Programmes -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def programme_create(
-    *,
-    actor: User | None,
-    partnership: Partnership,
-    name: str,
-    target_lsoas=None,
-    recommendations=(),
-    **fields,
-) -> Programme:
-    """Create a programme. Target LSOAs default to the partnership's IMD decile 1 areas
-    (until the risk index names priority LSOAs)."""
-    programme = Programme(partnership=partnership, name=name, **fields)
-    programme.full_clean()
-    programme.save()
-    if target_lsoas is None:
-        target_lsoas = LSOA.objects.filter(partnership=partnership, imd_decile=1)
-    programme.target_lsoas.set(target_lsoas)
-    programme.recommendations.set(recommendations)
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        verb="programme.created",
-        target=programme,
-        partnership=partnership,
-    )
-    return programme
-
-
-@transaction.atomic
-def programme_staff_set(
-    *, actor: User | None, programme: Programme, user: User, role: str
-) -> ProgrammeStaff:
-    if user.partnership_id != programme.partnership_id:
-        raise ValidationError("Staff must belong to the programme's partnership.")
-    membership, _ = ProgrammeStaff.objects.update_or_create(
-        programme=programme, user=user, defaults={"role": role}
-    )
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        verb="programme.staff_set",
-        target=programme,
-        partnership=programme.partnership,
-        changes={"user": user.pk, "role": role},
-    )
-    return membership
-
-
 # --- Referrals --------------------------------------------------------------------------
 
 
@@ -169,8 +116,13 @@ def referral_create(
     risk_factors: list | None = None,
     protective_factors: list | None = None,
     from_detached_contact: DetachedContact | None = None,
+    eligibility_override_reason: str = "",
 ) -> Referral:
-    """Record a referral of a new young person; flag (never merge) possible duplicates."""
+    """Record a referral of a new young person; flag (never merge) possible duplicates.
+
+    The programme's eligibility applies (programmes.eligibility): the age range always;
+    reasons and areas unless whoever manages the programme accepts the referral anyway with
+    a written `eligibility_override_reason` (recorded on the referral and audited)."""
     if actor is not None:
         _require(permissions.can_create_referral(actor, programme))
         if (
@@ -186,10 +138,30 @@ def referral_create(
     if home_lsoa is not None and home_lsoa.partnership_id != programme.partnership_id:
         errors["home_lsoa"] = "Choose a neighbourhood in your partnership's area."
     age = age_on(date_of_birth, timezone.localtime(event_at).date())
-    if not programme.min_age <= age <= programme.max_age:
-        errors["date_of_birth"] = (
-            f"The programme takes young people aged {programme.min_age} to {programme.max_age}; this young person was {age}."
+    rules = Eligibility.of(programme)
+    if message := rules.age_error(age):
+        errors["date_of_birth"] = message
+    override = eligibility_override_reason.strip()
+    outside = {
+        "reason": rules.reason_error(reason),
+        "home_lsoa": rules.area_error(home_lsoa.local_authority_id if home_lsoa else None),
+    }
+    outside = {field: message for field, message in outside.items() if message}
+    may_override = actor is None or permissions.can_manage_programme(actor, programme)
+    if outside and not (override and may_override):
+        if override:
+            errors["eligibility_override_reason"] = (
+                "Only the programme's manager may accept a referral outside its eligibility."
+            )
+        hint = (
+            " To accept it anyway, give the reason for accepting it outside the eligibility."
+            if may_override
+            else " Ask the programme's manager, who may accept it with a recorded reason."
         )
+        for field, message in outside.items():
+            errors.setdefault(field, message + hint)
+    if not outside:
+        override = ""  # nothing to override: nothing recorded
     if from_detached_contact is not None and (
         from_detached_contact.session.programme.partnership_id != programme.partnership_id
         or Referral.objects.filter(from_detached_contact=from_detached_contact).exists()
@@ -252,6 +224,7 @@ def referral_create(
         risk_factors=risk_factors or [],
         protective_factors=protective_factors or [],
         from_detached_contact=from_detached_contact,
+        eligibility_override=override,
         created_by=actor,
     )
     referral.full_clean()
@@ -274,6 +247,7 @@ def referral_create(
             "source": source,
             "reason": reason,
             "possible_duplicates": [d.reference for d in duplicates],
+            **({"eligibility_override": override} if override else {}),
         },
     )
     # The managers (and the assignee) hear of it through the outbox: written in this
@@ -467,86 +441,3 @@ def referral_consent_withdraw(
         partnership=referral.partnership,
     )
     return referral
-
-
-@transaction.atomic
-def contact_record(
-    *,
-    actor: User | None,
-    referral: Referral,
-    occurred_at: datetime,
-    method: str,
-    duration_minutes: int = 0,
-    notes: str = "",
-    next_step: str = "",
-) -> Contact:
-    """Log a 1:1 contact. The first contact stops the 24-hour clock and moves a received
-    referral to contacted."""
-    referral = _locked(referral)
-    if actor is not None:
-        _require(permissions.can_work_on_referral(actor, referral))
-    if referral.status == Referral.Status.CLOSED:
-        raise ValidationError("A closed referral takes no more contacts.", code="closed")
-    if occurred_at < referral.event_at:
-        raise ValidationError({"occurred_at": "A contact cannot be before the event."})
-    _check_when(referral, occurred_at, "occurred_at", "A contact")
-    contact = Contact(
-        referral=referral,
-        occurred_at=occurred_at,
-        method=method,
-        duration_minutes=duration_minutes,
-        notes=notes,
-        next_step=next_step,
-        recorded_by=actor,
-    )
-    contact.full_clean()
-    contact.save()
-    if referral.first_contact_at is None or occurred_at < referral.first_contact_at:
-        referral.first_contact_at = occurred_at
-        referral.awaiting_contact = False
-        referral.save(update_fields=["first_contact_at", "awaiting_contact"])
-    if referral.status == Referral.Status.RECEIVED:
-        _change_status(
-            actor=actor, referral=referral, to_status=Referral.Status.CONTACTED, at=occurred_at
-        )
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        verb="contact.created",
-        target=contact,
-        partnership=referral.partnership,
-        changes={"referral": referral.pk},
-    )
-    return contact
-
-
-@transaction.atomic
-def outcome_record(
-    *, actor: User | None, referral: Referral, kind: str, achieved_on: date, notes: str = ""
-) -> Outcome:
-    referral = _locked(referral)
-    if actor is not None:
-        _require(permissions.can_work_on_referral(actor, referral))
-    already = {"kind": "This outcome is already recorded for the referral."}
-    if Outcome.objects.filter(referral=referral, kind=kind).exists():
-        raise ValidationError(already, code="duplicate")
-    if achieved_on > timezone.localdate():
-        raise ValidationError({"achieved_on": "An outcome cannot be in the future."})
-    outcome = Outcome(
-        referral=referral, kind=kind, achieved_on=achieved_on, notes=notes, recorded_by=actor
-    )
-    outcome.full_clean()
-    try:
-        with transaction.atomic():
-            outcome.save()
-    except IntegrityError:
-        raise ValidationError(already, code="duplicate") from None
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        verb="outcome.created",
-        target=outcome,
-        partnership=referral.partnership,
-        changes={"referral": referral.pk, "kind": kind},
-    )
-    return outcome

@@ -6,7 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from programmes import permissions
-from programmes.models import AgeBand, DetachedContact, Gender, Programme, Session, SessionCount
+from programmes.models import (
+    AgeBand,
+    DetachedContact,
+    Gender,
+    Programme,
+    Session,
+    SessionCount,
+    YoungPerson,
+)
 from vru.models import LSOA, AuditEvent, User
 from vru.services import audit_record
 
@@ -82,3 +90,49 @@ def detached_contact_record(
         partnership=session.programme.partnership,
     )
     return contact
+
+
+@transaction.atomic
+def session_attendee_add(
+    *, actor: User | None, session: Session, young_person: YoungPerson
+) -> Session:
+    """Name a young person as having attended. The caller passes someone the actor may see
+    (selectors.attendee_candidate); anonymised records cannot be named."""
+    if actor is not None and not permissions.can_record_session(actor, session.programme):
+        raise PermissionDenied
+    if young_person.partnership_id != session.programme.partnership_id:
+        raise ValidationError({"reference": "No young person with that reference."})
+    if young_person.anonymised_at is not None:
+        raise ValidationError({"reference": "This young person's record has been anonymised."})
+    if session.attendees.filter(pk=young_person.pk).exists():
+        raise ValidationError({"reference": f"{young_person.reference} is already named."})
+    session.attendees.add(young_person)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        verb="session.attendee_added",
+        target=session,
+        partnership=session.programme.partnership,
+        changes={"young_person": young_person.reference},
+    )
+    return session
+
+
+@transaction.atomic
+def session_attendee_remove(
+    *, actor: User | None, session: Session, young_person: YoungPerson
+) -> Session:
+    if actor is not None and not permissions.can_record_session(actor, session.programme):
+        raise PermissionDenied
+    if not session.attendees.filter(pk=young_person.pk).exists():
+        return session  # already removed (a second click): nothing to do
+    session.attendees.remove(young_person)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        verb="session.attendee_removed",
+        target=session,
+        partnership=session.programme.partnership,
+        changes={"young_person": young_person.reference},
+    )
+    return session

@@ -219,7 +219,7 @@ def test_a_practitioner_sees_only_their_own_caseload(client, world):
 
     response = client.get("/programmes/caseload/")
 
-    assert list(response.context["page_obj"].object_list) == [world.referral]
+    assert [row["id"] for row in response.context["page_obj"]] == [world.referral.pk]
     assert client.get(f"/programmes/referrals/{colleague_case.pk}/").status_code == 404
 
 
@@ -287,19 +287,56 @@ def test_closing_a_referral_asks_for_confirmation_first(signed_in, world):
 
 
 @pytest.mark.parametrize("role", ALL_ROLES, ids=ROLE_IDS)
-def test_only_managers_can_import_referrals(signed_in, world, role):
+def test_only_managers_can_import_referrals(
+    signed_in, world, role, django_capture_on_commit_callbacks
+):
     upload = SimpleUploadedFile(
         "custody.csv",
         b"first_name,last_name,date_of_birth,reason,event_at\nAl,Import,2010-01-01,knife,2026-03-01 10:00\n",
     )
+    client = signed_in(role)
 
-    response = signed_in(role).post(
-        "/programmes/referrals/import/", {"programme": world.programme.pk, "file": upload}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/programmes/referrals/import/", {"programme": world.programme.pk, "file": upload}
+        )
 
     imported = referrals_of("Al", "Import", datetime.date(2010, 1, 1)).exists()
     assert imported == (role in MANAGERS)
     assert response.status_code == (302 if role in MANAGERS else 404)
+    if role in MANAGERS:
+        progress = client.get(response["Location"])
+        assert progress.status_code == 200
+        assert "1 referral imported" in progress.content.decode()
+
+
+@pytest.mark.parametrize("role", ALL_ROLES, ids=ROLE_IDS)
+def test_an_import_job_page_is_open_only_to_those_who_may_import(
+    signed_in, world, role, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.referral_import_job_create(
+            actor=None,
+            programme=world.programme,
+            file_name="custody.csv",
+            content=b"first_name,last_name,date_of_birth,reason,event_at\n"
+            b"Al,Import,2010-01-01,knife,2026-03-01 10:00\n",
+        )
+
+    response = signed_in(role).get(f"/programmes/referrals/imports/{job.pk}/")
+
+    assert response.status_code == (200 if role in MANAGERS else 404)
+
+
+def test_another_partnerships_import_job_is_missing(signed_in, world):
+    theirs = ProgrammeFactory(partnership=world.other_partnership_referral.partnership)
+    job = services.referral_import_job_create(
+        actor=None, programme=theirs, file_name="custody.csv", content=b"x"
+    )
+
+    response = signed_in(Role.ADMINISTRATOR).get(f"/programmes/referrals/imports/{job.pk}/")
+
+    assert response.status_code == 404
 
 
 # --- API --------------------------------------------------------------------------------
@@ -593,8 +630,8 @@ def test_a_practitioner_sees_due_and_missed_referrals_first(client, world):
 
     rows = list(client.get("/programmes/caseload/").context["page_obj"].object_list)
 
-    assert rows == [waiting, world.referral, contacted]
-    assert [row.breached for row in rows] == [True, True, False]
+    assert [row["id"] for row in rows] == [waiting.pk, world.referral.pk, contacted.pk]
+    assert [row["breached"] for row in rows] == [True, True, False]
 
 
 def test_api_status_change_follows_the_rules(api_as, world):
@@ -618,7 +655,7 @@ def test_a_manager_finds_unassigned_referrals_and_assigns_them(client, world):
     listed = client.get("/programmes/caseload/?unassigned=true").context["page_obj"].object_list
     client.post(f"/programmes/referrals/{unassigned.pk}/assign/", {"assigned_to": practitioner.pk})
 
-    assert list(listed) == [unassigned]
+    assert [row["id"] for row in listed] == [unassigned.pk]
     unassigned.refresh_from_db()
     assert unassigned.assigned_to == practitioner
 

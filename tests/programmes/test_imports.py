@@ -218,3 +218,127 @@ def test_imported_identities_are_encrypted_at_rest(programme):
     assert "Onlyhere" not in "".join(map(str, stored))
     identity = YoungPersonIdentity.objects.get()
     assert (identity.last_name, identity.date_of_birth) == ("Onlyhere", datetime.date(2010, 2, 3))
+
+
+# --- Exactly the valid rows, the Celery job and its progress page -----------------------
+
+
+def test_skipping_invalid_rows_imports_exactly_the_valid_ones_and_audits_once(programme):
+    text = HEADER + (
+        "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n"
+        "Bob,Two,2009-05-06,juggling,2026-03-02 22:30,,,,\n"
+        "Cat,Three,2009-05-06,violence,2026-03-02 22:30,,,,\n"
+        "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n"
+    )
+
+    outcome = services.referrals_import(
+        actor=None, programme=programme, rows=rows_of(text), skip_invalid_rows=True
+    )
+
+    assert outcome.imported_rows == 2
+    assert [(e.row, e.column) for e in outcome.errors] == [(3, "reason"), (5, "first_name")]
+    assert "row 2" in outcome.errors[1].message
+    assert Referral.objects.filter(programme=programme).count() == 2
+    event = AuditEvent.objects.get(verb="referral.imported")
+    assert event.changes["rows"] == 2
+    assert event.changes["rows_with_errors"] == 2
+
+
+def test_an_empty_file_is_an_error(programme):
+    outcome = services.referrals_import(actor=None, programme=programme, rows=rows_of(HEADER))
+
+    assert outcome.errors[0].message == "The file has no rows below its header."
+
+
+def queue(programme, text, django_capture_on_commit_callbacks, *, run=True, **kwargs):
+    with django_capture_on_commit_callbacks(execute=run):
+        job = services.referral_import_job_create(
+            actor=None,
+            programme=programme,
+            file_name="custody.csv",
+            content=text.encode(),
+            **kwargs,
+        )
+    job.refresh_from_db()
+    return job
+
+
+def test_a_job_runs_after_commit_reports_progress_and_forgets_the_file(
+    programme, django_capture_on_commit_callbacks
+):
+    text = HEADER + "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n"
+
+    job = queue(programme, text, django_capture_on_commit_callbacks)
+
+    assert job.status == "succeeded"
+    assert (job.total_rows, job.processed_rows, job.imported_rows) == (1, 1, 1)
+    assert job.percent_done == 100
+    assert bytes(job.content) == b""
+    assert job.kind == "referrals"
+    assert job.target_id == programme.pk
+
+
+def test_a_job_with_errors_fails_and_keeps_every_row_error(
+    programme, django_capture_on_commit_callbacks
+):
+    text = HEADER + "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\nBob,,2010,knife,,,,,\n"
+
+    job = queue(programme, text, django_capture_on_commit_callbacks)
+
+    assert job.status == "failed"
+    assert job.imported_rows == 0
+    assert {(e["row"], e["column"]) for e in job.row_errors} == {
+        (3, "last_name"),
+        (3, "date_of_birth"),
+        (3, "event_at"),
+    }
+    assert not Referral.objects.filter(programme=programme).exists()
+
+
+def test_running_a_finished_job_again_changes_nothing(
+    programme, django_capture_on_commit_callbacks
+):
+    text = HEADER + "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n"
+    job = queue(programme, text, django_capture_on_commit_callbacks)
+
+    again = services.referral_import_job_run(job_id=job.pk)
+
+    assert again.status == "succeeded"
+    assert Referral.objects.filter(programme=programme).count() == 1
+
+
+def test_the_progress_page_reloads_while_the_job_waits_then_lists_errors(
+    client, programme, django_capture_on_commit_callbacks
+):
+    manager = UserFactory(partnership=programme.partnership, roles=[Role.PROGRAMME_MANAGER])
+    services.programme_staff_set(actor=None, programme=programme, user=manager, role="manager")
+    client.force_login(manager)
+    text = HEADER + "Bob,Two,2009-05-06,juggling,2026-03-02 22:30,,,,\n"
+    job = queue(programme, text, django_capture_on_commit_callbacks, run=False)
+
+    waiting = client.get(f"/programmes/referrals/imports/{job.pk}/").content.decode()
+    services.referral_import_job_run(job_id=job.pk)
+    done = client.get(f"/programmes/referrals/imports/{job.pk}/").content.decode()
+
+    assert 'http-equiv="refresh"' in waiting
+    assert "Waiting to start" in waiting
+    assert 'http-equiv="refresh"' not in done
+    assert "Nothing was imported" in done
+    assert "Unknown reason “juggling”" in done
+
+
+def test_the_command_line_import_runs_as_a_job(
+    programme, tmp_path, capsys, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    path = tmp_path / "custody.csv"
+    path.write_text(HEADER + "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_referrals", str(path), "--programme", str(programme.pk))
+
+    # in a test the job runs when the test's transaction would commit, after the command
+    # has answered; run for real (autocommit, eager or a worker) it reports the outcome
+    assert "/programmes/referrals/imports/" in capsys.readouterr().out
+    assert Referral.objects.filter(programme=programme).count() == 1

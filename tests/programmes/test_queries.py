@@ -66,13 +66,14 @@ LISTS = [
         "/programmes/caseload/",
         "practitioner",
         3,
-        "COUNT, page of referrals JOIN programme, young person, user, LSOA, programmes for the filter",
+        "capped COUNT (LIMIT 1001), page of 51 rows JOIN programme, young person, user, LSOA,"
+        " the viewer's programmes (filter choices and whether they may assign)",
     ),
     (
         "/programmes/caseload/",
         "manager",
-        4,
-        "the same (managed programmes are a subquery) + EXISTS managed programmes (assign links)",
+        3,
+        "the same: managed programmes are a subquery, may-assign comes with the programmes",
     ),
     (
         "/programmes/sessions/",
@@ -81,7 +82,8 @@ LISTS = [
         "COUNT, page of sessions with SUM of counts, programmes for the filter",
     ),
     ("/programmes/", "manager", 2, "COUNT, page of programmes"),
-    ("/api/referrals/", "practitioner", 2, "COUNT, page"),
+    ("/api/referrals/", "practitioner", 2, "capped COUNT, page (seek, no OFFSET)"),
+    ("/api/referrals/", "manager", 2, "capped COUNT, page"),
     ("/api/contacts/", "manager", 2, "COUNT, page (visible referrals as a subquery)"),
     ("/api/outcomes/", "manager", 2, "COUNT, page"),
     ("/api/sessions/", "practitioner", 2, "COUNT, page"),

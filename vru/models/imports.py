@@ -9,6 +9,8 @@ class ImportJob(models.Model):
         LSOAS = "lsoas", "LSOAs"
         RECOMMENDATIONS = "recommendations", "SNA recommendations"
         SUCCESS_MEASURE_VALUES = "success_measure_values", "Success-measure values"
+        # run by the programmes app (its own task and page): vru's runner never takes them
+        REFERRALS = "referrals", "Referrals (custody spreadsheet)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to start"
@@ -34,6 +36,12 @@ class ImportJob(models.Model):
         blank=True,
         related_name="+",
         help_text="For recommendation imports.",
+    )
+    target_id = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="What the rows are imported into, for kinds that need it "
+        "(referrals: the programme).",
     )
     file_name = models.CharField(max_length=255)
     content = models.BinaryField(help_text="The uploaded file, kept until the job is done.")

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=ImportJob.Kind.values)
+        parser.add_argument(
+            "kind", choices=[k for k in ImportJob.Kind.values if k != ImportJob.Kind.REFERRALS]
+        )
         parser.add_argument("file", type=Path)
         parser.add_argument("--partnership", required=True, help="Partnership slug.")
         parser.add_argument("--sna", type=int, help="Needs assessment id (recommendations).")

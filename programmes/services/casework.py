@@ -1,0 +1,97 @@
+"""Casework on a referral: 1:1 contacts (the first stops the 24-hour clock) and outcomes.
+Keyword-only, one transaction each, audited."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from programmes import permissions
+from programmes.models import Contact, Outcome, Referral
+from programmes.services.referrals import _change_status, _check_when, _locked, _require
+from vru.models import AuditEvent, User
+from vru.services import audit_record
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    actor: User | None,
+    referral: Referral,
+    occurred_at: datetime,
+    method: str,
+    duration_minutes: int = 0,
+    notes: str = "",
+    next_step: str = "",
+) -> Contact:
+    """Log a 1:1 contact. The first contact stops the 24-hour clock and moves a received
+    referral to contacted."""
+    referral = _locked(referral)
+    if actor is not None:
+        _require(permissions.can_work_on_referral(actor, referral))
+    if referral.status == Referral.Status.CLOSED:
+        raise ValidationError("A closed referral takes no more contacts.", code="closed")
+    if occurred_at < referral.event_at:
+        raise ValidationError({"occurred_at": "A contact cannot be before the event."})
+    _check_when(referral, occurred_at, "occurred_at", "A contact")
+    contact = Contact(
+        referral=referral,
+        occurred_at=occurred_at,
+        method=method,
+        duration_minutes=duration_minutes,
+        notes=notes,
+        next_step=next_step,
+        recorded_by=actor,
+    )
+    contact.full_clean()
+    contact.save()
+    if referral.first_contact_at is None or occurred_at < referral.first_contact_at:
+        referral.first_contact_at = occurred_at
+        referral.awaiting_contact = False
+        referral.save(update_fields=["first_contact_at", "awaiting_contact"])
+    if referral.status == Referral.Status.RECEIVED:
+        _change_status(
+            actor=actor, referral=referral, to_status=Referral.Status.CONTACTED, at=occurred_at
+        )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        verb="contact.created",
+        target=contact,
+        partnership=referral.partnership,
+        changes={"referral": referral.pk},
+    )
+    return contact
+
+
+@transaction.atomic
+def outcome_record(
+    *, actor: User | None, referral: Referral, kind: str, achieved_on: date, notes: str = ""
+) -> Outcome:
+    referral = _locked(referral)
+    if actor is not None:
+        _require(permissions.can_work_on_referral(actor, referral))
+    already = {"kind": "This outcome is already recorded for the referral."}
+    if Outcome.objects.filter(referral=referral, kind=kind).exists():
+        raise ValidationError(already, code="duplicate")
+    if achieved_on > timezone.localdate():
+        raise ValidationError({"achieved_on": "An outcome cannot be in the future."})
+    outcome = Outcome(
+        referral=referral, kind=kind, achieved_on=achieved_on, notes=notes, recorded_by=actor
+    )
+    outcome.full_clean()
+    try:
+        with transaction.atomic():
+            outcome.save()
+    except IntegrityError:
+        raise ValidationError(already, code="duplicate") from None
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        verb="outcome.created",
+        target=outcome,
+        partnership=referral.partnership,
+        changes={"referral": referral.pk, "kind": kind},
+    )
+    return outcome

@@ -1,0 +1,69 @@
+"""End-to-end: a programme manager's caseload (seek pagination), the custody-spreadsheet
+import with its progress page, and a session's named attendees, in Chromium with axe."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from programmes import services
+from tests.factories import TEST_PASSWORD, ProgrammeFactory, ReferralFactory, UserFactory
+from vru.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_manager_pages_the_caseload_imports_and_names_attendees(checked, tmp_path):
+    # given a manager of ReRoute with 51 referrals (two pages) and a group session
+    manager = UserFactory(username="manager", roles=[Role.PROGRAMME_MANAGER])
+    programme = ProgrammeFactory(partnership=manager.partnership, name="ReRoute")
+    services.programme_staff_set(actor=None, programme=programme, user=manager, role="manager")
+    referrals = [ReferralFactory(programme=programme) for _ in range(51)]
+    session = services.session_record(
+        actor=None,
+        programme=programme,
+        kind="group",
+        held_on=datetime.date(2026, 3, 2),
+        place="Youth club",
+        counts={("14-17", "male"): 4},
+    )
+    page = checked.page
+    checked.sign_in("manager", TEST_PASSWORD)
+
+    # the caseload: 51 referrals, the next page holds the last one, and back again
+    checked.goto("/programmes/caseload/", title="Caseload")
+    expect(page.get_by_role("status")).to_contain_text("51 referrals")
+    page.get_by_role("link", name="Next page").click()
+    checked.check()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    page.get_by_role("link", name="Previous page").click()
+    checked.check()
+    expect(page.locator("tbody tr")).to_have_count(50)
+
+    # the import: a file with a bad row ends on the progress page with that row's error
+    upload = tmp_path / "custody.csv"
+    upload.write_text(
+        "first_name,last_name,date_of_birth,reason,event_at\n"
+        "Ann,One,2010-02-03,knife,2026-03-01 10:00\n"
+        "Bob,Two,2010-02-03,juggling,2026-03-01 10:00\n"
+    )
+    checked.goto("/programmes/referrals/import/", title="Import referrals")
+    page.get_by_label("Programme").select_option(label="ReRoute")
+    page.get_by_label("Custody spreadsheet").set_input_files(str(upload))
+    page.get_by_role("button", name="Check and import").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("custody.csv")
+    checked.check()
+    expect(page.get_by_role("table")).to_contain_text("Unknown reason “juggling”")
+
+    # named attendees: add one of the caseload by reference, then remove them
+    reference = referrals[0].young_person.reference
+    checked.goto(
+        f"/programmes/sessions/{session.pk}/attendees/", title=f"Named attendees: {session}"
+    )
+    page.get_by_label("Reference of the young person").fill(reference)
+    page.get_by_role("button", name="Add").click()
+    checked.check()
+    expect(page.get_by_role("table")).to_contain_text(reference)
+    page.get_by_role("button", name=f"Remove {reference}").click()
+    checked.check()
+    expect(page.get_by_text("Nobody is named yet.")).to_be_visible()
