@@ -414,3 +414,22 @@ def test_every_account_page_open_to_the_signed_out_is_govuk_styled(client, url):
     assert page.status_code == 200
     assert 'class="govuk-heading-l"' in page.text
     assert "govuk-template__body" in page.text
+
+
+def test_removing_the_only_authenticator_app_sends_the_user_to_set_one_up_again(
+    client, partnership
+):
+    # given an enrolled analyst, signed in with their code
+    user = UserFactory(partnership=partnership, roles=[Role.ANALYST], username="ana")
+    services.mfa_totp_enrol(actor=None, user=user)
+    sign_in(client, "ana")
+    give_code(client, accounts.current_totp_code(user))
+    assert client.get("/").status_code == 200
+
+    # when they remove the app
+    removed = client.post("/accounts/2fa/totp/deactivate/")
+
+    # then every page sends them back to set one up
+    assert removed.status_code == 302
+    assert not accounts.mfa_enrolled(type(user).objects.get(pk=user.pk))
+    assert client.get("/")["Location"] == "/accounts/2fa/"
