@@ -1,7 +1,7 @@
 """The programmes API: the same visibility as the pages (selectors), writes through services."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, pagination, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -175,7 +175,15 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             serializers.ReferralOutputSerializer(referral).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(responses={200: serializers.ReferralIdentityOutputSerializer})
+    @extend_schema(
+        responses={
+            200: serializers.ReferralIdentityOutputSerializer,
+            403: OpenApiResponse(
+                description="No password or second factor given in the last 15 minutes "
+                "(VRU_REAUTH_SECONDS): confirm it is you on the site, then ask again."
+            ),
+        }
+    )
     @action(detail=True, methods=["get"])
     def identity(self, request, pk=None):
         """The young person's identity. Every read is recorded in the audit trail."""

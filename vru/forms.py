@@ -135,6 +135,9 @@ class SignInForm(LoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Username"
         self.fields["password"].label = "Password"
+        # allauth puts a "Forgot your password?" link in the hint, between the two fields in
+        # the tab order; the page has its own link after the button
+        self.fields["password"].help_text = ""
         for name in ("login", "password"):
             self.fields[name].widget.attrs.pop("autofocus", None)
             self.fields[name].widget.attrs.pop("placeholder", None)

@@ -118,6 +118,15 @@ MFA_SETUP_URL_NAMES = frozenset(
 )
 
 
+MFA_CHECKED_SESSION_KEY = "vru_mfa_enrolled"
+
+
+def forget_mfa_check(sender, request=None, **kwargs):
+    """An authenticator was removed (allauth's authenticator_removed signal): check again."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(MFA_CHECKED_SESSION_KEY, None)
+
+
 class MFAEnrolmentMiddleware:
     """Staff roles and commissioners use a second factor: signed in without one, they are
     sent to set it up before anything else (``VRU_MFA_REQUIRED``; on by default)."""
@@ -145,7 +154,12 @@ class MFAEnrolmentMiddleware:
         name = match.url_name if match else None
         if name and (name.startswith("mfa_") or name in MFA_SETUP_URL_NAMES):
             return None
+        # checked once per session (one query), then remembered in it; removing an
+        # authenticator forgets it (vru.middleware.forget_mfa_check)
+        if request.session.get(MFA_CHECKED_SESSION_KEY) == user.pk:
+            return None
         if mfa_enrolled(user):
+            request.session[MFA_CHECKED_SESSION_KEY] = user.pk
             return None
         if request.path_info.startswith("/api/"):
             return JsonResponse(

@@ -14,6 +14,7 @@ from grants.models import MonitoringReturn, Tranche
 from grants.resources import AwardResource
 from grants.services.awards import tranche_release_problem
 from grants.views.common import PAGE_SIZE, add_errors, export, flash, flash_error, require
+from vru import accounts
 from vru import services as core_services
 from vru.exports import spreadsheet_response
 from vru.models import AuditEvent
@@ -46,6 +47,8 @@ def award_list(request):
 @require_GET
 def award_360giving(request, fmt: str):
     require(permissions.can_export_360giving(request.user) and fmt in {"json", "csv"})
+    if not accounts.recently_authenticated(request):  # as every export (vru.exports)
+        return accounts.reauthenticate(request)
     awards = selectors.award_list(viewer=request.user, filters=request.GET)
     core_services.audit_record(
         actor=request.user,

@@ -92,6 +92,9 @@ def test_an_enrolled_user_signs_in_with_a_code_and_confirms_before_an_export(che
     page.get_by_role("link", name="Manage multi-factor authentication").click()
     page.wait_for_url(checked.url("/accounts/2fa/"))
     checked.check()
+    # adding a passkey: allauth's WebAuthn scripts load under our CSP (no console errors)
+    checked.goto("/accounts/2fa/webauthn/add/")
+    checked.goto("/accounts/2fa/recovery-codes/")
 
     # the re-authentication page (what an export asks for once the sign-in is old)
     checked.goto("/accounts/reauthenticate/?next=/neighbourhoods/")

@@ -38,6 +38,21 @@ def _mfa_on(settings):
     settings.VRU_REAUTH_REQUIRED = True
 
 
+@pytest.fixture(autouse=True)
+def _clock_mid_step():
+    """A code is computed, then checked a moment later: freeze the clock mid-way through a
+    30-second step so the step cannot change in between (tests shift it themselves)."""
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 8, 0, 10, tzinfo=datetime.UTC)):
+        yield
+
+
+@pytest.fixture
+def _own_cache(settings):
+    """Counters and used codes live in the cache; on a Redis shared with other test runs
+    (which clear it), use a cache of this process's own."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 def sign_in(client, username, password=TEST_PASSWORD, address=OFFICE):
     return client.post(
         "/accounts/login/", {"login": username, "password": password}, REMOTE_ADDR=address
@@ -166,6 +181,7 @@ def test_totp_sign_in_asks_for_the_code_after_the_password(client, partnership):
     assert client.get("/").status_code == 200
 
 
+@pytest.mark.usefixtures("_own_cache")
 def test_a_totp_code_cannot_be_used_twice(client, partnership):
     user = UserFactory(partnership=partnership, roles=[Role.ANALYST], username="ana")
     services.mfa_totp_enrol(actor=None, user=user)
@@ -246,6 +262,7 @@ def test_a_lockout_from_one_address_does_not_stop_sign_in_with_mfa_from_another(
     assert give_code(client, accounts.current_totp_code(user))["Location"] == "/"
 
 
+@pytest.mark.usefixtures("_own_cache")
 def test_password_reset_requests_are_rate_limited_with_retry_after(client, partnership):
     UserFactory(partnership=partnership, roles=[Role.APPLICANT], email="group@example.org")
 
@@ -414,3 +431,45 @@ def test_every_account_page_open_to_the_signed_out_is_govuk_styled(client, url):
     assert page.status_code == 200
     assert 'class="govuk-heading-l"' in page.text
     assert "govuk-template__body" in page.text
+
+
+def test_removing_the_only_authenticator_app_sends_the_user_to_set_one_up_again(
+    client, partnership
+):
+    # given an enrolled analyst, signed in with their code
+    user = UserFactory(partnership=partnership, roles=[Role.ANALYST], username="ana")
+    services.mfa_totp_enrol(actor=None, user=user)
+    sign_in(client, "ana")
+    give_code(client, accounts.current_totp_code(user))
+    assert client.get("/").status_code == 200
+
+    # when they remove the app
+    removed = client.post("/accounts/2fa/totp/deactivate/")
+
+    # then every page sends them back to set one up
+    assert removed.status_code == 302
+    assert not accounts.mfa_enrolled(type(user).objects.get(pk=user.pk))
+    assert client.get("/")["Location"] == "/accounts/2fa/"
+
+
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        (Role.ANALYST, "/neighbourhoods/?format=csv"),
+        (Role.PROGRAMME_MANAGER, "/programmes/caseload/?format=csv"),
+        (Role.GRANTS_OFFICER, "/grants/awards/360giving.csv"),
+        (Role.GRANTS_OFFICER, "/grants/awards/360giving.json"),
+    ],
+)
+def test_every_export_door_asks_to_confirm_it_is_you_without_a_recent_proof(
+    client, partnership, role, url
+):
+    user = UserFactory(partnership=partnership, roles=[role])
+    services.mfa_totp_enrol(actor=None, user=user)
+    client.force_login(user)  # signed in, no password or code given in this session
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/?next=")
+    assert not AuditEvent.objects.filter(action="export").exists()
