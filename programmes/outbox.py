@@ -4,6 +4,7 @@ Thin doors like tasks: each takes the message (ids only) and calls a service.
 """
 
 from programmes import services
+from programmes.services.break_glass import BREAK_GLASS_NOTIFICATION
 from programmes.services.referrals import REFERRAL_CREATED
 from programmes.services.sla import BREACH_NOTIFICATION, RETENTION_RUN
 from vru.models import OutboxMessage
@@ -23,3 +24,8 @@ def breach_notification(message: OutboxMessage) -> None:
 @handler(RETENTION_RUN)
 def retention_run(message: OutboxMessage) -> None:
     services.retention_anonymise()
+
+
+@handler(BREAK_GLASS_NOTIFICATION)
+def break_glass_notification(message: OutboxMessage) -> None:
+    services.break_glass_notify(event_id=message.target_id)

@@ -3,7 +3,7 @@
 Callers import the package (`from programmes import services`) and call `services.<name>`.
 """
 
-from programmes.services.break_glass import identity_break_glass
+from programmes.services.break_glass import break_glass_notify, identity_break_glass
 from programmes.services.casework import contact_record, outcome_record
 from programmes.services.imports import (
     ReferralImportOutcome,
@@ -39,6 +39,7 @@ __all__ = [
     "ReferralImportOutcome",
     "breach_notification_send",
     "breaches_notify",
+    "break_glass_notify",
     "contact_record",
     "detached_contact_record",
     "identity_break_glass",

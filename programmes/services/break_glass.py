@@ -2,10 +2,9 @@
 programmes. They must give a reason; the read is audited with it, and the partnership's
 designated safeguarding lead (or, without one, its administrators) is told by e-mail.
 
-The e-mail goes after commit (``transaction.on_commit``); it names the reader, the time, the
-young person's pseudonymous reference and the reason, never the identity itself.
-TODO(outbox): route the notification through vru's transactional outbox when it lands, so a
-mail outage cannot lose it.
+The e-mail goes through vru's transactional outbox (written with the audit row, so neither a
+broker nor a mail outage loses it); it names the reader, the time, the young person's
+pseudonymous reference and the reason, never the identity itself.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,10 +15,11 @@ from django.utils import timezone
 from programmes import permissions
 from programmes.models import Referral, YoungPersonIdentity
 from vru.models import AuditEvent, Role, User
-from vru.services import audit_record
+from vru.services import audit_record, outbox
 
 REASON_MIN_LENGTH = 10
 BREAK_GLASS_VERB = "young_person.identity_viewed_break_glass"
+BREAK_GLASS_NOTIFICATION = "programmes.break_glass_notification"
 
 
 def _recipients(referral: Referral) -> list[str]:
@@ -38,8 +38,16 @@ def _recipients(referral: Referral) -> list[str]:
     )
 
 
-def _notify(*, event_id: int, recipients: list[str]) -> None:
-    event = AuditEvent.objects.select_related("actor").get(pk=event_id)
+def break_glass_notify(*, event_id: int) -> int:
+    """Tell the safeguarding lead (or the administrators) about one break-glass read; the
+    outbox calls this once per audit event. Returns how many people were told."""
+    event = AuditEvent.objects.select_related("actor").get(pk=event_id, verb=BREAK_GLASS_VERB)
+    referral = Referral.objects.select_related("partnership__designated_safeguarding_lead").get(
+        pk=event.changes["referral"]
+    )
+    recipients = _recipients(referral)
+    if not recipients:
+        return 0
     send_mail(
         subject="Break-glass access to a young person's identity",
         message=(
@@ -53,6 +61,7 @@ def _notify(*, event_id: int, recipients: list[str]) -> None:
         from_email=None,
         recipient_list=recipients,
     )
+    return len(recipients)
 
 
 @transaction.atomic
@@ -86,5 +95,7 @@ def identity_break_glass(
         },
     )
     if recipients:
-        transaction.on_commit(lambda: _notify(event_id=event.pk, recipients=recipients))
+        outbox.enqueue(
+            kind=BREAK_GLASS_NOTIFICATION, target_id=event.pk, partnership=referral.partnership
+        )
     return identity

@@ -13,7 +13,8 @@ import time_machine
 from programmes import permissions, services
 from tests.factories import TEST_PASSWORD, ProgrammeFactory, ReferralFactory, UserFactory
 from vru import services as vru_services
-from vru.models import AuditEvent, Role
+from vru.models import AuditEvent, OutboxMessage, Role
+from vru.services import outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +132,22 @@ def test_the_email_is_sent_only_after_the_audit_is_committed(
 
     assert len(callbacks) == 1
     assert mailoutbox == []
+
+
+def test_the_email_goes_through_the_outbox_and_is_sent_once(
+    world, partnership, dsl, django_capture_on_commit_callbacks, mailoutbox
+):
+    manager = make(Role.PROGRAMME_MANAGER, world, partnership)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.identity_break_glass(actor=manager, referral=world["elsewhere"], reason=REASON)
+
+    message = OutboxMessage.objects.get(kind="programmes.break_glass_notification")
+    assert message.status == OutboxMessage.Status.DONE
+    assert len(mailoutbox) == 1
+    # a second delivery of the same message (a redelivered task) sends nothing more
+    assert outbox.deliver(message_id=message.pk) is False
+    assert len(mailoutbox) == 1
 
 
 def test_a_reason_is_required(client, world, partnership, dsl, mailoutbox):
