@@ -800,3 +800,30 @@ def test_the_import_command_refuses_another_partnerships_needs_assessment(
         )
 
     assert Recommendation.objects.count() == 0
+
+
+def test_an_import_job_is_handed_to_celery_through_the_outbox(
+    analyst, partnership, basildon, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Written with the job, so a file uploaded while the broker is down is run when it
+    returns (the outbox relay hands it over); the task gets the job's id only."""
+    from vru import tasks
+    from vru.models import OutboxMessage
+
+    handed = []
+    monkeypatch.setattr(
+        tasks.import_job_run, "apply_async", lambda args, **options: handed.append(args)
+    )
+    content = csv_bytes(LSOA_HEADER, "E01021234,Basildon 001A,,E07000066,,,")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.import_job_create(
+            actor=analyst,
+            partnership=partnership,
+            kind=ImportJob.Kind.LSOAS,
+            file_name="lsoas.csv",
+            content=content,
+        )
+
+    message = OutboxMessage.objects.get(kind="vru.import_job_run")
+    assert (message.target_id, message.status) == (job.pk, OutboxMessage.Status.DONE)
+    assert handed == [[job.pk]]

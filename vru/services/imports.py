@@ -19,6 +19,7 @@ from vru.models import (
 )
 from vru.resources import LSOAResource, RecommendationResource, SuccessMeasureValueResource
 from vru.services.audit import audit_record
+from vru.services.outbox import enqueue
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,9 @@ def import_with_resource(
     return outcome
 
 
+IMPORT_JOB_RUN = "vru.import_job_run"
+
+
 @transaction.atomic
 def import_job_create(
     *,
@@ -235,8 +239,15 @@ def import_job_create(
     )
     job.full_clean(exclude=["content"])
     job.save()
-    transaction.on_commit(lambda: tasks.import_job_run.delay(job.pk))
+    # Through the outbox: a job queued while the broker is down runs when it returns.
+    enqueue(kind=IMPORT_JOB_RUN, target_id=job.pk, partnership=partnership)
     return job
+
+
+def import_job_hand_over(*, job_id: int) -> None:
+    """The outbox handler's work: give the job to its Celery task (id only); if the broker
+    refuses, this raises and the outbox tries again later."""
+    tasks.import_job_run.apply_async(args=[job_id], retry=False)
 
 
 def import_job_run(*, job_id: int) -> ImportJob:

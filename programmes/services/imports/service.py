@@ -22,7 +22,7 @@ from programmes.models import Programme
 from programmes.services.imports import loading, validation
 from programmes.services.imports.reading import read_rows
 from vru.models import AuditEvent, ImportJob, User
-from vru.services import RowError, audit_record
+from vru.services import RowError, audit_record, outbox
 
 
 @dataclass
@@ -121,6 +121,9 @@ def referrals_import(
     return outcome
 
 
+REFERRAL_IMPORT_RUN = "programmes.referral_import_run"
+
+
 @transaction.atomic
 def referral_import_job_create(
     *,
@@ -144,8 +147,14 @@ def referral_import_job_create(
     )
     job.full_clean(exclude=["content"])
     job.save()
-    transaction.on_commit(lambda: tasks.referral_import_run.delay(job.pk))
+    # Through the outbox: a spreadsheet queued while the broker is down runs when it returns.
+    outbox.enqueue(kind=REFERRAL_IMPORT_RUN, target_id=job.pk, partnership=programme.partnership)
     return job
+
+
+def referral_import_job_hand_over(*, job_id: int) -> None:
+    """The outbox handler's work: give the job to its Celery task (id only)."""
+    tasks.referral_import_run.apply_async(args=[job_id], retry=False)
 
 
 def referral_import_job_run(*, job_id: int) -> ImportJob:
