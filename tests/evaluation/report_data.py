@@ -334,7 +334,7 @@ def add_evaluation_work(year: YearOfWork, other_partnership) -> EvaluationWork:
         reported_on=year.end - datetime.timedelta(days=5),
         starts_on=year.start,
         ends_on=year.end,
-        findings="Sessions were well attended.",
+        findings=f"Sessions were well attended ({named.lower()} came every week).",
         evidence_rating=2,
         participants=3,
     )

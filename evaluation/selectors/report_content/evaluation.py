@@ -60,7 +60,12 @@ def _referrals(scope: ReportScope):
 
 def _without_references(texts: list[str], partnership_id: int) -> list[str]:
     """`texts` with any young person's reference of the partnership replaced (one query)."""
-    tokens = {token for text in texts for token in _TOKEN.findall(text)}
+    tokens = {
+        variant
+        for text in texts
+        for token in _TOKEN.findall(text)
+        for variant in (token, token.upper())
+    }
     if not tokens:
         return texts
     found = set(
@@ -70,7 +75,9 @@ def _without_references(texts: list[str], partnership_id: int) -> list[str]:
     )
     if not found:
         return texts
-    pattern = re.compile("|".join(re.escape(ref) for ref in sorted(found, key=len, reverse=True)))
+    pattern = re.compile(
+        "|".join(re.escape(ref) for ref in sorted(found, key=len, reverse=True)), re.IGNORECASE
+    )
     return [pattern.sub(REMOVED, text) for text in texts]
 
 
@@ -85,7 +92,7 @@ def _signed(value: float | None) -> str:
 
 
 def _outcome_row(summary: OutcomeSummary) -> list[str]:
-    if summary.mean_change is None and summary.participants is None:
+    if summary.participants is None:
         mean = interval = NOT_SHOWN  # fewer than 5 participants
     else:
         mean = _signed(summary.mean_change)
@@ -154,7 +161,8 @@ def build_evaluation(scope: ReportScope) -> dict:
             "programme", "award__decision__application__organisation"
         )
     )
-    values.sort(key=lambda row: [e.pk for e in evaluations].index(row.evaluation.pk))
+    order = {e.pk: index for index, e in enumerate(evaluations)}
+    values.sort(key=lambda row: order[row.evaluation.pk])
     published = f"{PUBLISHED_BENEFIT_COST_RATIO['ratio']:.1f}x"
     t = scope.threshold
 
