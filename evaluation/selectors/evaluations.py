@@ -165,6 +165,18 @@ def evaluation_findings_for(
     return _in_period(qs, start, end).order_by("-starts_on", "title")
 
 
+def published_evaluations(
+    *, partnership: Partnership, start: date, end: date
+) -> QuerySet[Evaluation]:
+    """Evaluations of `partnership` running at any time in [start, end], as
+    `evaluation_findings_for` gives them, for the impact report (built by a task for
+    commissioners, so there is no viewer; the report narrows them to its scope)."""
+    qs = Evaluation.objects.filter(partnership=partnership).select_related(
+        "programme", "award__decision__application__organisation"
+    )
+    return _in_period(qs, start, end).order_by("-starts_on", "title")
+
+
 @dataclass(frozen=True)
 class OutcomeSummary:
     """One instrument on one programme. When `suppressed`, a figure that would reveal a count
@@ -273,10 +285,33 @@ def outcome_summaries_for(
     4. Empty for a viewer who may not read outcome aggregates or is of another partnership."""
     if not _may_read(viewer, partnership, permissions.can_view_outcome_summaries(viewer)):
         return []
-    suppress = permissions.sees_suppressed_outcomes(viewer)
     referrals = Referral.objects.filter(partnership=partnership)
     if programme is not None:
         referrals = referrals.filter(programme=programme)
+    return _outcome_summaries(
+        partnership, referrals, start, end, suppress=permissions.sees_suppressed_outcomes(viewer)
+    )
+
+
+def published_outcome_summaries(
+    *, partnership: Partnership, referrals: QuerySet[Referral], start: date, end: date
+) -> list[OutcomeSummary]:
+    """As `outcome_summaries_for` shows them to a commissioner (always suppressed), over
+    `referrals` (the partnership's, narrowed to a report's scope). For the impact report,
+    which is built for commissioners by a task, not read by a viewer."""
+    return _outcome_summaries(
+        partnership, referrals.filter(partnership=partnership), start, end, suppress=True
+    )
+
+
+def _outcome_summaries(
+    partnership: Partnership,
+    referrals: QuerySet[Referral],
+    start: date | None,
+    end: date | None,
+    *,
+    suppress: bool,
+) -> list[OutcomeSummary]:
     instruments = list(
         instruments_for(partnership_id=partnership.pk)
         .filter(scores__referral__partnership=partnership)

@@ -92,6 +92,12 @@ def cost_benefit_for(
     )
 
 
+def published_cost_benefit(evaluations: QuerySet[Evaluation]) -> list[CostBenefit]:
+    """As `cost_benefit_for` shows `evaluations` to a commissioner (always suppressed), for
+    the impact report."""
+    return _cost_benefits(evaluations, suppress=True)
+
+
 def evaluation_cost_benefit(*, viewer: User, evaluation: Evaluation) -> CostBenefit | None:
     """The cost and benefit of one evaluation the viewer may read (as cost_benefit_for)."""
     visible = evaluation_list(viewer=viewer).filter(pk=evaluation.pk)

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from evaluation.models import ImpactReport
-from tests.evaluation.report_data import make_year
+from tests.evaluation.report_data import add_evaluation_work, make_year
 from tests.factories import TEST_PASSWORD, PartnershipFactory, UserFactory
 from vru.models import LSOA, Role
 
@@ -22,7 +22,9 @@ def square(x: float, y: float) -> dict:
 
 def test_a_commissioner_requests_reads_and_lists_reports(checked):
     partnership = PartnershipFactory(name="Essex VVP test")
-    year = make_year(partnership, PartnershipFactory())
+    other = PartnershipFactory()
+    year = make_year(partnership, other)
+    add_evaluation_work(year, other)  # the evaluation section with figures (axe-checked too)
     for index, lsoa in enumerate(LSOA.objects.filter(partnership=partnership)):
         LSOA.objects.filter(pk=lsoa.pk).update(boundary=square(0.5 + index * 0.01, 51.7))
     UserFactory(username="cara.commissioner", partnership=partnership, roles=[Role.COMMISSIONER])
@@ -42,6 +44,7 @@ def test_a_commissioner_requests_reads_and_lists_reports(checked):
     expect(page.get_by_role("heading", level=1)).to_have_text("Impact report: Whole partnership")
     expect(page.locator("#map-referrals-title")).to_be_visible()
     expect(page.locator(".vru-figure").first).to_contain_text("children and young people")
+    expect(page.locator("#table-value-for-money")).to_contain_text("2.25x")
     checked.check()
 
     # a report still being built shows its progress

@@ -251,3 +251,118 @@ def make_year(partnership, other_partnership) -> YearOfWork:
         lsoas=lsoas,
         priority={"E01900001", "E01900003"},
     )
+
+
+@dataclass
+class EvaluationWork:
+    reroute_evaluation: object
+    detached_evaluation: object
+    grant_evaluation: object
+    named_reference: str  # a young person's reference written into a findings text
+    scored_referrals: list
+
+
+def add_evaluation_work(year: YearOfWork, other_partnership) -> EvaluationWork:
+    """Evaluations, outcome scores and a benefit estimate on top of `make_year`: ReRoute
+    (independent, rated, costed, 10 young people scored on WEMWBS in Northtown: 5 improved by
+    3 or more, 5 did not), Detached Youth Work (internal, no findings yet, 3 young people
+    scored on SDQ in Southtown), a grant award evaluated with 3 recorded participants, and
+    evaluations outside the period and in another partnership that must not appear."""
+    from tests.evaluation.factories import award_for, past_referral, scores, unit_cost
+
+    partnership = year.partnership
+    scores_from = year.start + datetime.timedelta(days=10)
+    wemwbs = [(40, 46), (40, 45), (38, 44), (41, 45), (39, 42)]  # improved (3 or more)
+    wemwbs += [(40, 41), (40, 40), (42, 41), (40, 42), (39, 40)]  # not
+    scored = []
+    for first, last in wemwbs:
+        referral = past_referral(year.reroute, days_ago=400, home_lsoa=year.lsoas[0])
+        scores(referral, "wemwbs", first, last, start=scores_from)
+        scored.append(referral)
+    for first, last in [(20, 15), (18, 16), (22, 18)]:
+        referral = past_referral(year.detached, days_ago=400, home_lsoa=year.lsoas[3])
+        scores(referral, "sdq-total", first, last, start=scores_from)
+        scored.append(referral)
+    # Scores before the period are not counted.
+    early = past_referral(year.reroute, days_ago=800, home_lsoa=year.lsoas[0])
+    scores(early, "wemwbs", 20, 60, start=year.start - datetime.timedelta(days=200))
+    named = scored[0].young_person.reference
+    reroute_evaluation = evaluation_services.evaluation_save(
+        actor=None,
+        partnership=partnership,
+        programme=year.reroute,
+        title="ReRoute diversion evaluation",
+        kind="independent",
+        method="comparison",
+        evaluator="University of Essex",
+        status="reported",
+        reported_on=year.end - datetime.timedelta(days=5),
+        starts_on=year.start - datetime.timedelta(days=30),
+        findings="Reoffending fell by a third against the matched comparison group. "
+        f"Young person {named} did especially well.",
+        evidence_rating=3,
+        cost=Decimal("50000"),
+        participants=40,
+    )
+    evaluation_services.benefit_assumption_add(
+        actor=None,
+        evaluation=reroute_evaluation,
+        unit_cost=unit_cost("Violence with injury"),
+        offences_averted_per_participant=Decimal("0.2"),
+        basis="Comparison group effect size.",
+    )
+    detached_evaluation = evaluation_services.evaluation_save(
+        actor=None,
+        partnership=partnership,
+        programme=year.detached,
+        title="Detached youth work listening review",
+        kind="internal",
+        method="qualitative",
+        evaluator="VRU analyst team",
+        status="in_progress",
+        starts_on=year.end - datetime.timedelta(days=60),
+    )
+    grant_evaluation = evaluation_services.evaluation_save(
+        actor=None,
+        partnership=partnership,
+        award=award_for(partnership),
+        title="Small grant pilot review",
+        kind="internal",
+        method="pre_post",
+        evaluator="Grants team",
+        status="reported",
+        reported_on=year.end - datetime.timedelta(days=5),
+        starts_on=year.start,
+        ends_on=year.end,
+        findings=f"Sessions were well attended ({named.lower()} came every week).",
+        evidence_rating=2,
+        participants=3,
+    )
+    evaluation_services.evaluation_save(
+        actor=None,
+        partnership=partnership,
+        programme=year.reroute,
+        title="Old pilot (ended before the period)",
+        kind="internal",
+        method="pre_post",
+        evaluator="Old team",
+        starts_on=year.start - datetime.timedelta(days=700),
+        ends_on=year.start - datetime.timedelta(days=10),
+    )
+    evaluation_services.evaluation_save(
+        actor=None,
+        partnership=other_partnership,
+        programme=ProgrammeFactory(partnership=other_partnership, name="Their programme"),
+        title="Another partnership's evaluation",
+        kind="internal",
+        method="pre_post",
+        evaluator="Them",
+        starts_on=year.start,
+    )
+    return EvaluationWork(
+        reroute_evaluation=reroute_evaluation,
+        detached_evaluation=detached_evaluation,
+        grant_evaluation=grant_evaluation,
+        named_reference=named,
+        scored_referrals=scored,
+    )

@@ -27,6 +27,7 @@ young person is ever read here.
 
 from collections.abc import Callable
 
+from evaluation.selectors.report_content.evaluation import build_evaluation
 from evaluation.selectors.report_content.outputs import build_headlines, grant_reach_by_organisation
 from evaluation.selectors.report_content.places import MAP_BANDS, build_reach
 from evaluation.selectors.report_content.scope import (
@@ -47,6 +48,7 @@ SECTIONS: list[tuple[str, Builder]] = [
     ("Coverage of the needs assessment", build_coverage),
     ("Success measures", build_success_measures),
     ("Young people's voice", build_voice),
+    ("Evaluation findings and outcomes", build_evaluation),
     ("About these figures", build_method),
 ]
 
@@ -59,6 +61,7 @@ __all__ = [
     "ReportScope",
     "age_band_expression",
     "build_coverage",
+    "build_evaluation",
     "build_headlines",
     "build_method",
     "build_reach",
