@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 
 from evaluation import permissions
@@ -240,14 +241,14 @@ def _change_by_programme(
 def _summary(instrument, programme, row, suppress: bool) -> OutcomeSummary:
     n, improved = row["n"], row["improved"]
     interval = paired_change_interval(n=n, total=row["total"], total_squares=row["squares"])
-    small = suppress and n < 5
+    threshold = settings.VRU_SMALL_NUMBER_THRESHOLD
+    hidden = range(1, threshold)
+    small = suppress and n < threshold
     # Secondary suppression: with the participants shown, the number improved also gives the
-    # number not improved, so both must be 0 or 5 and over for the count and share to show.
-    if not suppress or (
-        not small and improved not in range(1, 5) and n - improved not in range(1, 5)
-    ):
+    # number not improved, so both must be 0 or at the threshold and over to show.
+    if not suppress or (not small and improved not in hidden and n - improved not in hidden):
         improved_value, improved_shown = improved, shown_count(improved, suppress=suppress)
-    elif small or 0 < improved < 5:
+    elif small or improved in hidden:
         improved_value, improved_shown = None, shown_count(improved, suppress=True)
     else:
         improved_value, improved_shown = None, "not shown"
