@@ -8,12 +8,10 @@ matches someone already known or another row of the file (same name and date of 
 flagged, never merged. Over-long values and future times are row errors, never truncated.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -33,6 +31,7 @@ from programmes.services.referrals import age_on, reference_for, temporary_refer
 from vru.fields import encrypt
 from vru.models import LSOA, AuditEvent, User
 from vru.services import RowError, audit_record, read_table
+from vru.services import imports as core_imports
 
 NAME_MAX = YoungPersonIdentity._meta.get_field("first_name").max_length
 POSTCODE_MAX = YoungPersonIdentity._meta.get_field("postcode").max_length
@@ -266,18 +265,21 @@ def _known(partnership_id: int, keys: list[str]) -> list[tuple[str, int]]:
 
 
 def read_rows(*, file_name: str, content: bytes) -> list[dict]:
-    """The rows of an uploaded file: CSV with the csv module (fast), XLSX through read_table."""
+    """The rows of an uploaded file: CSV with the csv module (fast), XLSX through read_table.
+    Either way: UTF-8, no NUL bytes, no duplicate columns, no cell a spreadsheet would run
+    as a formula, or a clear error."""
     if file_name.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError(
-                "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.",
-                code="encoding",
-            ) from exc
-        if "\x00" in text:
-            raise ValidationError("The file contains NUL bytes: it is not a CSV file.")
-        return [row for row in csv.DictReader(io.StringIO(text)) if any(row.values())]
+        rows = [row for row in core_imports.csv_rows(core_imports.decode_csv(content)) if row]
+        if not rows:
+            return []
+        core_imports.check_cells(header=rows[0], rows=rows[1:])
+        header = [h.strip().lower() for h in rows[0]]
+        core_imports.check_headers(header)
+        return [
+            dict(zip(header, row + [""] * (len(header) - len(row)), strict=False))
+            for row in rows[1:]
+            if any(row)
+        ]
     return list(read_table(file_name=file_name, content=content).dict)
 
 
