@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.renderers import TemplatesSetting
 
+from vru.validators import validate_import_file
+
 
 class GovukFormRenderer(TemplatesSetting):
     """Render every form field as a GOV.UK Design System form group."""
@@ -21,6 +23,7 @@ class SignInForm(AuthenticationForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
+        validators=[validate_import_file],
         label="File to import",
         help_text="A CSV (UTF-8) or XLSX file whose first row names the columns.",
     )

@@ -148,6 +148,10 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Upload size limits, checked on every upload door (bytes).
+VRU_MAX_DOCUMENT_BYTES = env.int("VRU_MAX_DOCUMENT_BYTES", default=25 * 1024 * 1024)
+VRU_MAX_ATTACHMENT_BYTES = env.int("VRU_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+VRU_MAX_IMPORT_BYTES = env.int("VRU_MAX_IMPORT_BYTES", default=100 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Email: console unless an SMTP URL is given.
