@@ -14,7 +14,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.urls import resolve
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -85,7 +87,21 @@ def run_operation(operation, strategy, examples: int, counter: list) -> str | No
     return None
 
 
-def test_the_api_keeps_its_contract_for_every_role(partnership, other_partnership, record_property):
+@pytest.fixture
+def keep_the_test_connection():
+    """schemathesis calls the WSGI handler itself, whose request_started and request_finished
+    signals would close the database connection holding the test's transaction (PostgreSQL);
+    Django's own test client disconnects them the same way."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
+def test_the_api_keeps_its_contract_for_every_role(
+    partnership, other_partnership, record_property, keep_the_test_connection
+):
     world = build_world(partnership, other_partnership)
     operations = [result.ok() for result in api_schema().get_all_operations()]
     failures = []
