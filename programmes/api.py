@@ -24,9 +24,9 @@ def _referral_or_404(request, pk) -> Referral:
 
 def _require_caseload(request) -> None:
     """Refuse writes to roles without a caseload before reading the body, so they learn
-    nothing (not even which fields are required)."""
+    nothing (not even which fields are required). A 404, as every door a role may not open."""
     if not permissions.can_use_caseload(request.user):
-        raise exceptions.PermissionDenied("You do not work on referrals.")
+        raise exceptions.NotFound
 
 
 class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

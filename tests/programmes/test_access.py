@@ -400,8 +400,8 @@ def test_api_referral_create_needs_a_programme_of_ones_own(api_as, world, role):
         format="json",
     )
 
-    # a role without a caseload is refused outright (403), not told what to fix (400)
-    assert response.status_code == (201 if role in CASE_ROLES else 403)
+    # a role without a caseload is refused outright (404), not told what to fix (400)
+    assert response.status_code == (201 if role in CASE_ROLES else 404)
 
 
 def test_api_contact_on_an_invisible_referral_is_404(api_as, world):
@@ -881,4 +881,4 @@ def test_roles_without_a_caseload_are_refused_before_the_body_is_read(
     # an empty body would be a 400 listing the required fields: the refusal comes first
     response = api_as(role).post(endpoint, {}, format="json")
 
-    assert response.status_code == 403
+    assert response.status_code == 404
