@@ -14,6 +14,7 @@ from evaluation.models import (
     UnitCost,
 )
 from vru.models import LocalAuthority
+from vru.validators import validate_import_file
 
 
 class DateInput(forms.DateInput):
@@ -110,6 +111,7 @@ class ActionForm(forms.Form):
 
 class ResponsesImportForm(forms.Form):
     file = forms.FileField(
+        validators=[validate_import_file],
         label="Spreadsheet of responses",
         help_text="CSV (UTF-8) or XLSX with the columns date, age_band, question, words; "
         "optionally venue, local_authority_code, lsoa_code, gender, may_be_quoted, "

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from grants.models import Application, Award, GrantRound, Organisation
+from vru.filters import IdFilter
 
 
 class GrantRoundFilter(django_filters.FilterSet):
@@ -29,7 +30,7 @@ class GrantRoundFilter(django_filters.FilterSet):
 class ApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Title or organisation")
     status = django_filters.ChoiceFilter(choices=Application.Status.choices)
-    grant_round = django_filters.NumberFilter(field_name="grant_round_id")
+    grant_round = IdFilter(field_name="grant_round_id")
     sort = django_filters.OrderingFilter(
         fields=(
             ("title", "title"),
@@ -50,7 +51,7 @@ class ApplicationFilter(django_filters.FilterSet):
 
 class AwardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Project or organisation")
-    grant_round = django_filters.NumberFilter(field_name="decision__application__grant_round_id")
+    grant_round = IdFilter(field_name="decision__application__grant_round_id")
     sort = django_filters.OrderingFilter(
         fields=(
             ("amount", "amount"),

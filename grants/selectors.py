@@ -51,7 +51,8 @@ def grant_round_list(*, viewer: User, filters: dict | None = None) -> QuerySet[G
             .distinct()
         )
     else:
-        return GrantRound.objects.none()
+        # nothing to see, but still annotated: the API's ?sort=applications orders by it
+        qs = GrantRound.objects.none()
     # Staff count every submitted application in the round; an applicant counts only its
     # own organisation's (how many others applied is not theirs to know).
     counted = ~Q(applications__status=Application.Status.DRAFT)

@@ -25,6 +25,13 @@ def _referral_or_404(request, pk) -> Referral:
     return referral
 
 
+def _require_caseload(request) -> None:
+    """Refuse writes to roles without a caseload before reading the body, so they learn
+    nothing (not even which fields are required). A 404, as every door a role may not open."""
+    if not permissions.can_use_caseload(request.user):
+        raise exceptions.NotFound
+
+
 class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Programmes of the caller's partnership (no personal data)."""
 
@@ -149,6 +156,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={201: serializers.ReferralOutputSerializer},
     )
     def create(self, request):
+        _require_caseload(request)
         payload = serializers.ReferralCreateInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -247,6 +255,7 @@ class ContactViewSet(_ReferralChildViewSet):
         responses={201: serializers.ContactOutputSerializer},
     )
     def create(self, request):
+        _require_caseload(request)
         payload = serializers.ContactInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -268,6 +277,7 @@ class OutcomeViewSet(_ReferralChildViewSet):
         responses={201: serializers.OutcomeOutputSerializer},
     )
     def create(self, request):
+        _require_caseload(request)
         payload = serializers.OutcomeInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)

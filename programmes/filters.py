@@ -2,16 +2,17 @@ import django_filters
 from django.db.models import Q
 
 from programmes.models import Programme, Referral, Session
+from vru.filters import IdFilter
 
 
 class ReferralFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Reference")
-    programme = django_filters.NumberFilter(field_name="programme_id")
+    programme = IdFilter(field_name="programme_id")
     status = django_filters.MultipleChoiceFilter(choices=Referral.Status.choices)
     source = django_filters.ChoiceFilter(choices=Referral.Source.choices)
     reason = django_filters.ChoiceFilter(choices=Referral.Reason.choices)
     breached = django_filters.BooleanFilter(field_name="breached")
-    assigned_to = django_filters.NumberFilter(field_name="assigned_to_id")
+    assigned_to = IdFilter(field_name="assigned_to_id")
     unassigned = django_filters.BooleanFilter(
         field_name="assigned_to", lookup_expr="isnull", label="Unassigned"
     )
@@ -59,7 +60,7 @@ class ProgrammeFilter(django_filters.FilterSet):
 
 
 class SessionFilter(django_filters.FilterSet):
-    programme = django_filters.NumberFilter(field_name="programme_id")
+    programme = IdFilter(field_name="programme_id")
     kind = django_filters.ChoiceFilter(choices=Session.Kind.choices)
     held_from = django_filters.DateFilter(field_name="held_on", lookup_expr="gte")
     held_to = django_filters.DateFilter(field_name="held_on", lookup_expr="lte")
@@ -75,4 +76,4 @@ class SessionFilter(django_filters.FilterSet):
 class ReferralChildFilter(django_filters.FilterSet):
     """Contacts and outcomes by referral id: a number, not a choice over every referral."""
 
-    referral = django_filters.NumberFilter(field_name="referral_id")
+    referral = IdFilter(field_name="referral_id")

@@ -14,6 +14,7 @@ from programmes.models import (
     Session,
 )
 from vru.models import LSOA
+from vru.validators import validate_import_file
 
 DATE_HELP = "For example, 2026-03-27"
 DATETIME_HELP = "For example, 2026-03-27 14:30 (UK time)"
@@ -157,6 +158,7 @@ class SessionForm(forms.Form):
 class ReferralImportForm(forms.Form):
     programme = forms.ModelChoiceField(queryset=Programme.objects.none())
     file = forms.FileField(
+        validators=[validate_import_file],
         label="Custody spreadsheet",
         help_text="CSV (UTF-8) or XLSX with columns first_name, last_name, date_of_birth, reason, "
         "event_at, and optionally source, referred_at, gender, ethnicity, education_status, "

@@ -45,8 +45,10 @@ class ProgrammeOutputSerializer(serializers.ModelSerializer):
 class ReferralOutputSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(source="young_person.reference")
     programme_name = serializers.CharField(source="programme.name")
-    assigned_to = serializers.CharField(source="assigned_to.username", default=None)
-    home_lsoa = serializers.CharField(source="lsoa.code", default=None)
+    assigned_to = serializers.CharField(
+        source="assigned_to.username", default=None, allow_null=True
+    )
+    home_lsoa = serializers.CharField(source="lsoa.code", default=None, allow_null=True)
     breached = serializers.BooleanField(read_only=True)
     awaiting_contact = serializers.BooleanField(read_only=True)
     status = serializers.CharField(help_text="received, contacted, engaged or closed")
@@ -212,7 +214,7 @@ class OutcomeInputSerializer(serializers.Serializer):
 class SessionOutputSerializer(serializers.ModelSerializer):
     programme_name = serializers.CharField(source="programme.name")
     kind = serializers.CharField(help_text="group or detached")
-    lsoa = serializers.CharField(source="lsoa.code", default=None)
+    lsoa = serializers.CharField(source="lsoa.code", default=None, allow_null=True)
     young_people = serializers.IntegerField(read_only=True)
 
     class Meta:

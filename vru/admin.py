@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 
 from vru import accounts, permissions, services
 from vru.forms import needs_assessment_choice_forms
@@ -112,9 +113,27 @@ _PARTNERSHIP_PATHS = {
 }
 
 
+class CheckedCSV(base_formats.CSV):
+    """A CSV read by the same reader as every other import (vru.services.read_table): NUL
+    bytes, duplicate columns, oversized cells and formula cells are refused with the row
+    and column named, before any row reaches a resource."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        content = in_stream.encode("utf-8") if isinstance(in_stream, str) else in_stream
+        return services.read_table(file_name="import.csv", content=content)
+
+
+class CheckedXLSX(base_formats.XLSX):
+    def create_dataset(self, in_stream):
+        return services.read_table(file_name="import.xlsx", content=in_stream)
+
+
 class ScopedImportMixin:
     """django-import-export in the admin, with the resource bound to the user's partnership.
-    Its preview refuses to confirm a file with any invalid row, so nothing is half-imported."""
+    Its preview refuses to confirm a file with any invalid row, so nothing is half-imported.
+    Files are read by the checked formats above."""
+
+    import_formats = [CheckedCSV, CheckedXLSX]
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"partnership": request.user.partnership}

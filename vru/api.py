@@ -26,3 +26,63 @@ class UserRateThrottle(throttling.UserRateThrottle):
         from django.conf import settings
 
         return settings.VRU_API_RATE
+
+
+_ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+_VALIDATION_ERRORS = {
+    "type": "object",
+    "description": "Each field (or non_field_errors) with its messages.",
+    "additionalProperties": {},
+}
+_ERROR_RESPONSES = {
+    "401": "Not signed in (token authentication).",
+    "403": "Not signed in (session authentication), or this role may not do this.",
+    "404": "Not found: it does not exist, is outside the caller's scope, or no such page.",
+    "429": "Too many requests: wait for the number of seconds in Retry-After.",
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation documents the errors every
+    endpoint can answer (401/403 signed out or refused, 404 invisible or no such page, 429
+    throttled with Retry-After, and 400 when it takes query parameters or a body), so
+    clients and schemathesis see them as part of the contract."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("Error", _ERROR)
+    components.setdefault("ValidationErrors", _VALIDATION_ERRORS)
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, description in _ERROR_RESPONSES.items():
+                response = {
+                    "description": description,
+                    "content": {"application/json": {"schema": error_ref}},
+                }
+                if code == "429":
+                    response["headers"] = {
+                        "Retry-After": {"schema": {"type": "integer"}, "required": True}
+                    }
+                responses.setdefault(code, response)
+            takes_input = "requestBody" in operation or any(
+                p.get("in") == "query" for p in operation.get("parameters", [])
+            )
+            if takes_input:
+                responses.setdefault(
+                    "400",
+                    {
+                        "description": "Invalid input: what was wrong with each field.",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ValidationErrors"}
+                            }
+                        },
+                    },
+                )
+    return result

@@ -1,7 +1,23 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from vru.models import LSOA, Recommendation
+
+# The largest id a database integer column holds: a bigger number (or a fraction such as
+# 1e32) is a 400 with a message, not an overflow deep in the database driver (a 500).
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record id in a query string: a whole number the database can hold."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class LSOAFilter(django_filters.FilterSet):
@@ -9,7 +25,7 @@ class LSOAFilter(django_filters.FilterSet):
     local_authority = django_filters.CharFilter(
         field_name="local_authority__code", label="Local authority code"
     )
-    csp = django_filters.NumberFilter(
+    csp = IdFilter(
         field_name="community_safety_partnership_id", label="Community safety partnership"
     )
     imd_decile = django_filters.MultipleChoiceFilter(
@@ -40,7 +56,7 @@ class LSOAFilter(django_filters.FilterSet):
 
 
 class RecommendationFilter(django_filters.FilterSet):
-    needs_assessment = django_filters.NumberFilter(field_name="needs_assessment_id")
+    needs_assessment = IdFilter(field_name="needs_assessment_id")
     prevention_stage = django_filters.CharFilter(field_name="prevention_stage")
     theme = django_filters.CharFilter(field_name="themes__name", lookup_expr="iexact")
 

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
+from vru.validators import validate_import_file
+
 
 class GovukFormRenderer(TemplatesSetting):
     """Render every form field as a GOV.UK Design System form group."""
@@ -147,6 +149,7 @@ class SignInForm(LoginForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
+        validators=[validate_import_file],
         label="File to import",
         help_text="A CSV (UTF-8) or XLSX file whose first row names the columns.",
     )

@@ -110,7 +110,7 @@ class SuccessMeasureOutputSerializer(serializers.ModelSerializer):
 
 
 class RiskRunOutputSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", default=None)
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
     has_proxies = serializers.BooleanField(
         read_only=True, help_text="True when any factor is a public proxy for police data."
     )

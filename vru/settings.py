@@ -199,6 +199,10 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Upload size limits, checked on every upload door (bytes).
+VRU_MAX_DOCUMENT_BYTES = env.int("VRU_MAX_DOCUMENT_BYTES", default=25 * 1024 * 1024)
+VRU_MAX_ATTACHMENT_BYTES = env.int("VRU_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+VRU_MAX_IMPORT_BYTES = env.int("VRU_MAX_IMPORT_BYTES", default=100 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Email: console unless an SMTP URL is given.
@@ -341,6 +345,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vru.api.document_error_responses",
+    ],
 }
 
 # Django 6's built-in CSP: nothing from anywhere but ourselves, scripts only with a nonce.

@@ -2,15 +2,30 @@
 
 import zipfile
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
-MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
+
+def _megabytes(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MB"
+
+
+def validate_size(upload, limit: int) -> None:
+    if upload.size > limit:
+        raise ValidationError(
+            f"The file must be smaller than {_megabytes(limit)}.", code="too_large"
+        )
+
+
+def validate_import_file(upload) -> None:
+    """An import file no larger than VRU_MAX_IMPORT_BYTES (its content is checked when read:
+    UTF-8 CSV or an XLSX workbook)."""
+    validate_size(upload, settings.VRU_MAX_IMPORT_BYTES)
 
 
 def validate_document(upload) -> None:
-    """A PDF, Word (.docx) or OpenDocument text file, at most 25 MB."""
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError("The file must be smaller than 25 MB.", code="too_large")
+    """A PDF, Word (.docx) or OpenDocument text file, at most VRU_MAX_DOCUMENT_BYTES."""
+    validate_size(upload, settings.VRU_MAX_DOCUMENT_BYTES)
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from grants.models.rounds import Application
+from vru.uploads import RandomName
 
 
 class Decision(models.Model):
@@ -26,7 +27,7 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField()
-    letter = models.FileField(upload_to="grants/letters/", blank=True)
+    letter = models.FileField(upload_to=RandomName("grants/letters"), blank=True)
     letter_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from grants.validators import validate_attachment
 from vru.models import LSOA, LocalAuthority, Partnership, Recommendation
+from vru.uploads import RandomName
 
 
 class Organisation(models.Model):
@@ -298,7 +299,9 @@ class Attachment(models.Model):
         Application, on_delete=models.CASCADE, related_name="attachments"
     )
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to="grants/attachments/", validators=[validate_attachment])
+    file = models.FileField(
+        upload_to=RandomName("grants/attachments"), validators=[validate_attachment]
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -3,7 +3,7 @@
 import tablib
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,7 +20,7 @@ from grants.models import Application, Assignment
 from grants.resources import ApplicationResource, GrantRoundResource, ScoreResource
 from grants.services.awards import feedback_from_reviews
 from grants.views.common import PAGE_SIZE, add_errors, export, flash, flash_error, require
-from vru import accounts
+from vru import accounts, uploads
 from vru import selectors as core_selectors
 from vru.exports import spreadsheet_response
 
@@ -344,9 +344,7 @@ def decision_letter(request, pk: int):
     decision = getattr(application, "decision", None) if application else None
     if decision is None or not decision.letter:
         raise Http404
-    return FileResponse(
-        decision.letter.open("rb"), as_attachment=True, filename=f"decision-{application.pk}.pdf"
-    )
+    return uploads.download(decision.letter, name=f"decision-{application.pk}")
 
 
 @require_GET
@@ -357,8 +355,7 @@ def attachment_download(request, pk: int, file_pk: int):
     if application is None:
         raise Http404
     attachment = get_object_or_404(application.attachments.all(), pk=file_pk)
-    name = attachment.file.name.rsplit("/", 1)[-1]
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
+    return uploads.download(attachment.file, name=attachment.title)
 
 
 @require_POST

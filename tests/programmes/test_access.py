@@ -437,7 +437,8 @@ def test_api_referral_create_needs_a_programme_of_ones_own(api_as, world, role):
         format="json",
     )
 
-    assert response.status_code == (201 if role in CASE_ROLES else 400)
+    # a role without a caseload is refused outright (404), not told what to fix (400)
+    assert response.status_code == (201 if role in CASE_ROLES else 404)
 
 
 def test_api_contact_on_an_invisible_referral_is_404(api_as, world):
@@ -925,3 +926,14 @@ def test_an_anonymous_contact_with_errors_is_shown_again_with_the_summary_and_in
     assert "There is a problem" in body
     assert "Talked about school</textarea>" in body
     assert not detached.detached_contacts.exists()
+
+
+@pytest.mark.parametrize("role", sorted(set(ALL_ROLES) - CASE_ROLES), ids=str)
+@pytest.mark.parametrize("endpoint", ["/api/referrals/", "/api/contacts/", "/api/outcomes/"])
+def test_roles_without_a_caseload_are_refused_before_the_body_is_read(
+    api_as, world, role, endpoint
+):
+    # an empty body would be a 400 listing the required fields: the refusal comes first
+    response = api_as(role).post(endpoint, {}, format="json")
+
+    assert response.status_code == 404

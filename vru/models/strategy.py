@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from vru.models.accounts import Partnership
+from vru.uploads import RandomName
 from vru.validators import validate_document
 
 
@@ -29,7 +30,9 @@ class StrategicNeedsAssessment(models.Model):
     published_on = models.DateField(
         null=True, blank=True, help_text="Leave blank when the document does not say."
     )
-    document = models.FileField(upload_to="sna/", blank=True, validators=[validate_document])
+    document = models.FileField(
+        upload_to=RandomName("sna"), blank=True, validators=[validate_document]
+    )
     source = models.TextField(blank=True, help_text="Where the content was taken from.")
 
     class Meta:

@@ -1,6 +1,8 @@
 """Imports of reference data: validate every row, then save all or none."""
 
-from collections.abc import Callable
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +44,107 @@ class ImportOutcome:
 
 
 FILE_FORMATS = {"csv": "csv", "xlsx": "xlsx"}
+# Excel's own limit for one cell; anything longer is not a spreadsheet someone typed.
+MAX_CELL_CHARS = 32_767
+# A cell starting with one of these is run as a formula when the file (or an export of what
+# was imported) is opened in a spreadsheet: refused at the door, with where it is.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_LISTED = 10
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def check_cells(*, header: Sequence, rows: Iterable[Sequence]) -> None:
+    """Refuse a table with NUL bytes, cells longer than a spreadsheet holds, or cells that
+    start like a formula (a negative number is not one). The error names each cell as a
+    spreadsheet would: row (the header is row 1) and column."""
+    names = [str(h or "") for h in header]
+    problems = []
+    for number, row in enumerate([header, *rows], start=1):
+        for position, cell in enumerate(row):
+            if cell is None or not isinstance(cell, str) or not cell:
+                continue
+            column = names[position] if position < len(names) else f"column {position + 1}"
+            where = f"Row {number}, column “{column}”"
+            if "\x00" in cell:
+                problems.append(f"{where} contains a NUL byte.")
+            elif len(cell) > MAX_CELL_CHARS:
+                problems.append(f"{where} is longer than {MAX_CELL_CHARS:,} characters.")
+            elif cell.startswith(FORMULA_PREFIXES) and not _is_number(cell):
+                shown = cell[0].replace("\t", "a tab").replace("\r", "a carriage return")
+                problems.append(
+                    f"{where} starts with {shown}, which spreadsheets run as a formula: "
+                    "remove it or reword the cell."
+                )
+            if len(problems) >= MAX_LISTED:
+                break
+        if len(problems) >= MAX_LISTED:
+            break
+    if problems:
+        raise ValidationError(problems, code="unsafe_cells")
+
+
+def check_headers(headers: Sequence[str]) -> None:
+    duplicates = {h for h in headers if h and list(headers).count(h) > 1}
+    if duplicates:
+        raise ValidationError(
+            "These columns appear more than once: " + ", ".join(sorted(duplicates)) + ".",
+            code="duplicate_columns",
+        )
+
+
+def decode_csv(content: bytes) -> str:
+    """UTF-8 text (a byte-order mark is dropped) without NUL bytes, or a clear error."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.",
+            code="encoding",
+        ) from exc
+    if "\x00" in text:
+        raise ValidationError(
+            "The file contains NUL bytes: it is not a CSV file.", code="nul_bytes"
+        )
+    return text
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    """Every row of a CSV text, or a clear error for a file the csv module cannot read (a
+    cell larger than it allows, a quote left open)."""
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ValidationError(
+            f"The file is not a CSV file we can read ({exc}).", code="malformed_csv"
+        ) from exc
+
+
+def _dataset_from_rows(rows: list[list[str]]) -> tablib.Dataset:
+    """As tablib reads a CSV (blank lines skipped, short rows padded), except that a row
+    with more cells than the header is a clear error instead of an exception."""
+    dataset = tablib.Dataset()
+    rows = [row for row in rows if row]
+    if not rows:
+        return dataset
+    dataset.headers = rows[0]
+    width = len(rows[0])
+    for number, row in enumerate(rows[1:], start=2):
+        while len(row) > width and not row[-1].strip():
+            row = row[:-1]
+        if len(row) > width:
+            raise ValidationError(
+                f"Row {number} has more cells ({len(row)}) than the header has columns ({width}).",
+                code="ragged_row",
+            )
+        dataset.append(row + [""] * (width - len(row)))
+    return dataset
 
 
 def read_table(*, file_name: str, content: bytes) -> tablib.Dataset:
@@ -50,30 +153,20 @@ def read_table(*, file_name: str, content: bytes) -> tablib.Dataset:
     if extension not in FILE_FORMATS:
         raise ValidationError("Upload a .csv or .xlsx file.", code="file_type")
     if extension == "csv":
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError(
-                "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.",
-                code="encoding",
-            ) from exc
-        if "\x00" in text:
-            raise ValidationError(
-                "The file contains NUL bytes: it is not a CSV file.", code="nul_bytes"
-            )
-        dataset = tablib.Dataset().load(text, format="csv")
+        dataset = _dataset_from_rows(csv_rows(decode_csv(content)))
     else:
         if not content.startswith(b"PK"):
             raise ValidationError("The file is not an XLSX workbook.", code="file_type")
-        dataset = tablib.Dataset().load(content, format="xlsx")
-    if dataset.headers:
-        dataset.headers = [str(h or "").strip().lower() for h in dataset.headers]
-        duplicates = {h for h in dataset.headers if h and dataset.headers.count(h) > 1}
-        if duplicates:
+        try:
+            dataset = tablib.Dataset().load(content, format="xlsx")
+        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
             raise ValidationError(
-                "These columns appear more than once: " + ", ".join(sorted(duplicates)) + ".",
-                code="duplicate_columns",
-            )
+                "The file could not be read as an XLSX workbook.", code="file_type"
+            ) from exc
+    if dataset.headers:
+        check_cells(header=dataset.headers, rows=dataset)
+        dataset.headers = [str(h or "").strip().lower() for h in dataset.headers]
+        check_headers(dataset.headers)
     return dataset
 
 

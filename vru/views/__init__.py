@@ -3,12 +3,12 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from vru import exports, extensions, maps, permissions, selectors
+from vru import exports, extensions, maps, permissions, selectors, uploads
 from vru.filters import LSOAFilter
 from vru.models import PreventionStage
 from vru.resources import LSOAResource
@@ -128,8 +128,7 @@ def sna_document(request, pk: int):
     sna = get_object_or_404(selectors.needs_assessment_list(viewer=request.user), pk=pk)
     if not sna.document:
         raise Http404
-    name = sna.document.name.rsplit("/", 1)[-1]
-    return FileResponse(sna.document.open("rb"), as_attachment=True, filename=name)
+    return uploads.download(sna.document, name=sna.title)
 
 
 @require_GET

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 
 from vru.models import AreaProfile
+from vru.validators import validate_import_file
 
 
 class RiskRunForm(forms.Form):
@@ -59,6 +60,7 @@ class RiskRunForm(forms.Form):
 
 class CrimeFileForm(forms.Form):
     file = forms.FileField(
+        validators=[validate_import_file],
         label="police.uk street-level crime file",
         help_text="A monthly “street” CSV from data.police.uk, e.g. 2019-01-essex-street.csv. "
         "Its months replace any stored for the same months.",
@@ -93,6 +95,7 @@ class HotspotThresholdForm(forms.Form):
 
 class IndicatorFileForm(forms.Form):
     file = forms.FileField(
+        validators=[validate_import_file],
         label="Indicator file",
         help_text="CSV (UTF-8) or XLSX with columns lsoa_code, factor, period (year or month), "
         "period_start (YYYY, YYYY-MM or YYYY-MM-DD), value, source. Any bad row imports "

@@ -1,36 +1,28 @@
 """Reading a custody spreadsheet into rows, and parsing its cells."""
 
-import csv
-import io
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
-
+from vru.services import imports as core_imports
 from vru.services import read_table
 
 
 def read_rows(*, file_name: str, content: bytes) -> list[dict]:
     """The rows of an uploaded file: CSV with the csv module (fast), XLSX through read_table.
-    Column names are matched without regard to case or surrounding spaces."""
+    Column names are matched without regard to case or surrounding spaces. Either way: UTF-8,
+    no NUL bytes, no duplicate columns, no cell a spreadsheet would run as a formula, or a
+    clear error (vru.services.imports' checks, shared by every import)."""
     if file_name.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError(
-                "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.",
-                code="encoding",
-            ) from exc
-        if "\x00" in text:
-            raise ValidationError("The file contains NUL bytes: it is not a CSV file.")
-        reader = csv.reader(io.StringIO(text))
-        header = [h.strip().lower() for h in next(reader, [])]
-        repeated = sorted({h for h in header if h and header.count(h) > 1})
-        if repeated:
-            raise ValidationError(
-                "These columns appear more than once: " + ", ".join(repeated) + ".",
-                code="duplicate_columns",
-            )
-        return [dict(zip(header, row, strict=False)) for row in reader if any(row)]
+        rows = [row for row in core_imports.csv_rows(core_imports.decode_csv(content)) if row]
+        if not rows:
+            return []
+        core_imports.check_cells(header=rows[0], rows=rows[1:])
+        header = [h.strip().lower() for h in rows[0]]
+        core_imports.check_headers(header)
+        return [
+            dict(zip(header, row + [""] * (len(header) - len(row)), strict=False))
+            for row in rows[1:]
+            if any(row)
+        ]
     return list(read_table(file_name=file_name, content=content).dict)
 
 

@@ -10,8 +10,6 @@ partnership total is never inflated and every count stays a whole number. The lo
 skipped as "outside the partnership".
 """
 
-import csv
-import io
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -29,6 +27,7 @@ from vru.models import (
     Partnership,
     User,
 )
+from vru.services import imports
 from vru.services.areas._common import POLICE_UK_COLUMNS, _require, copy_rows
 from vru.services.audit import audit_record
 
@@ -74,11 +73,8 @@ def crime_file_import(
     no crime type. ASB rows (empty Crime ID) are counted and noted.
     """
     _require(actor, permissions.can_import_area_data, partnership, "You cannot import area data.")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError("The file is not UTF-8 text.", code="encoding") from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = imports.csv_rows(imports.decode_csv(content))
+    reader = iter(rows)
     header = next(reader, None)
     if header is None or [h.strip() for h in header[: len(POLICE_UK_COLUMNS)]] != POLICE_UK_COLUMNS:
         raise ValidationError(
@@ -87,6 +83,7 @@ def crime_file_import(
             + ".",
             code="columns",
         )
+    imports.check_cells(header=header, rows=rows[1:])
     i_id, i_month, i_lsoa, i_type = 0, 1, 7, 9
     children: dict[str, dict[str, int | None]] = defaultdict(dict)
     pk_by_code: dict[str, int] = {}

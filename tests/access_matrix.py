@@ -1,0 +1,293 @@
+"""The whole-site access matrix: every named route of the URL configuration (pages, API
+router routes, exports, imports) and who may open it. DESIGN.md's role table is the source.
+
+tests/test_access_matrix.py walks ``django.urls.get_resolver()`` and fails for a route that
+has no entry here, then tries every role on every door below with objects inside the role's
+scope ("in"), in its partnership but outside its scope ("out") and in another partnership
+("other"): allowed roles get ``ok`` (200 unless said), the others 403 or 404 (anonymous: the
+sign-in page, or 401/403 from the API), never a 500 and never another partnership's data.
+
+Adding a route is one line in ROUTES, for example::
+
+    "grants:round_archive": door(GRANT_STAFF, objects="grant_round", method="post", ok=REDIRECT),
+
+- ``allowed``: roles that may open it with an object in their scope ("anonymous" for public).
+- ``objects``: the kind of record that fills the URL's arguments (a key of the world in
+  tests/access_world.py; KWARGS below says how it becomes URL arguments).
+- ``out``: who may still open it with a record of their partnership outside the narrow
+  scope (defaults to ``allowed``: no narrower scope).
+- ``method``: "post" for doors that only take POST (sent with an empty form).
+- ``query``: e.g. "?format=csv" for the export behind a list page.
+- ``api_list(roles)``: an API list, where refused roles may get an empty list.
+A route with several doors (a page and its exports) maps to a tuple of doors. The admin
+site is listed separately in ADMIN (its own tests cover each model admin).
+"""
+
+from dataclasses import dataclass, field
+
+from vru.models import Role
+
+ANONYMOUS = "anonymous"
+ADMIN = Role.ADMINISTRATOR
+ANALYST = Role.ANALYST
+MANAGER = Role.PROGRAMME_MANAGER
+PRACTITIONER = Role.PRACTITIONER
+GRANTS_OFFICER = Role.GRANTS_OFFICER
+REVIEWER = Role.YOUTH_REVIEWER
+APPLICANT = Role.APPLICANT
+COMMISSIONER = Role.COMMISSIONER
+
+ROLES = [*Role, ANONYMOUS]
+SIGNED_IN = frozenset(Role)
+PUBLIC = frozenset(ROLES)
+NOBODY = frozenset()
+STAFF = frozenset({ADMIN, ANALYST, MANAGER, PRACTITIONER, GRANTS_OFFICER})
+READERS = STAFF | {COMMISSIONER}  # area, strategy and programme pages
+EDITORS = frozenset({ADMIN, ANALYST})  # strategy upkeep, imports, the risk index
+CASE_WORKERS = frozenset({ADMIN, MANAGER, PRACTITIONER})  # referrals, sessions
+CASE_MANAGERS = frozenset({ADMIN, MANAGER})
+GRANT_STAFF = frozenset({ADMIN, GRANTS_OFFICER})
+FEEDBACK_READERS = frozenset({ADMIN, ANALYST, MANAGER, GRANTS_OFFICER})
+SAFEGUARDING = frozenset({ADMIN})
+
+OK = frozenset({200})
+REDIRECT = frozenset({302})
+OK_OR_REDIRECT = frozenset({200, 302})
+FORM_POSTED = frozenset({200, 302, 400})  # a POST-only form sent empty: errors or done
+
+
+@dataclass(frozen=True)
+class Door:
+    allowed: frozenset
+    objects: str | None = None
+    out: frozenset | None = None
+    method: str = "get"
+    query: str = ""
+    kwargs: dict = field(default_factory=dict)
+    ok: frozenset = OK
+    empty_when_refused: bool = False
+
+    @property
+    def allowed_out(self) -> frozenset:
+        return self.allowed if self.out is None else self.out
+
+
+def door(
+    allowed,
+    *,
+    objects=None,
+    out=None,
+    method="get",
+    query="",
+    kwargs=None,
+    ok=OK,
+    empty_when_refused=False,
+) -> Door:
+    return Door(
+        frozenset(allowed),
+        objects,
+        None if out is None else frozenset(out),
+        method,
+        query,
+        kwargs or {},
+        frozenset(ok),
+        empty_when_refused,
+    )
+
+
+def api_list(allowed) -> Door:
+    """An API list: the roles allowed see their records; every other signed-in role gets
+    either 403/404 or 200 with an empty list (the list is scoped, never an error)."""
+    return door(allowed, empty_when_refused=True)
+
+
+def with_exports(allowed, *formats, exports_allowed=None, **options) -> tuple[Door, ...]:
+    """A list page and its ?format= exports (same roles unless ``exports_allowed``)."""
+    export_roles = allowed if exports_allowed is None else exports_allowed
+    exports = (door(export_roles, query=f"?format={f}", **options) for f in formats)
+    return (door(allowed, **options), *exports)
+
+
+# How a world record becomes URL arguments (default: {"pk": record.pk}).
+KWARGS = {
+    "lsoa": lambda o: {"code": o.code},
+    "attachment": lambda o: {"pk": o.application_id, "file_pk": o.pk},
+    "response": lambda o: {"pk": o.exercise_id, "response_pk": o.pk},
+    "action": lambda o: {"pk": o.theme.exercise_id, "action_pk": o.pk},
+    "public_exercise": lambda o: {"slug": o.public_slug},
+    "safeguarding_alert": lambda o: {"alert_pk": o.pk},
+}
+
+
+ROUTES: dict[str, Door | tuple[Door, ...]] = {
+    # --- core pages -------------------------------------------------------------------
+    "home": door(SIGNED_IN),
+    "accessibility": door(PUBLIC),
+    "healthz": door(PUBLIC),
+    "favicon.ico": door(PUBLIC, ok={301}),
+    "login": door(PUBLIC, ok=OK_OR_REDIRECT),  # signed in: redirected onwards
+    "logout": door(SIGNED_IN, method="post", ok=OK_OR_REDIRECT),
+    "vru:lsoa_list": with_exports(READERS, "csv", "xlsx"),
+    "vru:lsoa_detail": door(READERS, objects="lsoa"),
+    "vru:sna_list": door(READERS),
+    "vru:sna_detail": door(READERS, objects="needs_assessment", out=EDITORS),
+    "vru:sna_document": door(READERS, objects="needs_assessment", out=EDITORS),
+    "vru:success_measures": door(READERS),
+    "vru:risk_map": door(READERS),
+    "vru:risk_run_list": with_exports(READERS, "csv"),
+    "vru:risk_run_create": door(EDITORS),
+    "vru:risk_run_detail": with_exports(READERS, "csv", objects="risk_run"),
+    "vru:risk_run_make_current": door(EDITORS, objects="risk_run", method="post", ok=REDIRECT),
+    "vru:risk_run_compare": door(READERS, objects="risk_run", query="?other={pk}"),
+    "vru:hotspot_list": with_exports(READERS, "csv"),
+    "vru:area_profile_list": with_exports(READERS, "csv"),
+    "vru:crime_import": door(EDITORS),
+    "vru:indicator_import": door(EDITORS),
+    # --- core API ---------------------------------------------------------------------
+    "api:api-root": door(SIGNED_IN),
+    "schema": door(SIGNED_IN),
+    "api-docs": door(SIGNED_IN),
+    "api:lsoa-list": api_list(READERS),
+    "api:lsoa-detail": door(READERS, objects="lsoa"),
+    "api:needs-assessment-list": api_list(READERS),
+    "api:needs-assessment-detail": door(READERS, objects="needs_assessment", out=EDITORS),
+    "api:recommendation-list": api_list(READERS),
+    "api:recommendation-detail": door(READERS, objects="recommendation", out=EDITORS),
+    "api:success-measure-list": api_list(READERS),
+    "api:success-measure-detail": door(READERS, objects="success_measure"),
+    "api:risk-run-list": api_list(READERS),
+    "api:risk-run-detail": door(READERS, objects="risk_run"),
+    "api:risk-run-scores": door(READERS, objects="risk_run"),
+    "api:hotspot-list": api_list(READERS),
+    "api:hotspot-detail": door(READERS, objects="hotspot"),
+    "api:area-profile-list": api_list(READERS),
+    "api:area-profile-detail": door(READERS, objects="area_profile"),
+    # --- programmes -------------------------------------------------------------------
+    "programmes:programme_list": with_exports(READERS, "csv"),
+    "programmes:programme_detail": door(READERS, objects="programme"),
+    "programmes:caseload": with_exports(CASE_WORKERS, "csv", "xlsx"),
+    "programmes:referral_create": door(CASE_WORKERS),
+    "programmes:referral_import": door(CASE_MANAGERS),
+    "programmes:referral_detail": door(CASE_WORKERS, objects="referral", out={ADMIN}),
+    "programmes:referral_contact": door(
+        CASE_WORKERS, objects="referral", out={ADMIN}, method="post", ok=FORM_POSTED
+    ),
+    "programmes:referral_status": door(
+        CASE_WORKERS, objects="referral", out={ADMIN}, method="post", ok=FORM_POSTED
+    ),
+    "programmes:referral_outcome": door(
+        CASE_WORKERS, objects="referral", out={ADMIN}, method="post", ok=FORM_POSTED
+    ),
+    "programmes:referral_assign": door(CASE_MANAGERS, objects="referral", out={ADMIN}),
+    "programmes:referral_consent_withdraw": door(
+        CASE_WORKERS, objects="referral", out={ADMIN}, method="post", ok=FORM_POSTED
+    ),
+    "programmes:session_list": with_exports(CASE_WORKERS, "csv"),
+    "programmes:session_create": door(CASE_WORKERS),
+    "programmes:session_detail": door(CASE_WORKERS, objects="session", out={ADMIN}),
+    "programmes:session_detached_contact": door(
+        CASE_WORKERS, objects="session", out={ADMIN}, method="post", ok=FORM_POSTED
+    ),
+    # --- programmes API ---------------------------------------------------------------
+    "programmes-api:programme-list": api_list(READERS),
+    "programmes-api:programme-detail": door(READERS, objects="programme"),
+    "programmes-api:referral-list": api_list(CASE_WORKERS),
+    "programmes-api:referral-detail": door(CASE_WORKERS, objects="referral", out={ADMIN}),
+    "programmes-api:referral-identity": door(CASE_WORKERS, objects="referral", out={ADMIN}),
+    "programmes-api:referral-status": door(
+        CASE_WORKERS, objects="referral", out={ADMIN}, method="post", ok={200, 400}
+    ),
+    "programmes-api:contact-list": api_list(CASE_WORKERS),
+    "programmes-api:outcome-list": api_list(CASE_WORKERS),
+    "programmes-api:session-list": api_list(CASE_WORKERS),
+    "programmes-api:session-detail": door(CASE_WORKERS, objects="session", out={ADMIN}),
+    # --- grants -----------------------------------------------------------------------
+    "grants:round_list": with_exports(
+        GRANT_STAFF | {APPLICANT}, "csv", exports_allowed=GRANT_STAFF
+    ),
+    "grants:round_create": door(GRANT_STAFF),
+    "grants:round_detail": door(GRANT_STAFF, objects="grant_round"),
+    "grants:round_assign": door(GRANT_STAFF, objects="grant_round", method="post", ok=REDIRECT),
+    "grants:round_moderation": (
+        door(GRANT_STAFF, objects="grant_round"),
+        door(GRANT_STAFF, objects="grant_round", query="?format=csv"),
+        door(GRANT_STAFF, objects="grant_round", query="?format=scores-xlsx"),
+    ),
+    "grants:application_start": door(
+        {APPLICANT}, objects="grant_round", method="post", ok=REDIRECT
+    ),
+    "grants:application_list": with_exports(GRANT_STAFF | {APPLICANT}, "xlsx"),
+    "grants:application_detail": door(
+        GRANT_STAFF | {APPLICANT}, objects="application", out=GRANT_STAFF
+    ),
+    "grants:application_edit": door({APPLICANT}, objects="draft_application", out=NOBODY),
+    "grants:attachment_upload": door(
+        {APPLICANT}, objects="draft_application", out=NOBODY, method="post", ok=OK_OR_REDIRECT
+    ),
+    "grants:attachment_download": door(
+        GRANT_STAFF | {APPLICANT}, objects="attachment", out=GRANT_STAFF
+    ),
+    "grants:application_eligibility": door(
+        GRANT_STAFF, objects="application", method="post", ok=OK_OR_REDIRECT
+    ),
+    "grants:application_decide": door(
+        GRANT_STAFF, objects="application", method="post", ok=OK_OR_REDIRECT
+    ),
+    "grants:decision_letter": door(
+        GRANT_STAFF | {APPLICANT}, objects="decided_application", out=GRANT_STAFF
+    ),
+    "grants:assignment_add": door(GRANT_STAFF, objects="application", method="post", ok=REDIRECT),
+    "grants:assignment_remove": door(GRANT_STAFF, objects="assignment"),
+    "grants:panel": door(GRANT_STAFF),
+    "grants:panel_member": door(GRANT_STAFF, objects="panel_member"),
+    "grants:review_list": door({REVIEWER}),
+    "grants:review": door({REVIEWER}, objects="assignment", out=NOBODY),
+    "grants:award_list": with_exports(GRANT_STAFF | {APPLICANT}, "csv"),
+    "grants:award_360giving": (
+        door(GRANT_STAFF, kwargs={"fmt": "json"}),
+        door(GRANT_STAFF, kwargs={"fmt": "csv"}),
+    ),
+    "grants:award_detail": door(GRANT_STAFF | {APPLICANT}, objects="award", out=GRANT_STAFF),
+    "grants:tranche_release": door(GRANT_STAFF, objects="tranche"),
+    "grants:monitoring_return": door(
+        GRANT_STAFF | {APPLICANT}, objects="monitoring_return", out=GRANT_STAFF
+    ),
+    # --- grants API -------------------------------------------------------------------
+    "grants-api:round-list": api_list(GRANT_STAFF | {APPLICANT}),
+    "grants-api:round-detail": door(GRANT_STAFF | {APPLICANT}, objects="grant_round"),
+    "grants-api:application-list": api_list(GRANT_STAFF | {APPLICANT}),
+    "grants-api:application-detail": door(
+        GRANT_STAFF | {APPLICANT}, objects="application", out=GRANT_STAFF
+    ),
+    "grants-api:assignment-list": api_list({REVIEWER}),
+    "grants-api:assignment-detail": door({REVIEWER}, objects="assignment", out=NOBODY),
+    "grants-api:score-list": api_list(GRANT_STAFF | {REVIEWER}),
+    "grants-api:score-detail": door(GRANT_STAFF | {REVIEWER}, objects="score", out=GRANT_STAFF),
+    "grants-api:award-list": api_list(GRANT_STAFF | {APPLICANT}),
+    "grants-api:award-detail": door(GRANT_STAFF | {APPLICANT}, objects="award", out=GRANT_STAFF),
+    # --- listening projects -----------------------------------------------------------
+    "evaluation:exercise_list": door(FEEDBACK_READERS | {COMMISSIONER}),
+    "evaluation:exercise_create": door(EDITORS),
+    "evaluation:exercise_detail": door(FEEDBACK_READERS | {COMMISSIONER}, objects="exercise"),
+    "evaluation:exercise_publish": door(EDITORS, objects="exercise", method="post", ok=REDIRECT),
+    "evaluation:response_list": with_exports(FEEDBACK_READERS, "csv", objects="exercise"),
+    "evaluation:response_create": door(EDITORS, objects="exercise"),
+    "evaluation:responses_import": door(EDITORS, objects="exercise"),
+    "evaluation:response_code": door(EDITORS, objects="response"),
+    "evaluation:action_create": door(EDITORS, objects="exercise"),
+    "evaluation:action_edit": door(EDITORS, objects="action"),
+    "evaluation:you_said_we_did": door(PUBLIC, objects="public_exercise"),
+    "evaluation:safeguarding_alerts": door(SAFEGUARDING),
+    "evaluation:safeguarding_alert_acknowledge": door(
+        SAFEGUARDING, objects="safeguarding_alert", method="post", ok=REDIRECT
+    ),
+}
+
+# The admin site, listed apart: its index is open to the roles with is_staff (and sends
+# everyone else to the admin's own sign-in page); each model admin has its own tests.
+ADMIN_SITE = door(EDITORS)
+
+
+def doors(name: str) -> tuple[Door, ...]:
+    entry = ROUTES[name]
+    return entry if isinstance(entry, tuple) else (entry,)

@@ -1,0 +1,261 @@
+"""The world the access matrix is tried in: one partnership with every kind of record, each
+in two versions where a role's scope is narrower than the partnership, and a second
+partnership with the same records.
+
+- ``in``: inside the scope of the signed-in users (the practitioner's own caseload, the
+  manager's programme, the applicant's organisation, the reviewer's assignment, a published
+  needs assessment ...);
+- ``out``: in the same partnership but outside that scope (another programme's referral,
+  another organisation's application, another reviewer's assignment, a draft assessment);
+- ``other``: the same record in another partnership.
+
+Everything is built through services and the shared factories (tests/factories.py), as users
+would build it. Every name in the other partnership carries ``OTHER_MARKER`` so that the
+matrix can check that no response of the first partnership ever shows one of them.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+
+from evaluation import services as evaluation_services
+from evaluation.models import SafeguardingAlert
+from grants import services as grant_services
+from grants.models import Attachment, PanelMember
+from programmes import services as programme_services
+from tests.evaluation.factories import FeedbackResponseFactory, ListeningExerciseFactory
+from tests.factories import (
+    ApplicationFactory,
+    AssignmentFactory,
+    CrimeCountFactory,
+    CrimeFactorFactory,
+    GrantRoundFactory,
+    LSOAFactory,
+    OrganisationFactory,
+    PanelMemberFactory,
+    ProgrammeFactory,
+    RecommendationFactory,
+    ReferralFactory,
+    StrategicNeedsAssessmentFactory,
+    SuccessMeasureFactory,
+    SuccessMeasureValueFactory,
+    UserFactory,
+    applicant_for,
+    make_risk_run,
+)
+from vru import services
+from vru.models import AreaProfile, Hotspot, Role
+
+OTHER_MARKER = "Zotherpartnershipz"
+
+# A minimal PDF: what the SNA document and grant attachment validators accept.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
+    """Every kind of record of one partnership, with the objects in and out of scope."""
+    now = datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC)
+    grants_officer = UserFactory(partnership=partnership, roles=[Role.GRANTS_OFFICER])
+
+    # --- areas and strategy
+    lsoas = [
+        LSOAFactory(partnership=partnership, code=f"{lsoa_prefix}{n:03d}", name=f"{tag}town {n}")
+        for n in range(1, 4)
+    ]
+    crime = CrimeFactorFactory(partnership=partnership, key="violence", name=f"{tag} violence")
+    CrimeCountFactory(lsoa=lsoas[0], count=60)
+    for lsoa in lsoas[1:]:
+        CrimeCountFactory(lsoa=lsoa, count=5)
+    services.hotspots_compute(actor=None, partnership=partnership, factor=crime, year=2019)
+    services.area_profiles_generate(
+        actor=None, partnership=partnership, month=datetime.date(2019, 1, 1)
+    )
+    run = make_risk_run(partnership, values={lsoa.code: float(i) for i, lsoa in enumerate(lsoas)})
+    published = StrategicNeedsAssessmentFactory(
+        partnership=partnership, published=True, title=f"{tag} needs assessment 2023"
+    )
+    published.document.save("sna.pdf", ContentFile(PDF_BYTES))
+    draft = StrategicNeedsAssessmentFactory(partnership=partnership, title=f"{tag} draft 2024")
+    draft.document.save("draft.pdf", ContentFile(PDF_BYTES))
+    measure = SuccessMeasureFactory(partnership=partnership, name=f"{tag} knife crime")
+    SuccessMeasureValueFactory(measure=measure)
+
+    # --- programmes
+    programme = ProgrammeFactory(partnership=partnership, name=f"{tag} ReRoute")
+    other_programme = ProgrammeFactory(partnership=partnership, name=f"{tag} Navigators")
+    referrals = {}
+    for key, prog in (("in", programme), ("out", other_programme)):
+        referral = ReferralFactory(programme=prog, last_name=f"{tag}surname", event_at=now)
+        programme_services.contact_record(
+            actor=None,
+            referral=referral,
+            occurred_at=now + datetime.timedelta(hours=3),
+            method="phone",
+        )
+        referrals[key] = referral
+    sessions = {
+        key: programme_services.session_record(
+            actor=None,
+            programme=prog,
+            kind="detached",
+            held_on=datetime.date(2026, 3, 2),
+            place=f"{tag} park",
+            counts={("14-17", "male"): 4},
+        )
+        for key, prog in (("in", programme), ("out", other_programme))
+    }
+
+    # --- grants
+    grant_round = GrantRoundFactory(partnership=partnership, title=f"{tag} community grants")
+    organisation = OrganisationFactory(partnership=partnership, name=f"{tag} youth club")
+    draft_application = ApplicationFactory(
+        grant_round=grant_round, organisation=organisation, title=f"{tag} draft bid"
+    )
+    Attachment.objects.create(
+        application=draft_application,
+        title="Budget",
+        file=ContentFile(PDF_BYTES, name="budget.pdf"),
+        uploaded_by=draft_application.created_by,
+    )
+    other_draft = ApplicationFactory(grant_round=grant_round, title=f"{tag} their draft")
+    Attachment.objects.create(
+        application=other_draft,
+        title="Budget",
+        file=ContentFile(PDF_BYTES, name="budget.pdf"),
+        uploaded_by=other_draft.created_by,
+    )
+    eligible = ApplicationFactory(
+        grant_round=grant_round, organisation=organisation, status="eligible", title=f"{tag} bid"
+    )
+    other_eligible = ApplicationFactory(
+        grant_round=grant_round, status="eligible", title=f"{tag} their bid"
+    )
+    reviewer = PanelMemberFactory(partnership=partnership)
+    other_reviewer = PanelMemberFactory(partnership=partnership)
+    assignment = AssignmentFactory(application=eligible, reviewer=reviewer)
+    other_assignment = AssignmentFactory(application=other_eligible, reviewer=other_reviewer)
+    scores = {}
+    for key, given in (("in", assignment), ("out", other_assignment)):
+        actor = given.reviewer.user
+        given = grant_services.no_conflict_declare(actor=actor, assignment=given)
+        criteria = given.application.grant_round.criteria.all()
+        grant_services.scores_save(
+            actor=actor, assignment=given, scores={c.pk: (4, "Clear plan") for c in criteria}
+        )
+        scores[key] = given.scores.order_by("pk").first()
+    awards = {}
+    for key, org in (("in", organisation), ("out", None)):
+        kwargs = {"organisation": org} if org else {}
+        application = ApplicationFactory(
+            grant_round=grant_round, status="eligible", title=f"{tag} funded {key}", **kwargs
+        )
+        decision = grant_services.decision_record(
+            actor=grants_officer,
+            application=application,
+            outcome="fund",
+            amount=Decimal("2000"),
+            reasons="Good",
+        )
+        grant_services.decision_letter_send(decision_id=decision.pk)
+        awards[key] = grant_services.award_create(
+            actor=grants_officer,
+            decision=decision,
+            starts_on=datetime.date(2027, 1, 1),
+            ends_on=datetime.date(2027, 6, 30),
+        )
+
+    # --- listening projects
+    exercise = ListeningExerciseFactory(partnership=partnership, name=f"{tag} listening")
+    response = FeedbackResponseFactory(exercise=exercise, words=f"{tag} words about my street")
+    listening_manager = UserFactory(partnership=partnership, roles=[Role.ANALYST])
+    action = evaluation_services.action_save(
+        actor=listening_manager,
+        theme=exercise.themes.first(),
+        what=f"{tag} lights",
+        who="Council",
+    )
+    evaluation_services.exercise_set_public(
+        actor=listening_manager, exercise=exercise, is_public=True
+    )
+    alert = SafeguardingAlert.objects.create(response=response)
+
+    return {
+        "partnership": partnership,
+        "organisation": organisation,
+        "programme": {"in": programme, "out": other_programme},
+        "reviewer": reviewer,
+        "referral": referrals,
+        "session": sessions,
+        "lsoa": {"in": lsoas[0]},
+        "needs_assessment": {"in": published, "out": draft},
+        "recommendation": {
+            "in": RecommendationFactory(needs_assessment=published),
+            "out": RecommendationFactory(needs_assessment=draft),
+        },
+        "success_measure": {"in": measure},
+        "risk_run": {"in": run},
+        "hotspot": {"in": Hotspot.objects.filter(partnership=partnership).first()},
+        "area_profile": {"in": AreaProfile.objects.filter(partnership=partnership).first()},
+        "grant_round": {"in": grant_round},
+        "draft_application": {"in": draft_application, "out": other_draft},
+        "attachment": {
+            "in": draft_application.attachments.get(),
+            "out": other_draft.attachments.get(),
+        },
+        "application": {"in": eligible, "out": other_eligible},
+        "decided_application": {k: a.decision.application for k, a in awards.items()},
+        "assignment": {"in": assignment, "out": other_assignment},
+        "score": scores,
+        "panel_member": {"in": reviewer, "out": other_reviewer},
+        "award": awards,
+        "tranche": {k: a.tranches.order_by("pk").first() for k, a in awards.items()},
+        "monitoring_return": {
+            k: a.monitoring_returns.order_by("pk").first() for k, a in awards.items()
+        },
+        "exercise": {"in": exercise},
+        "response": {"in": response},
+        "action": {"in": action},
+        "public_exercise": {"in": exercise},
+        "safeguarding_alert": {"in": alert},
+    }
+
+
+def build_world(partnership, other_partnership) -> dict:
+    """Records of both partnerships. ``world[key]`` maps "in", "out" (where the scope is
+    narrower than the partnership) and "other" to one object each."""
+    mine = _records(partnership, "Ours", "E01021")
+    theirs = _records(other_partnership, OTHER_MARKER, "E01015")
+    world = {"partnership": partnership, "mine": mine}
+    for key, variants in mine.items():
+        if isinstance(variants, dict):
+            world[key] = {**variants, "other": theirs[key]["in"]}
+    return world
+
+
+def user_for(world, role: str):
+    """A user of the world's first partnership holding `role`, wired to the "in" records:
+    the manager manages the programme, the practitioner holds the referral in their
+    caseload, the applicant belongs to the organisation, the reviewer is the assigned panel
+    member. ``None`` for anonymous."""
+    if role == "anonymous":
+        return None
+    mine = world["mine"]
+    if role == Role.APPLICANT:
+        return applicant_for(mine["organisation"])
+    if role == Role.YOUTH_REVIEWER:
+        return PanelMember.objects.get(pk=mine["reviewer"].pk).user
+    user = UserFactory(partnership=world["partnership"], roles=[role])
+    programme = mine["programme"]["in"]
+    if role == Role.PROGRAMME_MANAGER:
+        programme_services.programme_staff_set(
+            actor=None, programme=programme, user=user, role="manager"
+        )
+    elif role == Role.PRACTITIONER:
+        programme_services.programme_staff_set(
+            actor=None, programme=programme, user=user, role="practitioner"
+        )
+        programme_services.referral_assign(
+            actor=None, referral=mine["referral"]["in"], assigned_to=user
+        )
+    return user
