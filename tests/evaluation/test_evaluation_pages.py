@@ -13,7 +13,7 @@ from tests.evaluation.factories import (
     past_referral,
     scores,
 )
-from tests.factories import ProgrammeFactory, programme_staff
+from tests.factories import ProgrammeFactory, govuk_date, programme_staff
 from vru.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
@@ -169,8 +169,8 @@ def test_creating_an_evaluation_keeps_the_input_on_error_then_saves(
         "evaluator": "Anglia Ruskin University",
         "method": "comparison",
         "status": "reported",
-        "starts_on": "2025-04-01",
-        "ends_on": "2025-03-01",
+        **govuk_date("starts_on", "2025-04-01"),
+        **govuk_date("ends_on", "2025-03-01"),
         "findings": "",
         "evidence_rating": "3",
     }
@@ -186,7 +186,8 @@ def test_creating_an_evaluation_keeps_the_input_on_error_then_saves(
     assert 'value="Anglia Ruskin University"' in text
     assert not Evaluation.objects.exists()
 
-    data |= {"ends_on": "2026-03-31", "reported_on": "2026-05-01", "findings": "Fewer arrests."}
+    data |= govuk_date("ends_on", "2026-03-31") | govuk_date("reported_on", "2026-05-01")
+    data["findings"] = "Fewer arrests."
     response = client.post("/evaluation/evaluations/new/", data)
 
     evaluation = Evaluation.objects.get()
@@ -210,7 +211,7 @@ def test_a_manager_cannot_post_a_programme_they_do_not_manage(client, partnershi
             "evaluator": "Me",
             "method": "pre_post",
             "status": "planned",
-            "starts_on": "2025-04-01",
+            **govuk_date("starts_on", "2025-04-01"),
         },
     )
 
@@ -235,7 +236,12 @@ def test_recording_a_score_on_the_page(client, programme):
 
     bad = client.post(
         url,
-        {"instrument": wemwbs.pk, "time_point": "baseline", "scored_on": "2099-01-01", "total": 99},
+        {
+            "instrument": wemwbs.pk,
+            "time_point": "baseline",
+            **govuk_date("scored_on", "2099-01-01"),
+            "total": 99,
+        },
     )
     assert "from 14 to 70" in bad.content.decode()
 
@@ -244,7 +250,7 @@ def test_recording_a_score_on_the_page(client, programme):
         {
             "instrument": wemwbs.pk,
             "time_point": "baseline",
-            "scored_on": timezone.localdate().isoformat(),
+            **govuk_date("scored_on", timezone.localdate().isoformat()),
             "items": "3 3 3 3 3 3 3 3 3 3 3 3 3 4",
         },
     )
