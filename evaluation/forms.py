@@ -277,6 +277,26 @@ class OutcomeScoreForm(forms.Form):
             self.add_error("total", "Enter the total score or every item's answer.")
 
 
+class PeriodFilterForm(forms.Form):
+    """The optional period of a page's filter (outcomes, costs and benefits), sent by GET.
+    A date that is not real is shown beside its boxes and the period is left open."""
+
+    start = GovukDateField(required=False, help_text=HINT)
+    end = GovukDateField(required=False)
+
+    def __init__(self, *args, labels: tuple[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in zip(("start", "end"), labels, strict=True):
+            self.fields[name].label = label
+
+    def period(self):
+        if not self.is_bound:
+            return None, None
+        self.is_valid()
+        data = self.cleaned_data
+        return data.get("start"), data.get("end")
+
+
 class ImpactReportForm(forms.Form):
     """What a report covers. The choices of programme and area are the viewer's own
     partnership's (set by the view from evaluation.selectors.report_scope_choices)."""

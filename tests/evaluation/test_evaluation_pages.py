@@ -335,3 +335,30 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, api_client, evaluation,
         assert response["Location"].startswith("/accounts/login/"), url
     for url in ["/api/evaluations/", "/api/outcome-summaries/", "/api/cost-benefit/"]:
         assert api_client.get(url).status_code in (401, 403), url
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [("/evaluation/value-for-money/", "Running to"), ("/evaluation/outcomes/", "Scores to")],
+)
+def test_a_pages_period_is_typed_in_day_month_and_year_boxes(client, user_with_role, path, label):
+    client.force_login(user_with_role(Role.ANALYST))
+
+    page = client.get(
+        path,
+        {
+            **govuk_date("start", "2025-04-01"),
+            "end_day": "31",
+            "end_month": "2",
+            "end_year": "2026",
+        },
+    )
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert 'class="govuk-date-input"' in text
+    assert 'type="date"' not in text
+    assert 'name="start_day" value="1"' in text
+    assert 'name="start_year" value="2025"' in text
+    assert f"{label} must be a real date" in text
+    assert 'name="end_day" value="31"' in text
