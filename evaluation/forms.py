@@ -13,18 +13,17 @@ from evaluation.models import (
     OutcomeScore,
     UnitCost,
 )
+from vru.forms import GovukDateField
 from vru.models import LocalAuthority
 from vru.validators import validate_import_file
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+HINT = "For example, 27 3 2026"
 
 
 class ExerciseForm(forms.Form):
     name = forms.CharField(max_length=200, label="Name of the listening exercise")
-    period_start = forms.DateField(label="First day", widget=DateInput)
-    period_end = forms.DateField(label="Last day", widget=DateInput)
+    period_start = GovukDateField(label="First day", help_text=HINT)
+    period_end = GovukDateField(label="Last day", help_text=HINT)
     delivery_partner = forms.CharField(max_length=200, required=False)
     venues = forms.CharField(
         required=False,
@@ -46,7 +45,7 @@ class ExerciseForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    responded_on = forms.DateField(label="Date of the conversation", widget=DateInput)
+    responded_on = GovukDateField(label="Date of the conversation", help_text=HINT)
     venue = forms.CharField(max_length=200, required=False)
     local_authority = forms.ModelChoiceField(
         queryset=LocalAuthority.objects.none(), required=False, label="Area"
@@ -97,8 +96,8 @@ class ActionForm(forms.Form):
     what = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="We did (or will do)")
     who = forms.CharField(max_length=200, label="Who is doing it")
     status = forms.ChoiceField(choices=ListeningAction.Status.choices)
-    due_on = forms.DateField(required=False, widget=DateInput, label="Due by")
-    delivered_on = forms.DateField(required=False, widget=DateInput, label="Delivered on")
+    due_on = GovukDateField(required=False, label="Due by", help_text=HINT)
+    delivered_on = GovukDateField(required=False, label="Delivered on", help_text=HINT)
     spend = forms.DecimalField(required=False, min_value=0, decimal_places=2, label="Spend (£)")
     delivered_through = forms.CharField(
         max_length=300, required=False, label="Delivered through (grant or programme)"
@@ -142,10 +141,10 @@ class EvaluationForm(forms.Form):
     )
     method = forms.ChoiceField(choices=Evaluation.Method.choices, widget=forms.RadioSelect)
     status = forms.ChoiceField(choices=Evaluation.Status.choices, widget=forms.RadioSelect)
-    starts_on = forms.DateField(label="Start date", widget=DateInput)
-    ends_on = forms.DateField(label="End date", widget=DateInput, required=False)
-    reported_on = forms.DateField(
-        label="Date reported", widget=DateInput, required=False, help_text="Needed once reported."
+    starts_on = GovukDateField(label="Start date", help_text=HINT)
+    ends_on = GovukDateField(label="End date", required=False, help_text=HINT)
+    reported_on = GovukDateField(
+        label="Date reported", required=False, help_text=f"Needed once reported. {HINT}"
     )
     findings = forms.CharField(
         required=False,
@@ -253,7 +252,7 @@ class BenefitAssumptionForm(forms.Form):
 class OutcomeScoreForm(forms.Form):
     instrument = forms.ModelChoiceField(queryset=Instrument.objects.none())
     time_point = forms.ChoiceField(choices=OutcomeScore.TimePoint.choices)
-    scored_on = forms.DateField(label="Date completed", widget=DateInput)
+    scored_on = GovukDateField(label="Date completed", help_text=HINT)
     total = forms.IntegerField(
         required=False, help_text="The total score, or leave empty and give every answer."
     )
@@ -280,16 +279,32 @@ class OutcomeScoreForm(forms.Form):
             self.add_error("total", "Enter the total score or every item's answer.")
 
 
+class PeriodFilterForm(forms.Form):
+    """The optional period of a page's filter (outcomes, costs and benefits), sent by GET.
+    A date that is not real is shown beside its boxes and the period is left open."""
+
+    start = GovukDateField(required=False, help_text=HINT)
+    end = GovukDateField(required=False)
+
+    def __init__(self, *args, labels: tuple[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in zip(("start", "end"), labels, strict=True):
+            self.fields[name].label = label
+
+    def period(self):
+        if not self.is_bound:
+            return None, None
+        self.is_valid()
+        data = self.cleaned_data
+        return data.get("start"), data.get("end")
+
+
 class ImpactReportForm(forms.Form):
     """What a report covers. The choices of programme and area are the viewer's own
     partnership's (set by the view from evaluation.selectors.report_scope_choices)."""
 
-    period_start = forms.DateField(
-        label="First day of the period", widget=DateInput(format="%Y-%m-%d")
-    )
-    period_end = forms.DateField(
-        label="Last day of the period", widget=DateInput(format="%Y-%m-%d")
-    )
+    period_start = GovukDateField(label="First day of the period", help_text=HINT)
+    period_end = GovukDateField(label="Last day of the period", help_text=HINT)
     scope = forms.ChoiceField(
         label="What the report covers",
         choices=[

@@ -13,11 +13,11 @@ from programmes.models import (
     Referral,
     Session,
 )
+from vru.forms import GovukDateField, GovukDateTimeField
 from vru.models import LSOA
 from vru.validators import validate_import_file
 
-DATE_HELP = "For example, 2026-03-27"
-DATETIME_HELP = "For example, 2026-03-27 14:30 (UK time)"
+DATETIME_HINT = "For example, 27 3 2026 and 14:30 (UK time)"
 
 
 def _lines(value: str) -> list[str]:
@@ -46,7 +46,7 @@ class ReferralForm(forms.Form):
     programme = forms.ModelChoiceField(queryset=Programme.objects.none())
     first_name = forms.CharField(max_length=100)
     last_name = forms.CharField(max_length=100)
-    date_of_birth = forms.DateField(help_text=DATE_HELP)
+    date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 2010")
     gender = forms.ChoiceField(choices=Gender.choices, initial=Gender.NOT_SAID)
     ethnicity = forms.ChoiceField(choices=Ethnicity.choices, initial=Ethnicity.NOT_SAID)
     education_status = forms.ChoiceField(
@@ -58,12 +58,16 @@ class ReferralForm(forms.Form):
     email = forms.EmailField(required=False)
     source = forms.ChoiceField(choices=Referral.Source.choices)
     reason = forms.ChoiceField(choices=Referral.Reason.choices)
-    event_at = forms.DateTimeField(label="Time of the event (e.g. arrest)", help_text=DATETIME_HELP)
-    referred_at = forms.DateTimeField(label="Time of the referral", help_text=DATETIME_HELP)
+    event_at = GovukDateTimeField(
+        label="When the event happened (for example, an arrest)", help_text=DATETIME_HINT
+    )
+    referred_at = GovukDateTimeField(label="When the referral was made", help_text=DATETIME_HINT)
     consent_given_by = forms.ChoiceField(
         choices=Referral.ConsentBy.choices, required=False, label="Consent given by"
     )
-    consent_given_at = forms.DateTimeField(required=False, help_text=DATETIME_HELP)
+    consent_given_at = GovukDateTimeField(
+        required=False, label="When consent was given", help_text=DATETIME_HINT
+    )
     assigned_to = forms.ModelChoiceField(
         queryset=None, required=False, label="Assigned practitioner"
     )
@@ -98,7 +102,7 @@ class ReferralForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    occurred_at = forms.DateTimeField(label="When", help_text=DATETIME_HELP)
+    occurred_at = GovukDateTimeField(label="When the contact happened", help_text=DATETIME_HINT)
     method = forms.ChoiceField(choices=Contact.Method.choices)
     duration_minutes = forms.IntegerField(min_value=0, max_value=1440, initial=30)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -114,7 +118,7 @@ class StatusForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     kind = forms.ChoiceField(choices=Outcome.Kind.choices, label="Outcome")
-    achieved_on = forms.DateField(help_text=DATE_HELP)
+    achieved_on = GovukDateField(label="Date achieved", help_text="For example, 27 3 2026")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
@@ -131,7 +135,7 @@ class AssignForm(forms.Form):
 class SessionForm(forms.Form):
     programme = forms.ModelChoiceField(queryset=Programme.objects.none())
     kind = forms.ChoiceField(choices=Session.Kind.choices)
-    held_on = forms.DateField(help_text=DATE_HELP)
+    held_on = GovukDateField(label="Date of the session", help_text="For example, 27 3 2026")
     place = forms.CharField(max_length=200)
     issues_raised = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 

@@ -1,8 +1,6 @@
 """Evaluation, outcome and value-for-money pages. Thin: read through selectors, write through
 services; a page a role may not open is a 404."""
 
-from datetime import date
-
 import tablib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,7 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from evaluation import permissions, selectors, services
-from evaluation.forms import BenefitAssumptionForm, EvaluationForm, OutcomeScoreForm
+from evaluation.forms import (
+    BenefitAssumptionForm,
+    EvaluationForm,
+    OutcomeScoreForm,
+    PeriodFilterForm,
+)
 from evaluation.models import (
     MARYLAND_SMS,
     PUBLISHED_BENEFIT_COST_RATIO,
@@ -46,13 +49,6 @@ def _add_errors(form, error: ValidationError, aliases: dict | None = None) -> No
     for name, errors in error.message_dict.items():
         name = (aliases or {}).get(name, name)
         form.add_error(name if name in form.fields else None, errors)
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @require_GET
@@ -252,7 +248,8 @@ def benefit_remove(request, pk: int, assumption_pk: int):
 @require_GET
 def outcome_summaries(request):
     _require(permissions.can_view_outcome_summaries(request.user))
-    start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
+    period = PeriodFilterForm(request.GET or None, labels=("Scores from", "Scores to"))
+    start, end = period.period()
     programmes = programme_selectors.programme_list(viewer=request.user)
     programme = None
     if request.GET.get("programme", "").isdigit():
@@ -270,8 +267,7 @@ def outcome_summaries(request):
             ),
             "instruments": selectors.instruments_for(partnership_id=request.user.partnership_id),
             "programmes": programmes,
-            "start": start,
-            "end": end,
+            "period": period,
             "suppressed": permissions.sees_suppressed_outcomes(request.user),
             "can_use_scores": permissions.can_use_outcome_scores(request.user),
         },
@@ -373,7 +369,8 @@ def outcome_score_delete(request, referral_pk: int, score_pk: int):
 @require_GET
 def value_for_money(request):
     _require(permissions.can_view_evaluations(request.user))
-    start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
+    period = PeriodFilterForm(request.GET or None, labels=("Running from", "Running to"))
+    start, end = period.period()
     return render(
         request,
         "evaluation/value_for_money.html",
@@ -383,7 +380,6 @@ def value_for_money(request):
             ),
             "unit_costs": selectors.unit_costs_for(partnership_id=request.user.partnership_id),
             "published": PUBLISHED_BENEFIT_COST_RATIO,
-            "start": start,
-            "end": end,
+            "period": period,
         },
     )

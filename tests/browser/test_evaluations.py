@@ -51,11 +51,18 @@ def test_an_analyst_reads_and_records_evaluations(checked):
     checked.goto("/evaluation/evaluations/new/")
     page.get_by_label("Title").fill("Mentoring pilot")
     page.get_by_label("Evaluator").fill("Anglia Ruskin University")
-    page.get_by_label("Start date").fill("2025-04-01")
-    page.get_by_label("End date").fill("2025-01-01")
+    for name, (day, month, year) in (
+        ("Start date", ("1", "4", "2025")),
+        ("End date", ("1", "1", "2025")),
+    ):
+        group = page.get_by_role("group", name=name)
+        group.get_by_label("Day").fill(day)
+        group.get_by_label("Month").fill(month)
+        group.get_by_label("Year").fill(year)
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     expect(page.get_by_label("Title")).to_have_value("Mentoring pilot")
+    expect(page.get_by_role("group", name="End date").get_by_label("Year")).to_have_value("2025")
     checked.check()
 
 

@@ -27,12 +27,18 @@ def test_an_analyst_records_and_themes_feedback_and_publishes_the_page(checked):
 
     # record a response with a mistake: the error is shown and the words are kept
     checked.goto(f"/evaluation/listening/{exercise.pk}/responses/new/")
-    page.get_by_label("Date of the conversation").fill("2024-06-01")
+    conversation = page.get_by_role("group", name="Date of the conversation")
+    conversation.get_by_label("Day").fill("1")
+    conversation.get_by_label("Month").fill("6")
+    conversation.get_by_label("Year").fill("24")  # a two-digit year: the error keeps it
     page.get_by_label("Question asked").fill("What would help?")
     page.get_by_label("What the young person said").fill("A bus that runs late")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     expect(page.get_by_label("What the young person said")).to_have_value("A bus that runs late")
+    expect(page.get_by_role("link", name="Year must include 4 numbers")).to_be_visible()
+    expect(conversation.get_by_label("Month")).to_have_value("6")
+    expect(conversation.get_by_label("Year")).to_have_value("24")
     checked.check()
 
     # theme a response, then publish the public page

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.evaluation.factories import FeedbackResponseFactory, ListeningExerciseFactory
+from tests.factories import govuk_date
 from vru.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,7 @@ def test_the_response_form_keeps_what_was_typed_when_it_is_wrong(client, user_wi
     page = client.post(
         f"/evaluation/listening/{exercise.pk}/responses/new/",
         {
-            "responded_on": "2024-06-01",
+            **govuk_date("responded_on", "2024-06-01"),
             "age_band": "14_15",
             "question": "Q",
             "words": "Words I typed carefully",

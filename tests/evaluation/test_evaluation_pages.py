@@ -13,7 +13,7 @@ from tests.evaluation.factories import (
     past_referral,
     scores,
 )
-from tests.factories import ProgrammeFactory, programme_staff
+from tests.factories import ProgrammeFactory, govuk_date, programme_staff
 from vru.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
@@ -169,8 +169,8 @@ def test_creating_an_evaluation_keeps_the_input_on_error_then_saves(
         "evaluator": "Anglia Ruskin University",
         "method": "comparison",
         "status": "reported",
-        "starts_on": "2025-04-01",
-        "ends_on": "2025-03-01",
+        **govuk_date("starts_on", "2025-04-01"),
+        **govuk_date("ends_on", "2025-03-01"),
         "findings": "",
         "evidence_rating": "3",
     }
@@ -186,7 +186,8 @@ def test_creating_an_evaluation_keeps_the_input_on_error_then_saves(
     assert 'value="Anglia Ruskin University"' in text
     assert not Evaluation.objects.exists()
 
-    data |= {"ends_on": "2026-03-31", "reported_on": "2026-05-01", "findings": "Fewer arrests."}
+    data |= govuk_date("ends_on", "2026-03-31") | govuk_date("reported_on", "2026-05-01")
+    data["findings"] = "Fewer arrests."
     response = client.post("/evaluation/evaluations/new/", data)
 
     evaluation = Evaluation.objects.get()
@@ -210,7 +211,7 @@ def test_a_manager_cannot_post_a_programme_they_do_not_manage(client, partnershi
             "evaluator": "Me",
             "method": "pre_post",
             "status": "planned",
-            "starts_on": "2025-04-01",
+            **govuk_date("starts_on", "2025-04-01"),
         },
     )
 
@@ -235,7 +236,12 @@ def test_recording_a_score_on_the_page(client, programme):
 
     bad = client.post(
         url,
-        {"instrument": wemwbs.pk, "time_point": "baseline", "scored_on": "2099-01-01", "total": 99},
+        {
+            "instrument": wemwbs.pk,
+            "time_point": "baseline",
+            **govuk_date("scored_on", "2099-01-01"),
+            "total": 99,
+        },
     )
     assert "from 14 to 70" in bad.content.decode()
 
@@ -244,7 +250,7 @@ def test_recording_a_score_on_the_page(client, programme):
         {
             "instrument": wemwbs.pk,
             "time_point": "baseline",
-            "scored_on": timezone.localdate().isoformat(),
+            **govuk_date("scored_on", timezone.localdate().isoformat()),
             "items": "3 3 3 3 3 3 3 3 3 3 3 3 3 4",
         },
     )
@@ -329,3 +335,30 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, api_client, evaluation,
         assert response["Location"].startswith("/accounts/login/"), url
     for url in ["/api/evaluations/", "/api/outcome-summaries/", "/api/cost-benefit/"]:
         assert api_client.get(url).status_code in (401, 403), url
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [("/evaluation/value-for-money/", "Running to"), ("/evaluation/outcomes/", "Scores to")],
+)
+def test_a_pages_period_is_typed_in_day_month_and_year_boxes(client, user_with_role, path, label):
+    client.force_login(user_with_role(Role.ANALYST))
+
+    page = client.get(
+        path,
+        {
+            **govuk_date("start", "2025-04-01"),
+            "end_day": "31",
+            "end_month": "2",
+            "end_year": "2026",
+        },
+    )
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert 'class="govuk-date-input"' in text
+    assert 'type="date"' not in text
+    assert 'name="start_day" value="1"' in text
+    assert 'name="start_year" value="2025"' in text
+    assert f"{label} must be a real date" in text
+    assert 'name="end_day" value="31"' in text

@@ -11,7 +11,12 @@ from django.utils import timezone
 from evaluation import services, tasks
 from evaluation.models import ImpactReport
 from evaluation.selectors import report_content
-from tests.factories import LocalAuthorityFactory, ProgrammeFactory, ReferralFactory
+from tests.factories import (
+    LocalAuthorityFactory,
+    ProgrammeFactory,
+    ReferralFactory,
+    govuk_date,
+)
 from vru.models import AuditEvent, OutboxMessage, Role
 
 pytestmark = pytest.mark.django_db
@@ -73,8 +78,8 @@ def test_only_readers_may_request_a_report(client, user_with_role, role):
     response = client.post(
         "/evaluation/reports/new/",
         {
-            "period_start": dates["period_start"].isoformat(),
-            "period_end": dates["period_end"].isoformat(),
+            **govuk_date("period_start", dates["period_start"].isoformat()),
+            **govuk_date("period_end", dates["period_end"].isoformat()),
             "scope": "partnership",
         },
     )
@@ -151,7 +156,11 @@ def test_the_form_shows_errors_beside_the_fields(client, commissioner):
     client.force_login(commissioner)
     response = client.post(
         "/evaluation/reports/new/",
-        {"period_start": "2024-05-01", "period_end": "2024-04-01", "scope": "programme"},
+        {
+            **govuk_date("period_start", "2024-05-01"),
+            **govuk_date("period_end", "2024-04-01"),
+            "scope": "programme",
+        },
     )
     assert response.status_code == 200
     assert "The last day must be on or after the first day." in response.text

@@ -12,7 +12,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from programmes import services
-from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory, referrals_of
+from tests.factories import (
+    ProgrammeFactory,
+    ReferralFactory,
+    UserFactory,
+    govuk_date,
+    referrals_of,
+)
 from vru.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
@@ -235,7 +241,8 @@ def test_the_referral_form_keeps_what_was_typed_on_error(signed_in, world):
             "programme": world.programme.pk,
             "first_name": "Kept",
             "last_name": "Typed",
-            "date_of_birth": "not a date",
+            **govuk_date("date_of_birth", "2010-01-01"),
+            "date_of_birth_month": "13",
         },
     )
 
@@ -253,14 +260,14 @@ def test_a_practitioner_records_a_referral_through_the_form(signed_in, world):
             "programme": world.programme.pk,
             "first_name": "New",
             "last_name": "Person",
-            "date_of_birth": "2010-01-01",
+            **govuk_date("date_of_birth", "2010-01-01"),
             "gender": "male",
             "ethnicity": "white",
             "education_status": "school",
             "source": "custody",
             "reason": "knife",
-            "event_at": "2026-03-01 10:00",
-            "referred_at": "2026-03-01 12:00",
+            **govuk_date("event_at", "2026-03-01 10:00"),
+            **govuk_date("referred_at", "2026-03-01 12:00"),
         },
     )
 
@@ -495,14 +502,14 @@ def test_an_anonymous_detached_contact_becomes_a_referral_through_the_pages(sign
             "programme": world.programme.pk,
             "first_name": "From",
             "last_name": "Park",
-            "date_of_birth": "2010-01-01",
+            **govuk_date("date_of_birth", "2010-01-01"),
             "gender": "male",
             "ethnicity": "white",
             "education_status": "school",
             "source": "community",
             "reason": "violence",
-            "event_at": "2026-03-02 18:00",
-            "referred_at": "2026-03-02 19:00",
+            **govuk_date("event_at", "2026-03-02 18:00"),
+            **govuk_date("referred_at", "2026-03-02 19:00"),
         },
     )
 
@@ -750,7 +757,7 @@ WRITE_DOORS = [
         "page",
         "referrals/{pk}/contacts/",
         {
-            "contact-occurred_at": "2026-03-03 10:00",
+            **govuk_date("contact-occurred_at", "2026-03-03 10:00"),
             "contact-method": "phone",
             "contact-duration_minutes": "30",
         },
@@ -769,7 +776,7 @@ WRITE_DOORS = [
         "page_outcome",
         "page",
         "referrals/{pk}/outcomes/",
-        {"outcome-kind": "diverted", "outcome-achieved_on": "2026-03-05"},
+        {"outcome-kind": "diverted", **govuk_date("outcome-achieved_on", "2026-03-05")},
     ),
     ("page_assign", "page", "referrals/{pk}/assign/", {"assigned_to": ""}),
     ("page_consent", "page", "referrals/{pk}/consent-withdrawn/", {"confirm": "yes"}),
@@ -881,7 +888,11 @@ def test_a_contact_with_errors_is_shown_again_with_the_summary_and_the_input(sig
 
     response = client.post(
         f"/programmes/referrals/{world.referral.pk}/contacts/",
-        {"contact-occurred_at": "not a time", "contact-method": "phone", "contact-notes": "Kept"},
+        {
+            **govuk_date("contact-occurred_at", "2026-03-03 25:00"),
+            "contact-method": "phone",
+            "contact-notes": "Kept",
+        },
     )
 
     body = response.content.decode()
@@ -896,7 +907,7 @@ def test_a_backdated_contact_is_refused_on_the_page(signed_in, world):
 
     response = client.post(
         f"/programmes/referrals/{world.referral.pk}/contacts/",
-        {"contact-occurred_at": "2026-03-01 09:00", "contact-method": "phone"},
+        {**govuk_date("contact-occurred_at", "2026-03-01 09:00"), "contact-method": "phone"},
     )
 
     assert response.status_code == 400
@@ -937,3 +948,71 @@ def test_roles_without_a_caseload_are_refused_before_the_body_is_read(
     response = api_as(role).post(endpoint, {}, format="json")
 
     assert response.status_code == 404
+
+
+def test_the_referral_form_keeps_the_typed_day_month_and_year_of_an_unreal_date(signed_in, world):
+    client = signed_in(Role.PRACTITIONER)
+
+    response = client.post(
+        "/programmes/referrals/new/",
+        {
+            "programme": world.programme.pk,
+            "first_name": "Kept",
+            "last_name": "Typed",
+            "date_of_birth_day": "31",
+            "date_of_birth_month": "2",
+            "date_of_birth_year": "2010",
+            **govuk_date("event_at", "2026-03-01 10:00"),
+            "referred_at_day": "1",
+            "referred_at_month": "3",
+            "referred_at_year": "2026",
+            "referred_at_time": "",
+            "source": "custody",
+            "reason": "knife",
+        },
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_date_of_birth_0">Date of birth must be a real date</a>' in body
+    assert 'name="date_of_birth_day" value="31"' in body
+    assert 'name="date_of_birth_month" value="2"' in body
+    assert 'name="date_of_birth_year" value="2010"' in body
+    assert "When the referral was made must include a time" in body
+    assert 'name="event_at_time" value="10:00"' in body
+    assert not referrals_of("Kept", "Typed", datetime.date(2010, 2, 28)).exists()
+
+
+def test_a_contact_with_an_unreal_time_keeps_the_typed_date_and_time(signed_in, world):
+    client = signed_in(Role.PRACTITIONER)
+
+    response = client.post(
+        f"/programmes/referrals/{world.referral.pk}/contacts/",
+        {**govuk_date("contact-occurred_at", "2026-03-03 25:00"), "contact-method": "phone"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter the time as hours and minutes on a 24-hour clock, like 14:30" in body
+    assert 'name="contact-occurred_at_day" value="3"' in body
+    assert 'name="contact-occurred_at_year" value="2026"' in body
+    assert 'name="contact-occurred_at_time" value="25:00"' in body
+    assert world.referral.contacts.count() == 1
+
+
+def test_a_session_is_recorded_from_the_day_month_and_year_boxes(signed_in, world):
+    client = signed_in(Role.PRACTITIONER)
+
+    response = client.post(
+        "/programmes/sessions/new/",
+        {
+            "programme": world.programme.pk,
+            "kind": "group",
+            **govuk_date("held_on", "2026-03-04"),
+            "place": "Park",
+        },
+    )
+
+    assert response.status_code == 302
+    session = world.programme.sessions.get(place="Park")
+    assert session.held_on == datetime.date(2026, 3, 4)

@@ -13,6 +13,7 @@ from tests.factories import (
     LSOAFactory,
     ProgrammeFactory,
     UserFactory,
+    govuk_date,
 )
 from vru.models import AuditEvent, Role
 
@@ -149,14 +150,14 @@ def test_the_referral_form_keeps_input_and_explains_the_refusal(client, reroute)
             "programme": reroute["programme"].pk,
             "first_name": "Eli",
             "last_name": "Gible",
-            "date_of_birth": "2010-01-01",
+            **govuk_date("date_of_birth", "2010-01-01"),
             "gender": "not_said",
             "ethnicity": "not_said",
             "education_status": "unknown",
             "source": "custody",
             "reason": "missing",
-            "event_at": "2026-03-01 10:00",
-            "referred_at": "2026-03-01 11:00",
+            **govuk_date("event_at", "2026-03-01 10:00"),
+            **govuk_date("referred_at", "2026-03-01 11:00"),
             "home_lsoa": reroute["in_area"].code,
         },
     )
