@@ -7,9 +7,9 @@ from evaluation.models import Evaluation
 
 
 class EvaluationOutputSerializer(serializers.ModelSerializer):
-    programme_name = serializers.CharField(source="programme.name", default=None)
+    programme_name = serializers.CharField(source="programme.name", default=None, allow_null=True)
     award_organisation = serializers.CharField(
-        source="award.decision.application.organisation.name", default=None
+        source="award.decision.application.organisation.name", default=None, allow_null=True
     )
     evidence_rating_description = serializers.CharField(read_only=True)
     # named apart from Contact.method so the OpenAPI enums do not collide

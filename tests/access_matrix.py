@@ -53,6 +53,7 @@ SAFEGUARDING = frozenset({ADMIN})
 OK = frozenset({200})
 REDIRECT = frozenset({302})
 OK_OR_REDIRECT = frozenset({200, 302})
+NOT_FOUND = frozenset({404})
 FORM_POSTED = frozenset({200, 302, 400})  # a POST-only form sent empty: errors or done
 
 
@@ -116,7 +117,16 @@ KWARGS = {
     "action": lambda o: {"pk": o.theme.exercise_id, "action_pk": o.pk},
     "public_exercise": lambda o: {"slug": o.public_slug},
     "safeguarding_alert": lambda o: {"alert_pk": o.pk},
+    "benefit_assumption": lambda o: {"pk": o.evaluation_id, "assumption_pk": o.pk},
+    "scored_referral": lambda o: {"referral_pk": o.pk},
+    "outcome_score": lambda o: {"referral_pk": o.referral_id, "score_pk": o.pk},
 }
+
+# Evaluations: staff who plan or commission work, and commissioners (no personal data).
+EVALUATION_READERS = READERS
+EVALUATION_EDITORS = EDITORS | {MANAGER}  # managers: evaluations of their programmes
+OUTCOME_READERS = frozenset({ADMIN, ANALYST, MANAGER, COMMISSIONER})  # suppressed aggregates
+REPORT_READERS = OUTCOME_READERS
 
 
 ROUTES: dict[str, Door | tuple[Door, ...]] = {
@@ -126,6 +136,36 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "healthz": door(PUBLIC),
     "favicon.ico": door(PUBLIC, ok={301}),
     "login": door(PUBLIC, ok=OK_OR_REDIRECT),  # signed in: redirected onwards
+    # --- accounts (allauth; the tests switch MFA enforcement and re-authentication off) --
+    "account_login": door(PUBLIC, ok=OK_OR_REDIRECT),
+    "account_logout": door(SIGNED_IN, method="post", ok=OK_OR_REDIRECT),
+    "account_inactive": door(PUBLIC),
+    "account_reauthenticate": door(SIGNED_IN, ok=OK_OR_REDIRECT),
+    "account_change_password": door(SIGNED_IN),
+    "account_set_password": door(SIGNED_IN, ok=REDIRECT),  # has a password: to change
+    "account_reset_password": door(PUBLIC, ok=OK_OR_REDIRECT),
+    "account_reset_password_done": door(PUBLIC, ok=OK_OR_REDIRECT),
+    "account_reset_password_from_key": door(
+        PUBLIC, kwargs={"uidb36": "zz", "key": "not-a-key"}, ok=OK_OR_REDIRECT
+    ),
+    "account_reset_password_from_key_done": door(PUBLIC, ok=OK_OR_REDIRECT),
+    "session_list": door(SIGNED_IN),
+    "session_end": door(SIGNED_IN, method="post", ok=REDIRECT),
+    "mfa_index": door(SIGNED_IN),
+    "mfa_authenticate": door(PUBLIC, ok=OK_OR_REDIRECT),
+    "mfa_reauthenticate": door(SIGNED_IN, ok=OK_OR_REDIRECT),
+    "mfa_activate_totp": door(SIGNED_IN, ok=OK_OR_REDIRECT),
+    # a password-only user has no TOTP and no recovery codes: allauth answers 404
+    "mfa_deactivate_totp": door(SIGNED_IN, ok=NOT_FOUND),
+    "mfa_view_recovery_codes": door(SIGNED_IN, ok=NOT_FOUND),
+    "mfa_generate_recovery_codes": door(SIGNED_IN, ok=OK_OR_REDIRECT),
+    "mfa_download_recovery_codes": door(SIGNED_IN, ok=NOT_FOUND),
+    "mfa_list_webauthn": door(SIGNED_IN, ok=OK_OR_REDIRECT),
+    "mfa_add_webauthn": door(SIGNED_IN, ok=OK_OR_REDIRECT),
+    "mfa_reauthenticate_webauthn": door(SIGNED_IN, ok=OK_OR_REDIRECT),
+    # allauth asks for the password again before it looks the key up (only the user's own)
+    "mfa_remove_webauthn": door(SIGNED_IN, kwargs={"pk": 999999}, ok=REDIRECT),
+    "mfa_edit_webauthn": door(SIGNED_IN, kwargs={"pk": 999999}, ok=REDIRECT),
     "logout": door(SIGNED_IN, method="post", ok=OK_OR_REDIRECT),
     "vru:lsoa_list": with_exports(READERS, "csv", "xlsx"),
     "vru:lsoa_detail": door(READERS, objects="lsoa"),
@@ -182,6 +222,11 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "programmes:referral_consent_withdraw": door(
         CASE_WORKERS, objects="referral", out={ADMIN}, method="post", ok=FORM_POSTED
     ),
+    "programmes:break_glass": door({MANAGER}),
+    "programmes:referral_import_job": door(
+        CASE_MANAGERS, objects="referral_import_job", out={ADMIN}
+    ),
+    "programmes:session_attendees": door(CASE_WORKERS, objects="session", out={ADMIN}),
     "programmes:session_list": with_exports(CASE_WORKERS, "csv"),
     "programmes:session_create": door(CASE_WORKERS),
     "programmes:session_detail": door(CASE_WORKERS, objects="session", out={ADMIN}),
@@ -252,6 +297,11 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "grants:monitoring_return": door(
         GRANT_STAFF | {APPLICANT}, objects="monitoring_return", out=GRANT_STAFF
     ),
+    "grants:organisation_list": with_exports(GRANT_STAFF, "csv", "xlsx"),
+    "grants:organisation_create": door(GRANT_STAFF),
+    "grants:organisation_detail": door(GRANT_STAFF, objects="grant_organisation"),
+    "grants:organisation_edit": door(GRANT_STAFF, objects="grant_organisation"),
+    "grants:organisation_member_remove": door(GRANT_STAFF, objects="organisation_membership"),
     # --- grants API -------------------------------------------------------------------
     "grants-api:round-list": api_list(GRANT_STAFF | {APPLICANT}),
     "grants-api:round-detail": door(GRANT_STAFF | {APPLICANT}, objects="grant_round"),
@@ -281,7 +331,35 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "evaluation:safeguarding_alert_acknowledge": door(
         SAFEGUARDING, objects="safeguarding_alert", method="post", ok=REDIRECT
     ),
+    # --- evaluations, outcome measures, value for money, impact reports -----------------
+    "evaluation:evaluation_list": with_exports(EVALUATION_READERS, "csv"),
+    "evaluation:evaluation_create": door(EDITORS | {MANAGER, GRANTS_OFFICER}),
+    "evaluation:evaluation_detail": door(EVALUATION_READERS, objects="evaluation"),
+    "evaluation:evaluation_edit": door(EVALUATION_EDITORS, objects="evaluation", out=EDITORS),
+    "evaluation:benefit_add": door(EVALUATION_EDITORS, objects="evaluation", out=EDITORS),
+    "evaluation:benefit_remove": door(
+        EVALUATION_EDITORS, objects="benefit_assumption", out=EDITORS
+    ),
+    "evaluation:outcome_summaries": door(OUTCOME_READERS),
+    "evaluation:outcome_score_list": with_exports(CASE_WORKERS, "csv"),
+    "evaluation:referral_scores": door(CASE_WORKERS, objects="scored_referral", out={ADMIN}),
+    "evaluation:outcome_score_delete": door(CASE_WORKERS, objects="outcome_score", out={ADMIN}),
+    "evaluation:value_for_money": door(EVALUATION_READERS),
+    "evaluation:report_list": door(REPORT_READERS),
+    "evaluation:report_request": door(REPORT_READERS),
+    "evaluation:report_detail": with_exports(
+        REPORT_READERS, "csv", "xlsx", objects="impact_report"
+    ),
+    "evaluation:report_pdf": door(REPORT_READERS, objects="impact_report"),
+    # --- evaluation API ---------------------------------------------------------------
+    "evaluation-api:evaluation-list": api_list(EVALUATION_READERS),
+    "evaluation-api:evaluation-detail": door(EVALUATION_READERS, objects="evaluation"),
+    "evaluation-api:outcome-summary-list": api_list(OUTCOME_READERS),
+    "evaluation-api:cost-benefit-list": api_list(EVALUATION_READERS),
 }
+
+# Doors that end the session: the user is signed in again after each.
+SIGNS_OUT = frozenset({"logout", "account_logout"})
 
 # The admin site, listed apart: its index is open to the roles with is_staff (and sends
 # everyone else to the admin's own sign-in page); each model admin has its own tests.

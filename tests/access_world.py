@@ -21,10 +21,17 @@ from django.core.files.base import ContentFile
 
 from evaluation import services as evaluation_services
 from evaluation.models import SafeguardingAlert
+from evaluation.services import reports as report_services
 from grants import services as grant_services
-from grants.models import Attachment, PanelMember
+from grants.models import Attachment, OrganisationMembership, PanelMember
 from programmes import services as programme_services
-from tests.evaluation.factories import FeedbackResponseFactory, ListeningExerciseFactory
+from tests.evaluation.factories import (
+    EvaluationFactory,
+    FeedbackResponseFactory,
+    ListeningExerciseFactory,
+    instrument,
+    unit_cost,
+)
 from tests.factories import (
     ApplicationFactory,
     AssignmentFactory,
@@ -45,7 +52,7 @@ from tests.factories import (
     make_risk_run,
 )
 from vru import services
-from vru.models import AreaProfile, Hotspot, Role
+from vru.models import AreaProfile, Hotspot, ImportJob, Role
 
 OTHER_MARKER = "Zotherpartnershipz"
 
@@ -104,6 +111,33 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
             counts={("14-17", "male"): 4},
         )
         for key, prog in (("in", programme), ("out", other_programme))
+    }
+
+    import_jobs = {
+        key: ImportJob.objects.create(
+            partnership=partnership,
+            kind=ImportJob.Kind.REFERRALS,
+            target_id=prog.pk,
+            file_name=f"{tag} custody.csv",
+            content=b"",
+            status=ImportJob.Status.SUCCEEDED,
+        )
+        for key, prog in (("in", programme), ("out", other_programme))
+    }
+    for key, session in sessions.items():
+        programme_services.session_attendee_add(
+            actor=None, session=session, young_person=referrals[key].young_person
+        )
+    outcome_scores = {
+        key: evaluation_services.outcome_score_record(
+            actor=None,
+            referral=referral,
+            instrument=instrument("wemwbs"),
+            time_point="baseline",
+            scored_on=datetime.date(2026, 3, 10),
+            total=40,
+        )
+        for key, referral in referrals.items()
     }
 
     # --- grants
@@ -180,9 +214,41 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
     )
     alert = SafeguardingAlert.objects.create(response=response)
 
+    # --- evaluations and impact reports
+    evaluations = {
+        key: EvaluationFactory(partnership=partnership, programme=prog, title=f"{tag} eval {key}")
+        for key, prog in (("in", programme), ("out", other_programme))
+    }
+    benefits = {
+        key: evaluation_services.benefit_assumption_add(
+            actor=None,
+            evaluation=evaluation,
+            unit_cost=unit_cost("Violence with injury"),
+            offences_averted_per_participant=Decimal("0.1"),
+            basis="YEF toolkit",
+        )
+        for key, evaluation in evaluations.items()
+    }
+    report = report_services.request_impact_report(
+        actor=listening_manager,
+        period_start=datetime.date(2025, 4, 1),
+        period_end=datetime.date(2026, 3, 31),
+    )
+    report = report_services.impact_report_build(report_id=report.pk)
+    member = UserFactory(partnership=partnership, roles=[Role.APPLICANT])
+    membership = OrganisationMembership.objects.create(user=member, organisation=organisation)
+
     return {
         "partnership": partnership,
         "organisation": organisation,
+        "grant_organisation": {"in": organisation},
+        "organisation_membership": {"in": membership},
+        "referral_import_job": import_jobs,
+        "scored_referral": referrals,
+        "outcome_score": outcome_scores,
+        "evaluation": evaluations,
+        "benefit_assumption": benefits,
+        "impact_report": {"in": report},
         "programme": {"in": programme, "out": other_programme},
         "reviewer": reviewer,
         "referral": referrals,

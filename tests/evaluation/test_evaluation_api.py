@@ -112,3 +112,25 @@ def test_the_evaluation_list_does_not_query_per_row(
     with django_assert_max_num_queries(3):
         response = api_client.get("/api/evaluations/")
     assert response.json()["count"] == count + 1
+
+
+def test_an_evaluation_without_a_programme_or_award_keeps_the_schema(
+    api_client, user_with_role, partnership
+):
+    """An award's evaluation has no programme name and a programme's none of an award:
+    the API sends null, and the published schema says those fields may be null."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    award = award_for(partnership)
+    EvaluationFactory(partnership=partnership, programme=None, award=award)
+    api_client.force_authenticate(user_with_role(Role.ANALYST))
+
+    (row,) = api_client.get("/api/evaluations/").json()["results"]
+    fields = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"][
+        "EvaluationOutput"
+    ]["properties"]
+
+    assert row["programme_name"] is None
+    assert row["award_organisation"] == award.decision.application.organisation.name
+    assert fields["programme_name"]["nullable"] is True
+    assert fields["award_organisation"]["nullable"] is True
