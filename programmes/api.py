@@ -128,6 +128,10 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def list(self, request):
         """Seek-paginated (next/previous links), lean rows: no serializer per row."""
         params = request.query_params
+        # the filter backend is bypassed here, so its 400 for a bad filter value is ours
+        check = self.filterset_class(params, queryset=Referral.objects.none())
+        if not check.is_valid():
+            raise exceptions.ValidationError(check.errors)
         rows, referrals = selectors.referral_rows(viewer=request.user, filters=params)
         page = paging.seek_page(
             rows,

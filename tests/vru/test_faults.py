@@ -36,7 +36,7 @@ from evaluation.models import SafeguardingAlert, SafeguardingContact
 from programmes import services as programme_services
 from programmes.models import Referral, StatusChange, YoungPerson, YoungPersonIdentity
 from tests.evaluation.factories import ListeningExerciseFactory
-from tests.factories import ProgrammeFactory, programme_staff, referrals_of
+from tests.factories import ProgrammeFactory, govuk_date, programme_staff, referrals_of
 from tests.vru.test_worker import _database_url_for_worker
 from vru import tasks
 from vru.celery import app as celery_app
@@ -165,14 +165,14 @@ def test_a_referral_made_while_the_broker_is_unreachable_is_notified_when_it_ret
                     "programme": programme.pk,
                     "first_name": "Broker",
                     "last_name": "Outage",
-                    "date_of_birth": "2010-01-01",
+                    **govuk_date("date_of_birth", "2010-01-01"),
                     "gender": "male",
                     "ethnicity": "white",
                     "education_status": "school",
                     "source": "custody",
                     "reason": "knife",
-                    "event_at": "2026-03-01 10:00",
-                    "referred_at": "2026-03-01 12:00",
+                    **govuk_date("event_at", "2026-03-01 10:00"),
+                    **govuk_date("referred_at", "2026-03-01 12:00"),
                 },
             )
             took = time.monotonic() - started
