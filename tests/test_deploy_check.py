@@ -19,6 +19,10 @@ PRODUCTION = {
 
 
 def _check_deploy(extra_env: dict) -> subprocess.CompletedProcess:
+    return _manage(extra_env, "check", "--deploy", "--fail-level", "WARNING")
+
+
+def _manage(extra_env: dict, *command: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -26,7 +30,7 @@ def _check_deploy(extra_env: dict) -> subprocess.CompletedProcess:
     }
     env.update(extra_env)
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, "manage.py", *command],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -53,6 +57,12 @@ def test_the_settings_refuse_to_start_without_a_secret_key_outside_debug():
     result = _check_deploy({})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_checking_migrations_needs_no_secrets_because_it_only_reads_the_models():
+    result = _manage({}, "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_check_deploy_refuses_production_without_its_own_encryption_keys():
