@@ -89,6 +89,16 @@ def organisation_list(*, viewer: User, filters: dict | None = None) -> QuerySet[
     return qs
 
 
+def user_to_add_to_organisation(*, viewer: User, username: str) -> User | None:
+    """The user of the viewer's partnership with this username (any capitals), for grants
+    staff giving someone access to an organisation; nobody else may look users up."""
+    if not permissions.is_grants_staff(viewer):
+        return None
+    return User.objects.filter(
+        partnership_id=viewer.partnership_id, username__iexact=username
+    ).first()
+
+
 def organisation_members(*, viewer: User, organisation: Organisation):
     if not permissions.is_grants_staff(viewer) or (
         organisation.partnership_id != viewer.partnership_id

@@ -13,7 +13,6 @@ from grants.models import OrganisationMembership
 from grants.resources import OrganisationResource
 from grants.views.common import PAGE_SIZE, add_errors, export, flash, require
 from vru import selectors as core_selectors
-from vru.models import User
 
 
 def _staff_organisation(request, pk: int):
@@ -98,10 +97,9 @@ def organisation_detail(request, pk: int):
     organisation = _staff_organisation(request, pk)
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = User.objects.filter(
-            partnership_id=request.user.partnership_id,
-            username__iexact=form.cleaned_data["username"],
-        ).first()
+        user = selectors.user_to_add_to_organisation(
+            viewer=request.user, username=form.cleaned_data["username"]
+        )
         if user is None:
             form.add_error("username", "No user with that username in this partnership.")
         else:
