@@ -123,7 +123,7 @@ def load(n: int) -> dict:
                   FROM generate_series(1, {n}) g) s;
             INSERT INTO programmes_contact (referral_id, occurred_at, duration_minutes, method,
                 notes, next_step)
-            SELECT r.id, r.first_contact_at + k * interval '7 days', 30, 'phone', 'Bench note', ''
+            SELECT r.id, r.first_contact_at + k * interval '7 days', 30, 'phone', '', ''  -- notes are encrypted: left empty here
             FROM programmes_referral r, generate_series(0, 1) k WHERE r.first_contact_at IS NOT NULL;
             SELECT setval(pg_get_serial_sequence('programmes_youngperson', 'id'), {n});
             SELECT setval(pg_get_serial_sequence('programmes_referral', 'id'), {n});

@@ -402,8 +402,9 @@ class Contact(models.Model):
     occurred_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(default=0)
     method = models.CharField(max_length=10, choices=Method.choices)
-    notes = models.TextField(blank=True)
-    next_step = models.CharField(max_length=300, blank=True)
+    # Case notes can hold safeguarding detail about a child: encrypted at rest like identity.
+    notes = EncryptedTextField(blank=True)
+    next_step = EncryptedTextField(blank=True, max_length=300)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -500,7 +501,7 @@ class Outcome(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="outcomes")
     kind = models.CharField(max_length=14, choices=Kind.choices)
     achieved_on = models.DateField()
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)  # safeguarding detail: encrypted at rest
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -34,6 +34,38 @@ def test_a_childs_words_are_stored_encrypted_and_read_back_plain():
     assert FeedbackResponse.objects.get(pk=response.pk).words == "My brother carries a knife"
 
 
+def test_case_notes_and_next_steps_are_stored_encrypted_and_read_back_plain():
+    from programmes.models import Contact, Outcome
+    from tests.factories import ReferralFactory
+
+    referral = ReferralFactory()
+    contact = Contact.objects.create(
+        referral=referral,
+        occurred_at=referral.referred_at,
+        method="phone",
+        notes="Disclosed he is being made to carry drugs",
+        next_step="Call his social worker",
+    )
+    outcome = Outcome.objects.create(
+        referral=referral,
+        kind="safety_plan",
+        achieved_on=datetime.date(2026, 3, 1),
+        notes="Safety plan agreed with his mother",
+    )
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT notes, next_step FROM programmes_contact WHERE id = %s", [contact.pk]
+        )
+        stored = cursor.fetchone()
+        cursor.execute("SELECT notes FROM programmes_outcome WHERE id = %s", [outcome.pk])
+        stored += cursor.fetchone()
+    assert all(value.startswith("fernet:") for value in stored)
+    assert not any("drugs" in v or "social worker" in v or "mother" in v for v in stored)
+    assert Contact.objects.get(pk=contact.pk).next_step == "Call his social worker"
+    assert Outcome.objects.get(pk=outcome.pk).notes == "Safety plan agreed with his mother"
+
+
 def test_the_same_words_never_look_the_same_in_the_database():
     first = FeedbackResponseFactory(words="Same words")
     second = FeedbackResponseFactory(words="Same words")
