@@ -108,7 +108,8 @@ def load(n: int) -> dict:
             INSERT INTO programmes_referral (id, partnership_id, programme_id, young_person_id,
                 source, reason, event_at, referred_at, due_at, first_contact_at, consent_given_by,
                 assigned_to_id, status, closure_reason, status_changed_at, closed_at, awaiting_contact,
-                age_at_referral, lsoa_id, risk_factors, protective_factors, created_at)
+                age_at_referral, lsoa_id, risk_factors, protective_factors, eligibility_override,
+                created_at)
             SELECT g, {pid}, {p}, g, 'custody', 'knife', e, e + interval '1 hour',
                 e + interval '24 hours',
                 CASE WHEN g % 10 < 8 THEN e + (g % 30) * interval '1 hour' END, '',
@@ -118,7 +119,7 @@ def load(n: int) -> dict:
                 e + interval '1 hour',
                 CASE WHEN g % 10 < 8 AND g % 3 = 0 THEN e + interval '60 days' END,
                 g % 10 >= 8,
-                15, {lsoa0} + g % 200, '[]', '[]', now()
+                15, {lsoa0} + g % 200, '[]', '[]', '', now()
             FROM (SELECT g, now() - (g % 400) * interval '1 day' - (g % 1440) * interval '1 minute' AS e
                   FROM generate_series(1, {n}) g) s;
             INSERT INTO programmes_contact (referral_id, occurred_at, duration_minutes, method,
@@ -152,12 +153,19 @@ def lists(requests: int) -> None:
     from django.db import connection
     from django.test import Client
 
+    from vru.accounts import mfa_enrolled
     from vru.models import User
+    from vru.services.mfa import mfa_totp_enrol
 
     for who in ["bench.p7", "bench.admin"]:
+        user = User.objects.get(username=who)
+        if not mfa_enrolled(user):  # staff must use a second factor (the middleware checks)
+            mfa_totp_enrol(actor=None, user=user)
         client = Client()
-        client.force_login(User.objects.get(username=who))
-        page = client.get("/programmes/caseload/").content.decode()
+        client.force_login(user)
+        response = client.get("/programmes/caseload/")
+        assert response.status_code == 200, response
+        page = response.content.decode()
         next_href = html.unescape(re.search(r'href="([^"]*)" rel="next"', page).group(1))
         api_next = client.get("/api/referrals/").json()["next"]
         urls = [

@@ -57,9 +57,9 @@ class MFAAdapter(DefaultMFAAdapter):
         return encrypt(text)
 
     def decrypt(self, encrypted_text: str) -> str:
-        from vru.fields import PREFIX, decrypt
+        from vru.fields import decrypt, is_encrypted
 
-        if not encrypted_text.startswith(PREFIX):  # written before encryption was on
+        if not is_encrypted(encrypted_text):  # written before encryption was on
             return encrypted_text
         return decrypt(encrypted_text)
 

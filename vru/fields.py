@@ -2,63 +2,112 @@
 
 Keys are dedicated (settings.VRU_FIELD_ENCRYPTION_KEYS, never SECRET_KEY): the first key
 encrypts, every listed key decrypts, so keys are rotated by putting a new one first, running
-`manage.py rotate_field_keys`, then removing the old one. Values are Fernet tokens
-(AES-128-CBC + HMAC-SHA256, random IV), so equal values never look equal in the database:
+`manage.py rotate_field_keys`, then removing the old one. Values are AES-256-GCM tokens
+(authenticated, random 96-bit nonce), so equal values never look equal in the database:
 filtering on an encrypted column is refused rather than silently matching nothing. To find
 duplicates, store a blind index (a keyed hash of the normalised value) beside it.
+
+Why AES-GCM and not Fernet (which the first version used): a bulk import encrypts four
+values per row, and a Fernet token costs about 11 us against GCM's 2.6 us, most of it
+Python around the cipher. Fernet tokens written before still read ("fernet:" prefix), and
+rotate_field_keys rewrites them as GCM tokens. The keys are the same settings (32 random
+bytes, base64): each AES key is derived from its setting with HKDF, so no key changes.
 """
 
+import base64
 import functools
 import hashlib
 import hmac
+import os
 import unicodedata
 from datetime import date
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
 
-PREFIX = "fernet:"
+PREFIX = "aesgcm:"
+FERNET_PREFIX = "fernet:"  # tokens written before GCM: still read, rewritten by rotation
+NONCE_BYTES = 12
 
 
-def _fernet() -> MultiFernet:
+def is_encrypted(stored: str) -> bool:
+    return stored.startswith((PREFIX, FERNET_PREFIX))
+
+
+class _Keys:
+    """The ciphers for one key list: GCM for every key (the first encrypts), and Fernet for
+    reading tokens written before GCM."""
+
+    def __init__(self, keys: tuple[str, ...]):
+        raw = [base64.urlsafe_b64decode(key) for key in keys]
+        self.ciphers = [
+            AESGCM(
+                HKDF(
+                    algorithm=hashes.SHA256(), length=32, salt=None, info=b"vru.fields aes-256-gcm"
+                ).derive(secret)
+            )
+            for secret in raw
+        ]
+        self.fernet = MultiFernet([Fernet(key) for key in keys])
+
+
+def _keys() -> _Keys:
     from django.conf import settings
 
     keys = getattr(settings, "VRU_FIELD_ENCRYPTION_KEYS", None) or []
     if not keys:
         raise ImproperlyConfigured(
-            "Set VRU_FIELD_ENCRYPTION_KEYS (comma-separated Fernet keys; generate one with "
+            "Set VRU_FIELD_ENCRYPTION_KEYS (comma-separated keys of 32 random bytes in base64; "
+            "generate one with "
             "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`)."
         )
-    return _fernet_for(tuple(keys))
+    return _keys_for(tuple(keys))
 
 
 @functools.lru_cache(maxsize=8)
-def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
-    # built once per key list (building costs about as much as encrypting a value, and a
-    # bulk import encrypts hundreds of thousands); a changed setting is a new key list
-    return MultiFernet([Fernet(key) for key in keys])
+def _keys_for(keys: tuple[str, ...]) -> _Keys:
+    # built once per key list (deriving costs far more than encrypting a value, and a bulk
+    # import encrypts hundreds of thousands); a changed setting is a new key list
+    return _Keys(keys)
 
 
 def encrypt(text: str) -> str:
-    return PREFIX + _fernet().encrypt(text.encode("utf-8")).decode("ascii")
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = _keys().ciphers[0].encrypt(nonce, text.encode("utf-8"), None)
+    return PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
 def decrypt(stored: str) -> str:
-    if not stored.startswith(PREFIX):
+    keys = _keys()
+    if stored.startswith(PREFIX):
+        data = base64.urlsafe_b64decode(stored[len(PREFIX) :])
+        nonce, sealed = data[:NONCE_BYTES], data[NONCE_BYTES:]
+        for cipher in keys.ciphers:
+            try:
+                return cipher.decrypt(nonce, sealed, None).decode("utf-8")
+            except InvalidTag:
+                continue
+    elif stored.startswith(FERNET_PREFIX):
+        try:
+            return keys.fernet.decrypt(stored[len(FERNET_PREFIX) :].encode("ascii")).decode("utf-8")
+        except InvalidToken:
+            pass
+    else:
         raise ValueError("This value was not encrypted by vru.fields.")
-    try:
-        return _fernet().decrypt(stored[len(PREFIX) :].encode("ascii")).decode("utf-8")
-    except InvalidToken as exc:
-        raise ImproperlyConfigured(
-            "An encrypted value cannot be read with the configured keys: is a key missing "
-            "from VRU_FIELD_ENCRYPTION_KEYS?"
-        ) from exc
+    raise ImproperlyConfigured(
+        "An encrypted value cannot be read with the configured keys: is a key missing "
+        "from VRU_FIELD_ENCRYPTION_KEYS?"
+    )
 
 
 def rotate(stored: str) -> str:
-    """The same value, encrypted again with the first (newest) key."""
-    return PREFIX + _fernet().rotate(stored[len(PREFIX) :].encode("ascii")).decode("ascii")
+    """The same value, encrypted again with the first (newest) key, as a GCM token."""
+    return encrypt(decrypt(stored))
 
 
 @functools.lru_cache(maxsize=65536)

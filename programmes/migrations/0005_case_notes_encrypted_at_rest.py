@@ -7,7 +7,7 @@ from django.db import migrations
 def encrypt_existing_notes(apps, schema_editor):
     """Rows written before this migration hold plain text: encrypt them in place (raw SQL,
     since the model's field would try to decrypt them)."""
-    from vru.fields import PREFIX, encrypt
+    from vru.fields import encrypt, is_encrypted
 
     connection = schema_editor.connection
     for table, columns in (
@@ -20,7 +20,7 @@ def encrypt_existing_notes(apps, schema_editor):
                     f"SELECT id, {column} FROM {table} WHERE {column} <> ''"  # noqa: S608
                 )
                 rows = [(encrypt(text), pk) for pk, text in cursor.fetchall()
-                        if not text.startswith(PREFIX)]
+                        if not is_encrypted(text)]
                 cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE id = %s", rows)  # noqa: S608
 
 

@@ -29,7 +29,7 @@ def test_a_childs_words_are_stored_encrypted_and_read_back_plain():
 
     stored = _stored_words(response.pk)
 
-    assert stored.startswith("fernet:")
+    assert stored.startswith("aesgcm:")
     assert "knife" not in stored
     assert FeedbackResponse.objects.get(pk=response.pk).words == "My brother carries a knife"
 
@@ -60,7 +60,7 @@ def test_case_notes_and_next_steps_are_stored_encrypted_and_read_back_plain():
         stored = cursor.fetchone()
         cursor.execute("SELECT notes FROM programmes_outcome WHERE id = %s", [outcome.pk])
         stored += cursor.fetchone()
-    assert all(value.startswith("fernet:") for value in stored)
+    assert all(value.startswith("aesgcm:") for value in stored)
     assert not any("drugs" in v or "social worker" in v or "mother" in v for v in stored)
     assert Contact.objects.get(pk=contact.pk).next_step == "Call his social worker"
     assert Outcome.objects.get(pk=outcome.pk).notes == "Safety plan agreed with his mother"
@@ -132,3 +132,42 @@ def test_blind_indexes_depend_on_their_own_key(settings):
     settings.VRU_BLIND_INDEX_KEY = "another-key"
 
     assert blind_index("Sam Smith") != first
+
+
+def test_values_written_as_fernet_tokens_before_gcm_still_read_and_rotation_rewrites_them(
+    settings,
+):
+    # given a value stored by the first version of vru.fields (a Fernet token)
+    from cryptography.fernet import Fernet
+
+    settings.VRU_FIELD_ENCRYPTION_KEYS = [OLD_KEY]
+    response = FeedbackResponseFactory(words="placeholder")
+    legacy = "fernet:" + Fernet(OLD_KEY).encrypt(b"Written in 2025").decode("ascii")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE evaluation_feedbackresponse SET words = %s WHERE id = %s",
+            [legacy, response.pk],
+        )
+
+    # then it reads, and after rotation to a new key it is a GCM token that still reads
+    assert FeedbackResponse.objects.get(pk=response.pk).words == "Written in 2025"
+    settings.VRU_FIELD_ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]
+    call_command("rotate_field_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.VRU_FIELD_ENCRYPTION_KEYS = [NEW_KEY]
+    assert _stored_words(response.pk).startswith("aesgcm:")
+    assert FeedbackResponse.objects.get(pk=response.pk).words == "Written in 2025"
+
+
+def test_a_tampered_value_is_refused_not_read():
+    response = FeedbackResponseFactory(words="Exact words")
+    stored = _stored_words(response.pk)
+    # flip one character of the ciphertext (the tag no longer matches)
+    tampered = stored[:-6] + ("A" if stored[-6] != "A" else "B") + stored[-5:]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE evaluation_feedbackresponse SET words = %s WHERE id = %s",
+            [tampered, response.pk],
+        )
+
+    with pytest.raises(ImproperlyConfigured, match="cannot be read"):
+        FeedbackResponse.objects.get(pk=response.pk)

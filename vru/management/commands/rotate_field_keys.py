@@ -51,7 +51,7 @@ class Command(BaseCommand):
         from allauth.mfa.models import Authenticator
 
         from vru.accounts import ENCRYPTED_AUTHENTICATOR_KEYS
-        from vru.fields import PREFIX, rotate
+        from vru.fields import is_encrypted, rotate
 
         count = 0
         with transaction.atomic():
@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 changed = False
                 for key in ENCRYPTED_AUTHENTICATOR_KEYS:
                     value = data.get(key)
-                    if isinstance(value, str) and value.startswith(PREFIX):
+                    if isinstance(value, str) and is_encrypted(value):
                         data[key] = rotate(value)
                         changed = True
                 if changed:
