@@ -1,0 +1,47 @@
+"""Programmes, young people, referrals, contacts, sessions and outcomes.
+
+Personal data: a young person's identity (name, date of birth, address, contact details) lives
+in YoungPersonIdentity, apart from the pseudonymous YoungPerson everyone works with. Every
+record belongs to exactly one partnership (directly or through its programme).
+"""
+
+from programmes.models.programmes import DEFAULT_RETENTION_MONTHS, Programme, ProgrammeStaff
+from programmes.models.referrals import (
+    ALLOWED_TRANSITIONS,
+    BreachNotification,
+    Contact,
+    Outcome,
+    Referral,
+    StatusChange,
+)
+from programmes.models.retention import RetentionRun
+from programmes.models.sessions import AgeBand, DetachedContact, Session, SessionCount
+from programmes.models.young_people import (
+    EducationStatus,
+    Ethnicity,
+    Gender,
+    YoungPerson,
+    YoungPersonIdentity,
+)
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "DEFAULT_RETENTION_MONTHS",
+    "AgeBand",
+    "BreachNotification",
+    "Contact",
+    "DetachedContact",
+    "EducationStatus",
+    "Ethnicity",
+    "Gender",
+    "Outcome",
+    "Programme",
+    "ProgrammeStaff",
+    "Referral",
+    "RetentionRun",
+    "Session",
+    "SessionCount",
+    "StatusChange",
+    "YoungPerson",
+    "YoungPersonIdentity",
+]

@@ -1,0 +1,82 @@
+"""Group and detached sessions: anonymous counts by age band and gender, named attendees,
+and detached contacts (which can later become referrals)."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from programmes.models.programmes import Programme
+from programmes.models.young_people import Gender, YoungPerson
+from vru.models import LSOA
+
+
+class AgeBand(models.TextChoices):
+    UNDER_10 = "u10", "Under 10"
+    AGE_10_13 = "10-13", "10 to 13"
+    AGE_14_17 = "14-17", "14 to 17"
+    AGE_18_24 = "18-24", "18 to 24"
+    OVER_24 = "25+", "25 and over"
+
+
+class Session(models.Model):
+    """A group or detached (street-based) session: anonymous counts, optional names."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", "Group session"
+        DETACHED = "detached", "Detached session"
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="sessions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    held_on = models.DateField()
+    place = models.CharField(max_length=200)
+    lsoa = models.ForeignKey(
+        LSOA, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    attendees = models.ManyToManyField(YoungPerson, blank=True, related_name="sessions")
+    issues_raised = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on} {self.place}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:session_detail", kwargs={"pk": self.pk})
+
+
+class SessionCount(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="counts")
+    age_band = models.CharField(max_length=5, choices=AgeBand.choices)
+    gender = models.CharField(max_length=12, choices=Gender.choices)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["session", "age_band", "gender"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "age_band", "gender"], name="session_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.gender} {self.age_band}"
+
+
+class DetachedContact(models.Model):
+    """An anonymous conversation on a detached session; may later become a referral."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="detached_contacts")
+    age_band = models.CharField(max_length=5, choices=AgeBand.choices)
+    gender = models.CharField(max_length=12, choices=Gender.choices)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["session", "id"]
+
+    def __str__(self) -> str:
+        return f"Detached contact {self.pk}"

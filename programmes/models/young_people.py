@@ -1,0 +1,91 @@
+"""Young people: the pseudonymous record everyone works with, and the identity held apart
+(name, date of birth, address, contact details: encrypted, read only by those allowed)."""
+
+from django.core.validators import validate_email
+from django.db import models
+
+from vru.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField, blind_index
+from vru.models import LSOA, Partnership
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    NON_BINARY = "non_binary", "Non-binary"
+    OTHER = "other", "Other"
+    NOT_SAID = "not_said", "Prefer not to say"
+
+
+class Ethnicity(models.TextChoices):
+    # ONS 2021 census high-level groups
+    ASIAN = "asian", "Asian, Asian British or Asian Welsh"
+    BLACK = "black", "Black, Black British, Black Welsh, Caribbean or African"
+    MIXED = "mixed", "Mixed or Multiple ethnic groups"
+    WHITE = "white", "White"
+    OTHER = "other", "Other ethnic group"
+    NOT_SAID = "not_said", "Prefer not to say"
+
+
+class EducationStatus(models.TextChoices):
+    SCHOOL = "school", "In school"
+    COLLEGE = "college", "In college or training"
+    EMPLOYED = "employed", "In employment"
+    EXCLUDED = "excluded", "Excluded or in alternative provision"
+    NEET = "neet", "Not in education, employment or training"
+    UNKNOWN = "unknown", "Not known"
+
+
+class YoungPerson(models.Model):
+    """The pseudonymous record everyone works with: no name, no date of birth."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=20, unique=True)
+    gender = models.CharField(max_length=12, choices=Gender.choices, default=Gender.NOT_SAID)
+    ethnicity = models.CharField(
+        max_length=12, choices=Ethnicity.choices, default=Ethnicity.NOT_SAID
+    )
+    home_lsoa = models.ForeignKey(
+        LSOA, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    education_status = models.CharField(
+        max_length=10, choices=EducationStatus.choices, default=EducationStatus.UNKNOWN
+    )
+    possible_duplicates = models.ManyToManyField("self", blank=True, symmetrical=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reference"]
+        verbose_name_plural = "young people"
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class YoungPersonIdentity(models.Model):
+    """Who the young person is. Shown only to those allowed; every read is audited."""
+
+    young_person = models.OneToOneField(
+        YoungPerson, on_delete=models.CASCADE, related_name="identity"
+    )
+    # encrypted at rest (vru.fields): never filter on these; use match_index
+    first_name = EncryptedCharField(max_length=100)
+    last_name = EncryptedCharField(max_length=100)
+    date_of_birth = EncryptedDateField()
+    address = EncryptedTextField(blank=True)
+    postcode = EncryptedCharField(max_length=10, blank=True)
+    phone = EncryptedCharField(max_length=30, blank=True)
+    email = EncryptedCharField(max_length=254, blank=True, validators=[validate_email])
+    # blind index of (first name, last name, date of birth): the possible-duplicate key,
+    # matched within a partnership without decrypting
+    match_index = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "young person identities"
+
+    def __str__(self) -> str:
+        return f"Identity of {self.young_person_id}"
+
+    @staticmethod
+    def index_for(first_name: str, last_name: str, date_of_birth) -> str:
+        return blind_index(first_name, last_name, date_of_birth)
