@@ -96,7 +96,8 @@ def seek_page(
     """One page of a `.values()` queryset in `ordering`, after or before `cursor`.
 
     Queries: the page (size + 1 rows, to know whether there is more), plus a capped count of
-    `count_queryset` when given (the same rows without the list's joins: cheaper)."""
+    `count_queryset` when given (the same rows without the list's joins: cheaper), unless
+    the first page already holds every row."""
     decoded = _decode(cursor, len(ordering)) if cursor else None
     forward = decoded is None or decoded[0] == "n"
     rows_qs = queryset
@@ -114,7 +115,12 @@ def seek_page(
 
     has_next = more if forward else decoded is not None
     has_previous = (decoded is not None) if forward else more
-    total = capped_count(count_queryset) if count_queryset is not None else 0
+    if count_queryset is None:
+        total = 0
+    elif decoded is None and not more:
+        total = len(rows)  # the whole list is on this first page: no count query needed
+    else:
+        total = capped_count(count_queryset)
     return SeekPage(
         object_list=rows,
         count=min(total, COUNT_CAP),

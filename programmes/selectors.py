@@ -112,12 +112,16 @@ def _referral_visibility(viewer: User) -> Q | None:
         return None
     if has_role(viewer, Role.ADMINISTRATOR):
         return Q(partnership_id=viewer.partnership_id)
+    # The viewer's programmes as a list of ids (fetched once a request, see
+    # caseload_programmes), not a subquery: with one, planning the list's query cost PostgreSQL
+    # more than running it (1.7 ms against 0.5 ms at 1M referrals).
+    mine = caseload_programmes(viewer=viewer)
     q = Q(pk__in=[])
     if has_role(viewer, Role.PROGRAMME_MANAGER):
-        q |= Q(programme_id__in=_managed_programme_ids(viewer))
+        q |= Q(programme_id__in=[p.id for p in mine if p.manages])
     if has_role(viewer, Role.PRACTITIONER):
         # their own caseload, while they still work on the programme
-        q |= Q(assigned_to_id=viewer.pk, programme_id__in=_staffed_programme_ids(viewer))
+        q |= Q(assigned_to_id=viewer.pk, programme_id__in=[p.id for p in mine])
     return Q(partnership_id=viewer.partnership_id) & q
 
 

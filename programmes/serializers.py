@@ -82,16 +82,18 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-def _when(value):
+def _when(value, zone):
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def referral_row_output(row: dict) -> dict:
+def referral_row_output(row: dict, zone=None) -> dict:
     """ReferralOutputSerializer's fields from a list row (selectors.REFERRAL_ROW_FIELDS),
-    without a serializer per row: the list's lean path (the detail uses the serializer)."""
+    without a serializer per row: the list's lean path (the detail uses the serializer).
+    A list passes the current time zone (looked up once, not six times a row)."""
+    zone = zone or timezone.get_current_timezone()
     return {
         "id": row["id"],
         "reference": row["young_person__reference"],
@@ -99,10 +101,10 @@ def referral_row_output(row: dict) -> dict:
         "programme_name": row["programme__name"],
         "source": row["source"],
         "reason": row["reason"],
-        "event_at": _when(row["event_at"]),
-        "referred_at": _when(row["referred_at"]),
-        "due_at": _when(row["due_at"]),
-        "first_contact_at": _when(row["first_contact_at"]),
+        "event_at": _when(row["event_at"], zone),
+        "referred_at": _when(row["referred_at"], zone),
+        "due_at": _when(row["due_at"], zone),
+        "first_contact_at": _when(row["first_contact_at"], zone),
         "awaiting_contact": row["awaiting_contact"],
         "breached": row["breached"],
         "status": row["status"],
@@ -111,8 +113,8 @@ def referral_row_output(row: dict) -> dict:
         "home_lsoa": row["lsoa__code"],
         "assigned_to": row["assigned_to__username"],
         "consent_given_by": row["consent_given_by"],
-        "consent_given_at": _when(row["consent_given_at"]),
-        "consent_withdrawn_at": _when(row["consent_withdrawn_at"]),
+        "consent_given_at": _when(row["consent_given_at"], zone),
+        "consent_withdrawn_at": _when(row["consent_withdrawn_at"], zone),
         "risk_factors": row["risk_factors"],
         "protective_factors": row["protective_factors"],
         "eligibility_override": row["eligibility_override"],

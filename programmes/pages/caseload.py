@@ -31,8 +31,8 @@ MISSED = mark_safe(' <strong class="govuk-tag govuk-tag--red">Missed</strong>')
 _PK = 987654321  # stands for the row's id in URLs reversed once per page
 
 
-def _when(value, fmt: str) -> str:
-    local = timezone.localtime(value)
+def _when(value, fmt: str, zone) -> str:
+    local = value.astimezone(zone)
     return f"{local.day} {local:{fmt}}"
 
 
@@ -46,6 +46,7 @@ def table_rows(
 ) -> str:
     """The <tr> of each referral row (escaped by format_html)."""
     now = now or timezone.now()
+    zone = timezone.get_current_timezone()  # once a page, not twice a row
     detail = reverse("programmes:referral_detail", kwargs={"pk": _PK})
     assign = reverse("programmes:referral_assign", kwargs={"pk": _PK})
 
@@ -76,8 +77,8 @@ def table_rows(
             reference,
             programme_names.get(row["programme_id"], ""),
             REASONS.get(row["reason"], row["reason"]),
-            _when(row["event_at"], "%b %Y %H:%M"),
-            _when(row["due_at"], "%b %H:%M"),
+            _when(row["event_at"], "%b %Y %H:%M", zone),
+            _when(row["due_at"], "%b %H:%M", zone),
             tag,
             STATUSES.get(row["status"], row["status"]),
             _person(row) if row["assigned_to_id"] else "Unassigned",

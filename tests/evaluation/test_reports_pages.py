@@ -323,9 +323,9 @@ def test_the_list_page_queries_do_not_grow_with_reports(
     for _ in range(count):
         services.request_impact_report(actor=commissioner, **last_year())
     client.force_login(commissioner)
-    # 1 session, 2 user, 3 roles, 4 COUNT for the paginator, 5 SELECT reports JOIN
-    # requested_by, programme, CSP and local authority, 6 the partnership's name (header)
-    with django_assert_num_queries(6):
+    # 1 session, 2 user with partnership and roles, 3 COUNT for the paginator, 4 SELECT
+    # reports JOIN requested_by, programme, CSP and local authority
+    with django_assert_num_queries(4):
         response = client.get("/evaluation/reports/")
     assert response.status_code == 200
 
@@ -334,7 +334,7 @@ def test_the_report_page_reads_a_bounded_number_of_queries(
     client, commissioner, ready_report, django_assert_max_num_queries
 ):
     client.force_login(commissioner)
-    # session, user, roles, the report, the LSOA boundaries for the map
+    # session, user (with partnership and roles), the report, the LSOA boundaries for the map
     with django_assert_max_num_queries(8):
         response = client.get(ready_report.get_absolute_url())
     assert response.status_code == 200

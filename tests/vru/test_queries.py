@@ -2,10 +2,10 @@
 
 Each test measures a list with 1 row and with 50 (a full page) and asserts the same count,
 and the exact count with each query named, so that a new query is a decision, not an accident.
-Every signed-in request starts with the same three queries:
+Every signed-in request starts with the same two queries:
   session  - the session row (SessionMiddleware / AuthenticationMiddleware)
-  user     - the signed-in user
-  roles    - the user's role names (User.role_names, cached on the instance after that)
+  user     - the signed-in user, with their partnership (named in the page header) and role
+             names in the same query (vru.auth_backends)
 """
 
 import datetime
@@ -27,7 +27,7 @@ from vru.models import Role
 
 pytestmark = pytest.mark.django_db
 
-SIGNED_IN = 3  # session, user, roles
+SIGNED_IN = 2  # session; user with partnership and roles
 
 
 def make_lsoas(partnership, n):
@@ -95,13 +95,12 @@ def test_the_neighbourhood_list_page_does_not_query_per_row(commissioner_client,
     )
 
     assert one == fifty
-    # session, user, roles
+    # session, user (with partnership and roles)
     # + COUNT of LSOAs for the paginator
-    # + partnership (the signed-in user's, in the page header)
     # + local authorities JOIN CSP (filter drop-down)
     # + CSPs (filter drop-down)
     # + one page of LSOAs JOIN local authority, CSP
-    assert fifty == SIGNED_IN + 5
+    assert fifty == SIGNED_IN + 4
 
 
 def test_the_needs_assessment_list_page_does_not_query_per_row(commissioner_client, partnership):
@@ -110,10 +109,9 @@ def test_the_needs_assessment_list_page_does_not_query_per_row(commissioner_clie
     )
 
     assert one == fifty
-    # session, user, roles
-    # + partnership (page header)
+    # session, user (with partnership and roles)
     # + needs assessments with COUNT(recommendations)
-    assert fifty == SIGNED_IN + 2
+    assert fifty == SIGNED_IN + 1
 
 
 def test_the_success_measures_page_does_not_query_per_row(commissioner_client, partnership):
@@ -122,11 +120,10 @@ def test_the_success_measures_page_does_not_query_per_row(commissioner_client, p
     )
 
     assert one == fifty
-    # session, user, roles
+    # session, user (with partnership and roles)
     # + success measures
     # + their values (one prefetch)
-    # + partnership (page header)
-    assert fifty == SIGNED_IN + 3
+    assert fifty == SIGNED_IN + 2
 
 
 def test_the_home_page_does_not_query_per_success_measure(client, user_with_role, partnership):
@@ -144,7 +141,7 @@ def test_the_lsoa_api_list_does_not_query_per_row(commissioner_api, partnership)
     one, fifty = counts_for_1_and_50(commissioner_api, partnership, make_lsoas, "/api/lsoas/")
 
     assert one == fifty
-    # session, user, roles + COUNT for pagination + one page of LSOAs JOIN local authority, CSP
+    # session, user + COUNT for pagination + one page of LSOAs JOIN local authority, CSP
     assert fifty == SIGNED_IN + 2
 
 
@@ -154,7 +151,7 @@ def test_the_needs_assessment_api_list_does_not_query_per_row(commissioner_api, 
     )
 
     assert one == fifty
-    # session, user, roles + COUNT for pagination
+    # session, user + COUNT for pagination
     # + needs assessments with COUNT(recommendations)
     assert fifty == SIGNED_IN + 2
 
@@ -165,7 +162,7 @@ def test_the_recommendation_api_list_does_not_query_per_row(commissioner_api, pa
     )
 
     assert one == fifty
-    # session, user, roles + COUNT for pagination + recommendations JOIN needs assessment
+    # session, user + COUNT for pagination + recommendations JOIN needs assessment
     # + their themes (one prefetch)
     assert fifty == SIGNED_IN + 3
 
@@ -176,7 +173,7 @@ def test_the_success_measure_api_list_does_not_query_per_row(commissioner_api, p
     )
 
     assert one == fifty
-    # session, user, roles + COUNT for pagination + success measures
+    # session, user + COUNT for pagination + success measures
     # + their values (one prefetch)
     assert fifty == SIGNED_IN + 3
 
@@ -196,7 +193,7 @@ def test_the_api_list_with_django_assert_num_queries(
 ):
     make_needs_assessments(partnership, 10)
 
-    # session, user, roles + COUNT for pagination + recommendations JOIN needs assessment
+    # session, user + COUNT for pagination + recommendations JOIN needs assessment
     # + themes
     with django_assert_num_queries(SIGNED_IN + 3):
         response = commissioner_api.get("/api/recommendations/")
