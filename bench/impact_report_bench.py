@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.impact_report_settings"
-DB = "vru_report_bench"
+DB = os.environ.get("VRU_BENCH_DB", "vru_report_bench")
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
 PERIOD = (date(2025, 4, 1), date(2026, 3, 31))
 
@@ -101,7 +101,8 @@ def load(n: int) -> None:
             INSERT INTO programmes_referral (id, partnership_id, programme_id, young_person_id,
                 source, reason, event_at, referred_at, due_at, first_contact_at, consent_given_by,
                 status, closure_reason, status_changed_at, closed_at, awaiting_contact,
-                age_at_referral, lsoa_id, risk_factors, protective_factors, created_at)
+                age_at_referral, lsoa_id, risk_factors, protective_factors, eligibility_override,
+                created_at)
             SELECT g, {pid}, 1 + g % 6, g, 'custody', 'knife', e, e + interval '1 hour',
                 e + interval '24 hours',
                 CASE WHEN g % 10 < 8 THEN e + (g % 30) * interval '1 hour' END, '',
@@ -109,7 +110,7 @@ def load(n: int) -> None:
                 e + interval '1 hour', NULL, g % 10 >= 8,
                 CASE WHEN g % 50 = 0 THEN NULL ELSE 8 + g % 19 END,
                 CASE WHEN g % 40 = 0 THEN NULL ELSE 1 + (g * 7) % 1111 END,
-                '[]', '[]', now()
+                '[]', '[]', '', now()
             FROM (SELECT g, timestamptz '2021-04-01 00:00+01'
                         + (g::float / {n}) * interval '1826 days' AS e
                   FROM generate_series(1, {n}) g) s;

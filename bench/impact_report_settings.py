@@ -5,7 +5,11 @@ import os
 import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vru_report_bench")
+# always the bench's own database (which it drops and loads), never DATABASE_URL's: bench/run.py
+# passes the product's DATABASE_URL to every benchmark
+os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/" + os.environ.get(
+    "VRU_BENCH_DB", "vru_report_bench"
+)
 os.environ.setdefault("DJANGO_MEDIA_ROOT", os.path.join(tempfile.gettempdir(), "vru_report_bench"))
 
 from vru.settings import *  # noqa: F403

@@ -5,9 +5,10 @@ view beside the product's URLs."""
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-os.environ.setdefault(
-    "DATABASE_URL",
-    "postgres://postgres@127.0.0.1:5432/" + os.environ.get("VRU_BENCH_DB", "vru_bench_referrals"),
+# always the bench's own database (which it drops and loads), never DATABASE_URL's: bench/run.py
+# passes the product's DATABASE_URL to every benchmark
+os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/" + os.environ.get(
+    "VRU_BENCH_DB", "vru_bench_referrals"
 )
 os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"  # the test client speaks plain HTTP
 os.environ["DJANGO_SECURE_COOKIES"] = "0"
