@@ -6,6 +6,8 @@ pages and API only.
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from programmes import yef
 from programmes.models import Programme, ProgrammeStaff
@@ -64,6 +66,21 @@ class ProgrammeAdmin(PartnershipScopedAdmin):
     search_fields = ["name"]
     inlines = [ProgrammeStaffInline]
     filter_horizontal = ["target_lsoas", "recommendations", "eligible_local_authorities"]
+    readonly_fields = ["referral_import"]
+
+    @admin.display(description="Import referrals")
+    def referral_import(self, programme):
+        # one import path (programmes.services.imports: every row checked, all or nothing,
+        # a Celery job with progress), not a second one through django-import-export
+        if not programme.pk:
+            return "Save the programme first."
+        return format_html(
+            '<a href="{}?programme={}">Import referrals from a custody spreadsheet</a>'
+            " (CSV or XLSX: every row is checked, and nothing is imported while any row has"
+            " an error)",
+            reverse("programmes:referral_import"),
+            programme.pk,
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         scoped = {

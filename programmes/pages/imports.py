@@ -19,8 +19,13 @@ ROW_ERRORS_SHOWN = 500
 def referral_import(request):
     programmes = selectors.managed_programmes(viewer=request.user)
     _require(programmes.exists())
+    # ?programme= (the link from a programme's admin page) chooses it; the form's choices
+    # are still only the programmes the viewer manages
     form = forms.ReferralImportForm(
-        request.POST or None, request.FILES or None, programmes=programmes
+        request.POST or None,
+        request.FILES or None,
+        programmes=programmes,
+        initial={"programme": request.GET.get("programme", "")},
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
