@@ -5,15 +5,16 @@ the top. Built for big lists (an administrator sees every referral of the partne
   never a COUNT(*) over the whole set;
 - plain rows of only the listed columns (selectors.referral_rows), pseudonymous, nothing
   decrypted;
-- the table body is built here in one pass with format_html (escaped), not by the template
-  engine cell by cell: at 50 rows that was most of the page's cost;
+- the table body is built here in one pass (every record value escaped), not by the
+  template engine cell by cell: at 50 rows that was most of the page's cost;
 - the viewer's programmes are fetched once (selectors.caseload_programmes).
 """
+
+from html import escape
 
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 from django.views.decorators.http import require_GET
@@ -44,56 +45,46 @@ def _person(row: dict) -> str:
 def table_rows(
     rows: list[dict], *, can_assign: bool, programme_names: dict[int, str], now=None
 ) -> str:
-    """The <tr> of each referral row (escaped by format_html)."""
+    """The <tr> of each referral row. Every value that comes from a record is escaped
+    (html.escape; the rest is fixed markup): one f-string a row, since format_html's
+    per-argument escaping was a sixth of the page's time at 50 rows."""
     now = now or timezone.now()
     zone = timezone.get_current_timezone()  # once a page, not twice a row
     detail = reverse("programmes:referral_detail", kwargs={"pk": _PK})
     assign = reverse("programmes:referral_assign", kwargs={"pk": _PK})
+    cell = '<td class="govuk-table__cell">'
 
-    def cells(row):
+    def row_html(row) -> str:
         pk = str(row["id"])
-        reference = row["young_person__reference"]
+        reference = escape(row["young_person__reference"])
         if row["breached"]:
             tag = MISSED
         elif row["awaiting_contact"]:
-            tag = format_html(
-                ' <strong class="govuk-tag govuk-tag--yellow">{} left</strong>',
-                timeuntil(row["due_at"], now),
+            tag = (
+                ' <strong class="govuk-tag govuk-tag--yellow">'
+                f"{escape(timeuntil(row['due_at'], now))} left</strong>"
             )
         else:
             tag = ""
         assign_link = (
-            format_html(
-                ' <a class="govuk-link" href="{}">Assign<span class="govuk-visually-hidden">'
-                " {}</span></a>",
-                assign.replace(str(_PK), pk),
-                reference,
-            )
+            f' <a class="govuk-link" href="{assign.replace(str(_PK), pk)}">Assign'
+            f'<span class="govuk-visually-hidden"> {reference}</span></a>'
             if can_assign
             else ""
         )
+        person = _person(row) if row["assigned_to_id"] else "Unassigned"
         return (
-            detail.replace(str(_PK), pk),
-            reference,
-            programme_names.get(row["programme_id"], ""),
-            REASONS.get(row["reason"], row["reason"]),
-            _when(row["event_at"], "%b %Y %H:%M", zone),
-            _when(row["due_at"], "%b %H:%M", zone),
-            tag,
-            STATUSES.get(row["status"], row["status"]),
-            _person(row) if row["assigned_to_id"] else "Unassigned",
-            assign_link,
+            f'<tr class="govuk-table__row">{cell}<a class="govuk-link"'
+            f' href="{detail.replace(str(_PK), pk)}">{reference}</a></td>'
+            f"{cell}{escape(programme_names.get(row['programme_id'], ''))}</td>"
+            f"{cell}{escape(REASONS.get(row['reason'], row['reason']))}</td>"
+            f"{cell}{escape(_when(row['event_at'], '%b %Y %H:%M', zone))}</td>"
+            f"{cell}{escape(_when(row['due_at'], '%b %H:%M', zone))}{tag}</td>"
+            f"{cell}{escape(STATUSES.get(row['status'], row['status']))}</td>"
+            f"{cell}{escape(person)}{assign_link}</td></tr>"
         )
 
-    return format_html_join(
-        "\n",
-        '<tr class="govuk-table__row"><td class="govuk-table__cell"><a class="govuk-link"'
-        ' href="{}">{}</a></td><td class="govuk-table__cell">{}</td>'
-        '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>'
-        '<td class="govuk-table__cell">{}{}</td><td class="govuk-table__cell">{}</td>'
-        '<td class="govuk-table__cell">{}{}</td></tr>',
-        (cells(row) for row in rows),
-    )
+    return mark_safe("\n".join(row_html(row) for row in rows))
 
 
 @require_GET

@@ -145,10 +145,14 @@ def test_the_caseload_page_links_to_the_next_page_keeping_filters(client, caselo
 def test_the_caseload_rows_escape_what_they_show(client, partnership):
     programme = ProgrammeFactory(partnership=partnership, name="<b>Club</b> & co")
     admin = UserFactory(partnership=partnership, roles=[Role.ADMINISTRATOR])
-    ReferralFactory(programme=programme)
+    worker = UserFactory(partnership=partnership, first_name='<i>Sam</i>"', last_name="O'Neil")
+    services.programme_staff_set(actor=None, programme=programme, user=worker, role="practitioner")
+    ReferralFactory(programme=programme, assigned_to=worker)
     client.force_login(admin)
 
     html = client.get("/programmes/caseload/").content.decode()
 
     assert "&lt;b&gt;Club&lt;/b&gt; &amp; co" in html
     assert "<b>Club</b>" not in html
+    assert "&lt;i&gt;Sam&lt;/i&gt;&quot; O&#x27;Neil" in html
+    assert "<i>Sam</i>" not in html
