@@ -29,7 +29,7 @@ def production_backends(app_configs, **kwargs):
         problems.append(
             checks.Error(
                 "Identity fields need their own encryption keys in production.",
-                hint="Set VRU_FIELD_ENCRYPTION_KEYS (Fernet keys) and VRU_BLIND_INDEX_KEY.",
+                hint="Set VRU_FIELD_ENCRYPTION_KEYS (32 random bytes in base64 each) and VRU_BLIND_INDEX_KEY.",
                 id="vru.E001",
             )
         )
