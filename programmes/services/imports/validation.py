@@ -8,6 +8,7 @@ Over-long values and future times are row errors, never truncated. The programme
 eligibility (age, reasons, areas: programmes.eligibility) applies to every row.
 """
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -44,6 +45,7 @@ OPTIONAL_COLUMNS = [
     "assigned_to",
 ]
 PROGRESS_EVERY = 5000
+_HEX_LIST = re.compile(r"[0-9a-f]+(?:,[0-9a-f]+)*")
 
 
 def missing_columns(rows: list[dict]) -> list[RowError]:
@@ -260,6 +262,10 @@ def matches(
     if not keys:
         return set(), []
     if connection.vendor == "postgresql":
+        # blind indexes are hex: spelled as one array literal here rather than adapted
+        # element by element by psycopg (a third of a second for 100,000 keys)
+        joined = ",".join(keys)
+        array = "{" + joined + "}" if _HEX_LIST.fullmatch(joined) else keys
         with connection.cursor() as cursor:
             cursor.execute(
                 # the keys as a relation (unnest): the planner then probes the
@@ -271,7 +277,7 @@ def matches(
                 "LEFT JOIN programmes_referral r ON r.young_person_id = i.young_person_id "
                 "AND r.programme_id = %s "
                 "WHERE p.partnership_id = %s",
-                [keys, programme_id, partnership_id],
+                [array, programme_id, partnership_id],
             )
             found = cursor.fetchall()
         on_record = {(key, event_at) for key, _, event_at in found if event_at is not None}
