@@ -12,6 +12,7 @@ possible duplicates are linked both ways afterwards. The caller owns the transac
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 from django.db import connection
 from psycopg.copy import QueuedLibpqWriter
@@ -77,8 +78,17 @@ def _in_chunks(clean: list[dict], make: Callable[[list[dict], int], str]) -> Ite
 def load_postgresql(
     *, programme: Programme, clean: list[dict], actor_id, now: datetime, duplicate_of: dict
 ) -> None:
+    # Rows in index order: the server adds to its indexes in order, not at random, which
+    # halves the time it takes to store the identities (two indexes on the blind index,
+    # random by nature) and spares a tenth for the referrals (indexed by due time). So the
+    # people (and their ids) go in blind-index order, the referrals (and theirs) in event
+    # order. The ids are arbitrary either way.
+    clean = sorted(clean, key=itemgetter("match_index"))
     n = len(clean)
     person_ids = _reserve_ids(YoungPerson, n)
+    by_event = sorted(range(n), key=lambda i: clean[i]["event_at"])
+    referred = [clean[i] for i in by_event]
+    referred_people = [person_ids[i] for i in by_event]
     referral_ids = _reserve_ids(Referral, n)
     # the values every row shares, as COPY text once
     partnership = str(programme.partnership_id)
@@ -131,7 +141,7 @@ def load_postgresql(
                 f"\t\t{r['referred_at']}\tt\t{_number(r['age'])}\t{_number(r['lsoa_id'])}"
                 f"\t[]\t[]\t\t{actor}\t{created}\n"
                 for pk, person, r in zip(
-                    referral_ids[start:end], person_ids[start:end], part, strict=True
+                    referral_ids[start:end], referred_people[start:end], part, strict=True
                 )
             ]
         )
@@ -199,7 +209,7 @@ def load_postgresql(
             "created_by_id",
             "created_at",
         ],
-        _in_chunks(clean, referrals),
+        _in_chunks(referred, referrals),
     )
     _copy(
         StatusChange,
@@ -211,7 +221,7 @@ def load_postgresql(
             "changed_at",
             "changed_by_id",
         ],
-        _in_chunks(clean, status_changes),
+        _in_chunks(referred, status_changes),
     )
     _link_duplicates(clean, person_ids, duplicate_of)
 
