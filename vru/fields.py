@@ -158,7 +158,7 @@ def _blind_index_key() -> bytes:
 
 def _index_text(parts) -> bytes:
     return "\x1f".join(
-        part.isoformat() if isinstance(part, date) else normalise(part or "") for part in parts
+        [part.isoformat() if isinstance(part, date) else normalise(part or "") for part in parts]
     ).encode("utf-8")
 
 
