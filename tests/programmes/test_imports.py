@@ -417,3 +417,32 @@ def test_a_formula_anywhere_in_a_large_file_is_still_refused_and_a_line_break_is
         "Row 3002, column “last_name” starts with =, which spreadsheets run as a formula: "
         "remove it or reword the cell."
     ]
+
+
+def test_a_failure_halfway_through_the_copy_leaves_nothing_behind(programme, monkeypatch):
+    from django.db import connection
+
+    from programmes.models import YoungPerson
+    from programmes.services.imports import loading
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    calls = []
+
+    def fail_on_second_chunk(values):
+        calls.append(values)
+        if len(calls) == 2:
+            raise RuntimeError("the key store went away")
+        return real(values)
+
+    real = loading.encrypt_many
+    monkeypatch.setattr(loading, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(loading, "encrypt_many", fail_on_second_chunk)
+    text = HEADER + "".join(f"Ann,Row{i},2010-02-03,knife,2026-03-01 10:00,,,,\n" for i in range(5))
+
+    with pytest.raises(RuntimeError, match="key store"):
+        services.referrals_import(actor=None, programme=programme, rows=rows_of(text))
+
+    assert YoungPerson.objects.count() == 0
+    assert Referral.objects.count() == 0
+    assert not AuditEvent.objects.filter(verb="referral.imported").exists()
