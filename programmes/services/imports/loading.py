@@ -97,9 +97,9 @@ def load_postgresql(
     created = str(now)
     received = copy_text(Referral.Status.RECEIVED.value)
     target = timedelta(hours=programme.referral_target_hours)
-    # Every text value below is escaped for COPY except those made here of letters and
-    # digits only: references (YP-, hex, the id), blind indexes (hex) and GCM tokens
-    # (a prefix and base64).
+    # Every text value below is escaped for COPY except those made here that cannot hold a
+    # backslash, tab or line break: numbers, times, references (YP-, hex, the id), blind
+    # indexes (hex) and GCM tokens (a prefix and URL-safe base64).
     text = _Escaped()
 
     def people(part: list[dict], start: int) -> str:
