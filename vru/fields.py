@@ -15,11 +15,14 @@ bytes, base64): each AES key is derived from its setting with HKDF, so no key ch
 """
 
 import base64
+import binascii
 import functools
 import hashlib
 import hmac
 import os
+import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from cryptography.exceptions import InvalidTag
@@ -82,6 +85,24 @@ def encrypt(text: str) -> str:
     return PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
+def encrypt_many(texts: Sequence[str]) -> list[str]:
+    """encrypt() for many values (a bulk import): the same tokens, each value with its own
+    random nonce, but the cipher and the randomness fetched once per call instead of once
+    per value (a third of the cost)."""
+    seal = _keys().ciphers[0].encrypt
+    nonces = os.urandom(NONCE_BYTES * len(texts))
+    b64 = binascii.b2a_base64  # + translate: urlsafe_b64encode without its Python wrapper
+    tokens = []
+    for i, text in enumerate(texts):
+        nonce = nonces[i * NONCE_BYTES : (i + 1) * NONCE_BYTES]
+        sealed = b64(nonce + seal(nonce, text.encode("utf-8"), None), newline=False)
+        tokens.append(PREFIX + sealed.translate(_URLSAFE).decode("ascii"))
+    return tokens
+
+
 def decrypt(stored: str) -> str:
     keys = _keys()
     if stored.startswith(PREFIX):
@@ -110,25 +131,62 @@ def rotate(stored: str) -> str:
     return encrypt(decrypt(stored))
 
 
+_WORDS = re.compile(r"[0-9a-z]+")
+
+
 @functools.lru_cache(maxsize=65536)
 def normalise(value: str) -> str:
-    """Case, accents, spacing and punctuation differences do not make a different person."""
-    text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
-    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+    """Case, accents, spacing and punctuation differences do not make a different person.
+
+    Accents are dropped (NFKD, then ASCII only), the rest lower-cased, and the runs of
+    letters and digits joined by single spaces. (The first version spelled this as
+    casefold and isalnum character by character: on ASCII text they are lower() and
+    [0-9a-z], so the result is the same, and a test holds the two together.)"""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    return " ".join(_WORDS.findall(value.lower()))
 
 
-def blind_index(*parts: str | date | None) -> str:
-    """A keyed hash of normalised values (e.g. name and date of birth) for exact matching
-    without decrypting. Keyed separately from the encryption keys."""
+def _blind_index_key() -> bytes:
     from django.conf import settings
 
     key = getattr(settings, "VRU_BLIND_INDEX_KEY", "")
     if not key:
         raise ImproperlyConfigured("Set VRU_BLIND_INDEX_KEY (a long random string).")
-    text = "\x1f".join(
-        part.isoformat() if isinstance(part, date) else normalise(part or "") for part in parts
-    )
-    return hmac.new(key.encode("utf-8"), text.encode("utf-8"), hashlib.sha256).hexdigest()
+    return key.encode("utf-8")
+
+
+def _index_text(parts) -> bytes:
+    return "\x1f".join(
+        [part.isoformat() if isinstance(part, date) else normalise(part or "") for part in parts]
+    ).encode("utf-8")
+
+
+def blind_index(*parts: str | date | None) -> str:
+    """A keyed hash of normalised values (e.g. name and date of birth) for exact matching
+    without decrypting. Keyed separately from the encryption keys."""
+    return hmac.new(_blind_index_key(), _index_text(parts), hashlib.sha256).hexdigest()
+
+
+def blind_indexer() -> Callable[..., str]:
+    """blind_index for many values (a bulk import): the same HMAC-SHA256, with the key's
+    inner and outer hash states prepared once (RFC 2104) and copied for each value, about
+    a third of the cost of a new hmac each time."""
+    key = _blind_index_key()
+    if len(key) > hashlib.sha256().block_size:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(hashlib.sha256().block_size, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key)).copy
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key)).copy
+
+    def index(*parts: str | date | None) -> str:
+        hashed = inner()
+        hashed.update(_index_text(parts))
+        result = outer()
+        result.update(hashed.digest())
+        return result.hexdigest()
+
+    return index
 
 
 class EncryptedMixin:

@@ -342,3 +342,107 @@ def test_the_command_line_import_runs_as_a_job(
     # has answered; run for real (autocommit, eager or a worker) it reports the outcome
     assert "/programmes/referrals/imports/" in capsys.readouterr().out
     assert Referral.objects.filter(programme=programme).count() == 1
+
+
+# --- What the fast paths must keep: exact values, exact indexes, the same refusals ------
+
+AWKWARD_NAMES = [
+    ("Tab\there", "Back\\slash"),
+    ("New\nline", "Carriage\rreturn"),
+    ('"Quoted"', "O'Brien,Jr"),
+    ("\\N", "\\."),  # COPY's NULL and end-of-data markers, as text
+    ("Zoë", "Łukasz-Öztürk 李"),
+]
+
+
+def test_names_with_tabs_backslashes_line_breaks_quotes_and_accents_round_trip_exactly(
+    programme,
+):
+    rows = [
+        {
+            "first_name": first,
+            "last_name": last,
+            "date_of_birth": "2010-02-03",
+            "reason": "knife",
+            "event_at": f"2026-03-0{i + 1} 10:00",
+            "postcode": "E1\t6AN" if i == 0 else "",
+        }
+        for i, (first, last) in enumerate(AWKWARD_NAMES)
+    ]
+
+    outcome = services.referrals_import(actor=None, programme=programme, rows=rows)
+
+    assert outcome.errors == []
+    stored = {(i.first_name, i.last_name): i for i in YoungPersonIdentity.objects.order_by("pk")}
+    assert set(stored) == set(AWKWARD_NAMES)
+    for first, last in AWKWARD_NAMES:
+        identity = stored[(first, last)]
+        assert identity.date_of_birth == datetime.date(2010, 2, 3)
+        assert identity.match_index == YoungPersonIdentity.index_for(
+            first, last, datetime.date(2010, 2, 3)
+        )
+    assert stored[AWKWARD_NAMES[0]].postcode == "E1\t6AN"
+    assert stored[AWKWARD_NAMES[1]].postcode == ""
+
+
+@pytest.mark.parametrize("value", ["plain", "", "a\tb", "a\\b", "a\nb\r\n", "\\N", "\\.", "é ü 李"])
+def test_copy_text_round_trips_through_postgresql_copy(value):
+    from django.db import connection
+
+    from programmes.services.imports.loading import copy_text
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE copy_check (a text, b text)")
+        with cursor.cursor.copy("COPY copy_check (a, b) FROM STDIN") as copy:
+            copy.write(f"{copy_text(value)}\t{copy_text(None)}\n".encode())
+        cursor.execute("SELECT a, b FROM copy_check")
+        assert cursor.fetchall() == [(value, None)]
+
+
+def test_a_formula_anywhere_in_a_large_file_is_still_refused_and_a_line_break_is_not_one(
+    programme,
+):
+    from django.core.exceptions import ValidationError
+
+    clean = "".join(f"Ann,Row{i},2010-02-03,knife,2026-03-01 10:00,,,,\n" for i in range(3000))
+    # a line break inside a quoted cell, then "=": not a cell that starts with "="
+    assert rows_of(HEADER + clean + '"Ann\n=x",One,2010-02-03,knife,2026-03-01 10:00,,,,\n')
+
+    with pytest.raises(ValidationError) as refused:
+        rows_of(HEADER + clean + "Ann,=HYPERLINK(1),2010-02-03,knife,2026-03-01 10:00,,,,\n")
+
+    assert refused.value.messages == [
+        "Row 3002, column “last_name” starts with =, which spreadsheets run as a formula: "
+        "remove it or reword the cell."
+    ]
+
+
+def test_a_failure_halfway_through_the_copy_leaves_nothing_behind(programme, monkeypatch):
+    from django.db import connection
+
+    from programmes.models import YoungPerson
+    from programmes.services.imports import loading
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    calls = []
+
+    def fail_on_second_chunk(values):
+        calls.append(values)
+        if len(calls) == 2:
+            raise RuntimeError("the key store went away")
+        return real(values)
+
+    real = loading.encrypt_many
+    monkeypatch.setattr(loading, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(loading, "encrypt_many", fail_on_second_chunk)
+    text = HEADER + "".join(f"Ann,Row{i},2010-02-03,knife,2026-03-01 10:00,,,,\n" for i in range(5))
+
+    with pytest.raises(RuntimeError, match="key store"):
+        services.referrals_import(actor=None, programme=programme, rows=rows_of(text))
+
+    assert YoungPerson.objects.count() == 0
+    assert Referral.objects.count() == 0
+    assert not AuditEvent.objects.filter(verb="referral.imported").exists()

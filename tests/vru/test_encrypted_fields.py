@@ -2,6 +2,9 @@
 blind indexes for duplicate detection."""
 
 import datetime
+import hashlib
+import hmac
+import unicodedata
 
 import pytest
 from django.core.exceptions import FieldError, ImproperlyConfigured
@@ -10,7 +13,7 @@ from django.db import connection
 
 from evaluation.models import FeedbackResponse
 from tests.evaluation.factories import FeedbackResponseFactory
-from vru.fields import blind_index
+from vru.fields import blind_index, blind_indexer, decrypt, encrypt_many, normalise
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +135,71 @@ def test_blind_indexes_depend_on_their_own_key(settings):
     settings.VRU_BLIND_INDEX_KEY = "another-key"
 
     assert blind_index("Sam Smith") != first
+
+
+# what vru.fields shipped first: every blind index on record was computed with these
+def _reference_normalise(value: str) -> str:
+    text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+def _reference_blind_index(key: str, *parts) -> str:
+    text = "\x1f".join(
+        p.isoformat() if isinstance(p, datetime.date) else _reference_normalise(p or "")
+        for p in parts
+    )
+    return hmac.new(key.encode("utf-8"), text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+NAMES = [
+    *(chr(c) for c in range(128)),  # every ASCII character alone
+    "".join(chr(c) for c in range(128)),
+    "Chloé  O'Brien",
+    "ZOË-Ångström",
+    "Şükrü Öztürk",
+    "Łukasz Żółć",
+    "Straße",  # ß: casefold would give "ss", but NFKD and ASCII drop it first, as before
+    "ﬁona",  # a ligature NFKD splits
+    "Ｆｕｌｌ ｗｉｄｔｈ",
+    "Nguyễn Thị Minh Khai",
+    "محمد",
+    "李小龙",
+    "\u00a0non\u2009breaking\u3000spaces\t\n\r",
+    "back\\slash \"quotes\" 'apos' tab\there",
+    "²³ ½ Ⅻ",  # digits and numerals NFKD turns into ASCII
+    "",
+]
+
+
+def test_normalise_gives_exactly_what_the_first_version_gave():
+    for name in NAMES:
+        assert normalise(name) == _reference_normalise(name), repr(name)
+
+
+@pytest.mark.parametrize(
+    "key", ["short", "a-key-of-exactly-sixty-four-bytes-for-the-block-size-of-sha256!!", "é" * 80]
+)
+def test_the_bulk_blind_indexer_equals_blind_index_and_the_first_version(settings, key):
+    settings.VRU_BLIND_INDEX_KEY = key
+    index = blind_indexer()
+    dob = datetime.date(2009, 4, 1)
+
+    for first in NAMES:
+        for parts in [(first, "Smith", dob), ("Sam", first, None), (first,)]:
+            expected = _reference_blind_index(key, *parts)
+            assert blind_index(*parts) == expected, (first, parts)
+            assert index(*parts) == expected, (first, parts)
+
+
+def test_bulk_encryption_gives_tokens_that_read_back_exactly_and_never_repeat():
+    values = [*NAMES, "Same", "Same", "2009-04-01"]
+
+    tokens = encrypt_many(values)
+
+    assert [decrypt(t) for t in tokens] == values
+    assert all(t.startswith("aesgcm:") for t in tokens)
+    assert len(set(tokens)) == len(tokens)  # a nonce of its own for each value
+    assert encrypt_many([]) == []
 
 
 def test_values_written_as_fernet_tokens_before_gcm_still_read_and_rotation_rewrites_them(

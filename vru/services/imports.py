@@ -2,6 +2,8 @@
 
 import csv
 import io
+import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,10 +62,33 @@ def _is_number(value: str) -> bool:
     return True
 
 
+# a cell (after a line break: cells are joined with them below) that may start a formula
+_MAYBE_FORMULA = re.compile(r"(?:\A|\n)[=+\-@\t\r]")
+
+
+def _surely_clean(header: Sequence, rows: Iterable[Sequence]) -> bool:
+    """True when no cell can be a problem, decided in C over the whole table joined by line
+    breaks (a table of text only; a cell with a line break of its own can only add false
+    alarms, which check_cells then examines cell by cell)."""
+    try:
+        cells = [*header, *itertools.chain.from_iterable(rows)]
+        text = "\n".join(cells)
+    except TypeError:  # not all text (XLSX numbers, dates, empty cells)
+        return False
+    return (
+        "\x00" not in text
+        and not _MAYBE_FORMULA.search(text)
+        and (len(text) <= MAX_CELL_CHARS or max(map(len, cells)) <= MAX_CELL_CHARS)
+    )
+
+
 def check_cells(*, header: Sequence, rows: Iterable[Sequence]) -> None:
     """Refuse a table with NUL bytes, cells longer than a spreadsheet holds, or cells that
     start like a formula (a negative number is not one). The error names each cell as a
     spreadsheet would: row (the header is row 1) and column."""
+    rows = list(rows)
+    if _surely_clean(header, rows):
+        return  # most files: the whole table at once, not cell by cell
     names = [str(h or "") for h in header]
     problems = []
     for number, row in enumerate([header, *rows], start=1):

@@ -18,8 +18,15 @@ def read_rows(*, file_name: str, content: bytes) -> list[dict]:
         core_imports.check_cells(header=rows[0], rows=rows[1:])
         header = [h.strip().lower() for h in rows[0]]
         core_imports.check_headers(header)
+        width = len(header)
         return [
-            dict(zip(header, row + [""] * (len(header) - len(row)), strict=False))
+            dict(
+                zip(
+                    header,
+                    row if len(row) >= width else row + [""] * (width - len(row)),
+                    strict=False,
+                )
+            )
             for row in rows[1:]
             if any(row)
         ]
