@@ -169,22 +169,16 @@ def blind_index(*parts: str | date | None) -> str:
 
 
 def blind_indexer() -> Callable[..., str]:
-    """blind_index for many values (a bulk import): the same HMAC-SHA256, with the key's
-    inner and outer hash states prepared once (RFC 2104) and copied for each value, about
-    a third of the cost of a new hmac each time."""
-    key = _blind_index_key()
-    if len(key) > hashlib.sha256().block_size:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(hashlib.sha256().block_size, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key)).copy
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key)).copy
+    """blind_index for many values (a bulk import): the same HMAC-SHA256, keyed once and
+    copied for each value (the standard library's HMAC.copy), instead of a new HMAC each
+    time. (A hand-written HMAC from the hash states was 0.7 us a value faster: 70 ms on
+    100,000 rows, not worth writing cryptography ourselves.)"""
+    keyed = hmac.new(_blind_index_key(), digestmod=hashlib.sha256)
 
     def index(*parts: str | date | None) -> str:
-        hashed = inner()
+        hashed = keyed.copy()
         hashed.update(_index_text(parts))
-        result = outer()
-        result.update(hashed.digest())
-        return result.hexdigest()
+        return hashed.hexdigest()
 
     return index
 
