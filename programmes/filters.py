@@ -44,7 +44,10 @@ class ReferralFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(young_person__reference__iexact=value))
+        # references are made upper case (services.referrals.reference_for): matching the
+        # typed text upper-cased uses the unique index; iexact (UPPER() on the column)
+        # scanned every young person, 2.9 s at a million
+        return queryset.filter(Q(young_person__reference=value.upper()))
 
 
 class ProgrammeFilter(django_filters.FilterSet):

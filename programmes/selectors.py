@@ -515,7 +515,7 @@ def referral_for_break_glass(*, viewer: User, reference: str) -> Referral | None
     return (
         Referral.objects.filter(
             partnership_id=viewer.partnership_id,
-            young_person__reference__iexact=reference.strip(),
+            young_person__reference=reference.strip().upper(),  # as filters.ReferralFilter
             anonymised_at__isnull=True,
         )
         .select_related("programme", "young_person", "partnership")

@@ -39,7 +39,9 @@ class YoungPerson(models.Model):
     """The pseudonymous record everyone works with: no name, no date of birth."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
-    reference = models.CharField(max_length=20, unique=True)
+    # unique through Meta.constraints, not unique=True: that would add a second,
+    # LIKE-pattern index on PostgreSQL, and references are only ever matched exactly
+    reference = models.CharField(max_length=20)
     gender = models.CharField(max_length=12, choices=Gender.choices, default=Gender.NOT_SAID)
     ethnicity = models.CharField(
         max_length=12, choices=Ethnicity.choices, default=Ethnicity.NOT_SAID
@@ -57,6 +59,9 @@ class YoungPerson(models.Model):
     class Meta:
         ordering = ["reference"]
         verbose_name_plural = "young people"
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="young_person_reference_unique")
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -78,10 +83,13 @@ class YoungPersonIdentity(models.Model):
     email = EncryptedCharField(max_length=254, blank=True, validators=[validate_email])
     # blind index of (first name, last name, date of birth): the possible-duplicate key,
     # matched within a partnership without decrypting
-    match_index = models.CharField(max_length=64, db_index=True)
+    match_index = models.CharField(max_length=64)
 
     class Meta:
         verbose_name_plural = "young person identities"
+        # in Meta, not db_index=True: that adds a LIKE-pattern index too on PostgreSQL, and
+        # the key is only ever matched exactly (a bulk import updates every index it has)
+        indexes = [models.Index(fields=["match_index"], name="identity_match_index")]
 
     def __str__(self) -> str:
         return f"Identity of {self.young_person_id}"

@@ -156,3 +156,20 @@ def test_the_caseload_rows_escape_what_they_show(client, partnership):
     assert "<b>Club</b>" not in html
     assert "&lt;i&gt;Sam&lt;/i&gt;&quot; O&#x27;Neil" in html
     assert "<i>Sam</i>" not in html
+
+
+def test_a_reference_is_found_however_it_is_typed_on_the_page_and_the_api(
+    client, api_client, caseload
+):
+    practitioner, referrals = caseload
+    wanted = referrals[3]
+    typed = f"  {wanted.young_person.reference.lower()} "
+    client.force_login(practitioner)
+    api_client.force_authenticate(practitioner)
+
+    page = client.get("/programmes/caseload/", {"q": typed})
+    api = api_client.get("/api/referrals/", {"q": typed}).json()
+
+    assert [row["id"] for row in page.context["page_obj"]] == [wanted.pk]
+    assert [row["id"] for row in api["results"]] == [wanted.pk]
+    assert client.get("/programmes/caseload/", {"q": "YP-NOBODY"}).context["page_obj"].count == 0
