@@ -159,6 +159,13 @@ class Referral(models.Model):
                 name="referral_due_first",
             ),
             models.Index(fields=["programme", "event_at"]),
+            # the lists sorted by event or referral time (an administrator's whole
+            # partnership: without these, a sorted first page read every referral), and
+            # reports over a period of referral times
+            models.Index(fields=["partnership", "event_at", "id"], name="referral_by_event"),
+            models.Index(
+                fields=["partnership", "referred_at", "id"], name="referral_by_referred"
+            ),
             models.Index(fields=["status", "closed_at"]),
         ]
 
