@@ -16,7 +16,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db.models import IntegerField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 COUNT_CAP = 1000
 Ordering = list[tuple[str, bool]]
@@ -85,6 +87,23 @@ def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> int:
     return queryset.order_by().values("pk")[: cap + 1].count()
 
 
+_TOTAL = "_seek_capped_total"
+
+
+def _capped_count_expression(queryset: QuerySet, cap: int = COUNT_CAP) -> RawSQL | Value:
+    """capped_count as an expression for another query's SELECT list."""
+    try:
+        sql, params = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+    except EmptyResultSet:  # e.g. none(), or a scope of no programmes: nothing to count
+        return Value(0, output_field=IntegerField())
+    # Django's own SQL for the queryset, its values still parameters: nothing typed
+    return RawSQL(  # noqa: S611
+        f"SELECT COUNT(*) FROM ({sql}) AS capped",  # noqa: S608
+        params,
+        output_field=IntegerField(),
+    )
+
+
 def seek_page(
     queryset: QuerySet,
     *,
@@ -95,15 +114,24 @@ def seek_page(
 ) -> SeekPage:
     """One page of a `.values()` queryset in `ordering`, after or before `cursor`.
 
-    Queries: the page (size + 1 rows, to know whether there is more), plus a capped count of
-    `count_queryset` when given (the same rows without the list's joins: cheaper), unless
-    the first page already holds every row."""
+    Queries: one, the page (size + 1 rows, to know whether there is more) with a capped
+    count of `count_queryset` when given (the same rows without the list's joins: cheaper)
+    in its SELECT list; a second only to count for a page past the end."""
     decoded = _decode(cursor, len(ordering)) if cursor else None
     forward = decoded is None or decoded[0] == "n"
     rows_qs = queryset
     if decoded is not None:
         rows_qs = rows_qs.filter(_beyond(ordering, decoded[1], forward=forward))
+    if count_queryset is not None:
+        # the capped count rides along with the page, as an uncorrelated scalar subquery
+        # (PostgreSQL and SQLite run it once): one query instead of two
+        rows_qs = rows_qs.annotate(**{_TOTAL: _capped_count_expression(count_queryset)})
     rows = list(rows_qs.order_by(*_order_by(ordering, forward=forward))[: size + 1])
+    total = None
+    if count_queryset is not None and rows:
+        total = rows[0][_TOTAL]
+        for row in rows:
+            del row[_TOTAL]
     more = len(rows) > size
     rows = rows[:size]
     if not forward:
@@ -117,10 +145,9 @@ def seek_page(
     has_previous = (decoded is not None) if forward else more
     if count_queryset is None:
         total = 0
-    elif decoded is None and not more:
-        total = len(rows)  # the whole list is on this first page: no count query needed
-    else:
-        total = capped_count(count_queryset)
+    elif total is None:
+        # an empty page: a count of its own (an empty first page counts nothing)
+        total = capped_count(count_queryset) if decoded is not None else 0
     return SeekPage(
         object_list=rows,
         count=min(total, COUNT_CAP),

@@ -163,9 +163,7 @@ class Referral(models.Model):
             # partnership: without these, a sorted first page read every referral), and
             # reports over a period of referral times
             models.Index(fields=["partnership", "event_at", "id"], name="referral_by_event"),
-            models.Index(
-                fields=["partnership", "referred_at", "id"], name="referral_by_referred"
-            ),
+            models.Index(fields=["partnership", "referred_at", "id"], name="referral_by_referred"),
             models.Index(fields=["status", "closed_at"]),
         ]
 

@@ -173,3 +173,32 @@ def test_a_reference_is_found_however_it_is_typed_on_the_page_and_the_api(
     assert [row["id"] for row in page.context["page_obj"]] == [wanted.pk]
     assert [row["id"] for row in api["results"]] == [wanted.pk]
     assert client.get("/programmes/caseload/", {"q": "YP-NOBODY"}).context["page_obj"].count == 0
+
+
+def test_every_page_counts_the_whole_list_even_one_past_the_end(caseload):
+    practitioner, referrals = caseload
+    rows, everything = selectors.referral_rows(viewer=practitioner)
+    ordering = selectors.referral_ordering("event")
+    pages = [
+        paging.seek_page(rows, ordering=ordering, cursor=None, size=2, count_queryset=everything)
+    ]
+    while pages[-1].next_cursor:
+        pages.append(
+            paging.seek_page(
+                rows,
+                ordering=ordering,
+                cursor=pages[-1].next_cursor,
+                size=2,
+                count_queryset=everything,
+            )
+        )
+    # a cursor after the last row (its referral was the newest when the link was made)
+    beyond = paging._encode("n", [referrals[-1].event_at, referrals[-1].pk])
+    empty = paging.seek_page(
+        rows, ordering=ordering, cursor=beyond, size=2, count_queryset=everything
+    )
+
+    assert [page.count for page in pages] == [5, 5, 5]
+    assert list(empty) == []
+    assert empty.count == 5
+    assert "_seek_capped_total" not in pages[0].object_list[0]
