@@ -63,6 +63,7 @@ def test_the_referrals_benchmark_runs_lists_and_import_beside_their_floors():
     assert "referral API list" in output
     assert "import of 300 rows: psql \\copy" in output
     assert "% of COPY's rate" in output
+    assert "the database's own floor for these rows" in output
 
 
 def test_the_impact_report_benchmark_runs_beside_its_raw_sql_floor():
