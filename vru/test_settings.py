@@ -27,7 +27,7 @@ WHITENOISE_AUTOREFRESH = True
 
 # Several test runs may share one PostgreSQL server (developers, CI, benchmarks): give each
 # run its own test database so they never drop each other's.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] in {"django.db.backends.postgresql", "vru.postgresql"}:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 # Hundreds of tests sign in with force_login (no second factor, no recent re-authentication):
 # the MFA and re-authentication tests turn these back on (tests/vru/test_mfa.py).
