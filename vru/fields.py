@@ -121,8 +121,9 @@ def decrypt(stored: str) -> str:
     else:
         raise ValueError("This value was not encrypted by vru.fields.")
     raise ImproperlyConfigured(
-        "An encrypted value cannot be read with the configured keys: is a key missing "
-        "from VRU_FIELD_ENCRYPTION_KEYS?"
+        "An encrypted value cannot be read with the configured keys: either a key is missing "
+        "from VRU_FIELD_ENCRYPTION_KEYS, or the stored value was altered (its authentication "
+        "tag does not match)."
     )
 
 

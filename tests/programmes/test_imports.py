@@ -358,6 +358,9 @@ AWKWARD_NAMES = [
 def test_names_with_tabs_backslashes_line_breaks_quotes_and_accents_round_trip_exactly(
     programme,
 ):
+    # Names reach COPY encrypted (base64), so this holds the whole path (reading,
+    # validation, encryption, the blind index); copy_text's own escaping of text that
+    # reaches COPY as it is, is the next test's.
     rows = [
         {
             "first_name": first,
