@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from programmes import permissions
+from programmes import permissions, yef
 from programmes.filters import ReferralFilter
 from programmes.models import (
     DetachedContact,
@@ -65,6 +65,7 @@ class MyProgramme:
     id: int
     name: str
     manages: bool  # may assign its caseload, import into it
+    harmful: bool = False  # its YEF toolkit approach is rated harmful (warn wherever shown)
 
 
 def caseload_programmes(*, viewer: User) -> list[MyProgramme]:
@@ -77,20 +78,25 @@ def caseload_programmes(*, viewer: User) -> list[MyProgramme]:
         mine: list[MyProgramme] = []
     elif has_role(viewer, Role.ADMINISTRATOR):
         mine = [
-            MyProgramme(pk, name, True)
-            for pk, name in Programme.objects.filter(
+            MyProgramme(pk, name, True, yef.is_harmful(approach))
+            for pk, name, approach in Programme.objects.filter(
                 partnership_id=viewer.partnership_id
-            ).values_list("pk", "name")
+            ).values_list("pk", "name", "yef_approach")
         ]
     else:
         manager = has_role(viewer, Role.PROGRAMME_MANAGER)
         mine = [
-            MyProgramme(pk, name, manager and role == ProgrammeStaff.StaffRole.MANAGER)
-            for pk, name, role in ProgrammeStaff.objects.filter(
+            MyProgramme(
+                pk,
+                name,
+                manager and role == ProgrammeStaff.StaffRole.MANAGER,
+                yef.is_harmful(approach),
+            )
+            for pk, name, role, approach in ProgrammeStaff.objects.filter(
                 user=viewer, programme__partnership_id=viewer.partnership_id
             )
             .order_by("programme__name")
-            .values_list("programme_id", "programme__name", "role")
+            .values_list("programme_id", "programme__name", "role", "programme__yef_approach")
         ]
     viewer.__dict__["_caseload_programmes"] = mine
     return mine

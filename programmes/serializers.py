@@ -3,6 +3,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from programmes import yef
 from programmes.models import Contact, Outcome, Programme, Referral, Session, YoungPersonIdentity
 
 
@@ -39,7 +40,7 @@ class ProgrammeOutputSerializer(serializers.ModelSerializer):
         return programme.yef.impact_band if programme.yef else ""
 
     def get_yef_harmful(self, programme) -> bool:
-        return bool(programme.yef and programme.yef.is_harmful)
+        return yef.is_harmful(programme.yef_approach)
 
 
 class ReferralOutputSerializer(serializers.ModelSerializer):

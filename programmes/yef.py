@@ -42,5 +42,11 @@ def approach(name: str) -> Approach | None:
     return approaches().get(name) if name else None
 
 
+def is_harmful(name: str) -> bool:
+    """Whether the named approach is one the toolkit rates harmful (warn wherever it shows)."""
+    found = approach(name)
+    return bool(found and found.is_harmful)
+
+
 def choices() -> list[tuple[str, str]]:
     return [("", "None")] + [(name, name) for name in approaches()]

@@ -29,6 +29,9 @@ from programmes.resources import ReferralResource
 REASONS = dict(Referral.Reason.choices)
 STATUSES = dict(Referral.Status.choices)
 MISSED = mark_safe(' <strong class="govuk-tag govuk-tag--red">Missed</strong>')
+HARMFUL = (
+    ' <strong class="govuk-tag govuk-tag--red">Harmful approach</strong>'  # as _harmful_tag.html
+)
 _PK = 987654321  # stands for the row's id in URLs reversed once per page
 
 
@@ -43,7 +46,7 @@ def _person(row: dict) -> str:
 
 
 def table_rows(
-    rows: list[dict], *, can_assign: bool, programme_names: dict[int, str], now=None
+    rows: list[dict], *, can_assign: bool, programmes: list[selectors.MyProgramme], now=None
 ) -> str:
     """The <tr> of each referral row. Every value that comes from a record is escaped
     (html.escape; the rest is fixed markup): one f-string a row, since format_html's
@@ -53,6 +56,8 @@ def table_rows(
     detail = reverse("programmes:referral_detail", kwargs={"pk": _PK})
     assign = reverse("programmes:referral_assign", kwargs={"pk": _PK})
     cell = '<td class="govuk-table__cell">'
+    # each programme's cell once a page: its name, and a warning if its approach is harmful
+    programme_cells = {p.id: escape(p.name) + (HARMFUL if p.harmful else "") for p in programmes}
 
     def row_html(row) -> str:
         pk = str(row["id"])
@@ -76,7 +81,7 @@ def table_rows(
         return (
             f'<tr class="govuk-table__row">{cell}<a class="govuk-link"'
             f' href="{detail.replace(str(_PK), pk)}">{reference}</a></td>'
-            f"{cell}{escape(programme_names.get(row['programme_id'], ''))}</td>"
+            f"{cell}{programme_cells.get(row['programme_id'], '')}</td>"
             f"{cell}{escape(REASONS.get(row['reason'], row['reason']))}</td>"
             f"{cell}{escape(_when(row['event_at'], '%b %Y %H:%M', zone))}</td>"
             f"{cell}{escape(_when(row['due_at'], '%b %H:%M', zone))}{tag}</td>"
@@ -115,7 +120,7 @@ def caseload(request):
             "rows_html": table_rows(
                 page.object_list,
                 can_assign=can_assign,
-                programme_names={p.id: p.name for p in mine},
+                programmes=mine,
             ),
             "statuses": Referral.Status.choices,
             "sources": Referral.Source.choices,

@@ -551,17 +551,31 @@ def test_withdrawing_consent_asks_first_then_records_it(signed_in, world):
     assert AuditEvent.objects.filter(verb="referral.consent_withdrawn").exists()
 
 
-def test_a_harmful_toolkit_approach_shows_a_warning(signed_in, world):
+def test_a_harmful_toolkit_approach_shows_a_warning_wherever_the_programme_does(signed_in, world):
     world.programme.yef_approach = "Boot camps"
     world.programme.save()
     client = signed_in(Role.PRACTITIONER)
-
-    for url in [
+    urls = [
         "/programmes/",
         f"/programmes/{world.programme.pk}/",
         f"/programmes/referrals/{world.referral.pk}/",
-    ]:
-        assert b"harmful" in client.get(url).content.lower(), url
+        "/programmes/caseload/",
+        "/programmes/sessions/",
+        f"/programmes/sessions/{world.session.pk}/",
+        f"/programmes/sessions/{world.session.pk}/attendees/",
+    ]
+
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"harmful" in response.content.lower(), url
+    api = client.get(f"/api/programmes/{world.programme.pk}/")
+    assert api.json()["yef_harmful"] is True
+
+    world.programme.yef_approach = ""
+    world.programme.save()
+    for url in urls:
+        assert b"harmful" not in client.get(url).content.lower(), url
 
 
 def test_the_beat_schedule_runs_the_sweeps():
