@@ -449,3 +449,14 @@ def test_a_failure_halfway_through_the_copy_leaves_nothing_behind(programme, mon
     assert YoungPerson.objects.count() == 0
     assert Referral.objects.count() == 0
     assert not AuditEvent.objects.filter(verb="referral.imported").exists()
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused_not_shifted():
+    from django.core.exceptions import ValidationError
+
+    shifted = HEADER + "Ann,Bee,2010-01-01,knife,2026-03-01 10:00,custody,,,male,EXTRA\n"
+    trailing_blanks = HEADER + "Ann,Bee,2010-01-01,knife,2026-03-01 10:00,custody,,,male,,\n"
+
+    with pytest.raises(ValidationError, match=r"Row 2 has more cells \(10\)"):
+        rows_of(shifted)
+    assert rows_of(trailing_blanks)[0]["gender"] == "male"

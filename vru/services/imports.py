@@ -151,16 +151,19 @@ def csv_rows(text: str) -> list[list[str]]:
         ) from exc
 
 
-def _dataset_from_rows(rows: list[list[str]]) -> tablib.Dataset:
-    """As tablib reads a CSV (blank lines skipped, short rows padded), except that a row
-    with more cells than the header is a clear error instead of an exception."""
-    dataset = tablib.Dataset()
+def padded_rows(rows: list[list[str]]) -> list[list[str]]:
+    """CSV rows as tablib reads them (blank lines skipped, short rows padded to the header),
+    except that a row with more cells than the header is a clear error: an unquoted comma
+    would otherwise shift every later column of that row."""
     rows = [row for row in rows if row]
     if not rows:
-        return dataset
-    dataset.headers = rows[0]
+        return []
     width = len(rows[0])
+    padded = [rows[0]]
     for number, row in enumerate(rows[1:], start=2):
+        if len(row) == width:
+            padded.append(row)
+            continue
         while len(row) > width and not row[-1].strip():
             row = row[:-1]
         if len(row) > width:
@@ -168,7 +171,17 @@ def _dataset_from_rows(rows: list[list[str]]) -> tablib.Dataset:
                 f"Row {number} has more cells ({len(row)}) than the header has columns ({width}).",
                 code="ragged_row",
             )
-        dataset.append(row + [""] * (width - len(row)))
+        padded.append(row + [""] * (width - len(row)))
+    return padded
+
+
+def _dataset_from_rows(rows: list[list[str]]) -> tablib.Dataset:
+    dataset = tablib.Dataset()
+    rows = padded_rows(rows)
+    if rows:
+        dataset.headers = rows[0]
+        for row in rows[1:]:
+            dataset.append(row)
     return dataset
 
 

@@ -9,27 +9,16 @@ from vru.services import read_table
 def read_rows(*, file_name: str, content: bytes) -> list[dict]:
     """The rows of an uploaded file: CSV with the csv module (fast), XLSX through read_table.
     Column names are matched without regard to case or surrounding spaces. Either way: UTF-8,
-    no NUL bytes, no duplicate columns, no cell a spreadsheet would run as a formula, or a
-    clear error (vru.services.imports' checks, shared by every import)."""
+    no NUL bytes, no duplicate columns, no row longer than the header, no cell a spreadsheet
+    would run as a formula, or a clear error (vru.services.imports' checks, shared by every import)."""
     if file_name.lower().endswith(".csv"):
-        rows = [row for row in core_imports.csv_rows(core_imports.decode_csv(content)) if row]
+        rows = core_imports.padded_rows(core_imports.csv_rows(core_imports.decode_csv(content)))
         if not rows:
             return []
         core_imports.check_cells(header=rows[0], rows=rows[1:])
         header = [h.strip().lower() for h in rows[0]]
         core_imports.check_headers(header)
-        width = len(header)
-        return [
-            dict(
-                zip(
-                    header,
-                    row if len(row) >= width else row + [""] * (width - len(row)),
-                    strict=False,
-                )
-            )
-            for row in rows[1:]
-            if any(row)
-        ]
+        return [dict(zip(header, row, strict=True)) for row in rows[1:] if any(row)]
     return list(read_table(file_name=file_name, content=content).dict)
 
 
