@@ -528,3 +528,19 @@ def referral_for_break_glass(*, viewer: User, reference: str) -> Referral | None
         .order_by("-referred_at", "-pk")
         .first()
     )
+
+
+def notice_recipients(
+    *, programme: Programme, also: tuple[int | None, ...] = (), leave_out: int | None = None
+) -> list[str]:
+    """The e-mail addresses a programme's notices go to (a new referral, a missed contact
+    target): its managers and the users in `also`, only active users with an address, not
+    `leave_out` (who did the thing being told)."""
+    managers = ProgrammeStaff.objects.filter(
+        programme=programme, role=ProgrammeStaff.StaffRole.MANAGER
+    ).values_list("user_id", flat=True)
+    users = User.objects.filter(is_active=True).exclude(email="")
+    users = users.filter(pk__in=[*managers, *[pk for pk in also if pk is not None]])
+    if leave_out is not None:
+        users = users.exclude(pk=leave_out)
+    return sorted(users.values_list("email", flat=True))

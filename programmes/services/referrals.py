@@ -8,7 +8,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from programmes import permissions
+from programmes import permissions, selectors
 from programmes.eligibility import Eligibility
 from programmes.models import (
     ALLOWED_TRANSITIONS,
@@ -271,14 +271,11 @@ def referral_created_notify(*, referral_id: int) -> list[str]:
     )
     if referral is None or referral.anonymised_at is not None:
         return []
-    managers = ProgrammeStaff.objects.filter(
-        programme=referral.programme, role=ProgrammeStaff.StaffRole.MANAGER
-    ).values_list("user_id", flat=True)
-    users = User.objects.filter(is_active=True).exclude(email="")
-    users = users.filter(pk__in=[*managers, referral.assigned_to_id])
-    if referral.created_by_id is not None:
-        users = users.exclude(pk=referral.created_by_id)
-    recipients = sorted(users.values_list("email", flat=True))
+    recipients = selectors.notice_recipients(
+        programme=referral.programme,
+        also=(referral.assigned_to_id,),
+        leave_out=referral.created_by_id,
+    )
     if recipients:
         send_mail(
             subject=f"{referral.programme.name}: new referral {referral.young_person.reference}",

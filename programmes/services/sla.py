@@ -7,11 +7,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from programmes import selectors
 from programmes.models import (
     BreachNotification,
     Contact,
     Outcome,
-    ProgrammeStaff,
     Referral,
     RetentionRun,
     YoungPerson,
@@ -65,13 +65,7 @@ def breach_notification_send(*, notification_id: int) -> bool:
     if notification is None or notification.emailed_at is not None:
         return False
     referral = notification.referral
-    recipients = list(
-        ProgrammeStaff.objects.filter(
-            programme=referral.programme, role=ProgrammeStaff.StaffRole.MANAGER
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
+    recipients = selectors.notice_recipients(programme=referral.programme)
     if recipients:
         send_mail(
             subject=f"{referral.programme.name}: referral {referral.young_person.reference} missed its {referral.programme.referral_target_hours}-hour contact target",

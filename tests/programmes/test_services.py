@@ -264,6 +264,18 @@ def test_breach_sweep_notifies_the_manager_once(programme, django_capture_on_com
     assert "Person" not in mail.outbox[0].body  # no names in e-mail
 
 
+def test_a_breach_email_goes_to_active_managers_only(programme):
+    programme_staff(programme, "manager", email="current@example.org")
+    gone = programme_staff(programme, "manager", email="left@example.org")
+    gone.is_active = False
+    gone.save()
+    notification = BreachNotification.objects.create(referral=_timeline(programme, at(1, 10)))
+
+    services.breach_notification_send(notification_id=notification.pk)
+
+    assert mail.outbox[0].to == ["current@example.org"]
+
+
 def test_sending_a_notification_twice_sends_one_email(programme):
     programme_staff(programme, "manager", email="m@example.org")
     referral = _timeline(programme, at(1, 10))
