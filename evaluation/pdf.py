@@ -9,6 +9,7 @@ import io
 import math
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, Polygon, String
 from reportlab.lib import colors
@@ -110,7 +111,8 @@ def _bar_chart(block: dict, boundaries: dict) -> list:
     chart.bars[0].fillColor = BLUE
     drawing.add(chart)
     if any(v is None for v in block["values"]):
-        drawing.add(String(30, 2, "Hidden values (<5) are drawn as 0.", fontSize=6))
+        hidden = f"<{settings.VRU_SMALL_NUMBER_THRESHOLD}"
+        drawing.add(String(30, 2, f"Hidden values ({hidden}) are drawn as 0.", fontSize=6))
     table = _data_table(
         {
             "headers": ["Period", block["unit"]],

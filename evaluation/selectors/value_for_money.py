@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from evaluation import permissions
-from evaluation.disclosure import shown_count
+from evaluation.disclosure import is_hidden, shown_count
 from evaluation.models import PUBLISHED_BENEFIT_COST_RATIO, BenefitAssumption, Evaluation, UnitCost
 from evaluation.selectors.evaluations import evaluation_findings_for, evaluation_list
 from programmes.models import Programme, Referral
@@ -143,7 +143,7 @@ def _cost_benefit(evaluation: Evaluation, lines: list[BenefitLine], suppress: bo
         ]
         participants = max(reached, default=0)
         participants_source = "young people reached (latest approved monitoring return)"
-    hidden = suppress and 0 < participants < 5
+    hidden = is_hidden(participants, suppress=suppress)
     per_participant = benefit = ratio = None
     if cost and participants and not hidden:
         per_participant = (cost / participants).quantize(Decimal("0.01"))

@@ -175,3 +175,19 @@ def test_no_role_can_write_to_another_partnerships_exercise(
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert not theirs.is_public
+
+
+def test_the_listening_list_hides_small_response_counts_at_the_configured_threshold(
+    client, partnership, user_with_role, settings
+):
+    from tests.evaluation.factories import FeedbackResponseFactory, ListeningExerciseFactory
+
+    settings.VRU_SMALL_NUMBER_THRESHOLD = 10
+    exercise = ListeningExerciseFactory(partnership=partnership)
+    FeedbackResponseFactory.create_batch(7, exercise=exercise)
+    client.force_login(user_with_role(Role.COMMISSIONER))
+
+    page = client.get("/evaluation/listening/").text
+
+    assert "&lt;10" in page
+    assert ">7<" not in page

@@ -346,6 +346,26 @@ def test_commissioners_get_no_figure_that_reveals_fewer_than_5_participants(
     assert (row.cost_per_participant, row.benefit, row.ratio) == (None, None, None)
 
 
+def test_a_higher_small_number_threshold_hides_every_figure_that_would_reveal_the_count(
+    partnership, user_with_role, settings
+):
+    settings.VRU_SMALL_NUMBER_THRESHOLD = 10
+    evaluation = EvaluationFactory(partnership=partnership, cost=Decimal("9000"), participants=7)
+    _assume(evaluation, "Violence with injury", "0.5")
+
+    [row] = selectors.cost_benefit_for(
+        viewer=user_with_role(Role.COMMISSIONER), partnership=partnership, start=None, end=None
+    )
+
+    assert row.participants_shown == "<10"
+    assert (row.participants, row.cost_per_participant, row.benefit, row.ratio) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
 def test_cost_benefit_takes_a_bounded_number_of_queries(
     partnership, user_with_role, django_assert_max_num_queries
 ):

@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 from evaluation.selectors.report_content.evaluation import build_evaluation
 from evaluation.selectors.report_content.outputs import build_headlines, grant_reach_by_organisation
-from evaluation.selectors.report_content.places import MAP_BANDS, build_reach
+from evaluation.selectors.report_content.places import build_reach, map_bands
 from evaluation.selectors.report_content.scope import (
     AGE_NOT_KNOWN,
     REPORT_AGE_BANDS,
@@ -54,7 +54,6 @@ SECTIONS: list[tuple[str, Builder]] = [
 
 __all__ = [
     "AGE_NOT_KNOWN",
-    "MAP_BANDS",
     "REPORT_AGE_BANDS",
     "SECTIONS",
     "Builder",
@@ -68,4 +67,5 @@ __all__ = [
     "build_success_measures",
     "build_voice",
     "grant_reach_by_organisation",
+    "map_bands",
 ]

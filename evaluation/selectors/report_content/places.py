@@ -82,13 +82,14 @@ def build_reach(scope: ReportScope) -> dict:
     return {"key": "reach", "title": "Reach in priority neighbourhoods", "blocks": blocks}
 
 
-MAP_BANDS = [
-    ("#f3f2f1", "None"),
-    ("#fecc5c", "Fewer than 5"),
-    ("#fd8d3c", "5 to 19"),
-    ("#f03b20", "20 to 49"),
-    ("#bd0026", "50 or more"),
-]
+MAP_COLOURS = ["#f3f2f1", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
+
+
+def map_bands(threshold: int) -> list[tuple[str, str]]:
+    """(colour, label) of each band; the first counted band ends at the small-number
+    threshold, so a colour never tells a hidden count apart."""
+    labels = ["None", f"Fewer than {threshold}", f"{threshold} to 19", "20 to 49", "50 or more"]
+    return list(zip(MAP_COLOURS, labels, strict=True))
 
 
 def _map_band(n: int, threshold: int) -> int:
@@ -108,6 +109,7 @@ def _referral_map(scope: ReportScope) -> dict:
     counts = scope.referrals_by_lsoa()
     lsoas = LSOA.objects.filter(partnership_id=scope.partnership_id).filter(_lsoa_self_q(scope))
     priority = scope.priority_lsoa_ids()
+    bands = map_bands(scope.threshold)
     areas = []
     for pk, code, name in lsoas.order_by("code").values_list("pk", "code", "name"):
         n = counts.get(pk, 0)
@@ -116,7 +118,7 @@ def _referral_map(scope: ReportScope) -> dict:
                 "code": code,
                 "name": name,
                 "band": _map_band(n, scope.threshold),
-                "shown": MAP_BANDS[_map_band(n, scope.threshold)][1],
+                "shown": bands[_map_band(n, scope.threshold)][1],
                 "is_priority": pk in priority,
             }
         )
@@ -125,7 +127,7 @@ def _referral_map(scope: ReportScope) -> dict:
         "id": "map-referrals",
         "caption": "Referrals received by home neighbourhood (LSOA); priority LSOAs hatched",
         "areas": areas,
-        "legend": [list(b) for b in MAP_BANDS],
+        "legend": [list(b) for b in bands],
     }
 
 
