@@ -16,8 +16,14 @@ CONTENT_TYPES = {
 }
 
 
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would run this text as a formula: the one rule that imports
+    refuse at the door (vru.services.imports.check_cells) and exports escape."""
+    return text.startswith(_FORMULA_START) and not _NUMBER.match(text)
+
+
 def safe_cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
 

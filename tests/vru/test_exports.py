@@ -1,3 +1,4 @@
+import pytest
 import tablib
 
 from vru.exports import safe_cell, spreadsheet_response
@@ -21,3 +22,17 @@ def test_a_csv_download_carries_the_escaped_cells():
 
     assert response["Content-Disposition"] == 'attachment; filename="lsoas.csv"'
     assert response.content.decode().splitlines()[1] == "E01000001,'=1+1"
+
+
+def test_imports_refuse_exactly_what_exports_escape():
+    from django.core.exceptions import ValidationError
+
+    from vru.services.imports import check_cells
+
+    for cell in ["=1+1", "+cmd", "@SUM(A1)", "-1e5", "-inf", "-1_000", "-x"]:
+        assert safe_cell(cell) == "'" + cell
+        with pytest.raises(ValidationError):
+            check_cells(header=["a"], rows=[[cell]])
+    for cell in ["-9", "-0.291", "+3.5", "Basildon 001A"]:
+        assert safe_cell(cell) == cell
+        check_cells(header=["a"], rows=[[cell]])

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from vru import permissions, tasks
+from vru.exports import looks_like_formula
 from vru.models import (
     AuditEvent,
     ImportJob,
@@ -48,18 +49,9 @@ class ImportOutcome:
 FILE_FORMATS = {"csv": "csv", "xlsx": "xlsx"}
 # Excel's own limit for one cell; anything longer is not a spreadsheet someone typed.
 MAX_CELL_CHARS = 32_767
-# A cell starting with one of these is run as a formula when the file (or an export of what
-# was imported) is opened in a spreadsheet: refused at the door, with where it is.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A cell a spreadsheet would run as a formula (vru.exports.looks_like_formula, the rule
+# exports escape by) is refused at the door, with where it is.
 MAX_LISTED = 10
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
 
 
 # a cell (after a line break: cells are joined with them below) that may start a formula
@@ -101,7 +93,7 @@ def check_cells(*, header: Sequence, rows: Iterable[Sequence]) -> None:
                 problems.append(f"{where} contains a NUL byte.")
             elif len(cell) > MAX_CELL_CHARS:
                 problems.append(f"{where} is longer than {MAX_CELL_CHARS:,} characters.")
-            elif cell.startswith(FORMULA_PREFIXES) and not _is_number(cell):
+            elif looks_like_formula(cell):
                 shown = cell[0].replace("\t", "a tab").replace("\r", "a carriage return")
                 problems.append(
                     f"{where} starts with {shown}, which spreadsheets run as a formula: "
