@@ -20,9 +20,9 @@ from grants.models import Application, Assignment
 from grants.resources import ApplicationResource, GrantRoundResource, ScoreResource
 from grants.services.awards import feedback_from_reviews
 from grants.views.common import PAGE_SIZE, add_errors, export, flash, flash_error, require
-from vru import accounts, uploads
 from vru import selectors as core_selectors
-from vru.exports import spreadsheet_response
+from vru import uploads
+from vru.exports import audited_download
 
 
 @require_GET
@@ -164,10 +164,14 @@ def round_moderation(request, pk: int):
         viewer=request.user, grant_round=grant_round, normalised=normalised
     )
     if request.GET.get("format") == "csv":
-        if not accounts.recently_authenticated(request):  # as every export (vru.exports)
-            return accounts.reauthenticate(request)
-        return spreadsheet_response(
-            _moderation_dataset(result), file_stem="moderation", file_format="csv"
+        return audited_download(
+            request,
+            _moderation_dataset(result),
+            file_stem="moderation",
+            file_format="csv",
+            verb="round.moderation_exported",
+            target=grant_round,
+            partnership=grant_round.partnership,
         )
     return render(request, "grants/moderation.html", {"m": result, "round": grant_round})
 

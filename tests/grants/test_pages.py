@@ -366,6 +366,29 @@ def test_grants_downloads_escape_formulas(client, officer, grant_round, url):
     assert FORMULA not in cells
 
 
+@pytest.mark.parametrize(
+    ("url", "verb"),
+    [
+        (
+            lambda r: reverse("grants:round_moderation", args=[r.pk]) + "?format=csv",
+            "round.moderation_exported",
+        ),
+        (lambda r: reverse("grants:award_360giving", args=["csv"]), "award.360giving_exported"),
+    ],
+    ids=["moderation", "360giving"],
+)
+def test_every_grants_download_is_audited(client, officer, grant_round, url, verb):
+    from vru.models import AuditEvent
+
+    _award_titled(grant_round, officer, "Youth club")
+    client.force_login(officer)
+
+    assert client.get(url(grant_round)).status_code == 200
+    event = AuditEvent.objects.get(verb=verb)
+    assert event.actor == officer
+    assert event.action == AuditEvent.Action.EXPORT
+
+
 def test_the_applications_xlsx_download_escapes_formulas(client, officer, grant_round):
     from openpyxl import load_workbook
 
