@@ -207,6 +207,7 @@ ADMIN_DOORS = [
     ("/admin/vru/user/", {Role.ADMINISTRATOR}, {Role.ANALYST}),
     ("/admin/vru/auditevent/", {Role.ADMINISTRATOR}, {Role.ANALYST}),
     ("/admin/vru/outboxmessage/", {Role.ADMINISTRATOR}, {Role.ANALYST}),
+    ("/admin/vru/partnership/", {Role.ADMINISTRATOR}, {Role.ANALYST}),
 ]
 
 
@@ -429,3 +430,23 @@ def test_the_sna_document_downloads_only_for_those_who_may_see_the_sna(
     assert client.get(f"/needs-assessments/{published.pk}/document").status_code == 404
     client.force_login(user_with_role(Role.ANALYST))
     assert client.get(f"/needs-assessments/{draft.pk}/document").status_code == 200
+
+
+def test_the_partnership_admin_opens_only_the_own_partnership_and_offers_its_own_users_as_lead(
+    signed_in, world, partnership, other_partnership, user_with_role
+):
+    ours = user_with_role(Role.PROGRAMME_MANAGER, first_name="Ours")
+    theirs = user_with_role(
+        Role.PROGRAMME_MANAGER, partnership=other_partnership, first_name="Theirs"
+    )
+    client = signed_in(Role.ADMINISTRATOR)
+
+    listing = client.get("/admin/vru/partnership/").text
+    page = client.get(f"/admin/vru/partnership/{partnership.pk}/change/").text
+    elsewhere = client.get(f"/admin/vru/partnership/{other_partnership.pk}/change/")
+
+    assert partnership.name in listing
+    assert other_partnership.name not in listing
+    assert f'value="{ours.pk}"' in page
+    assert f'value="{theirs.pk}"' not in page
+    assert elsewhere.status_code == 302  # "does not exist", back to the admin index
