@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from grants.validators import validate_attachment
@@ -44,8 +45,14 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
+            # one name per partnership whatever the capitals (names identify organisations
+            # in imports and 360Giving files), held by the database for every door: the
+            # pages' service, the admin and the admin import
             models.UniqueConstraint(
-                fields=["partnership", "name"], name="grants_organisation_name_unique"
+                "partnership",
+                Lower("name"),
+                name="grants_organisation_name_unique",
+                violation_error_message="An organisation with this name already exists.",
             )
         ]
 

@@ -137,6 +137,18 @@ class TestAdd:
         assert "already exists" in str(response.context["form"].errors["name"])
         assert Organisation.objects.count() == 1
 
+    def test_the_database_refuses_a_capitals_only_duplicate_from_any_door(self, organisation):
+        from django.core.exceptions import ValidationError
+        from django.db import IntegrityError, transaction
+
+        twin = Organisation(
+            partnership=organisation.partnership, name=organisation.name.lower(), kind="charity"
+        )
+        with pytest.raises(ValidationError, match="already exists"):
+            twin.validate_constraints()  # what the admin's form runs
+        with pytest.raises(IntegrityError), transaction.atomic():
+            twin.save()  # what an admin import would reach
+
     def test_the_same_name_is_free_in_another_partnership(self, staff_client, other_partnership):
         OrganisationFactory(partnership=other_partnership, name="Basildon Boxing Club")
         response = staff_client.post(reverse("grants:organisation_create"), organisation_data())
