@@ -59,6 +59,17 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # every door (the pages' services on create and change, the admin) runs this
+        if (
+            self.local_authority_id is not None
+            and self.partnership_id is not None
+            and self.local_authority.partnership_id != self.partnership_id
+        ):
+            raise ValidationError(
+                {"local_authority": "Choose a local authority in this partnership."}
+            )
+
 
 class OrganisationMembership(models.Model):
     """An applicant user belongs to exactly one organisation."""

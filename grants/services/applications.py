@@ -126,12 +126,6 @@ def organisation_update(
         _check_name_free(
             partnership_id=organisation.partnership_id, name=fields["name"], pk=organisation.pk
         )
-    local_authority = fields.get("local_authority")
-    if (
-        local_authority is not None
-        and local_authority.partnership_id != organisation.partnership_id
-    ):
-        raise ValidationError({"local_authority": "Choose a local authority in this partnership."})
     changes = {}
     for name, value in fields.items():
         before = getattr(organisation, name)

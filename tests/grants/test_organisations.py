@@ -283,3 +283,28 @@ class TestWhoMaySee:
         response = client.get(reverse("grants:organisation_list"))
         assert response.status_code == 302
         assert "login" in response.url
+
+
+def test_an_organisation_cannot_be_placed_in_another_partnerships_local_authority(
+    officer, organisation, other_partnership
+):
+    from django.core.exceptions import ValidationError
+
+    from grants import services
+    from tests.factories import LocalAuthorityFactory
+
+    theirs = LocalAuthorityFactory(partnership=other_partnership)
+
+    with pytest.raises(ValidationError, match="local authority in this partnership"):
+        services.organisation_create(
+            actor=officer,
+            partnership=organisation.partnership,
+            name="Elsewhere Trust",
+            kind="charity",
+            local_authority=theirs,
+        )
+    with pytest.raises(ValidationError, match="local authority in this partnership"):
+        services.organisation_update(
+            actor=officer, organisation=organisation, local_authority=theirs
+        )
+    assert not Organisation.objects.filter(local_authority=theirs).exists()
