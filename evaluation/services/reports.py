@@ -17,6 +17,7 @@ from django.utils import timezone
 from evaluation import permissions, tasks
 from evaluation.models import ImpactReport
 from programmes.models import Programme
+from vru import disclosure
 from vru.models import LSOA, AuditEvent, CommunitySafetyPartnership, LocalAuthority, User
 from vru.services import audit_record, outbox
 
@@ -147,6 +148,8 @@ def impact_report_build(*, report_id: int) -> ImpactReport:
                 "period": report.period_label,
                 "built_at": f"{timezone.localtime():%-d %B %Y %H:%M}",
                 "threshold": scope.threshold,
+                # how every count of people was protected, stated with the figures
+                "disclosure": disclosure.method(),
             },
             "sections": sections,
         }

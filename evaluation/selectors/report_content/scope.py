@@ -102,6 +102,14 @@ class ReportScope:
             return Q(**{f"{prefix}__local_authority_id": self.report.scope_local_authority_id})
         return Q()
 
+    def local_authority_scope_q(self, prefix: str) -> Q:
+        """Records placed by a local authority (`prefix` is the path to it), in scope."""
+        if self.kind == ImpactReport.Scope.CSP:
+            return Q(**{f"{prefix}__community_safety_partnership_id": self.report.scope_csp_id})
+        if self.kind == ImpactReport.Scope.LOCAL_AUTHORITY:
+            return Q(**{f"{prefix}_id": self.report.scope_local_authority_id})
+        return Q()
+
     def referrals(self) -> QuerySet[Referral]:
         """Referrals received in the period (referred_at), in scope."""
         qs = Referral.objects.filter(
@@ -153,7 +161,9 @@ class ReportScope:
             starts_on__lte=self.end,
             ends_on__gte=self.start,
         )
-        return qs.filter(self.lsoa_scope_q("decision__application__organisation"))
+        return qs.filter(
+            self.local_authority_scope_q("decision__application__organisation__local_authority")
+        )
 
     def approved_returns(self) -> QuerySet[MonitoringReturn]:
         """Monitoring returns approved in the period: each reports the young people its
@@ -166,7 +176,11 @@ class ReportScope:
             approved_at__gte=self.start_at,
             approved_at__lt=self.end_before,
         )
-        return qs.filter(self.lsoa_scope_q("award__decision__application__organisation"))
+        return qs.filter(
+            self.local_authority_scope_q(
+                "award__decision__application__organisation__local_authority"
+            )
+        )
 
     def priority_lsoa_ids(self) -> set[int]:
         if self._priority_ids is None:
