@@ -1,4 +1,5 @@
-"""Every headline figure of an impact report equals a direct query of the records."""
+"""Every headline figure of an impact report is the disclosure control's count of a direct query
+of the records it covers (worked out in Python by tests.published)."""
 
 import io
 import json
