@@ -138,6 +138,15 @@ class ScopedImportMixin:
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"partnership": request.user.partnership}
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        # The checked formats refuse a file with every bad cell named (row, column, reason):
+        # say that, not the name of an exception.
+        if isinstance(e, ValidationError):
+            for message in e.messages:
+                form.add_error("import_file", message)
+            return
+        super().add_data_read_fail_error_to_form(form, e)
+
     def get_export_resource_kwargs(self, request, **kwargs):
         return {"partnership": request.user.partnership}
 

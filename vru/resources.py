@@ -99,8 +99,37 @@ class ScopedResource(resources.ModelResource):
         self._rows_by_key.setdefault(key, number)
         super().before_import_row(row, **kwargs)
 
+    def get_or_init_instance(self, instance_loader, row):
+        # The columns that identify a record are read before anything else; one that cannot
+        # be read is that cell's mistake (row, column, reason), not a failure of the row.
+        errors = {}
+        for name in self._meta.import_id_fields:
+            field = self.fields[name]
+            try:
+                field.clean(row)
+            except (ValueError, KeyError) as exc:
+                errors[field.column_name] = ValidationError(str(exc).strip("'\""), code="invalid")
+        if errors:
+            raise ValidationError(errors)
+        return super().get_or_init_instance(instance_loader, row)
+
     # Checked by vru.services.import_rows before any row is read.
     required_headers: tuple[str, ...] = ()
+
+
+class DayWidget(widgets.DateWidget):
+    """A date as the product's files write it (YYYY-MM-DD), with a message saying so."""
+
+    def __init__(self):
+        super().__init__("%Y-%m-%d")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                f"Enter a date as year-month-day, for example 2024-03-31 (not “{value}”)."
+            ) from None
 
 
 class LSOAResource(ScopedResource):
@@ -273,11 +302,9 @@ class SuccessMeasureValueResource(ScopedResource):
         attribute="is_baseline", column_name="is_baseline", widget=YesNoWidget()
     )
     period_start = fields.Field(
-        attribute="period_start", column_name="period_start", widget=widgets.DateWidget("%Y-%m-%d")
+        attribute="period_start", column_name="period_start", widget=DayWidget()
     )
-    period_end = fields.Field(
-        attribute="period_end", column_name="period_end", widget=widgets.DateWidget("%Y-%m-%d")
-    )
+    period_end = fields.Field(attribute="period_end", column_name="period_end", widget=DayWidget())
     required_headers = ("measure", "period_label", "period_start", "period_end", "value")
 
     class Meta:
