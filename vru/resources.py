@@ -381,14 +381,14 @@ class SuccessMeasureComparisonResource(ScopedResource):
     earlier_period_label = fields.Field(
         attribute="earlier__label", column_name="earlier_period_label", readonly=True
     )
-    earlier = fields.Field(attribute="earlier", column_name="earlier_period_start")
+    earlier_period_start = fields.Field(attribute="earlier", column_name="earlier_period_start")
     earlier_period_end = fields.Field(
         attribute="earlier__period_end", column_name="earlier_period_end", readonly=True
     )
     later_period_label = fields.Field(
         attribute="later__label", column_name="later_period_label", readonly=True
     )
-    later = fields.Field(attribute="later", column_name="later_period_start")
+    later_period_start = fields.Field(attribute="later", column_name="later_period_start")
     later_period_end = fields.Field(
         attribute="later__period_end", column_name="later_period_end", readonly=True
     )
@@ -406,15 +406,15 @@ class SuccessMeasureComparisonResource(ScopedResource):
 
     class Meta:
         model = SuccessMeasureComparison
-        import_id_fields = ["later", "kind"]
+        import_id_fields = ["later_period_start", "kind"]
         fields = [
             "measure",
             "kind",
             "earlier_period_label",
-            "earlier",
+            "earlier_period_start",
             "earlier_period_end",
             "later_period_label",
-            "later",
+            "later_period_start",
             "later_period_end",
             "source_table",
             "note",
@@ -429,12 +429,22 @@ class SuccessMeasureComparisonResource(ScopedResource):
         self.fields["measure"].widget = PartnershipForeignKeyWidget(
             SuccessMeasure, "name", noun="success measure", partnership=partnership
         )
-        self.fields["earlier"].widget = ValueByPeriodWidget(
+        self.fields["earlier_period_start"].widget = ValueByPeriodWidget(
             partnership=partnership, end_column="earlier_period_end"
         )
-        self.fields["later"].widget = ValueByPeriodWidget(
+        self.fields["later_period_start"].widget = ValueByPeriodWidget(
             partnership=partnership, end_column="later_period_end"
         )
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The model names the values "earlier" and "later"; the file names their columns.
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as exc:
+            columns = {"earlier": "earlier_period_start", "later": "later_period_start"}
+            raise ValidationError(
+                {columns.get(key, key): messages for key, messages in exc.message_dict.items()}
+            ) from None
 
     def get_queryset(self):
         return SuccessMeasureComparison.objects.filter(measure__partnership=self.partnership)
