@@ -394,6 +394,7 @@ class SuccessMeasureComparisonResource(ScopedResource):
     )
     source_table = fields.Field(attribute="source_table", column_name="source_table")
     note = fields.Field(attribute="note", column_name="note")
+    change_percent = fields.Field(column_name="change_percent", readonly=True)
     required_headers = (
         "measure",
         "kind",
@@ -418,6 +419,7 @@ class SuccessMeasureComparisonResource(ScopedResource):
             "later_period_end",
             "source_table",
             "note",
+            "change_percent",
         ]
         export_order = fields
         clean_model_instances = True
@@ -451,6 +453,13 @@ class SuccessMeasureComparisonResource(ScopedResource):
 
     def get_export_queryset(self, request=None):
         return self.get_queryset().select_related("measure", "earlier", "later")
+
+    def dehydrate_change_percent(self, comparison) -> str:
+        # Exported by staff (the admin), who see unsuppressed figures: the page's figure.
+        from vru.selectors import percent_change
+
+        change = percent_change(previous=comparison.earlier.value, current=comparison.later.value)
+        return "" if change is None else str(change)
 
 
 # --- Area data exports (issue 3): the querysets come from viewer-scoped selectors -----------

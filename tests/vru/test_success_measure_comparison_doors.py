@@ -159,6 +159,7 @@ def test_the_export_names_each_period_and_can_be_imported_again(homicides, partn
         "calendar 2023",
     )
     assert (row["earlier_period_start"], row["later_period_end"]) == ("2018-04-01", "2023-12-31")
+    assert row["change_percent"] == "-40"
     assert not result.has_errors()
     assert not result.has_validation_errors()
     assert result.totals["skip"] == 1
