@@ -189,8 +189,7 @@ def build_success_measures(scope: ReportScope) -> dict:
                 [
                     name,
                     c.periods,
-                    c.kind_label,
-                    c.source_table or "–",
+                    f"{c.kind_label} ({c.source_table})" if c.source_table else c.kind_label,
                     f"{c.earlier.label}: {c.earlier_shown}",
                     f"{c.later.label}: {c.later_shown}",
                     "–" if c.change is None else c.change_text,
@@ -231,8 +230,7 @@ def build_success_measures(scope: ReportScope) -> dict:
             "headers": [
                 "Measure",
                 "Compared",
-                "Kind",
-                "Table",
+                "Kind (table)",
                 "Earlier",
                 "Later",
                 "Change",
@@ -240,7 +238,7 @@ def build_success_measures(scope: ReportScope) -> dict:
             ],
             "rows": rows,
             "foot": None,
-            "numeric": [False, False, False, False, True, True, True, False],
+            "numeric": [False, False, False, True, True, True, False],
             "highlight": [False] * len(rows),
         },
     ]
