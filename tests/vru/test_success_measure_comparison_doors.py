@@ -3,10 +3,12 @@ of one measure, the earlier ending first, a note where the periods differ in kin
 row's error naming its row and column, and nothing of another partnership reachable."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from tests.factories import (
     SuccessMeasureComparisonFactory,
@@ -259,3 +261,21 @@ def test_practitioners_cannot_open_the_comparison_admin(user_with_role, client):
     page = client.get("/admin/vru/successmeasurecomparison/")
 
     assert page.status_code in {302, 403}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_command_imports_comparisons(homicides, partnership, tmp_path):
+    path = tmp_path / "comparisons.csv"
+    path.write_text(f"{HEADER}\n{TABLE_A}\n{TABLE_C}\n", encoding="utf-8")
+    out = io.StringIO()
+
+    call_command(
+        "import_area_data",
+        "success_measure_comparisons",
+        str(path),
+        partnership=partnership.slug,
+        stdout=out,
+    )
+
+    assert "Imported 2 of 2 rows." in out.getvalue()
+    assert SuccessMeasureComparison.objects.count() == 2
