@@ -1,6 +1,7 @@
 """Every headline figure of an impact report is the disclosure control's count of a direct query
 of the records it covers (worked out in Python by tests.published)."""
 
+import datetime
 import io
 import json
 
@@ -298,19 +299,104 @@ def test_reach_in_priority_neighbourhoods_is_split_from_elsewhere(
     assert priority == year.priority
 
 
-def test_success_measures_show_change_against_previous_period_and_baseline(
+def test_success_measures_show_only_the_comparisons_the_needs_assessment_makes(
     commissioner, year, django_capture_on_commit_callbacks
 ):
     report = build(commissioner, year, django_capture_on_commit_callbacks)
     section = next(s for s in report.content["sections"] if s["key"] == "measures")
-    table = next(b for b in section["blocks"] if b.get("id") == "table-measures")
-    row = table["rows"][0]
-    # 1100 -> 1066 is -3%; baseline 1176 -> 1066 is -9% (the Essex SNA's figure)
-    assert row[2] == "1,066"
-    assert row[4] == "-3%"
-    assert row[6] == "-9%"
+
+    # the headline names both periods: baseline 1176 -> 1066 is -9% (the Essex SNA's figure)
+    headline = next(b for b in section["blocks"] if b.get("id") == "table-measures")
+    assert headline["rows"] == [["Knife crime (offences)", "This year against 2019/20: -9%"]]
+    table = next(b for b in section["blocks"] if b.get("id") == "table-measure-comparisons")
+    assert [row[1:] for row in table["rows"]] == [
+        [
+            "This year against Last year",
+            "Against the previous period",
+            "Last year: 1,100",
+            "This year: 1,066",
+            "-3%",
+            "Rolling years.",
+        ],
+        [
+            "This year against 2019/20",
+            "Against the baseline (Table B)",
+            "2019/20: 1,176",
+            "This year: 1,066",
+            "-9%",
+            "Financial year 2019/20 compared with the year to the report's end.",
+        ],
+    ]
     chart = next(b for b in section["blocks"] if b["type"] == "bar_chart")
     assert chart["shown"] == ["1,176", "1,100", "1,066"]
+
+
+def test_the_report_works_out_no_change_between_values_without_a_comparison(
+    commissioner, year, django_capture_on_commit_callbacks
+):
+    # given a measure whose values the needs assessment never compares
+    from tests.factories import SuccessMeasureFactory, SuccessMeasureValueFactory
+
+    measure = SuccessMeasureFactory(partnership=year.partnership, name="Homicides")
+    for year_number, value in [(2021, 20), (2022, 10)]:
+        SuccessMeasureValueFactory(
+            measure=measure,
+            period_start=datetime.date(year_number, 1, 1),
+            period_end=datetime.date(year_number, 12, 31),
+            value=value,
+        )
+
+    # when
+    report = build(commissioner, year, django_capture_on_commit_callbacks)
+
+    # then
+    section = next(s for s in report.content["sections"] if s["key"] == "measures")
+    headline = next(b for b in section["blocks"] if b.get("id") == "table-measures")
+    assert ["Homicides (offences)", "No comparison recorded"] in headline["rows"]
+    table = next(b for b in section["blocks"] if b.get("id") == "table-measure-comparisons")
+    assert all(row[0] != "Homicides (offences)" for row in table["rows"])
+    assert "-50%" not in json.dumps(section)
+
+
+def test_the_report_hides_a_small_count_of_people_and_its_change(
+    commissioner, year, django_capture_on_commit_callbacks
+):
+    from tests.factories import (
+        SuccessMeasureComparisonFactory,
+        SuccessMeasureFactory,
+        SuccessMeasureValueFactory,
+    )
+
+    measure = SuccessMeasureFactory(
+        partnership=year.partnership, name="Knife homicides", unit="homicides", counts_people=True
+    )
+    SuccessMeasureComparisonFactory(
+        earlier=SuccessMeasureValueFactory(
+            measure=measure,
+            period_start=datetime.date(2021, 1, 1),
+            period_end=datetime.date(2021, 12, 31),
+            value=10,
+            is_baseline=True,
+        ),
+        later=SuccessMeasureValueFactory(
+            measure=measure,
+            period_start=datetime.date(2022, 1, 1),
+            period_end=datetime.date(2022, 12, 31),
+            value=3,
+        ),
+        kind="baseline",
+    )
+
+    report = build(commissioner, year, django_capture_on_commit_callbacks)
+
+    section = next(s for s in report.content["sections"] if s["key"] == "measures")
+    headline = next(b for b in section["blocks"] if b.get("id") == "table-measures")
+    row = next(r for r in headline["rows"] if r[0] == "Knife homicides (homicides)")
+    assert row[1].endswith(": change not shown")
+    assert "-70%" not in json.dumps(section)
+    chart = next(b for b in section["blocks"] if b.get("id") == f"chart-measure-{measure.pk}")
+    assert chart["shown"][-1] == "<5"
+    assert chart["values"][-1] is None
 
 
 def test_voice_lists_top_themes_and_what_was_done(
