@@ -46,7 +46,7 @@ def _evaluations(scope: ReportScope) -> list[Evaluation]:
         qs.filter(
             Q(programme__isnull=False)
             | Q(award__isnull=False)
-            & scope.lsoa_scope_q("award__decision__application__organisation")
+            & scope.organisation_scope_q("award__decision__application__organisation")
         )
     )
 

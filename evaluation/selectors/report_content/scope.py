@@ -103,6 +103,22 @@ class ReportScope:
             return Q(**{f"{prefix}__local_authority_id": self.report.scope_local_authority_id})
         return Q()
 
+    def organisation_scope_q(self, prefix: str) -> Q:
+        """Records of a grant organisation (`prefix` is the path to it), limited to the
+        scope. An organisation is placed by its local authority (it has no LSOA), so a CSP
+        report takes the groups of the CSP's local authorities."""
+        if self.kind == ImpactReport.Scope.CSP:
+            return Q(
+                **{
+                    f"{prefix}__local_authority__community_safety_partnership_id": (
+                        self.report.scope_csp_id
+                    )
+                }
+            )
+        if self.kind == ImpactReport.Scope.LOCAL_AUTHORITY:
+            return Q(**{f"{prefix}__local_authority_id": self.report.scope_local_authority_id})
+        return Q()
+
     def referrals(self) -> QuerySet[Referral]:
         """Referrals received in the period (referred_at), in scope."""
         qs = Referral.objects.filter(
@@ -154,7 +170,7 @@ class ReportScope:
             starts_on__lte=self.end,
             ends_on__gte=self.start,
         )
-        return qs.filter(self.lsoa_scope_q("decision__application__organisation"))
+        return qs.filter(self.organisation_scope_q("decision__application__organisation"))
 
     def approved_returns(self) -> QuerySet[MonitoringReturn]:
         """Monitoring returns approved in the period: each reports the young people its
@@ -167,7 +183,7 @@ class ReportScope:
             approved_at__gte=self.start_at,
             approved_at__lt=self.end_before,
         )
-        return qs.filter(self.lsoa_scope_q("award__decision__application__organisation"))
+        return qs.filter(self.organisation_scope_q("award__decision__application__organisation"))
 
     def priority_lsoa_ids(self) -> set[int]:
         if self._priority_ids is None:
