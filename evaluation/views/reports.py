@@ -1,7 +1,5 @@
 """Impact report pages: list, request, progress / the report, and the PDF. Thin."""
 
-import datetime
-
 import tablib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evaluation import permissions, selectors, services
 from evaluation.forms import ImpactReportForm
@@ -47,6 +45,7 @@ def report_list(request):
             "statuses": ImpactReport.Status.choices,
             "scopes": ImpactReport.Scope.choices,
             "can_request": permissions.can_request_impact_report(request.user),
+            "can_use_custom_periods": permissions.can_use_custom_report_periods(request.user),
         },
     )
 
@@ -54,11 +53,11 @@ def report_list(request):
 @require_http_methods(["GET", "POST"])
 def report_request(request):
     _require(permissions.can_request_impact_report(request.user))
-    today = timezone.localdate()
     form = ImpactReportForm(
         request.POST or None,
         choices=selectors.report_scope_choices(viewer=request.user),
-        initial={"period_start": today - datetime.timedelta(days=365), "period_end": today},
+        viewer=request.user,
+        today=timezone.localdate(),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -76,9 +75,35 @@ def report_request(request):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, "Your report is being built. This page shows its progress.")
+            _say_how_the_request_went(request, report)
             return redirect(report)
     return render(request, "evaluation/reports/report_request.html", {"form": form})
+
+
+def _say_how_the_request_went(request, report: ImpactReport) -> None:
+    """The banner after a request tells the truth: the build may already have finished
+    (or failed) by the time the page opens. A failed build has no banner: its page shows
+    the error and what to do."""
+    report.refresh_from_db(fields=["status"])
+    if report.status == ImpactReport.Status.READY:
+        messages.success(request, "Your report is ready.")
+    elif report.in_progress:
+        messages.success(request, "Your report is being built. This page shows its progress.")
+
+
+@require_POST
+def report_request_again(request, pk: int):
+    """The "Try again" button of a report that could not be built: the same report is
+    requested once more (a new request; the failed one stays in the list)."""
+    _require(permissions.can_request_impact_report(request.user))
+    failed = _report(request, pk)
+    try:
+        report = services.request_impact_report_again(actor=request.user, report=failed)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(failed)
+    _say_how_the_request_went(request, report)
+    return redirect(report)
 
 
 def _map_for(block: dict) -> dict:
@@ -170,7 +195,15 @@ def report_detail(request, pk: int):
     report, or with ?format=csv|xlsx every figure of it as a spreadsheet (audited)."""
     report = _report(request, pk)
     if report.status != ImpactReport.Status.READY:
-        return render(request, "evaluation/reports/report_progress.html", {"report": report})
+        return render(
+            request,
+            "evaluation/reports/report_progress.html",
+            {
+                "report": report,
+                "can_request_again": report.status == ImpactReport.Status.FAILED
+                and permissions.can_request_impact_report(request.user),
+            },
+        )
     file_format = request.GET.get("format")
     if file_format in exports.CONTENT_TYPES:
         return exports.audited_download(

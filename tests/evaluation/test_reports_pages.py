@@ -4,6 +4,7 @@ audit trail, and bounded queries on the list."""
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,19 @@ from tests.factories import (
 from vru.models import AuditEvent, OutboxMessage, Role
 
 pytestmark = pytest.mark.django_db
+
+
+# On the last day of a financial year, "the last 365 days" of the test data is exactly the
+# financial year 2025 to 2026: a period a commissioner may choose (whole months, quarters
+# and financial years only).
+LAST_DAY_OF_A_FINANCIAL_YEAR = datetime.datetime(2026, 3, 31, 12, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _on_the_last_day_of_a_financial_year():
+    with time_machine.travel(LAST_DAY_OF_A_FINANCIAL_YEAR, tick=True):
+        yield
+
 
 READERS = {Role.COMMISSIONER, Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER}
 
@@ -73,21 +87,20 @@ def test_each_role_gets_what_it_may_see(client, user_with_role, ready_report, ro
 @pytest.mark.parametrize("role", list(Role))
 def test_only_readers_may_request_a_report(client, user_with_role, role):
     client.force_login(user_with_role(role))
-    dates = last_year()
 
     response = client.post(
         "/evaluation/reports/new/",
-        {
-            **govuk_date("period_start", dates["period_start"].isoformat()),
-            **govuk_date("period_end", dates["period_end"].isoformat()),
-            "scope": "partnership",
-        },
+        {"period_kind": "financial_year", "financial_year": "2025-04-01", "scope": "partnership"},
     )
 
     if role in READERS:
         report = ImpactReport.objects.get()
         assert response.status_code == 302
         assert response["Location"] == report.get_absolute_url()
+        assert (report.period_start, report.period_end) == (
+            datetime.date(2025, 4, 1),
+            datetime.date(2026, 3, 31),
+        )
     else:
         assert response.status_code == 404
         assert not ImpactReport.objects.exists()
@@ -152,18 +165,19 @@ def test_a_request_with_a_bad_period_or_scope_says_what_is_wrong(commissioner, k
     assert field in error.value.message_dict
 
 
-def test_the_form_shows_errors_beside_the_fields(client, commissioner):
-    client.force_login(commissioner)
+def test_the_form_shows_errors_beside_the_fields(client, user_with_role):
+    client.force_login(user_with_role(Role.ANALYST))
     response = client.post(
         "/evaluation/reports/new/",
         {
+            "period_kind": "custom",
             **govuk_date("period_start", "2024-05-01"),
             **govuk_date("period_end", "2024-04-01"),
             "scope": "programme",
         },
     )
     assert response.status_code == 200
-    assert "The last day must be on or after the first day." in response.text
+    assert "The end of the period must be on or after its start." in response.text
     assert "Choose the programme." in response.text
     assert not ImpactReport.objects.exists()
 
