@@ -137,7 +137,8 @@ def _map_for(block: dict) -> dict:
 
 
 def _chart_for(block: dict) -> dict:
-    """Bar geometry for the SVG chart (hidden values have no bar, only their "<5")."""
+    """Bar geometry for the SVG chart. A hidden value (None in `values`) has no bar, never a
+    zero one: its place is a gap with its label (`shown`, e.g. "<5" or "[c]")."""
     width, height, top, bottom = 480, 240, 24, 36
     values = [v for v in block["values"] if v is not None]
     highest = max(values, default=0) or 1
@@ -157,8 +158,10 @@ def _chart_for(block: dict) -> dict:
                 "h": round(h, 1),
                 "cx": round(x + slot * 0.35, 1),
                 "value_y": round(baseline - h - 6, 1),
+                "gap_y": round(baseline - 6, 1),
                 "label": label,
                 "shown": shown,
+                "hidden": value is None,
             }
         )
     chart = {"width": width, "height": height, "baseline": baseline, "label_y": height - 16}
