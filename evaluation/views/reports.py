@@ -6,12 +6,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evaluation import permissions, selectors, services
 from evaluation.forms import ImpactReportForm
 from evaluation.models import ImpactReport
+from programmes import permissions as programmes_permissions
 from vru import exports, maps
 from vru.models import LSOA
 
@@ -170,6 +173,57 @@ def _chart_for(block: dict) -> dict:
 
 DRAWN_ON_THE_PAGE = {"map": _map_for, "bar_chart": _chart_for}
 
+SESSION_KINDS = {"detached": "detached", "group_work": "group"}
+CASELOAD_FIGURES = {"referrals", "compliance", "diverted", "eet"}
+
+
+def _records_link(key: str, report: ImpactReport, viewer) -> dict | None:
+    """For staff who may open casework: the list a headline figure was counted from,
+    filtered as far as the list's filters go (and saying what they cannot narrow)."""
+    if not programmes_permissions.can_use_caseload(viewer):
+        return None
+    programme = report.scope_programme
+    of = f" of {programme.name}" if programme else ""
+    by_area = report.scope in {ImpactReport.Scope.CSP, ImpactReport.Scope.LOCAL_AUTHORITY}
+    if key in SESSION_KINDS:
+        query = {
+            "kind": SESSION_KINDS[key],
+            "held_from": report.period_start.isoformat(),
+            "held_to": report.period_end.isoformat(),
+        }
+        if programme:
+            query["programme"] = programme.pk
+        caveat = " (every area: the list cannot be narrowed to one)" if by_area else ""
+        return {
+            "url": f"{reverse('programmes:session_list')}?{urlencode(query)}",
+            "text": f"the sessions held in the period{of}{caveat}",
+        }
+    if key in CASELOAD_FIGURES:
+        query = f"?{urlencode({'programme': programme.pk})}" if programme else ""
+        caveat = "every date" + (" and area" if by_area else "")
+        return {
+            "url": f"{reverse('programmes:caseload')}{query}",
+            "text": f"the referrals in the caseload{of} ({caveat}: the caseload cannot be "
+            "narrowed to the report's period)",
+        }
+    return None
+
+
+def _headlines_for(block: dict, *, report: ImpactReport, viewer, captions: dict) -> dict:
+    """Each headline with the table it was computed from (for everyone) and the records it
+    was counted from (for staff who may open them)."""
+    items = []
+    for item in block["items"]:
+        table_id = item.get("link", "").lstrip("#")
+        items.append(
+            {
+                **item,
+                "table_caption": captions.get(table_id),
+                "records": _records_link(item["key"], report, viewer),
+            }
+        )
+    return {**block, "items": items}
+
 
 def _figures_dataset(report: ImpactReport) -> tablib.Dataset:
     """Every published figure of the snapshot, one per row (already suppressed)."""
@@ -218,9 +272,19 @@ def report_detail(request, pk: int):
             target=report,
             partnership=report.partnership,
         )
+    captions: dict[str, str] = {}
+    for section in report.content.get("sections", []):
+        for block in section["blocks"]:
+            if block["type"] == "table":
+                captions.setdefault(block["id"], block["caption"])
     sections = []
     for section in report.content.get("sections", []):
-        blocks = [DRAWN_ON_THE_PAGE.get(b["type"], dict)(b) for b in section["blocks"]]
+        blocks = [
+            _headlines_for(b, report=report, viewer=request.user, captions=captions)
+            if b["type"] == "headlines"
+            else DRAWN_ON_THE_PAGE.get(b["type"], dict)(b)
+            for b in section["blocks"]
+        ]
         sections.append({**section, "blocks": blocks})
     return render(
         request,
