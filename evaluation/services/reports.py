@@ -18,7 +18,14 @@ from evaluation import permissions, tasks
 from evaluation.models import ImpactReport
 from evaluation.report_periods import WHOLE_PERIOD_KINDS, PeriodKind, period_kind_of
 from programmes.models import Programme
-from vru.models import LSOA, AuditEvent, CommunitySafetyPartnership, LocalAuthority, User
+from vru.models import (
+    LSOA,
+    AuditEvent,
+    CommunitySafetyPartnership,
+    LocalAuthority,
+    OutboxMessage,
+    User,
+)
 from vru.services import audit_record, outbox
 
 logger = logging.getLogger(__name__)
@@ -153,7 +160,9 @@ def _set_progress(report_id: int, percent: int, step: str, **fields) -> None:
 
 def impact_reports_resume_stale() -> int:
     """Builds whose worker died (running longer than any task may run) are handed over
-    again; the build claims them afresh. Run by beat."""
+    again; the build claims them afresh. A queued report whose hand-over the outbox gave up
+    on (a dead letter) is marked failed, so its page says so and offers Try again instead of
+    waiting for ever. Run by beat."""
     stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     ids = list(
         ImpactReport.objects.filter(
@@ -162,6 +171,15 @@ def impact_reports_resume_stale() -> int:
     )
     for report_id in ids:
         impact_report_build_schedule(report_id=report_id)
+    never_started = OutboxMessage.objects.filter(
+        kind=IMPACT_REPORT_BUILD, status=OutboxMessage.Status.DEAD
+    ).values("target_id")
+    ImpactReport.objects.filter(status=ImpactReport.Status.QUEUED, pk__in=never_started).update(
+        status=ImpactReport.Status.FAILED,
+        progress_step="Failed",
+        finished_at=timezone.now(),
+        error="The report could not be started (the work queue gave up on it).",
+    )
     return len(ids)
 
 

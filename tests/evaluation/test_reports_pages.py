@@ -387,6 +387,26 @@ def test_only_a_failed_report_of_ones_own_partnership_can_be_tried_again(
     assert ImpactReport.objects.count() == 1
 
 
+def test_a_report_whose_build_could_not_be_handed_over_is_marked_failed_not_left_queued(
+    client, commissioner, monkeypatch
+):
+    # given a request whose hand-over to the workers the outbox gave up on
+    report = services.request_impact_report(actor=commissioner, **last_year())
+    OutboxMessage.objects.filter(kind="evaluation.impact_report_build").update(status="dead")
+
+    # when beat looks for stale builds
+    services.impact_reports_resume_stale()
+
+    # then the page says it failed and offers to try again
+    report.refresh_from_db()
+    assert report.status == ImpactReport.Status.FAILED
+    client.force_login(commissioner)
+    page = client.get(report.get_absolute_url()).text
+    assert "The report could not be built" in page
+    assert "could not be started" in page
+    assert ">Try again</button>" in page
+
+
 def test_building_a_ready_report_again_changes_nothing(ready_report):
     built = ready_report.content
     again = services.impact_report_build(report_id=ready_report.pk)
