@@ -221,6 +221,12 @@ def map_codes(content: dict) -> list[str]:
     ]
 
 
+def _period(meta: dict) -> str:
+    """ "Financial year 2025 to 2026 (1 April 2025 to 31 March 2026)", or the dates."""
+    name, dates = meta.get("period_name"), meta.get("period", "")
+    return f"{name} ({dates})" if name and name != dates else dates
+
+
 def render_pdf(content: dict, *, boundaries: dict | None = None) -> bytes:
     """The whole report: title, what it covers, then each section's blocks in order."""
     boundaries = boundaries or {}
@@ -242,7 +248,7 @@ def render_pdf(content: dict, *, boundaries: dict | None = None) -> bytes:
         _p(meta.get("title", "Impact report"), H1),
         _p(
             f"{meta.get('partnership', '')}. Scope: {meta.get('scope', '')}. "
-            f"Period: {meta.get('period', '')}."
+            f"Period: {_period(meta)}."
         ),
         _p(
             f"Built {meta.get('built_at', '')}. Counts of people from 1 to "

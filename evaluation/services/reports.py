@@ -218,6 +218,7 @@ def impact_report_build(*, report_id: int) -> ImpactReport:
                 "partnership": report.partnership.name,
                 "scope": report.scope_label,
                 "period": report.period_label,
+                "period_name": report.period_name,
                 "built_at": f"{timezone.localtime():%-d %B %Y %H:%M}",
                 "threshold": scope.threshold,
             },

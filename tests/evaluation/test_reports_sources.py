@@ -135,6 +135,7 @@ def test_the_pdf_says_where_each_headline_figure_comes_from(
     reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
+    assert "Period: April to June 2026 (1 April 2026 to 30 June 2026)" in text
     assert "Where each headline figure comes from" in text
     for expected in [
         "Referral records with a referral date in the period",
