@@ -18,6 +18,7 @@ from evaluation import permissions, tasks
 from evaluation.models import ImpactReport
 from evaluation.report_periods import WHOLE_PERIOD_KINDS, PeriodKind, period_kind_of
 from programmes.models import Programme
+from vru import disclosure
 from vru.models import (
     LSOA,
     AuditEvent,
@@ -221,6 +222,8 @@ def impact_report_build(*, report_id: int) -> ImpactReport:
                 "period_name": report.period_name,
                 "built_at": f"{timezone.localtime():%-d %B %Y %H:%M}",
                 "threshold": scope.threshold,
+                # how every count of people was protected, stated with the figures
+                "disclosure": disclosure.method(),
             },
             "sections": sections,
         }

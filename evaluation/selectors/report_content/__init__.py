@@ -22,7 +22,7 @@ To add a section, write ``def build_x(scope: ReportScope) -> dict`` and append
 ``("Its title", build_x)`` to ``SECTIONS``.
 
 Rules every builder keeps: aggregates are computed in the database; counts of people go
-through evaluation.suppression (primary "<5" and secondary "[c]") before they are stored,
+through vru.disclosure (adjusted, then "<5" and "[c]") before they are stored,
 so the snapshot never holds a hidden value; no name, reference or free-text note about a
 young person is ever read here.
 """

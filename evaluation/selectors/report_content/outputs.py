@@ -19,6 +19,7 @@ from evaluation.selectors.report_content.scope import (
 )
 from grants.models import MonitoringReturn
 from programmes.models import Outcome, Session
+from vru import disclosure
 
 # The tables behind the headline figures, by id (the web page links each figure to its table).
 TABLE_CAPTIONS = {
@@ -89,7 +90,6 @@ HEADLINE_SOURCES = [
 
 def build_headlines(scope: ReportScope) -> dict:
     """The outputs in the style of the Essex SNA, each linked to the table behind it."""
-    t = scope.threshold
     names = programme_names(scope)
     groups = scope.referral_groups()
     by_programme: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -107,7 +107,7 @@ def build_headlines(scope: ReportScope) -> dict:
         .filter(kind__in=[Outcome.Kind.DIVERTED, Outcome.Kind.EET])
         .order_by()
         .values("referral__programme_id", "kind")
-        .annotate(n=Count("referral_id", distinct=True))
+        .annotate(n=disclosure.people("outcome"))
     )
     outcomes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in outcome_rows:
@@ -119,7 +119,7 @@ def build_headlines(scope: ReportScope) -> dict:
         scope.session_counts()
         .order_by()
         .values("session__programme_id", "session__kind")
-        .annotate(n=Sum("count"))
+        .annotate(n=disclosure.people("session_count", count="count"))
     )
     sessions: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in session_rows:
@@ -131,11 +131,8 @@ def build_headlines(scope: ReportScope) -> dict:
     grant_people = sum(row["reached"] for row in grants)
     groups_funded = len({row["organisation"] for row in grants if row["awards"]})
 
-    compliance_shown = "–"
-    compliance_value = None
-    if decided and not (0 < met < t or 0 < breached < t):
-        compliance_value = round(100 * met / decided)
-        compliance_shown = f"{compliance_value}%"
+    compliance_value = disclosure.shown_percent(met, decided)
+    compliance_shown = "–" if compliance_value is None else f"{compliance_value}%"
 
     def item(key: str, value: int, text: str, link: str, *, shown: str | None = None) -> dict:
         figure = shown if shown is not None else scope.shown(value)
@@ -203,7 +200,6 @@ def build_headlines(scope: ReportScope) -> dict:
             row_labels=labels,
             headers=["Programme", "Referrals"],
             counts=[[by_programme[pk]["n"]] for pk in programme_ids],
-            threshold=t,
             row_totals=False,
         )
     )
@@ -216,7 +212,6 @@ def build_headlines(scope: ReportScope) -> dict:
             counts=[
                 [by_programme[pk]["met"], by_programme[pk]["breached"]] for pk in programme_ids
             ],
-            threshold=t,
         )
     )
     # "met of decided" as the compliance table publishes them: its totals row may hide the
@@ -235,7 +230,6 @@ def build_headlines(scope: ReportScope) -> dict:
                 [outcomes[pk][Outcome.Kind.DIVERTED], outcomes[pk][Outcome.Kind.EET]]
                 for pk in outcome_ids
             ],
-            threshold=t,
             row_totals=False,
         )
     )
@@ -250,7 +244,6 @@ def build_headlines(scope: ReportScope) -> dict:
                 [sessions[pk][Session.Kind.DETACHED], sessions[pk][Session.Kind.GROUP]]
                 for pk in session_ids
             ],
-            threshold=t,
             row_totals=False,
         )
     )
@@ -262,7 +255,6 @@ def build_headlines(scope: ReportScope) -> dict:
                 row_labels=[row["organisation"] for row in grants],
                 headers=["Community group", "Young people reached"],
                 counts=[[row["reached"]] for row in grants],
-                threshold=t,
                 row_totals=False,
             )
         )
@@ -295,7 +287,7 @@ def grant_reach_by_organisation(scope: ReportScope) -> list[dict]:
         scope.approved_returns()
         .order_by()
         .values_list("award__decision__application__organisation__name")
-        .annotate(n=Sum(reach_expr))
+        .annotate(n=disclosure.people("monitoring_return", count=reach_expr))
     )
     awarded = {
         name: (n, amount)

@@ -3,7 +3,6 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from evaluation import suppression
 from evaluation.selectors.report_content.outputs import grant_reach_by_organisation
 from evaluation.selectors.report_content.scope import (
     ReportScope,
@@ -11,6 +10,7 @@ from evaluation.selectors.report_content.scope import (
     programme_names,
 )
 from programmes.models import Programme
+from vru import disclosure
 from vru.models import Recommendation, StrategicNeedsAssessment, SuccessMeasure
 from vru.selectors import percent_change
 
@@ -30,13 +30,12 @@ def _current_needs_assessment(scope: ReportScope) -> StrategicNeedsAssessment | 
 def _hidden_in_headline_tables(scope: ReportScope, referral_counts: dict[int, int]) -> set:
     """The programmes and community groups whose counts the headline tables hide (the same
     suppression of the same lists, so the coverage matrix cannot undo it)."""
-    t = scope.threshold
     names = programme_names(scope)
     ids = sorted(referral_counts, key=lambda pk: names.get(pk, ""))
-    table = suppression.suppress_list([referral_counts[pk] for pk in ids], threshold=t)
+    table = disclosure.protect_list([referral_counts[pk] for pk in ids])
     hidden = {("programme", pk) for pk, row in zip(ids, table.hidden, strict=True) if row[0]}
     groups = grant_reach_by_organisation(scope)
-    table = suppression.suppress_list([g["reached"] for g in groups], threshold=t)
+    table = disclosure.protect_list([g["reached"] for g in groups])
     hidden |= {
         ("group", g["organisation"]) for g, row in zip(groups, table.hidden, strict=True) if row[0]
     }
@@ -46,7 +45,6 @@ def _hidden_in_headline_tables(scope: ReportScope, referral_counts: dict[int, in
 def build_coverage(scope: ReportScope) -> dict:
     """Each SNA recommendation with the programmes and grants delivering it, their spend
     and reach; recommendations nothing delivers are highlighted."""
-    t = scope.threshold
     sna = _current_needs_assessment(scope)
     if sna is None:
         return {
@@ -122,11 +120,7 @@ def build_coverage(scope: ReportScope) -> dict:
     # Reach across recommendations is not additive (a programme may deliver several), so
     # there is no total: each reach figure stands alone and is suppressed on its own.
     for row, reach in zip(rows, reach_counts, strict=True):
-        row.append(
-            suppression.SECONDARY_MARK
-            if reach is None
-            else suppression.shown_single(reach, threshold=t)
-        )
+        row.append(disclosure.SECONDARY_MARK if reach is None else disclosure.shown_count(reach))
     gaps = sum(highlight)
     return {
         "key": "coverage",
