@@ -20,6 +20,8 @@ from evaluation.selectors.value_for_money import cost_benefit_for
 from programmes.models import YoungPersonIdentity
 from tests.evaluation.report_data import add_evaluation_work, make_year
 from tests.factories import UserFactory
+from tests.published import published
+from vru import disclosure
 from vru.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +121,7 @@ def test_evaluations_in_the_period_are_listed_as_the_selector_gives_them(
     assert findings["Detached youth work listening review"][1] == "No findings reported yet."
 
 
-def test_outcome_figures_equal_the_scores_and_the_selector(
+def test_outcome_figures_are_the_published_counts_of_the_scored_referrals_as_the_selector_gives(
     commissioner, year, work, django_capture_on_commit_callbacks
 ):
     report = build(commissioner, year, django_capture_on_commit_callbacks)
@@ -131,13 +133,31 @@ def test_outcome_figures_equal_the_scores_and_the_selector(
     assert set(rows) == {(s.programme.name, s.instrument.name) for s in summaries}
     reroute = next(s for s in summaries if s.programme == year.reroute)
     row = rows[("ReRoute", reroute.instrument.name)]
-    changes = [change(r, "wemwbs") for r in work.scored_referrals[:10]]
-    # the early referral's scores (before the period) are not counted
-    assert row[2] == "10" == reroute.participants_shown
-    assert row[3] == f"{statistics.mean(changes):+.1f}" == f"{reroute.mean_change:+.1f}"
-    assert row[4] == f"{reroute.ci_low:+.1f} to {reroute.ci_high:+.1f}"
-    assert row[5] == "5" == str(sum(1 for c in changes if c >= 3))
-    assert row[6] == "50%"
+    # 10 young people scored in the period (the early referral's scores, before the period,
+    # are not counted), 5 of them improved by 3 or more
+    scored = work.scored_referrals[:10]
+    changes = [change(r, "wemwbs") for r in scored]
+    improved = [r for r, c in zip(scored, changes, strict=True) if c >= 3]
+    assert (len(scored), len(improved)) == (10, 5)
+    # the counts published are the disclosure control's counts of exactly those referrals
+    participants = published("referral", scored)
+    improved_n = published("referral", improved)
+    assert row[2] == disclosure.shown_count(participants) == reroute.participants_shown
+    if disclosure.is_small(participants):
+        assert row[3:5] == ["not shown", "not shown"]
+    else:
+        # the mean and its interval are of the scores themselves
+        assert row[3] == f"{statistics.mean(changes):+.1f}" == f"{reroute.mean_change:+.1f}"
+        assert row[4] == f"{reroute.ci_low:+.1f} to {reroute.ci_high:+.1f}"
+    share = disclosure.shown_percent(improved_n, participants)
+    if share is None:
+        # improved or not improved would be 1 to 4: neither the share nor the number shown
+        assert row[6] == "not shown"
+        assert row[5] in {disclosure.hidden_mark(), "not shown", "0"}
+    else:
+        assert row[6] == f"{share}%" == f"{reroute.share_improved}%"
+        assert row[5] == disclosure.shown_count(improved_n)
+    assert row[5] == reroute.improved_shown
 
 
 def test_outcomes_of_fewer_than_five_young_people_show_no_count_mean_or_interval(

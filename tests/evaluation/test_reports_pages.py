@@ -12,12 +12,15 @@ from django.utils import timezone
 from evaluation import services, tasks
 from evaluation.models import ImpactReport
 from evaluation.selectors import report_content
+from programmes.models import Referral
 from tests.factories import (
     LocalAuthorityFactory,
     ProgrammeFactory,
     ReferralFactory,
     govuk_date,
 )
+from tests.published import published
+from vru import disclosure
 from vru.models import AuditEvent, OutboxMessage, Role
 
 pytestmark = pytest.mark.django_db
@@ -491,8 +494,9 @@ def test_building_a_report_uses_a_bounded_number_of_queries(
 def test_the_coverage_matrix_does_not_undo_the_suppression_of_the_headline_tables(
     partnership, commissioner, django_capture_on_commit_callbacks
 ):
-    # given two programmes: A with 3 referrals ("<5"), B with 6 (hidden beside it as "[c]"
-    # so that A cannot be worked out from the total of 9)
+    # given two programmes: A with a small published count of referrals ("<5": one referral,
+    # another while the control counts them as none), B with 6 (hidden beside it so that A
+    # cannot be worked out from the total)
     from tests.factories import RecommendationFactory, StrategicNeedsAssessmentFactory
 
     today = timezone.localdate()
@@ -505,18 +509,30 @@ def test_the_coverage_matrix_does_not_undo_the_suppression_of_the_headline_table
     only_b = RecommendationFactory(needs_assessment=sna, number=1)
     a = ProgrammeFactory(partnership=partnership, name="A programme")
     b = ProgrammeFactory(partnership=partnership, name="B programme", recommendations=[only_b])
-    for programme, n in ((a, 3), (b, 6)):
-        for _ in range(n):
-            ReferralFactory(programme=programme)
+    of_a = []
+    while published("referral", of_a) == 0:
+        of_a.append(ReferralFactory(programme=a))
+    of_b = [ReferralFactory(programme=b) for _ in range(6)]
+    assert Referral.objects.filter(programme=b).count() == 6
+    a_n, b_n = published("referral", of_a), published("referral", of_b)
+    assert disclosure.is_small(a_n)
 
     # when the report is built
     report = request_report(commissioner, django_capture_on_commit_callbacks)
 
-    # then B's 6 is hidden in both tables (else 9 - 6 = 3 would give A away)
+    # then the table publishes A as "<5" and hides B too (else the total - B would give A)
     headlines = report.content["sections"][0]
     referrals = next(b for b in headlines["blocks"] if b.get("id") == "table-referrals")
-    assert referrals["rows"] == [["A programme", "<5"], ["B programme", "[c]"]]
-    assert referrals["foot"] == ["Total", "9"]
+    expected = disclosure.protect_list([a_n, b_n])
+    assert expected.hidden == [[True], [True]]
+    assert referrals["rows"] == [
+        ["A programme", "<5"],
+        ["B programme", expected.cells[1][0]],
+    ]
+    assert referrals["rows"][1][1] in {"[c]", "<5"}
+    assert referrals["foot"] == ["Total", *expected.column_totals]
+    assert referrals["foot"][1] == disclosure.shown_count(a_n + b_n)
+    # and the coverage matrix, whose only recommendation B alone delivers, does not show B
     coverage = next(s for s in report.content["sections"] if s["key"] == "coverage")
     matrix = next(b for b in coverage["blocks"] if b["type"] == "table")
     assert matrix["rows"][0][-1] == "[c]"
@@ -544,31 +560,53 @@ def test_the_map_publishes_bands_not_counts_per_neighbourhood(
 def test_the_compliance_headline_shows_its_counts_as_the_table_publishes_them(
     partnership, commissioner, django_capture_on_commit_callbacks
 ):
-    # given 6 referrals contacted in time and 2 never contacted (past their 24 hours)
+    # given 6 referrals contacted in time and 2 never contacted (past their 24 hours; another
+    # while the control counts them as none, so their published count is from 1 to 4)
     from programmes import services as programme_services
 
     programme = ProgrammeFactory(partnership=partnership)
     now = timezone.now()
-    for index in range(8):
-        referral = ReferralFactory(
+
+    def referral():
+        return ReferralFactory(
             programme=programme,
             event_at=now - datetime.timedelta(days=3),
             referred_at=now - datetime.timedelta(days=3),
         )
-        if index < 6:
-            programme_services.contact_record(
-                actor=None,
-                referral=referral,
-                occurred_at=now - datetime.timedelta(days=2, hours=12),
-                method="phone",
-            )
+
+    in_time = [referral() for _ in range(6)]
+    for each in in_time:
+        programme_services.contact_record(
+            actor=None,
+            referral=each,
+            occurred_at=now - datetime.timedelta(days=2, hours=12),
+            method="phone",
+        )
+    never = []
+    while len(never) < 2 or published("referral", never) == 0:
+        never.append(referral())
+    assert Referral.objects.filter(programme=programme, first_contact_at__isnull=False).count() == 6
+    met, late = published("referral", in_time), published("referral", never)
+    assert disclosure.is_small(late)
 
     report = request_report(commissioner, django_capture_on_commit_callbacks)
 
-    # then neither the % nor the 6 is shown (8 - 6 would give away the 2)
+    # then neither the % nor the number in time is shown (beside the number with a result it
+    # would give away the late), and the headline's "x of y" is the compliance table's totals
     items = {i["key"]: i for i in report.content["sections"][0]["blocks"][0]["items"]}
     assert items["compliance"]["figure"] == "–"
-    assert items["compliance"]["text"].endswith("; [c] of 8 with a result")
+    assert items["compliance"]["value"] is None
+    table = disclosure.protect_table([[met, late]])
+    met_shown, late_shown = table.column_totals
+    assert late_shown == "<5"
+    assert met_shown in {"[c]", "<5"}
+    assert items["compliance"]["text"].endswith(
+        f"; {met_shown} of {table.grand_total} with a result"
+    )
+    headlines = report.content["sections"][0]["blocks"]
+    compliance = next(b for b in headlines if b.get("id") == "table-compliance")
+    assert compliance["foot"] == ["Total", met_shown, late_shown, table.grand_total]
+    assert table.grand_total == disclosure.shown_count(met + late)
 
 
 @pytest.mark.parametrize("role", list(Role))
