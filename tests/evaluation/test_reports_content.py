@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+import time_machine
 from django.db.models import F, Sum
 from django.urls import reverse
 from pypdf import PdfReader
@@ -22,6 +23,18 @@ from vru import disclosure
 from vru.models import Role
 
 pytestmark = pytest.mark.django_db
+
+
+# On the last day of a financial year, "the last 365 days" of the test data is exactly the
+# financial year 2025 to 2026: a period a commissioner may choose (whole months, quarters
+# and financial years only).
+LAST_DAY_OF_A_FINANCIAL_YEAR = datetime.datetime(2026, 3, 31, 12, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _on_the_last_day_of_a_financial_year():
+    with time_machine.travel(LAST_DAY_OF_A_FINANCIAL_YEAR, tick=True):
+        yield
 
 
 @pytest.fixture

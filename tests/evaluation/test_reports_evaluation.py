@@ -3,12 +3,14 @@ the period, the change in outcome scores and value for money, equal to what the 
 selectors give a commissioner, suppressed for small groups, in scope, in the web page, the
 PDF and the figures download, and never naming a young person."""
 
+import datetime
 import io
 import json
 import statistics
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -23,6 +25,19 @@ from vru import disclosure
 from vru.models import Role
 
 pytestmark = pytest.mark.django_db
+
+
+# On the last day of a financial year, "the last 365 days" of the test data is exactly the
+# financial year 2025 to 2026: a period a commissioner may choose (whole months, quarters
+# and financial years only).
+LAST_DAY_OF_A_FINANCIAL_YEAR = datetime.datetime(2026, 3, 31, 12, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _on_the_last_day_of_a_financial_year():
+    with time_machine.travel(LAST_DAY_OF_A_FINANCIAL_YEAR, tick=True):
+        yield
+
 
 TITLE = "Evaluation findings and outcomes"
 
@@ -242,13 +257,12 @@ def test_a_local_authority_report_keeps_programme_evaluations_and_its_own_young_
 
 def test_an_empty_period_says_so(other_partnership, django_capture_on_commit_callbacks):
     commissioner = UserFactory(partnership=other_partnership, roles=[Role.COMMISSIONER])
-    import datetime
 
     with django_capture_on_commit_callbacks(execute=True):
         report = services.request_impact_report(
             actor=commissioner,
-            period_start=datetime.date(2020, 1, 1),
-            period_end=datetime.date(2020, 12, 31),
+            period_start=datetime.date(2020, 4, 1),
+            period_end=datetime.date(2021, 3, 31),
         )
     report.refresh_from_db()
 

@@ -21,6 +21,72 @@ from grants.models import MonitoringReturn
 from programmes.models import Outcome, Session
 from vru import disclosure
 
+# The tables behind the headline figures, by id (the web page links each figure to its table).
+TABLE_CAPTIONS = {
+    "table-referrals": "Referrals received, by programme",
+    "table-compliance": "Referrals contacted within the target time, by programme "
+    "(referrals whose clock has a result)",
+    "table-referral-outcomes": "Outcomes achieved in the period, by programme",
+    "table-sessions": "Young people counted at sessions, by programme (anonymous counts; a "
+    "young person at two sessions is counted twice)",
+    "table-grants": "Young people reached through community grants, by group (from "
+    "monitoring returns approved in the period)",
+}
+
+# Where each headline figure comes from: (key, what it counts, the records and the rule,
+# the id of the table in the report it is computed from). The web page links each figure to
+# its table; "About these figures" (voice.build_method) lists them, in the PDF too.
+HEADLINE_SOURCES = [
+    (
+        "grant_reach",
+        "Children and young people supported through grants",
+        "Community grant monitoring returns approved in the period: the young people each "
+        "group reported reaching, added up by group.",
+        "table-grants",
+    ),
+    (
+        "detached",
+        "Young people engaged by detached youth work",
+        "Detached youth work sessions held in the period: the anonymous head counts "
+        "recorded at each session (a young person met twice is counted twice).",
+        "table-sessions",
+    ),
+    (
+        "group_work",
+        "Young people in group sessions",
+        "Group sessions held in the period: the head counts recorded at each session.",
+        "table-sessions",
+    ),
+    (
+        "referrals",
+        "Referrals received",
+        "Referral records with a referral date in the period (a young person referred "
+        "twice counts twice).",
+        "table-referrals",
+    ),
+    (
+        "compliance",
+        "Referrals contacted within the target time",
+        "The same referral records: those whose first contact was within the programme's "
+        "target time, of those whose clock has a result (contacted, or past the target).",
+        "table-compliance",
+    ),
+    (
+        "diverted",
+        "Young people diverted away from arrest",
+        "Outcome records of the kind “diverted from arrest” achieved in the period, one per "
+        "referral.",
+        "table-referral-outcomes",
+    ),
+    (
+        "eet",
+        "Young people back into education, training or employment",
+        "Outcome records of the kind “education, training or employment” achieved in the "
+        "period, one per referral.",
+        "table-referral-outcomes",
+    ),
+]
+
 
 def build_headlines(scope: ReportScope) -> dict:
     """The outputs in the style of the Essex SNA, each linked to the table behind it."""
@@ -115,13 +181,13 @@ def build_headlines(scope: ReportScope) -> dict:
             "diverted",
             diverted,
             "young people diverted away from arrest",
-            "table-outcomes",
+            "table-referral-outcomes",
         ),
         item(
             "eet",
             eet,
             "young people supported back into education, training or employment",
-            "table-outcomes",
+            "table-referral-outcomes",
         ),
     ]
 
@@ -130,7 +196,7 @@ def build_headlines(scope: ReportScope) -> dict:
     blocks.append(
         table_block(
             id="table-referrals",
-            caption="Referrals received, by programme",
+            caption=TABLE_CAPTIONS["table-referrals"],
             row_labels=labels,
             headers=["Programme", "Referrals"],
             counts=[[by_programme[pk]["n"]] for pk in programme_ids],
@@ -140,8 +206,7 @@ def build_headlines(scope: ReportScope) -> dict:
     blocks.append(
         table_block(
             id="table-compliance",
-            caption="Referrals contacted within the target time, by programme "
-            "(referrals whose clock has a result)",
+            caption=TABLE_CAPTIONS["table-compliance"],
             row_labels=labels,
             headers=["Programme", "Within target", "Late or not contacted"],
             counts=[
@@ -157,8 +222,8 @@ def build_headlines(scope: ReportScope) -> dict:
     outcome_ids = sorted(outcomes, key=lambda pk: names.get(pk, ""))
     blocks.append(
         table_block(
-            id="table-outcomes",
-            caption="Outcomes achieved in the period, by programme",
+            id="table-referral-outcomes",
+            caption=TABLE_CAPTIONS["table-referral-outcomes"],
             row_labels=[names.get(pk, "Programme") for pk in outcome_ids],
             headers=["Programme", "Diverted from arrest", "Education, training or employment"],
             counts=[
@@ -172,8 +237,7 @@ def build_headlines(scope: ReportScope) -> dict:
     blocks.append(
         table_block(
             id="table-sessions",
-            caption="Young people counted at sessions, by programme (anonymous counts; a "
-            "young person at two sessions is counted twice)",
+            caption=TABLE_CAPTIONS["table-sessions"],
             row_labels=[names.get(pk, "Programme") for pk in session_ids],
             headers=["Programme", "Detached youth work", "Group sessions"],
             counts=[
@@ -187,8 +251,7 @@ def build_headlines(scope: ReportScope) -> dict:
         blocks.append(
             table_block(
                 id="table-grants",
-                caption="Young people reached through community grants, by group (from "
-                "monitoring returns approved in the period)",
+                caption=TABLE_CAPTIONS["table-grants"],
                 row_labels=[row["organisation"] for row in grants],
                 headers=["Community group", "Young people reached"],
                 counts=[[row["reached"]] for row in grants],

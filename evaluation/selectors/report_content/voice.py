@@ -5,6 +5,7 @@ from django.db.models import (
 )
 
 from evaluation.models import CodebookTheme, FeedbackResponse, ImpactReport, ListeningAction
+from evaluation.selectors.report_content.outputs import HEADLINE_SOURCES, TABLE_CAPTIONS
 from evaluation.selectors.report_content.scope import (
     ReportScope,
     money,
@@ -100,7 +101,13 @@ def build_voice(scope: ReportScope) -> dict:
 
 
 def build_method(scope: ReportScope) -> dict:
-    """How the figures are made and protected (small numbers, secondary suppression)."""
+    """How the figures are made and protected (the disclosure control), and where each
+    headline figure comes from (the records, the rule and its table)."""
+    sources = [
+        [headline, records, TABLE_CAPTIONS[table]]
+        for key, headline, records, table in HEADLINE_SOURCES
+        if scope.includes_grants or key != "grant_reach"
+    ]
     return {
         "key": "method",
         "title": "About these figures",
@@ -116,6 +123,16 @@ def build_method(scope: ReportScope) -> dict:
                 "Grant reach adds up the young people reported in monitoring returns approved "
                 "in the period. The report holds no names, references or notes about young "
                 "people.",
+            },
+            {
+                "type": "table",
+                "id": "table-headline-sources",
+                "caption": "Where each headline figure comes from",
+                "headers": ["Headline figure", "Counted from", "Table in this report"],
+                "rows": sources,
+                "foot": None,
+                "numeric": [False, False, False],
+                "highlight": [False] * len(sources),
             },
         ],
     }
