@@ -21,6 +21,7 @@ from evaluation.report_periods import (
     PeriodKind,
     period_end_of,
     period_options,
+    whole_period_error,
 )
 from vru.forms import GovukDateField
 from vru.models import LocalAuthority
@@ -295,17 +296,24 @@ class PeriodFilterForm(forms.Form):
     start = GovukDateField(required=False, help_text=HINT)
     end = GovukDateField(required=False)
 
-    def __init__(self, *args, labels: tuple[str, str], **kwargs):
+    def __init__(self, *args, labels: tuple[str, str], whole_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.whole_only = whole_only
         for name, label in zip(("start", "end"), labels, strict=True):
             self.fields[name].label = label
 
+    def clean(self):
+        data = super().clean()
+        message = whole_period_error(data.get("start"), data.get("end"), whole_only=self.whole_only)
+        if message and not self.errors:
+            self.add_error("start", message)
+        return data
+
     def period(self):
-        if not self.is_bound:
+        """The period to show: the one chosen, or all time while it is not allowed."""
+        if not self.is_bound or not self.is_valid():
             return None, None
-        self.is_valid()
-        data = self.cleaned_data
-        return data.get("start"), data.get("end")
+        return self.cleaned_data.get("start"), self.cleaned_data.get("end")
 
 
 class ImpactReportForm(forms.Form):

@@ -89,3 +89,18 @@ def period_options(kind: str, *, today: datetime.date) -> list[tuple[str, str]]:
         options.append((start.isoformat(), period_name(kind, start, end)))
         start = _add_months(start, -MONTHS_IN[kind])
     return options
+
+
+WHOLE_PERIOD_MESSAGE = "Choose a whole month, a quarter or a financial year (April to March)."
+
+
+def whole_period_error(
+    start: datetime.date | None, end: datetime.date | None, *, whole_only: bool
+) -> str | None:
+    """Why these dates may not be published to someone who chooses whole periods only (every
+    published figure covers a whole month, quarter or financial year, or all time), or None."""
+    if not whole_only or (start is None and end is None):
+        return None
+    if start is None or end is None or end < start:
+        return WHOLE_PERIOD_MESSAGE
+    return None if period_kind_of(start, end) in WHOLE_PERIOD_KINDS else WHOLE_PERIOD_MESSAGE

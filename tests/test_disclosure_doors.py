@@ -194,3 +194,40 @@ def test_the_outcome_summaries_api(threshold, partnership, commissioner, api_cli
     assert response.status_code == 200, response.content
     [row] = response.json()["results"] if "results" in response.json() else response.json()
     assert row["participants_shown"] == expected(n, threshold)
+
+
+@pytest.mark.parametrize(
+    ("query", "allowed"),
+    [
+        ("", True),  # all time
+        ("?start=2026-04-01&end=2026-06-30", True),  # a quarter
+        ("?start=2025-04-01&end=2026-03-31", True),  # a financial year
+        ("?start=2026-05-01&end=2026-05-31", True),  # a month
+        ("?start=2026-05-01&end=2026-05-30", False),  # a month less a day
+        ("?start=2026-05-01", False),  # open-ended
+    ],
+)
+def test_commissioners_get_outcome_figures_for_whole_periods_only(
+    query, allowed, commissioner, api_client, client
+):
+    api_client.force_authenticate(commissioner)
+    client.force_login(commissioner)
+    for path in ("/api/outcome-summaries/", "/api/cost-benefit/"):
+        response = api_client.get(path + query)
+        assert response.status_code == (200 if allowed else 400), (path, response.content)
+    boxes = {}  # the page takes the same dates in GOV.UK day, month and year boxes
+    for part in query.lstrip("?").split("&") if query else []:
+        name, value = part.split("=")
+        year, month, day = value.split("-")
+        boxes |= {f"{name}_day": day, f"{name}_month": month, f"{name}_year": year}
+    page = client.get(reverse("evaluation:outcome_summaries"), boxes)
+    assert page.status_code == 200
+    assert ("Choose a whole month, a quarter or a financial year" in page.content.decode()) is (
+        not allowed
+    )
+
+
+def test_staff_may_choose_any_dates_for_outcome_figures(user_with_role, api_client):
+    api_client.force_authenticate(user_with_role(Role.PROGRAMME_MANAGER))
+    response = api_client.get("/api/outcome-summaries/?start=2026-05-01&end=2026-05-30")
+    assert response.status_code == 200

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from evaluation import permissions, tasks
 from evaluation.models import ImpactReport
-from evaluation.report_periods import WHOLE_PERIOD_KINDS, PeriodKind, period_kind_of
+from evaluation.report_periods import PeriodKind, period_kind_of, whole_period_error
 from programmes.models import Programme
 from vru import disclosure
 from vru.models import (
@@ -49,14 +49,11 @@ def report_period_check(*, actor: User, period_start: date, period_end: date) ->
     if period_start > timezone.localdate():
         errors["period_start"] = "The period must start today or earlier."
     kind = period_kind_of(period_start, period_end)
-    if (
-        not errors
-        and kind not in WHOLE_PERIOD_KINDS
-        and not permissions.can_use_custom_report_periods(actor)
+    whole_only = not permissions.can_use_custom_report_periods(actor)
+    if not errors and (
+        message := whole_period_error(period_start, period_end, whole_only=whole_only)
     ):
-        errors["period_kind"] = (
-            "Choose a whole month, a quarter or a financial year (April to March)."
-        )
+        errors["period_kind"] = message
     if errors:
         raise ValidationError(errors)
     return kind
