@@ -92,6 +92,17 @@ core_pages = [
     path("risk/hotspots/", area_views.hotspot_list, name="hotspot_list"),
     path("area-profiles/", area_views.area_profile_list, name="area_profile_list"),
     path("crime-imports/", area_views.crime_import, name="crime_import"),
+    path("crime-imports/<int:pk>/", area_views.crime_import_job, name="crime_import_job"),
+    path(
+        "crime-imports/<int:pk>/cancel/",
+        area_views.crime_import_job_cancel,
+        name="crime_import_job_cancel",
+    ),
+    path(
+        "crime-imports/<int:pk>/undo/",
+        area_views.crime_import_job_restore,
+        name="crime_import_job_restore",
+    ),
     path("area-indicators/", area_views.indicator_import, name="indicator_import"),
 ]
 
