@@ -531,3 +531,35 @@ def test_the_services_check_who_is_asking_whatever_the_door(
         services.import_job_restore(actor=stranger, job=done)
     with pytest.raises(PermissionDenied):
         services.import_job_restore(actor=other_analyst, job=done)
+
+
+# --- The command door follows the same rules ----------------------------------------------
+
+
+def test_the_command_replaces_a_stored_month_only_with_replace(tmp_path, essex, january):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "2019-01-essex-street-corrected.csv"
+    path.write_bytes(csv_bytes(row("E01021000")))
+
+    with pytest.raises(CommandError, match="January 2019 already has 9 crime counts stored"):
+        call_command("import_police_uk", str(path), partnership=essex.slug)
+    assert stored() == january
+
+    call_command("import_police_uk", str(path), partnership=essex.slug, replace=True)
+    assert list(CrimeCount.objects.values_list("count", flat=True)) == [1]
+    # and what it replaced is kept: the import can be undone on its page
+    job = ImportJob.objects.get(file_name="2019-01-essex-street-corrected.csv")
+    assert job.snapshot.rows
+
+
+def test_the_command_refuses_another_forces_file(tmp_path, essex, january):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "2019-01-bedfordshire-street.csv.gz"
+    path.write_bytes((DATA / "2019-01-bedfordshire-street.csv.gz").read_bytes())
+
+    with pytest.raises(CommandError, match="from Bedfordshire Police, which does not serve"):
+        call_command("import_police_uk", str(path), partnership=essex.slug, replace=True)
+
+    assert stored() == january

@@ -97,13 +97,12 @@ def _import(job: ImportJob) -> ImportJob:
             if actor is not None and not permissions.can_review_import(actor, job):
                 raise PermissionDenied
             plan = crime_file_plan(partnership=job.partnership, content=bytes(job.content))
-            checked = {m["month"]: m["before"] for m in job.preview.get("months", [])}
-            now = {m["month"]: m["before"] for m in plan.as_preview()["months"]}
-            if now != checked:
+            if plan.as_preview()["months"] != job.preview.get("months"):
+                # what the person confirmed is no longer what would happen
                 raise ValidationError(
-                    "The stored counts for these months changed after the file was checked "
-                    "(another import?): nothing was changed. Upload the file again to see "
-                    "what it would change now.",
+                    "The stored counts for these months (or the partnership's "
+                    "neighbourhoods) changed after the file was checked: nothing was changed. "
+                    "Upload the file again to see what it would change now.",
                     code="stale_check",
                 )
             record = _plan_apply(actor=actor, plan=plan, job=job, replace=job.replace_confirmed)
