@@ -563,3 +563,23 @@ def test_the_command_refuses_another_forces_file(tmp_path, essex, january):
         call_command("import_police_uk", str(path), partnership=essex.slug, replace=True)
 
     assert stored() == january
+
+
+def test_the_admin_lists_the_snapshots_of_its_own_partnership_only(
+    client, user_with_role, checked_and_imported, other_partnership
+):
+    assert checked_and_imported  # ours: jan.csv, done and feb.csv, waiting
+    LSOAFactory(partnership=other_partnership, code="E01015001")
+    services.crime_file_import(
+        actor=None,
+        partnership=other_partnership,
+        file_name="theirs.csv",
+        content=csv_bytes(row("E01015001", force="Bedfordshire Police")),
+    )
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+
+    page = client.get("/admin/vru/importsnapshot/")
+
+    assert page.status_code == 200
+    assert "jan.csv" in page.text
+    assert "theirs.csv" not in page.text
