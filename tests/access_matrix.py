@@ -182,6 +182,13 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "vru:hotspot_list": with_exports(READERS, "csv"),
     "vru:area_profile_list": with_exports(READERS, "csv"),
     "vru:crime_import": door(EDITORS),
+    "vru:crime_import_job": door(EDITORS, objects="crime_import_job"),
+    # a completed import cannot be cancelled: the page says so
+    "vru:crime_import_job_cancel": door(
+        EDITORS, objects="crime_import_job", method="post", ok=REDIRECT
+    ),
+    # administrators, and the analyst who ran the import (the world's was the system's)
+    "vru:crime_import_job_restore": door({ADMIN}, objects="crime_import_job"),
     "vru:indicator_import": door(EDITORS),
     # --- core API ---------------------------------------------------------------------
     "api:api-root": door(SIGNED_IN),

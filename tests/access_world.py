@@ -79,6 +79,16 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         actor=None, partnership=partnership, month=datetime.date(2019, 1, 1)
     )
     run = make_risk_run(partnership, values={lsoa.code: float(i) for i, lsoa in enumerate(lsoas)})
+    crime_import = services.crime_file_import(
+        actor=None,
+        partnership=partnership,
+        file_name=f"2019-02-{tag.lower()}-street.csv",
+        content=(
+            "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+            "LSOA name,Crime type,Last outcome category,Context\n"
+            f"x,2019-02,P,P,0,51,Here,{lsoas[0].code},A,Robbery,None,\n"
+        ).encode(),
+    )
     published = StrategicNeedsAssessmentFactory(
         partnership=partnership, published=True, title=f"{tag} needs assessment 2023"
     )
@@ -261,6 +271,7 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         },
         "success_measure": {"in": measure},
         "risk_run": {"in": run},
+        "crime_import_job": {"in": crime_import.job},
         "hotspot": {"in": Hotspot.objects.filter(partnership=partnership).first()},
         "area_profile": {"in": AreaProfile.objects.filter(partnership=partnership).first()},
         "grant_round": {"in": grant_round},

@@ -20,6 +20,7 @@ from vru.models import (
     Factor,
     HarmWeight,
     ImportJob,
+    ImportSnapshot,
     LocalAuthority,
     OutboxMessage,
     Partnership,
@@ -199,7 +200,8 @@ class LSOAAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScopedAdmin):
 
 @admin.register(LocalAuthority)
 class LocalAuthorityAdmin(PartnershipScopedAdmin):
-    list_display = ["code", "name", "community_safety_partnership"]
+    # police_force: the one place a partnership's forces are recorded (police.uk imports)
+    list_display = ["code", "name", "community_safety_partnership", "police_force"]
     search_fields = ["code", "name"]
     list_select_related = ["community_safety_partnership"]
 
@@ -612,6 +614,18 @@ class RiskRunAdmin(ReadOnlyScopedAdmin):
 @admin.register(CrimeImport)
 class CrimeImportAdmin(ReadOnlyScopedAdmin):
     list_display = ["file_name", "rows_read", "rows_counted", "created_by", "created_at"]
+
+
+@admin.register(ImportSnapshot)
+class ImportSnapshotAdmin(ReadOnlyScopedAdmin):
+    """What each police.uk import replaced. Undoing an import is on the import's own page
+    (a service, audited); the rows themselves are not shown here."""
+
+    partnership_path = "job__partnership"
+    allowed = staticmethod(permissions.can_import_area_data)
+    list_display = ["job", "created_at"]
+    exclude = ["rows", "rows_removed_on_restore"]
+    list_select_related = ["job"]
 
 
 @admin.register(AreaIndicator)

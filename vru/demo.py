@@ -81,6 +81,7 @@ def _places(partnership: Partnership) -> None:
                     "name": row["name"],
                     "partnership": partnership,
                     "community_safety_partnership": csp,
+                    "police_force": row["police_force"],
                 },
             )
 

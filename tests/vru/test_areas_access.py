@@ -318,7 +318,9 @@ def test_an_analyst_generates_profiles_on_demand(
     ).exists()
 
 
-def test_an_analyst_uploads_a_police_file_and_sees_the_report(signed_in, world):
+def test_an_analyst_uploads_a_police_file_checks_it_confirms_and_sees_the_report(
+    signed_in, world, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     content = (
@@ -328,11 +330,16 @@ def test_an_analyst_uploads_a_police_file_and_sees_the_report(signed_in, world):
         b",2019-03,P,P,,,No location,,,Anti-social behaviour,,\n"
     )
     client = signed_in(Role.ANALYST)
-    response = client.post(
-        "/crime-imports/", {"file": SimpleUploadedFile("2019-03-x-street.csv", content)}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/crime-imports/", {"file": SimpleUploadedFile("2019-03-x-street.csv", content)}
+        )
 
     assert response.status_code == 302
+    check = client.get(response["Location"])
+    assert "no LSOA (no location): 1" in check.text
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(response["Location"]).status_code == 302
     page = client.get("/crime-imports/")
     assert "no LSOA (no location): 1" in page.text
 

@@ -65,7 +65,7 @@ def keep_existing_values_sensible(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vru', '0007_sna_documents_under_random_names'),
+        ('vru', '0008_import_snapshots'),
     ]
 
     operations = [
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='importjob',
             name='kind',
-            field=models.CharField(choices=[('lsoas', 'LSOAs'), ('recommendations', 'SNA recommendations'), ('success_measure_values', 'Success-measure values'), ('success_measure_comparisons', 'Success-measure comparisons'), ('referrals', 'Referrals (custody spreadsheet)')], max_length=32),
+            field=models.CharField(choices=[('lsoas', 'LSOAs'), ('recommendations', 'SNA recommendations'), ('success_measure_values', 'Success-measure values'), ('success_measure_comparisons', 'Success-measure comparisons'), ('referrals', 'Referrals (custody spreadsheet)'), ('police_uk', 'police.uk street-level crime')], max_length=32),
         ),
         migrations.AlterField(
             model_name='successmeasurevalue',

@@ -13,7 +13,7 @@ from vru.models.areas import (
     RiskScore,
 )
 from vru.models.audit import AuditEvent
-from vru.models.imports import ImportJob
+from vru.models.imports import ImportJob, ImportSnapshot
 from vru.models.outbox import OutboxMessage
 from vru.models.places import LSOA, CommunitySafetyPartnership, LocalAuthority
 from vru.models.strategy import (
@@ -43,6 +43,7 @@ __all__ = [
     "HarmWeight",
     "Hotspot",
     "ImportJob",
+    "ImportSnapshot",
     "LocalAuthority",
     "OutboxMessage",
     "Partnership",

@@ -63,8 +63,31 @@ class CrimeFileForm(forms.Form):
         validators=[validate_import_file],
         label="police.uk street-level crime file",
         help_text="A monthly “street” CSV from data.police.uk, e.g. 2019-01-essex-street.csv. "
-        "Its months replace any stored for the same months.",
+        "It is checked first: you see what it would change, and confirm, before anything is "
+        "imported.",
     )
+
+
+class CrimeImportConfirmForm(forms.Form):
+    """The confirmation of a checked police.uk file; replacing stored months needs the box
+    ticked (the rule itself is the service's: vru.services.import_job_confirm)."""
+
+    replace = forms.BooleanField(required=False)
+
+    def __init__(self, *args, replaced=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not replaced:
+            del self.fields["replace"]
+            return
+        months = [m["label"] for m in replaced]
+        names = months[0] if len(months) == 1 else ", ".join(months[:-1]) + " and " + months[-1]
+        before = sum(m["before"] for m in replaced)
+        after = sum(m["after"] for m in replaced)
+        self.fields[
+            "replace"
+        ].label = (
+            f"Replace the {before:,} crime counts stored for {names} with this file's {after:,}"
+        )
 
 
 class ProfileMonthForm(forms.Form):

@@ -1,5 +1,5 @@
-"""Pages of the risk index, hotspots, area profiles and police.uk imports. Thin: selectors to
-read, services to write, templates to show."""
+"""Pages of the risk index, hotspots, area profiles and indicator imports (police.uk imports:
+vru.views.crime_imports). Thin: selectors to read, services to write, templates to show."""
 
 from datetime import date
 
@@ -16,13 +16,11 @@ from vru.models import AreaProfile, AuditEvent, RiskRun
 from vru.resources import (
     AreaIndicatorResource,
     AreaProfileResource,
-    CrimeImportResource,
     HotspotResource,
     RiskRunResource,
     RiskScoreResource,
 )
 from vru.views.area_forms import (
-    CrimeFileForm,
     HotspotThresholdForm,
     IndicatorFileForm,
     ProfileMonthForm,
@@ -302,47 +300,6 @@ def area_profile_list(request):
             "harm_weights": selectors.harm_weight_list(viewer=user),
             "current_sort": request.GET.get("sort", ""),
         },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def crime_import(request):
-    """Upload a police.uk file (administrators and analysts); list past imports."""
-    user = request.user
-    _require(permissions.can_import_area_data(user))
-    imports = selectors.crime_import_list(viewer=user)
-    response = _export(
-        request,
-        resource=CrimeImportResource(),
-        queryset=imports,
-        name="crime-imports",
-        verb="crime_import.exported",
-    )
-    if response:
-        return response
-    form = CrimeFileForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            record = services.crime_file_import(
-                actor=user,
-                partnership=user.partnership,
-                file_name=upload.name,
-                content=upload.read(),
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            messages.success(
-                request,
-                f"{record.rows_counted:,} of {record.rows_read:,} rows counted; "
-                f"{record.rows_skipped:,} skipped.",
-            )
-            return redirect("vru:crime_import")
-    return render(
-        request,
-        "vru/crime_import.html",
-        {"form": form, "page_obj": Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page"))},
     )
 
 

@@ -16,7 +16,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "kind", choices=[k for k in ImportJob.Kind.values if k != ImportJob.Kind.REFERRALS]
+            "kind",
+            choices=[
+                k
+                for k in ImportJob.Kind.values
+                # referrals: programmes' import_referrals; police.uk: import_police_uk
+                if k not in {ImportJob.Kind.REFERRALS, ImportJob.Kind.POLICE_UK}
+            ],
         )
         parser.add_argument("file", type=Path)
         parser.add_argument("--partnership", required=True, help="Partnership slug.")
