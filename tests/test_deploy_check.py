@@ -86,3 +86,14 @@ def test_check_deploy_refuses_a_site_address_that_is_not_https_or_is_this_machin
         result = _check_deploy({**PRODUCTION, "VRU_SITE_URL": address})
         assert result.returncode != 0, address
         assert "vru.E002" in result.stderr + result.stdout, address
+
+
+def test_the_site_address_defaults_to_the_local_server_only_for_local_work():
+    show = ("shell", "-c", "from django.conf import settings; print(repr(settings.VRU_SITE_URL))")
+    assert (
+        _manage({"DJANGO_DEBUG": "1"}, *show).stdout.strip().splitlines()[-1]
+        == "'http://127.0.0.1:8000'"
+    )
+    assert _manage(PRODUCTION, *show).stdout.strip().splitlines()[-1] == "'https://vru.example.org'"
+    bare = {k: v for k, v in PRODUCTION.items() if k != "VRU_SITE_URL"}
+    assert _manage(bare, *show).stdout.strip().splitlines()[-1] == "''"
