@@ -153,7 +153,20 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # the pages are ours (templates/account, templates/mfa, templates/allauth: GOV.UK styled).
 ACCOUNT_ADAPTER = "vru.accounts.AccountAdapter"
 MFA_ADAPTER = "vru.accounts.MFAAdapter"  # secrets encrypted with the field keys
-ACCOUNT_FORMS = {"login": "vru.forms.SignInForm"}
+# Every form names its field in its errors (vru.forms.GovukErrorsMixin), allauth's too.
+ACCOUNT_FORMS = {
+    "login": "vru.forms.SignInForm",
+    "reset_password": "vru.forms.ResetPasswordForm",
+    "reset_password_from_key": "vru.forms.ResetPasswordKeyForm",
+    "change_password": "vru.forms.ChangePasswordForm",
+    "set_password": "vru.forms.SetPasswordForm",
+    "reauthenticate": "vru.forms.ReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": "vru.forms.MFAAuthenticateForm",
+    "reauthenticate": "vru.forms.MFAReauthenticateForm",
+    "activate_totp": "vru.forms.ActivateTOTPForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]  # sign-up itself is closed (adapter)
 ACCOUNT_EMAIL_VERIFICATION = "none"
