@@ -7,9 +7,8 @@ call ``send_email`` (or ``build_email`` when they send on commit) with the name,
 and the recipients; the context gets ``site_url`` and ``site_name``.
 
 Links are absolute: a worker sending an e-mail has no request to take the address from, so
-they are built from ``settings.VRU_SITE_URL`` (``absolute_url(path)``, or
-``{% absolute_url "app:name" pk %}`` and ``{{ path|absolute }}`` in the templates, from
-``{% load emails %}``). What goes into an e-mail about a young person is the pseudonymous
+they are built from ``settings.VRU_SITE_URL`` by ``absolute_url`` (a path or a URL name)
+and passed in the context. What goes into an e-mail about a young person is the pseudonymous
 reference and a link: never a name, date of birth, address or offence (tests/test_emails.py).
 """
 
