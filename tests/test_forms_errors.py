@@ -303,3 +303,18 @@ def test_the_referral_page_shows_every_error_in_one_pass_each_linked_to_its_fiel
     assert '<a href="#id_source">Select where the referral came from</a>' in summary
     assert '<a href="#id_event_at_0">The event must be before the referral.</a>' in summary
     assert "This field is required." not in response.text
+
+
+def test_a_custom_validators_own_message_is_kept():
+    from django.core.exceptions import ValidationError
+
+    from vru.forms import GovukForm
+
+    def no_spaces(value):
+        if " " in value:
+            raise ValidationError("Write the code without spaces", code="invalid")
+
+    class Form(GovukForm):
+        code = forms.CharField(label="Code", validators=[no_spaces])
+
+    assert Form(data={"code": "a b"}).errors["code"] == ["Write the code without spaces"]

@@ -89,6 +89,24 @@ def govuk_error_messages(field: forms.Field, name: str) -> dict[str, str]:
     return messages
 
 
+# Codes set only on fields whose class uses them (or typed fields, below): on a plain text
+# field, a custom validator raising code="invalid" keeps its own words.
+_ONLY_IF_DECLARED = {"invalid", "invalid_choice", "invalid_list", "invalid_pk_value"}
+_TYPED = (
+    forms.EmailField,
+    forms.URLField,
+    forms.SlugField,
+    forms.IntegerField,
+    forms.DateField,
+    forms.DateTimeField,
+    forms.TimeField,
+)
+
+
+def _typed(field: forms.Field) -> bool:
+    return isinstance(field, _TYPED)
+
+
 def _default_messages(field: forms.Field) -> set[str]:
     """Django's own messages for this field's class (what a form did not choose)."""
     return {
@@ -127,6 +145,8 @@ class GovukErrorsMixin:
             generic = _default_messages(field)
             for code, message in govuk_error_messages(field, error_name).items():
                 current = field.error_messages.get(code)
+                if current is None and code in _ONLY_IF_DECLARED and not _typed(field):
+                    continue  # a custom validator's own "invalid" message is kept
                 if current is None or str(current) in generic:
                     field.error_messages[code] = message
             field.error_name = error_name
