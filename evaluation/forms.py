@@ -1,7 +1,10 @@
+import datetime
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from evaluation import permissions, services
 from evaluation.models import (
     MARYLAND_SMS,
     AgeBand,
@@ -12,6 +15,12 @@ from evaluation.models import (
     ListeningAction,
     OutcomeScore,
     UnitCost,
+)
+from evaluation.report_periods import (
+    WHOLE_PERIOD_KINDS,
+    PeriodKind,
+    period_end_of,
+    period_options,
 )
 from vru.forms import GovukDateField, GovukForm
 from vru.models import LocalAuthority
@@ -303,10 +312,34 @@ class PeriodFilterForm(GovukForm):
 
 class ImpactReportForm(GovukForm):
     """What a report covers. The choices of programme and area are the viewer's own
-    partnership's (set by the view from evaluation.selectors.report_scope_choices)."""
+    partnership's (set by the view from evaluation.selectors.report_scope_choices). The
+    period is a whole month, quarter or financial year; staff who see casework may also give
+    any dates. Which periods a viewer may choose is one rule
+    (evaluation.services.report_period_check), called here and by the service."""
 
-    period_start = GovukDateField(label="First day of the period", help_text=HINT)
-    period_end = GovukDateField(label="Last day of the period", help_text=HINT)
+    period_kind = forms.ChoiceField(
+        label="Period the report covers",
+        choices=[(k.value, k.label) for k in WHOLE_PERIOD_KINDS],
+        initial=PeriodKind.QUARTER,
+        widget=forms.RadioSelect,
+    )
+    month = forms.ChoiceField(label="Month", required=False, help_text="Only for a month.")
+    quarter = forms.ChoiceField(label="Quarter", required=False, help_text="Only for a quarter.")
+    financial_year = forms.ChoiceField(
+        label="Financial year",
+        required=False,
+        help_text="Only for a financial year (1 April to 31 March).",
+    )
+    period_start = GovukDateField(
+        label="First day of the period",
+        help_text=f"Only for other dates. {HINT}",
+        required=False,
+    )
+    period_end = GovukDateField(
+        label="Last day of the period",
+        help_text=f"Only for other dates. {HINT}",
+        required=False,
+    )
     scope = forms.ChoiceField(
         label="What the report covers",
         choices=[
@@ -334,17 +367,65 @@ class ImpactReportForm(GovukForm):
         help_text="Only for one local authority.",
     )
 
-    def __init__(self, *args, choices: dict, **kwargs):
+    PERIOD_FIELDS = {
+        PeriodKind.MONTH: "month",
+        PeriodKind.QUARTER: "quarter",
+        PeriodKind.FINANCIAL_YEAR: "financial_year",
+    }
+
+    def __init__(self, *args, choices: dict, viewer, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
+        self.viewer = viewer
         self.fields["programme"].queryset = choices["programmes"]
         self.fields["csp"].queryset = choices["csps"]
         self.fields["local_authority"].queryset = choices["local_authorities"]
+        for kind, name in self.PERIOD_FIELDS.items():
+            options = period_options(kind, today=today)
+            self.fields[name].choices = options
+            # the last whole period by default (the first option is the one running today)
+            self.fields[name].initial = options[1][0]
+        if permissions.can_use_custom_report_periods(viewer):
+            self.fields["period_kind"].choices = [(k.value, k.label) for k in PeriodKind]
+        else:
+            # no dates to give: only whole periods
+            del self.fields["period_start"]
+            del self.fields["period_end"]
+
+    def _period(self, data: dict) -> tuple[datetime.date, datetime.date] | None:
+        kind = data.get("period_kind")
+        if kind == PeriodKind.CUSTOM:
+            start, end = data.get("period_start"), data.get("period_end")
+            for name, day in (("period_start", start), ("period_end", end)):
+                if day is None and name not in self.errors:
+                    self.add_error(name, f"Enter the {self.fields[name].label.lower()}.")
+            return (start, end) if start and end else None
+        name = self.PERIOD_FIELDS.get(kind)
+        if name is None:
+            return None
+        if not data.get(name):
+            self.add_error(name, f"Choose the {self.fields[name].label.lower()}.")
+            return None
+        start = datetime.date.fromisoformat(data[name])
+        return start, period_end_of(kind, start)
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", "The last day must be on or after the first day.")
+        period = self._period(data)
+        if period is not None:
+            data["period_start"], data["period_end"] = period
+            try:
+                services.report_period_check(
+                    actor=self.viewer, period_start=period[0], period_end=period[1]
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    if field not in self.fields:
+                        field = "period_kind"
+                    elif field in {"period_start", "period_end"} and (
+                        data.get("period_kind") != PeriodKind.CUSTOM
+                    ):
+                        field = self.PERIOD_FIELDS[data["period_kind"]]
+                    self.add_error(field, messages)
         scope = data.get("scope")
         for name in ("programme", "csp", "local_authority"):
             if scope == name and not data.get(name):

@@ -351,6 +351,9 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
         REPORT_READERS, "csv", "xlsx", objects="impact_report"
     ),
     "evaluation:report_pdf": door(REPORT_READERS, objects="impact_report"),
+    "evaluation:report_request_again": door(
+        REPORT_READERS, objects="impact_report", method="post", ok=REDIRECT
+    ),
     # --- evaluation API ---------------------------------------------------------------
     "evaluation-api:evaluation-list": api_list(EVALUATION_READERS),
     "evaluation-api:evaluation-detail": door(EVALUATION_READERS, objects="evaluation"),

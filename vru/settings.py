@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "vru.context_processors.navigation",
+                "vru.context_processors.small_numbers",
             ],
         },
     },

@@ -17,12 +17,17 @@ from vru.models.imports import ImportJob
 from vru.models.outbox import OutboxMessage
 from vru.models.places import LSOA, CommunitySafetyPartnership, LocalAuthority
 from vru.models.strategy import (
+    ComparisonKind,
     PreventionStage,
     Recommendation,
     StrategicNeedsAssessment,
     SuccessMeasure,
+    SuccessMeasureComparison,
     SuccessMeasureValue,
     Theme,
+    comparison_errors,
+    period_kind,
+    period_label,
 )
 
 __all__ = [
@@ -31,6 +36,7 @@ __all__ = [
     "AreaProfile",
     "AuditEvent",
     "CommunitySafetyPartnership",
+    "ComparisonKind",
     "CrimeCount",
     "CrimeImport",
     "Factor",
@@ -48,7 +54,11 @@ __all__ = [
     "RoleAssignment",
     "StrategicNeedsAssessment",
     "SuccessMeasure",
+    "SuccessMeasureComparison",
     "SuccessMeasureValue",
     "Theme",
     "User",
+    "comparison_errors",
+    "period_kind",
+    "period_label",
 ]

@@ -9,6 +9,10 @@ class ImportJob(models.Model):
         LSOAS = "lsoas", "LSOAs"
         RECOMMENDATIONS = "recommendations", "SNA recommendations"
         SUCCESS_MEASURE_VALUES = "success_measure_values", "Success-measure values"
+        SUCCESS_MEASURE_COMPARISONS = (
+            "success_measure_comparisons",
+            "Success-measure comparisons",
+        )
         # run by the programmes app (its own task and page): vru's runner never takes them
         REFERRALS = "referrals", "Referrals (custody spreadsheet)"
 

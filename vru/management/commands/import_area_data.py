@@ -8,7 +8,8 @@ from vru.models import ImportJob, Partnership, StrategicNeedsAssessment
 
 class Command(BaseCommand):
     help = (
-        "Import LSOAs, SNA recommendations or success-measure values from a CSV or XLSX file. "
+        "Import LSOAs, SNA recommendations, success-measure values or the comparisons the SNA "
+        "makes between them from a CSV or XLSX file. "
         "Every row is checked first; a file with any bad row imports nothing unless "
         "--skip-invalid-rows is given, and every bad row is listed with its number and reason."
     )
