@@ -7,6 +7,7 @@ fields (the event must be before the referral) is reported together with the fie
 errors, not only once those are fixed.
 """
 
+import datetime
 import importlib
 import inspect
 import pkgutil
@@ -116,6 +117,8 @@ def _kwargs(form_class, world) -> dict:
         "unit_costs": UnitCost.objects.all(),
         "instruments": Instrument.objects.all(),
         "labels": ("From", "To"),
+        "viewer": world["user"],
+        "today": datetime.date(2026, 6, 15),
         "choices": {
             "programmes": type(world["programme"]).objects.all(),
             "csps": LocalAuthority.objects.none(),
