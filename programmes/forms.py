@@ -101,13 +101,6 @@ class ReferralForm(GovukForm):
                 "the programme takes. Recorded on the referral and in the audit trail.",
             )
 
-    def clean(self):
-        data = super().clean()
-        times = self.present("event_at", "referred_at")
-        if times and (message := Referral.event_order_error(*times)):
-            self.add_error("event_at", message)
-        return data
-
     def clean_risk_factors(self):
         return _lines(self.cleaned_data["risk_factors"])
 

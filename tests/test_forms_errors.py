@@ -3,8 +3,8 @@
 The forms are found, not listed: every Form class in the apps' forms modules. Each is posted
 empty: no message is Django's "This field is required." (or another of its generic messages),
 each names its field, and the error summary links each one to its field. A rule across
-fields (the event must be before the referral) is reported together with the fields' own
-errors, not only once those are fixed.
+fields (the last day must be on or after the first) is reported together with the fields' own
+errors, not only once those are fixed (a form's clean() runs whatever the fields' errors).
 """
 
 import datetime
@@ -19,7 +19,6 @@ from django import forms
 from django.template.loader import render_to_string
 
 from evaluation.models import Instrument, UnitCost
-from programmes import services as programme_services
 from tests.evaluation.factories import ListeningExerciseFactory
 from tests.factories import (
     FactorFactory,
@@ -211,35 +210,47 @@ def test_a_value_too_long_or_not_a_number_names_its_field(world):
     ]
 
 
-def test_the_event_after_the_referral_is_reported_with_the_other_errors_at_once(world):
-    from programmes.forms import ReferralForm
+def test_a_rule_across_fields_is_reported_with_the_field_errors_at_once():
+    from evaluation.forms import ExerciseForm
 
-    data = {
-        "first_name": "Jo",  # no last name
-        **govuk_date("date_of_birth", "2010-01-01"),
-        **govuk_date("event_at", "2026-03-02 14:00"),
-        **govuk_date("referred_at", "2026-03-01 09:00"),
-    }
-    form = ReferralForm(data=data, **_kwargs(ReferralForm, world))
-
-    assert not form.is_valid()
-    assert form.errors["last_name"] == ["Enter the young person's last name"]
-    assert form.errors["event_at"] == ["The event must be before the referral."]
-
-
-def test_a_rule_across_fields_waits_for_the_values_it_needs(world):
-    from programmes.forms import ReferralForm
-
-    # the referral time is not a real date: the order of the two cannot be judged yet
-    data = {
-        **govuk_date("event_at", "2026-03-02 14:00"),
-        **govuk_date("referred_at", "2026-02-31 09:00"),
-    }
-    form = ReferralForm(data=data, **_kwargs(ReferralForm, world))
+    # no name, and the last day before the first: both in one pass
+    form = ExerciseForm(
+        data={
+            **govuk_date("period_start", "2023-03-31"),
+            **govuk_date("period_end", "2022-12-01"),
+            "public_slug": "listening-2023",
+        }
+    )
 
     assert not form.is_valid()
-    assert "event_at" not in form.errors
-    assert form.errors["referred_at"] == ["When the referral was made must be a real date"]
+    assert form.errors["name"] == ["Enter name of the listening exercise"]
+    assert form.errors["period_end"] == ["The last day must be on or after the first day."]
+    summary = render_to_string("partials/error_summary.html", {"form": form})
+    assert '<a href="#id_name">Enter name of the listening exercise</a>' in summary
+    assert (
+        '<a href="#id_period_end_0">The last day must be on or after the first day.</a>' in summary
+    )
+
+
+def test_a_rule_across_fields_waits_for_the_values_it_needs():
+    from vru.forms import GovukDateField, GovukForm
+
+    class Form(GovukForm):
+        first = GovukDateField(label="First day")
+        last = GovukDateField(label="Last day")
+
+        def clean(self):
+            data = super().clean()
+            days = self.present("first", "last")
+            if days and days[1] < days[0]:
+                self.add_error("last", "The last day must be on or after the first day")
+            return data
+
+    # the first day is not a real date: the order of the two cannot be judged yet
+    form = Form(data={**govuk_date("first", "2026-02-31"), **govuk_date("last", "2026-01-01")})
+    assert form.errors == {"first": ["First day must be a real date"]}
+    form = Form(data={**govuk_date("first", "2026-02-03"), **govuk_date("last", "2026-01-01")})
+    assert form.errors == {"last": ["The last day must be on or after the first day"]}
 
 
 def test_a_date_that_is_not_real_names_its_field():
@@ -280,32 +291,6 @@ def test_fields_added_when_the_form_is_made_are_named_too(world):
     assert not form.is_valid()
     (message,) = [m for f, m in _messages(form) if f.startswith("count_")]
     assert message == "14 to 17, male must be a whole number"
-
-
-def test_the_referral_page_shows_every_error_in_one_pass_each_linked_to_its_field(client, world):
-    manager = UserFactory(partnership=world["partnership"], roles=[Role.PROGRAMME_MANAGER])
-    programme_services.programme_staff_set(
-        actor=None, programme=world["programme"], user=manager, role="manager"
-    )
-    client.force_login(manager)
-
-    response = client.post(
-        "/programmes/referrals/new/",
-        {
-            "programme": world["programme"].pk,
-            "first_name": "Jo",
-            **govuk_date("date_of_birth", "2010-01-01"),
-            **govuk_date("event_at", "2026-03-02 14:00"),
-            **govuk_date("referred_at", "2026-03-01 09:00"),
-        },
-    )
-
-    assert response.status_code == 200
-    summary = response.text.split('class="govuk-error-summary"', 1)[1].split("</ul>", 1)[0]
-    assert '<a href="#id_last_name">Enter the young person&#x27;s last name</a>' in summary
-    assert '<a href="#id_source">Select where the referral came from</a>' in summary
-    assert '<a href="#id_event_at_0">The event must be before the referral.</a>' in summary
-    assert "This field is required." not in response.text
 
 
 def test_a_custom_validators_own_message_is_kept():

@@ -177,12 +177,6 @@ class Referral(models.Model):
     def due_for(event_at, target_hours: int):
         return event_at + timedelta(hours=target_hours)
 
-    @staticmethod
-    def event_order_error(event_at, referred_at) -> str:
-        """The event (e.g. an arrest) comes first: "" when it does. Every door asks here
-        (the service, and the form, so it is shown with the other errors at once)."""
-        return "The event must be before the referral." if event_at > referred_at else ""
-
     # The 24-hour clock, defined once (the sweep, the lists, compliance and the dashboard
     # all use these two): met when the first contact came by the due time; breached when it
     # came later, or when none came by the due time and the case was still open then (a

@@ -133,8 +133,8 @@ def referral_create(
             assigned_to = actor
     referred_at = referred_at or timezone.now()
     errors = {}
-    if message := Referral.event_order_error(event_at, referred_at):
-        errors["event_at"] = message
+    if event_at > referred_at:
+        errors["event_at"] = "The event must be before the referral."
     if home_lsoa is not None and home_lsoa.partnership_id != programme.partnership_id:
         errors["home_lsoa"] = "Choose a neighbourhood in your partnership's area."
     age = age_on(date_of_birth, timezone.localtime(event_at).date())

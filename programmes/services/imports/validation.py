@@ -173,12 +173,8 @@ def validate(
             bad.append(
                 RowError(number, "assigned_to", f"{username} is not on the programme's staff.")
             )
-        if (
-            event_at
-            and referred_at
-            and (order := Referral.event_order_error(event_at, referred_at))
-        ):
-            bad.append(RowError(number, "event_at", order))
+        if event_at and referred_at and event_at > referred_at:
+            bad.append(RowError(number, "event_at", "The event must be before the referral."))
         if event_at and event_at > now:
             bad.append(RowError(number, "event_at", "The event time is in the future."))
         if given_referred and referred_at and referred_at > now:
