@@ -23,14 +23,14 @@ from evaluation.report_periods import (
     period_options,
     whole_period_error,
 )
-from vru.forms import GovukDateField
+from vru.forms import GovukDateField, GovukForm
 from vru.models import LocalAuthority
 from vru.validators import validate_import_file
 
 HINT = "For example, 27 3 2026"
 
 
-class ExerciseForm(forms.Form):
+class ExerciseForm(GovukForm):
     name = forms.CharField(max_length=200, label="Name of the listening exercise")
     period_start = GovukDateField(label="First day", help_text=HINT)
     period_end = GovukDateField(label="Last day", help_text=HINT)
@@ -54,7 +54,7 @@ class ExerciseForm(forms.Form):
         return data
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(GovukForm):
     responded_on = GovukDateField(label="Date of the conversation", help_text=HINT)
     venue = forms.CharField(max_length=200, required=False)
     local_authority = forms.ModelChoiceField(
@@ -88,7 +88,7 @@ class ResponseForm(forms.Form):
         self.fields["themes"].queryset = exercise.themes.all()
 
 
-class CodingForm(forms.Form):
+class CodingForm(GovukForm):
     themes = forms.ModelMultipleChoiceField(
         queryset=CodebookTheme.objects.none(),
         required=False,
@@ -101,7 +101,9 @@ class CodingForm(forms.Form):
         self.fields["themes"].queryset = exercise.themes.all()
 
 
-class ActionForm(forms.Form):
+class ActionForm(GovukForm):
+    error_names = {"theme": "what young people said", "what": "what you did or will do"}
+
     theme = forms.ModelChoiceField(queryset=CodebookTheme.objects.none(), label="You said")
     what = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="We did (or will do)")
     who = forms.CharField(max_length=200, label="Who is doing it")
@@ -118,7 +120,7 @@ class ActionForm(forms.Form):
         self.fields["theme"].queryset = exercise.themes.all()
 
 
-class ResponsesImportForm(forms.Form):
+class ResponsesImportForm(GovukForm):
     file = forms.FileField(
         validators=[validate_import_file],
         label="Spreadsheet of responses",
@@ -135,7 +137,7 @@ class ResponsesImportForm(forms.Form):
 # --- Evaluations, outcome scores, benefit assumptions ---------------------------------------
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(GovukForm):
     title = forms.CharField(max_length=200)
     subject = forms.ChoiceField(
         label="What is evaluated",
@@ -236,7 +238,7 @@ class EvaluationForm(forms.Form):
         return {name: getattr(evaluation, name) for name in names} | {"subject": subject}
 
 
-class BenefitAssumptionForm(forms.Form):
+class BenefitAssumptionForm(GovukForm):
     unit_cost = forms.ModelChoiceField(
         queryset=UnitCost.objects.none(), label="Kind of offence averted (unit cost)"
     )
@@ -259,7 +261,7 @@ class BenefitAssumptionForm(forms.Form):
         self.fields["unit_cost"].queryset = unit_costs
 
 
-class OutcomeScoreForm(forms.Form):
+class OutcomeScoreForm(GovukForm):
     instrument = forms.ModelChoiceField(queryset=Instrument.objects.none())
     time_point = forms.ChoiceField(choices=OutcomeScore.TimePoint.choices)
     scored_on = GovukDateField(label="Date completed", help_text=HINT)
@@ -289,7 +291,7 @@ class OutcomeScoreForm(forms.Form):
             self.add_error("total", "Enter the total score or every item's answer.")
 
 
-class PeriodFilterForm(forms.Form):
+class PeriodFilterForm(GovukForm):
     """The optional period of a page's filter (outcomes, costs and benefits), sent by GET.
     A date that is not real is shown beside its boxes and the period is left open."""
 
@@ -316,7 +318,7 @@ class PeriodFilterForm(forms.Form):
         return self.cleaned_data.get("start"), self.cleaned_data.get("end")
 
 
-class ImpactReportForm(forms.Form):
+class ImpactReportForm(GovukForm):
     """What a report covers. The choices of programme and area are the viewer's own
     partnership's (set by the view from evaluation.selectors.report_scope_choices). The
     period is a whole month, quarter or financial year; staff who see casework may also give

@@ -13,7 +13,7 @@ from programmes.models import (
     Referral,
     Session,
 )
-from vru.forms import GovukDateField, GovukDateTimeField
+from vru.forms import GovukDateField, GovukDateTimeField, GovukForm
 from vru.models import LSOA
 from vru.validators import validate_import_file
 
@@ -42,7 +42,7 @@ class LSOACodeField(forms.CharField):
         return lsoa
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(GovukForm):
     programme = forms.ModelChoiceField(queryset=Programme.objects.none())
     first_name = forms.CharField(max_length=100)
     last_name = forms.CharField(max_length=100)
@@ -78,6 +78,13 @@ class ReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="One per line"
     )
 
+    error_names = {
+        "first_name": "the young person's first name",
+        "last_name": "the young person's last name",
+        "source": "where the referral came from",
+        "reason": "the reason for the referral",
+    }
+
     def __init__(self, *args, programmes, staff, partnership_id, may_override=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
@@ -101,7 +108,9 @@ class ReferralForm(forms.Form):
         return _lines(self.cleaned_data["protective_factors"])
 
 
-class ContactForm(forms.Form):
+class ContactForm(GovukForm):
+    error_names = {"duration_minutes": "the duration in minutes"}
+
     occurred_at = GovukDateTimeField(label="When the contact happened", help_text=DATETIME_HINT)
     method = forms.ChoiceField(choices=Contact.Method.choices)
     duration_minutes = forms.IntegerField(min_value=0, max_value=1440, initial=30)
@@ -109,20 +118,20 @@ class ContactForm(forms.Form):
     next_step = forms.CharField(max_length=300, required=False)
 
 
-class StatusForm(forms.Form):
+class StatusForm(GovukForm):
     to_status = forms.ChoiceField(choices=Referral.Status.choices, label="New status")
     closure_reason = forms.ChoiceField(
         choices=[("", "Not closing"), *Referral.ClosureReason.choices], required=False
     )
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(GovukForm):
     kind = forms.ChoiceField(choices=Outcome.Kind.choices, label="Outcome")
     achieved_on = GovukDateField(label="Date achieved", help_text="For example, 27 3 2026")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class AssignForm(forms.Form):
+class AssignForm(GovukForm):
     assigned_to = forms.ModelChoiceField(
         queryset=None, required=False, label="Assigned practitioner", empty_label="Unassigned"
     )
@@ -132,7 +141,7 @@ class AssignForm(forms.Form):
         self.fields["assigned_to"].queryset = staff
 
 
-class SessionForm(forms.Form):
+class SessionForm(GovukForm):
     programme = forms.ModelChoiceField(queryset=Programme.objects.none())
     kind = forms.ChoiceField(choices=Session.Kind.choices)
     held_on = GovukDateField(label="Date of the session", help_text="For example, 27 3 2026")
@@ -159,7 +168,7 @@ class SessionForm(forms.Form):
         }
 
 
-class ReferralImportForm(forms.Form):
+class ReferralImportForm(GovukForm):
     programme = forms.ModelChoiceField(queryset=Programme.objects.none())
     file = forms.FileField(
         validators=[validate_import_file],
@@ -186,7 +195,7 @@ class ReferralImportForm(forms.Form):
         return upload
 
 
-class DetachedContactForm(forms.Form):
+class DetachedContactForm(GovukForm):
     age_band = forms.ChoiceField(choices=AgeBand.choices)
     gender = forms.ChoiceField(choices=Gender.choices)
     summary = forms.CharField(
@@ -196,7 +205,12 @@ class DetachedContactForm(forms.Form):
     )
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(GovukForm):
+    error_names = {
+        "reference": "the young person's reference",
+        "reason": "why you need to see who this young person is",
+    }
+
     reference = forms.CharField(
         label="Young person's reference",
         max_length=20,
@@ -212,7 +226,7 @@ class BreakGlassForm(forms.Form):
     )
 
 
-class AttendeeForm(forms.Form):
+class AttendeeForm(GovukForm):
     reference = forms.CharField(
         max_length=20,
         label="Reference of the young person",

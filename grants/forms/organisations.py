@@ -3,10 +3,10 @@
 from django import forms
 
 from grants.models import Organisation
-from vru.forms import GovukDateField
+from vru.forms import GovukDateField, GovukForm, GovukModelForm
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(GovukModelForm):
     class Meta:
         model = Organisation
         fields = [
@@ -36,7 +36,7 @@ class OrganisationForm(forms.ModelForm):
         self.fields["kind"].widget = forms.RadioSelect(choices=Organisation.Kind.choices)
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(GovukForm):
     username = forms.CharField(
         label="Username of the applicant",
         max_length=150,

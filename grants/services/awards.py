@@ -5,7 +5,6 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from grants.models import (
     Score,
     Tranche,
 )
+from vru import emails
 from vru.models import LSOA, AuditEvent, User
 from vru.services import audit_record, outbox
 
@@ -124,13 +124,15 @@ def decision_letter_send(*, decision_id: int) -> bool:
         pdf = letters.decision_letter_pdf(decision)
         application = decision.application
         if application.contact_email:
-            message = EmailMessage(
-                f"Your application: {application.title}",
-                "Please find attached the decision on your application.",
+            emails.send_email(
+                "emails/grants/decision_letter",
+                {
+                    "title": application.title,
+                    "link": emails.absolute_url(application.get_absolute_url()),
+                },
                 to=[application.contact_email],
+                attachments=[(f"decision-{decision.pk}.pdf", pdf, "application/pdf")],
             )
-            message.attach(f"decision-{decision.pk}.pdf", pdf, "application/pdf")
-            message.send()
         decision.letter.save(f"decision-{decision.pk}.pdf", ContentFile(pdf), save=False)
         decision.letter_sent_at = timezone.now()
         decision.save(update_fields=["letter", "letter_sent_at"])
@@ -410,11 +412,14 @@ def overdue_return_reminders_send() -> int:
                 continue
             application = item.award.decision.application
             if application.contact_email:
-                message = EmailMessage(
-                    "Your monitoring return is overdue",
-                    f"Monitoring return {item.number} for “{application.title}” was due on "
-                    f"{item.due_on:%-d %B %Y}. Please send it so that the next payment can "
-                    "be released.",
+                message = emails.build_email(
+                    "emails/grants/return_overdue",
+                    {
+                        "number": item.number,
+                        "title": application.title,
+                        "due_on": item.due_on,
+                        "link": emails.absolute_url("grants:monitoring_return", item.pk),
+                    },
                     to=[application.contact_email],
                 )
                 transaction.on_commit(message.send)

@@ -3,7 +3,6 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils import timezone
 from grants import permissions
 from grants.assignment import pick_replacement, plan_assignments
 from grants.models import Application, Assignment, GrantRound, PanelMember, Score
+from vru import emails
 from vru.models import AuditEvent, Partnership, User
 from vru.services import audit_record
 
@@ -370,10 +370,13 @@ def panel_reminders_send() -> int:
             if user.email:
                 # Sent only once the reminder is recorded: a failed commit sends nothing,
                 # and a retry after a commit does not send twice.
-                message = EmailMessage(
-                    "Reminder: your grant review is due soon",
-                    f"Hi {user.first_name or user.username},\n\nPlease send your scores "
-                    f"before {deadline:%-d %B %Y at %H:%M}. Thank you for being on the panel.",
+                message = emails.build_email(
+                    "emails/grants/review_reminder",
+                    {
+                        "name": user.first_name or user.username,
+                        "deadline": deadline,
+                        "link": emails.absolute_url(assignment.get_absolute_url()),
+                    },
                     to=[user.email],
                 )
                 transaction.on_commit(message.send)

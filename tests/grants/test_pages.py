@@ -278,7 +278,7 @@ def test_a_grants_officer_creates_a_round_with_its_rubric(client, officer, partn
     response = client.post(url, data)
     assert response.status_code == 200
     assert 'value="Typed again"' in response.content.decode()
-    assert "Enter this for the criterion" in response.content.decode()
+    assert "Enter guidance for young reviewers" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,12 @@ from decimal import Decimal
 
 from django import forms
 
+from vru.forms import GovukForm
 from vru.models import AreaProfile
 from vru.validators import validate_import_file
 
 
-class RiskRunForm(forms.Form):
+class RiskRunForm(GovukForm):
     label = forms.CharField(
         max_length=200, required=False, help_text="For example “2026 refresh, weights agreed”."
     )
@@ -49,7 +50,7 @@ class RiskRunForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and start > end:
-            self.add_error("period_end", "The end must be on or after the start.")
+            self.add_error("period_end", "Data to must be the same as or after data from")
         if self.factor_keys and not any(cleaned.get(f"weight_{key}") for key in self.factor_keys):
             raise forms.ValidationError("Give at least one factor a weight above 0.")
         return cleaned
@@ -58,7 +59,7 @@ class RiskRunForm(forms.Form):
         return {key: self.cleaned_data[f"weight_{key}"] for key in self.factor_keys}
 
 
-class CrimeFileForm(forms.Form):
+class CrimeFileForm(GovukForm):
     file = forms.FileField(
         validators=[validate_import_file],
         label="police.uk street-level crime file",
@@ -68,7 +69,7 @@ class CrimeFileForm(forms.Form):
     )
 
 
-class CrimeImportConfirmForm(forms.Form):
+class CrimeImportConfirmForm(GovukForm):
     """The confirmation of a checked police.uk file; replacing stored months needs the box
     ticked (the rule itself is the service's: vru.services.import_job_confirm)."""
 
@@ -90,7 +91,7 @@ class CrimeImportConfirmForm(forms.Form):
         )
 
 
-class ProfileMonthForm(forms.Form):
+class ProfileMonthForm(GovukForm):
     month = forms.DateField(
         label="Month",
         input_formats=["%Y-%m"],
@@ -105,7 +106,7 @@ class ProfileMonthForm(forms.Form):
 PROFILE_KINDS = AreaProfile.Kind.choices
 
 
-class HotspotThresholdForm(forms.Form):
+class HotspotThresholdForm(GovukForm):
     alpha = forms.FloatField(
         label="Threshold (α)",
         min_value=1e-9,
@@ -116,7 +117,7 @@ class HotspotThresholdForm(forms.Form):
     )
 
 
-class IndicatorFileForm(forms.Form):
+class IndicatorFileForm(GovukForm):
     file = forms.FileField(
         validators=[validate_import_file],
         label="Indicator file",
