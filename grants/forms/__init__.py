@@ -6,6 +6,7 @@ from grants.forms.rounds_and_applications import (  # noqa: F401
     YES_NO,
     ApplicationForm,
     AssignmentAddForm,
+    AssignmentReleaseForm,
     AttachmentForm,
     BudgetLineForm,
     BudgetLineFormSet,

@@ -237,7 +237,7 @@ def _reassign(conflicted: Assignment) -> Assignment | None:
         Assignment.objects.filter(
             application__grant_round=application.grant_round, reviewer__in=reviewers
         )
-        .exclude(status=Assignment.Status.CONFLICTED)
+        .exclude(status__in=[Assignment.Status.CONFLICTED, Assignment.Status.RELEASED])
         .values_list("reviewer_id")
         .annotate(n=Count("pk"))
         .values_list("reviewer_id", "n")

@@ -18,7 +18,6 @@ from grants.forms import (
 )
 from grants.models import Application, Assignment
 from grants.resources import ApplicationResource, GrantRoundResource, ScoreResource
-from grants.services.awards import feedback_from_reviews
 from grants.views.common import PAGE_SIZE, add_errors, export, flash, flash_error, require
 from vru import selectors as core_selectors
 from vru import uploads
@@ -253,17 +252,29 @@ def application_detail(request, pk: int):
     if permissions.can_check_eligibility(user, application):
         context["eligibility_form"] = EligibilityForm()
     if permissions.can_decide(user, application):
-        context["decision_form"] = DecisionForm(
-            initial={
-                "feedback": feedback_from_reviews(application),
-                "amount": application.amount_requested,
-                "tranche_count": 2,
-            }
-        )
-        context["assignment_form"] = AssignmentAddForm(
-            reviewers=selectors.panel_member_list(viewer=user)
-        )
+        context.update(decision_context(request, application))
     return render(request, "grants/application_detail.html", context)
+
+
+def decision_context(request, application, form=None) -> dict:
+    """The decision form with what the decision still waits for (then the override
+    reason is asked for) and the reviewers' comments to choose from."""
+    waits = selectors.decision_waits(application=application)
+    view = selectors.panel_view(application=application)
+    if form is None:
+        form = DecisionForm(
+            initial={"amount": application.amount_requested, "tranche_count": 2},
+            comments=view.comments,
+            waits=waits,
+        )
+    return {
+        "decision_form": form,
+        "waits_for": waits,
+        "panel_view": view,
+        "assignment_form": AssignmentAddForm(
+            reviewers=selectors.panel_member_list(viewer=request.user)
+        ),
+    }
 
 
 def _staff_application(request, pk):
@@ -301,54 +312,6 @@ def application_eligibility(request, pk: int):
             "eligibility_form": form,
         },
     )
-
-
-@require_POST
-def application_decide(request, pk: int):
-    application = _staff_application(request, pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.application_decide(
-                actor=request.user,
-                application=application,
-                outcome=data["outcome"],
-                amount=data["amount"],
-                conditions=data["conditions"],
-                reasons=data["reasons"],
-                feedback=data["feedback"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                tranche_count=data["tranche_count"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            flash(request, "Decision recorded. The letter is being sent.")
-            return redirect(application)
-    return render(
-        request,
-        "grants/application_detail.html",
-        {
-            "application": application,
-            "round": application.grant_round,
-            "is_staff": True,
-            "decision_form": form,
-            "assignment_form": AssignmentAddForm(
-                reviewers=selectors.panel_member_list(viewer=request.user)
-            ),
-        },
-    )
-
-
-@require_GET
-def decision_letter(request, pk: int):
-    application = selectors.application_get(viewer=request.user, pk=pk)
-    decision = getattr(application, "decision", None) if application else None
-    if decision is None or not decision.letter:
-        raise Http404
-    return uploads.download(decision.letter, name=f"decision-{application.pk}")
 
 
 @require_GET
