@@ -48,20 +48,13 @@ def _staff_only(actor: User | None, partnership_id: int) -> None:
         raise PermissionDenied("Only grants staff of this partnership can do this.")
 
 
-def _check_name_free(*, partnership_id: int, name: str, pk: int | None = None) -> None:
-    # Names identify organisations in imports and 360Giving files: one per partnership,
-    # whatever the capitals.
-    taken = Organisation.objects.filter(partnership_id=partnership_id, name__iexact=name.strip())
-    if taken.exclude(pk=pk).exists():
-        raise ValidationError({"name": f"An organisation called {name.strip()} already exists."})
-
-
 @transaction.atomic
 def organisation_create(
     *, actor: User | None, partnership: Partnership, name: str, kind: str, **fields
 ) -> Organisation:
     _staff_only(actor, partnership.pk)
-    _check_name_free(partnership_id=partnership.pk, name=name)
+    # Organisation.clean holds every rule (a name, free whatever the capitals; a local
+    # authority of the partnership), whichever door calls.
     organisation = Organisation(partnership=partnership, name=name, kind=kind, **fields)
     organisation.full_clean()
     organisation.save()
@@ -122,10 +115,6 @@ def organisation_update(
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown organisation fields: {', '.join(sorted(unknown))}")
-    if "name" in fields:
-        _check_name_free(
-            partnership_id=organisation.partnership_id, name=fields["name"], pk=organisation.pk
-        )
     changes = {}
     for name, value in fields.items():
         before = getattr(organisation, name)
