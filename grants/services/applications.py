@@ -253,6 +253,15 @@ def application_update(
     if not application.grant_round.is_open(timezone.now()):
         raise ValidationError("This round closed; the application can no longer change.")
     changed = [name for name in DRAFT_FIELDS if name in data]
+    if "themes" in data and (
+        not isinstance(data["themes"], list)
+        or set(data["themes"]) - set(application.grant_round.listening_themes)
+    ):
+        # the form offers only the round's themes; the service holds the rule for any caller
+        raise ValidationError(
+            {"themes": "Choose only listening-project themes this round responds to"},
+            code="unknown_theme",
+        )
     for name in changed:
         setattr(application, name, data[name])
     application.full_clean()

@@ -197,3 +197,23 @@ def test_applications_are_written_through_the_applicants_pages_only(client, user
     list_url = reverse("grants-api:application-list")
     assert client.post(list_url, {}, "application/json").status_code == 405
     assert not Application.objects.exists()
+
+
+def test_an_application_names_only_themes_its_round_responds_to(draft, applicant):
+    # The form offers only the round's themes; the service refuses any other, whoever calls.
+    draft.grant_round.listening_themes = ["Trusted adults"]
+    draft.grant_round.save(update_fields=["listening_themes"])
+
+    with pytest.raises(ValidationError) as error:
+        services.application_update(
+            actor=applicant, application=draft, data={"themes": ["Trusted adults", "Made up"]}
+        )
+
+    assert "themes" in error.value.message_dict
+    draft.refresh_from_db()
+    assert draft.themes == []
+    services.application_update(
+        actor=applicant, application=draft, data={"themes": ["Trusted adults"]}
+    )
+    draft.refresh_from_db()
+    assert draft.themes == ["Trusted adults"]
