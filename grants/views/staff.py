@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grants import permissions, selectors, services
@@ -269,6 +270,7 @@ def decision_context(request, application, form=None) -> dict:
         )
     return {
         "decision_form": form,
+        "round_closed": timezone.now() >= application.grant_round.closes_at,
         "waits_for": waits,
         "panel_view": view,
         "assignment_form": AssignmentAddForm(

@@ -562,3 +562,21 @@ def test_the_decision_page_offers_the_comments_and_the_letter_quotes_the_ticked_
         {"criterion": comments[0].criterion, "comment": comments[0].comment}
     ]
     assert decision.panel_reviewers == 2
+
+
+def test_after_the_round_closes_a_reviewer_is_released_with_a_reason_not_removed(
+    client, officer, application
+):
+    # Removing an unscored reviewer would let the decision skip them with nothing said.
+    _scored, started, waiting = _panel_of_three(application)
+    close_round(application.grant_round)
+
+    for assignment in (started, waiting):
+        with pytest.raises(ValidationError) as error:
+            services.assignment_remove(actor=officer, assignment=assignment)
+        assert error.value.code == "round_closed"
+    assert application.assignments.count() == 3
+    client.force_login(officer)
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert reverse("grants:assignment_remove", args=[waiting.pk]) not in page
+    assert reverse("grants:assignment_release", args=[waiting.pk]) in page
