@@ -284,6 +284,7 @@ def test_the_decision_page_records_an_early_decision_with_its_reason_and_shows_i
     page = client.get(application.get_absolute_url()).content.decode()
     assert "Decided before the youth panel had finished." in page
     assert REASON in page
+    assert page.count("Not scored: decided before they finished") == 2
     moderation = client.get(reverse("grants:round_moderation", args=[grant_round.pk]))
     body = moderation.content.decode()
     assert "Decided early" in body
