@@ -10,13 +10,13 @@ from grants import permissions, selectors, services
 from grants.forms import AssignmentReleaseForm, DecisionForm
 from grants.models import Assignment
 from grants.views.common import add_errors, flash, require
-from grants.views.staff import _staff_application, decision_context
+from grants.views.staff import decision_context, staff_application
 from vru import uploads
 
 
 @require_POST
 def application_decide(request, pk: int):
-    application = _staff_application(request, pk)
+    application = staff_application(request, pk)
     form = DecisionForm(
         request.POST,
         comments=selectors.panel_view(application=application).comments,

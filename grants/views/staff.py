@@ -279,7 +279,7 @@ def decision_context(request, application, form=None) -> dict:
     }
 
 
-def _staff_application(request, pk):
+def staff_application(request, pk):
     require(permissions.is_grants_staff(request.user))
     application = selectors.application_get(viewer=request.user, pk=pk)
     if application is None:
@@ -289,7 +289,7 @@ def _staff_application(request, pk):
 
 @require_POST
 def application_eligibility(request, pk: int):
-    application = _staff_application(request, pk)
+    application = staff_application(request, pk)
     form = EligibilityForm(request.POST)
     if form.is_valid():
         try:
@@ -329,7 +329,7 @@ def attachment_download(request, pk: int, file_pk: int):
 
 @require_POST
 def assignment_add(request, pk: int):
-    application = _staff_application(request, pk)
+    application = staff_application(request, pk)
     form = AssignmentAddForm(
         request.POST, reviewers=selectors.panel_member_list(viewer=request.user)
     )
