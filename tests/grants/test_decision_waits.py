@@ -415,7 +415,7 @@ def test_the_release_page_asks_for_the_reason_then_releases(client, officer, app
 
 
 def test_a_released_reviewer_loses_the_task_and_its_reminder(client, officer, application):
-    _scored, started, _waiting = _panel_of_three(application)
+    _scored, started, waiting = _panel_of_three(application)
     reviewer = started.reviewer.user
     services.assignment_release(actor=officer, assignment=started, reason="Left the panel")
 
@@ -424,6 +424,14 @@ def test_a_released_reviewer_loses_the_task_and_its_reminder(client, officer, ap
     assert client.get(started.get_absolute_url()).status_code == 404
     with pytest.raises(ValidationError):
         services.scores_save(actor=reviewer, assignment=started, scores={}, submit=False)
+    # and, the panel deadline a day away, only the reviewer still asked is reminded
+    close_round(application.grant_round)
+    GrantRound.objects.filter(pk=application.grant_round_id).update(
+        panel_deadline=timezone.now() + datetime.timedelta(hours=24)
+    )
+    assert services.panel_reminders_send() == 1
+    reminded = Assignment.objects.filter(reminder_sent_at__isnull=False)
+    assert list(reminded.values_list("pk", flat=True)) == [waiting.pk]
 
 
 # Reviewers' tasks end with the decision ---------------------------------------------------
