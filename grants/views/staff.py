@@ -189,6 +189,9 @@ def _moderation_dataset(result) -> tablib.Dataset:
             "disagree",
             "running total",
             "within budget",
+            "decision",
+            "decided before the panel finished: reason",
+            "waiting for",
         ]
     )
     for row in result.rows:
@@ -204,6 +207,9 @@ def _moderation_dataset(result) -> tablib.Dataset:
                 "yes" if row.disagree else "no",
                 row.running_total,
                 "yes" if row.within_budget else "no",
+                row.decision,
+                row.override_reason,
+                " ".join(row.waits_for),
             ]
         )
     return dataset

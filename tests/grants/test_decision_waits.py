@@ -11,6 +11,7 @@ override with a reason, which is audited, kept on the decision and shown on the 
 and moderation pages. Every door that records a decision goes through the one service.
 """
 
+import csv
 import datetime
 import io
 from decimal import Decimal
@@ -62,6 +63,10 @@ def _decide(officer, application, **kwargs):
         reasons=kwargs.pop("reasons", "It works in our priority neighbourhoods."),
         **kwargs,
     )
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def _letter_text(decision) -> str:
@@ -290,6 +295,10 @@ def test_the_decision_page_records_an_early_decision_with_its_reason_and_shows_i
     assert "Decided early" in body
     assert REASON in body
     assert "The round is still open" in body
+    download = client.get(reverse("grants:round_moderation", args=[grant_round.pk]) + "?format=csv")
+    rows = list(csv.DictReader(io.StringIO(_body(download).decode("utf-8-sig"))))
+    assert rows[0]["decision"] == "Fund"
+    assert rows[0]["decided before the panel finished: reason"] == REASON
 
 
 def test_the_moderation_page_shows_which_applications_wait_and_which_are_ready(
