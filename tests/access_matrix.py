@@ -290,6 +290,7 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     ),
     "grants:assignment_add": door(GRANT_STAFF, objects="application", method="post", ok=REDIRECT),
     "grants:assignment_remove": door(GRANT_STAFF, objects="assignment"),
+    "grants:assignment_release": door(GRANT_STAFF, objects="assignment"),
     "grants:panel": door(GRANT_STAFF),
     "grants:panel_member": door(GRANT_STAFF, objects="panel_member"),
     "grants:review_list": door({REVIEWER}),

@@ -196,6 +196,7 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         )
         decision = grant_services.decision_record(
             actor=grants_officer,
+            override_reason="Decided early to set up this test.",
             application=application,
             outcome="fund",
             amount=Decimal("2000"),

@@ -156,11 +156,20 @@ class DecisionForm(GovukForm):
         label="Conditions", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     reasons = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}))
-    feedback = forms.CharField(
-        label="Feedback from the youth panel",
+    quoted_comments = forms.TypedMultipleChoiceField(
+        label="Reviewers' comments to quote in the letter",
+        coerce=int,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Drawn from the reviewers' comments. Edit before it is sent.",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The letter gives the youth panel's score and quotes only the comments you "
+        "choose, without reviewers' names. Choose none and it quotes none.",
+    )
+    override_reason = forms.CharField(
+        label="Why must this be decided before the youth panel has finished?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only needed to decide now. The reason is kept with the decision and shown "
+        "on the moderation page.",
     )
     starts_on = GovukDateField(
         label="Project start date", required=False, help_text="For example, 1 4 2027"
@@ -169,6 +178,16 @@ class DecisionForm(GovukForm):
     tranche_count = forms.IntegerField(
         label="Number of payments", min_value=1, max_value=12, initial=2, required=False
     )
+
+    def __init__(self, *args, comments=(), waits=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quoted_comments"].choices = [
+            (c.pk, f"{c.criterion}: “{c.comment}”") for c in comments
+        ]
+        if not comments:
+            del self.fields["quoted_comments"]
+        if not waits:
+            del self.fields["override_reason"]
 
     def clean(self):
         data = super().clean()
@@ -239,6 +258,16 @@ class ScoreForm(GovukForm):
 
     def sections(self):
         return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+
+class AssignmentReleaseForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is this reviewer released?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, “ill and cannot score before the panel deadline”. It is kept "
+        "with the application's record.",
+        error_messages={"required": "Give the reason for releasing this reviewer"},
+    )
 
 
 class AssignmentAddForm(GovukForm):

@@ -167,9 +167,10 @@ def assignment_add(*, actor: User, application: Application, reviewer: PanelMemb
 
 @transaction.atomic
 def assignment_remove(*, actor: User, assignment: Assignment) -> None:
-    """Staff adjustment: take an application away from a reviewer. A declared conflict is
-    a record that this reviewer must never get the application, so it cannot be removed
-    (removing it would let the next balancing run assign it to them again)."""
+    """Staff adjustment while the round is open: take an application away from a reviewer.
+    A declared conflict is a record that this reviewer must never get the application, so
+    it cannot be removed (removing it would let the next balancing run assign it to them
+    again). After the round closes a reviewer is released with a reason instead."""
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("application__grant_round__partnership")
@@ -178,6 +179,18 @@ def assignment_remove(*, actor: User, assignment: Assignment) -> None:
     _staff_of(actor, assignment.application.grant_round.partnership_id)
     if assignment.status == Assignment.Status.SUBMITTED:
         raise ValidationError("Submitted scores cannot be taken away.", code="invalid_status")
+    if assignment.status == Assignment.Status.RELEASED:
+        raise ValidationError(
+            "This reviewer was released: the record stays with its reason.",
+            code="invalid_status",
+        )
+    if timezone.now() >= assignment.application.grant_round.closes_at:
+        # Once the round has closed the decision waits for this reviewer: letting them off
+        # takes a reason (assignment_release), so that no decision skips the panel unsaid.
+        raise ValidationError(
+            "The round has closed: release the reviewer with a reason instead.",
+            code="round_closed",
+        )
     if assignment.status == Assignment.Status.CONFLICTED:
         raise ValidationError(
             "This reviewer declared a conflict of interest: the record stays so that the "
@@ -237,7 +250,7 @@ def _reassign(conflicted: Assignment) -> Assignment | None:
         Assignment.objects.filter(
             application__grant_round=application.grant_round, reviewer__in=reviewers
         )
-        .exclude(status=Assignment.Status.CONFLICTED)
+        .exclude(status__in=[Assignment.Status.CONFLICTED, Assignment.Status.RELEASED])
         .values_list("reviewer_id")
         .annotate(n=Count("pk"))
         .values_list("reviewer_id", "n")

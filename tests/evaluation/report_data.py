@@ -175,6 +175,7 @@ def make_year(partnership, other_partnership) -> YearOfWork:
         application.recommendations.add(rec2)
         decision = grant_services.decision_record(
             actor=officer,
+            override_reason="Decided early to set up this test.",
             application=application,
             outcome="fund",
             amount=Decimal("3000"),
