@@ -16,6 +16,8 @@ from vru.uploads import RandomName
 # about the same mistake: the model's fields and clean() and grants.forms.OrganisationForm
 # use these, so a refusal reads the same whichever door it came through.
 ORGANISATION_NAME_REQUIRED = "Enter the organisation's name"
+ORGANISATION_NAME_TOO_LONG = "Organisation name must be 200 characters or less"
+ORGANISATION_EMAIL_INVALID = "Enter contact email in the correct format, like name@example.com"
 ORGANISATION_NAME_TAKEN = "An organisation with this name already exists."
 ORGANISATION_KIND_REQUIRED = "Choose the type of organisation"
 ORGANISATION_KIND_INVALID = "Choose a type of organisation from the list"
@@ -35,7 +37,13 @@ class Organisation(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="grant_organisations"
     )
-    name = models.CharField(max_length=200, error_messages={"blank": ORGANISATION_NAME_REQUIRED})
+    name = models.CharField(
+        max_length=200,
+        error_messages={
+            "blank": ORGANISATION_NAME_REQUIRED,
+            "max_length": ORGANISATION_NAME_TOO_LONG,  # as the pages say it
+        },
+    )
     kind = models.CharField(
         "type",
         max_length=12,
@@ -52,7 +60,9 @@ class Organisation(models.Model):
     local_authority = models.ForeignKey(
         LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    contact_email = models.EmailField(blank=True)
+    contact_email = models.EmailField(
+        blank=True, error_messages={"invalid": ORGANISATION_EMAIL_INVALID}
+    )
     contact_phone = models.CharField(max_length=30, blank=True)
     safeguarding_policy_date = models.DateField(
         null=True, blank=True, help_text="When the safeguarding policy was last reviewed."

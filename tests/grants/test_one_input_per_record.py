@@ -50,13 +50,13 @@ MISTAKES = {
     ),
     "a name too long": (
         {"name": "x" * 201},
-        {"name": ["Ensure this value has at most 200 characters (it has 201)."]},
+        {"name": ["Organisation name must be 200 characters or less"]},
     ),
     "no type": ({"kind": ""}, {"kind": [ORGANISATION_KIND_REQUIRED]}),
     "an unknown type": ({"kind": "pub"}, {"kind": [ORGANISATION_KIND_INVALID]}),
     "a bad email address": (
         {"contact_email": "not-an-email"},
-        {"contact_email": ["Enter a valid email address."]},
+        {"contact_email": ["Enter contact email in the correct format, like name@example.com"]},
     ),
 }
 
