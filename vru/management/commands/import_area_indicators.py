@@ -43,4 +43,7 @@ class Command(BaseCommand):
             for error in outcome.errors:
                 self.stderr.write(f"Row {error['row']}, {error['column']}: {error['message']}")
             raise CommandError(f"{len(outcome.errors)} errors: nothing was imported.")
+        if not outcome.imported_rows:
+            self.stdout.write(f"Nothing changed: the {outcome.total_rows} rows are already stored.")
+            return
         self.stdout.write(f"Imported {outcome.imported_rows} of {outcome.total_rows} rows.")
