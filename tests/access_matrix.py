@@ -190,6 +190,13 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     # administrators, and the analyst who ran the import (the world's was the system's)
     "vru:crime_import_job_restore": door({ADMIN}, objects="crime_import_job"),
     "vru:indicator_import": door(EDITORS),
+    "vru:indicator_import_job": door(EDITORS, objects="indicator_import_job"),
+    # a completed import cannot be cancelled: the page says so
+    "vru:indicator_import_job_cancel": door(
+        EDITORS, objects="indicator_import_job", method="post", ok=REDIRECT
+    ),
+    # administrators, and the analyst who ran the import (the world's was the system's)
+    "vru:indicator_import_job_restore": door({ADMIN}, objects="indicator_import_job"),
     # --- core API ---------------------------------------------------------------------
     "api:api-root": door(SIGNED_IN),
     "schema": door(SIGNED_IN),

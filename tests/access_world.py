@@ -37,6 +37,7 @@ from tests.factories import (
     AssignmentFactory,
     CrimeCountFactory,
     CrimeFactorFactory,
+    FactorFactory,
     GrantRoundFactory,
     LSOAFactory,
     OrganisationFactory,
@@ -88,6 +89,19 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
             "LSOA name,Crime type,Last outcome category,Context\n"
             f"x,2019-02,P,P,0,51,Here,{lsoas[0].code},A,Robbery,None,\n"
         ).encode(),
+    )
+    indicator_factor = FactorFactory(partnership=partnership, key="income", name=f"{tag} income")
+    services.indicators_import(
+        actor=None,
+        partnership=partnership,
+        dataset=services.read_table(
+            file_name=f"{tag.lower()}-income.csv",
+            content=(
+                "lsoa_code,factor,period,period_start,value,source\n"
+                f"{lsoas[0].code},{indicator_factor.key},year,2025,0.2,IoD2025\n"
+            ).encode(),
+        ),
+        file_name=f"{tag.lower()}-income.csv",
     )
     published = StrategicNeedsAssessmentFactory(
         partnership=partnership, published=True, title=f"{tag} needs assessment 2023"
@@ -273,6 +287,11 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "success_measure": {"in": measure},
         "risk_run": {"in": run},
         "crime_import_job": {"in": crime_import.job},
+        "indicator_import_job": {
+            "in": ImportJob.objects.get(
+                partnership=partnership, kind=ImportJob.Kind.AREA_INDICATORS
+            )
+        },
         "hotspot": {"in": Hotspot.objects.filter(partnership=partnership).first()},
         "area_profile": {"in": AreaProfile.objects.filter(partnership=partnership).first()},
         "grant_round": {"in": grant_round},

@@ -618,8 +618,8 @@ class CrimeImportAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(ImportSnapshot)
 class ImportSnapshotAdmin(ReadOnlyScopedAdmin):
-    """What each police.uk import replaced. Undoing an import is on the import's own page
-    (a service, audited); the rows themselves are not shown here."""
+    """What each reviewed import (police.uk, area indicators) replaced. Undoing an import is
+    on the import's own page (a service, audited); the rows themselves are not shown here."""
 
     partnership_path = "job__partnership"
     allowed = staticmethod(permissions.can_import_area_data)
@@ -630,8 +630,8 @@ class ImportSnapshotAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(AreaIndicator)
 class AreaIndicatorAdmin(ReadOnlyScopedAdmin):
-    """Imported indicator values. Importing (all rows or none, with row errors) is on the
-    "Import indicators" page this changelist links to, which the command shares."""
+    """Imported indicator values. Importing (checked first, all rows or none, replacing only
+    when confirmed, undoable) is on the "Import indicators" page this changelist links to."""
 
     change_list_template = "admin/vru/areaindicator/change_list.html"
     list_display = ["lsoa", "factor", "period", "period_start", "value", "source"]

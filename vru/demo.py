@@ -221,7 +221,9 @@ def _area_data(partnership: Partnership, police_prefix: str) -> None:
     for row in rows[1:]:
         if row[0] in codes:
             indicators.append(row)
-    outcome = services.indicators_import(actor=None, partnership=partnership, dataset=indicators)
+    outcome = services.indicators_import(
+        actor=None, partnership=partnership, dataset=indicators, file_name="imd2025_domains.csv"
+    )
     if outcome.errors:
         raise RuntimeError(f"Demo indicators did not import: {outcome.errors[:5]}")
     for path in sorted((DATA / "police_uk").glob(f"*-{police_prefix}-street.csv.gz")):

@@ -12,7 +12,7 @@ from rest_framework.routers import DefaultRouter
 from vru import api_views, views
 from vru.views import account as account_pages
 from vru.views import areas as area_views
-from vru.views import crime_imports
+from vru.views import crime_imports, indicator_imports
 
 
 class FaviconView(RedirectView):
@@ -104,7 +104,22 @@ core_pages = [
         crime_imports.crime_import_job_restore,
         name="crime_import_job_restore",
     ),
-    path("area-indicators/", area_views.indicator_import, name="indicator_import"),
+    path("area-indicators/", indicator_imports.indicator_import, name="indicator_import"),
+    path(
+        "area-indicators/<int:pk>/",
+        indicator_imports.indicator_import_job,
+        name="indicator_import_job",
+    ),
+    path(
+        "area-indicators/<int:pk>/cancel/",
+        indicator_imports.indicator_import_job_cancel,
+        name="indicator_import_job_cancel",
+    ),
+    path(
+        "area-indicators/<int:pk>/undo/",
+        indicator_imports.indicator_import_job_restore,
+        name="indicator_import_job_restore",
+    ),
 ]
 
 urlpatterns = [

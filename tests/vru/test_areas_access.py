@@ -451,18 +451,25 @@ def test_area_lists_do_not_query_per_row(
     assert count(analyst, small) == count(other_analyst, big)
 
 
-def test_an_analyst_uploads_indicators_and_row_errors_import_nothing(signed_in, world):
+def test_an_analyst_uploads_indicators_and_row_errors_import_nothing(
+    signed_in, world, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = signed_in(Role.ANALYST)
     bad = b"lsoa_code,factor,period,period_start,value,source\nE01021001,need,year,2026,x,t\n"
-    response = client.post("/area-indicators/", {"file": SimpleUploadedFile("i.csv", bad)})
-    assert response.status_code == 200
-    assert "nothing was imported" in response.text
-    assert "Enter a number." in response.text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/area-indicators/", {"file": SimpleUploadedFile("i.csv", bad)})
+    assert response.status_code == 302  # to the import's page, where the check is shown
+    page = client.get(response["Location"])
+    assert "This file was not imported" in page.text
+    assert "Enter a number." in page.text
 
     good = b"lsoa_code,factor,period,period_start,value,source\nE01021001,need,year,2026,7,t\n"
-    response = client.post("/area-indicators/", {"file": SimpleUploadedFile("i.csv", good)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/area-indicators/", {"file": SimpleUploadedFile("i.csv", good)})
     assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(response["Location"]).status_code == 302  # confirmed: nothing replaced
     export = client.get("/area-indicators/", {"format": "csv"}).content.decode("utf-8-sig")
     assert "E01021001,need,year,2026-01-01,7.0,t" in export

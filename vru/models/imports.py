@@ -15,8 +15,9 @@ class ImportJob(models.Model):
         )
         # run by the programmes app (its own task and page): vru's runner never takes them
         REFERRALS = "referrals", "Referrals (custody spreadsheet)"
-        # checked first (a preview, nothing written), then imported once confirmed
+        # checked first (a preview, nothing written), then imported once confirmed, undoable
         POLICE_UK = "police_uk", "police.uk street-level crime"
+        AREA_INDICATORS = "area_indicators", "Area indicators"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to start"
@@ -39,6 +40,9 @@ class ImportJob(models.Model):
             Status.RESTORED,
         }
     )
+
+    # checked first (the preview), imported once confirmed, undone from the import's page
+    REVIEWED = frozenset({Kind.POLICE_UK, Kind.AREA_INDICATORS})
 
     partnership = models.ForeignKey(
         "vru.Partnership", on_delete=models.PROTECT, related_name="import_jobs"
@@ -129,14 +133,17 @@ class ImportSnapshot(models.Model):
     """What an import replaced, kept so that it can be put back exactly as it was.
 
     `scope` says what the import replaced as a whole (police.uk: the partnership's counts for
-    `months`); `rows` are the stored rows it replaced. When the import is undone, the rows it
+    `months`; area indicators: the values at the `keys` it wrote); `rows` are the stored rows
+    it replaced. When the import is undone, the rows it
     had written are kept in `rows_removed_on_restore`: nothing is ever lost.
     """
 
     job = models.OneToOneField(ImportJob, on_delete=models.CASCADE, related_name="snapshot")
     scope = models.JSONField(default=dict)
     rows = models.JSONField(
-        default=list, help_text="police.uk: [LSOA id, month, crime type, count] per row."
+        default=list,
+        help_text="police.uk: [LSOA id, month, crime type, count] per row; area indicators: "
+        "[LSOA id, factor id, period, period start, value, source].",
     )
     rows_removed_on_restore = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

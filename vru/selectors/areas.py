@@ -209,6 +209,20 @@ def crime_import_job_list(*, viewer: User) -> QuerySet[ImportJob]:
     )
 
 
+def indicator_import_job_list(*, viewer: User) -> QuerySet[ImportJob]:
+    """Area-indicator uploads (checked, waiting, imported, undone) of the viewer's
+    partnership, for those who may import area data; nobody else sees any (404)."""
+    if not permissions.can_import_area_data(viewer):
+        return ImportJob.objects.none()
+    return (
+        ImportJob.objects.filter(
+            partnership_id=viewer.partnership_id, kind=ImportJob.Kind.AREA_INDICATORS
+        )
+        .select_related("created_by", "confirmed_by", "restored_by")
+        .defer("content")
+    )
+
+
 def police_forces_of(*, partnership: Partnership | int) -> set[str]:
     """The police forces serving a partnership: those of its local authorities, as police.uk
     names them. The one rule every police.uk door asks (empty when none is recorded)."""

@@ -383,10 +383,10 @@ def import_job_hand_over(*, job_id: int) -> None:
 
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run a queued import. Idempotent: a job that has finished is left as it is."""
-    if ImportJob.objects.filter(pk=job_id, kind=ImportJob.Kind.POLICE_UK).exists():
-        from vru.services.areas.crime_jobs import crime_import_job_run
+    if ImportJob.objects.filter(pk=job_id, kind__in=ImportJob.REVIEWED).exists():
+        from vru.services.areas.crime_jobs import reviewed_import_job_run
 
-        return crime_import_job_run(job_id=job_id)  # checked, then imported once confirmed
+        return reviewed_import_job_run(job_id=job_id)  # checked, then imported once confirmed
     with transaction.atomic():
         job = (
             ImportJob.objects.select_for_update(of=("self",))

@@ -122,6 +122,26 @@ class IndicatorFileForm(GovukForm):
         validators=[validate_import_file],
         label="Indicator file",
         help_text="CSV (UTF-8) or XLSX with columns lsoa_code, factor, period (year or month), "
-        "period_start (YYYY, YYYY-MM or YYYY-MM-DD), value, source. Any bad row imports "
-        "nothing; importing the same file again changes nothing.",
+        "period_start (YYYY, YYYY-MM or YYYY-MM-DD), value, source. It is checked first: you "
+        "see what it would store and replace, and confirm, before anything is imported. Any "
+        "bad row imports nothing.",
     )
+
+
+class IndicatorImportConfirmForm(forms.Form):
+    """The confirmation of a checked indicator file; replacing stored values needs the box
+    ticked (the rule itself is the service's: vru.services.import_job_confirm)."""
+
+    replace = forms.BooleanField(required=False)
+
+    def __init__(self, *args, replaced=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not replaced:
+            del self.fields["replace"]
+            return
+        n = sum(g["replaced"] for g in replaced)
+        where = "; ".join(g["label"] for g in replaced)
+        noun = "value" if n == 1 else "values"
+        self.fields[
+            "replace"
+        ].label = f"Replace the {n:,} stored indicator {noun} this file changes ({where})"

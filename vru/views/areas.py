@@ -1,5 +1,5 @@
-"""Pages of the risk index, hotspots, area profiles and indicator imports (police.uk imports:
-vru.views.crime_imports). Thin: selectors to read, services to write, templates to show."""
+"""Pages of the risk index, hotspots and area profiles (imports: vru.views.crime_imports and
+vru.views.indicator_imports). Thin: selectors to read, services to write, templates to show."""
 
 from datetime import date
 
@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vru import exports, maps, permissions, selectors, services, tasks
 from vru.models import AreaProfile, AuditEvent, RiskRun
 from vru.resources import (
-    AreaIndicatorResource,
     AreaProfileResource,
     HotspotResource,
     RiskRunResource,
@@ -22,7 +21,6 @@ from vru.resources import (
 )
 from vru.views.area_forms import (
     HotspotThresholdForm,
-    IndicatorFileForm,
     ProfileMonthForm,
     RiskRunForm,
 )
@@ -299,53 +297,5 @@ def area_profile_list(request):
             "months": selectors.crime_months(viewer=user),
             "harm_weights": selectors.harm_weight_list(viewer=user),
             "current_sort": request.GET.get("sort", ""),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def indicator_import(request):
-    """Upload area indicators (administrators and analysts); export what is stored."""
-    user = request.user
-    _require(permissions.can_import_area_data(user))
-    response = _export(
-        request,
-        resource=AreaIndicatorResource(),
-        queryset=selectors.indicator_list(viewer=user),
-        name="area-indicators",
-        verb="indicator.exported",
-    )
-    if response:
-        return response
-    form = IndicatorFileForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            dataset = services.read_table(file_name=upload.name, content=upload.read())
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            outcome = services.indicators_import(
-                actor=user, partnership=user.partnership, dataset=dataset
-            )
-            if outcome.errors:
-                errors = outcome.errors
-                form.add_error(
-                    "file",
-                    f"{len(errors)} row{'s' if len(errors) != 1 else ''} had errors: "
-                    "nothing was imported. They are listed below.",
-                )
-            else:
-                messages.success(request, f"{outcome.imported_rows:,} indicator values imported.")
-                return redirect("vru:indicator_import")
-    return render(
-        request,
-        "vru/indicator_import.html",
-        {
-            "form": form,
-            "errors": errors,
-            "factors": selectors.factor_list(viewer=user),
-            "summary": selectors.indicator_summary(viewer=user),
         },
     )

@@ -20,8 +20,9 @@ class Command(BaseCommand):
             choices=[
                 k
                 for k in ImportJob.Kind.values
-                # referrals: programmes' import_referrals; police.uk: import_police_uk
-                if k not in {ImportJob.Kind.REFERRALS, ImportJob.Kind.POLICE_UK}
+                # referrals: programmes' import_referrals; police.uk: import_police_uk; area
+                # indicators: import_area_indicators (reviewed kinds wait for a confirmation)
+                if k != ImportJob.Kind.REFERRALS and k not in ImportJob.REVIEWED
             ],
         )
         parser.add_argument("file", type=Path)

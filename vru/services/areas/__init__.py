@@ -12,20 +12,25 @@ from vru.services.areas.crime import (
     crime_file_plan,
 )
 from vru.services.areas.crime_jobs import (
-    crime_import_job_run,
     import_job_cancel,
     import_job_confirm,
+    import_job_replaced,
     import_job_restore,
     import_job_restore_problem,
+    reviewed_import_job_run,
 )
 from vru.services.areas.factors import (
     ESSEX_FACTORS,
     FACTOR_SETS,
     PROXY_FACTORS,
-    IndicatorImportOutcome,
     crime_sums,
     factor_set_install,
     factor_values,
+)
+from vru.services.areas.indicators import (
+    IndicatorImportOutcome,
+    IndicatorPlan,
+    indicator_file_plan,
     indicators_import,
 )
 from vru.services.areas.profiles import (
@@ -51,12 +56,12 @@ __all__ = [
     "PROXY_FACTORS",
     "CrimePlan",
     "IndicatorImportOutcome",
+    "IndicatorPlan",
     "apportion",
     "area_profiles_generate",
     "area_profiles_generate_latest",
     "crime_file_import",
     "crime_file_plan",
-    "crime_import_job_run",
     "crime_sums",
     "factor_set_install",
     "factor_values",
@@ -65,9 +70,12 @@ __all__ = [
     "hotspots_compute_all",
     "import_job_cancel",
     "import_job_confirm",
+    "import_job_replaced",
     "import_job_restore",
     "import_job_restore_problem",
+    "indicator_file_plan",
     "indicators_import",
+    "reviewed_import_job_run",
     "risk_run_compute",
     "risk_run_create",
     "risk_run_make_current",

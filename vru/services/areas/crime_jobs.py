@@ -1,15 +1,22 @@
-"""A police.uk file uploaded on the page: checked first, imported once confirmed, undoable.
+"""The life of a reviewed import (police.uk files and area indicators uploaded on a page):
+checked first, imported once confirmed, undoable. One machinery for every such kind.
 
-1. The upload queues an ImportJob (`imports.import_job_create`, kind police_uk); Celery
-   checks the file (`crime_file_plan`, which writes nothing) and keeps the preview on the
-   job: rows read and counted, skipped by reason, the months and what they would replace.
-   A file for another area is refused there, with the reason.
-2. `import_job_confirm` (replacing stored months needs `replace=True`) queues the import
+1. The upload queues an ImportJob (`imports.import_job_create`); Celery checks the file
+   (writing nothing) and keeps the preview on the job: rows read, rows that would be
+   counted or stored, skipped by reason, and what they would replace. A file that cannot be
+   imported (another area's police.uk file, an indicator file with a bad row) is refused
+   there, with the reasons.
+2. `import_job_confirm` (replacing stored data needs `replace=True`) queues the import
    itself; `import_job_cancel` forgets the file.
 3. `import_job_restore` puts back exactly what the import replaced (its snapshot), keeping
    what it removes, and is audited.
+
+What differs between kinds (reading the file, writing it, putting the snapshot back) is in
+`crime` and `indicators`; `_KINDS` names each kind's pieces.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,13 +25,17 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from vru import permissions
-from vru.models import LSOA, AuditEvent, CrimeCount, ImportJob, User
+from vru.models import LSOA, AuditEvent, CrimeCount, ImportJob, ImportSnapshot, User
+from vru.services import imports
+from vru.services.areas import indicators
 from vru.services.areas.crime import (
     _plan_apply,
     _stored_rows,
     _write_counts,
     crime_file_plan,
-    replace_unconfirmed_message,
+)
+from vru.services.areas.crime import (
+    replace_unconfirmed_message as crime_replace_message,
 )
 from vru.services.audit import audit_record
 from vru.services.imports import IMPORT_JOB_RUN
@@ -35,21 +46,171 @@ def _locked(job: ImportJob) -> ImportJob:
     return (
         ImportJob.objects.select_for_update(of=("self",))
         .select_related("partnership", "created_by", "confirmed_by")
-        .get(pk=job.pk, kind=ImportJob.Kind.POLICE_UK)
+        .get(pk=job.pk, kind__in=ImportJob.REVIEWED)
     )
 
 
-def _finish(job: ImportJob, status: str, errors: list[str], fields: list[str]) -> ImportJob:
+def _finish(
+    job: ImportJob,
+    status: str,
+    errors: list[str],
+    fields: list[str],
+    row_errors: list[dict] | None = None,
+) -> ImportJob:
     job.status = status
-    job.row_errors = [{"row": 1, "column": "", "message": m} for m in errors]
+    job.row_errors = row_errors or [{"row": 1, "column": "", "message": m} for m in errors]
     job.finished_at = timezone.now()
     job.content = b""  # the file is not kept once the job is over
     job.save(update_fields=[*fields, "status", "row_errors", "finished_at", "content"])
     return job
 
 
-def crime_import_job_run(*, job_id: int) -> ImportJob:
-    """The Celery work of a police.uk job: the check (a new job) or the import (a confirmed
+# --- police.uk ----------------------------------------------------------------------------
+
+
+def _crime_check(job: ImportJob) -> tuple[dict, list[dict]]:
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+
+    plan = crime_file_plan(
+        partnership=job.partnership, content=bytes(job.content), progress=progress
+    )
+    refusal = [{"row": 1, "column": "", "message": plan.refusal}] if plan.refusal else []
+    return plan.as_preview(), refusal
+
+
+def _crime_import(job: ImportJob, actor: User | None) -> int:
+    plan = crime_file_plan(partnership=job.partnership, content=bytes(job.content))
+    if plan.as_preview()["months"] != job.preview.get("months"):
+        # what the person confirmed is no longer what would happen
+        raise ValidationError(
+            "The stored counts for these months (or the partnership's "
+            "neighbourhoods) changed after the file was checked: nothing was changed. "
+            "Upload the file again to see what it would change now.",
+            code="stale_check",
+        )
+    record = _plan_apply(actor=actor, plan=plan, job=job, replace=job.replace_confirmed)
+    job.crime_import = record
+    job.save(update_fields=["crime_import"])
+    return record.rows_counted
+
+
+def _crime_overlap(snapshot: ImportSnapshot, later: ImportSnapshot) -> list[str]:
+    again = sorted(set(snapshot.scope.get("months", [])) & set(later.scope.get("months", [])))
+    return [f"{date.fromisoformat(m):%B %Y}" for m in again]
+
+
+def _totals(partnership_id: int, months: list[date]) -> dict[str, int]:
+    return {
+        month.isoformat(): n
+        for month, n in CrimeCount.objects.filter(partnership_id=partnership_id, month__in=months)
+        .order_by()
+        .values_list("month")
+        .annotate(n=Sum("count"))
+    }
+
+
+def _crime_restore(snapshot: ImportSnapshot) -> dict:
+    partnership = snapshot.job.partnership
+    months = [date.fromisoformat(m) for m in snapshot.scope["months"]]
+    before = _totals(partnership.pk, months)
+    snapshot.rows_removed_on_restore = _stored_rows(partnership, months)
+    snapshot.save(update_fields=["rows_removed_on_restore"])
+    CrimeCount.objects.filter(partnership=partnership, month__in=months).delete()
+    still_there = set(
+        LSOA.objects.filter(
+            partnership=partnership, pk__in={row[0] for row in snapshot.rows}
+        ).values_list("pk", flat=True)
+    )
+    _write_counts(
+        partnership,
+        [
+            (lsoa_id, date.fromisoformat(month), crime_type, n)
+            for lsoa_id, month, crime_type, n in snapshot.rows
+            if lsoa_id in still_there
+        ],
+    )
+    return {
+        "months": snapshot.scope["months"],
+        "counts_before_undo": before,
+        "counts_after_undo": _totals(partnership.pk, months),
+        "rows_put_back": len(snapshot.rows),
+        "rows_removed": len(snapshot.rows_removed_on_restore),
+    }
+
+
+# --- area indicators ----------------------------------------------------------------------
+
+
+def _indicator_plan(job: ImportJob) -> indicators.IndicatorPlan:
+    dataset = imports.read_table(file_name=job.file_name, content=bytes(job.content))
+    return indicators.indicator_file_plan(partnership=job.partnership, dataset=dataset)
+
+
+def _indicator_check(job: ImportJob) -> tuple[dict, list[dict]]:
+    plan = _indicator_plan(job)
+    return plan.as_preview(), plan.errors
+
+
+def _indicator_import(job: ImportJob, actor: User | None) -> int:
+    plan = _indicator_plan(job)
+    preview = plan.as_preview()
+    if plan.errors or preview["groups"] != job.preview.get("groups"):
+        raise ValidationError(
+            "The stored indicator values (or the partnership's neighbourhoods or factors) "
+            "changed after the file was checked: nothing was changed. Upload the file again "
+            "to see what it would change now.",
+            code="stale_check",
+        )
+    return indicators.indicator_plan_apply(
+        actor=actor, plan=plan, job=job, replace=job.replace_confirmed
+    )
+
+
+# --- one machinery ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Kind:
+    verb: str  # the audit verbs' prefix
+    check: Callable[[ImportJob], tuple[dict, list[dict]]]  # (preview, refusals): writes nothing
+    apply: Callable[[ImportJob, User | None], int]  # writes, keeps a snapshot; rows imported
+    replaced: Callable[[dict], list[dict]]  # what a preview would replace
+    replace_message: Callable[[list[dict]], str]
+    overlap: Callable[[ImportSnapshot, ImportSnapshot], list[str]]
+    restore: Callable[[ImportSnapshot], dict]  # puts the snapshot back; what the audit says
+
+
+_KINDS = {
+    ImportJob.Kind.POLICE_UK: _Kind(
+        verb="crime",
+        check=_crime_check,
+        apply=_crime_import,
+        replaced=lambda preview: [m for m in preview.get("months", []) if m["before"]],
+        replace_message=crime_replace_message,
+        overlap=_crime_overlap,
+        restore=_crime_restore,
+    ),
+    ImportJob.Kind.AREA_INDICATORS: _Kind(
+        verb="indicators",
+        check=_indicator_check,
+        apply=_indicator_import,
+        replaced=lambda preview: [g for g in preview.get("groups", []) if g["replaced"]],
+        replace_message=indicators.replace_unconfirmed_message,
+        overlap=indicators.overlap_labels,
+        restore=indicators.indicator_snapshot_restore,
+    ),
+}
+
+
+def import_job_replaced(job: ImportJob) -> list[dict]:
+    """What a checked job would replace (police.uk: months; indicators: factors and periods),
+    from its preview. Reads only."""
+    return _KINDS[job.kind].replaced(job.preview) if job.kind in _KINDS else []
+
+
+def reviewed_import_job_run(*, job_id: int) -> ImportJob:
+    """The Celery work of a reviewed job: the check (a new job) or the import (a confirmed
     one). Idempotent: a job that is not waiting is left as it is."""
     with transaction.atomic():
         job = _locked(ImportJob(pk=job_id))
@@ -62,28 +223,29 @@ def crime_import_job_run(*, job_id: int) -> ImportJob:
 
 
 def _check(job: ImportJob) -> ImportJob:
-    def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
-
+    kind = _KINDS[job.kind]
     try:
-        plan = crime_file_plan(
-            partnership=job.partnership, content=bytes(job.content), progress=progress
-        )
+        preview, refusals = kind.check(job)
     except ValidationError as exc:
         return _finish(job, ImportJob.Status.FAILED, exc.messages, [])
-    job.preview = plan.as_preview()
-    job.total_rows = job.processed_rows = plan.rows_read
+    job.preview = preview
+    job.total_rows = job.processed_rows = preview["rows_read"]
     fields = ["preview", "total_rows", "processed_rows"]
-    if plan.refusal:
+    if refusals:
         audit_record(
             actor=job.created_by,
             action=AuditEvent.Action.IMPORT,
-            verb="crime.refused",
+            verb=f"{kind.verb}.refused",
             target=job,
             partnership=job.partnership,
-            changes={"file": job.file_name, "reason": plan.refusal},
+            changes={
+                "file": job.file_name,
+                "reason": refusals[0]["message"]
+                if len(refusals) == 1
+                else f"{len(refusals)} rows had errors",
+            },
         )
-        return _finish(job, ImportJob.Status.REFUSED, [plan.refusal], fields)
+        return _finish(job, ImportJob.Status.REFUSED, [], fields, row_errors=refusals)
     job.status = ImportJob.Status.CHECKED
     job.save(update_fields=[*fields, "status"])
     return job
@@ -96,25 +258,9 @@ def _import(job: ImportJob) -> ImportJob:
             actor = job.confirmed_by
             if actor is not None and not permissions.can_review_import(actor, job):
                 raise PermissionDenied
-            plan = crime_file_plan(partnership=job.partnership, content=bytes(job.content))
-            if plan.as_preview()["months"] != job.preview.get("months"):
-                # what the person confirmed is no longer what would happen
-                raise ValidationError(
-                    "The stored counts for these months (or the partnership's "
-                    "neighbourhoods) changed after the file was checked: nothing was changed. "
-                    "Upload the file again to see what it would change now.",
-                    code="stale_check",
-                )
-            record = _plan_apply(actor=actor, plan=plan, job=job, replace=job.replace_confirmed)
-            job.crime_import = record
-            job.imported_rows = record.rows_counted
-            job.processed_rows = plan.rows_read
-            return _finish(
-                job,
-                ImportJob.Status.SUCCEEDED,
-                [],
-                ["crime_import", "imported_rows", "processed_rows"],
-            )
+            job.imported_rows = _KINDS[job.kind].apply(job, actor)
+            job.processed_rows = job.preview.get("rows_read", job.processed_rows)
+            return _finish(job, ImportJob.Status.SUCCEEDED, [], ["imported_rows", "processed_rows"])
     except ValidationError as exc:
         return _finish(job, ImportJob.Status.FAILED, exc.messages, [])
     except PermissionDenied:
@@ -123,8 +269,8 @@ def _import(job: ImportJob) -> ImportJob:
 
 @transaction.atomic
 def import_job_confirm(*, actor: User, job: ImportJob, replace: bool = False) -> ImportJob:
-    """Import a checked police.uk file. Replacing months already stored needs `replace`
-    (the person has seen what will be replaced and agreed)."""
+    """Import a checked file. Replacing stored data (police.uk months, indicator values)
+    needs `replace` (the person has seen what will be replaced and agreed)."""
     job = _locked(job)
     if not permissions.can_review_import(actor, job):
         raise PermissionDenied("You cannot import data into this partnership.")
@@ -133,9 +279,11 @@ def import_job_confirm(*, actor: User, job: ImportJob, replace: bool = False) ->
             f"This import is not waiting for a confirmation ({job.get_status_display()}).",
             code="invalid_status",
         )
-    replaced = [m for m in job.preview.get("months", []) if m["before"]]
+    replaced = import_job_replaced(job)
     if replaced and not replace:
-        raise ValidationError(replace_unconfirmed_message(replaced), code="replace_unconfirmed")
+        raise ValidationError(
+            _KINDS[job.kind].replace_message(replaced), code="replace_unconfirmed"
+        )
     job.confirmed_by = actor
     job.confirmed_at = timezone.now()
     job.replace_confirmed = bool(replaced)
@@ -164,7 +312,7 @@ def import_job_cancel(*, actor: User, job: ImportJob) -> ImportJob:
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
-        verb="crime.import_cancelled",
+        verb=f"{_KINDS[job.kind].verb}.import_cancelled",
         target=job,
         partnership=job.partnership,
         changes={"file": job.file_name},
@@ -181,11 +329,10 @@ def import_job_restore_problem(job: ImportJob) -> str:
     snapshot = getattr(job, "snapshot", None)
     if snapshot is None:
         return "This import kept no copy of what it replaced, so it cannot be undone."
-    months = set(snapshot.scope.get("months", []))
     later = (
         ImportJob.objects.filter(
             partnership_id=job.partnership_id,
-            kind=ImportJob.Kind.POLICE_UK,
+            kind=job.kind,
             status=ImportJob.Status.SUCCEEDED,
             finished_at__gt=job.finished_at,
             snapshot__isnull=False,
@@ -194,57 +341,29 @@ def import_job_restore_problem(job: ImportJob) -> str:
         .order_by("-finished_at")
     )
     for other in later:
-        again = sorted(months & set(other.snapshot.scope.get("months", [])))
+        again = _KINDS[job.kind].overlap(snapshot, other.snapshot)
         if again:
-            labels = ", ".join(f"{date.fromisoformat(m):%B %Y}" for m in again)
+            labels = ", ".join(again)
             return (
-                f"{labels} was imported again afterwards ({other.file_name}, "
-                f"{timezone.localtime(other.finished_at):%-d %B %Y %H:%M}): undo that "
-                "import first."
+                f"{labels} {'was' if len(again) == 1 else 'were'} imported again afterwards "
+                f"({other.file_name}, {timezone.localtime(other.finished_at):%-d %B %Y %H:%M}):"
+                " undo that import first."
             )
     return ""
 
 
-def _totals(partnership_id: int, months: list[date]) -> dict[str, int]:
-    return {
-        month.isoformat(): n
-        for month, n in CrimeCount.objects.filter(partnership_id=partnership_id, month__in=months)
-        .order_by()
-        .values_list("month")
-        .annotate(n=Sum("count"))
-    }
-
-
 @transaction.atomic
 def import_job_restore(*, actor: User, job: ImportJob) -> ImportJob:
-    """Undo an import: put back exactly the counts it replaced for its months. The counts it
-    had written are kept in the snapshot (nothing is lost) and the undo is audited."""
+    """Undo an import: put back exactly the data it replaced. The data it had written is kept
+    in the snapshot (nothing is lost) and the undo is audited."""
     job = _locked(job)
     if not permissions.can_restore_import(actor, job):
         raise PermissionDenied("You cannot undo this import.")
     problem = import_job_restore_problem(job)
     if problem:
         raise ValidationError(problem, code="not_restorable")
-    snapshot = job.snapshot
-    partnership = job.partnership
-    months = [date.fromisoformat(m) for m in snapshot.scope["months"]]
-    before = _totals(partnership.pk, months)
-    snapshot.rows_removed_on_restore = _stored_rows(partnership, months)
-    snapshot.save(update_fields=["rows_removed_on_restore"])
-    CrimeCount.objects.filter(partnership=partnership, month__in=months).delete()
-    still_there = set(
-        LSOA.objects.filter(
-            partnership=partnership, pk__in={row[0] for row in snapshot.rows}
-        ).values_list("pk", flat=True)
-    )
-    _write_counts(
-        partnership,
-        [
-            (lsoa_id, date.fromisoformat(month), crime_type, n)
-            for lsoa_id, month, crime_type, n in snapshot.rows
-            if lsoa_id in still_there
-        ],
-    )
+    kind = _KINDS[job.kind]
+    changes = kind.restore(job.snapshot)
     job.status = ImportJob.Status.RESTORED
     job.restored_by = actor
     job.restored_at = timezone.now()
@@ -252,16 +371,9 @@ def import_job_restore(*, actor: User, job: ImportJob) -> ImportJob:
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
-        verb="crime.import_undone",
+        verb=f"{kind.verb}.import_undone",
         target=job,
-        partnership=partnership,
-        changes={
-            "file": job.file_name,
-            "months": snapshot.scope["months"],
-            "counts_before_undo": before,
-            "counts_after_undo": _totals(partnership.pk, months),
-            "rows_put_back": len(snapshot.rows),
-            "rows_removed": len(snapshot.rows_removed_on_restore),
-        },
+        partnership=job.partnership,
+        changes={"file": job.file_name, **changes},
     )
     return job
