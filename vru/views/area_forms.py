@@ -128,7 +128,7 @@ class IndicatorFileForm(GovukForm):
     )
 
 
-class IndicatorImportConfirmForm(forms.Form):
+class IndicatorImportConfirmForm(GovukForm):
     """The confirmation of a checked indicator file; replacing stored values needs the box
     ticked (the rule itself is the service's: vru.services.import_job_confirm)."""
 
