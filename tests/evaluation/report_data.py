@@ -28,6 +28,7 @@ from tests.factories import (
     UserFactory,
     make_risk_run,
 )
+from tests.published import until_published_at_least, until_published_small
 from vru import services as vru_services
 from vru.models import Role
 
@@ -230,19 +231,23 @@ def make_year(partnership, other_partnership) -> YearOfWork:
         source_table="Table B",
         note="Financial year 2019/20 compared with the year to the report's end.",
     )
-    # Voice: 7 responses about lighting (an action delivered), 3 about safe spaces.
+    # Voice: 7 responses about lighting (an action delivered; more while the control's count
+    # of them is under 5), 3 about safe spaces (fewer once their published count reaches 3,
+    # more while the control counts them as none), so lighting is always shown and safe
+    # spaces always "<5", whatever the adjustments of the responses' ids.
     exercise = ListeningExerciseFactory(partnership=partnership, period_start=start, period_end=end)
     themes = {t.name: t for t in exercise.themes.all()}
     lighting = themes["Street lighting and CCTV"]
     spaces = themes["Youth facilities and safe spaces"]
-    for _ in range(7):
-        FeedbackResponseFactory(
-            exercise=exercise, responded_on=today, themes=[lighting], local_authority=la_north
+
+    def response(theme, local_authority):
+        return lambda: FeedbackResponseFactory(
+            exercise=exercise, responded_on=today, themes=[theme], local_authority=local_authority
         )
-    for _ in range(3):
-        FeedbackResponseFactory(
-            exercise=exercise, responded_on=today, themes=[spaces], local_authority=la_south
-        )
+
+    about_lighting = [response(lighting, la_north)() for _ in range(7)]
+    until_published_at_least(response(lighting, la_north), "feedback_response", about_lighting, 5)
+    until_published_small(response(spaces, la_south), "feedback_response", at_least=3)
     evaluation_services.action_save(
         actor=UserFactory(partnership=partnership, roles=[Role.ANALYST]),
         theme=lighting,
@@ -265,6 +270,21 @@ def make_year(partnership, other_partnership) -> YearOfWork:
     )
 
 
+def add_small_local_authority(year: YearOfWork):
+    """Westtown: a local authority of the partnership where few young people were referred in
+    the period (4, fewer once their published count reaches 3, more while the control counts
+    them as none), so the published count of its referrals is always 1 to 4. Returns the
+    local authority and its referrals."""
+    westtown = LocalAuthorityFactory(partnership=year.partnership, name="Westtown")
+    lsoa = LSOAFactory(local_authority=westtown, code="E01900006")
+    referrals = until_published_small(
+        lambda: _referral(year.reroute, lsoa, days_ago=40, contact_hours=5, age=16),
+        "referral",
+        at_least=4,
+    )
+    return westtown, referrals
+
+
 @dataclass
 class EvaluationWork:
     reroute_evaluation: object
@@ -277,9 +297,10 @@ class EvaluationWork:
 def add_evaluation_work(year: YearOfWork, other_partnership) -> EvaluationWork:
     """Evaluations, outcome scores and a benefit estimate on top of `make_year`: ReRoute
     (independent, rated, costed, 10 young people scored on WEMWBS in Northtown: 5 improved by
-    3 or more, 5 did not), Detached Youth Work (internal, no findings yet, 3 young people
-    scored on SDQ in Southtown), a grant award evaluated with 3 recorded participants, and
-    evaluations outside the period and in another partnership that must not appear."""
+    3 or more, 5 did not), Detached Youth Work (internal, no findings yet, about 3 young
+    people scored on SDQ in Southtown, all improved, whose published count is 1 to 4), a
+    grant award evaluated with 3 recorded participants, and evaluations outside the period
+    and in another partnership that must not appear."""
     from tests.evaluation.factories import award_for, past_referral, scores, unit_cost
 
     partnership = year.partnership
@@ -291,10 +312,16 @@ def add_evaluation_work(year: YearOfWork, other_partnership) -> EvaluationWork:
         referral = past_referral(year.reroute, days_ago=400, home_lsoa=year.lsoas[0])
         scores(referral, "wemwbs", first, last, start=scores_from)
         scored.append(referral)
-    for first, last in [(20, 15), (18, 16), (22, 18)]:
+    # (3 on SDQ: fewer once their published count reaches 3, more while the control counts
+    # them as none, so the published count of Detached's participants is always 1 to 4)
+    sdq = iter([(20, 15), (18, 14), (22, 18)] * 10)  # all improved (by 3 or more)
+
+    def scored_on_sdq():
         referral = past_referral(year.detached, days_ago=400, home_lsoa=year.lsoas[3])
-        scores(referral, "sdq-total", first, last, start=scores_from)
-        scored.append(referral)
+        scores(referral, "sdq-total", *next(sdq), start=scores_from)
+        return referral
+
+    scored += until_published_small(scored_on_sdq, "referral", at_least=3)
     # Scores before the period are not counted.
     early = past_referral(year.reroute, days_ago=800, home_lsoa=year.lsoas[0])
     scores(early, "wemwbs", 20, 60, start=year.start - datetime.timedelta(days=200))

@@ -17,7 +17,7 @@ from evaluation.models import Instrument, OutcomeScore
 from evaluation.statistics import paired_change_interval, t_cdf, t_quantile
 from tests.evaluation.factories import instrument, past_referral, scores
 from tests.factories import ProgrammeFactory, programme_staff
-from tests.published import published
+from tests.published import published, until_published_small
 from vru import disclosure
 from vru.models import Role
 
@@ -282,8 +282,17 @@ def test_the_period_limits_which_scores_count(partnership, programme, user_with_
 def test_commissioners_see_fewer_than_5_as_suppressed_and_no_mean(
     partnership, programme, user_with_role
 ):
-    for first, last in [(40, 48), (40, 41), (50, 52)]:
-        scores(past_referral(programme), "wemwbs", first, last)
+    # 3 young people scored (the control counts each 0, 1 or 2: fewer once their published
+    # count reaches 3, more while it counts them as none), so the published count is 1 to 4
+    changes = iter([(40, 48), (40, 41), (50, 52)] * 10)
+
+    def scored():
+        referral = past_referral(programme)
+        scores(referral, "wemwbs", *next(changes))
+        return referral
+
+    participants = until_published_small(scored, "referral", at_least=3)
+    assert disclosure.is_small(published("referral", participants))
 
     [summary] = selectors.outcome_summaries_for(
         viewer=user_with_role(Role.COMMISSIONER), partnership=partnership, start=None, end=None
@@ -292,7 +301,14 @@ def test_commissioners_see_fewer_than_5_as_suppressed_and_no_mean(
     assert summary.participants is None
     assert summary.participants_shown == "<5"
     assert (summary.mean_change, summary.ci_low, summary.ci_high) == (None, None, None)
+    assert summary.improved is None
     assert summary.share_improved is None
+    # staff who may see casework get the true count
+    [staff] = selectors.outcome_summaries_for(
+        viewer=user_with_role(Role.ANALYST), partnership=partnership, start=None, end=None
+    )
+    assert staff.participants == len(participants)
+    assert staff.participants_shown == str(len(participants))
 
 
 def test_commissioners_do_not_get_a_share_that_reveals_1_to_4_not_improved(

@@ -12,11 +12,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from evaluation import services
-from evaluation.models import ImpactReport
+from evaluation.models import FeedbackResponse, ImpactReport
 from evaluation.selectors.report_content.scope import AGE_NOT_KNOWN, REPORT_AGE_BANDS
 from grants.models import MonitoringReturn
 from programmes.models import Outcome, Referral, SessionCount
-from tests.evaluation.report_data import make_year
+from tests.evaluation.report_data import add_small_local_authority, make_year
 from tests.factories import UserFactory
 from tests.published import published, published_count
 from vru import disclosure
@@ -187,20 +187,31 @@ def test_a_report_for_one_programme_leaves_out_grants(
 def test_small_counts_are_published_as_less_than_five(
     commissioner, year, django_capture_on_commit_callbacks
 ):
+    # given a local authority where a few young people were referred (a published count of
+    # people from 1 to 4, whatever the adjustments)
+    westtown, referrals = add_small_local_authority(year)
+    in_westtown = period_referrals(year).filter(lsoa__local_authority=westtown)
+    assert in_westtown.count() == len(referrals) >= 1
+    n = published("referral", in_westtown)
+    assert disclosure.is_small(n)
+
     report = build(
         commissioner,
         year,
         django_capture_on_commit_callbacks,
         scope="local_authority",
-        local_authority=year.la_south,
+        local_authority=westtown,
     )
+
     figures = headlines(report)
-    # 4 referrals live in Southtown: a count of people from 1 to 4
     assert figures["referrals"]["figure"] == "<5"
     assert figures["referrals"]["value"] is None
-    assert "4" not in str(
-        next(b for b in report.content["sections"][0]["blocks"] if b.get("id") == "table-referrals")
+    # and the referrals table shows neither the count nor any other number from 1 to 4
+    table = next(
+        b for b in report.content["sections"][0]["blocks"] if b.get("id") == "table-referrals"
     )
+    assert table["rows"] == [["ReRoute", "<5"]]
+    assert table["foot"] == ["Total", "<5"]
 
 
 def test_the_pdf_opens_and_holds_the_headline_figures(
@@ -418,8 +429,17 @@ def test_voice_lists_top_themes_and_what_was_done(
     report = build(commissioner, year, django_capture_on_commit_callbacks)
     section = next(s for s in report.content["sections"] if s["key"] == "voice")
     themes = next(b for b in section["blocks"] if b.get("id") == "table-themes")
+    # 7 or more responses about lighting whose published count is 5 or over, about 3 about
+    # safe spaces whose published count is 1 to 4: the themes in order of what is published
+    lighting = FeedbackResponse.objects.filter(themes__name="Street lighting and CCTV")
+    spaces = FeedbackResponse.objects.filter(themes__name="Youth facilities and safe spaces")
+    assert lighting.count() >= 7
+    assert spaces.count() >= 1
+    lighting_n = published("feedback_response", lighting)
+    assert lighting_n >= 5
+    assert disclosure.is_small(published("feedback_response", spaces))
     assert themes["rows"] == [
-        ["Street lighting and CCTV", "7", "Yes"],
+        ["Street lighting and CCTV", disclosure.shown_count(lighting_n), "Yes"],
         ["Youth facilities and safe spaces", "<5", "Not yet"],
     ]
     actions = next(b for b in section["blocks"] if b.get("id") == "table-actions")
@@ -479,7 +499,12 @@ def test_the_figures_download_holds_the_same_suppressed_figures_and_is_audited(
 
     assert response.status_code == 200
     text = response.content.decode()
-    assert "referrals of young people received,,<5" in text
+    south = period_referrals(year).filter(lsoa__local_authority=year.la_south)
+    assert south.count() == 4
+    shown = disclosure.shown_count(published("referral", south))
+    assert f"referrals of young people received,,{shown}" in text
+    # Southtown's responses about safe spaces (a published count from 1 to 4) are hidden
+    assert "Youth facilities and safe spaces,Responses,<5" in text
     assert "Referrals received by age band and where the young person lives" in text
     # no count of people from 1 to 4 appears as a number anywhere in the download
     for line in text.splitlines()[1:]:

@@ -166,7 +166,11 @@ def test_outcomes_of_fewer_than_five_young_people_show_no_count_mean_or_interval
     report = build(commissioner, year, django_capture_on_commit_callbacks)
     rows = {row[0]: row for row in table(report, "table-outcomes")["rows"]}
 
-    # Detached: 3 young people scored, all improved
+    # Detached: about 3 young people scored, all improved, whose published count is 1 to 4
+    detached = work.scored_referrals[10:]
+    assert {r.programme for r in detached} == {year.detached}
+    assert all(change(r, "sdq-total") <= -3 for r in detached)  # all improved
+    assert disclosure.is_small(published("referral", detached))
     assert rows["Detached Youth Work"][2:] == ["<5", "not shown", "not shown", "<5", "not shown"]
     # no count of people from 1 to 4 is published anywhere in the section
     for block in section(report)["blocks"]:
