@@ -2,8 +2,10 @@
 
 import pytest
 
+from evaluation.selectors import exercise_summary
 from tests.evaluation.factories import FeedbackResponseFactory, ListeningExerciseFactory
 from tests.factories import govuk_date
+from tests.published import published, until_published_small
 from vru.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -54,21 +56,36 @@ def test_no_role_sees_another_partnerships_exercise(
 
 
 def test_commissioners_see_counts_not_words(client, user_with_role, exercise):
+    # one response (more while the control counts them as none): a published count of 1 to 4
+    responses = until_published_small(
+        lambda: FeedbackResponseFactory(exercise=exercise),
+        "feedback_response",
+        list(exercise.responses.all()),
+    )
     client.force_login(user_with_role(Role.COMMISSIONER))
 
     page = client.get(f"/evaluation/listening/{exercise.pk}/")
 
     assert page.status_code == 200
     assert "Secret words" not in page.text
-    assert "&lt;5" in page.text  # one response: suppressed
+    # the number of responses is suppressed: shown as "<5", never as the count
+    assert exercise_summary(exercise=exercise, suppress=True).responses.shown == "<5"
+    assert exercise_summary(exercise=exercise, suppress=False).responses.count == len(responses)
+    assert '<span class="vru-figure__value">&lt;5</span>' in page.text
 
 
 def test_the_public_page_shows_themes_and_actions_but_no_words_and_only_when_published(
     client, exercise, user_with_role
 ):
+    # one response about trusted adults (more while the control counts them as none)
     theme = exercise.themes.get(name="Trusted adults")
     response = exercise.responses.get()
     response.themes.set([theme])
+    until_published_small(
+        lambda: FeedbackResponseFactory(exercise=exercise, themes=[theme]),
+        "feedback_response",
+        [response],
+    )
     url = f"/evaluation/you-said-we-did/{exercise.public_slug}/"
     assert client.get(url).status_code == 404  # not published yet
 
@@ -79,7 +96,9 @@ def test_the_public_page_shows_themes_and_actions_but_no_words_and_only_when_pub
     assert page.status_code == 200
     assert "Trusted adults" in page.text
     assert "Secret words" not in page.text
-    assert "&lt;5" in page.text
+    # the count of responses and of the theme are shown as "<5", never as the number
+    assert "&lt;5 times young people told us" in page.text
+    assert "Raised in &lt;5 conversation" in page.text
     assert 'name="csrfmiddlewaretoken"' not in page.text
 
 
@@ -183,11 +202,18 @@ def test_the_listening_list_hides_small_response_counts_at_the_configured_thresh
     from tests.evaluation.factories import FeedbackResponseFactory, ListeningExerciseFactory
 
     settings.VRU_SMALL_NUMBER_THRESHOLD = 10
+    # 7 responses (fewer once their published count reaches 8, more while the control counts
+    # them as none), so their published count is from 1 to 9
     exercise = ListeningExerciseFactory(partnership=partnership)
-    FeedbackResponseFactory.create_batch(7, exercise=exercise)
+    responses = until_published_small(
+        lambda: FeedbackResponseFactory(exercise=exercise), "feedback_response", at_least=7
+    )
+    n = published("feedback_response", responses)
+    assert 0 < n < 10
     client.force_login(user_with_role(Role.COMMISSIONER))
 
     page = client.get("/evaluation/listening/").text
 
     assert "&lt;10" in page
-    assert ">7<" not in page
+    assert f">{n}<" not in page
+    assert f">{len(responses)}<" not in page

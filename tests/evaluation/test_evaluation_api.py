@@ -4,8 +4,11 @@ from decimal import Decimal
 
 import pytest
 
+from programmes.models import Referral
 from tests.evaluation.factories import EvaluationFactory, award_for, past_referral, scores
 from tests.factories import ProgrammeFactory
+from tests.published import published, until_published_small
+from vru import disclosure
 from vru.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +24,23 @@ READERS = {
 AGGREGATES = {Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER, Role.COMMISSIONER}
 
 
+CHANGES = [(40, 48), (40, 41), (50, 52)]
+
+
 @pytest.fixture
 def programme(partnership):
+    """A programme with 3 young people scored (fewer once their published count reaches 3,
+    more while the control counts them as none), so the published count of participants is 1
+    to 4 whatever the adjustments."""
     programme = ProgrammeFactory(partnership=partnership)
-    for first, last in [(40, 48), (40, 41), (50, 52)]:
-        scores(past_referral(programme), "wemwbs", first, last)
+    changes = iter(CHANGES * 10)
+
+    def scored():
+        referral = past_referral(programme)
+        scores(referral, "wemwbs", *next(changes))
+        return referral
+
+    until_published_small(scored, "referral", at_least=3)
     return programme
 
 
@@ -73,6 +88,8 @@ def test_commissioners_get_suppressed_aggregates(api_client, user_with_role, eva
     [outcome] = api_client.get("/api/outcome-summaries/").json()
     [value] = api_client.get("/api/cost-benefit/").json()
 
+    referrals = Referral.objects.filter(programme=evaluation.programme)
+    assert disclosure.is_small(published("referral", referrals))
     assert (outcome["participants"], outcome["participants_shown"]) == (None, "<5")
     assert outcome["mean_change"] is None
     assert (value["participants"], value["cost_per_participant"]) == (None, None)
@@ -85,8 +102,11 @@ def test_staff_get_the_figures(api_client, user_with_role, evaluation):
     [outcome] = api_client.get("/api/outcome-summaries/").json()
     [value] = api_client.get("/api/cost-benefit/").json()
 
-    assert outcome["participants"] == 3
-    assert outcome["mean_change"] == pytest.approx(11 / 3)
+    n = Referral.objects.filter(programme=evaluation.programme).count()
+    assert n >= 1
+    changes = [(last - first) for first, last in CHANGES * 10][:n]
+    assert outcome["participants"] == n
+    assert outcome["mean_change"] == pytest.approx(sum(changes) / n)
     assert value["cost_per_participant"] == "10000.00"
 
 

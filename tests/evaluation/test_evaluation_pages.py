@@ -14,6 +14,7 @@ from tests.evaluation.factories import (
     scores,
 )
 from tests.factories import ProgrammeFactory, govuk_date, programme_staff
+from tests.published import until_published_small
 from vru.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
@@ -139,13 +140,22 @@ def test_no_role_sees_another_partnerships_evaluations_or_scores(
 
 
 def test_commissioners_see_aggregates_suppressed_and_no_young_person(
-    client, user_with_role, evaluation, referral
+    client, user_with_role, programme, evaluation, referral
 ):
+    # one young person scored (more while the control counts them as none): 1 to 4 published
+    def scored():
+        another = past_referral(programme)
+        scores(another, "wemwbs", 40, 47)
+        return another
+
+    until_published_small(scored, "referral", [referral])
     client.force_login(user_with_role(Role.COMMISSIONER))
 
     for url in ["/evaluation/outcomes/", f"/evaluation/evaluations/{evaluation.pk}/"]:
         page = client.get(url).content.decode()
-        assert "&lt;5" in page, url
+        # the number scored is "<5", and neither the mean nor its interval is shown
+        assert '<td class="govuk-table__cell govuk-table__cell--numeric">&lt;5</td>' in page, url
+        assert "7.0" not in page, url
         assert referral.young_person.reference not in page, url
 
 

@@ -19,6 +19,7 @@ from tests.factories import (
     govuk_date,
     referrals_of,
 )
+from tests.published import until_published_small
 from vru.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
@@ -192,9 +193,19 @@ def test_the_dashboard_shows_to_aggregate_readers_and_managers(signed_in, world,
 
 
 def test_commissioners_see_small_numbers_suppressed(signed_in, world):
+    # the programme's referral (another while the control counts them as none): 1 to 4
+    until_published_small(
+        lambda: ReferralFactory(programme=world.programme, event_at=world.referral.event_at),
+        "referral",
+        [world.referral],
+    )
+
     response = signed_in(Role.COMMISSIONER).get(f"/programmes/{world.programme.pk}/")
 
-    assert "&lt;5" in response.content.decode()
+    # the number of referrals is shown as "<5", and the note says what that means
+    page = response.content.decode()
+    assert '<span class="vru-figure__value">&lt;5</span>' in page
+    assert "are shown as “&lt;5”" in page
 
 
 def test_opening_a_referral_audits_the_identity_view(signed_in, world):
