@@ -1,0 +1,568 @@
+"""What a referral, a contact, an outcome and a session are when they come in: their fields and
+their rules, written once for every door.
+
+A door parses what it is given into values (a page's GOV.UK date boxes, the API's JSON, a
+spreadsheet's cells) and hands them to the record's input, which judges them and answers every
+problem at once, keyed by field, in the same words whatever the door. The page forms and the
+API serializers run it to show their errors; the referral import runs it on every row (all it
+looks up is looked up once a file: never a query a row); the services run it again before
+saving, so a direct call (the demo, a command) is held to the same rules. The admin has no
+door to these records (programmes/admin.py says why).
+
+This module holds the rules of taking input: what must be given, how long it may be, what may
+be chosen, what may not lie in the future, and what must belong to the partnership. Rules
+that hold even for a row written without any input are the models' `clean` and database
+constraints. Defaults a door offers (the API's referral time "now", the custody import's
+source "custody") are the door's, applied before the input judges.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+
+from programmes import permissions
+from programmes.eligibility import Eligibility
+from programmes.models import (
+    AgeBand,
+    Contact,
+    EducationStatus,
+    Ethnicity,
+    Gender,
+    Outcome,
+    Programme,
+    ProgrammeStaff,
+    Referral,
+    Session,
+    YoungPersonIdentity,
+)
+from programmes.models.programmes import NOT_YOUR_AREA, NOT_YOUR_PROGRAMME
+from vru.models import LSOA, User
+
+Errors = dict[str, list[str]]
+
+
+class Judged(dict):
+    """Values an input has judged and found without a problem: what the services save and
+    the only rows the bulk loader takes."""
+
+
+NOT_STAFF = "Assign the referral to a member of the programme's staff."
+MAX_CONTACT_MINUTES = Contact.MAX_MINUTES
+
+
+def _max(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _given(value) -> bool:
+    return value is not None and value != "" and value != []
+
+
+def _texts(values: dict, errors: Errors, spec: dict, out: dict, skip) -> None:
+    """Text fields: stripped; required ones given; none longer than its column."""
+    for name, (what, longest, required) in spec.items():
+        if name in skip:
+            continue
+        text = values.get(name)
+        text = "" if text is None else str(text).strip()
+        if not text:
+            if required:
+                _add(errors, name, required)
+            out[name] = ""
+        elif longest is not None and len(text) > longest:
+            _add(
+                errors, name, f"{what[0].upper()}{what[1:]} must be {longest} characters or fewer."
+            )
+        else:
+            out[name] = text
+
+
+def unknown_choice(what: str) -> str:
+    """The refusal of a value that is not one of the choices (a %(value)s template, as a
+    Django choice field's own message is)."""
+    return f"Unknown {what} “%(value)s”."
+
+
+def _choices(values: dict, errors: Errors, spec: dict, out: dict, skip) -> None:
+    """Choice fields: a known key (None or "": the default, or refused when required)."""
+    for name, (keys, message, what, default) in spec.items():
+        if name in skip:
+            continue
+        value = values.get(name)
+        if not _given(value):
+            if default is None:
+                _add(errors, name, message)
+            else:
+                out[name] = default
+        elif value in keys:
+            out[name] = value
+        else:
+            _add(errors, name, unknown_choice(what) % {"value": value})
+
+
+def _moments(values: dict, errors: Errors, spec: dict, out: dict, skip, now) -> None:
+    """Dates and times: given when required, never in the future."""
+    for name, (what, required) in spec.items():
+        if name in skip:
+            continue
+        value = values.get(name)
+        if value is None or value == "":
+            if required:
+                _add(errors, name, required)
+            out[name] = None
+            continue
+        latest = now if isinstance(value, datetime) else timezone.localdate(now)
+        if value > latest:
+            _add(errors, name, f"{what} cannot be in the future.")
+        else:
+            out[name] = value
+
+
+def raise_if(errors: Errors) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Referrals ---------------------------------------------------------------------------
+
+REFERRAL_TEXTS = {
+    # name: (what it is, its longest, the refusal when missing: None if it may be)
+    "first_name": (
+        "the first name",
+        _max(YoungPersonIdentity, "first_name"),
+        "Enter the first name.",
+    ),
+    "last_name": ("the last name", _max(YoungPersonIdentity, "last_name"), "Enter the last name."),
+    "address": ("the address", None, None),
+    "postcode": ("the postcode", _max(YoungPersonIdentity, "postcode"), None),
+    "phone": ("the phone number", _max(YoungPersonIdentity, "phone"), None),
+    "email": ("the email address", _max(YoungPersonIdentity, "email"), None),
+}
+REFERRAL_CHOICES = {
+    # name: (the keys, the refusal when missing, what an unknown value is, the default)
+    "source": (
+        frozenset(Referral.Source.values),
+        "Choose where the referral came from.",
+        "source",
+        None,
+    ),
+    "reason": (
+        frozenset(Referral.Reason.values),
+        "Choose the reason for the referral.",
+        "reason",
+        None,
+    ),
+    "gender": (frozenset(Gender.values), "", "gender", Gender.NOT_SAID),
+    "ethnicity": (frozenset(Ethnicity.values), "", "ethnicity", Ethnicity.NOT_SAID),
+    "education_status": (
+        frozenset(EducationStatus.values),
+        "",
+        "education status",
+        EducationStatus.UNKNOWN,
+    ),
+    "consent_given_by": (frozenset(Referral.ConsentBy.values), "", "consent given by", ""),
+}
+REFERRAL_MOMENTS = {
+    "date_of_birth": ("The date of birth", "Enter the date of birth."),
+    "event_at": ("The event time", "Enter when the event happened."),
+    "referred_at": ("The referral time", "Enter when the referral was made."),
+    "consent_given_at": ("The consent time", None),
+}
+# what a referral is, field by field (the doors' field lists are checked against it in tests)
+REFERRAL_FIELDS = (
+    "programme",
+    *REFERRAL_TEXTS,
+    *REFERRAL_CHOICES,
+    *REFERRAL_MOMENTS,
+    "home_lsoa",
+    "assigned_to",
+    "risk_factors",
+    "protective_factors",
+    "eligibility_override_reason",
+)
+# the refusal of a value that is not among the choices (a door's own choice field says the same)
+REFERRAL_UNKNOWN = {
+    **{name: unknown_choice(spec[2]) for name, spec in REFERRAL_CHOICES.items()},
+    "programme": NOT_YOUR_PROGRAMME,
+    "assigned_to": NOT_STAFF,
+}
+REFERRAL_REQUIRED = {
+    "programme": "Choose a programme.",
+    **{name: spec[2] for name, spec in REFERRAL_TEXTS.items() if spec[2]},
+    **{name: spec[1] for name, spec in REFERRAL_CHOICES.items() if spec[3] is None},
+    **{name: spec[1] for name, spec in REFERRAL_MOMENTS.items() if spec[1]},
+}
+
+
+class _ProgrammeRules:
+    """What judging a referral to one programme needs, looked up once: its eligibility, its
+    staff (by id and by username) and, for a file, every neighbourhood of the partnership."""
+
+    def __init__(self, programme: Programme):
+        self.programme = programme
+        self.eligibility = Eligibility.of(programme)
+        self._staff: dict | None = None
+        self._lsoas: dict[str, tuple[int, int] | None] = {}
+        self._all_lsoas = False
+
+    def preload(self) -> None:
+        """For a file: every lookup now, none a row."""
+        self.staff_id(None)
+        self._lsoas = {
+            code: (pk, authority)
+            for code, pk, authority in LSOA.objects.filter(
+                partnership_id=self.programme.partnership_id
+            ).values_list("code", "pk", "local_authority_id")
+        }
+        self._all_lsoas = True
+
+    def staff_id(self, who) -> int | None:
+        if self._staff is None:
+            self._staff = {}
+            for user_id, username in ProgrammeStaff.objects.filter(
+                programme=self.programme
+            ).values_list("user_id", "user__username"):
+                self._staff[user_id] = self._staff[username] = user_id
+        if isinstance(who, User):
+            who = who.pk
+        return self._staff.get(who)
+
+    def lsoa(self, given) -> tuple[int, int] | None:
+        """(id, local authority id) of a neighbourhood of the programme's partnership."""
+        if isinstance(given, LSOA):
+            if given.partnership_id != self.programme.partnership_id:
+                return None
+            return given.pk, given.local_authority_id
+        code = str(given).strip().upper()
+        if code not in self._lsoas and not self._all_lsoas:
+            found = (
+                LSOA.objects.filter(partnership_id=self.programme.partnership_id, code=code)
+                .values_list("pk", "local_authority_id")
+                .first()
+            )
+            self._lsoas[code] = found
+        return self._lsoas.get(code)
+
+
+class ReferralInput:
+    """A referral of a young person to a programme.
+
+    Values: programme (a Programme or its id), first_name, last_name, date_of_birth (a date),
+    source, reason, gender, ethnicity, education_status, consent_given_by (choice keys),
+    event_at, referred_at, consent_given_at (aware datetimes), home_lsoa (an LSOA or its code),
+    address, postcode, phone, email, assigned_to (a User, a user id or a username),
+    risk_factors, protective_factors (lists of text), eligibility_override_reason.
+
+    `programmes`: those the door offers (the viewer's); or `programme`: the one a file or a
+    direct call is for. `actor`: who refers (whether they may accept a referral outside the
+    eligibility); `overridable=False` for a file, which has no override.
+    """
+
+    def __init__(
+        self,
+        *,
+        programmes=None,
+        programme: Programme | None = None,
+        actor: User | None = None,
+        overridable: bool = True,
+        now: datetime | None = None,
+    ):
+        self.programmes = programmes
+        self.actor = actor
+        self.overridable = overridable
+        self.now = now or timezone.now()
+        self._rules: dict[int, _ProgrammeRules] = {}
+        self._fixed = programme
+        if programme is not None:
+            self._rules[programme.pk] = _ProgrammeRules(programme)
+
+    def rules_for(self, programme: Programme) -> _ProgrammeRules:
+        if programme.pk not in self._rules:
+            self._rules[programme.pk] = _ProgrammeRules(programme)
+        return self._rules[programme.pk]
+
+    def preload(self) -> "ReferralInput":
+        for rules in self._rules.values():
+            rules.preload()
+        return self
+
+    def _programme(self, given, errors: Errors) -> Programme | None:
+        if self._fixed is not None:
+            return self._fixed
+        if not _given(given):
+            _add(errors, "programme", REFERRAL_REQUIRED["programme"])
+            return None
+        pk = given.pk if isinstance(given, Programme) else given
+        found = None
+        if self.programmes is not None and isinstance(pk, int):
+            found = self.programmes.filter(pk=pk).first()
+        if found is None:
+            _add(errors, "programme", NOT_YOUR_PROGRAMME)
+        return found
+
+    def check(self, values: dict, *, skip: Iterable[str] = ()) -> tuple[dict, Errors]:
+        """(the values to save, every problem keyed by field). `skip`: fields the door has
+        already refused (a date that is not a real date): not judged again."""
+        skip = frozenset(skip)
+        errors: Errors = {}
+        out: dict = {}
+        programme = (
+            None if "programme" in skip else self._programme(values.get("programme"), errors)
+        )
+        out["programme"] = programme
+        _texts(values, errors, REFERRAL_TEXTS, out, skip)
+        if out.get("email") and "email" not in errors:
+            try:
+                validate_email(out["email"])
+            except ValidationError:
+                _add(errors, "email", "Enter an email address like name@example.org.")
+        _choices(values, errors, REFERRAL_CHOICES, out, skip)
+        _moments(values, errors, REFERRAL_MOMENTS, out, skip, self.now)
+        event_at, referred_at = out.get("event_at"), out.get("referred_at")
+        if event_at and referred_at and event_at > referred_at:
+            _add(errors, "event_at", "The event must be before the referral.")
+        for name in ("risk_factors", "protective_factors"):
+            out[name] = [str(v).strip() for v in values.get(name) or () if str(v).strip()]
+        out["lsoa_id"] = out["assigned_to_id"] = out["age"] = None
+        out["eligibility_override"] = ""
+        if programme is None:
+            return out, errors
+        rules = self.rules_for(programme)
+        authority = None
+        lsoa = values.get("home_lsoa")
+        if _given(lsoa) and "home_lsoa" not in skip:
+            found = rules.lsoa(lsoa)
+            if found is None:
+                _add(errors, "home_lsoa", NOT_YOUR_AREA)
+            else:
+                out["lsoa_id"], authority = found
+        assignee = values.get("assigned_to")
+        if _given(assignee) and "assigned_to" not in skip:
+            out["assigned_to_id"] = rules.staff_id(assignee)
+            if out["assigned_to_id"] is None:
+                _add(errors, "assigned_to", NOT_STAFF)
+        self._eligibility(values, rules, out, errors, authority, skip)
+        return (out if errors else Judged(out)), errors
+
+    def _eligibility(self, values, rules, out, errors, authority, skip) -> None:
+        """programmes.eligibility: the age always; reasons and areas unless whoever manages
+        the programme accepts the referral anyway with a written reason."""
+        eligibility = rules.eligibility
+        born, event_at = out.get("date_of_birth"), out.get("event_at")
+        if born and event_at and "date_of_birth" not in errors:
+            out["age"] = age_on(born, timezone.localtime(event_at).date())
+            if message := eligibility.age_error(out["age"]):
+                _add(errors, "date_of_birth", message)
+        outside = {}
+        if out.get("reason"):
+            outside["reason"] = eligibility.reason_error(out["reason"])
+        if "home_lsoa" not in errors and "home_lsoa" not in skip:
+            outside["home_lsoa"] = eligibility.area_error(authority)
+        outside = {field: message for field, message in outside.items() if message}
+        if not outside:
+            return
+        if not self.overridable:
+            for field, message in outside.items():
+                _add(errors, field, message)
+            return
+        reason = str(values.get("eligibility_override_reason") or "").strip()
+        may = self.actor is None or permissions.can_manage_programme(self.actor, rules.programme)
+        if reason and may:
+            out["eligibility_override"] = reason
+            return
+        if reason:
+            _add(
+                errors,
+                "eligibility_override_reason",
+                "Only the programme's manager may accept a referral outside its eligibility.",
+            )
+        hint = (
+            " To accept it anyway, give the reason for accepting it outside the eligibility."
+            if may
+            else " Ask the programme's manager, who may accept it with a recorded reason."
+        )
+        for field, message in outside.items():
+            if field not in errors:
+                _add(errors, field, message + hint)
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    return (
+        day.year
+        - date_of_birth.year
+        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    )
+
+
+# --- Contacts and outcomes ---------------------------------------------------------------
+
+CONTACT_METHODS = frozenset(Contact.Method.values)
+CONTACT_FIELDS = ("occurred_at", "method", "duration_minutes", "notes", "next_step")
+CONTACT_REQUIRED = {
+    "occurred_at": "Enter when the contact happened.",
+    "method": "Choose how the contact was made.",
+}
+CONTACT_UNKNOWN = {"method": unknown_choice("contact method")}
+
+
+def _after_last_change(referral: Referral, at, field: str, what: str, errors: Errors) -> None:
+    if at < referral.status_changed_at:
+        when = timezone.localtime(referral.status_changed_at)
+        _add(
+            errors,
+            field,
+            f"{what} cannot be before the last status change ({when:%d %b %Y %H:%M}).",
+        )
+
+
+def check_contact(values: dict, *, referral: Referral, now=None, skip=()) -> tuple[dict, Errors]:
+    """A 1:1 contact on a referral: when, how, how long, notes and the next step."""
+    now = now or timezone.now()
+    errors: Errors = {}
+    out: dict = {}
+    if referral.status == Referral.Status.CLOSED:
+        _add(errors, NON_FIELD_ERRORS, "A closed referral takes no more contacts.")
+    _moments(
+        values,
+        errors,
+        {"occurred_at": ("A contact", CONTACT_REQUIRED["occurred_at"])},
+        out,
+        skip,
+        now,
+    )
+    at = out.get("occurred_at")
+    if at and "occurred_at" not in errors:
+        if at < referral.event_at:
+            _add(errors, "occurred_at", "A contact cannot be before the event.")
+        else:
+            _after_last_change(referral, at, "occurred_at", "A contact", errors)
+    methods = {"method": (CONTACT_METHODS, CONTACT_REQUIRED["method"], "contact method", None)}
+    _choices(values, errors, methods, out, skip)
+    minutes = values.get("duration_minutes")
+    if "duration_minutes" not in skip:
+        minutes = 0 if minutes is None or minutes == "" else minutes
+        if not isinstance(minutes, int) or isinstance(minutes, bool):
+            _add(errors, "duration_minutes", "Enter the duration in whole minutes.")
+        elif minutes < 0:
+            _add(errors, "duration_minutes", "A contact cannot last less than 0 minutes.")
+        elif minutes > MAX_CONTACT_MINUTES:
+            _add(
+                errors,
+                "duration_minutes",
+                f"A contact cannot last more than {MAX_CONTACT_MINUTES} minutes (24 hours).",
+            )
+        else:
+            out["duration_minutes"] = minutes
+    texts = {
+        "notes": ("the notes", None, None),
+        "next_step": ("the next step", _max(Contact, "next_step"), None),
+    }
+    _texts(values, errors, texts, out, skip)
+    return (out if errors else Judged(out)), errors
+
+
+OUTCOME_KINDS = frozenset(Outcome.Kind.values)
+OUTCOME_FIELDS = ("kind", "achieved_on", "notes")
+OUTCOME_REQUIRED = {"kind": "Choose the outcome.", "achieved_on": "Enter the date achieved."}
+OUTCOME_UNKNOWN = {"kind": unknown_choice("outcome")}
+OUTCOME_ALREADY = "This outcome is already recorded for the referral."
+
+
+def check_outcome(values: dict, *, referral: Referral, now=None, skip=()) -> tuple[dict, Errors]:
+    """An outcome of a referral: which, when (one of each kind a referral)."""
+    now = now or timezone.now()
+    errors: Errors = {}
+    out: dict = {}
+    kinds = {"kind": (OUTCOME_KINDS, OUTCOME_REQUIRED["kind"], "outcome", None)}
+    _choices(values, errors, kinds, out, skip)
+    _moments(
+        values,
+        errors,
+        {"achieved_on": ("An outcome", OUTCOME_REQUIRED["achieved_on"])},
+        out,
+        skip,
+        now,
+    )
+    _texts(values, errors, {"notes": ("the notes", None, None)}, out, skip)
+    if out.get("kind") and Outcome.objects.filter(referral=referral, kind=out["kind"]).exists():
+        _add(errors, "kind", OUTCOME_ALREADY)
+    return (out if errors else Judged(out)), errors
+
+
+# --- Sessions ----------------------------------------------------------------------------
+
+SESSION_FIELDS = ("programme", "kind", "held_on", "place", "lsoa", "counts", "issues_raised")
+SESSION_REQUIRED = {
+    "programme": "Choose a programme.",
+    "kind": "Choose the kind of session.",
+    "held_on": "Enter the date of the session.",
+    "place": "Enter where the session was held.",
+}
+SESSION_UNKNOWN = {"kind": unknown_choice("kind of session"), "programme": NOT_YOUR_PROGRAMME}
+
+
+def check_session(
+    values: dict, *, programmes=None, programme: Programme | None = None, now=None, skip=()
+) -> tuple[dict, Errors]:
+    """A group or detached session: programme, kind, date, place, neighbourhood, counts of
+    young people by age band and gender. `programmes`: those the door offers; or
+    `programme`: the one a direct call is for."""
+    now = now or timezone.now()
+    errors: Errors = {}
+    out: dict = {}
+    if programme is None and "programme" not in skip:
+        given = values.get("programme")
+        if not _given(given):
+            _add(errors, "programme", SESSION_REQUIRED["programme"])
+        else:
+            pk = given.pk if isinstance(given, Programme) else given
+            programme = programmes.filter(pk=pk).first() if programmes is not None else None
+            if programme is None:
+                _add(errors, "programme", NOT_YOUR_PROGRAMME)
+    out["programme"] = programme
+    kinds = {
+        "kind": (
+            frozenset(Session.Kind.values),
+            SESSION_REQUIRED["kind"],
+            "kind of session",
+            None,
+        )
+    }
+    _choices(values, errors, kinds, out, skip)
+    _moments(
+        values, errors, {"held_on": ("A session", SESSION_REQUIRED["held_on"])}, out, skip, now
+    )
+    texts = {
+        "place": ("the place", _max(Session, "place"), SESSION_REQUIRED["place"]),
+        "issues_raised": ("the issues raised", None, None),
+    }
+    _texts(values, errors, texts, out, skip)
+    out["lsoa"] = None
+    lsoa = values.get("lsoa")
+    if _given(lsoa) and programme is not None and "lsoa" not in skip:
+        if isinstance(lsoa, LSOA):
+            found = lsoa if lsoa.partnership_id == programme.partnership_id else None
+        else:
+            code = str(lsoa).strip().upper()
+            found = LSOA.objects.filter(partnership_id=programme.partnership_id, code=code).first()
+        if found is None:
+            _add(errors, "lsoa", NOT_YOUR_AREA)
+        out["lsoa"] = found
+    counts = {}
+    for (band, gender), count in (values.get("counts") or {}).items():
+        if band not in AgeBand.values or gender not in Gender.values:
+            _add(errors, "counts", f"Unknown age band or gender: {band}, {gender}.")
+        elif count is not None and count < 0:
+            if "Counts cannot be negative." not in errors.get("counts", []):
+                _add(errors, "counts", "Counts cannot be negative.")
+        elif count:
+            counts[band, gender] = count
+    out["counts"] = counts
+    return (out if errors else Judged(out)), errors
