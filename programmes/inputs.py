@@ -46,7 +46,7 @@ Errors = dict[str, list[str]]
 
 class Judged(dict):
     """Values an input has judged and found without a problem: what the services save and
-    the only rows the bulk loader takes."""
+    the only rows the bulk loader takes. (Values with a problem come back a plain dict.)"""
 
 
 NOT_STAFF = "Assign the referral to a member of the programme's staff."
@@ -66,12 +66,16 @@ def _given(value) -> bool:
 
 
 def _texts(values: dict, errors: Errors, spec: dict, out: dict, skip) -> None:
-    """Text fields: stripped; required ones given; none longer than its column."""
+    """Text fields: stripped; required ones given; none longer than its column. (Written for
+    speed: the import runs it on every row.)"""
+    get = values.get
     for name, (what, longest, required) in spec.items():
-        if name in skip:
+        if skip and name in skip:
             continue
-        text = values.get(name)
-        text = "" if text is None else str(text).strip()
+        text = get(name)
+        if text.__class__ is not str:
+            text = "" if text is None else str(text)
+        text = text.strip()
         if not text:
             if required:
                 _add(errors, name, required)
@@ -92,33 +96,39 @@ def unknown_choice(what: str) -> str:
 
 def _choices(values: dict, errors: Errors, spec: dict, out: dict, skip) -> None:
     """Choice fields: a known key (None or "": the default, or refused when required)."""
+    get = values.get
     for name, (keys, message, what, default) in spec.items():
-        if name in skip:
+        if skip and name in skip:
             continue
-        value = values.get(name)
-        if not _given(value):
+        value = get(name)
+        if value in keys:
+            out[name] = value
+        elif value is None or value == "":
             if default is None:
                 _add(errors, name, message)
             else:
                 out[name] = default
-        elif value in keys:
-            out[name] = value
         else:
             _add(errors, name, unknown_choice(what) % {"value": value})
 
 
-def _moments(values: dict, errors: Errors, spec: dict, out: dict, skip, now) -> None:
-    """Dates and times: given when required, never in the future."""
+def _moments(values: dict, errors: Errors, spec: dict, out: dict, skip, now, today=None) -> None:
+    """Dates and times: given when required, never in the future (`today`: the local date
+    of `now`, when the caller knows it)."""
+    get = values.get
     for name, (what, required) in spec.items():
-        if name in skip:
+        if skip and name in skip:
             continue
-        value = values.get(name)
-        if value is None or value == "":
+        value = get(name)
+        if value is None or value.__class__ is str:  # not given (a door passes "" or None)
             if required:
                 _add(errors, name, required)
             out[name] = None
             continue
-        latest = now if isinstance(value, datetime) else timezone.localdate(now)
+        if value.__class__ is datetime or isinstance(value, datetime):
+            latest = now
+        else:
+            latest = today or timezone.localdate(now)
         if value > latest:
             _add(errors, name, f"{what} cannot be in the future.")
         else:
@@ -278,10 +288,16 @@ class ReferralInput:
         self.actor = actor
         self.overridable = overridable
         self.now = now or timezone.now()
+        self.zone = timezone.get_current_timezone()  # once: each look-up costs a row's time
+        self.today = timezone.localdate(self.now, self.zone)
+        # the same moment in the zone times are typed in: comparing times of one zone skips
+        # the offset look-ups (the import compares two a row)
+        self._now_here = self.now.astimezone(self.zone)
         self._rules: dict[int, _ProgrammeRules] = {}
         self._fixed = programme
+        self._fixed_rules = None
         if programme is not None:
-            self._rules[programme.pk] = _ProgrammeRules(programme)
+            self._rules[programme.pk] = self._fixed_rules = _ProgrammeRules(programme)
 
     def rules_for(self, programme: Programme) -> _ProgrammeRules:
         if programme.pk not in self._rules:
@@ -310,9 +326,9 @@ class ReferralInput:
     def check(self, values: dict, *, skip: Iterable[str] = ()) -> tuple[dict, Errors]:
         """(the values to save, every problem keyed by field). `skip`: fields the door has
         already refused (a date that is not a real date): not judged again."""
-        skip = frozenset(skip)
+        skip = frozenset(skip) if skip else ()
         errors: Errors = {}
-        out: dict = {}
+        out = Judged()
         programme = (
             None if "programme" in skip else self._programme(values.get("programme"), errors)
         )
@@ -324,32 +340,33 @@ class ReferralInput:
             except ValidationError:
                 _add(errors, "email", "Enter an email address like name@example.org.")
         _choices(values, errors, REFERRAL_CHOICES, out, skip)
-        _moments(values, errors, REFERRAL_MOMENTS, out, skip, self.now)
+        _moments(values, errors, REFERRAL_MOMENTS, out, skip, self._now_here, self.today)
         event_at, referred_at = out.get("event_at"), out.get("referred_at")
         if event_at and referred_at and event_at > referred_at:
             _add(errors, "event_at", "The event must be before the referral.")
         for name in ("risk_factors", "protective_factors"):
-            out[name] = [str(v).strip() for v in values.get(name) or () if str(v).strip()]
+            given = values.get(name)
+            out[name] = [str(v).strip() for v in given if str(v).strip()] if given else []
         out["lsoa_id"] = out["assigned_to_id"] = out["age"] = None
         out["eligibility_override"] = ""
         if programme is None:
-            return out, errors
-        rules = self.rules_for(programme)
+            return dict(out), errors
+        rules = self._fixed_rules or self.rules_for(programme)
         authority = None
         lsoa = values.get("home_lsoa")
-        if _given(lsoa) and "home_lsoa" not in skip:
+        if lsoa is not None and lsoa != "" and "home_lsoa" not in skip:
             found = rules.lsoa(lsoa)
             if found is None:
                 _add(errors, "home_lsoa", NOT_YOUR_AREA)
             else:
                 out["lsoa_id"], authority = found
         assignee = values.get("assigned_to")
-        if _given(assignee) and "assigned_to" not in skip:
+        if assignee is not None and assignee != "" and "assigned_to" not in skip:
             out["assigned_to_id"] = rules.staff_id(assignee)
             if out["assigned_to_id"] is None:
                 _add(errors, "assigned_to", NOT_STAFF)
         self._eligibility(values, rules, out, errors, authority, skip)
-        return (out if errors else Judged(out)), errors
+        return (dict(out) if errors else out), errors
 
     def _eligibility(self, values, rules, out, errors, authority, skip) -> None:
         """programmes.eligibility: the age always; reasons and areas unless whoever manages
@@ -357,15 +374,19 @@ class ReferralInput:
         eligibility = rules.eligibility
         born, event_at = out.get("date_of_birth"), out.get("event_at")
         if born and event_at and "date_of_birth" not in errors:
-            out["age"] = age_on(born, timezone.localtime(event_at).date())
+            out["age"] = age_on(born, event_at.astimezone(self.zone).date())
             if message := eligibility.age_error(out["age"]):
                 _add(errors, "date_of_birth", message)
         outside = {}
-        if out.get("reason"):
-            outside["reason"] = eligibility.reason_error(out["reason"])
-        if "home_lsoa" not in errors and "home_lsoa" not in skip:
-            outside["home_lsoa"] = eligibility.area_error(authority)
-        outside = {field: message for field, message in outside.items() if message}
+        reason = out.get("reason")
+        if reason and (message := eligibility.reason_error(reason)):
+            outside["reason"] = message
+        if (
+            "home_lsoa" not in errors
+            and "home_lsoa" not in skip
+            and (message := eligibility.area_error(authority))
+        ):
+            outside["home_lsoa"] = message
         if not outside:
             return
         if not self.overridable:
@@ -426,7 +447,7 @@ def check_contact(values: dict, *, referral: Referral, now=None, skip=()) -> tup
     """A 1:1 contact on a referral: when, how, how long, notes and the next step."""
     now = now or timezone.now()
     errors: Errors = {}
-    out: dict = {}
+    out = Judged()
     if referral.status == Referral.Status.CLOSED:
         _add(errors, NON_FIELD_ERRORS, "A closed referral takes no more contacts.")
     _moments(
@@ -465,7 +486,7 @@ def check_contact(values: dict, *, referral: Referral, now=None, skip=()) -> tup
         "next_step": ("the next step", _max(Contact, "next_step"), None),
     }
     _texts(values, errors, texts, out, skip)
-    return (out if errors else Judged(out)), errors
+    return (dict(out) if errors else out), errors
 
 
 OUTCOME_KINDS = frozenset(Outcome.Kind.values)
@@ -479,7 +500,7 @@ def check_outcome(values: dict, *, referral: Referral, now=None, skip=()) -> tup
     """An outcome of a referral: which, when (one of each kind a referral)."""
     now = now or timezone.now()
     errors: Errors = {}
-    out: dict = {}
+    out = Judged()
     kinds = {"kind": (OUTCOME_KINDS, OUTCOME_REQUIRED["kind"], "outcome", None)}
     _choices(values, errors, kinds, out, skip)
     _moments(
@@ -493,7 +514,7 @@ def check_outcome(values: dict, *, referral: Referral, now=None, skip=()) -> tup
     _texts(values, errors, {"notes": ("the notes", None, None)}, out, skip)
     if out.get("kind") and Outcome.objects.filter(referral=referral, kind=out["kind"]).exists():
         _add(errors, "kind", OUTCOME_ALREADY)
-    return (out if errors else Judged(out)), errors
+    return (dict(out) if errors else out), errors
 
 
 # --- Sessions ----------------------------------------------------------------------------
@@ -516,7 +537,7 @@ def check_session(
     `programme`: the one a direct call is for."""
     now = now or timezone.now()
     errors: Errors = {}
-    out: dict = {}
+    out = Judged()
     if programme is None and "programme" not in skip:
         given = values.get("programme")
         if not _given(given):
@@ -565,4 +586,4 @@ def check_session(
         elif count:
             counts[band, gender] = count
     out["counts"] = counts
-    return (out if errors else Judged(out)), errors
+    return (dict(out) if errors else out), errors
