@@ -603,3 +603,33 @@ def test_the_api_only_reads_sessions(doors):
 
     assert response.status_code == 405
     assert not Session.objects.exists()
+
+
+# --- The import's check stays a file's cost, and its loader takes only judged rows ----------
+
+
+def test_the_imports_check_of_every_row_makes_no_query_a_row(doors, django_assert_num_queries):
+    from programmes.services.imports import validation
+
+    lsoa = LSOAFactory(partnership=doors["programme"].partnership)
+    row = {**_row(_referral(doors)), "home_lsoa": lsoa.code, "assigned_to": "", "gender": "male"}
+    rows = [{**row, "first_name": f"Dee{i}"} for i in range(50)]
+
+    # the programme's eligibility, its staff and the partnership's neighbourhoods: once a file
+    with django_assert_num_queries(3):
+        clean, errors = validation.validate(programme=doors["programme"], rows=rows, now=NOW)
+
+    assert errors == []
+    assert len(clean) == 50
+
+
+def test_the_loader_refuses_rows_the_input_has_not_judged(doors):
+    from programmes.services.imports import loading
+
+    row = {**_row(_referral(doors)), "row": 2, "match_index": "0" * 64}
+
+    with pytest.raises(TypeError, match="judged"):
+        loading.load_orm(
+            programme=doors["programme"], clean=[row], actor_id=None, now=NOW, duplicate_of={}
+        )
+    assert not Referral.objects.exists()
