@@ -272,7 +272,9 @@ class ReferralInput:
 
     `programmes`: those the door offers (the viewer's); or `programme`: the one a file or a
     direct call is for. `actor`: who refers (whether they may accept a referral outside the
-    eligibility); `overridable=False` for a file, which has no override.
+    eligibility); `overridable=False` for a file, which has no override. `carried`: the
+    fields this door can carry at all (a custody file's columns), when not all of them: the
+    others are not given (their defaults), and are not looked for on every row.
     """
 
     def __init__(
@@ -283,10 +285,42 @@ class ReferralInput:
         actor: User | None = None,
         overridable: bool = True,
         now: datetime | None = None,
+        carried: Iterable[str] | None = None,
     ):
         self.programmes = programmes
         self.actor = actor
         self.overridable = overridable
+        carried = set(REFERRAL_FIELDS if carried is None else carried)
+        self._texts = {k: v for k, v in REFERRAL_TEXTS.items() if k in carried}
+        self._choices = {k: v for k, v in REFERRAL_CHOICES.items() if k in carried}
+        self._moments = {k: v for k, v in REFERRAL_MOMENTS.items() if k in carried}
+        self._lists = [k for k in ("risk_factors", "protective_factors") if k in carried]
+        # what a field not carried is: required ones are still refused when missing
+        missing: Errors = {}
+        self._not_carried = Judged({"risk_factors": (), "protective_factors": ()})
+        _texts(
+            {},
+            missing,
+            {k: v for k, v in REFERRAL_TEXTS.items() if k not in carried},
+            self._not_carried,
+            (),
+        )
+        _choices(
+            {},
+            missing,
+            {k: v for k, v in REFERRAL_CHOICES.items() if k not in carried},
+            self._not_carried,
+            (),
+        )
+        _moments(
+            {},
+            missing,
+            {k: v for k, v in REFERRAL_MOMENTS.items() if k not in carried},
+            self._not_carried,
+            (),
+            None,
+        )
+        self._missing = missing
         self.now = now or timezone.now()
         self.zone = timezone.get_current_timezone()  # once: each look-up costs a row's time
         self.today = timezone.localdate(self.now, self.zone)
@@ -333,18 +367,21 @@ class ReferralInput:
             None if "programme" in skip else self._programme(values.get("programme"), errors)
         )
         out["programme"] = programme
-        _texts(values, errors, REFERRAL_TEXTS, out, skip)
+        out.update(self._not_carried)
+        if self._missing:
+            errors.update({k: list(v) for k, v in self._missing.items()})
+        _texts(values, errors, self._texts, out, skip)
         if out.get("email") and "email" not in errors:
             try:
                 validate_email(out["email"])
             except ValidationError:
                 _add(errors, "email", "Enter an email address like name@example.org.")
-        _choices(values, errors, REFERRAL_CHOICES, out, skip)
-        _moments(values, errors, REFERRAL_MOMENTS, out, skip, self._now_here, self.today)
+        _choices(values, errors, self._choices, out, skip)
+        _moments(values, errors, self._moments, out, skip, self._now_here, self.today)
         event_at, referred_at = out.get("event_at"), out.get("referred_at")
         if event_at and referred_at and event_at > referred_at:
             _add(errors, "event_at", "The event must be before the referral.")
-        for name in ("risk_factors", "protective_factors"):
+        for name in self._lists:
             given = values.get(name)
             out[name] = [str(v).strip() for v in given if str(v).strip()] if given else []
         out["lsoa_id"] = out["assigned_to_id"] = out["age"] = None

@@ -64,7 +64,12 @@ def validate(
     """(the rows without errors, as the input judged them; every error). Rows are judged one
     by one, then against each other; the caller checks them against the referrals on
     record."""
-    judge = ReferralInput(programme=programme, overridable=False, now=now).preload()
+    judge = ReferralInput(
+        programme=programme,
+        overridable=False,
+        now=now,
+        carried=REQUIRED_COLUMNS + OPTIONAL_COLUMNS,
+    ).preload()
     check = judge.check
     zone = timezone.get_current_timezone()
     # Each cell's text is parsed once per distinct value (choices, dates and times repeat
