@@ -176,7 +176,6 @@ def build(n_apps: int, n_reviewers: int):
             outcome="fund",
             amount=application.amount_requested,
             reasons="Bench",
-            feedback="",
         )
         services.award_create(
             actor=officer,

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from evaluation import permissions, selectors, serializers
 from evaluation.models import Evaluation
+from evaluation.report_periods import whole_period_error
 from programmes import selectors as programme_selectors
 
 PERIOD = [
@@ -26,6 +27,10 @@ def _period(request):
         end = date.fromisoformat(end) if end else None
     except ValueError:
         raise exceptions.ValidationError({"start": "Dates are YYYY-MM-DD."}) from None
+    # the figures outside casework cover whole periods only, as reports do
+    whole_only = permissions.sees_suppressed_outcomes(request.user)
+    if message := whole_period_error(start, end, whole_only=whole_only):
+        raise exceptions.ValidationError({"start": message})
     programme = None
     if request.query_params.get("programme"):
         value = request.query_params["programme"]

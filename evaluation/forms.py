@@ -1,7 +1,10 @@
+import datetime
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from evaluation import permissions, services
 from evaluation.models import (
     MARYLAND_SMS,
     AgeBand,
@@ -13,14 +16,21 @@ from evaluation.models import (
     OutcomeScore,
     UnitCost,
 )
-from vru.forms import GovukDateField
+from evaluation.report_periods import (
+    WHOLE_PERIOD_KINDS,
+    PeriodKind,
+    period_end_of,
+    period_options,
+    whole_period_error,
+)
+from vru.forms import GovukDateField, GovukForm
 from vru.models import LocalAuthority
 from vru.validators import validate_import_file
 
 HINT = "For example, 27 3 2026"
 
 
-class ExerciseForm(forms.Form):
+class ExerciseForm(GovukForm):
     name = forms.CharField(max_length=200, label="Name of the listening exercise")
     period_start = GovukDateField(label="First day", help_text=HINT)
     period_end = GovukDateField(label="Last day", help_text=HINT)
@@ -44,7 +54,7 @@ class ExerciseForm(forms.Form):
         return data
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(GovukForm):
     responded_on = GovukDateField(label="Date of the conversation", help_text=HINT)
     venue = forms.CharField(max_length=200, required=False)
     local_authority = forms.ModelChoiceField(
@@ -78,7 +88,7 @@ class ResponseForm(forms.Form):
         self.fields["themes"].queryset = exercise.themes.all()
 
 
-class CodingForm(forms.Form):
+class CodingForm(GovukForm):
     themes = forms.ModelMultipleChoiceField(
         queryset=CodebookTheme.objects.none(),
         required=False,
@@ -91,7 +101,9 @@ class CodingForm(forms.Form):
         self.fields["themes"].queryset = exercise.themes.all()
 
 
-class ActionForm(forms.Form):
+class ActionForm(GovukForm):
+    error_names = {"theme": "what young people said", "what": "what you did or will do"}
+
     theme = forms.ModelChoiceField(queryset=CodebookTheme.objects.none(), label="You said")
     what = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="We did (or will do)")
     who = forms.CharField(max_length=200, label="Who is doing it")
@@ -108,7 +120,7 @@ class ActionForm(forms.Form):
         self.fields["theme"].queryset = exercise.themes.all()
 
 
-class ResponsesImportForm(forms.Form):
+class ResponsesImportForm(GovukForm):
     file = forms.FileField(
         validators=[validate_import_file],
         label="Spreadsheet of responses",
@@ -125,7 +137,7 @@ class ResponsesImportForm(forms.Form):
 # --- Evaluations, outcome scores, benefit assumptions ---------------------------------------
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(GovukForm):
     title = forms.CharField(max_length=200)
     subject = forms.ChoiceField(
         label="What is evaluated",
@@ -226,7 +238,7 @@ class EvaluationForm(forms.Form):
         return {name: getattr(evaluation, name) for name in names} | {"subject": subject}
 
 
-class BenefitAssumptionForm(forms.Form):
+class BenefitAssumptionForm(GovukForm):
     unit_cost = forms.ModelChoiceField(
         queryset=UnitCost.objects.none(), label="Kind of offence averted (unit cost)"
     )
@@ -249,7 +261,7 @@ class BenefitAssumptionForm(forms.Form):
         self.fields["unit_cost"].queryset = unit_costs
 
 
-class OutcomeScoreForm(forms.Form):
+class OutcomeScoreForm(GovukForm):
     instrument = forms.ModelChoiceField(queryset=Instrument.objects.none())
     time_point = forms.ChoiceField(choices=OutcomeScore.TimePoint.choices)
     scored_on = GovukDateField(label="Date completed", help_text=HINT)
@@ -279,32 +291,63 @@ class OutcomeScoreForm(forms.Form):
             self.add_error("total", "Enter the total score or every item's answer.")
 
 
-class PeriodFilterForm(forms.Form):
+class PeriodFilterForm(GovukForm):
     """The optional period of a page's filter (outcomes, costs and benefits), sent by GET.
     A date that is not real is shown beside its boxes and the period is left open."""
 
     start = GovukDateField(required=False, help_text=HINT)
     end = GovukDateField(required=False)
 
-    def __init__(self, *args, labels: tuple[str, str], **kwargs):
+    def __init__(self, *args, labels: tuple[str, str], whole_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.whole_only = whole_only
         for name, label in zip(("start", "end"), labels, strict=True):
             self.fields[name].label = label
 
+    def clean(self):
+        data = super().clean()
+        message = whole_period_error(data.get("start"), data.get("end"), whole_only=self.whole_only)
+        if message and not self.errors:
+            self.add_error("start", message)
+        return data
+
     def period(self):
-        if not self.is_bound:
+        """The period to show: the one chosen, or all time while it is not allowed."""
+        if not self.is_bound or not self.is_valid():
             return None, None
-        self.is_valid()
-        data = self.cleaned_data
-        return data.get("start"), data.get("end")
+        return self.cleaned_data.get("start"), self.cleaned_data.get("end")
 
 
-class ImpactReportForm(forms.Form):
+class ImpactReportForm(GovukForm):
     """What a report covers. The choices of programme and area are the viewer's own
-    partnership's (set by the view from evaluation.selectors.report_scope_choices)."""
+    partnership's (set by the view from evaluation.selectors.report_scope_choices). The
+    period is a whole month, quarter or financial year; staff who see casework may also give
+    any dates. Which periods a viewer may choose is one rule
+    (evaluation.services.report_period_check), called here and by the service."""
 
-    period_start = GovukDateField(label="First day of the period", help_text=HINT)
-    period_end = GovukDateField(label="Last day of the period", help_text=HINT)
+    period_kind = forms.ChoiceField(
+        label="Period the report covers",
+        choices=[(k.value, k.label) for k in WHOLE_PERIOD_KINDS],
+        initial=PeriodKind.QUARTER,
+        widget=forms.RadioSelect,
+    )
+    month = forms.ChoiceField(label="Month", required=False, help_text="Only for a month.")
+    quarter = forms.ChoiceField(label="Quarter", required=False, help_text="Only for a quarter.")
+    financial_year = forms.ChoiceField(
+        label="Financial year",
+        required=False,
+        help_text="Only for a financial year (1 April to 31 March).",
+    )
+    period_start = GovukDateField(
+        label="First day of the period",
+        help_text=f"Only for other dates. {HINT}",
+        required=False,
+    )
+    period_end = GovukDateField(
+        label="Last day of the period",
+        help_text=f"Only for other dates. {HINT}",
+        required=False,
+    )
     scope = forms.ChoiceField(
         label="What the report covers",
         choices=[
@@ -332,17 +375,65 @@ class ImpactReportForm(forms.Form):
         help_text="Only for one local authority.",
     )
 
-    def __init__(self, *args, choices: dict, **kwargs):
+    PERIOD_FIELDS = {
+        PeriodKind.MONTH: "month",
+        PeriodKind.QUARTER: "quarter",
+        PeriodKind.FINANCIAL_YEAR: "financial_year",
+    }
+
+    def __init__(self, *args, choices: dict, viewer, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
+        self.viewer = viewer
         self.fields["programme"].queryset = choices["programmes"]
         self.fields["csp"].queryset = choices["csps"]
         self.fields["local_authority"].queryset = choices["local_authorities"]
+        for kind, name in self.PERIOD_FIELDS.items():
+            options = period_options(kind, today=today)
+            self.fields[name].choices = options
+            # the last whole period by default (the first option is the one running today)
+            self.fields[name].initial = options[1][0]
+        if permissions.can_use_custom_report_periods(viewer):
+            self.fields["period_kind"].choices = [(k.value, k.label) for k in PeriodKind]
+        else:
+            # no dates to give: only whole periods
+            del self.fields["period_start"]
+            del self.fields["period_end"]
+
+    def _period(self, data: dict) -> tuple[datetime.date, datetime.date] | None:
+        kind = data.get("period_kind")
+        if kind == PeriodKind.CUSTOM:
+            start, end = data.get("period_start"), data.get("period_end")
+            for name, day in (("period_start", start), ("period_end", end)):
+                if day is None and name not in self.errors:
+                    self.add_error(name, f"Enter the {self.fields[name].label.lower()}.")
+            return (start, end) if start and end else None
+        name = self.PERIOD_FIELDS.get(kind)
+        if name is None:
+            return None
+        if not data.get(name):
+            self.add_error(name, f"Choose the {self.fields[name].label.lower()}.")
+            return None
+        start = datetime.date.fromisoformat(data[name])
+        return start, period_end_of(kind, start)
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", "The last day must be on or after the first day.")
+        period = self._period(data)
+        if period is not None:
+            data["period_start"], data["period_end"] = period
+            try:
+                services.report_period_check(
+                    actor=self.viewer, period_start=period[0], period_end=period[1]
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    if field not in self.fields:
+                        field = "period_kind"
+                    elif field in {"period_start", "period_end"} and (
+                        data.get("period_kind") != PeriodKind.CUSTOM
+                    ):
+                        field = self.PERIOD_FIELDS[data["period_kind"]]
+                    self.add_error(field, messages)
         scope = data.get("scope")
         for name in ("programme", "csp", "local_authority"):
             if scope == name and not data.get(name):

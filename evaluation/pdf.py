@@ -9,7 +9,6 @@ import io
 import math
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, Polygon, String
 from reportlab.lib import colors
@@ -95,24 +94,43 @@ def _table(block: dict, boundaries: dict) -> list:
 
 
 def _bar_chart(block: dict, boundaries: dict) -> list:
+    """Bars of the shown values; a hidden value (None, shown as "<5" or "[c]") has no bar,
+    never a zero one: its place is a gap with its label on the axis."""
     width, height = PAGE_WIDTH * 0.55, 55 * mm
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 20
     chart.width, chart.height = width - 40, height - 30
-    values = [v if v is not None else 0 for v in block["values"]]
+    values = list(block["values"])  # None stays None: reportlab draws no bar for it
     chart.data = [values]
     chart.categoryAxis.categoryNames = block["labels"]
     chart.categoryAxis.labels.fontSize = 6
     chart.categoryAxis.labels.angle = 30 if len(values) > 4 else 0
     chart.categoryAxis.labels.boxAnchor = "ne" if len(values) > 4 else "n"
     chart.valueAxis.valueMin = 0
+    if all(v is None for v in values):
+        chart.valueAxis.valueMax = 1
     chart.valueAxis.labels.fontSize = 6
     chart.bars[0].fillColor = BLUE
     drawing.add(chart)
-    if any(v is None for v in block["values"]):
-        hidden = f"<{settings.VRU_SMALL_NUMBER_THRESHOLD}"
-        drawing.add(String(30, 2, f"Hidden values ({hidden}) are drawn as 0.", fontSize=6))
+    slot = chart.width / max(len(values), 1)
+    for index, (value, shown) in enumerate(zip(values, block["shown"], strict=True)):
+        if value is None:
+            drawing.add(
+                String(
+                    chart.x + slot * (index + 0.5),
+                    chart.y + 3,
+                    shown,
+                    fontSize=7,
+                    fontName="Helvetica-Bold",
+                    textAnchor="middle",
+                    fillColor=BLACK,
+                )
+            )
+    if any(v is None for v in values):
+        drawing.add(
+            String(30, 2, "A hidden value has no bar: only its label is shown.", fontSize=6)
+        )
     table = _data_table(
         {
             "headers": ["Period", block["unit"]],
@@ -203,6 +221,12 @@ def map_codes(content: dict) -> list[str]:
     ]
 
 
+def _period(meta: dict) -> str:
+    """ "Financial year 2025 to 2026 (1 April 2025 to 31 March 2026)", or the dates."""
+    name, dates = meta.get("period_name"), meta.get("period", "")
+    return f"{name} ({dates})" if name and name != dates else dates
+
+
 def render_pdf(content: dict, *, boundaries: dict | None = None) -> bytes:
     """The whole report: title, what it covers, then each section's blocks in order."""
     boundaries = boundaries or {}
@@ -224,7 +248,7 @@ def render_pdf(content: dict, *, boundaries: dict | None = None) -> bytes:
         _p(meta.get("title", "Impact report"), H1),
         _p(
             f"{meta.get('partnership', '')}. Scope: {meta.get('scope', '')}. "
-            f"Period: {meta.get('period', '')}."
+            f"Period: {_period(meta)}."
         ),
         _p(
             f"Built {meta.get('built_at', '')}. Counts of people from 1 to "

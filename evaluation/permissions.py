@@ -120,3 +120,11 @@ def can_view_impact_reports(user: User) -> bool:
 
 def can_request_impact_report(user: User) -> bool:
     return can_view_impact_reports(user)
+
+
+def can_use_custom_report_periods(user: User) -> bool:
+    """Staff who see casework may choose any dates for a report, for their own use. Anyone
+    who sees suppressed figures (commissioners) chooses whole months, quarters or financial
+    years only, and never sees a report of other dates (two overlapping periods could be
+    subtracted to reveal a small number)."""
+    return can_view_impact_reports(user) and not sees_suppressed_figures(user)

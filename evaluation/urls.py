@@ -53,4 +53,5 @@ urlpatterns = [
     path("reports/new/", views.report_request, name="report_request"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
+    path("reports/<int:pk>/again/", views.report_request_again, name="report_request_again"),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from import_export.admin import ImportExportMixin
 
 from grants import models
+from grants.forms import OrganisationAdminForm
 from grants.permissions import is_grants_staff
 from grants.resources import OrganisationResource
 from vru.admin import PartnershipScopedAdmin, ScopedImportMixin
@@ -27,6 +28,7 @@ class GrantsAdmin(PartnershipScopedAdmin):
 
 @admin.register(models.Organisation)
 class OrganisationAdmin(ScopedImportMixin, ImportExportMixin, GrantsAdmin):
+    form = OrganisationAdminForm  # the pages' validated input (grants.forms)
     resource_classes = [OrganisationResource]
     list_display = ["name", "kind", "charity_number", "safeguarding_policy_date"]
     search_fields = ["name", "charity_number", "company_number"]
@@ -36,6 +38,21 @@ class OrganisationAdmin(ScopedImportMixin, ImportExportMixin, GrantsAdmin):
 
     def has_export_permission(self, request):
         return _grants_admin(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The organisation belongs to the administrator's partnership before it is
+        # validated, so the form checks what the pages check (a name free in this
+        # partnership, a local authority of it) instead of failing when it is saved.
+        form = super().get_form(request, obj, **kwargs)
+        partnership_id = request.user.partnership_id
+
+        class InPartnership(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.partnership_id is None:
+                    self.instance.partnership_id = partnership_id
+
+        return InPartnership
 
 
 @admin.register(models.PanelMember)

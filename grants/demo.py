@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from grants import services
+from grants import selectors, services
 from grants.models import (
     Application,
     Assignment,
@@ -336,6 +336,8 @@ def _decided_round(grant_round, organisations, panel, officer, lsoas, now) -> No
     )
     for position, application in enumerate(ranked):
         funded = position < 3
+        # the officer quotes two of the panel's comments in each letter
+        quoted = [c.pk for c in selectors.panel_view(application=application).comments[:2]]
         if funded:
             decision = services.decision_record(
                 actor=officer,
@@ -344,6 +346,7 @@ def _decided_round(grant_round, organisations, panel, officer, lsoas, now) -> No
                 amount=application.amount_requested,
                 conditions="Send us your updated safeguarding policy." if position == 0 else "",
                 reasons="The panel scored this highly and it works in priority neighbourhoods.",
+                quoted_comment_ids=quoted,
             )
         else:
             decision = services.decision_record(
@@ -351,6 +354,7 @@ def _decided_round(grant_round, organisations, panel, officer, lsoas, now) -> No
                 application=application,
                 outcome="not_fund",
                 reasons="Other projects scored higher against the budget this round.",
+                quoted_comment_ids=quoted,
             )
         if funded:
             award = services.award_create(

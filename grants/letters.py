@@ -25,6 +25,48 @@ def _paragraphs(text: str, style) -> list:
     ]
 
 
+def _panel_view(decision, styles) -> list:
+    """The youth panel's moderated view, as stored on the decision: its weighted score
+    (from how many reviewers) and only the comments the grants officer chose. One reviewer
+    is never presented as the panel, and with no comments chosen there is no "what they
+    said" section."""
+    body = styles["BodyText"]
+    story = []
+    reviewers = decision.panel_reviewers
+    if reviewers and decision.panel_score is not None:
+        score = f"{decision.panel_score:.2f} out of 5"
+        if reviewers == 1:
+            story.append(Paragraph("How a young reviewer scored your project", styles["Heading3"]))
+            story.append(
+                Paragraph(f"One young reviewer from our youth panel scored it {score}.", body)
+            )
+        else:
+            story.append(Paragraph("How our youth panel scored your project", styles["Heading3"]))
+            story.append(
+                Paragraph(
+                    f"{reviewers} young reviewers scored it. The panel's score is {score}: "
+                    "the average of the reviewers' scores, each weighted by criterion.",
+                    body,
+                )
+            )
+    if decision.quoted_comments:
+        heading = "What our youth panel said" if reviewers > 1 else "What the young reviewer said"
+        story.append(Paragraph(heading, styles["Heading3"]))
+        by_criterion: dict[str, list[str]] = {}
+        for quote in decision.quoted_comments:
+            by_criterion.setdefault(quote["criterion"], []).append(quote["comment"])
+        for criterion, comments in by_criterion.items():
+            story.append(Paragraph(f"<b>{escape(criterion)}</b>", body))
+            story += [
+                Paragraph("“" + escape(c).replace("\n", "<br/>") + "”", body) for c in comments
+            ]
+    elif decision.feedback:
+        # a decision recorded before letters quoted the panel's moderated view
+        story.append(Paragraph("Feedback", styles["Heading3"]))
+        story += _paragraphs(decision.feedback, body)
+    return story
+
+
 def decision_letter_pdf(decision) -> bytes:
     application = decision.application
     grant_round = application.grant_round
@@ -62,9 +104,7 @@ def decision_letter_pdf(decision) -> bytes:
         story += _paragraphs(decision.conditions, body)
     story.append(Paragraph("Reasons for our decision", styles["Heading3"]))
     story += _paragraphs(decision.reasons, body)
-    if decision.feedback:
-        story.append(Paragraph("What our youth panel said", styles["Heading3"]))
-        story += _paragraphs(decision.feedback, body)
+    story += _panel_view(decision, styles)
     story += [
         Spacer(1, 6 * mm),
         Paragraph("Yours sincerely,", body),

@@ -1,7 +1,7 @@
 """Outbox handlers: the work grants' services enqueue (vru.services.outbox), done once."""
 
 from grants import services
-from grants.services.awards import DECISION_LETTER
+from grants.services.decisions import DECISION_LETTER
 from vru.models import OutboxMessage
 from vru.services.outbox import handler
 

@@ -117,6 +117,13 @@ class OrganisationResource(ScopedResource):
     def get_queryset(self):
         return Organisation.objects.filter(partnership=self.partnership)
 
+    def before_import_row(self, row, **kwargs):
+        # A name is matched as the pages show it: without spaces around it (Organisation.clean
+        # strips them too, so a padded twin is refused like on the pages).
+        if isinstance(row.get("name"), str):
+            row["name"] = row["name"].strip()
+        super().before_import_row(row, **kwargs)
+
     def before_save_instance(self, instance, row, **kwargs):
         instance.partnership = self.partnership
 

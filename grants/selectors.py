@@ -22,13 +22,16 @@ from grants.models import (
     Application,
     Assignment,
     Award,
+    Decision,
     GrantRound,
     MonitoringReturn,
     Organisation,
     OrganisationMembership,
     PanelMember,
+    PanelProgress,
     Score,
     Tranche,
+    decision_waits_for,
 )
 from vru.models import User
 
@@ -147,9 +150,10 @@ def application_get(*, viewer: User, pk: int) -> Application | None:
 
 
 def assignments_for(*, viewer: User) -> QuerySet[Assignment]:
-    """A youth reviewer's own assignments on applications that passed eligibility. Once
-    the reviewer declares a conflict the application is closed to them everywhere (pages
-    and API): conflicted assignments are not theirs to see."""
+    """A youth reviewer's tasks: their own assignments on applications with the youth panel
+    (eligible, not yet decided). Once the reviewer declares a conflict, the grants team
+    releases them, or the application is decided, it is closed to them everywhere (their
+    list, the review and conflict pages, the API; reminders use the same states)."""
     if not permissions.is_youth_reviewer(viewer):
         return Assignment.objects.none()
     return (
@@ -158,7 +162,7 @@ def assignments_for(*, viewer: User) -> QuerySet[Assignment]:
             application__status=Application.Status.ELIGIBLE,
             application__grant_round__partnership_id=viewer.partnership_id,
         )
-        .exclude(status=Assignment.Status.CONFLICTED)
+        .exclude(status__in=[Assignment.Status.CONFLICTED, Assignment.Status.RELEASED])
         .select_related("application__grant_round", "reviewer")
         .order_by("application__grant_round__panel_deadline", "application__title")
     )
@@ -287,7 +291,13 @@ def panel_member_list(*, viewer: User) -> QuerySet[PanelMember]:
         .select_related("user")
         .annotate(
             assignment_count=Count(
-                "assignments", filter=~Q(assignments__status=Assignment.Status.CONFLICTED)
+                "assignments",
+                filter=~Q(
+                    assignments__status__in=[
+                        Assignment.Status.CONFLICTED,
+                        Assignment.Status.RELEASED,
+                    ]
+                ),
             )
         )
     )
@@ -317,6 +327,12 @@ class ModerationRow:
     within_budget: bool = False
     reviews_done: int = 0
     reviews_expected: int = 0
+    # before the decision: what it still waits for ([] = ready to decide)
+    waits_for: list[str] = field(default_factory=list)
+    # after it: the outcome and, if decided before the panel finished, why
+    decision: str = ""
+    override_reason: str = ""
+    panel_outstanding: str = ""
 
 
 @dataclass
@@ -328,29 +344,29 @@ class Moderation:
     normalised: bool
 
 
-def moderation_for(
-    *, viewer: User, grant_round: GrantRound, normalised: bool = False
-) -> Moderation:
-    """Each eligible application's weighted score, spread and disagreement flag, the
-    round's Krippendorff's alpha, and the ranking against the budget (see grants.moderation)."""
-    if not (
-        permissions.is_grants_staff(viewer) and grant_round.partnership_id == viewer.partnership_id
-    ):
-        raise PermissionDenied("Only grants staff of this partnership see its moderation.")
-    # Plain rows, not model instances: a round may hold thousands of applications.
-    applications = [
-        ModeratedApplication(pk=pk, title=title, amount_requested=amount, organisation=org)
-        for pk, title, amount, org in grant_round.applications.filter(
-            status__in=[Application.Status.ELIGIBLE, Application.Status.DECIDED]
-        ).values_list("pk", "title", "amount_requested", "organisation__name")
-    ]
-    # Each reviewer's weighted score, aggregated in the database:
-    # sum(weight x score) / sum(weight) per submitted assignment (grants.moderation).
-    weighted = (
+def decision_waits(*, application: Application, now=None) -> list[str]:
+    """What the application's decision still waits for ([] when it may be decided): the
+    rule is grants.models.decision_waits_for; the decision service, the decision page and
+    the moderation page all read it here."""
+    progress = (
+        Assignment.objects.filter(application=application)
+        .panel_progress()
+        .get(application.pk, PanelProgress())
+    )
+    return decision_waits_for(
+        closes_at=application.grant_round.closes_at,
+        progress=progress,
+        now=now or timezone.now(),
+    )
+
+
+def _weighted_scores(**scope):
+    """(application, reviewer, weighted score) for each submitted assignment in `scope`,
+    aggregated in the database: sum(weight x score) / sum(weight) (grants.moderation). The
+    moderation page and the decision's panel view both read it, so they agree."""
+    return (
         Score.objects.filter(
-            assignment__application__grant_round=grant_round,
-            assignment__status=Assignment.Status.SUBMITTED,
-            score__isnull=False,
+            assignment__status=Assignment.Status.SUBMITTED, score__isnull=False, **scope
         )
         .values("assignment__application_id", "assignment__reviewer_id")
         .annotate(
@@ -363,6 +379,82 @@ def moderation_for(
         .order_by()
         .values_list("assignment__application_id", "assignment__reviewer_id", "weighted")
     )
+
+
+@dataclass
+class PanelComment:
+    """One reviewer's comment on one criterion, as the grants officer may quote it: by
+    criterion, never by reviewer."""
+
+    pk: int
+    criterion: str
+    comment: str
+
+
+@dataclass
+class PanelView:
+    """The youth panel's moderated view of one application: the weighted score as the
+    moderation page computes it (the mean of the reviewers' weighted scores), from how many
+    reviewers, and the comments they wrote, for the grants officer to choose from."""
+
+    score: float | None
+    reviewers: int
+    comments: list[PanelComment]
+
+
+def panel_view(*, application: Application) -> PanelView:
+    """Read by the decision service and the decision form (both already check that the
+    viewer is grants staff of the round's partnership)."""
+    values = [v for _app, _reviewer, v in _weighted_scores(assignment__application=application)]
+    comments = [
+        PanelComment(pk=pk, criterion=title, comment=comment.strip())
+        for pk, title, comment in Score.objects.filter(
+            assignment__application=application,
+            assignment__status=Assignment.Status.SUBMITTED,
+        )
+        .exclude(comment="")
+        .order_by("criterion__position", "criterion_id", "assignment_id")
+        .values_list("pk", "criterion__title", "comment")
+        if comment.strip()
+    ]
+    return PanelView(
+        score=sum(values) / len(values) if values else None,
+        reviewers=len(values),
+        comments=comments,
+    )
+
+
+def moderation_for(
+    *, viewer: User, grant_round: GrantRound, normalised: bool = False
+) -> Moderation:
+    """Each eligible application's weighted score, spread and disagreement flag, the
+    round's Krippendorff's alpha, and the ranking against the budget (see grants.moderation)."""
+    if not (
+        permissions.is_grants_staff(viewer) and grant_round.partnership_id == viewer.partnership_id
+    ):
+        raise PermissionDenied("Only grants staff of this partnership see its moderation.")
+    # Plain rows, not model instances: a round may hold thousands of applications.
+    applications = []
+    decisions = {}
+    for pk, title, amount, org, outcome, reason, outstanding in grant_round.applications.filter(
+        status__in=[Application.Status.ELIGIBLE, Application.Status.DECIDED]
+    ).values_list(
+        "pk",
+        "title",
+        "amount_requested",
+        "organisation__name",
+        "decision__outcome",
+        "decision__override_reason",
+        "decision__panel_outstanding",
+    ):
+        applications.append(
+            ModeratedApplication(pk=pk, title=title, amount_requested=amount, organisation=org)
+        )
+        if outcome:
+            decisions[pk] = (Decision.Outcome(outcome).label, reason, outstanding)
+    progress = Assignment.objects.filter(application__grant_round=grant_round).panel_progress()
+    now = timezone.now()
+    weighted = _weighted_scores(assignment__application__grant_round=grant_round)
     by_app: dict[int, list[float]] = defaultdict(list)
     by_reviewer: dict[int, dict[int, float]] = defaultdict(dict)
     for app_id, reviewer_id, value in weighted:
@@ -391,6 +483,15 @@ def moderation_for(
             reviews_done=len(values),
             reviews_expected=expected,
         )
+        if application.pk in decisions:
+            row = rows[application.pk]
+            row.decision, row.override_reason, row.panel_outstanding = decisions[application.pk]
+        else:
+            rows[application.pk].waits_for = decision_waits_for(
+                closes_at=grant_round.closes_at,
+                progress=progress.get(application.pk, PanelProgress()),
+                now=now,
+            )
     ranking = moderation.rank_against_budget(
         [
             (

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from grants.views import applicants, awards, organisations, panel, reviewers, staff
+from grants.views import (
+    applicants,
+    awards,
+    decisions,
+    organisations,
+    panel,
+    reviewers,
+    staff,
+)
 
 app_name = "grants"
 urlpatterns = [
@@ -24,10 +32,11 @@ urlpatterns = [
         staff.application_eligibility,
         name="application_eligibility",
     ),
-    path("applications/<int:pk>/decision", staff.application_decide, name="application_decide"),
-    path("applications/<int:pk>/letter.pdf", staff.decision_letter, name="decision_letter"),
+    path("applications/<int:pk>/decision", decisions.application_decide, name="application_decide"),
+    path("applications/<int:pk>/letter.pdf", decisions.decision_letter, name="decision_letter"),
     path("applications/<int:pk>/reviewers", staff.assignment_add, name="assignment_add"),
     path("assignments/<int:pk>/remove/", staff.assignment_remove, name="assignment_remove"),
+    path("assignments/<int:pk>/release/", decisions.assignment_release, name="assignment_release"),
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),

@@ -21,7 +21,7 @@ from programmes.models import (
     Referral,
     Session,
 )
-from vru.forms import GovukDateField, GovukDateTimeField
+from vru.forms import GovukDateField, GovukDateTimeField, GovukForm
 from vru.validators import validate_import_file
 
 DATETIME_HINT = "For example, 27 3 2026 and 14:30 (UK time)"
@@ -72,7 +72,7 @@ def _judged(form, check) -> dict:
     return cleaned
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(GovukForm):
     programme = forms.ModelChoiceField(queryset=Programme.objects.none())
     first_name = forms.CharField(max_length=100)
     last_name = forms.CharField(max_length=100)
@@ -108,6 +108,13 @@ class ReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="One per line"
     )
 
+    error_names = {
+        "first_name": "the young person's first name",
+        "last_name": "the young person's last name",
+        "source": "where the referral came from",
+        "reason": "the reason for the referral",
+    }
+
     def __init__(self, *args, programmes, staff, may_override=False, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
@@ -137,7 +144,9 @@ class ReferralForm(forms.Form):
         return _judged(self, self.judge.check)
 
 
-class ContactForm(forms.Form):
+class ContactForm(GovukForm):
+    error_names = {"duration_minutes": "the duration in minutes"}
+
     occurred_at = GovukDateTimeField(label="When the contact happened", help_text=DATETIME_HINT)
     method = forms.ChoiceField(choices=Contact.Method.choices)
     duration_minutes = forms.IntegerField(min_value=0, max_value=1440, initial=30)
@@ -156,14 +165,14 @@ class ContactForm(forms.Form):
         )
 
 
-class StatusForm(forms.Form):
+class StatusForm(GovukForm):
     to_status = forms.ChoiceField(choices=Referral.Status.choices, label="New status")
     closure_reason = forms.ChoiceField(
         choices=[("", "Not closing"), *Referral.ClosureReason.choices], required=False
     )
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(GovukForm):
     kind = forms.ChoiceField(choices=Outcome.Kind.choices, label="Outcome")
     achieved_on = GovukDateField(label="Date achieved", help_text="For example, 27 3 2026")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -180,7 +189,7 @@ class OutcomeForm(forms.Form):
         )
 
 
-class AssignForm(forms.Form):
+class AssignForm(GovukForm):
     assigned_to = forms.ModelChoiceField(
         queryset=None, required=False, label="Assigned practitioner", empty_label="Unassigned"
     )
@@ -190,7 +199,7 @@ class AssignForm(forms.Form):
         self.fields["assigned_to"].queryset = staff
 
 
-class SessionForm(forms.Form):
+class SessionForm(GovukForm):
     programme = forms.ModelChoiceField(queryset=Programme.objects.none())
     kind = forms.ChoiceField(choices=Session.Kind.choices)
     held_on = GovukDateField(label="Date of the session", help_text="For example, 27 3 2026")
@@ -235,7 +244,7 @@ class SessionForm(forms.Form):
         }
 
 
-class ReferralImportForm(forms.Form):
+class ReferralImportForm(GovukForm):
     programme = forms.ModelChoiceField(queryset=Programme.objects.none())
     file = forms.FileField(
         validators=[validate_import_file],
@@ -267,7 +276,7 @@ class ReferralImportForm(forms.Form):
         return upload
 
 
-class DetachedContactForm(forms.Form):
+class DetachedContactForm(GovukForm):
     age_band = forms.ChoiceField(choices=AgeBand.choices)
     gender = forms.ChoiceField(choices=Gender.choices)
     summary = forms.CharField(
@@ -277,7 +286,12 @@ class DetachedContactForm(forms.Form):
     )
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(GovukForm):
+    error_names = {
+        "reference": "the young person's reference",
+        "reason": "why you need to see who this young person is",
+    }
+
     reference = forms.CharField(
         label="Young person's reference",
         max_length=20,
@@ -293,7 +307,7 @@ class BreakGlassForm(forms.Form):
     )
 
 
-class AttendeeForm(forms.Form):
+class AttendeeForm(GovukForm):
     reference = forms.CharField(
         max_length=20,
         label="Reference of the young person",

@@ -147,9 +147,13 @@ REFERRAL_TEXTS = {
     "first_name": (
         "the first name",
         _max(YoungPersonIdentity, "first_name"),
-        "Enter the first name.",
+        "Enter the young person's first name",
     ),
-    "last_name": ("the last name", _max(YoungPersonIdentity, "last_name"), "Enter the last name."),
+    "last_name": (
+        "the last name",
+        _max(YoungPersonIdentity, "last_name"),
+        "Enter the young person's last name",
+    ),
     "address": ("the address", None, None),
     "postcode": ("the postcode", _max(YoungPersonIdentity, "postcode"), None),
     "phone": ("the phone number", _max(YoungPersonIdentity, "phone"), None),
@@ -159,13 +163,13 @@ REFERRAL_CHOICES = {
     # name: (the keys, the refusal when missing, what an unknown value is, the default)
     "source": (
         frozenset(Referral.Source.values),
-        "Choose where the referral came from.",
+        "Select where the referral came from",
         "source",
         None,
     ),
     "reason": (
         frozenset(Referral.Reason.values),
-        "Choose the reason for the referral.",
+        "Select the reason for the referral",
         "reason",
         None,
     ),
@@ -180,9 +184,9 @@ REFERRAL_CHOICES = {
     "consent_given_by": (frozenset(Referral.ConsentBy.values), "", "consent given by", ""),
 }
 REFERRAL_MOMENTS = {
-    "date_of_birth": ("The date of birth", "Enter the date of birth."),
-    "event_at": ("The event time", "Enter when the event happened."),
-    "referred_at": ("The referral time", "Enter when the referral was made."),
+    "date_of_birth": ("The date of birth", "Enter date of birth"),
+    "event_at": ("The event time", "Enter when the event happened"),
+    "referred_at": ("The referral time", "Enter when the referral was made"),
     "consent_given_at": ("The consent time", None),
 }
 # what a referral is, field by field (the doors' field lists are checked against it in tests)
@@ -204,7 +208,7 @@ REFERRAL_UNKNOWN = {
     "assigned_to": NOT_STAFF,
 }
 REFERRAL_REQUIRED = {
-    "programme": "Choose a programme.",
+    "programme": "Select programme",
     **{name: spec[2] for name, spec in REFERRAL_TEXTS.items() if spec[2]},
     **{name: spec[1] for name, spec in REFERRAL_CHOICES.items() if spec[3] is None},
     **{name: spec[1] for name, spec in REFERRAL_MOMENTS.items() if spec[1]},
@@ -464,8 +468,8 @@ def age_on(date_of_birth: date, day: date) -> int:
 CONTACT_METHODS = frozenset(Contact.Method.values)
 CONTACT_FIELDS = ("occurred_at", "method", "duration_minutes", "notes", "next_step")
 CONTACT_REQUIRED = {
-    "occurred_at": "Enter when the contact happened.",
-    "method": "Choose how the contact was made.",
+    "occurred_at": "Enter when the contact happened",
+    "method": "Select method",
 }
 CONTACT_UNKNOWN = {"method": unknown_choice("contact method")}
 
@@ -485,7 +489,7 @@ def check_contact(values: dict, *, referral: Referral, now=None, skip=()) -> tup
     now = now or timezone.now()
     errors: Errors = {}
     out = Judged()
-    if referral.status == Referral.Status.CLOSED:
+    if referral is not None and referral.status == Referral.Status.CLOSED:
         _add(errors, NON_FIELD_ERRORS, "A closed referral takes no more contacts.")
     _moments(
         values,
@@ -496,7 +500,7 @@ def check_contact(values: dict, *, referral: Referral, now=None, skip=()) -> tup
         now,
     )
     at = out.get("occurred_at")
-    if at and "occurred_at" not in errors:
+    if at and "occurred_at" not in errors and referral is not None:
         if at < referral.event_at:
             _add(errors, "occurred_at", "A contact cannot be before the event.")
         else:
@@ -528,7 +532,7 @@ def check_contact(values: dict, *, referral: Referral, now=None, skip=()) -> tup
 
 OUTCOME_KINDS = frozenset(Outcome.Kind.values)
 OUTCOME_FIELDS = ("kind", "achieved_on", "notes")
-OUTCOME_REQUIRED = {"kind": "Choose the outcome.", "achieved_on": "Enter the date achieved."}
+OUTCOME_REQUIRED = {"kind": "Select outcome", "achieved_on": "Enter date achieved"}
 OUTCOME_UNKNOWN = {"kind": unknown_choice("outcome")}
 OUTCOME_ALREADY = "This outcome is already recorded for the referral."
 
@@ -549,7 +553,11 @@ def check_outcome(values: dict, *, referral: Referral, now=None, skip=()) -> tup
         now,
     )
     _texts(values, errors, {"notes": ("the notes", None, None)}, out, skip)
-    if out.get("kind") and Outcome.objects.filter(referral=referral, kind=out["kind"]).exists():
+    if (
+        referral is not None
+        and out.get("kind")
+        and Outcome.objects.filter(referral=referral, kind=out["kind"]).exists()
+    ):
         _add(errors, "kind", OUTCOME_ALREADY)
     return (dict(out) if errors else out), errors
 
@@ -558,10 +566,10 @@ def check_outcome(values: dict, *, referral: Referral, now=None, skip=()) -> tup
 
 SESSION_FIELDS = ("programme", "kind", "held_on", "place", "lsoa", "counts", "issues_raised")
 SESSION_REQUIRED = {
-    "programme": "Choose a programme.",
-    "kind": "Choose the kind of session.",
-    "held_on": "Enter the date of the session.",
-    "place": "Enter where the session was held.",
+    "programme": "Select programme",
+    "kind": "Select kind",
+    "held_on": "Enter date of the session",
+    "place": "Enter place",
 }
 SESSION_UNKNOWN = {"kind": unknown_choice("kind of session"), "programme": NOT_YOUR_PROGRAMME}
 

@@ -10,7 +10,6 @@ from datetime import datetime
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     Q,
     QuerySet,
     Sum,
@@ -30,6 +29,7 @@ from programmes.models import (
     Session,
     YoungPerson,
 )
+from vru import disclosure
 from vru.models import ImportJob, Role, User
 from vru.permissions import has_role, sees_suppressed_figures
 
@@ -382,52 +382,14 @@ def detached_contact_get(*, viewer: User, pk) -> DetachedContact | None:
 # --- Aggregates -------------------------------------------------------------------------
 
 
-def shown(count: int | None, *, suppress: bool) -> str:
-    """A count of people as shown to this viewer: 1 to 4 become "<5" when suppressed."""
-    count = count or 0
-    if suppress and 0 < count < 5:
-        return "<5"
-    return f"{count:,}"
-
-
-SECONDARY = "[c]"  # hidden only so that a "<5" beside it cannot be worked out from the total
-
-
-def shown_breakdown(counts: list[int], *, suppress: bool) -> list[str]:
-    """Counts that add up to a shown total, as shown to this viewer.
-
-    Primary suppression turns 1 to 4 into "<5". With exactly one such cell, the total minus
-    the others would give it away, so the smallest other non-zero cell is hidden too
-    (secondary suppression, shown as "[c]"). Two or more hidden cells reveal only their sum.
-    """
-    cells = [shown(n, suppress=suppress) for n in counts]
-    if not suppress:
-        return cells
-    hidden = [i for i, n in enumerate(counts) if 0 < n < 5]
-    if len(hidden) == 1:
-        others = [(n, i) for i, n in enumerate(counts) if n >= 5]
-        if others:
-            cells[min(others)[1]] = SECONDARY
-    return cells
-
-
-def _percent_shown(met: int, decided: int, *, suppress: bool) -> int | None:
-    """% met on time; hidden for commissioners when met or missed is 1 to 4 (with the
-    number of referrals beside it, the percentage would give the small count away)."""
-    if not decided:
-        return None
-    missed = decided - met
-    if suppress and (0 < met < 5 or 0 < missed < 5):
-        return None
-    return round(100 * met / decided)
-
-
 def _decided_clock(now: datetime) -> Q:
     """Referrals whose 24-hour clock has a result: met or breached (Referral.breached_q)."""
     return Referral.met_q() | Referral.breached_q(now)
 
 
-def compliance_by_month(*, programme_ids, now: datetime | None = None) -> list[dict]:
+def compliance_by_month(
+    *, programme_ids, now: datetime | None = None, suppress: bool = False
+) -> list[dict]:
     """Per programme and month of the event: referrals decided, met on time, % met.
 
     Met: first contact at or before the due time. Breached: first contact after it, or none
@@ -440,8 +402,8 @@ def compliance_by_month(*, programme_ids, now: datetime | None = None) -> list[d
         .annotate(month=TruncMonth("event_at"))
         .values("programme_id", "month")
         .annotate(
-            decided=Count("id"),
-            met=Count("id", filter=Referral.met_q()),
+            decided=disclosure.people("referral", suppress=suppress),
+            met=disclosure.people("referral", filter=Referral.met_q(), suppress=suppress),
         )
         .order_by("programme_id", "month")
     )
@@ -476,37 +438,43 @@ def programme_dashboard(
     suppress = sees_suppressed_figures(viewer)
     referrals = Referral.objects.filter(programme=programme)
 
+    def people(filter: Q | None = None):
+        # counts as the disclosure control publishes them to this viewer
+        return disclosure.people("referral", filter=filter, suppress=suppress)
+
     def grouped(field: str, choices) -> list[tuple[str, str]]:
-        counts = dict(referrals.values_list(field).annotate(n=Count("id")).order_by())
-        cells = shown_breakdown([counts.get(value, 0) for value, _ in choices], suppress=suppress)
+        counts = dict(referrals.values_list(field).annotate(n=people()).order_by())
+        cells = disclosure.protect_breakdown(
+            [counts.get(value, 0) for value, _ in choices], suppress=suppress
+        )
         return [(label, cell) for (_, label), cell in zip(choices, cells, strict=True)]
 
     target_ids = programme.target_lsoas.values("pk")
     totals = referrals.aggregate(
-        total=Count("id"),
-        open_breaches=Count("id", filter=Referral.breached_q(now) & Q(awaiting_contact=True)),
-        in_target=Count("id", filter=Q(lsoa_id__in=target_ids)),
-        decided=Count("id", filter=_decided_clock(now)),
-        met=Count("id", filter=Referral.met_q()),
+        total=people(),
+        open_breaches=people(Referral.breached_q(now) & Q(awaiting_contact=True)),
+        in_target=people(Q(lsoa_id__in=target_ids)),
+        decided=people(_decided_clock(now)),
+        met=people(Referral.met_q()),
     )
-    compliance = compliance_by_month(programme_ids=[programme.pk], now=now)
+    compliance = compliance_by_month(programme_ids=[programme.pk], now=now, suppress=suppress)
     for row in compliance:
-        row["decided_shown"] = shown(row["decided"], suppress=suppress)
-        row["percent"] = _percent_shown(row["met"], row["decided"], suppress=suppress)
-    overall = _percent_shown(totals["met"], totals["decided"], suppress=suppress)
-    in_target, elsewhere = shown_breakdown(
+        row["decided_shown"] = disclosure.shown_count(row["decided"], suppress=suppress)
+        row["percent"] = disclosure.shown_percent(row["met"], row["decided"], suppress=suppress)
+    overall = disclosure.shown_percent(totals["met"], totals["decided"], suppress=suppress)
+    in_target, elsewhere = disclosure.protect_breakdown(
         [totals["in_target"], totals["total"] - totals["in_target"]], suppress=suppress
     )
     return Dashboard(
         programme=programme,
         suppressed=suppress,
-        total=shown(totals["total"], suppress=suppress),
+        total=disclosure.shown_count(totals["total"], suppress=suppress),
         by_status=grouped("status", Referral.Status.choices),
         by_source=grouped("source", Referral.Source.choices),
         by_reason=grouped("reason", Referral.Reason.choices),
         compliance=compliance,
         overall_percent=overall,
-        open_breaches=shown(totals["open_breaches"], suppress=suppress),
+        open_breaches=disclosure.shown_count(totals["open_breaches"], suppress=suppress),
         in_target_lsoas=in_target,
         elsewhere=elsewhere,
     )

@@ -182,7 +182,21 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "vru:hotspot_list": with_exports(READERS, "csv"),
     "vru:area_profile_list": with_exports(READERS, "csv"),
     "vru:crime_import": door(EDITORS),
+    "vru:crime_import_job": door(EDITORS, objects="crime_import_job"),
+    # a completed import cannot be cancelled: the page says so
+    "vru:crime_import_job_cancel": door(
+        EDITORS, objects="crime_import_job", method="post", ok=REDIRECT
+    ),
+    # administrators, and the analyst who ran the import (the world's was the system's)
+    "vru:crime_import_job_restore": door({ADMIN}, objects="crime_import_job"),
     "vru:indicator_import": door(EDITORS),
+    "vru:indicator_import_job": door(EDITORS, objects="indicator_import_job"),
+    # a completed import cannot be cancelled: the page says so
+    "vru:indicator_import_job_cancel": door(
+        EDITORS, objects="indicator_import_job", method="post", ok=REDIRECT
+    ),
+    # administrators, and the analyst who ran the import (the world's was the system's)
+    "vru:indicator_import_job_restore": door({ADMIN}, objects="indicator_import_job"),
     # --- core API ---------------------------------------------------------------------
     "api:api-root": door(SIGNED_IN),
     "schema": door(SIGNED_IN),
@@ -283,6 +297,7 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     ),
     "grants:assignment_add": door(GRANT_STAFF, objects="application", method="post", ok=REDIRECT),
     "grants:assignment_remove": door(GRANT_STAFF, objects="assignment"),
+    "grants:assignment_release": door(GRANT_STAFF, objects="assignment"),
     "grants:panel": door(GRANT_STAFF),
     "grants:panel_member": door(GRANT_STAFF, objects="panel_member"),
     "grants:review_list": door({REVIEWER}),
@@ -351,6 +366,9 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
         REPORT_READERS, "csv", "xlsx", objects="impact_report"
     ),
     "evaluation:report_pdf": door(REPORT_READERS, objects="impact_report"),
+    "evaluation:report_request_again": door(
+        REPORT_READERS, objects="impact_report", method="post", ok=REDIRECT
+    ),
     # --- evaluation API ---------------------------------------------------------------
     "evaluation-api:evaluation-list": api_list(EVALUATION_READERS),
     "evaluation-api:evaluation-detail": door(EVALUATION_READERS, objects="evaluation"),

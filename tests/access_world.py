@@ -37,6 +37,7 @@ from tests.factories import (
     AssignmentFactory,
     CrimeCountFactory,
     CrimeFactorFactory,
+    FactorFactory,
     GrantRoundFactory,
     LSOAFactory,
     OrganisationFactory,
@@ -79,6 +80,29 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         actor=None, partnership=partnership, month=datetime.date(2019, 1, 1)
     )
     run = make_risk_run(partnership, values={lsoa.code: float(i) for i, lsoa in enumerate(lsoas)})
+    crime_import = services.crime_file_import(
+        actor=None,
+        partnership=partnership,
+        file_name=f"2019-02-{tag.lower()}-street.csv",
+        content=(
+            "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+            "LSOA name,Crime type,Last outcome category,Context\n"
+            f"x,2019-02,P,P,0,51,Here,{lsoas[0].code},A,Robbery,None,\n"
+        ).encode(),
+    )
+    indicator_factor = FactorFactory(partnership=partnership, key="income", name=f"{tag} income")
+    services.indicators_import(
+        actor=None,
+        partnership=partnership,
+        dataset=services.read_table(
+            file_name=f"{tag.lower()}-income.csv",
+            content=(
+                "lsoa_code,factor,period,period_start,value,source\n"
+                f"{lsoas[0].code},{indicator_factor.key},year,2025,0.2,IoD2025\n"
+            ).encode(),
+        ),
+        file_name=f"{tag.lower()}-income.csv",
+    )
     published = StrategicNeedsAssessmentFactory(
         partnership=partnership, published=True, title=f"{tag} needs assessment 2023"
     )
@@ -186,6 +210,7 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         )
         decision = grant_services.decision_record(
             actor=grants_officer,
+            override_reason="Decided early to set up this test.",
             application=application,
             outcome="fund",
             amount=Decimal("2000"),
@@ -261,6 +286,12 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         },
         "success_measure": {"in": measure},
         "risk_run": {"in": run},
+        "crime_import_job": {"in": crime_import.job},
+        "indicator_import_job": {
+            "in": ImportJob.objects.get(
+                partnership=partnership, kind=ImportJob.Kind.AREA_INDICATORS
+            )
+        },
         "hotspot": {"in": Hotspot.objects.filter(partnership=partnership).first()},
         "area_profile": {"in": AreaProfile.objects.filter(partnership=partnership).first()},
         "grant_round": {"in": grant_round},

@@ -25,6 +25,7 @@ from vru.models import (
     RoleAssignment,
     StrategicNeedsAssessment,
     SuccessMeasure,
+    SuccessMeasureComparison,
     SuccessMeasureValue,
     Theme,
     User,
@@ -176,6 +177,29 @@ class SuccessMeasureValueFactory(DjangoModelFactory):
     label = factory.LazyAttribute(lambda o: str(o.period_start.year))
     value = Decimal("100")
     is_baseline = False
+
+
+class SuccessMeasureComparisonFactory(DjangoModelFactory):
+    """A comparison the needs assessment makes; validated as every door validates it."""
+
+    class Meta:
+        model = SuccessMeasureComparison
+
+    earlier = factory.SubFactory(SuccessMeasureValueFactory)
+    later = factory.SubFactory(
+        SuccessMeasureValueFactory, measure=factory.SelfAttribute("..earlier.measure")
+    )
+    measure = factory.SelfAttribute("earlier.measure")
+    kind = SuccessMeasureComparison.Kind.PREVIOUS
+    source_table = ""
+    note = ""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        comparison = model_class(*args, **kwargs)
+        comparison.full_clean()
+        comparison.save()
+        return comparison
 
 
 class UserFactory(DjangoModelFactory):

@@ -15,6 +15,7 @@ PRODUCTION = {
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
     "VRU_FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1rZXktcHJvZHVjdGlvbi1rZXktcHI=",
     "VRU_BLIND_INDEX_KEY": "a-long-random-blind-index-key",
+    "VRU_SITE_URL": "https://vru.example.org",
 }
 
 
@@ -70,3 +71,29 @@ def test_check_deploy_refuses_production_without_its_own_encryption_keys():
     result = _check_deploy(without_keys)
     assert result.returncode != 0
     assert "vru.E001" in result.stderr + result.stdout
+
+
+def test_check_deploy_refuses_production_without_the_site_address_for_e_mail_links():
+    without_site = {k: v for k, v in PRODUCTION.items() if k != "VRU_SITE_URL"}
+    result = _check_deploy(without_site)
+    assert result.returncode != 0
+    assert "vru.E002" in result.stderr + result.stdout
+    assert "VRU_SITE_URL is not set" in result.stderr + result.stdout
+
+
+def test_check_deploy_refuses_a_site_address_that_is_not_https_or_is_this_machine():
+    for address in ("http://vru.example.org", "https://localhost:8000", "https://127.0.0.1"):
+        result = _check_deploy({**PRODUCTION, "VRU_SITE_URL": address})
+        assert result.returncode != 0, address
+        assert "vru.E002" in result.stderr + result.stdout, address
+
+
+def test_the_site_address_defaults_to_the_local_server_only_for_local_work():
+    show = ("shell", "-c", "from django.conf import settings; print(repr(settings.VRU_SITE_URL))")
+    assert (
+        _manage({"DJANGO_DEBUG": "1"}, *show).stdout.strip().splitlines()[-1]
+        == "'http://127.0.0.1:8000'"
+    )
+    assert _manage(PRODUCTION, *show).stdout.strip().splitlines()[-1] == "'https://vru.example.org'"
+    bare = {k: v for k, v in PRODUCTION.items() if k != "VRU_SITE_URL"}
+    assert _manage(bare, *show).stdout.strip().splitlines()[-1] == "''"

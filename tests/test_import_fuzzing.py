@@ -175,8 +175,13 @@ def _police_setup(partnership):
 
 
 def _police_run(ctx, file_name, content):
+    # each good example replaces the month the one before stored: that is confirmed here
     services.crime_file_import(
-        actor=None, partnership=ctx["partnership"], file_name=file_name, content=content
+        actor=None,
+        partnership=ctx["partnership"],
+        file_name=file_name,
+        content=content,
+        replace=True,
     )
 
 

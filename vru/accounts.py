@@ -37,6 +37,26 @@ class AccountAdapter(DefaultAccountAdapter):
             return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        """The reset link on the site's own address (VRU_SITE_URL), never on the Host header
+        of whoever asked for the reset."""
+        from urllib.parse import quote
+
+        from vru.emails import absolute_url
+
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return absolute_url(path.replace("UID-KEY", quote(key)))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mails go through vru.emails like every other: the templates of
+        templates/emails/account/ (only the password reset is sent: no sign-up, no e-mail
+        management, no notifications)."""
+        from vru.emails import send_email
+
+        name = template_prefix.replace("account/email/", "emails/account/", 1)
+        values = {key: value for key, value in context.items() if key not in {"request", "user"}}
+        send_email(name, {"email": email, **values}, to=[email])
+
     def get_client_ip(self, request: HttpRequest) -> str:
         # allauth refuses a request without an address (PermissionDenied); Django's test
         # client's force_login and a shell login have none, and the session list shows it.

@@ -9,7 +9,7 @@ from django.db.models import Q
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
-from vru import accounts, permissions, services
+from vru import accounts, permissions, selectors, services
 from vru.forms import needs_assessment_choice_forms
 from vru.models import (
     LSOA,
@@ -20,6 +20,7 @@ from vru.models import (
     Factor,
     HarmWeight,
     ImportJob,
+    ImportSnapshot,
     LocalAuthority,
     OutboxMessage,
     Partnership,
@@ -28,11 +29,17 @@ from vru.models import (
     RoleAssignment,
     StrategicNeedsAssessment,
     SuccessMeasure,
+    SuccessMeasureComparison,
     SuccessMeasureValue,
     Theme,
     User,
 )
-from vru.resources import LSOAResource, RecommendationResource, SuccessMeasureValueResource
+from vru.resources import (
+    LSOAResource,
+    RecommendationResource,
+    SuccessMeasureComparisonResource,
+    SuccessMeasureValueResource,
+)
 
 
 def _site_has_permission(request) -> bool:
@@ -138,6 +145,15 @@ class ScopedImportMixin:
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"partnership": request.user.partnership}
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        # The checked formats refuse a file with every bad cell named (row, column, reason):
+        # say that, not the name of an exception.
+        if isinstance(e, ValidationError):
+            for message in e.messages:
+                form.add_error("import_file", message)
+            return
+        super().add_data_read_fail_error_to_form(form, e)
+
     def get_export_resource_kwargs(self, request, **kwargs):
         return {"partnership": request.user.partnership}
 
@@ -184,7 +200,8 @@ class LSOAAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScopedAdmin):
 
 @admin.register(LocalAuthority)
 class LocalAuthorityAdmin(PartnershipScopedAdmin):
-    list_display = ["code", "name", "community_safety_partnership"]
+    # police_force: the one place a partnership's forces are recorded (police.uk imports)
+    list_display = ["code", "name", "community_safety_partnership", "police_force"]
     search_fields = ["code", "name"]
     list_select_related = ["community_safety_partnership"]
 
@@ -269,6 +286,7 @@ class RecommendationAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScope
 
 class SuccessMeasureValueInline(admin.TabularInline):
     model = SuccessMeasureValue
+    fields = ["label", "period_start", "period_end", "value", "is_baseline", "source_table"]
     extra = 0
 
 
@@ -283,9 +301,48 @@ class SuccessMeasureAdmin(PartnershipScopedAdmin):
 class SuccessMeasureValueAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScopedAdmin):
     partnership_path = "measure__partnership"
     resource_classes = [SuccessMeasureValueResource]
-    list_display = ["measure", "label", "period_start", "period_end", "value", "is_baseline"]
+    list_display = [
+        "measure",
+        "label",
+        "period_start",
+        "period_end",
+        "value",
+        "is_baseline",
+        "source_table",
+    ]
     list_filter = ["measure", "is_baseline"]
     list_select_related = ["measure"]
+
+
+@admin.register(SuccessMeasureComparison)
+class SuccessMeasureComparisonAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScopedAdmin):
+    """The comparisons the needs assessment makes: the only pairs of values with a % change
+    anywhere in the product. Both values must be the measure's; a note is needed where
+    their periods differ in kind (the model's rule, as for imports)."""
+
+    partnership_path = "measure__partnership"
+    resource_classes = [SuccessMeasureComparisonResource]
+    list_display = ["measure", "compared", "kind", "source_table", "change", "note"]
+    list_filter = ["measure", "kind"]
+    list_select_related = ["measure", "measure__partnership", "earlier", "later"]
+    fields = ["measure", "kind", "earlier", "later", "source_table", "note"]
+
+    @admin.display(description="Compared")
+    def compared(self, obj) -> str:
+        return f"{obj.later.label} against {obj.earlier.label}"
+
+    @admin.display(description="Change")
+    def change(self, obj) -> str:
+        # the same figure every door shows (admin users see unsuppressed figures)
+        change = selectors.percent_change(previous=obj.earlier.value, current=obj.later.value)
+        return "–" if change is None else selectors.format_change(change)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in {"earlier", "later"}:
+            kwargs["queryset"] = SuccessMeasureValue.objects.filter(
+                measure__partnership=request.user.partnership_id
+            ).select_related("measure")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -559,10 +616,22 @@ class CrimeImportAdmin(ReadOnlyScopedAdmin):
     list_display = ["file_name", "rows_read", "rows_counted", "created_by", "created_at"]
 
 
+@admin.register(ImportSnapshot)
+class ImportSnapshotAdmin(ReadOnlyScopedAdmin):
+    """What each reviewed import (police.uk, area indicators) replaced. Undoing an import is
+    on the import's own page (a service, audited); the rows themselves are not shown here."""
+
+    partnership_path = "job__partnership"
+    allowed = staticmethod(permissions.can_import_area_data)
+    list_display = ["job", "created_at"]
+    exclude = ["rows", "rows_removed_on_restore"]
+    list_select_related = ["job"]
+
+
 @admin.register(AreaIndicator)
 class AreaIndicatorAdmin(ReadOnlyScopedAdmin):
-    """Imported indicator values. Importing (all rows or none, with row errors) is on the
-    "Import indicators" page this changelist links to, which the command shares."""
+    """Imported indicator values. Importing (checked first, all rows or none, replacing only
+    when confirmed, undoable) is on the "Import indicators" page this changelist links to."""
 
     change_list_template = "admin/vru/areaindicator/change_list.html"
     list_display = ["lsoa", "factor", "period", "period_start", "value", "source"]

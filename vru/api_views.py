@@ -73,8 +73,10 @@ class RecommendationViewSet(
 class SuccessMeasureViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Success measures with each period's value and its % changes (suppressed for
-    commissioners where a count of people is below 5)."""
+    """Success measures: each period's value (with the period it covers and the SNA table it
+    comes from) and the comparisons the needs assessment makes between them, with their %
+    change. No change is given between values without a comparison. Counts of people from
+    1 to 4 are "<5" for commissioners, with no change that would reveal them."""
 
     serializer_class = serializers.SuccessMeasureOutputSerializer
 

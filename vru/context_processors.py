@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from vru import extensions, permissions
+from vru import disclosure, extensions, permissions
 
 
 def navigation(request) -> dict:
@@ -30,4 +30,16 @@ def navigation(request) -> dict:
             }
             for label, url in items
         ],
+    }
+
+
+def small_numbers(request) -> dict:
+    """How small counts are shown, for the pages that explain it (vru.disclosure)."""
+    threshold = disclosure.threshold()
+    return {
+        "small_numbers": {
+            "threshold": threshold,
+            "largest_hidden": threshold - 1,
+            "hidden": disclosure.hidden_mark(),
+        }
     }

@@ -81,6 +81,7 @@ def _places(partnership: Partnership) -> None:
                     "name": row["name"],
                     "partnership": partnership,
                     "community_safety_partnership": csp,
+                    "police_force": row["police_force"],
                 },
             )
 
@@ -155,14 +156,21 @@ def _success_measures(partnership: Partnership) -> None:
             services.success_measure_create(
                 actor=None, partnership=partnership, position=position, **measure
             )
-    outcome = services.import_rows(
-        actor=None,
-        partnership=partnership,
-        kind=ImportJob.Kind.SUCCESS_MEASURE_VALUES,
-        dataset=_read_csv_dataset(DATA / "essex_success_measure_values.csv"),
-    )
-    if outcome.errors:
-        raise RuntimeError(f"Demo success measures did not import: {outcome.errors[:5]}")
+    # The values, then exactly the comparisons the SNA prints (Tables A to E). A database
+    # loaded before comparisons existed already holds the like-for-like ones of Table A
+    # (migration 0009); importing again labels them with their table and adds the rest.
+    for kind, file_name in [
+        (ImportJob.Kind.SUCCESS_MEASURE_VALUES, "essex_success_measure_values.csv"),
+        (ImportJob.Kind.SUCCESS_MEASURE_COMPARISONS, "essex_success_measure_comparisons.csv"),
+    ]:
+        outcome = services.import_rows(
+            actor=None,
+            partnership=partnership,
+            kind=kind,
+            dataset=_read_csv_dataset(DATA / file_name),
+        )
+        if outcome.errors:
+            raise RuntimeError(f"Demo success measures did not import: {outcome.errors[:5]}")
 
 
 def _users(partnership: Partnership, prefix: str) -> list[DemoLogin]:
@@ -213,7 +221,9 @@ def _area_data(partnership: Partnership, police_prefix: str) -> None:
     for row in rows[1:]:
         if row[0] in codes:
             indicators.append(row)
-    outcome = services.indicators_import(actor=None, partnership=partnership, dataset=indicators)
+    outcome = services.indicators_import(
+        actor=None, partnership=partnership, dataset=indicators, file_name="imd2025_domains.csv"
+    )
     if outcome.errors:
         raise RuntimeError(f"Demo indicators did not import: {outcome.errors[:5]}")
     for path in sorted((DATA / "police_uk").glob(f"*-{police_prefix}-street.csv.gz")):

@@ -1,13 +1,176 @@
 import datetime
 import re
 
+from allauth.account import forms as account_forms
 from allauth.account.forms import LoginForm
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from vru.validators import validate_import_file
+
+# --- Error messages that name their field (GOV.UK "Recover from validation errors") --------
+
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def error_name_from_label(label) -> str:
+    """The words a message uses for a field, from its label (GOV.UK: "Enter date of birth",
+    "Date of birth must be a real date"): "Last name" -> "last name", "Spend (£)" -> "spend",
+    "LSOA codes" stays; a question ("Is this application eligible?") is quoted whole."""
+    text = " ".join(str(label or "").split())
+    if text.endswith("?"):
+        return f"an answer to “{text}”"
+    text = _TRAILING_NOTE.sub("", text).rstrip(" :") or text
+    first, _, rest = text.partition(" ")
+    if not (len(first) > 1 and (first.isupper() or any(c.isdigit() for c in first))):
+        first = first[:1].lower() + first[1:]  # keep acronyms: "LSOA codes", "360Giving"
+    return f"{first} {rest}".strip()
+
+
+def _chooses(field: forms.Field) -> bool:
+    return isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) or isinstance(
+        field.widget, (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)
+    )
+
+
+def govuk_error_messages(field: forms.Field, name: str) -> dict[str, str]:
+    """GOV.UK error messages for a field, naming it (``name`` as from error_name_from_label):
+    "Enter last name", "Select programme", "Duration minutes must be a whole number",
+    "Place must be 200 characters or less". Replaces "This field is required." and
+    Django's other generic messages; the codes of validators (max_length, min_value...) are
+    looked up here too, so their messages name the field as well."""
+    upper = name[:1].upper() + name[1:]
+    pct = name.replace("%", "%%")  # messages formatted with %(limit_value)s
+    upper_pct = upper.replace("%", "%%")
+    if isinstance(field, forms.FileField):
+        return {
+            "required": f"Select {name}",
+            "missing": f"Select {name}",
+            "invalid": f"Select {name}",
+            "empty": f"The file you selected for {name} is empty",
+            "max_length": f"The name of the file for {pct} must be %(max)d characters or less",
+            "contradiction": f"Select a new file for {name} or remove the one there, not both",
+        }
+    messages = {
+        "required": f"Select {name}" if _chooses(field) else f"Enter {name}",
+        "invalid": f"Enter {name} in the correct format",
+        "invalid_choice": f"Select {name} from the list",  # noqa: S608 - words, not SQL
+        "invalid_list": f"Select {name} from the list",  # noqa: S608
+        "invalid_pk_value": f"Select {name} from the list",  # noqa: S608
+        "incomplete": f"Enter {name}",
+        "max_length": f"{upper_pct} must be %(limit_value)d characters or less",
+        "min_length": f"{upper_pct} must be %(limit_value)d characters or more",
+        "min_value": f"{upper_pct} must be %(limit_value)s or more",
+        "max_value": f"{upper_pct} must be %(limit_value)s or less",
+        "step_size": f"{upper_pct} must be a multiple of %(limit_value)s",
+        "max_digits": f"{upper_pct} must have %(max)s digits or fewer",
+        "max_decimal_places": f"{upper_pct} must have %(max)s decimal places or fewer",
+        "max_whole_digits": f"{upper_pct} must have %(max)s digits or fewer before the point",
+    }
+    if isinstance(field, forms.EmailField):
+        messages["invalid"] = f"Enter {name} in the correct format, like name@example.com"
+    elif isinstance(field, forms.URLField):
+        messages["invalid"] = f"Enter {name} in the correct format, like https://www.example.org"
+    elif isinstance(field, forms.SlugField):
+        messages["invalid"] = f"{upper} must only include letters, numbers and hyphens"
+    elif isinstance(field, (forms.DecimalField, forms.FloatField)):  # before IntegerField,
+        messages["invalid"] = f"{upper} must be a number"  # their base class
+    elif isinstance(field, forms.IntegerField):
+        messages["invalid"] = f"{upper} must be a whole number"
+    elif isinstance(field, (forms.DateField, forms.DateTimeField)):
+        messages["invalid"] = f"{upper} must be a real date"
+    elif isinstance(field, forms.TimeField):
+        messages["invalid"] = f"{upper} must be a real time, like 14:30"
+    return messages
+
+
+# Codes set only on fields whose class uses them (or typed fields, below): on a plain text
+# field, a custom validator raising code="invalid" keeps its own words.
+_ONLY_IF_DECLARED = {"invalid", "invalid_choice", "invalid_list", "invalid_pk_value"}
+_TYPED = (
+    forms.EmailField,
+    forms.URLField,
+    forms.SlugField,
+    forms.IntegerField,
+    forms.DateField,
+    forms.DateTimeField,
+    forms.TimeField,
+)
+
+
+def _typed(field: forms.Field) -> bool:
+    return isinstance(field, _TYPED)
+
+
+def _default_messages(field: forms.Field) -> set[str]:
+    """Django's own messages for this field's class (what a form did not choose)."""
+    return {
+        str(message)
+        for cls in type(field).__mro__
+        for message in getattr(cls, "default_error_messages", {}).values()
+    } | {getattr(field, "auto_required", "")}
+
+
+class GovukErrorsMixin:
+    """Every form of the product reports its errors the GOV.UK way, all at once.
+
+    - Each field's generic messages ("This field is required.", "Enter a whole number.",
+      "Ensure this value has at most 200 characters") become messages that name it, from
+      its label (govuk_error_messages); a form names a field otherwise in ``error_names``
+      ({"last_name": "the young person's last name"}), and a message the form or field
+      wrote itself is kept. Fields added in ``__init__`` are named too (done on cleaning).
+    - ``clean()`` runs whether or not some fields have errors (Django calls it either
+      way): a rule across fields runs when the values it needs are valid (``present``), so
+      its error is shown with the others, not after they are fixed.
+    - ``required_message(name)`` is the field's "Enter ..."/"Select ..." message, for a
+      field a ``clean()`` finds missing ("Enter amount to award").
+    """
+
+    error_names: dict[str, str] = {}
+
+    def error_name(self, name: str) -> str:
+        field = self.fields[name]
+        return self.error_names.get(name) or error_name_from_label(field.label or pretty_name(name))
+
+    def name_errors(self) -> None:
+        for name, field in self.fields.items():
+            if getattr(field, "_govuk_named", None) == name:
+                continue
+            error_name = self.error_name(name)
+            generic = _default_messages(field)
+            for code, message in govuk_error_messages(field, error_name).items():
+                current = field.error_messages.get(code)
+                if current is None and code in _ONLY_IF_DECLARED and not _typed(field):
+                    continue  # a custom validator's own "invalid" message is kept
+                if current is None or str(current) in generic:
+                    field.error_messages[code] = message
+            field.error_name = error_name
+            field._govuk_named = name
+
+    def required_message(self, name: str) -> str:
+        self.name_errors()
+        return str(self.fields[name].error_messages["required"])
+
+    def present(self, *names: str) -> tuple | None:
+        """The cleaned values of these fields when every one is valid and given (for a rule
+        across them), else None."""
+        data = getattr(self, "cleaned_data", {})
+        values = tuple(data.get(name) for name in names)
+        if any(
+            name in self.errors or value in (None, "")
+            for name, value in zip(names, values, strict=True)
+        ):
+            return None
+        return values
+
+    def full_clean(self):
+        self.name_errors()
+        return super().full_clean()
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -71,16 +234,19 @@ class GovukDateField(forms.MultiValueField):
 
     def __init__(self, **kwargs):
         parts = self.widget.parts
+        # "Enter date of birth" even on a plain form; GovukErrorsMixin may name it otherwise
         label = kwargs.get("label")
+        self.auto_required = f"Enter {error_name_from_label(label)}" if label else "Enter a date"
         kwargs.setdefault("error_messages", {})
-        kwargs["error_messages"].setdefault(
-            "required", f"Enter {label[0].lower() + label[1:]}" if label else "Enter a date"
-        )
+        kwargs["error_messages"].setdefault("required", self.auto_required)
         fields = [forms.CharField(required=False) for _ in parts]
         super().__init__(fields, require_all_fields=False, **kwargs)
 
     def _name(self) -> str:
-        return self.label or "The date"
+        """The field's name at the start of a message: "Date of birth must include a month"
+        (named by GovukErrorsMixin; else from the label)."""
+        name = getattr(self, "error_name", "") or error_name_from_label(self.label or "date")
+        return name[:1].upper() + name[1:]
 
     def _date(self, day: str, month: str, year: str) -> datetime.date:
         missing = [
@@ -128,7 +294,15 @@ class GovukDateTimeField(GovukDateField):
         return timezone.make_aware(moment)
 
 
-class SignInForm(LoginForm):
+class GovukForm(GovukErrorsMixin, forms.Form):
+    """The base of every form of the product (see GovukErrorsMixin)."""
+
+
+class GovukModelForm(GovukErrorsMixin, forms.ModelForm):
+    """The base of every model form of the product (see GovukErrorsMixin)."""
+
+
+class SignInForm(GovukErrorsMixin, LoginForm):
     """django-allauth's sign-in form (``login`` is the username) with GOV.UK labels and no
     autofocus or placeholders, so keyboard users meet the skip link and the page heading
     first (GOV.UK advises against autofocus)."""
@@ -147,7 +321,45 @@ class SignInForm(LoginForm):
         self.fields["login"].widget.attrs["spellcheck"] = "false"
 
 
-class ImportForm(forms.Form):
+# allauth's other forms on the account pages (settings.ACCOUNT_FORMS and MFA_FORMS): the same
+# messages as every form of the product, naming the field.
+class ResetPasswordForm(GovukErrorsMixin, account_forms.ResetPasswordForm):
+    error_names = {"email": "your email address"}
+
+
+class ResetPasswordKeyForm(GovukErrorsMixin, account_forms.ResetPasswordKeyForm):
+    error_names = {"password1": "a new password", "password2": "the new password again"}
+
+
+class ChangePasswordForm(GovukErrorsMixin, account_forms.ChangePasswordForm):
+    error_names = {
+        "oldpassword": "your current password",
+        "password1": "a new password",
+        "password2": "the new password again",
+    }
+
+
+class SetPasswordForm(GovukErrorsMixin, account_forms.SetPasswordForm):
+    error_names = {"password1": "a password", "password2": "the password again"}
+
+
+class ReauthenticateForm(GovukErrorsMixin, account_forms.ReauthenticateForm):
+    error_names = {"password": "your password"}
+
+
+class MFAAuthenticateForm(GovukErrorsMixin, mfa_forms.AuthenticateForm):
+    error_names = {"code": "the code from your authenticator app or a recovery code"}
+
+
+class MFAReauthenticateForm(GovukErrorsMixin, mfa_forms.ReauthenticateForm):
+    error_names = {"code": "the code from your authenticator app or a recovery code"}
+
+
+class ActivateTOTPForm(GovukErrorsMixin, totp_forms.ActivateTOTPForm):
+    error_names = {"code": "the code your authenticator app shows"}
+
+
+class ImportForm(GovukForm):
     file = forms.FileField(
         validators=[validate_import_file],
         label="File to import",

@@ -4,7 +4,7 @@ DESIGN.md's table of roles is the source: staff roles and commissioners read the
 strategy pages; youth reviewers and applicants see only their own work (grants, issue 5).
 """
 
-from vru.models import Role, StrategicNeedsAssessment, User
+from vru.models import ImportJob, Role, StrategicNeedsAssessment, User
 
 STAFF_ROLES = frozenset(
     {
@@ -67,6 +67,20 @@ def can_edit_strategy(user: User) -> bool:
 
 def can_import_area_data(user: User) -> bool:
     return belongs_to_a_partnership(user) and has_role(user, *STRATEGY_EDITORS)
+
+
+def can_review_import(user: User, job: ImportJob) -> bool:
+    """See an area-data import's check, and confirm or cancel it: whoever may import area data
+    into the job's partnership."""
+    return can_import_area_data(user) and job.partnership_id == user.partnership_id
+
+
+def can_restore_import(user: User, job: ImportJob) -> bool:
+    """Undo an import (put back what it replaced): the partnership's administrators, and the
+    analyst who ran it."""
+    if not can_review_import(user, job):
+        return False
+    return has_role(user, Role.ADMINISTRATOR) or job.created_by_id == user.pk
 
 
 def can_use_admin_site(user: User) -> bool:

@@ -12,6 +12,7 @@ from vru.models import (
     LSOA,
     AreaIndicator,
     AreaProfile,
+    ComparisonKind,
     CrimeImport,
     Hotspot,
     LocalAuthority,
@@ -22,6 +23,7 @@ from vru.models import (
     RiskScore,
     StrategicNeedsAssessment,
     SuccessMeasure,
+    SuccessMeasureComparison,
     SuccessMeasureValue,
     Theme,
 )
@@ -87,9 +89,14 @@ class ScopedResource(resources.ModelResource):
         self.partnership = partnership
         self._rows_by_key: dict[tuple, int] = {}
 
+    # The columns that name one record (default: those of the import id fields).
+    duplicate_key_columns: tuple[str, ...] = ()
+
     def before_import_row(self, row, **kwargs):
         # Two rows for the same record would silently overwrite each other: refuse the second.
-        columns = [self.fields[name].column_name for name in self._meta.import_id_fields]
+        columns = list(self.duplicate_key_columns) or [
+            self.fields[name].column_name for name in self._meta.import_id_fields
+        ]
         key = tuple(str(row.get(column) or "").strip() for column in columns)
         number = kwargs.get("row_number", 0) + 1  # as a spreadsheet counts: header is row 1
         if any(key) and key in self._rows_by_key:
@@ -99,8 +106,37 @@ class ScopedResource(resources.ModelResource):
         self._rows_by_key.setdefault(key, number)
         super().before_import_row(row, **kwargs)
 
+    def get_or_init_instance(self, instance_loader, row):
+        # The columns that identify a record are read before anything else; one that cannot
+        # be read is that cell's mistake (row, column, reason), not a failure of the row.
+        errors = {}
+        for name in self._meta.import_id_fields:
+            field = self.fields[name]
+            try:
+                field.clean(row)
+            except (ValueError, KeyError) as exc:
+                errors[field.column_name] = ValidationError(str(exc).strip("'\""), code="invalid")
+        if errors:
+            raise ValidationError(errors)
+        return super().get_or_init_instance(instance_loader, row)
+
     # Checked by vru.services.import_rows before any row is read.
     required_headers: tuple[str, ...] = ()
+
+
+class DayWidget(widgets.DateWidget):
+    """A date as the product's files write it (YYYY-MM-DD), with a message saying so."""
+
+    def __init__(self):
+        super().__init__("%Y-%m-%d")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                f"Enter a date as year-month-day, for example 2024-03-31 (not “{value}”)."
+            ) from None
 
 
 class LSOAResource(ScopedResource):
@@ -273,17 +309,24 @@ class SuccessMeasureValueResource(ScopedResource):
         attribute="is_baseline", column_name="is_baseline", widget=YesNoWidget()
     )
     period_start = fields.Field(
-        attribute="period_start", column_name="period_start", widget=widgets.DateWidget("%Y-%m-%d")
+        attribute="period_start", column_name="period_start", widget=DayWidget()
     )
-    period_end = fields.Field(
-        attribute="period_end", column_name="period_end", widget=widgets.DateWidget("%Y-%m-%d")
-    )
+    period_end = fields.Field(attribute="period_end", column_name="period_end", widget=DayWidget())
+    source_table = fields.Field(attribute="source_table", column_name="source_table")
     required_headers = ("measure", "period_label", "period_start", "period_end", "value")
 
     class Meta:
         model = SuccessMeasureValue
         import_id_fields = ["measure", "period_start", "period_end"]
-        fields = ["measure", "period_label", "period_start", "period_end", "value", "is_baseline"]
+        fields = [
+            "measure",
+            "period_label",
+            "period_start",
+            "period_end",
+            "value",
+            "is_baseline",
+            "source_table",
+        ]
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
@@ -300,6 +343,150 @@ class SuccessMeasureValueResource(ScopedResource):
 
     def get_export_queryset(self, request=None):
         return self.get_queryset().select_related("measure")
+
+
+class ComparisonKindWidget(widgets.Widget):
+    """ "previous" or "baseline" (or the kind's words, "Against the baseline")."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip().lower()
+        words = {label.lower(): kind for kind, label in ComparisonKind.choices}
+        if text in ComparisonKind.values:
+            return text
+        if text in words:
+            return words[text]
+        raise ValueError(f'"{value}" is not a kind of comparison: use previous or baseline.')
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class ValueByPeriodWidget(widgets.Widget):
+    """A value of the row's measure, named by its period: the start date in this column
+    and the end date in `end_column` (YYYY-MM-DD)."""
+
+    def __init__(self, *, partnership: Partnership | None, end_column: str):
+        super().__init__()
+        self.partnership = partnership
+        self.end_column = end_column
+        self.dates = widgets.DateWidget("%Y-%m-%d")
+
+    def clean(self, value, row=None, **kwargs):
+        start = self.dates.clean(value)
+        end = self.dates.clean((row or {}).get(self.end_column))
+        if start is None or end is None:
+            raise ValueError(f"Give the period's start and {self.end_column} (YYYY-MM-DD).")
+        name = str((row or {}).get("measure") or "").strip()
+        found = SuccessMeasureValue.objects.filter(
+            measure__partnership=self.partnership,
+            measure__name=name,
+            period_start=start,
+            period_end=end,
+        ).first()
+        if found is None:
+            raise ValueError(
+                f"“{name}” has no value for {start:%-d %b %Y} to {end:%-d %b %Y}: "
+                "import the value first."
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return value.period_start.isoformat() if value else ""
+
+
+class SuccessMeasureComparisonResource(ScopedResource):
+    """The comparisons the needs assessment makes, one a row. Each value is named by its
+    measure and period; the labels and the % change are written on export for reading and
+    ignored on import (the change is always worked out from the two values)."""
+
+    measure = fields.Field(
+        attribute="measure",
+        column_name="measure",
+        widget=widgets.ForeignKeyWidget(SuccessMeasure, field="name"),
+    )
+    kind = fields.Field(attribute="kind", column_name="kind", widget=ComparisonKindWidget())
+    earlier_period_label = fields.Field(
+        attribute="earlier__label", column_name="earlier_period_label", readonly=True
+    )
+    earlier_period_start = fields.Field(attribute="earlier", column_name="earlier_period_start")
+    earlier_period_end = fields.Field(
+        attribute="earlier__period_end", column_name="earlier_period_end", readonly=True
+    )
+    later_period_label = fields.Field(
+        attribute="later__label", column_name="later_period_label", readonly=True
+    )
+    later_period_start = fields.Field(attribute="later", column_name="later_period_start")
+    later_period_end = fields.Field(
+        attribute="later__period_end", column_name="later_period_end", readonly=True
+    )
+    source_table = fields.Field(attribute="source_table", column_name="source_table")
+    note = fields.Field(attribute="note", column_name="note")
+    change_percent = fields.Field(column_name="change_percent", readonly=True)
+    required_headers = (
+        "measure",
+        "kind",
+        "earlier_period_start",
+        "earlier_period_end",
+        "later_period_start",
+        "later_period_end",
+    )
+    duplicate_key_columns = ("measure", "later_period_start", "later_period_end", "kind")
+
+    class Meta:
+        model = SuccessMeasureComparison
+        import_id_fields = ["later_period_start", "kind"]
+        fields = [
+            "measure",
+            "kind",
+            "earlier_period_label",
+            "earlier_period_start",
+            "earlier_period_end",
+            "later_period_label",
+            "later_period_start",
+            "later_period_end",
+            "source_table",
+            "note",
+            "change_percent",
+        ]
+        export_order = fields
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def __init__(self, *, partnership: Partnership, **kwargs):
+        super().__init__(partnership=partnership, **kwargs)
+        self.fields["measure"].widget = PartnershipForeignKeyWidget(
+            SuccessMeasure, "name", noun="success measure", partnership=partnership
+        )
+        self.fields["earlier_period_start"].widget = ValueByPeriodWidget(
+            partnership=partnership, end_column="earlier_period_end"
+        )
+        self.fields["later_period_start"].widget = ValueByPeriodWidget(
+            partnership=partnership, end_column="later_period_end"
+        )
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The model names the values "earlier" and "later"; the file names their columns.
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as exc:
+            columns = {"earlier": "earlier_period_start", "later": "later_period_start"}
+            raise ValidationError(
+                {columns.get(key, key): messages for key, messages in exc.message_dict.items()}
+            ) from None
+
+    def get_queryset(self):
+        return SuccessMeasureComparison.objects.filter(measure__partnership=self.partnership)
+
+    def get_export_queryset(self, request=None):
+        return self.get_queryset().select_related("measure", "earlier", "later")
+
+    def dehydrate_change_percent(self, comparison) -> str:
+        # Exported by staff (the admin), who see unsuppressed figures: the page's figure.
+        from vru.selectors import percent_change
+
+        change = percent_change(previous=comparison.earlier.value, current=comparison.later.value)
+        return "" if change is None else str(change)
 
 
 # --- Area data exports (issue 3): the querysets come from viewer-scoped selectors -----------

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from vru.models import (
     LSOA,
     AreaProfile,
+    ComparisonKind,
     Hotspot,
     Recommendation,
     RiskRun,
@@ -74,36 +75,105 @@ class RecommendationOutputSerializer(serializers.ModelSerializer):
         return [theme.name for theme in recommendation.themes.all()]
 
 
+class SuccessMeasureComparisonOutputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=ComparisonKind.choices,
+        help_text="Against the previous period, or against the baseline.",
+    )
+    source_table = serializers.CharField(help_text='The needs assessment\'s table, e.g. "Table C".')
+    earlier_label = serializers.CharField(source="earlier.label")
+    earlier_period_start = serializers.DateField(source="earlier.period_start")
+    earlier_period_end = serializers.DateField(source="earlier.period_end")
+    earlier_value = serializers.CharField(
+        source="earlier_shown", help_text='The figure, or "<5" where it is suppressed.'
+    )
+    later_label = serializers.CharField(source="later.label")
+    later_period_start = serializers.DateField(source="later.period_start")
+    later_period_end = serializers.DateField(source="later.period_end")
+    later_value = serializers.CharField(
+        source="later_shown", help_text='The figure, or "<5" where it is suppressed.'
+    )
+    change_percent = serializers.IntegerField(
+        source="change",
+        allow_null=True,
+        help_text="Whole-percent change, later against earlier; null where a figure is "
+        "suppressed or the earlier figure is 0.",
+    )
+    note = serializers.CharField(help_text="Where the periods differ in kind, what was compared.")
+    headline = serializers.CharField(
+        help_text='Both periods and the change, e.g. "calendar 2023 against 2020: -12%".'
+    )
+
+
 class SuccessMeasureValueOutputSerializer(serializers.Serializer):
     label = serializers.CharField(source="value.label")
     period_start = serializers.DateField(source="value.period_start")
     period_end = serializers.DateField(source="value.period_end")
+    source_table = serializers.CharField(source="value.source_table")
     is_baseline = serializers.BooleanField(source="value.is_baseline")
     value = serializers.CharField(
         source="shown_value", help_text='The figure, or "<5" where it is suppressed.'
     )
     suppressed = serializers.BooleanField()
     change_from_previous_percent = serializers.IntegerField(
-        source="change_from_previous", allow_null=True
+        source="change_from_previous",
+        allow_null=True,
+        help_text="Only where the needs assessment compares this period with the one before "
+        "(see comparisons); never between neighbouring values.",
     )
     change_from_baseline_percent = serializers.IntegerField(
-        source="change_from_baseline", allow_null=True
+        source="change_from_baseline",
+        allow_null=True,
+        help_text="Only where the needs assessment compares this period with the baseline.",
     )
 
 
 class SuccessMeasureOutputSerializer(serializers.ModelSerializer):
+    """A measure with its values and the comparisons between them, as the caller may see
+    them (one computation, ``selectors.success_measure_figures``, for all three fields)."""
+
     values = serializers.SerializerMethodField()
+    comparisons = serializers.SerializerMethodField()
+    headline = serializers.SerializerMethodField()
 
     class Meta:
         model = SuccessMeasure
-        fields = ["id", "name", "unit", "direction", "counts_people", "description", "values"]
+        fields = [
+            "id",
+            "name",
+            "unit",
+            "direction",
+            "counts_people",
+            "description",
+            "values",
+            "comparisons",
+            "headline",
+        ]
+
+    def _figures(self, measure):
+        from vru import selectors
+
+        cache = self.context.setdefault("_measure_figures", {})
+        if measure.pk not in cache:
+            cache[measure.pk] = selectors.success_measure_figures(
+                viewer=self.context["request"].user, measure=measure
+            )
+        return cache[measure.pk]
 
     @extend_schema_field(SuccessMeasureValueOutputSerializer(many=True))
     def get_values(self, measure) -> list[dict]:
-        from vru import selectors
+        return SuccessMeasureValueOutputSerializer(self._figures(measure).rows, many=True).data
 
-        rows = selectors.success_measure_rows(viewer=self.context["request"].user, measure=measure)
-        return SuccessMeasureValueOutputSerializer(rows, many=True).data
+    @extend_schema_field(SuccessMeasureComparisonOutputSerializer(many=True))
+    def get_comparisons(self, measure) -> list[dict]:
+        comparisons = self._figures(measure).comparisons
+        return SuccessMeasureComparisonOutputSerializer(comparisons, many=True).data
+
+    @extend_schema_field(SuccessMeasureComparisonOutputSerializer(allow_null=True))
+    def get_headline(self, measure) -> dict | None:
+        """The comparison a summary shows: the one whose later period ends last."""
+        headline = self._figures(measure).headline
+        return SuccessMeasureComparisonOutputSerializer(headline).data if headline else None
 
 
 # --- Risk index, hotspots and area profiles (issue 3) -----------------------------------

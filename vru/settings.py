@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "vru.context_processors.navigation",
+                "vru.context_processors.small_numbers",
             ],
         },
     },
@@ -153,13 +154,29 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # the pages are ours (templates/account, templates/mfa, templates/allauth: GOV.UK styled).
 ACCOUNT_ADAPTER = "vru.accounts.AccountAdapter"
 MFA_ADAPTER = "vru.accounts.MFAAdapter"  # secrets encrypted with the field keys
-ACCOUNT_FORMS = {"login": "vru.forms.SignInForm"}
+# Every form names its field in its errors (vru.forms.GovukErrorsMixin), allauth's too.
+ACCOUNT_FORMS = {
+    "login": "vru.forms.SignInForm",
+    "reset_password": "vru.forms.ResetPasswordForm",
+    "reset_password_from_key": "vru.forms.ResetPasswordKeyForm",
+    "change_password": "vru.forms.ChangePasswordForm",
+    "set_password": "vru.forms.SetPasswordForm",
+    "reauthenticate": "vru.forms.ReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": "vru.forms.MFAAuthenticateForm",
+    "reauthenticate": "vru.forms.MFAReauthenticateForm",
+    "activate_totp": "vru.forms.ActivateTOTPForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]  # sign-up itself is closed (adapter)
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False  # sessions end with the browser and the timeouts below
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # a reset never signs in, so never skips MFA
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# A reset asked for an address no account has sends nothing (allauth would offer a sign-up
+# link, and sign-up is closed: it failed with a server error); the page says the same either way.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Re-authentication (password or second factor) counts for this long before identity
 # views, exports and role changes ask again.
 VRU_REAUTH_SECONDS = env.int("VRU_REAUTH_SECONDS", default=15 * 60)
@@ -236,6 +253,9 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="vru-platform@localhost")
+# The site's own address, for the links in e-mails (vru.emails): a worker sending an e-mail
+# has no request to take it from. Required in production (https, not localhost: a deploy check).
+VRU_SITE_URL = env.str("VRU_SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 # Redis drives both the Celery broker and the cache; without it: eager tasks + locmem cache.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -12,6 +12,7 @@ from rest_framework.routers import DefaultRouter
 from vru import api_views, views
 from vru.views import account as account_pages
 from vru.views import areas as area_views
+from vru.views import crime_imports, indicator_imports
 
 
 class FaviconView(RedirectView):
@@ -91,8 +92,34 @@ core_pages = [
     path("risk/runs/<int:pk>/compare/", area_views.risk_run_compare, name="risk_run_compare"),
     path("risk/hotspots/", area_views.hotspot_list, name="hotspot_list"),
     path("area-profiles/", area_views.area_profile_list, name="area_profile_list"),
-    path("crime-imports/", area_views.crime_import, name="crime_import"),
-    path("area-indicators/", area_views.indicator_import, name="indicator_import"),
+    path("crime-imports/", crime_imports.crime_import, name="crime_import"),
+    path("crime-imports/<int:pk>/", crime_imports.crime_import_job, name="crime_import_job"),
+    path(
+        "crime-imports/<int:pk>/cancel/",
+        crime_imports.crime_import_job_cancel,
+        name="crime_import_job_cancel",
+    ),
+    path(
+        "crime-imports/<int:pk>/undo/",
+        crime_imports.crime_import_job_restore,
+        name="crime_import_job_restore",
+    ),
+    path("area-indicators/", indicator_imports.indicator_import, name="indicator_import"),
+    path(
+        "area-indicators/<int:pk>/",
+        indicator_imports.indicator_import_job,
+        name="indicator_import_job",
+    ),
+    path(
+        "area-indicators/<int:pk>/cancel/",
+        indicator_imports.indicator_import_job_cancel,
+        name="indicator_import_job_cancel",
+    ),
+    path(
+        "area-indicators/<int:pk>/undo/",
+        indicator_imports.indicator_import_job_restore,
+        name="indicator_import_job_restore",
+    ),
 ]
 
 urlpatterns = [

@@ -8,9 +8,12 @@ permission and writes an audit row.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+
+from evaluation.report_periods import PeriodKind, period_kind_of, period_name
 
 
 class ImpactReport(models.Model):
@@ -29,6 +32,11 @@ class ImpactReport(models.Model):
     partnership = models.ForeignKey("vru.Partnership", on_delete=models.PROTECT, related_name="+")
     period_start = models.DateField()
     period_end = models.DateField()
+    # Follows from the dates (evaluation.report_periods.period_kind_of): a whole month,
+    # quarter or financial year, or custom dates (staff only, never shown to commissioners).
+    period_kind = models.CharField(
+        max_length=16, choices=PeriodKind.choices, default=PeriodKind.CUSTOM
+    )
     scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.PARTNERSHIP)
     scope_programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -107,6 +115,16 @@ class ImpactReport(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("evaluation:report_detail", kwargs={"pk": self.pk})
 
+    def clean(self) -> None:
+        if (
+            self.period_start
+            and self.period_end
+            and self.period_kind != period_kind_of(self.period_start, self.period_end)
+        ):
+            raise ValidationError(
+                {"period_kind": "The kind of period does not match its first and last days."}
+            )
+
     @property
     def scope_target(self):
         return self.scope_programme or self.scope_csp or self.scope_local_authority
@@ -119,6 +137,15 @@ class ImpactReport(models.Model):
     @property
     def period_label(self) -> str:
         return f"{self.period_start:%-d %B %Y} to {self.period_end:%-d %B %Y}"
+
+    @property
+    def period_name(self) -> str:
+        """ "November 2026", "Financial year 2025 to 2026", or the dates when custom."""
+        return period_name(self.period_kind, self.period_start, self.period_end)
+
+    @property
+    def is_custom_period(self) -> bool:
+        return self.period_kind == PeriodKind.CUSTOM
 
     @property
     def in_progress(self) -> bool:

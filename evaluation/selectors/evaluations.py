@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 
 from evaluation import permissions
-from evaluation.disclosure import shown_count
 from evaluation.models import (
     Evaluation,
     Instrument,
@@ -27,6 +25,8 @@ from evaluation.statistics import paired_change_interval
 from grants.models import Award
 from programmes import selectors as programme_selectors
 from programmes.models import Programme, Referral
+from vru import disclosure
+from vru.disclosure import shown_count
 from vru.models import Partnership, Role, User
 from vru.permissions import has_role
 
@@ -233,22 +233,28 @@ def _change_by_programme(
             total=Sum("change", output_field=IntegerField()),
             squares=Sum(F("change") * F("change"), output_field=IntegerField()),
             improved=Count("pk", filter=improved),
+            n_published=disclosure.people("referral"),
+            improved_published=disclosure.people("referral", filter=improved),
         )
         .order_by("programme_id")
     )
 
 
 def _summary(instrument, programme, row, suppress: bool) -> OutcomeSummary:
-    n, improved = row["n"], row["improved"]
-    interval = paired_change_interval(n=n, total=row["total"], total_squares=row["squares"])
-    threshold = settings.VRU_SMALL_NUMBER_THRESHOLD
-    hidden = range(1, threshold)
-    small = suppress and n < threshold
-    # Secondary suppression: with the participants shown, the number improved also gives the
-    # number not improved, so both must be 0 or at the threshold and over to show.
-    if not suppress or (not small and improved not in hidden and n - improved not in hidden):
+    interval = paired_change_interval(n=row["n"], total=row["total"], total_squares=row["squares"])
+    # Outside casework the counts are the disclosure control's (adjusted) ones; the mean and
+    # interval are shown only beside a count of participants at the threshold or over.
+    n, improved = (
+        (row["n_published"], row["improved_published"]) if suppress else (row["n"], row["improved"])
+    )
+    small = suppress and n < disclosure.threshold()
+    # With the participants shown, the number improved also gives the number not improved,
+    # so both must be 0 or at the threshold and over to show.
+    if not suppress or (
+        not small and not disclosure.is_small(improved) and not disclosure.is_small(n - improved)
+    ):
         improved_value, improved_shown = improved, shown_count(improved, suppress=suppress)
-    elif small or improved in hidden:
+    elif small or disclosure.is_small(improved):
         improved_value, improved_shown = None, shown_count(improved, suppress=True)
     else:
         improved_value, improved_shown = None, "not shown"
@@ -262,7 +268,7 @@ def _summary(instrument, programme, row, suppress: bool) -> OutcomeSummary:
         ci_high=None if small else interval.high,
         improved=improved_value,
         improved_shown=improved_shown,
-        share_improved=None if improved_value is None else round(100 * improved / n),
+        share_improved=None if improved_value is None or not n else round(100 * improved / n),
         suppressed=suppress,
     )
 

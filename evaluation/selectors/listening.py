@@ -2,10 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from evaluation import permissions
-from evaluation.disclosure import shown_count
 from evaluation.models import (
     AgeBand,
     CodebookTheme,
@@ -14,6 +13,8 @@ from evaluation.models import (
     ListeningExercise,
     SafeguardingAlert,
 )
+from vru import disclosure
+from vru.disclosure import shown_count
 from vru.models import User
 
 
@@ -21,7 +22,11 @@ def exercise_list(*, viewer: User) -> QuerySet[ListeningExercise]:
     if not permissions.can_view_listening_summary(viewer):
         return ListeningExercise.objects.none()
     return ListeningExercise.objects.filter(partnership_id=viewer.partnership_id).annotate(
-        response_count=Count("responses", distinct=True)
+        response_count=disclosure.people(
+            "feedback_response",
+            pk_field="responses",
+            suppress=permissions.sees_suppressed_counts(viewer),
+        )
     )
 
 
@@ -96,10 +101,11 @@ def exercise_summary(*, exercise: ListeningExercise, suppress: bool) -> Exercise
     """Counts by theme, area and age band, computed in the database; small counts
     suppressed when `suppress` (commissioners, the public page)."""
     responses = FeedbackResponse.objects.filter(exercise=exercise)
-    total = responses.count()
+    # outside the team, every count is the disclosure control's (adjusted) count
+    total = responses.aggregate(n=disclosure.people("feedback_response", suppress=suppress))["n"]
     themes = list(
         CodebookTheme.objects.filter(exercise=exercise)
-        .annotate(n=Count("responses", distinct=True))
+        .annotate(n=disclosure.people("feedback_response", pk_field="responses", suppress=suppress))
         .prefetch_related("actions")
     )
     theme_rows = [
@@ -114,11 +120,15 @@ def exercise_summary(*, exercise: ListeningExercise, suppress: bool) -> Exercise
         CountRow(name or "Area not recorded", n, shown_count(n, suppress=suppress))
         for name, n in responses.order_by()
         .values_list("local_authority__name")
-        .annotate(n=Count("pk"))
+        .annotate(n=disclosure.people("feedback_response", suppress=suppress))
         .order_by("local_authority__name")
     ]
     labels = dict(AgeBand.choices)
-    counts = dict(responses.order_by().values_list("age_band").annotate(n=Count("pk")))
+    counts = dict(
+        responses.order_by()
+        .values_list("age_band")
+        .annotate(n=disclosure.people("feedback_response", suppress=suppress))
+    )
     by_age_band = [
         CountRow(labels[value], counts[value], shown_count(counts[value], suppress=suppress))
         for value in AgeBand.values

@@ -4,19 +4,29 @@ from django.db.models import QuerySet
 
 from evaluation import permissions
 from evaluation.models import ImpactReport
+from evaluation.report_periods import PeriodKind
 from programmes.models import Programme
 from vru.models import CommunitySafetyPartnership, LocalAuthority, User
 
 REPORT_SORTS = {"requested_at", "period_start", "period_end", "status"}
 
 
-def impact_report_list(*, viewer: User, filters: dict | None = None) -> QuerySet[ImpactReport]:
-    """The partnership's reports (anyone who may read reports sees all of them: they hold
-    only suppressed aggregates). Filters: status, scope; sort by REPORT_SORTS (- for desc)."""
+def _visible(viewer: User) -> QuerySet[ImpactReport]:
+    """The partnership's reports the viewer may see: they hold only suppressed aggregates,
+    so every reader sees them all, except that a report of custom dates is for staff only."""
     if not permissions.can_view_impact_reports(viewer):
         return ImpactReport.objects.none()
+    qs = ImpactReport.objects.filter(partnership_id=viewer.partnership_id)
+    if not permissions.can_use_custom_report_periods(viewer):
+        qs = qs.exclude(period_kind=PeriodKind.CUSTOM)
+    return qs
+
+
+def impact_report_list(*, viewer: User, filters: dict | None = None) -> QuerySet[ImpactReport]:
+    """The reports the viewer may see (see _visible). Filters: status, scope; sort by
+    REPORT_SORTS (- for desc)."""
     qs = (
-        ImpactReport.objects.filter(partnership_id=viewer.partnership_id)
+        _visible(viewer)
         .select_related("requested_by", "scope_programme", "scope_csp", "scope_local_authority")
         .defer("content")
     )
@@ -32,10 +42,9 @@ def impact_report_list(*, viewer: User, filters: dict | None = None) -> QuerySet
 
 
 def impact_report_get(*, viewer: User, pk: int) -> ImpactReport | None:
-    if not permissions.can_view_impact_reports(viewer):
-        return None
     return (
-        ImpactReport.objects.filter(partnership_id=viewer.partnership_id, pk=pk)
+        _visible(viewer)
+        .filter(pk=pk)
         .select_related("partnership", "scope_programme", "scope_csp", "scope_local_authority")
         .first()
     )

@@ -10,10 +10,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from evaluation import permissions
-from evaluation.disclosure import is_hidden, shown_count
 from evaluation.models import PUBLISHED_BENEFIT_COST_RATIO, BenefitAssumption, Evaluation, UnitCost
 from evaluation.selectors.evaluations import evaluation_findings_for, evaluation_list
 from programmes.models import Programme, Referral
+from vru import disclosure
+from vru.disclosure import is_hidden, shown_count
 from vru.models import Partnership, User
 
 
@@ -65,8 +66,13 @@ def _with_counts(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
         referred_at__date__gte=OuterRef("starts_on"),
         referred_at__date__lte=Coalesce(OuterRef("ends_on"), Value(timezone.localdate())),
     )
-    counted = referrals.order_by().values("programme_id").annotate(c=Count("pk")).values("c")
-    return qs.annotate(referrals_in_period=Coalesce(Subquery(counted[:1]), 0))
+    grouped = referrals.order_by().values("programme_id")
+    counted = grouped.annotate(c=Count("pk")).values("c")
+    published = grouped.annotate(c=disclosure.people("referral")).values("c")
+    return qs.annotate(
+        referrals_in_period=Coalesce(Subquery(counted[:1]), 0),
+        referrals_published=Coalesce(Subquery(published[:1]), 0),
+    )
 
 
 def cost_benefit_for(
@@ -133,15 +139,17 @@ def _cost_benefit(evaluation: Evaluation, lines: list[BenefitLine], suppress: bo
     if evaluation.participants is not None:
         participants, participants_source = evaluation.participants, "recorded"
     elif evaluation.programme is not None:
-        participants = evaluation.referrals_in_period
+        # outside casework, the disclosure control's count of the same referrals
+        participants = (
+            evaluation.referrals_published if suppress else evaluation.referrals_in_period
+        )
         participants_source = "referrals in the evaluation's dates"
     else:
-        reached = [
-            r.young_people_reached
-            for r in evaluation.award.monitoring_returns.all()
-            if r.status == "approved"
-        ]
-        participants = max(reached, default=0)
+        approved = [r for r in evaluation.award.monitoring_returns.all() if r.status == "approved"]
+        latest = max(approved, key=lambda r: r.young_people_reached, default=None)
+        participants = 0 if latest is None else latest.young_people_reached
+        if suppress and participants:
+            participants += disclosure.adjustment("monitoring_return", latest.pk)
         participants_source = "young people reached (latest approved monitoring return)"
     hidden = is_hidden(participants, suppress=suppress)
     per_participant = benefit = ratio = None

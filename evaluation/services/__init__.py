@@ -22,5 +22,7 @@ from evaluation.services.reports import (  # noqa: F401
     impact_report_build_schedule,
     impact_report_pdf_opened,
     impact_reports_resume_stale,
+    report_period_check,
     request_impact_report,
+    request_impact_report_again,
 )

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from evaluation.models import (
     SafeguardingContact,
 )
 from evaluation.resources import FeedbackResponseResource
+from vru import emails
 from vru.models import LSOA, AuditEvent, LocalAuthority, Partnership, User
 from vru.services import audit_record, outbox
 from vru.services import imports as core_imports
@@ -305,15 +305,11 @@ def safeguarding_alert_send(*, alert_id: int) -> SafeguardingAlert:
         )
         if recipients:
             # No words, names or places in the email: the lead opens the record to read it.
-            send_mail(
-                subject="Safeguarding concern raised in a listening project",
-                message=(
-                    f"A response to the listening exercise “{alert.response.exercise}” was "
-                    "flagged as a safeguarding concern. Sign in to read it and record what "
-                    f"you did: /evaluation/safeguarding/#alert-{alert.pk}"
-                ),
-                from_email=None,
-                recipient_list=recipients,
+            link = emails.absolute_url("evaluation:safeguarding_alerts") + f"#alert-{alert.pk}"
+            emails.send_email(
+                "emails/evaluation/safeguarding_alert",
+                {"exercise": str(alert.response.exercise), "link": link},
+                to=recipients,
             )
         alert.notified_at = timezone.now()
         alert.notified_to = recipients

@@ -16,14 +16,47 @@ from django.utils import timezone
 
 from evaluation import permissions, tasks
 from evaluation.models import ImpactReport
+from evaluation.report_periods import PeriodKind, period_kind_of, whole_period_error
 from programmes.models import Programme
-from vru.models import LSOA, AuditEvent, CommunitySafetyPartnership, LocalAuthority, User
+from vru import disclosure
+from vru.models import (
+    LSOA,
+    AuditEvent,
+    CommunitySafetyPartnership,
+    LocalAuthority,
+    OutboxMessage,
+    User,
+)
 from vru.services import audit_record, outbox
 
 logger = logging.getLogger(__name__)
 
 MAX_PERIOD_DAYS = 5 * 366
 IMPACT_REPORT_BUILD = "evaluation.impact_report_build"
+
+
+def report_period_check(*, actor: User, period_start: date, period_end: date) -> str:
+    """The one rule for a report's period, called by every door (the form, the request
+    service, the request-again button): the dates are in order, start by today and span
+    at most five years; someone who sees suppressed figures may choose only a whole month,
+    quarter or financial year. Returns the period's kind; raises ValidationError keyed by
+    field (period_kind, period_start, period_end)."""
+    errors = {}
+    if period_end < period_start:
+        errors["period_end"] = "The end of the period must be on or after its start."
+    elif (period_end - period_start).days > MAX_PERIOD_DAYS:
+        errors["period_end"] = "A report covers at most five years."
+    if period_start > timezone.localdate():
+        errors["period_start"] = "The period must start today or earlier."
+    kind = period_kind_of(period_start, period_end)
+    whole_only = not permissions.can_use_custom_report_periods(actor)
+    if not errors and (
+        message := whole_period_error(period_start, period_end, whole_only=whole_only)
+    ):
+        errors["period_kind"] = message
+    if errors:
+        raise ValidationError(errors)
+    return kind
 
 
 @transaction.atomic
@@ -52,18 +85,20 @@ def request_impact_report(
             errors["scope"] = "Choose a programme or area of your own partnership for this scope."
     if scope in targets and targets[scope] is None:
         errors["scope"] = f"Choose the {ImpactReport.Scope(scope).label.lower()[4:]}."
-    if period_end < period_start:
-        errors["period_end"] = "The end of the period must be on or after its start."
-    elif (period_end - period_start).days > MAX_PERIOD_DAYS:
-        errors["period_end"] = "A report covers at most five years."
-    if period_start > timezone.localdate():
-        errors["period_start"] = "The period must start today or earlier."
+    period_kind = PeriodKind.CUSTOM
+    try:
+        period_kind = report_period_check(
+            actor=actor, period_start=period_start, period_end=period_end
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     report = ImpactReport(
         partnership_id=partnership_id,
         period_start=period_start,
         period_end=period_end,
+        period_kind=period_kind,
         scope=scope,
         scope_programme=programme,
         scope_csp=csp,
@@ -78,10 +113,35 @@ def request_impact_report(
         verb="impact_report.requested",
         target=report,
         partnership=actor.partnership,
-        changes={"scope": scope, "period": [str(period_start), str(period_end)]},
+        changes={
+            "scope": scope,
+            "period": [str(period_start), str(period_end)],
+            "period_kind": period_kind,
+        },
     )
     outbox.enqueue(kind=IMPACT_REPORT_BUILD, target_id=report.pk, partnership=report.partnership)
     return report
+
+
+def request_impact_report_again(*, actor: User, report: ImpactReport) -> ImpactReport:
+    """A failed report asked for once more: a new request of the same scope and period
+    (through request_impact_report, so every rule applies again). The failed one stays in
+    the list with its error, for the administrator."""
+    if report.partnership_id != actor.partnership_id:
+        raise PermissionDenied("You cannot request this report.")
+    if report.status != ImpactReport.Status.FAILED:
+        raise ValidationError(
+            "Only a report that could not be built can be requested again.", code="not_failed"
+        )
+    return request_impact_report(
+        actor=actor,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        scope=report.scope,
+        programme=report.scope_programme,
+        csp=report.scope_csp,
+        local_authority=report.scope_local_authority,
+    )
 
 
 def impact_report_build_schedule(*, report_id: int) -> None:
@@ -98,7 +158,9 @@ def _set_progress(report_id: int, percent: int, step: str, **fields) -> None:
 
 def impact_reports_resume_stale() -> int:
     """Builds whose worker died (running longer than any task may run) are handed over
-    again; the build claims them afresh. Run by beat."""
+    again; the build claims them afresh. A queued report whose hand-over the outbox gave up
+    on (a dead letter) is marked failed, so its page says so and offers Try again instead of
+    waiting for ever. Run by beat."""
     stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     ids = list(
         ImpactReport.objects.filter(
@@ -107,6 +169,15 @@ def impact_reports_resume_stale() -> int:
     )
     for report_id in ids:
         impact_report_build_schedule(report_id=report_id)
+    never_started = OutboxMessage.objects.filter(
+        kind=IMPACT_REPORT_BUILD, status=OutboxMessage.Status.DEAD
+    ).values("target_id")
+    ImpactReport.objects.filter(status=ImpactReport.Status.QUEUED, pk__in=never_started).update(
+        status=ImpactReport.Status.FAILED,
+        progress_step="Failed",
+        finished_at=timezone.now(),
+        error="The report could not be started (the work queue gave up on it).",
+    )
     return len(ids)
 
 
@@ -145,8 +216,11 @@ def impact_report_build(*, report_id: int) -> ImpactReport:
                 "partnership": report.partnership.name,
                 "scope": report.scope_label,
                 "period": report.period_label,
+                "period_name": report.period_name,
                 "built_at": f"{timezone.localtime():%-d %B %Y %H:%M}",
                 "threshold": scope.threshold,
+                # how every count of people was protected, stated with the figures
+                "disclosure": disclosure.method(),
             },
             "sections": sections,
         }
@@ -163,8 +237,7 @@ def impact_report_build(*, report_id: int) -> ImpactReport:
             "Failed",
             status=ImpactReport.Status.FAILED,
             finished_at=timezone.now(),
-            error=f"The report could not be built ({type(exc).__name__}). Request it again; "
-            "if it fails again, tell your administrator.",
+            error=f"The report could not be built ({type(exc).__name__}).",
         )
         report.refresh_from_db()
         return report
@@ -206,5 +279,7 @@ __all__ = [
     "MAX_PERIOD_DAYS",
     "impact_report_build",
     "impact_report_pdf_opened",
+    "report_period_check",
     "request_impact_report",
+    "request_impact_report_again",
 ]

@@ -33,4 +33,5 @@ from evaluation.views.reports import (  # noqa: F401
     report_list,
     report_pdf,
     report_request,
+    report_request_again,
 )

@@ -248,7 +248,11 @@ def benefit_remove(request, pk: int, assumption_pk: int):
 @require_GET
 def outcome_summaries(request):
     _require(permissions.can_view_outcome_summaries(request.user))
-    period = PeriodFilterForm(request.GET or None, labels=("Scores from", "Scores to"))
+    period = PeriodFilterForm(
+        request.GET or None,
+        labels=("Scores from", "Scores to"),
+        whole_only=permissions.sees_suppressed_outcomes(request.user),
+    )
     start, end = period.period()
     programmes = programme_selectors.programme_list(viewer=request.user)
     programme = None
@@ -369,7 +373,11 @@ def outcome_score_delete(request, referral_pk: int, score_pk: int):
 @require_GET
 def value_for_money(request):
     _require(permissions.can_view_evaluations(request.user))
-    period = PeriodFilterForm(request.GET or None, labels=("Running from", "Running to"))
+    period = PeriodFilterForm(
+        request.GET or None,
+        labels=("Running from", "Running to"),
+        whole_only=permissions.sees_suppressed_outcomes(request.user),
+    )
     start, end = period.period()
     return render(
         request,

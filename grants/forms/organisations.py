@@ -3,10 +3,18 @@
 from django import forms
 
 from grants.models import Organisation
-from vru.forms import GovukDateField
+from grants.models.rounds import (
+    ORGANISATION_KIND_INVALID,
+    ORGANISATION_KIND_REQUIRED,
+    ORGANISATION_NAME_REQUIRED,
+)
+from vru.forms import GovukDateField, GovukForm, GovukModelForm
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(GovukModelForm):
+    """The one validated input for an organisation: the pages and the admin use this form
+    (the admin import validates each row with the model's same rules and messages)."""
+
     class Meta:
         model = Organisation
         fields = [
@@ -28,15 +36,30 @@ class OrganisationForm(forms.ModelForm):
         }
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"safeguarding_policy_date": GovukDateField}
+        error_messages = {
+            "name": {"required": ORGANISATION_NAME_REQUIRED},
+            "kind": {
+                "required": ORGANISATION_KIND_REQUIRED,
+                "invalid_choice": ORGANISATION_KIND_INVALID,
+            },
+        }
 
-    def __init__(self, *args, local_authorities, **kwargs):
+    def __init__(self, *args, local_authorities=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["local_authority"].queryset = local_authorities
+        if local_authorities is not None:  # the admin scopes its own drop-downs
+            self.fields["local_authority"].queryset = local_authorities
         self.fields["local_authority"].required = False
         self.fields["kind"].widget = forms.RadioSelect(choices=Organisation.Kind.choices)
 
 
-class MemberAddForm(forms.Form):
+class OrganisationAdminForm(OrganisationForm):
+    """The same input in the admin, with the admin's own date picker."""
+
+    class Meta(OrganisationForm.Meta):
+        field_classes = {}
+
+
+class MemberAddForm(GovukForm):
     username = forms.CharField(
         label="Username of the applicant",
         max_length=150,

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from grants.models import Decision, MonitoringReturn
 from grants.validators import validate_attachment
-from vru.forms import GovukDateField, GovukDateTimeField
+from vru.forms import GovukDateField, GovukDateTimeField, GovukForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
@@ -26,7 +26,7 @@ def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(GovukForm):
     """The applicant's draft. Nothing is required to save; submission checks completeness
     (grants.services.applications.submission_problems)."""
 
@@ -96,7 +96,7 @@ class ApplicationForm(forms.Form):
         }
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(GovukForm):
     description = forms.CharField(label="What it pays for", max_length=200, required=False)
     amount = forms.DecimalField(
         label="Amount (£)",
@@ -116,7 +116,9 @@ class BudgetLineForm(forms.Form):
 BudgetLineFormSet = forms.formset_factory(BudgetLineForm, extra=3, max_num=30)
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(GovukForm):
+    error_names = {"title": "what the document is", "file": "a file to upload"}
+
     title = forms.CharField(label="What is this document?", max_length=200)
     file = forms.FileField(
         label="Upload a file",
@@ -125,7 +127,9 @@ class AttachmentForm(forms.Form):
     )
 
 
-class EligibilityForm(forms.Form):
+class EligibilityForm(GovukForm):
+    error_names = {"eligible": "whether this application is eligible"}
+
     eligible = forms.ChoiceField(
         label="Is this application eligible?", choices=YES_NO, widget=forms.RadioSelect
     )
@@ -137,7 +141,7 @@ class EligibilityForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukForm):
     outcome = forms.ChoiceField(
         label="Decision", choices=Decision.Outcome.choices, widget=forms.RadioSelect
     )
@@ -152,11 +156,20 @@ class DecisionForm(forms.Form):
         label="Conditions", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     reasons = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}))
-    feedback = forms.CharField(
-        label="Feedback from the youth panel",
+    quoted_comments = forms.TypedMultipleChoiceField(
+        label="Reviewers' comments to quote in the letter",
+        coerce=int,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Drawn from the reviewers' comments. Edit before it is sent.",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The letter gives the youth panel's score and quotes only the comments you "
+        "choose, without reviewers' names. Choose none and it quotes none.",
+    )
+    override_reason = forms.CharField(
+        label="Why must this be decided before the youth panel has finished?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only needed to decide now. The reason is kept with the decision and shown "
+        "on the moderation page.",
     )
     starts_on = GovukDateField(
         label="Project start date", required=False, help_text="For example, 1 4 2027"
@@ -166,18 +179,30 @@ class DecisionForm(forms.Form):
         label="Number of payments", min_value=1, max_value=12, initial=2, required=False
     )
 
+    def __init__(self, *args, comments=(), waits=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quoted_comments"].choices = [
+            (c.pk, f"{c.criterion}: “{c.comment}”") for c in comments
+        ]
+        if not comments:
+            del self.fields["quoted_comments"]
+        if not waits:
+            del self.fields["override_reason"]
+
     def clean(self):
         data = super().clean()
         if data.get("outcome") in {"fund", "fund_conditions"}:
             for name in ("amount", "starts_on", "ends_on", "tranche_count"):
-                if data.get(name) in (None, ""):
-                    self.add_error(name, "Enter this to fund the project")
+                if data.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, self.required_message(name))
         if data.get("outcome") == "fund_conditions" and not data.get("conditions"):
             self.add_error("conditions", "Enter the conditions")
         return data
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(GovukForm):
+    error_names = {"knows_someone": "whether you know anyone involved in this project"}
+
     knows_someone = forms.ChoiceField(
         label="Do you know anyone involved in this project?",
         choices=[
@@ -203,7 +228,7 @@ class ConflictForm(forms.Form):
         return data
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(GovukForm):
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
@@ -235,7 +260,19 @@ class ScoreForm(forms.Form):
         return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
 
 
-class AssignmentAddForm(forms.Form):
+class AssignmentReleaseForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is this reviewer released?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, “ill and cannot score before the panel deadline”. It is kept "
+        "with the application's record.",
+        error_messages={"required": "Give the reason for releasing this reviewer"},
+    )
+
+
+class AssignmentAddForm(GovukForm):
+    error_names = {"reviewer": "a reviewer to add"}
+
     reviewer = forms.ModelChoiceField(label="Add a reviewer", queryset=None)
 
     def __init__(self, *args, reviewers, **kwargs):
@@ -243,7 +280,7 @@ class AssignmentAddForm(forms.Form):
         self.fields["reviewer"].queryset = reviewers
 
 
-class MonitoringReturnForm(forms.Form):
+class MonitoringReturnForm(GovukForm):
     sessions_delivered = forms.IntegerField(label="Sessions delivered", min_value=0)
     spend_to_date = forms.DecimalField(
         label="Spend to date (£)", min_value=Decimal("0"), max_digits=12, decimal_places=2
@@ -282,7 +319,9 @@ class MonitoringReturnForm(forms.Form):
         return {band: self.cleaned_data[f"band_{band}"] for band in MonitoringReturn.AGE_BANDS}
 
 
-class GrantRoundForm(forms.Form):
+class GrantRoundForm(GovukForm):
+    error_names = {"opens_at": "when the round opens", "closes_at": "when the round closes"}
+
     fund = forms.CharField(label="Fund", max_length=200)
     title = forms.CharField(label="Round title", max_length=200)
     description = forms.CharField(
@@ -338,7 +377,7 @@ class GrantRoundForm(forms.Form):
         ]
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(GovukForm):
     title = forms.CharField(label="Criterion", max_length=200, required=False)
     guidance = forms.CharField(
         label="Guidance for young reviewers",
@@ -371,12 +410,12 @@ class CriterionForm(forms.Form):
                 "weight",
                 *(f"descriptor_{n}" for n in range(1, 6)),
             ):
-                if data.get(name) in (None, ""):
-                    self.add_error(name, "Enter this for the criterion")
+                if data.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, self.required_message(name))
         return data
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(GovukForm):
     text = forms.CharField(label="Eligibility question", max_length=300, required=False)
     pass_answer = forms.ChoiceField(
         label="Which answer passes?",
@@ -391,7 +430,7 @@ CriterionFormSet = forms.formset_factory(CriterionForm, extra=3, max_num=12)
 QuestionFormSet = forms.formset_factory(QuestionForm, extra=3, max_num=12)
 
 
-class PanelMemberForm(forms.Form):
+class PanelMemberForm(GovukForm):
     """Staff record a young reviewer's details."""
 
     user = forms.ModelChoiceField(label="Reviewer", queryset=None)
@@ -408,7 +447,7 @@ class PanelMemberForm(forms.Form):
         self.fields["user"].queryset = users
 
 
-class PanelMemberUpdateForm(forms.Form):
+class PanelMemberUpdateForm(GovukForm):
     training_completed_on = GovukDateField(label="Training completed on", required=False)
     guardian_consent_recorded_on = GovukDateField(
         label="Parent or guardian consent recorded on", required=False

@@ -1,7 +1,13 @@
 """Community grants: organisations, rounds, applications, youth panels, reviews, awards."""
 
 from grants.models.awards import Award, Decision, MonitoringReturn, Tranche
-from grants.models.reviews import Assignment, PanelMember, Score
+from grants.models.reviews import (
+    Assignment,
+    PanelMember,
+    PanelProgress,
+    Score,
+    decision_waits_for,
+)
 from grants.models.rounds import (
     Application,
     Attachment,
@@ -29,6 +35,8 @@ __all__ = [
     "Organisation",
     "OrganisationMembership",
     "PanelMember",
+    "PanelProgress",
     "Score",
     "Tranche",
+    "decision_waits_for",
 ]

@@ -20,9 +20,19 @@ class Decision(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     conditions = models.TextField(blank=True)
     reasons = models.TextField()
-    feedback = models.TextField(
-        blank=True, help_text="Drawn from the reviewers' comments; sent with the letter."
-    )
+    # Before decisions quoted the moderated panel view, the letter's free-text feedback
+    # (kept for the decisions and letters made then; no longer written).
+    feedback = models.TextField(blank=True)
+    # The youth panel's moderated view when it was decided (grants.selectors.panel_view):
+    # the weighted score as the moderation page computes it, from how many reviewers, and
+    # the reviewers' comments the grants officer chose to quote (no names).
+    panel_score = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    panel_reviewers = models.PositiveSmallIntegerField(default=0)
+    quoted_comments = models.JSONField(default=list, blank=True)
+    # Decided before the youth panel had finished (grants.models.decision_waits_for): what
+    # it was still waiting for, and the grants officer's reason for not waiting.
+    panel_outstanding = models.TextField(blank=True)
+    override_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -42,6 +52,17 @@ class Decision(models.Model):
                 condition=~Q(outcome="fund_conditions") | ~Q(conditions=""),
                 name="grant_decision_conditions_given",
             ),
+            models.CheckConstraint(
+                condition=Q(panel_outstanding="") | ~Q(override_reason=""),
+                name="grant_decision_early_has_reason",
+                violation_error_message="Give the reason for deciding before the youth panel "
+                "has finished.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(panel_score__isnull=True) & Q(panel_reviewers=0))
+                | (Q(panel_score__gte=1) & Q(panel_score__lte=5) & Q(panel_reviewers__gte=1)),
+                name="grant_decision_panel_score_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -50,6 +71,10 @@ class Decision(models.Model):
     @property
     def funded(self) -> bool:
         return self.outcome != self.Outcome.NOT_FUND
+
+    @property
+    def decided_early(self) -> bool:
+        return bool(self.override_reason)
 
 
 class Award(models.Model):

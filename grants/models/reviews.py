@@ -1,10 +1,12 @@
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from grants.models.rounds import Application, Criterion
 from vru.models import Partnership
@@ -48,6 +50,57 @@ class PanelMember(models.Model):
         return self.age_on(day) >= ADULT_AGE or self.guardian_consent_recorded_on is not None
 
 
+STILL_TO_SCORE = ("awaiting", "in_progress")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def panel_progress(self) -> dict[int, "PanelProgress"]:
+        """How far the youth panel has got with each application of these assignments, in
+        one query: reviewers still to score (asked, not conflicted, not released, scores not
+        sent) and reviewers who sent their scores."""
+        rows = (
+            self.values("application_id")
+            .annotate(
+                still_to_score=Count("pk", filter=Q(status__in=STILL_TO_SCORE)),
+                scored=Count("pk", filter=Q(status="submitted")),
+            )
+            .order_by()
+            .values_list("application_id", "still_to_score", "scored")
+        )
+        return {app: PanelProgress(still, scored) for app, still, scored in rows}
+
+
+@dataclass(frozen=True)
+class PanelProgress:
+    still_to_score: int = 0
+    scored: int = 0
+
+
+def decision_waits_for(
+    *, closes_at: datetime.datetime, progress: PanelProgress, now: datetime.datetime
+) -> list[str]:
+    """The one rule for "may this application be decided": what the decision still waits
+    for, in the grants officer's words; an empty list means it may be decided.
+
+    It may be decided once the round has closed and the youth panel has finished: every
+    reviewer asked to score it (not conflicted, not released by the grants team) has sent
+    their scores, and at least one has. Deciding earlier needs an override with a reason
+    (grants.services.decision_record). Every door that records a decision goes through
+    that service; the moderation page and the decision page show this list.
+    """
+    waits = []
+    if now < closes_at:
+        waits.append(
+            f"The round is still open: it closes on {timezone.localtime(closes_at):%-d %B %Y}."
+        )
+    if progress.still_to_score:
+        people = "reviewer has" if progress.still_to_score == 1 else "reviewers have"
+        waits.append(f"{progress.still_to_score} {people} not sent their scores yet.")
+    elif not progress.scored:
+        waits.append("No reviewer has scored it yet.")
+    return waits
+
+
 class Assignment(models.Model):
     """A reviewer asked to score one application."""
 
@@ -56,6 +109,7 @@ class Assignment(models.Model):
         CONFLICTED = "conflicted", "Conflict declared"
         IN_PROGRESS = "in_progress", "In progress"
         SUBMITTED = "submitted", "Scores sent"
+        RELEASED = "released", "Released by the grants team"
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="assignments"
@@ -68,7 +122,16 @@ class Assignment(models.Model):
     declared_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The grants team let the reviewer off this application (ill, left the panel): the
+    # decision no longer waits for their scores.
+    release_reason = models.TextField(blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["application", "reviewer"]
@@ -79,6 +142,11 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="submitted") | Q(submitted_at__isnull=False),
                 name="grant_assignment_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="released")
+                | (Q(released_at__isnull=False) & ~Q(release_reason="")),
+                name="grant_assignment_released_has_reason",
             ),
         ]
 
@@ -92,6 +160,11 @@ class Assignment(models.Model):
     def counts(self) -> bool:
         """Whether this assignment fills one of the application's reviewer places."""
         return self.status != self.Status.CONFLICTED
+
+    @property
+    def still_to_score(self) -> bool:
+        """Whether the decision waits for this reviewer."""
+        return self.status in STILL_TO_SCORE
 
 
 class Score(models.Model):

@@ -12,6 +12,16 @@ from grants.validators import validate_attachment
 from vru.models import LSOA, LocalAuthority, Partnership, Recommendation
 from vru.uploads import RandomName
 
+# What every door that writes an organisation (the pages, the admin, the admin import) says
+# about the same mistake: the model's fields and clean() and grants.forms.OrganisationForm
+# use these, so a refusal reads the same whichever door it came through.
+ORGANISATION_NAME_REQUIRED = "Enter the organisation's name"
+ORGANISATION_NAME_TOO_LONG = "Organisation name must be 200 characters or less"
+ORGANISATION_EMAIL_INVALID = "Enter contact email in the correct format, like name@example.com"
+ORGANISATION_NAME_TAKEN = "An organisation with this name already exists."
+ORGANISATION_KIND_REQUIRED = "Choose the type of organisation"
+ORGANISATION_KIND_INVALID = "Choose a type of organisation from the list"
+
 
 class Organisation(models.Model):
     """A community group, charity or company that applies for grants."""
@@ -27,8 +37,22 @@ class Organisation(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="grant_organisations"
     )
-    name = models.CharField(max_length=200)
-    kind = models.CharField("type", max_length=12, choices=Kind.choices)
+    name = models.CharField(
+        max_length=200,
+        error_messages={
+            "blank": ORGANISATION_NAME_REQUIRED,
+            "max_length": ORGANISATION_NAME_TOO_LONG,  # as the pages say it
+        },
+    )
+    kind = models.CharField(
+        "type",
+        max_length=12,
+        choices=Kind.choices,
+        error_messages={
+            "blank": ORGANISATION_KIND_REQUIRED,
+            "invalid_choice": ORGANISATION_KIND_INVALID,
+        },
+    )
     charity_number = models.CharField(max_length=20, blank=True)
     company_number = models.CharField(max_length=20, blank=True)
     address = models.TextField(blank=True)
@@ -36,7 +60,9 @@ class Organisation(models.Model):
     local_authority = models.ForeignKey(
         LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    contact_email = models.EmailField(blank=True)
+    contact_email = models.EmailField(
+        blank=True, error_messages={"invalid": ORGANISATION_EMAIL_INVALID}
+    )
     contact_phone = models.CharField(max_length=30, blank=True)
     safeguarding_policy_date = models.DateField(
         null=True, blank=True, help_text="When the safeguarding policy was last reviewed."
@@ -52,7 +78,7 @@ class Organisation(models.Model):
                 "partnership",
                 Lower("name"),
                 name="grants_organisation_name_unique",
-                violation_error_message="An organisation with this name already exists.",
+                violation_error_message=ORGANISATION_NAME_TAKEN,
             )
         ]
 
@@ -60,15 +86,34 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self) -> None:
-        # every door (the pages' services on create and change, the admin) runs this
+        # Every door runs this: the pages' services on create and change, the admin's form,
+        # the admin import (each row).
+        errors = {}
+        stripped = (self.name or "").strip()
+        if stripped != self.name:
+            self.name = stripped
+            if not stripped:  # only spaces (an empty name is refused as blank already)
+                errors["name"] = ORGANISATION_NAME_REQUIRED
+        # One name per partnership whatever the capitals or spaces around it (the database
+        # constraint holds the capitals against races; this says it on the name field).
+        if (
+            self.name
+            and self.partnership_id is not None
+            and Organisation.objects.filter(
+                partnership_id=self.partnership_id, name__iexact=self.name
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["name"] = ORGANISATION_NAME_TAKEN
         if (
             self.local_authority_id is not None
             and self.partnership_id is not None
             and self.local_authority.partnership_id != self.partnership_id
         ):
-            raise ValidationError(
-                {"local_authority": "Choose a local authority in this partnership."}
-            )
+            errors["local_authority"] = "Choose a local authority in this partnership."
+        if errors:
+            raise ValidationError(errors)
 
 
 class OrganisationMembership(models.Model):

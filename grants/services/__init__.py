@@ -16,14 +16,17 @@ from grants.services.applications import (
     organisation_update,
 )
 from grants.services.awards import (
-    application_decide,
     award_create,
-    decision_letter_send,
-    decision_record,
     monitoring_return_approve,
     monitoring_return_submit,
     overdue_return_reminders_send,
     tranche_release,
+)
+from grants.services.decisions import (
+    application_decide,
+    assignment_release,
+    decision_letter_send,
+    decision_record,
 )
 from grants.services.panels import (
     assignment_add,
@@ -44,6 +47,7 @@ __all__ = [
     "application_submit",
     "application_update",
     "assignment_add",
+    "assignment_release",
     "assignment_remove",
     "assignments_generate",
     "attachment_add",

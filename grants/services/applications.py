@@ -48,20 +48,13 @@ def _staff_only(actor: User | None, partnership_id: int) -> None:
         raise PermissionDenied("Only grants staff of this partnership can do this.")
 
 
-def _check_name_free(*, partnership_id: int, name: str, pk: int | None = None) -> None:
-    # Names identify organisations in imports and 360Giving files: one per partnership,
-    # whatever the capitals.
-    taken = Organisation.objects.filter(partnership_id=partnership_id, name__iexact=name.strip())
-    if taken.exclude(pk=pk).exists():
-        raise ValidationError({"name": f"An organisation called {name.strip()} already exists."})
-
-
 @transaction.atomic
 def organisation_create(
     *, actor: User | None, partnership: Partnership, name: str, kind: str, **fields
 ) -> Organisation:
     _staff_only(actor, partnership.pk)
-    _check_name_free(partnership_id=partnership.pk, name=name)
+    # Organisation.clean holds every rule (a name, free whatever the capitals; a local
+    # authority of the partnership), whichever door calls.
     organisation = Organisation(partnership=partnership, name=name, kind=kind, **fields)
     organisation.full_clean()
     organisation.save()
@@ -122,10 +115,6 @@ def organisation_update(
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown organisation fields: {', '.join(sorted(unknown))}")
-    if "name" in fields:
-        _check_name_free(
-            partnership_id=organisation.partnership_id, name=fields["name"], pk=organisation.pk
-        )
     changes = {}
     for name, value in fields.items():
         before = getattr(organisation, name)
@@ -264,6 +253,15 @@ def application_update(
     if not application.grant_round.is_open(timezone.now()):
         raise ValidationError("This round closed; the application can no longer change.")
     changed = [name for name in DRAFT_FIELDS if name in data]
+    if "themes" in data and (
+        not isinstance(data["themes"], list)
+        or set(data["themes"]) - set(application.grant_round.listening_themes)
+    ):
+        # the form offers only the round's themes; the service holds the rule for any caller
+        raise ValidationError(
+            {"themes": "Choose only listening-project themes this round responds to"},
+            code="unknown_theme",
+        )
     for name in changed:
         setattr(application, name, data[name])
     application.full_clean()

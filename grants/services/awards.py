@@ -1,184 +1,22 @@
-"""Decisions, letters, awards, tranches and monitoring returns."""
+"""Awards, tranches and monitoring returns."""
 
 import datetime
 from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from grants import letters, permissions
+from grants import permissions
 from grants.models import (
-    Application,
-    Assignment,
     Award,
     Decision,
     MonitoringReturn,
-    Score,
     Tranche,
 )
+from vru import emails
 from vru.models import LSOA, AuditEvent, User
-from vru.services import audit_record, outbox
-
-DECISION_LETTER = "grants.decision_letter"
-
-
-def feedback_from_reviews(application: Application) -> str:
-    """The reviewers' comments, by criterion, without who wrote them."""
-    scores = (
-        Score.objects.filter(
-            assignment__application=application,
-            assignment__status=Assignment.Status.SUBMITTED,
-        )
-        .exclude(comment="")
-        .select_related("criterion")
-        .order_by("criterion__position", "criterion_id", "assignment_id")
-    )
-    sections: dict[str, list[str]] = {}
-    for score in scores:
-        sections.setdefault(score.criterion.title, []).append(score.comment.strip())
-    return "\n\n".join(
-        f"{title}:\n" + "\n".join(f"- {comment}" for comment in comments)
-        for title, comments in sections.items()
-    )
-
-
-@transaction.atomic
-def decision_record(
-    *,
-    actor: User,
-    application: Application,
-    outcome: str,
-    reasons: str,
-    amount: Decimal | None = None,
-    conditions: str = "",
-    feedback: str | None = None,
-) -> Decision:
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("grant_round")
-        .get(pk=application.pk)
-    )
-    if not permissions.can_manage_application(actor, application):
-        raise PermissionDenied("You cannot decide this application.")
-    if application.status != Application.Status.ELIGIBLE:
-        raise ValidationError(
-            "Only an eligible application, not yet decided, can be decided.",
-            code="invalid_status",
-        )
-    grant_round = application.grant_round
-    if outcome == Decision.Outcome.NOT_FUND:
-        amount = None
-    elif amount is None or not (grant_round.minimum_award <= amount <= grant_round.maximum_award):
-        raise ValidationError(
-            {
-                "amount": f"Enter an amount between £{grant_round.minimum_award:,.2f} and "
-                f"£{grant_round.maximum_award:,.2f}"
-            }
-        )
-    decision = Decision(
-        application=application,
-        outcome=outcome,
-        amount=amount,
-        conditions=conditions,
-        reasons=reasons,
-        feedback=feedback if feedback is not None else feedback_from_reviews(application),
-        decided_by=actor,
-        decided_at=timezone.now(),
-    )
-    decision.full_clean()
-    decision.save()
-    application.status = Application.Status.DECIDED
-    application.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        verb="application.decided",
-        target=application,
-        partnership=grant_round.partnership,
-        changes={"outcome": outcome, "amount": str(amount) if amount else None},
-    )
-    # The letter goes through the outbox: enqueued with the decision, retried if it fails.
-    outbox.enqueue(
-        kind=DECISION_LETTER, target_id=decision.pk, partnership_id=grant_round.partnership_id
-    )
-    return decision
-
-
-def decision_letter_send(*, decision_id: int) -> bool:
-    """Build the letter PDF and email it to the applicant's contact. Idempotent: a letter
-    already sent is not sent again (checked under the decision's row lock). The e-mail goes
-    before the letter is stored and marked sent, so a refused e-mail leaves nothing behind
-    and the outbox tries again. Returns whether it sent."""
-    with transaction.atomic():
-        decision = (
-            Decision.objects.select_for_update(of=("self",))
-            .select_related("application__organisation", "application__grant_round__partnership")
-            .filter(pk=decision_id)
-            .first()
-        )
-        if decision is None or decision.letter_sent_at is not None:
-            return False
-        pdf = letters.decision_letter_pdf(decision)
-        application = decision.application
-        if application.contact_email:
-            message = EmailMessage(
-                f"Your application: {application.title}",
-                "Please find attached the decision on your application.",
-                to=[application.contact_email],
-            )
-            message.attach(f"decision-{decision.pk}.pdf", pdf, "application/pdf")
-            message.send()
-        decision.letter.save(f"decision-{decision.pk}.pdf", ContentFile(pdf), save=False)
-        decision.letter_sent_at = timezone.now()
-        decision.save(update_fields=["letter", "letter_sent_at"])
-        audit_record(
-            actor=None,
-            action=AuditEvent.Action.UPDATE,
-            verb="decision.letter_sent",
-            target=decision,
-            partnership=application.grant_round.partnership,
-        )
-    return True
-
-
-@transaction.atomic
-def application_decide(
-    *,
-    actor: User,
-    application: Application,
-    outcome: str,
-    reasons: str,
-    amount: Decimal | None = None,
-    conditions: str = "",
-    feedback: str | None = None,
-    starts_on: datetime.date | None = None,
-    ends_on: datetime.date | None = None,
-    tranche_count: int | None = 2,
-) -> Decision:
-    """Record the decision and, when funded, its award, in one transaction: if the award
-    cannot be made (dates, tranches), neither is saved and no letter is scheduled (the
-    letter task runs on commit)."""
-    decision = decision_record(
-        actor=actor,
-        application=application,
-        outcome=outcome,
-        reasons=reasons,
-        amount=amount,
-        conditions=conditions,
-        feedback=feedback,
-    )
-    if decision.funded:
-        award_create(
-            actor=actor,
-            decision=decision,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            tranche_count=tranche_count,
-        )
-    return decision
+from vru.services import audit_record
 
 
 def _check_award_terms(
@@ -410,11 +248,14 @@ def overdue_return_reminders_send() -> int:
                 continue
             application = item.award.decision.application
             if application.contact_email:
-                message = EmailMessage(
-                    "Your monitoring return is overdue",
-                    f"Monitoring return {item.number} for “{application.title}” was due on "
-                    f"{item.due_on:%-d %B %Y}. Please send it so that the next payment can "
-                    "be released.",
+                message = emails.build_email(
+                    "emails/grants/return_overdue",
+                    {
+                        "number": item.number,
+                        "title": application.title,
+                        "due_on": item.due_on,
+                        "link": emails.absolute_url("grants:monitoring_return", item.pk),
+                    },
                     to=[application.contact_email],
                 )
                 transaction.on_commit(message.send)

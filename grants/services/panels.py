@@ -3,7 +3,6 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils import timezone
 from grants import permissions
 from grants.assignment import pick_replacement, plan_assignments
 from grants.models import Application, Assignment, GrantRound, PanelMember, Score
+from vru import emails
 from vru.models import AuditEvent, Partnership, User
 from vru.services import audit_record
 
@@ -167,9 +167,10 @@ def assignment_add(*, actor: User, application: Application, reviewer: PanelMemb
 
 @transaction.atomic
 def assignment_remove(*, actor: User, assignment: Assignment) -> None:
-    """Staff adjustment: take an application away from a reviewer. A declared conflict is
-    a record that this reviewer must never get the application, so it cannot be removed
-    (removing it would let the next balancing run assign it to them again)."""
+    """Staff adjustment while the round is open: take an application away from a reviewer.
+    A declared conflict is a record that this reviewer must never get the application, so
+    it cannot be removed (removing it would let the next balancing run assign it to them
+    again). After the round closes a reviewer is released with a reason instead."""
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("application__grant_round__partnership")
@@ -178,6 +179,18 @@ def assignment_remove(*, actor: User, assignment: Assignment) -> None:
     _staff_of(actor, assignment.application.grant_round.partnership_id)
     if assignment.status == Assignment.Status.SUBMITTED:
         raise ValidationError("Submitted scores cannot be taken away.", code="invalid_status")
+    if assignment.status == Assignment.Status.RELEASED:
+        raise ValidationError(
+            "This reviewer was released: the record stays with its reason.",
+            code="invalid_status",
+        )
+    if timezone.now() >= assignment.application.grant_round.closes_at:
+        # Once the round has closed the decision waits for this reviewer: letting them off
+        # takes a reason (assignment_release), so that no decision skips the panel unsaid.
+        raise ValidationError(
+            "The round has closed: release the reviewer with a reason instead.",
+            code="round_closed",
+        )
     if assignment.status == Assignment.Status.CONFLICTED:
         raise ValidationError(
             "This reviewer declared a conflict of interest: the record stays so that the "
@@ -237,7 +250,7 @@ def _reassign(conflicted: Assignment) -> Assignment | None:
         Assignment.objects.filter(
             application__grant_round=application.grant_round, reviewer__in=reviewers
         )
-        .exclude(status=Assignment.Status.CONFLICTED)
+        .exclude(status__in=[Assignment.Status.CONFLICTED, Assignment.Status.RELEASED])
         .values_list("reviewer_id")
         .annotate(n=Count("pk"))
         .values_list("reviewer_id", "n")
@@ -370,10 +383,13 @@ def panel_reminders_send() -> int:
             if user.email:
                 # Sent only once the reminder is recorded: a failed commit sends nothing,
                 # and a retry after a commit does not send twice.
-                message = EmailMessage(
-                    "Reminder: your grant review is due soon",
-                    f"Hi {user.first_name or user.username},\n\nPlease send your scores "
-                    f"before {deadline:%-d %B %Y at %H:%M}. Thank you for being on the panel.",
+                message = emails.build_email(
+                    "emails/grants/review_reminder",
+                    {
+                        "name": user.first_name or user.username,
+                        "deadline": deadline,
+                        "link": emails.absolute_url(assignment.get_absolute_url()),
+                    },
                     to=[user.email],
                 )
                 transaction.on_commit(message.send)

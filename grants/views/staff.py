@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grants import permissions, selectors, services
@@ -18,7 +19,6 @@ from grants.forms import (
 )
 from grants.models import Application, Assignment
 from grants.resources import ApplicationResource, GrantRoundResource, ScoreResource
-from grants.services.awards import feedback_from_reviews
 from grants.views.common import PAGE_SIZE, add_errors, export, flash, flash_error, require
 from vru import selectors as core_selectors
 from vru import uploads
@@ -189,6 +189,9 @@ def _moderation_dataset(result) -> tablib.Dataset:
             "disagree",
             "running total",
             "within budget",
+            "decision",
+            "decided before the panel finished: reason",
+            "waiting for",
         ]
     )
     for row in result.rows:
@@ -204,6 +207,9 @@ def _moderation_dataset(result) -> tablib.Dataset:
                 "yes" if row.disagree else "no",
                 row.running_total,
                 "yes" if row.within_budget else "no",
+                row.decision,
+                row.override_reason,
+                " ".join(row.waits_for),
             ]
         )
     return dataset
@@ -253,20 +259,33 @@ def application_detail(request, pk: int):
     if permissions.can_check_eligibility(user, application):
         context["eligibility_form"] = EligibilityForm()
     if permissions.can_decide(user, application):
-        context["decision_form"] = DecisionForm(
-            initial={
-                "feedback": feedback_from_reviews(application),
-                "amount": application.amount_requested,
-                "tranche_count": 2,
-            }
-        )
-        context["assignment_form"] = AssignmentAddForm(
-            reviewers=selectors.panel_member_list(viewer=user)
-        )
+        context.update(decision_context(request, application))
     return render(request, "grants/application_detail.html", context)
 
 
-def _staff_application(request, pk):
+def decision_context(request, application, form=None) -> dict:
+    """The decision form with what the decision still waits for (then the override
+    reason is asked for) and the reviewers' comments to choose from."""
+    waits = selectors.decision_waits(application=application)
+    view = selectors.panel_view(application=application)
+    if form is None:
+        form = DecisionForm(
+            initial={"amount": application.amount_requested, "tranche_count": 2},
+            comments=view.comments,
+            waits=waits,
+        )
+    return {
+        "decision_form": form,
+        "round_closed": timezone.now() >= application.grant_round.closes_at,
+        "waits_for": waits,
+        "panel_view": view,
+        "assignment_form": AssignmentAddForm(
+            reviewers=selectors.panel_member_list(viewer=request.user)
+        ),
+    }
+
+
+def staff_application(request, pk):
     require(permissions.is_grants_staff(request.user))
     application = selectors.application_get(viewer=request.user, pk=pk)
     if application is None:
@@ -276,7 +295,7 @@ def _staff_application(request, pk):
 
 @require_POST
 def application_eligibility(request, pk: int):
-    application = _staff_application(request, pk)
+    application = staff_application(request, pk)
     form = EligibilityForm(request.POST)
     if form.is_valid():
         try:
@@ -303,54 +322,6 @@ def application_eligibility(request, pk: int):
     )
 
 
-@require_POST
-def application_decide(request, pk: int):
-    application = _staff_application(request, pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.application_decide(
-                actor=request.user,
-                application=application,
-                outcome=data["outcome"],
-                amount=data["amount"],
-                conditions=data["conditions"],
-                reasons=data["reasons"],
-                feedback=data["feedback"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                tranche_count=data["tranche_count"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            flash(request, "Decision recorded. The letter is being sent.")
-            return redirect(application)
-    return render(
-        request,
-        "grants/application_detail.html",
-        {
-            "application": application,
-            "round": application.grant_round,
-            "is_staff": True,
-            "decision_form": form,
-            "assignment_form": AssignmentAddForm(
-                reviewers=selectors.panel_member_list(viewer=request.user)
-            ),
-        },
-    )
-
-
-@require_GET
-def decision_letter(request, pk: int):
-    application = selectors.application_get(viewer=request.user, pk=pk)
-    decision = getattr(application, "decision", None) if application else None
-    if decision is None or not decision.letter:
-        raise Http404
-    return uploads.download(decision.letter, name=f"decision-{application.pk}")
-
-
 @require_GET
 def attachment_download(request, pk: int, file_pk: int):
     """An application's file, only to those who may see the application (never a public
@@ -364,7 +335,7 @@ def attachment_download(request, pk: int, file_pk: int):
 
 @require_POST
 def assignment_add(request, pk: int):
-    application = _staff_application(request, pk)
+    application = staff_application(request, pk)
     form = AssignmentAddForm(
         request.POST, reviewers=selectors.panel_member_list(viewer=request.user)
     )

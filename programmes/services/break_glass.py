@@ -8,12 +8,11 @@ pseudonymous reference and the reason, never the identity itself.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
 
 from programmes import permissions
 from programmes.models import Referral, YoungPersonIdentity
+from vru import emails
 from vru.models import AuditEvent, Role, User
 from vru.services import audit_record, outbox
 
@@ -48,18 +47,19 @@ def break_glass_notify(*, event_id: int) -> int:
     recipients = _recipients(referral)
     if not recipients:
         return 0
-    send_mail(
-        subject="Break-glass access to a young person's identity",
-        message=(
-            f"{event.actor} ({event.actor.username if event.actor else 'unknown'}) opened the "
-            f"identity of young person {event.target_repr} outside their own programmes at "
-            f"{timezone.localtime(event.created_at):%d %b %Y %H:%M}.\n\n"
-            f"Reason given: {event.changes.get('reason', '')}\n\n"
-            f"Programme of the case: {event.changes.get('programme_name', '')}\n"
-            f"Audit event {event.pk}: review it in the audit trail (Administration)."
-        ),
-        from_email=None,
-        recipient_list=recipients,
+    emails.send_email(
+        "emails/programmes/break_glass",
+        {
+            "reader": str(event.actor) if event.actor else "Someone",
+            "username": event.actor.username if event.actor else "unknown",
+            "reference": event.target_repr,
+            "at": event.created_at,
+            "reason": event.changes.get("reason", ""),
+            "programme": event.changes.get("programme_name", ""),
+            "event_id": event.pk,
+            "link": emails.absolute_url("admin:vru_auditevent_change", event.pk),
+        },
+        to=recipients,
     )
     return len(recipients)
 

@@ -4,7 +4,6 @@ import secrets
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from programmes.models import (
     YoungPerson,
     YoungPersonIdentity,
 )
+from vru import emails
 from vru.models import LSOA, AuditEvent, Partnership, Role, User
 from vru.services import audit_record, outbox
 
@@ -273,16 +273,15 @@ def referral_created_notify(*, referral_id: int) -> list[str]:
         leave_out=referral.created_by_id,
     )
     if recipients:
-        send_mail(
-            subject=f"{referral.programme.name}: new referral {referral.young_person.reference}",
-            message=(
-                f"A new referral, {referral.young_person.reference}, was made to "
-                f"{referral.programme.name}. First contact is due by "
-                f"{timezone.localtime(referral.due_at):%d %b %Y %H:%M}.\n"
-                f"Open it on the platform: {referral.get_absolute_url()}"
-            ),
-            from_email=None,
-            recipient_list=recipients,
+        emails.send_email(
+            "emails/programmes/referral_created",
+            {
+                "programme": referral.programme.name,
+                "reference": referral.young_person.reference,
+                "due_at": referral.due_at,
+                "link": emails.absolute_url(referral.get_absolute_url()),
+            },
+            to=recipients,
         )
     audit_record(
         actor=None,

@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from programmes.models import (
     YoungPerson,
     YoungPersonIdentity,
 )
+from vru import emails
 from vru.models import AuditEvent
 from vru.services import audit_record, outbox
 
@@ -67,16 +67,17 @@ def breach_notification_send(*, notification_id: int) -> bool:
     referral = notification.referral
     recipients = selectors.notice_recipients(programme=referral.programme)
     if recipients:
-        send_mail(
-            subject=f"{referral.programme.name}: referral {referral.young_person.reference} missed its {referral.programme.referral_target_hours}-hour contact target",
-            # pseudonymous and without the offence: a reference, a time, a path
-            message=(
-                f"Referral {referral.young_person.reference} was due first contact by "
-                f"{timezone.localtime(referral.due_at):%d %b %Y %H:%M}.\n"
-                f"Open it on the platform: {referral.get_absolute_url()}"
-            ),
-            from_email=None,
-            recipient_list=recipients,
+        # pseudonymous and without the offence: a reference, a time, a link
+        emails.send_email(
+            "emails/programmes/breach_notification",
+            {
+                "programme": referral.programme.name,
+                "reference": referral.young_person.reference,
+                "target_hours": referral.programme.referral_target_hours,
+                "due_at": referral.due_at,
+                "link": emails.absolute_url(referral.get_absolute_url()),
+            },
+            to=recipients,
         )
     notification.emailed_at = timezone.now()
     notification.recipients = recipients

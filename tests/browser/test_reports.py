@@ -34,6 +34,11 @@ def test_a_commissioner_requests_reads_and_lists_reports(checked):
     checked.goto("/evaluation/reports/", title="Impact reports")
     checked.goto("/evaluation/reports/new/", title="Request an impact report")
 
+    # a commissioner chooses whole periods only: no dates to type
+    expect(page.get_by_label("Other dates (staff only)")).to_have_count(0)
+    page.get_by_label("A financial year (April to March)").check()
+    page.get_by_label("Financial year", exact=True).select_option(index=0)  # the one running
+
     # a mistake first: the error summary, then the report
     page.get_by_label("One programme").check()
     page.get_by_role("button", name="Build the report").click()
@@ -45,6 +50,9 @@ def test_a_commissioner_requests_reads_and_lists_reports(checked):
     expect(page.locator("#map-referrals-title")).to_be_visible()
     expect(page.locator(".vru-figure").first).to_contain_text("children and young people")
     expect(page.locator("#table-value-for-money")).to_contain_text("2.25x")
+    # each headline names the table it was computed from, and the link reaches it
+    page.locator("[data-figure-source=referrals] a").click()
+    expect(page.locator("#table-referrals")).to_be_in_viewport()
     checked.check()
 
     # a report still being built shows its progress
@@ -61,4 +69,14 @@ def test_a_commissioner_requests_reads_and_lists_reports(checked):
         "Impact report: Whole partnership", timeout=10_000
     )
     checked.goto("/evaluation/reports/", title="Impact reports")
+
+    # a report that could not be built says so in the error style, with what to do
+    ImpactReport.objects.filter(pk=report.pk).update(
+        status="failed", error="The report could not be built (FieldError)."
+    )
+    checked.goto(report.get_absolute_url())
+    expect(page.locator(".govuk-error-summary")).to_contain_text("could not be built")
+    expect(page.locator(".govuk-notification-banner--success")).to_have_count(0)
+    expect(page.get_by_role("button", name="Try again")).to_be_visible()
+    checked.check()
     assert year.reroute.name  # the data set the report was built from

@@ -22,6 +22,7 @@ from tests.factories import (
     RecommendationFactory,
     ReferralFactory,
     StrategicNeedsAssessmentFactory,
+    SuccessMeasureComparisonFactory,
     SuccessMeasureFactory,
     SuccessMeasureValueFactory,
     UserFactory,
@@ -174,6 +175,7 @@ def make_year(partnership, other_partnership) -> YearOfWork:
         application.recommendations.add(rec2)
         decision = grant_services.decision_record(
             actor=officer,
+            override_reason="Decided early to set up this test.",
             application=application,
             outcome="fund",
             amount=Decimal("3000"),
@@ -194,9 +196,9 @@ def make_year(partnership, other_partnership) -> YearOfWork:
         young_people_by_age_band={"10-13": 14, "14-17": 27, "18-24": 3},
         approved_at=timezone.now() - datetime.timedelta(days=2),
     )
-    # Success measure with a baseline.
+    # Success measure with a baseline, and the two comparisons its needs assessment makes.
     measure = SuccessMeasureFactory(partnership=partnership, name="Knife crime", unit="offences")
-    SuccessMeasureValueFactory(
+    baseline = SuccessMeasureValueFactory(
         measure=measure,
         period_start=datetime.date(2019, 4, 1),
         period_end=datetime.date(2020, 3, 31),
@@ -204,19 +206,29 @@ def make_year(partnership, other_partnership) -> YearOfWork:
         value=Decimal("1176"),
         is_baseline=True,
     )
-    SuccessMeasureValueFactory(
+    last_year = SuccessMeasureValueFactory(
         measure=measure,
         period_start=start - datetime.timedelta(days=365),
         period_end=start - datetime.timedelta(days=1),
         label="Last year",
         value=Decimal("1100"),
     )
-    SuccessMeasureValueFactory(
+    this_year = SuccessMeasureValueFactory(
         measure=measure,
         period_start=start,
         period_end=end,
         label="This year",
         value=Decimal("1066"),
+    )
+    SuccessMeasureComparisonFactory(
+        earlier=last_year, later=this_year, kind="previous", note="Rolling years."
+    )
+    SuccessMeasureComparisonFactory(
+        earlier=baseline,
+        later=this_year,
+        kind="baseline",
+        source_table="Table B",
+        note="Financial year 2019/20 compared with the year to the report's end.",
     )
     # Voice: 7 responses about lighting (an action delivered), 3 about safe spaces.
     exercise = ListeningExerciseFactory(partnership=partnership, period_start=start, period_end=end)

@@ -216,7 +216,7 @@ def test_a_manager_cannot_post_a_programme_they_do_not_manage(client, partnershi
     )
 
     assert page.status_code == 200
-    assert "Select a valid choice" in page.content.decode()
+    assert "Select what is evaluated from the list" in page.content.decode()
     assert not Evaluation.objects.exists()
 
 

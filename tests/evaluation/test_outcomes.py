@@ -17,6 +17,8 @@ from evaluation.models import Instrument, OutcomeScore
 from evaluation.statistics import paired_change_interval, t_cdf, t_quantile
 from tests.evaluation.factories import instrument, past_referral, scores
 from tests.factories import ProgrammeFactory, programme_staff
+from tests.published import published
+from vru import disclosure
 from vru.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -296,19 +298,37 @@ def test_commissioners_see_fewer_than_5_as_suppressed_and_no_mean(
 def test_commissioners_do_not_get_a_share_that_reveals_1_to_4_not_improved(
     partnership, programme, user_with_role
 ):
-    # 7 participants, 6 improved: the 1 who did not must not be recoverable
-    for first, last in [(40, 48)] * 6 + [(40, 40)]:
-        scores(past_referral(programme), "wemwbs", first, last)
+    # 6 participants improved and 1 did not (the control counts each 0, 1 or 2, so more are
+    # added where it takes more for the improved to publish 5 or over, and the not improved
+    # from 1 to 4): the not improved must not be recoverable from the published figures
+    improved, not_improved = [], []
+    while len(improved) < 6 or published("referral", improved) < 5:
+        improved.append(past_referral(programme))
+        scores(improved[-1], "wemwbs", 40, 48)
+    while published("referral", not_improved) == 0:
+        not_improved.append(past_referral(programme))
+        scores(not_improved[-1], "wemwbs", 40, 40)
+    participants = published("referral", improved + not_improved)
+    rest = published("referral", not_improved)
+    assert disclosure.is_small(rest)
 
     [summary] = selectors.outcome_summaries_for(
         viewer=user_with_role(Role.COMMISSIONER), partnership=partnership, start=None, end=None
     )
 
-    assert summary.participants == 7
-    assert summary.mean_change == pytest.approx(48 / 7)
+    # the participants are the published count of the 7 (or so) scored, the mean their scores'
+    assert summary.participants == participants >= 5
+    true = len(improved) + len(not_improved)
+    assert summary.mean_change == pytest.approx(8 * len(improved) / true)
+    # but neither the number improved nor the share: participants - improved = the rest
     assert summary.improved is None
     assert summary.improved_shown == "not shown"
     assert summary.share_improved is None
+    # staff who may see casework get the true counts
+    [staff] = selectors.outcome_summaries_for(
+        viewer=user_with_role(Role.ANALYST), partnership=partnership, start=None, end=None
+    )
+    assert (staff.participants, staff.improved) == (true, len(improved))
 
 
 def test_staff_see_the_same_figures_unsuppressed(partnership, programme, user_with_role):

@@ -1,21 +1,40 @@
-"""Every headline figure of an impact report equals a direct query of the records."""
+"""Every headline figure of an impact report is the disclosure control's count of a direct query
+of the records it covers (worked out in Python by tests.published)."""
 
+import datetime
 import io
 import json
 
 import pytest
-from django.db.models import Sum
+import time_machine
+from django.db.models import F, Sum
 from django.urls import reverse
 from pypdf import PdfReader
 
 from evaluation import services
 from evaluation.models import ImpactReport
+from evaluation.selectors.report_content.scope import AGE_NOT_KNOWN, REPORT_AGE_BANDS
+from grants.models import MonitoringReturn
 from programmes.models import Outcome, Referral, SessionCount
 from tests.evaluation.report_data import make_year
 from tests.factories import UserFactory
+from tests.published import published, published_count
+from vru import disclosure
 from vru.models import Role
 
 pytestmark = pytest.mark.django_db
+
+
+# On the last day of a financial year, "the last 365 days" of the test data is exactly the
+# financial year 2025 to 2026: a period a commissioner may choose (whole months, quarters
+# and financial years only).
+LAST_DAY_OF_A_FINANCIAL_YEAR = datetime.datetime(2026, 3, 31, 12, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _on_the_last_day_of_a_financial_year():
+    with time_machine.travel(LAST_DAY_OF_A_FINANCIAL_YEAR, tick=True):
+        yield
 
 
 @pytest.fixture
@@ -47,43 +66,79 @@ def in_period(qs, year, field):
     return qs.filter(**{f"{field}__date__gte": year.start, f"{field}__date__lte": year.end})
 
 
-def test_every_headline_figure_equals_a_direct_query_of_the_records(
+def period_referrals(year):
+    return in_period(Referral.objects.filter(partnership=year.partnership), year, "referred_at")
+
+
+def period_session_counts(year, kind):
+    return SessionCount.objects.filter(
+        session__programme__partnership=year.partnership,
+        session__held_on__gte=year.start,
+        session__held_on__lte=year.end,
+        session__kind=kind,
+    )
+
+
+def approved_returns(year):
+    return MonitoringReturn.objects.filter(
+        award__decision__application__grant_round__partnership=year.partnership,
+        status=MonitoringReturn.Status.APPROVED,
+        approved_at__date__gte=year.start,
+        approved_at__date__lte=year.end,
+    )
+
+
+def reached(monitoring_return) -> int:
+    return sum(monitoring_return.young_people_by_age_band.values())
+
+
+def people_at(counts) -> int:
+    """What the report publishes for session head-count rows."""
+    return published_count("session_count", counts, lambda row: row.count)
+
+
+def assert_publishes(item, count):
+    """A headline shows `count` (an adjusted count of people) as the disclosure control does,
+    and gives its value only when the figure is shown as a number."""
+    assert item["figure"] == disclosure.shown_count(count)
+    assert item["value"] == (None if disclosure.is_small(count) else count)
+
+
+def test_every_headline_figure_is_the_published_count_of_a_direct_query_of_the_records(
     commissioner, year, django_capture_on_commit_callbacks
 ):
     report = build(commissioner, year, django_capture_on_commit_callbacks)
     figures = headlines(report)
 
-    referrals = in_period(
-        Referral.objects.filter(partnership=year.partnership), year, "referred_at"
-    )
-    assert figures["referrals"]["value"] == referrals.count() == 13
-    met = referrals.filter(first_contact_at__lte=models_f("due_at")).count()
-    decided = met + referrals.exclude(first_contact_at__lte=models_f("due_at")).count()
-    assert figures["compliance"]["value"] == round(100 * met / decided) == 62
+    referrals = period_referrals(year)
+    assert referrals.count() == 13
+    assert_publishes(figures["referrals"], published("referral", referrals))
+    met = referrals.filter(first_contact_at__lte=F("due_at"))
+    late = referrals.exclude(first_contact_at__lte=F("due_at"))
+    assert (met.count(), late.count()) == (8, 5)
+    met_n, late_n = published("referral", met), published("referral", late)
+    percent = disclosure.shown_percent(met_n, met_n + late_n)
+    assert figures["compliance"]["value"] == percent
+    assert figures["compliance"]["figure"] == ("–" if percent is None else f"{percent}%")
     outcomes = Outcome.objects.filter(
         referral__partnership=year.partnership,
         achieved_on__gte=year.start,
         achieved_on__lte=year.end,
     )
-    assert figures["diverted"]["value"] == outcomes.filter(kind="diverted").count() == 6
-    assert figures["eet"]["value"] == outcomes.filter(kind="eet").count() == 5
-    counts = SessionCount.objects.filter(
-        session__programme__partnership=year.partnership,
-        session__held_on__gte=year.start,
-        session__held_on__lte=year.end,
-    )
-    detached = counts.filter(session__kind="detached").aggregate(n=Sum("count"))["n"]
-    assert figures["detached"]["value"] == detached == 40
-    group = counts.filter(session__kind="group").aggregate(n=Sum("count"))["n"]
-    assert figures["group_work"]["value"] == group == 9
-    assert figures["grant_reach"]["value"] == 14 + 27 + 3
+    diverted, eet = outcomes.filter(kind="diverted"), outcomes.filter(kind="eet")
+    assert (diverted.count(), eet.count()) == (6, 5)
+    assert_publishes(figures["diverted"], published("outcome", diverted))
+    assert_publishes(figures["eet"], published("outcome", eet))
+    detached = period_session_counts(year, "detached")
+    assert detached.aggregate(n=Sum("count"))["n"] == 40
+    assert_publishes(figures["detached"], people_at(detached))
+    group = period_session_counts(year, "group")
+    assert group.aggregate(n=Sum("count"))["n"] == 9
+    assert_publishes(figures["group_work"], people_at(group))
+    returns = list(approved_returns(year))
+    assert sum(reached(r) for r in returns) == 14 + 27 + 3
+    assert_publishes(figures["grant_reach"], published_count("monitoring_return", returns, reached))
     assert "to 2 community groups" in figures["grant_reach"]["text"]
-
-
-def models_f(name):
-    from django.db.models import F
-
-    return F(name)
 
 
 def test_a_report_for_one_local_authority_counts_only_its_neighbourhoods(
@@ -97,11 +152,18 @@ def test_a_report_for_one_local_authority_counts_only_its_neighbourhoods(
         local_authority=year.la_north,
     )
     figures = headlines(report)
-    north = in_period(
-        Referral.objects.filter(lsoa__local_authority=year.la_north), year, "referred_at"
+    north = period_referrals(year).filter(lsoa__local_authority=year.la_north)
+    assert north.count() == 8
+    assert_publishes(figures["referrals"], published("referral", north))
+    north_detached = period_session_counts(year, "detached").filter(
+        session__lsoa__local_authority=year.la_north
     )
-    assert figures["referrals"]["value"] == north.count() == 8
-    assert figures["detached"]["value"] == 25
+    assert north_detached.aggregate(n=Sum("count"))["n"] == 25
+    assert_publishes(figures["detached"], people_at(north_detached))
+    # and not the whole partnership's
+    everywhere = people_at(period_session_counts(year, "detached"))
+    assert people_at(north_detached) != everywhere
+    assert figures["detached"]["figure"] != disclosure.shown_count(everywhere)
 
 
 def test_a_report_for_one_programme_leaves_out_grants(
@@ -116,7 +178,9 @@ def test_a_report_for_one_programme_leaves_out_grants(
     )
     figures = headlines(report)
     assert "grant_reach" not in figures
-    assert figures["referrals"]["value"] == 13
+    reroute = period_referrals(year).filter(programme=year.reroute)
+    assert reroute.count() == 13
+    assert_publishes(figures["referrals"], published("referral", reroute))
     assert figures["detached"]["value"] == 0
 
 
@@ -154,11 +218,19 @@ def test_the_pdf_opens_and_holds_the_headline_figures(
     reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     text = " ".join(page.extract_text() for page in reader.pages)
     text = " ".join(text.split())
-    for item in headlines(report).values():
+    # (the same figures as the web snapshot, which are the published counts of the records)
+    figures = headlines(report)
+    for item in figures.values():
         assert item["figure"] in text
-    assert "13" in text
-    assert "62%" in text
-    assert "44" in text
+    referrals = period_referrals(year)
+    assert figures["referrals"]["figure"] == disclosure.shown_count(
+        published("referral", referrals)
+    )
+    returns = approved_returns(year)
+    assert figures["grant_reach"]["figure"] == disclosure.shown_count(
+        published_count("monitoring_return", returns, reached)
+    )
+    assert f"{figures['referrals']['figure']} referrals of young people received" in text
     assert "children and young people supported through grants to 2 community groups" in text
     assert reader.metadata.title == report.content["meta"]["title"]
 
@@ -207,26 +279,137 @@ def test_reach_in_priority_neighbourhoods_is_split_from_elsewhere(
     table = next(b for b in reach["blocks"] if b.get("id") == "table-reach")
     assert table["headers"][1:4] == ["Priority LSOAs", "Elsewhere", "Not recorded"]
     # 8 aged 15 in E01900001/2 (4 each, 1 priority) + 4 aged 19 in priority E01900003 + 1 age 12
-    # with no LSOA: priority 4 + 4 = 8, elsewhere 4, not recorded 1 (hidden, with its partner)
-    assert table["foot"][1:] == ["8", "<5", "<5", "13"]
+    # with no LSOA: priority 4 + 4 = 8, elsewhere 4, not recorded 1; each cell publishes its
+    # referrals' adjusted count, protected as a table with totals
+    places = ["priority", "elsewhere", "unknown"]
+    bands = [*[key for key, _, _, _ in REPORT_AGE_BANDS], AGE_NOT_KNOWN[0]]
+    grid = {(band, place): [] for band in bands for place in places}
+    for referral in period_referrals(year).select_related("lsoa"):
+        age = referral.age_at_referral
+        band = next(
+            (
+                key
+                for key, _, low, high in REPORT_AGE_BANDS
+                if age is not None and (low is None or age >= low) and (high is None or age <= high)
+            ),
+            AGE_NOT_KNOWN[0],
+        )
+        if referral.lsoa is None:
+            place = "unknown"
+        else:
+            place = "priority" if referral.lsoa.code in year.priority else "elsewhere"
+        grid[(band, place)].append(referral)
+    assert [sum(len(grid[(b, p)]) for b in bands) for p in places] == [8, 4, 1]
+    expected = disclosure.protect_table(
+        [[published("referral", grid[(b, p)]) for p in places] for b in bands]
+    )
+    assert table["foot"][1:] == [*expected.column_totals, expected.grand_total]
+    assert [row[1:] for row in table["rows"]] == [
+        [*cells, total] for cells, total in zip(expected.cells, expected.row_totals, strict=True)
+    ]
     the_map = next(b for b in reach["blocks"] if b["type"] == "map")
     priority = {a["code"] for a in the_map["areas"] if a["is_priority"]}
     assert priority == year.priority
 
 
-def test_success_measures_show_change_against_previous_period_and_baseline(
+def test_success_measures_show_only_the_comparisons_the_needs_assessment_makes(
     commissioner, year, django_capture_on_commit_callbacks
 ):
     report = build(commissioner, year, django_capture_on_commit_callbacks)
     section = next(s for s in report.content["sections"] if s["key"] == "measures")
-    table = next(b for b in section["blocks"] if b.get("id") == "table-measures")
-    row = table["rows"][0]
-    # 1100 -> 1066 is -3%; baseline 1176 -> 1066 is -9% (the Essex SNA's figure)
-    assert row[2] == "1,066"
-    assert row[4] == "-3%"
-    assert row[6] == "-9%"
+
+    # the headline names both periods: baseline 1176 -> 1066 is -9% (the Essex SNA's figure)
+    headline = next(b for b in section["blocks"] if b.get("id") == "table-measures")
+    assert headline["rows"] == [["Knife crime (offences)", "This year against 2019/20: -9%"]]
+    table = next(b for b in section["blocks"] if b.get("id") == "table-measure-comparisons")
+    assert [row[1:] for row in table["rows"]] == [
+        [
+            "This year against Last year",
+            "Against the previous period",
+            "Last year: 1,100",
+            "This year: 1,066",
+            "-3%",
+            "Rolling years.",
+        ],
+        [
+            "This year against 2019/20",
+            "Against the baseline (Table B)",
+            "2019/20: 1,176",
+            "This year: 1,066",
+            "-9%",
+            "Financial year 2019/20 compared with the year to the report's end.",
+        ],
+    ]
     chart = next(b for b in section["blocks"] if b["type"] == "bar_chart")
     assert chart["shown"] == ["1,176", "1,100", "1,066"]
+
+
+def test_the_report_works_out_no_change_between_values_without_a_comparison(
+    commissioner, year, django_capture_on_commit_callbacks
+):
+    # given a measure whose values the needs assessment never compares
+    from tests.factories import SuccessMeasureFactory, SuccessMeasureValueFactory
+
+    measure = SuccessMeasureFactory(partnership=year.partnership, name="Homicides")
+    for year_number, value in [(2021, 20), (2022, 10)]:
+        SuccessMeasureValueFactory(
+            measure=measure,
+            period_start=datetime.date(year_number, 1, 1),
+            period_end=datetime.date(year_number, 12, 31),
+            value=value,
+        )
+
+    # when
+    report = build(commissioner, year, django_capture_on_commit_callbacks)
+
+    # then
+    section = next(s for s in report.content["sections"] if s["key"] == "measures")
+    headline = next(b for b in section["blocks"] if b.get("id") == "table-measures")
+    assert ["Homicides (offences)", "No comparison recorded"] in headline["rows"]
+    table = next(b for b in section["blocks"] if b.get("id") == "table-measure-comparisons")
+    assert all(row[0] != "Homicides (offences)" for row in table["rows"])
+    assert "-50%" not in json.dumps(section)
+
+
+def test_the_report_hides_a_small_count_of_people_and_its_change(
+    commissioner, year, django_capture_on_commit_callbacks
+):
+    from tests.factories import (
+        SuccessMeasureComparisonFactory,
+        SuccessMeasureFactory,
+        SuccessMeasureValueFactory,
+    )
+
+    measure = SuccessMeasureFactory(
+        partnership=year.partnership, name="Knife homicides", unit="homicides", counts_people=True
+    )
+    SuccessMeasureComparisonFactory(
+        earlier=SuccessMeasureValueFactory(
+            measure=measure,
+            period_start=datetime.date(2021, 1, 1),
+            period_end=datetime.date(2021, 12, 31),
+            value=10,
+            is_baseline=True,
+        ),
+        later=SuccessMeasureValueFactory(
+            measure=measure,
+            period_start=datetime.date(2022, 1, 1),
+            period_end=datetime.date(2022, 12, 31),
+            value=3,
+        ),
+        kind="baseline",
+    )
+
+    report = build(commissioner, year, django_capture_on_commit_callbacks)
+
+    section = next(s for s in report.content["sections"] if s["key"] == "measures")
+    headline = next(b for b in section["blocks"] if b.get("id") == "table-measures")
+    row = next(r for r in headline["rows"] if r[0] == "Knife homicides (homicides)")
+    assert row[1].endswith(": change not shown")
+    assert "-70%" not in json.dumps(section)
+    chart = next(b for b in section["blocks"] if b.get("id") == f"chart-measure-{measure.pk}")
+    assert chart["shown"][-1] == "<5"
+    assert chart["values"][-1] is None
 
 
 def test_voice_lists_top_themes_and_what_was_done(
@@ -255,13 +438,27 @@ def test_the_coverage_matrix_highlights_recommendations_nothing_delivers(
     section = next(s for s in report.content["sections"] if s["key"] == "coverage")
     table = next(b for b in section["blocks"] if b["type"] == "table")
     assert table["highlight"] == [False, False, True]
-    first, second, _ = table["rows"]
+    first, second, third = table["rows"]
+    # reach is what the headline tables publish for what delivers the recommendation (ReRoute's
+    # 13 referrals; the Boxing Club's 44 young people and the Youth Theatre's none), "[c]"
+    # where those tables hide it
+    referrals = period_referrals(year)
+    assert referrals.filter(programme=year.reroute).count() == 13
+    reroute = published("referral", referrals.filter(programme=year.reroute))
+    [[reroute_hidden]] = disclosure.protect_list([reroute]).hidden
+    returns = list(approved_returns(year))
+    assert [reached(r) for r in returns] == [44]
+    boxing = published_count("monitoring_return", returns, reached)
+    grants = disclosure.protect_list([boxing, 0])  # Boxing Club, Youth Theatre
     assert first[2] == "ReRoute"
     assert first[4] == "£50,000"
-    assert first[5] == "13"
+    assert first[5] == ("[c]" if reroute_hidden else disclosure.shown_count(reroute))
     assert second[3] == "Boxing Club, Youth Theatre"
     assert second[4] == "£6,000"
-    assert second[5] == "44"
+    assert second[5] == (
+        "[c]" if any(row[0] for row in grants.hidden) else disclosure.shown_count(boxing)
+    )
+    assert third[2:] == ["None", "None", "£0", "0"]
 
 
 def test_the_figures_download_holds_the_same_suppressed_figures_and_is_audited(

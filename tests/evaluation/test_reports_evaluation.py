@@ -3,12 +3,14 @@ the period, the change in outcome scores and value for money, equal to what the 
 selectors give a commissioner, suppressed for small groups, in scope, in the web page, the
 PDF and the figures download, and never naming a young person."""
 
+import datetime
 import io
 import json
 import statistics
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -18,9 +20,24 @@ from evaluation.selectors.value_for_money import cost_benefit_for
 from programmes.models import YoungPersonIdentity
 from tests.evaluation.report_data import add_evaluation_work, make_year
 from tests.factories import UserFactory
+from tests.published import published
+from vru import disclosure
 from vru.models import Role
 
 pytestmark = pytest.mark.django_db
+
+
+# On the last day of a financial year, "the last 365 days" of the test data is exactly the
+# financial year 2025 to 2026: a period a commissioner may choose (whole months, quarters
+# and financial years only).
+LAST_DAY_OF_A_FINANCIAL_YEAR = datetime.datetime(2026, 3, 31, 12, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _on_the_last_day_of_a_financial_year():
+    with time_machine.travel(LAST_DAY_OF_A_FINANCIAL_YEAR, tick=True):
+        yield
+
 
 TITLE = "Evaluation findings and outcomes"
 
@@ -104,7 +121,7 @@ def test_evaluations_in_the_period_are_listed_as_the_selector_gives_them(
     assert findings["Detached youth work listening review"][1] == "No findings reported yet."
 
 
-def test_outcome_figures_equal_the_scores_and_the_selector(
+def test_outcome_figures_are_the_published_counts_of_the_scored_referrals_as_the_selector_gives(
     commissioner, year, work, django_capture_on_commit_callbacks
 ):
     report = build(commissioner, year, django_capture_on_commit_callbacks)
@@ -116,13 +133,31 @@ def test_outcome_figures_equal_the_scores_and_the_selector(
     assert set(rows) == {(s.programme.name, s.instrument.name) for s in summaries}
     reroute = next(s for s in summaries if s.programme == year.reroute)
     row = rows[("ReRoute", reroute.instrument.name)]
-    changes = [change(r, "wemwbs") for r in work.scored_referrals[:10]]
-    # the early referral's scores (before the period) are not counted
-    assert row[2] == "10" == reroute.participants_shown
-    assert row[3] == f"{statistics.mean(changes):+.1f}" == f"{reroute.mean_change:+.1f}"
-    assert row[4] == f"{reroute.ci_low:+.1f} to {reroute.ci_high:+.1f}"
-    assert row[5] == "5" == str(sum(1 for c in changes if c >= 3))
-    assert row[6] == "50%"
+    # 10 young people scored in the period (the early referral's scores, before the period,
+    # are not counted), 5 of them improved by 3 or more
+    scored = work.scored_referrals[:10]
+    changes = [change(r, "wemwbs") for r in scored]
+    improved = [r for r, c in zip(scored, changes, strict=True) if c >= 3]
+    assert (len(scored), len(improved)) == (10, 5)
+    # the counts published are the disclosure control's counts of exactly those referrals
+    participants = published("referral", scored)
+    improved_n = published("referral", improved)
+    assert row[2] == disclosure.shown_count(participants) == reroute.participants_shown
+    if disclosure.is_small(participants):
+        assert row[3:5] == ["not shown", "not shown"]
+    else:
+        # the mean and its interval are of the scores themselves
+        assert row[3] == f"{statistics.mean(changes):+.1f}" == f"{reroute.mean_change:+.1f}"
+        assert row[4] == f"{reroute.ci_low:+.1f} to {reroute.ci_high:+.1f}"
+    share = disclosure.shown_percent(improved_n, participants)
+    if share is None:
+        # improved or not improved would be 1 to 4: neither the share nor the number shown
+        assert row[6] == "not shown"
+        assert row[5] in {disclosure.hidden_mark(), "not shown", "0"}
+    else:
+        assert row[6] == f"{share}%" == f"{reroute.share_improved}%"
+        assert row[5] == disclosure.shown_count(improved_n)
+    assert row[5] == reroute.improved_shown
 
 
 def test_outcomes_of_fewer_than_five_young_people_show_no_count_mean_or_interval(
@@ -222,13 +257,12 @@ def test_a_local_authority_report_keeps_programme_evaluations_and_its_own_young_
 
 def test_an_empty_period_says_so(other_partnership, django_capture_on_commit_callbacks):
     commissioner = UserFactory(partnership=other_partnership, roles=[Role.COMMISSIONER])
-    import datetime
 
     with django_capture_on_commit_callbacks(execute=True):
         report = services.request_impact_report(
             actor=commissioner,
-            period_start=datetime.date(2020, 1, 1),
-            period_end=datetime.date(2020, 12, 31),
+            period_start=datetime.date(2020, 4, 1),
+            period_end=datetime.date(2021, 3, 31),
         )
     report.refresh_from_db()
 

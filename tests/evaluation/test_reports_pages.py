@@ -4,6 +4,7 @@ audit trail, and bounded queries on the list."""
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -11,15 +12,31 @@ from django.utils import timezone
 from evaluation import services, tasks
 from evaluation.models import ImpactReport
 from evaluation.selectors import report_content
+from programmes.models import Referral
 from tests.factories import (
     LocalAuthorityFactory,
     ProgrammeFactory,
     ReferralFactory,
     govuk_date,
 )
+from tests.published import published
+from vru import disclosure
 from vru.models import AuditEvent, OutboxMessage, Role
 
 pytestmark = pytest.mark.django_db
+
+
+# On the last day of a financial year, "the last 365 days" of the test data is exactly the
+# financial year 2025 to 2026: a period a commissioner may choose (whole months, quarters
+# and financial years only).
+LAST_DAY_OF_A_FINANCIAL_YEAR = datetime.datetime(2026, 3, 31, 12, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _on_the_last_day_of_a_financial_year():
+    with time_machine.travel(LAST_DAY_OF_A_FINANCIAL_YEAR, tick=True):
+        yield
+
 
 READERS = {Role.COMMISSIONER, Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER}
 
@@ -73,21 +90,20 @@ def test_each_role_gets_what_it_may_see(client, user_with_role, ready_report, ro
 @pytest.mark.parametrize("role", list(Role))
 def test_only_readers_may_request_a_report(client, user_with_role, role):
     client.force_login(user_with_role(role))
-    dates = last_year()
 
     response = client.post(
         "/evaluation/reports/new/",
-        {
-            **govuk_date("period_start", dates["period_start"].isoformat()),
-            **govuk_date("period_end", dates["period_end"].isoformat()),
-            "scope": "partnership",
-        },
+        {"period_kind": "financial_year", "financial_year": "2025-04-01", "scope": "partnership"},
     )
 
     if role in READERS:
         report = ImpactReport.objects.get()
         assert response.status_code == 302
         assert response["Location"] == report.get_absolute_url()
+        assert (report.period_start, report.period_end) == (
+            datetime.date(2025, 4, 1),
+            datetime.date(2026, 3, 31),
+        )
     else:
         assert response.status_code == 404
         assert not ImpactReport.objects.exists()
@@ -152,18 +168,19 @@ def test_a_request_with_a_bad_period_or_scope_says_what_is_wrong(commissioner, k
     assert field in error.value.message_dict
 
 
-def test_the_form_shows_errors_beside_the_fields(client, commissioner):
-    client.force_login(commissioner)
+def test_the_form_shows_errors_beside_the_fields(client, user_with_role):
+    client.force_login(user_with_role(Role.ANALYST))
     response = client.post(
         "/evaluation/reports/new/",
         {
+            "period_kind": "custom",
             **govuk_date("period_start", "2024-05-01"),
             **govuk_date("period_end", "2024-04-01"),
             "scope": "programme",
         },
     )
     assert response.status_code == 200
-    assert "The last day must be on or after the first day." in response.text
+    assert "The end of the period must be on or after its start." in response.text
     assert "Choose the programme." in response.text
     assert not ImpactReport.objects.exists()
 
@@ -270,6 +287,129 @@ def test_a_failing_build_marks_the_report_failed_with_a_message(
     assert "vru/report-progress" not in page.text
 
 
+def broken_sections(monkeypatch) -> None:
+    def broken(scope):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(report_content, "SECTIONS", [("Broken", broken)])
+
+
+# These run with real commits: without a broker the build runs as the request commits, so
+# the request's own page already knows whether it failed.
+@pytest.mark.django_db(transaction=True)
+def test_a_report_that_fails_as_it_is_requested_shows_an_error_not_a_success_banner(
+    client, commissioner, monkeypatch
+):
+    # given a build that fails (built at once, as without a broker)
+    broken_sections(monkeypatch)
+    client.force_login(commissioner)
+
+    # when the commissioner asks for the report
+    response = client.post(
+        "/evaluation/reports/new/",
+        {"period_kind": "month", "month": "2026-02-01", "scope": "partnership"},
+    )
+    page = client.get(response["Location"]).text
+
+    # then the page says it failed, in the error style, and what to do
+    assert ImpactReport.objects.get().status == ImpactReport.Status.FAILED
+    assert "govuk-notification-banner--success" not in page
+    assert "Your report is being built" not in page
+    assert 'class="govuk-error-summary"' in page
+    assert "The report could not be built" in page
+    assert "<title>Error: " in page
+    assert ">Try again</button>" in page
+    assert "If it fails again, contact your administrator" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_try_again_requests_the_same_report_once_more(
+    client, partnership, commissioner, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a report of one programme and one month that failed
+    programme = ProgrammeFactory(partnership=partnership, name="ReRoute")
+    with monkeypatch.context() as patch:
+        broken_sections(patch)
+        failed = request_report(
+            commissioner,
+            django_capture_on_commit_callbacks,
+            scope="programme",
+            programme=programme,
+            period_start=datetime.date(2026, 2, 1),
+            period_end=datetime.date(2026, 2, 28),
+        )
+    assert failed.status == ImpactReport.Status.FAILED
+    client.force_login(commissioner)
+
+    # when they try again (and this time it builds)
+    response = client.post(f"/evaluation/reports/{failed.pk}/again/")
+
+    # then a new request of the same report is built, and the failed one stays listed
+    again = ImpactReport.objects.exclude(pk=failed.pk).get()
+    assert response["Location"] == again.get_absolute_url()
+    assert again.status == ImpactReport.Status.READY, again.error
+    assert (again.scope, again.scope_programme, again.period_start, again.period_end) == (
+        "programme",
+        programme,
+        datetime.date(2026, 2, 1),
+        datetime.date(2026, 2, 28),
+    )
+    assert "Your report is ready." in client.get(response["Location"]).text
+    assert AuditEvent.objects.filter(verb="impact_report.requested").count() == 2
+    assert f"/evaluation/reports/{failed.pk}/" in client.get("/evaluation/reports/").text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_trying_again_fails_again_the_page_says_so_without_a_success_banner(
+    client, commissioner, monkeypatch, django_capture_on_commit_callbacks
+):
+    broken_sections(monkeypatch)
+    failed = request_report(commissioner, django_capture_on_commit_callbacks)
+    client.force_login(commissioner)
+
+    response = client.post(f"/evaluation/reports/{failed.pk}/again/", follow=True)
+
+    assert ImpactReport.objects.filter(status="failed").count() == 2
+    assert "govuk-notification-banner--success" not in response.text
+    assert "If it fails again, contact your administrator" in response.text
+
+
+def test_only_a_failed_report_of_ones_own_partnership_can_be_tried_again(
+    client, commissioner, ready_report, user_with_role, other_partnership
+):
+    client.force_login(commissioner)
+    response = client.post(f"/evaluation/reports/{ready_report.pk}/again/", follow=True)
+    assert "Only a report that could not be built can be requested again." in response.text
+    assert ImpactReport.objects.count() == 1
+    assert client.get(f"/evaluation/reports/{ready_report.pk}/again/").status_code == 405
+
+    client.force_login(user_with_role(Role.COMMISSIONER, partnership=other_partnership))
+    assert client.post(f"/evaluation/reports/{ready_report.pk}/again/").status_code == 404
+    client.force_login(user_with_role(Role.PRACTITIONER))
+    assert client.post(f"/evaluation/reports/{ready_report.pk}/again/").status_code == 404
+    assert ImpactReport.objects.count() == 1
+
+
+def test_a_report_whose_build_could_not_be_handed_over_is_marked_failed_not_left_queued(
+    client, commissioner, monkeypatch
+):
+    # given a request whose hand-over to the workers the outbox gave up on
+    report = services.request_impact_report(actor=commissioner, **last_year())
+    OutboxMessage.objects.filter(kind="evaluation.impact_report_build").update(status="dead")
+
+    # when beat looks for stale builds
+    services.impact_reports_resume_stale()
+
+    # then the page says it failed and offers to try again
+    report.refresh_from_db()
+    assert report.status == ImpactReport.Status.FAILED
+    client.force_login(commissioner)
+    page = client.get(report.get_absolute_url()).text
+    assert "The report could not be built" in page
+    assert "could not be started" in page
+    assert ">Try again</button>" in page
+
+
 def test_building_a_ready_report_again_changes_nothing(ready_report):
     built = ready_report.content
     again = services.impact_report_build(report_id=ready_report.pk)
@@ -354,8 +494,9 @@ def test_building_a_report_uses_a_bounded_number_of_queries(
 def test_the_coverage_matrix_does_not_undo_the_suppression_of_the_headline_tables(
     partnership, commissioner, django_capture_on_commit_callbacks
 ):
-    # given two programmes: A with 3 referrals ("<5"), B with 6 (hidden beside it as "[c]"
-    # so that A cannot be worked out from the total of 9)
+    # given two programmes: A with a small published count of referrals ("<5": one referral,
+    # another while the control counts them as none), B with 6 (hidden beside it so that A
+    # cannot be worked out from the total)
     from tests.factories import RecommendationFactory, StrategicNeedsAssessmentFactory
 
     today = timezone.localdate()
@@ -368,18 +509,30 @@ def test_the_coverage_matrix_does_not_undo_the_suppression_of_the_headline_table
     only_b = RecommendationFactory(needs_assessment=sna, number=1)
     a = ProgrammeFactory(partnership=partnership, name="A programme")
     b = ProgrammeFactory(partnership=partnership, name="B programme", recommendations=[only_b])
-    for programme, n in ((a, 3), (b, 6)):
-        for _ in range(n):
-            ReferralFactory(programme=programme)
+    of_a = []
+    while published("referral", of_a) == 0:
+        of_a.append(ReferralFactory(programme=a))
+    of_b = [ReferralFactory(programme=b) for _ in range(6)]
+    assert Referral.objects.filter(programme=b).count() == 6
+    a_n, b_n = published("referral", of_a), published("referral", of_b)
+    assert disclosure.is_small(a_n)
 
     # when the report is built
     report = request_report(commissioner, django_capture_on_commit_callbacks)
 
-    # then B's 6 is hidden in both tables (else 9 - 6 = 3 would give A away)
+    # then the table publishes A as "<5" and hides B too (else the total - B would give A)
     headlines = report.content["sections"][0]
     referrals = next(b for b in headlines["blocks"] if b.get("id") == "table-referrals")
-    assert referrals["rows"] == [["A programme", "<5"], ["B programme", "[c]"]]
-    assert referrals["foot"] == ["Total", "9"]
+    expected = disclosure.protect_list([a_n, b_n])
+    assert expected.hidden == [[True], [True]]
+    assert referrals["rows"] == [
+        ["A programme", "<5"],
+        ["B programme", expected.cells[1][0]],
+    ]
+    assert referrals["rows"][1][1] in {"[c]", "<5"}
+    assert referrals["foot"] == ["Total", *expected.column_totals]
+    assert referrals["foot"][1] == disclosure.shown_count(a_n + b_n)
+    # and the coverage matrix, whose only recommendation B alone delivers, does not show B
     coverage = next(s for s in report.content["sections"] if s["key"] == "coverage")
     matrix = next(b for b in coverage["blocks"] if b["type"] == "table")
     assert matrix["rows"][0][-1] == "[c]"
@@ -407,31 +560,53 @@ def test_the_map_publishes_bands_not_counts_per_neighbourhood(
 def test_the_compliance_headline_shows_its_counts_as_the_table_publishes_them(
     partnership, commissioner, django_capture_on_commit_callbacks
 ):
-    # given 6 referrals contacted in time and 2 never contacted (past their 24 hours)
+    # given 6 referrals contacted in time and 2 never contacted (past their 24 hours; another
+    # while the control counts them as none, so their published count is from 1 to 4)
     from programmes import services as programme_services
 
     programme = ProgrammeFactory(partnership=partnership)
     now = timezone.now()
-    for index in range(8):
-        referral = ReferralFactory(
+
+    def referral():
+        return ReferralFactory(
             programme=programme,
             event_at=now - datetime.timedelta(days=3),
             referred_at=now - datetime.timedelta(days=3),
         )
-        if index < 6:
-            programme_services.contact_record(
-                actor=None,
-                referral=referral,
-                occurred_at=now - datetime.timedelta(days=2, hours=12),
-                method="phone",
-            )
+
+    in_time = [referral() for _ in range(6)]
+    for each in in_time:
+        programme_services.contact_record(
+            actor=None,
+            referral=each,
+            occurred_at=now - datetime.timedelta(days=2, hours=12),
+            method="phone",
+        )
+    never = []
+    while len(never) < 2 or published("referral", never) == 0:
+        never.append(referral())
+    assert Referral.objects.filter(programme=programme, first_contact_at__isnull=False).count() == 6
+    met, late = published("referral", in_time), published("referral", never)
+    assert disclosure.is_small(late)
 
     report = request_report(commissioner, django_capture_on_commit_callbacks)
 
-    # then neither the % nor the 6 is shown (8 - 6 would give away the 2)
+    # then neither the % nor the number in time is shown (beside the number with a result it
+    # would give away the late), and the headline's "x of y" is the compliance table's totals
     items = {i["key"]: i for i in report.content["sections"][0]["blocks"][0]["items"]}
     assert items["compliance"]["figure"] == "–"
-    assert items["compliance"]["text"].endswith("; [c] of 8 with a result")
+    assert items["compliance"]["value"] is None
+    table = disclosure.protect_table([[met, late]])
+    met_shown, late_shown = table.column_totals
+    assert late_shown == "<5"
+    assert met_shown in {"[c]", "<5"}
+    assert items["compliance"]["text"].endswith(
+        f"; {met_shown} of {table.grand_total} with a result"
+    )
+    headlines = report.content["sections"][0]["blocks"]
+    compliance = next(b for b in headlines if b.get("id") == "table-compliance")
+    assert compliance["foot"] == ["Total", met_shown, late_shown, table.grand_total]
+    assert table.grand_total == disclosure.shown_count(met + late)
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -96,7 +96,7 @@ def test_an_alert_the_mail_server_refused_is_retried_then_dead_lettered_for_the_
     refused = SMTPException("451 try again later")
 
     with (
-        mock.patch("evaluation.services.listening.send_mail", side_effect=refused),
+        mock.patch("django.core.mail.EmailMessage.send", side_effect=refused),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = _record(exercise, safeguarding_concern=True)

@@ -50,6 +50,7 @@ def _award(grant_round, officer, organisation=None):
     application = ApplicationFactory(grant_round=grant_round, status="eligible", **kwargs)
     decision = services.decision_record(
         actor=officer,
+        override_reason="Decided early to set up this test.",
         application=application,
         outcome="fund",
         amount=Decimal("2000"),
@@ -146,6 +147,13 @@ PAGES = [
     ("own organisation's application", lambda w, u: w.draft.get_absolute_url(), STAFF | APPLICANT),
     ("another organisation's application", lambda w, u: w.eligible.get_absolute_url(), STAFF),
     ("draft edit", lambda w, u: reverse("grants:application_edit", args=[w.draft.pk]), APPLICANT),
+    (
+        "release a reviewer",
+        lambda w, u: reverse(
+            "grants:assignment_release", args=[AssignmentFactory(application=w.eligible).pk]
+        ),
+        STAFF,
+    ),
     ("review queue", lambda w, u: reverse("grants:review_list"), REVIEWER),
     ("review page", _assignment_url, REVIEWER),
     ("award list", lambda w, u: reverse("grants:award_list"), STAFF | APPLICANT),
@@ -203,6 +211,13 @@ OTHER = [
     ("round", lambda w: w.other_round.get_absolute_url()),
     ("moderation", lambda w: reverse("grants:round_moderation", args=[w.other_round.pk])),
     ("application", lambda w: w.other_application.get_absolute_url()),
+    (
+        "release a reviewer",
+        lambda w: reverse(
+            "grants:assignment_release",
+            args=[AssignmentFactory(application=w.other_application).pk],
+        ),
+    ),
     ("award", lambda w: w.other_award.get_absolute_url()),
     (
         "tranche",

@@ -17,6 +17,7 @@ def test_the_awards_list_rows_match_the_serializer(client, officer, grant_round)
         application = ApplicationFactory(grant_round=grant_round, status="eligible")
         decision = services.decision_record(
             actor=officer,
+            override_reason="Decided early to set up this test.",
             application=application,
             outcome="fund",
             amount=Decimal(amount),

@@ -43,6 +43,7 @@ def awarded(grant_round, officer):
     application.lsoas.add(LSOAFactory(partnership=grant_round.partnership, code="E01021234"))
     decision = services.decision_record(
         actor=officer,
+        override_reason="Decided early to set up this test.",
         application=application,
         outcome="fund",
         amount=Decimal("2500"),

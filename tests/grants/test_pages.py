@@ -15,6 +15,7 @@ from django.urls import reverse
 from grants import services
 from grants.models import Application, Assignment, Decision, Score
 from tests.factories import ApplicationFactory, AssignmentFactory, LSOAFactory, govuk_date
+from tests.grants.helpers import close_round, ready_to_decide, submit_all
 
 pytestmark = pytest.mark.django_db
 
@@ -100,14 +101,17 @@ def test_staff_check_eligibility_assign_and_decide_through_the_pages(
     )
     assert response.status_code == 302
     client.post(reverse("grants:round_assign", args=[grant_round.pk]))
-    assert Assignment.objects.filter(application=application).count() == 2
+    assignments = Assignment.objects.filter(application=application)
+    assert assignments.count() == 2
+    for assignment in assignments:
+        submit_all(assignment, assignment.reviewer.user)
+    close_round(grant_round)
     response = client.post(
         reverse("grants:application_decide", args=[application.pk]),
         {
             "outcome": "fund",
             "amount": "2500",
             "reasons": "Strong",
-            "feedback": "",
             **govuk_date("starts_on", "2027-01-01"),
             **govuk_date("ends_on", "2027-06-30"),
             "tranche_count": "2",
@@ -179,6 +183,7 @@ def test_releasing_a_tranche_asks_first_then_releases(client, officer, grant_rou
     application = ApplicationFactory(grant_round=grant_round, status="eligible")
     decision = services.decision_record(
         actor=officer,
+        override_reason="Decided early to set up this test.",
         application=application,
         outcome="fund",
         amount=Decimal("2000"),
@@ -278,7 +283,7 @@ def test_a_grants_officer_creates_a_round_with_its_rubric(client, officer, partn
     response = client.post(url, data)
     assert response.status_code == 200
     assert 'value="Typed again"' in response.content.decode()
-    assert "Enter this for the criterion" in response.content.decode()
+    assert "Enter guidance for young reviewers" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -332,6 +337,7 @@ def _award_titled(grant_round, officer, title):
     application = ApplicationFactory(grant_round=grant_round, status="eligible", title=title)
     return services.application_decide(
         actor=officer,
+        override_reason="Decided early to set up this test.",
         application=application,
         outcome="fund",
         amount=Decimal("3000"),
@@ -432,6 +438,7 @@ def test_an_awaiting_assignment_still_has_its_remove_link(client, officer, grant
 
 def test_a_decision_with_an_end_before_its_start_saves_nothing(client, officer, grant_round):
     application = ApplicationFactory(grant_round=grant_round, status="eligible")
+    ready_to_decide(application)
     client.force_login(officer)
     response = client.post(
         reverse("grants:application_decide", args=[application.pk]),
@@ -439,7 +446,6 @@ def test_a_decision_with_an_end_before_its_start_saves_nothing(client, officer, 
             "outcome": "fund",
             "amount": "2500",
             "reasons": "Strong",
-            "feedback": "",
             **govuk_date("starts_on", "2027-06-30"),
             **govuk_date("ends_on", "2027-01-01"),
             "tranche_count": "2",

@@ -49,6 +49,7 @@ def make_awards(partnership, n, officer, **_):
         application = ApplicationFactory(grant_round=grant_round, status="eligible")
         decision = services.decision_record(
             actor=officer,
+            override_reason="Decided early to set up this test.",
             application=application,
             outcome="fund",
             amount=Decimal("2000"),

@@ -31,6 +31,7 @@ from tests.factories import (
     UserFactory,
     applicant_for,
 )
+from tests.grants.helpers import ready_to_decide
 from vru.models import OutboxMessage, Role
 from vru.services import outbox
 
@@ -257,20 +258,27 @@ def test_moderation_scores_flags_and_ranks_a_round(grant_round, officer, panel):
 # Decisions, letters and awards -----------------------------------------------------------
 
 
-def test_a_decision_records_feedback_from_reviewers_and_schedules_the_letter(
+def test_a_decision_records_the_panels_view_and_schedules_the_letter(
     grant_round, officer, panel, django_capture_on_commit_callbacks
 ):
     application = ApplicationFactory(grant_round=grant_round, status="eligible")
-    submit_all(AssignmentFactory(application=application, reviewer=panel[0]), panel[0].user, 2)
+    _first, second = ready_to_decide(application, scores=(2, 4))
+    quoted = Score.objects.filter(assignment=second, criterion__title="Helps young people").get()
     with django_capture_on_commit_callbacks() as callbacks:
         decision = services.decision_record(
             actor=officer,
             application=application,
             outcome=Decision.Outcome.NOT_FUND,
             reasons="Other projects reached more young people.",
+            quoted_comment_ids=[quoted.pk],
         )
     assert len(callbacks) == 1
-    assert "Comment on Helps young people" in decision.feedback
+    assert decision.panel_score == Decimal("3.00")
+    assert decision.panel_reviewers == 2
+    assert decision.quoted_comments == [
+        {"criterion": "Helps young people", "comment": "Comment on Helps young people"}
+    ]
+    assert not decision.decided_early
     assert decision.amount is None
     application.refresh_from_db()
     assert application.status == Application.Status.DECIDED
@@ -280,6 +288,7 @@ def test_the_decision_letter_is_a_pdf_sent_once(grant_round, officer):
     application = ApplicationFactory(grant_round=grant_round, status="eligible")
     decision = services.decision_record(
         actor=officer,
+        override_reason="Decided early to set up this test.",
         application=application,
         outcome=Decision.Outcome.FUND_WITH_CONDITIONS,
         amount=Decimal("2500"),
@@ -306,6 +315,7 @@ def test_a_decision_letter_the_mail_server_refused_is_retried_by_the_outbox(
     ):
         decision = services.decision_record(
             actor=officer,
+            override_reason="Decided early to set up this test.",
             application=application,
             outcome=Decision.Outcome.NOT_FUND,
             reasons="Other projects reached more young people.",
@@ -334,6 +344,7 @@ def test_fund_amount_must_sit_within_the_rounds_limits(grant_round, officer):
     with pytest.raises(ValidationError):
         services.decision_record(
             actor=officer,
+            override_reason="Decided early to set up this test.",
             application=application,
             outcome="fund",
             amount=Decimal("9000"),
@@ -346,6 +357,7 @@ def award(grant_round, officer):
     application = ApplicationFactory(grant_round=grant_round, status="eligible")
     decision = services.decision_record(
         actor=officer,
+        override_reason="Decided early to set up this test.",
         application=application,
         outcome="fund",
         amount=Decimal("3000"),
@@ -478,6 +490,7 @@ def test_a_funded_decision_records_its_award_and_schedules_the_letter_together(
     with django_capture_on_commit_callbacks() as callbacks:
         decision = services.application_decide(
             actor=officer,
+            override_reason="Decided early to set up this test.",
             application=application,
             outcome="fund",
             amount=Decimal("3000"),
@@ -515,6 +528,7 @@ def test_a_decision_whose_award_fails_leaves_nothing_behind(
     ):
         services.application_decide(
             actor=officer,
+            override_reason="Decided early to set up this test.",
             application=application,
             outcome="fund",
             amount=Decimal("3000"),
@@ -536,6 +550,7 @@ def test_a_not_funded_decision_needs_no_award_terms(grant_round, officer):
     application = ApplicationFactory(grant_round=grant_round, status="eligible")
     decision = services.application_decide(
         actor=officer,
+        override_reason="Decided early to set up this test.",
         application=application,
         outcome="not_fund",
         reasons="Out of scope",

@@ -133,7 +133,7 @@ def test_a_breach_email_the_mail_server_refused_is_retried_with_backoff_and_sent
     now = timezone.now()
     _referral(programme, now - datetime.timedelta(hours=30))
     with (
-        mock.patch("programmes.services.sla.send_mail", side_effect=SMTPException("refused")),
+        mock.patch("django.core.mail.EmailMessage.send", side_effect=SMTPException("refused")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         created = services.breaches_notify(now=now)

@@ -252,16 +252,20 @@ REFERRAL_CASES = [
         {"event_at": PAST + datetime.timedelta(hours=2)},
         {"event_at": ["The event must be before the referral."]},
     ),
-    ("missing first name", {"first_name": ""}, {"first_name": ["Enter the first name."]}),
+    (
+        "missing first name",
+        {"first_name": ""},
+        {"first_name": ["Enter the young person's first name"]},
+    ),
     (
         "missing date of birth",
         {"date_of_birth": ""},
-        {"date_of_birth": ["Enter the date of birth."]},
+        {"date_of_birth": ["Enter date of birth"]},
     ),
     (
         "missing event time",
         {"event_at": None},
-        {"event_at": ["Enter when the event happened."]},
+        {"event_at": ["Enter when the event happened"]},
     ),
     (
         "over-long last name",
@@ -383,9 +387,9 @@ CONTACT_CASES = [
     (
         "missing time",
         {"occurred_at": None},
-        {"occurred_at": ["Enter when the contact happened."]},
+        {"occurred_at": ["Enter when the contact happened"]},
     ),
-    ("missing method", {"method": ""}, {"method": ["Choose how the contact was made."]}),
+    ("missing method", {"method": ""}, {"method": ["Select method"]}),
     ("unknown method", {"method": "pigeon"}, {"method": ["Unknown contact method “pigeon”."]}),
     (
         "over a day long",
@@ -461,8 +465,8 @@ OUTCOME_CASES = [
         {"achieved_on": FUTURE.date() + datetime.timedelta(days=1)},
         {"achieved_on": ["An outcome cannot be in the future."]},
     ),
-    ("missing date", {"achieved_on": None}, {"achieved_on": ["Enter the date achieved."]}),
-    ("missing kind", {"kind": ""}, {"kind": ["Choose the outcome."]}),
+    ("missing date", {"achieved_on": None}, {"achieved_on": ["Enter date achieved"]}),
+    ("missing kind", {"kind": ""}, {"kind": ["Select outcome"]}),
     ("unknown kind", {"kind": "flying"}, {"kind": ["Unknown outcome “flying”."]}),
 ]
 
@@ -529,8 +533,8 @@ SESSION_CASES = [
         {"held_on": FUTURE.date() + datetime.timedelta(days=1)},
         {"held_on": ["A session cannot be in the future."]},
     ),
-    ("missing date", {"held_on": None}, {"held_on": ["Enter the date of the session."]}),
-    ("missing place", {"place": ""}, {"place": ["Enter where the session was held."]}),
+    ("missing date", {"held_on": None}, {"held_on": ["Enter date of the session"]}),
+    ("missing place", {"place": ""}, {"place": ["Enter place"]}),
     (
         "over-long place",
         {"place": "P" * 201},

@@ -107,3 +107,43 @@ def test_the_indicator_admin_is_closed_to_practitioners(client, user_with_role):
     client.force_login(user_with_role(Role.PRACTITIONER))
 
     assert client.get("/admin/vru/areaindicator/").status_code == 302
+
+
+def test_a_formula_cell_is_refused_naming_its_row_and_column(client, user_with_role, partnership):
+    LocalAuthorityFactory(partnership=partnership, code="E07000066")
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+    content = (
+        "code,name,lsoa11_code,local_authority_code,population,imd_score,imd_decile\n"
+        'E01021237,=HYPERLINK("http://x"),,E07000066,1500,12.5,6\n'
+    )
+
+    preview = _preview(client, "/admin/vru/lsoa/import/", content)
+
+    assert preview.status_code == 200
+    assert "Row 2, column “name” starts with =" in preview.text
+    assert "encountered while trying to read file" not in preview.text
+    assert LSOA.objects.count() == 0
+
+
+def test_a_bad_date_in_an_identifying_column_names_the_row_column_and_format(
+    client, user_with_role, partnership
+):
+    from tests.factories import SuccessMeasureFactory
+
+    measure = SuccessMeasureFactory(partnership=partnership)
+    client.force_login(user_with_role(Role.ANALYST))
+    content = (
+        "measure,period_label,period_start,period_end,value,is_baseline\n"
+        f"{measure.name},2023,2023-13-01,2023-12-31,12,no\n"
+    )
+
+    preview = _preview(client, "/admin/vru/successmeasurevalue/import/", content)
+
+    assert preview.status_code == 200
+    assert "Enter a date as year-month-day, for example 2024-03-31 (not “2023-13-01”)." in (
+        preview.text
+    )
+    assert "period_start" in preview.text
+    assert "could not be parsed" not in preview.text
+    assert "This field cannot be null" not in preview.text  # nothing about unseen fields
+    assert measure.values.count() == 0

@@ -318,7 +318,9 @@ def test_an_analyst_generates_profiles_on_demand(
     ).exists()
 
 
-def test_an_analyst_uploads_a_police_file_and_sees_the_report(signed_in, world):
+def test_an_analyst_uploads_a_police_file_checks_it_confirms_and_sees_the_report(
+    signed_in, world, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     content = (
@@ -328,11 +330,16 @@ def test_an_analyst_uploads_a_police_file_and_sees_the_report(signed_in, world):
         b",2019-03,P,P,,,No location,,,Anti-social behaviour,,\n"
     )
     client = signed_in(Role.ANALYST)
-    response = client.post(
-        "/crime-imports/", {"file": SimpleUploadedFile("2019-03-x-street.csv", content)}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/crime-imports/", {"file": SimpleUploadedFile("2019-03-x-street.csv", content)}
+        )
 
     assert response.status_code == 302
+    check = client.get(response["Location"])
+    assert "no LSOA (no location): 1" in check.text
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(response["Location"]).status_code == 302
     page = client.get("/crime-imports/")
     assert "no LSOA (no location): 1" in page.text
 
@@ -444,18 +451,25 @@ def test_area_lists_do_not_query_per_row(
     assert count(analyst, small) == count(other_analyst, big)
 
 
-def test_an_analyst_uploads_indicators_and_row_errors_import_nothing(signed_in, world):
+def test_an_analyst_uploads_indicators_and_row_errors_import_nothing(
+    signed_in, world, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = signed_in(Role.ANALYST)
     bad = b"lsoa_code,factor,period,period_start,value,source\nE01021001,need,year,2026,x,t\n"
-    response = client.post("/area-indicators/", {"file": SimpleUploadedFile("i.csv", bad)})
-    assert response.status_code == 200
-    assert "nothing was imported" in response.text
-    assert "Enter a number." in response.text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/area-indicators/", {"file": SimpleUploadedFile("i.csv", bad)})
+    assert response.status_code == 302  # to the import's page, where the check is shown
+    page = client.get(response["Location"])
+    assert "This file was not imported" in page.text
+    assert "Enter a number." in page.text
 
     good = b"lsoa_code,factor,period,period_start,value,source\nE01021001,need,year,2026,7,t\n"
-    response = client.post("/area-indicators/", {"file": SimpleUploadedFile("i.csv", good)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/area-indicators/", {"file": SimpleUploadedFile("i.csv", good)})
     assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(response["Location"]).status_code == 302  # confirmed: nothing replaced
     export = client.get("/area-indicators/", {"format": "csv"}).content.decode("utf-8-sig")
     assert "E01021001,need,year,2026-01-01,7.0,t" in export

@@ -23,6 +23,7 @@ from vru.models import (
     Role,
     StrategicNeedsAssessment,
     SuccessMeasure,
+    SuccessMeasureComparison,
     SuccessMeasureValue,
     User,
 )
@@ -40,6 +41,7 @@ MODELS = [
     Recommendation,
     SuccessMeasure,
     SuccessMeasureValue,
+    SuccessMeasureComparison,
     User,
 ]
 
@@ -85,6 +87,15 @@ def test_the_demo_loads_the_published_needs_assessments_and_essex_success_measur
     assert StrategicNeedsAssessment.objects.filter(partnership__slug="bedfordshire-veru").exists()
     assert SuccessMeasure.objects.filter(partnership__slug="essex-vvp").count() == 4
     assert SuccessMeasureValue.objects.count() == 13
+    # exactly the comparisons printed in Tables A to E (tests/vru/test_success_measures.py
+    # checks each one's figures)
+    tables = SuccessMeasureComparison.objects.values_list("source_table", flat=True)
+    assert sorted(tables) == ["Table A"] * 3 + ["Table B", "Table C", "Table D", "Table E"]
+
+
+def test_bedfordshire_has_no_success_measures_because_its_documents_hold_none(demo_logins):
+    # The Bedfordshire seed documents (SNA summary, web page) track no figure over periods.
+    assert not SuccessMeasure.objects.filter(partnership__slug="bedfordshire-veru").exists()
 
 
 def test_the_demo_has_one_user_per_role_in_each_partnership(demo_logins):

@@ -496,6 +496,7 @@ def test_upgrading_gives_each_unsent_alert_notification_and_letter_an_outbox_mes
         )
         decision = grants_services.decision_record(
             actor=user_with_role(Role.GRANTS_OFFICER),
+            override_reason="Decided early to set up this test.",
             application=ApplicationFactory(
                 grant_round=GrantRoundFactory(partnership=partnership), status="eligible"
             ),

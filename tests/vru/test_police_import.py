@@ -151,16 +151,32 @@ def test_apportioning_keeps_whole_numbers_and_the_total():
     assert services.areas.apportion(3, {"a": None, "b": None}) == {"a": 2, "b": 1}
 
 
-def test_reimporting_a_month_replaces_it_and_never_doubles(partnership, areas):
+def test_reimporting_a_month_replaces_it_only_when_confirmed_and_never_doubles(partnership, areas):
     content = csv_bytes(row("E01021000"), row("E01021000"))
-    for _ in range(2):
+    services.crime_file_import(
+        actor=None, partnership=partnership, file_name="f.csv", content=content
+    )
+
+    # the same month again, unconfirmed: refused, nothing changed
+    with pytest.raises(ValidationError) as refused:
         services.crime_file_import(
             actor=None, partnership=partnership, file_name="f.csv", content=content
         )
+    assert refused.value.code == "replace_unconfirmed"
+    assert "January 2019 already has 2 crime counts stored" in refused.value.messages[0]
     assert counts(areas["same"]) == {"Violence and sexual offences": 2}
 
+    # confirmed: replaced, never doubled
     services.crime_file_import(
-        actor=None, partnership=partnership, file_name="f.csv", content=csv_bytes(row("E01021000"))
+        actor=None, partnership=partnership, file_name="f.csv", content=content, replace=True
+    )
+    assert counts(areas["same"]) == {"Violence and sexual offences": 2}
+    services.crime_file_import(
+        actor=None,
+        partnership=partnership,
+        file_name="f.csv",
+        content=csv_bytes(row("E01021000")),
+        replace=True,
     )
     assert counts(areas["same"]) == {"Violence and sexual offences": 1}
 
@@ -199,24 +215,28 @@ def test_only_analysts_and_administrators_import_crime(partnership, areas, user_
         )
 
 
-def test_a_real_force_month_imports_with_every_quirk_reported(partnership):
+def test_a_real_force_month_is_read_with_every_quirk_reported(partnership):
     """The real Essex file for November 2018 (PROVENANCE.md: 17,050 rows, 91 with no LSOA)."""
     content = gzip.decompress((DATA / "2018-11-essex-street.csv.gz").read_bytes())
     # Our partnership holds only Basildon 015C (E01021318, unchanged since 2011), so nearly every row
-    # is "outside the partnership".
-    lsoa = LSOAFactory(
-        partnership=partnership, code="E01021318", lsoa11_code="E01021318", population=1500
-    )
+    # is "outside the partnership": the check reads it all, and the import refuses the file.
+    LSOAFactory(partnership=partnership, code="E01021318", lsoa11_code="E01021318", population=1500)
 
-    record = services.crime_file_import(
-        actor=None, partnership=partnership, file_name="2018-11-essex-street.csv", content=content
-    )
+    plan = services.crime_file_plan(partnership=partnership, content=content)
 
-    assert record.rows_read == 17050
-    assert record.skipped["no LSOA (no location)"] == 91
-    assert record.rows_counted + record.rows_skipped == 17050
-    stored = CrimeCount.objects.filter(lsoa=lsoa).aggregate(n=Sum("count"))["n"]
-    assert stored == record.rows_counted == 217
+    assert plan.rows_read == 17050
+    assert plan.skipped["no LSOA (no location)"] == 91
+    assert plan.rows_counted + sum(plan.skipped.values()) == 17050
+    assert plan.rows_counted == sum(plan.counts.values()) == 217
+    assert "rows are in neighbourhoods (LSOAs) outside Essex VVP" in plan.refusal
+    with pytest.raises(ValidationError):
+        services.crime_file_import(
+            actor=None,
+            partnership=partnership,
+            file_name="2018-11-essex-street.csv",
+            content=content,
+        )
+    assert not CrimeCount.objects.exists()
 
 
 # --- Indicators ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from tests.factories import (
     LSOAFactory,
     RecommendationFactory,
     StrategicNeedsAssessmentFactory,
+    SuccessMeasureComparisonFactory,
     SuccessMeasureFactory,
     SuccessMeasureValueFactory,
     ThemeFactory,
@@ -52,9 +53,11 @@ def make_success_measures(partnership, n):
     for _ in range(n):
         # counts of people, one of them small: the suppression path runs for commissioners
         measure = SuccessMeasureFactory(partnership=partnership, counts_people=True)
-        SuccessMeasureValueFactory(measure=measure, value=40, is_baseline=True)
-        SuccessMeasureValueFactory(measure=measure, value=3)
-        SuccessMeasureValueFactory(measure=measure, value=27)
+        baseline = SuccessMeasureValueFactory(measure=measure, value=40, is_baseline=True)
+        small = SuccessMeasureValueFactory(measure=measure, value=3)
+        latest = SuccessMeasureValueFactory(measure=measure, value=27)
+        SuccessMeasureComparisonFactory(earlier=small, later=latest, kind="previous")
+        SuccessMeasureComparisonFactory(earlier=baseline, later=latest, kind="baseline")
 
 
 def count_queries(client, url, **params):
@@ -122,8 +125,8 @@ def test_the_success_measures_page_does_not_query_per_row(commissioner_client, p
     assert one == fifty
     # session, user (with partnership and roles)
     # + success measures
-    # + their values (one prefetch)
-    assert fifty == SIGNED_IN + 2
+    # + their values (one prefetch) + their comparisons (one prefetch)
+    assert fifty == SIGNED_IN + 3
 
 
 def test_the_home_page_does_not_query_per_success_measure(client, user_with_role, partnership):
@@ -174,8 +177,8 @@ def test_the_success_measure_api_list_does_not_query_per_row(commissioner_api, p
 
     assert one == fifty
     # session, user + COUNT for pagination + success measures
-    # + their values (one prefetch)
-    assert fifty == SIGNED_IN + 3
+    # + their values (one prefetch) + their comparisons (one prefetch)
+    assert fifty == SIGNED_IN + 4
 
 
 def test_a_filtered_lsoa_api_list_runs_the_same_queries(commissioner_api, partnership):

@@ -192,6 +192,7 @@ def test_a_decision_letter_is_served_as_a_download(client, partnership):
     )
     decision = grant_services.decision_record(
         actor=officer,
+        override_reason="Decided early to set up this test.",
         application=application,
         outcome="fund",
         amount=Decimal("2000"),

@@ -40,6 +40,9 @@ PARTNERSHIPS = {
     "bedfordshire-veru": ["E06000055", "E06000056", "E06000032"],
 }
 LA_PARTNERSHIP = {code: p for p, codes in PARTNERSHIPS.items() for code in codes}
+# The police force area of every local authority of a partnership (ONS LAD to CSP to PFA
+# lookup), as police.uk names the force in its files.
+POLICE_FORCE = {"essex-vvp": "Essex Police", "bedfordshire-veru": "Bedfordshire Police"}
 
 # 5 decimal places of a degree is about 1 m: ample for generalised boundaries
 # and roughly halves the file size.
@@ -108,12 +111,13 @@ def build(shared, out_dir):
             code,
             la_names[code],
             f"{la_names[code]} Community Safety Partnership",
+            POLICE_FORCE[LA_PARTNERSHIP[code]],
         ]
         for code in sorted(la_names, key=lambda c: (LA_PARTNERSHIP[c], c))
     ]
     write_csv(
         out_dir / "local_authorities.csv",
-        ["partnership", "code", "name", "csp_name"],
+        ["partnership", "code", "name", "csp_name", "police_force"],
         la_rows,
     )
 

@@ -13,16 +13,21 @@ from vru.models.areas import (
     RiskScore,
 )
 from vru.models.audit import AuditEvent
-from vru.models.imports import ImportJob
+from vru.models.imports import ImportJob, ImportSnapshot
 from vru.models.outbox import OutboxMessage
 from vru.models.places import LSOA, CommunitySafetyPartnership, LocalAuthority
 from vru.models.strategy import (
+    ComparisonKind,
     PreventionStage,
     Recommendation,
     StrategicNeedsAssessment,
     SuccessMeasure,
+    SuccessMeasureComparison,
     SuccessMeasureValue,
     Theme,
+    comparison_errors,
+    period_kind,
+    period_label,
 )
 
 __all__ = [
@@ -31,12 +36,14 @@ __all__ = [
     "AreaProfile",
     "AuditEvent",
     "CommunitySafetyPartnership",
+    "ComparisonKind",
     "CrimeCount",
     "CrimeImport",
     "Factor",
     "HarmWeight",
     "Hotspot",
     "ImportJob",
+    "ImportSnapshot",
     "LocalAuthority",
     "OutboxMessage",
     "Partnership",
@@ -48,7 +55,11 @@ __all__ = [
     "RoleAssignment",
     "StrategicNeedsAssessment",
     "SuccessMeasure",
+    "SuccessMeasureComparison",
     "SuccessMeasureValue",
     "Theme",
     "User",
+    "comparison_errors",
+    "period_kind",
+    "period_label",
 ]

@@ -23,6 +23,13 @@ class LocalAuthority(models.Model):
         on_delete=models.PROTECT,
         related_name="local_authorities",
     )
+    # The one place a partnership's police forces are known (vru.selectors.police_forces_of):
+    # police.uk files name their force in "Reported by" and "Falls within".
+    police_force = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The police force area it lies in, as police.uk names it, e.g. Essex Police.",
+    )
 
     class Meta:
         ordering = ["name"]

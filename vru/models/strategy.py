@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -143,13 +145,56 @@ class SuccessMeasure(models.Model):
         return self.name
 
 
+def period_kind(start: date, end: date) -> str:
+    """What kind of period a start and end date make, in words: "calendar year", "financial
+    year", "year from August", "3 months" or "45 days". Two periods compare like with like
+    only when they are of the same kind."""
+    if start.day == 1 and (end + timedelta(days=1)).day == 1:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        if months == 12:
+            if start.month == 1:
+                return "calendar year"
+            if start.month == 4:
+                return "financial year"
+            return f"year from {start:%B}"
+        return f"{months} month{'s' if months != 1 else ''}"
+    days = (end - start).days + 1
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def period_label(start: date, end: date) -> str:
+    """The label a period gets when none is given: "calendar 2023", "FY2018/19",
+    "Aug 2021 to Jul 2022" or "1 Jan 2023 to 15 Mar 2023"."""
+    kind = period_kind(start, end)
+    if kind == "calendar year":
+        return f"calendar {start.year}"
+    if kind == "financial year":
+        return f"FY{start.year}/{(start.year + 1) % 100:02d}"
+    if start.day == 1 and (end + timedelta(days=1)).day == 1:
+        return f"{start:%b %Y} to {end:%b %Y}"
+    return f"{start.day} {start:%b %Y} to {end.day} {end:%b %Y}"
+
+
 class SuccessMeasureValue(models.Model):
+    """One figure of a measure for the period it covers, as printed in one table of the SNA."""
+
     measure = models.ForeignKey(SuccessMeasure, on_delete=models.CASCADE, related_name="values")
-    label = models.CharField(max_length=60, help_text='As the SNA prints it, e.g. "2018/19".')
+    label = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='The period in words, e.g. "calendar 2023", "FY2018/19" or "Aug 2021 to Jul '
+        '2022". Left blank, it is written from the dates.',
+    )
     period_start = models.DateField()
     period_end = models.DateField()
     value = models.DecimalField(max_digits=12, decimal_places=2)
     is_baseline = models.BooleanField(default=False)
+    source_table = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='The table of the needs assessment the figure is printed in, e.g. "Table A" '
+        '(or "Tables A and D" when it is printed in both).',
+    )
 
     class Meta:
         ordering = ["measure", "period_start", "period_end"]
@@ -171,3 +216,121 @@ class SuccessMeasureValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.label} = {self.value}"
+
+    @property
+    def period_kind(self) -> str:
+        return period_kind(self.period_start, self.period_end)
+
+    def clean(self) -> None:
+        if not self.period_start or not self.period_end or self.period_end < self.period_start:
+            return  # the fields' own errors and the period-order constraint say what is wrong
+        if not self.label.strip():
+            self.label = period_label(self.period_start, self.period_end)
+        if self.pk is None:
+            return
+        # The comparisons this value is part of must still hold with its new period and flag.
+        errors = []
+        for comparison in SuccessMeasureComparison.objects.filter(
+            models.Q(earlier=self) | models.Q(later=self)
+        ).select_related("earlier", "later"):
+            earlier = self if comparison.earlier_id == self.pk else comparison.earlier
+            later = self if comparison.later_id == self.pk else comparison.later
+            errors += comparison_errors(
+                earlier=earlier, later=later, kind=comparison.kind, note=comparison.note
+            ).values()
+        if errors:
+            raise ValidationError(
+                [f"It is compared with another period, and then: {e}" for e in errors]
+            )
+
+
+class ComparisonKind(models.TextChoices):
+    PREVIOUS = "previous", "Against the previous period"
+    BASELINE = "baseline", "Against the baseline"
+
+
+def comparison_errors(
+    *, earlier: SuccessMeasureValue, later: SuccessMeasureValue, kind: str, note: str
+) -> dict[str, str]:
+    """What is wrong with comparing `later` against `earlier` (empty when nothing is).
+
+    One rule for every door (admin, import, demo) and for a value whose period changes."""
+    errors = {}
+    if earlier.measure_id != later.measure_id:
+        errors["later"] = "Both periods must be values of the same success measure."
+    elif earlier.period_end >= later.period_start:
+        errors["later"] = (
+            f"The later period ({later.label}) must begin after the earlier one "
+            f"({earlier.label}) ends."
+        )
+    if kind == ComparisonKind.BASELINE and not earlier.is_baseline:
+        errors["earlier"] = (
+            f"{earlier.label} is not the measure's baseline: mark it as the baseline, or "
+            "compare against the previous period."
+        )
+    earlier_kind, later_kind = earlier.period_kind, later.period_kind
+    if earlier_kind != later_kind and not note.strip():
+        errors["note"] = (
+            f"The periods differ in kind ({earlier.label} is a {earlier_kind}, {later.label} a "
+            f"{later_kind}): say so in a note, as the needs assessment does."
+        )
+    return errors
+
+
+class SuccessMeasureComparison(models.Model):
+    """A comparison the needs assessment makes between two values of a measure.
+
+    % changes are shown only for these, never between neighbours of a measure's values,
+    which may be periods of different kinds (a year to July beside a calendar year)."""
+
+    Kind = ComparisonKind
+
+    measure = models.ForeignKey(
+        SuccessMeasure, on_delete=models.CASCADE, related_name="comparisons"
+    )
+    earlier = models.ForeignKey(
+        SuccessMeasureValue, on_delete=models.CASCADE, related_name="compared_as_earlier"
+    )
+    later = models.ForeignKey(
+        SuccessMeasureValue, on_delete=models.CASCADE, related_name="compared_as_later"
+    )
+    kind = models.CharField(max_length=8, choices=ComparisonKind.choices)
+    source_table = models.CharField(
+        max_length=60, blank=True, help_text='The table of the needs assessment, e.g. "Table C".'
+    )
+    note = models.TextField(
+        blank=True,
+        help_text="Needed where the periods differ in kind, e.g. "
+        "\u201cFigures for FY2018/19 have been compared with the calendar year 2023\u201d.",
+    )
+
+    class Meta:
+        ordering = ["measure", "later__period_end", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["earlier", "later"], name="success_measure_comparison_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["later", "kind"], name="success_measure_comparison_one_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(earlier=models.F("later")),
+                name="success_measure_comparison_two_values",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.later.label} against {self.earlier.label}"
+
+    def clean(self) -> None:
+        if not (self.earlier_id and self.later_id):
+            return
+        if self.measure_id is None:
+            self.measure_id = self.earlier.measure_id
+        errors = comparison_errors(
+            earlier=self.earlier, later=self.later, kind=self.kind, note=self.note
+        )
+        if self.earlier.measure_id != self.measure_id:
+            errors.setdefault("earlier", f"{self.earlier.label} is a value of another measure.")
+        if errors:
+            raise ValidationError(errors)

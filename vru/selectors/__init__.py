@@ -5,10 +5,8 @@ record gets an empty queryset, so views turn "not yours" into a 404, never a 403
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-from django.db.models import Avg, Count, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Min, Q, QuerySet, Sum
 
 from vru import permissions
 from vru.filters import LSOAFilter, RecommendationFilter
@@ -20,8 +18,6 @@ from vru.models import (
     Recommendation,
     Role,
     StrategicNeedsAssessment,
-    SuccessMeasure,
-    SuccessMeasureValue,
     User,
 )
 
@@ -142,83 +138,6 @@ def recommendations_by_theme_and_stage(
     return groups
 
 
-# --- Success measures -------------------------------------------------------------------
-
-
-def percent_change(*, previous: Decimal, current: Decimal) -> int | None:
-    """Whole-percent change, rounded half away from zero as the SNA prints it (-32.5 -> -33)."""
-    if previous == 0:
-        return None
-    change = (Decimal(current) - Decimal(previous)) * 100 / Decimal(previous)
-    return int(change.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-@dataclass(frozen=True)
-class MeasureRow:
-    value: SuccessMeasureValue
-    shown_value: str
-    previous: SuccessMeasureValue | None
-    change_from_previous: int | None
-    change_from_baseline: int | None
-    suppressed: bool
-
-    @property
-    def improved(self) -> bool | None:
-        change = self.change_from_previous
-        if change is None or change == 0:
-            return None
-        return (change < 0) == (self.value.measure.direction == SuccessMeasure.Direction.DOWN)
-
-
-def success_measure_list(*, viewer: User) -> QuerySet[SuccessMeasure]:
-    if not permissions.can_view_strategy(viewer):
-        return SuccessMeasure.objects.none()
-    return SuccessMeasure.objects.filter(partnership_id=viewer.partnership_id).prefetch_related(
-        Prefetch("values", queryset=SuccessMeasureValue.objects.order_by("period_start"))
-    )
-
-
-def _format_value(value: Decimal) -> str:
-    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-
-
-def success_measure_rows(*, viewer: User, measure: SuccessMeasure) -> list[MeasureRow]:
-    """Each value with its % change against the previous period and against the baseline.
-
-    The previous period is the latest one that ended on or before this one started (the SNA
-    compares a year with the year before). Commissioners see people-counts of 1-4 as "<5",
-    and no change computed from a hidden value, which would give the value away.
-    """
-    values = list(measure.values.all())
-    baseline = next((v for v in values if v.is_baseline), None)
-    threshold = settings.VRU_SMALL_NUMBER_THRESHOLD
-    suppress = permissions.sees_suppressed_figures(viewer) and measure.counts_people
-
-    def hidden(v: SuccessMeasureValue | None) -> bool:
-        return bool(suppress and v is not None and 0 < v.value < threshold)
-
-    rows = []
-    for value in values:
-        earlier = [v for v in values if v.period_end < value.period_start]
-        previous = max(earlier, key=lambda v: v.period_end) if earlier else None
-        this_hidden = hidden(value)
-        rows.append(
-            MeasureRow(
-                value=value,
-                shown_value=f"<{threshold}" if this_hidden else _format_value(value.value),
-                previous=previous,
-                change_from_previous=None
-                if previous is None or this_hidden or hidden(previous)
-                else percent_change(previous=previous.value, current=value.value),
-                change_from_baseline=None
-                if baseline is None or value is baseline or this_hidden or hidden(baseline)
-                else percent_change(previous=baseline.value, current=value.value),
-                suppressed=this_hidden,
-            )
-        )
-    return rows
-
-
 # --- Audit and home page ----------------------------------------------------------------
 
 
@@ -287,15 +206,18 @@ from vru.selectors.areas import (  # noqa: E402
     LsoaRiskProfile,
     RunComparison,
     area_profile_list,
+    crime_import_job_list,
     crime_import_list,
     crime_months,
     factor_list,
     harm_weight_list,
     hotspot_list,
+    indicator_import_job_list,
     indicator_list,
     indicator_summary,
     lsoa_risk_profile,
     map_areas,
+    police_forces_of,
     priority_lsoa_codes,
     risk_run_compare,
     risk_run_current,
@@ -303,24 +225,51 @@ from vru.selectors.areas import (  # noqa: E402
     risk_score_list,
     risk_summary,
 )
+from vru.selectors.measures import (  # noqa: E402
+    MeasureFigures,
+    MeasureRow,
+    ShownComparison,
+    format_change,
+    measure_figures,
+    partnership_success_measures,
+    percent_change,
+    shown_figure,
+    success_measure_figures,
+    success_measure_list,
+    success_measure_rows,
+)
 
 __all__ = [
     "LsoaRiskProfile",
+    "MeasureFigures",
+    "MeasureRow",
     "RunComparison",
+    "ShownComparison",
     "area_profile_list",
+    "crime_import_job_list",
     "crime_import_list",
     "crime_months",
     "factor_list",
+    "format_change",
     "harm_weight_list",
     "hotspot_list",
+    "indicator_import_job_list",
     "indicator_list",
     "indicator_summary",
     "lsoa_risk_profile",
     "map_areas",
+    "measure_figures",
+    "partnership_success_measures",
+    "percent_change",
+    "police_forces_of",
     "priority_lsoa_codes",
     "risk_run_compare",
     "risk_run_current",
     "risk_run_list",
     "risk_score_list",
     "risk_summary",
+    "shown_figure",
+    "success_measure_figures",
+    "success_measure_list",
+    "success_measure_rows",
 ]

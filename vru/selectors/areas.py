@@ -18,6 +18,8 @@ from vru.models import (
     Factor,
     HarmWeight,
     Hotspot,
+    ImportJob,
+    LocalAuthority,
     Partnership,
     RiskRun,
     RiskScore,
@@ -189,8 +191,48 @@ def crime_import_list(*, viewer: User) -> QuerySet[CrimeImport]:
     if not permissions.can_import_area_data(viewer):
         return CrimeImport.objects.none()
     return CrimeImport.objects.filter(partnership_id=viewer.partnership_id).select_related(
-        "created_by"
+        "created_by", "job"
     )
+
+
+def crime_import_job_list(*, viewer: User) -> QuerySet[ImportJob]:
+    """police.uk uploads (checked, waiting, imported, undone) of the viewer's partnership, for
+    those who may import area data; nobody else sees any (their pages answer 404)."""
+    if not permissions.can_import_area_data(viewer):
+        return ImportJob.objects.none()
+    return (
+        ImportJob.objects.filter(
+            partnership_id=viewer.partnership_id, kind=ImportJob.Kind.POLICE_UK
+        )
+        .select_related("created_by", "confirmed_by", "restored_by", "crime_import")
+        .defer("content")
+    )
+
+
+def indicator_import_job_list(*, viewer: User) -> QuerySet[ImportJob]:
+    """Area-indicator uploads (checked, waiting, imported, undone) of the viewer's
+    partnership, for those who may import area data; nobody else sees any (404)."""
+    if not permissions.can_import_area_data(viewer):
+        return ImportJob.objects.none()
+    return (
+        ImportJob.objects.filter(
+            partnership_id=viewer.partnership_id, kind=ImportJob.Kind.AREA_INDICATORS
+        )
+        .select_related("created_by", "confirmed_by", "restored_by")
+        .defer("content")
+    )
+
+
+def police_forces_of(*, partnership: Partnership | int) -> set[str]:
+    """The police forces serving a partnership: those of its local authorities, as police.uk
+    names them. The one rule every police.uk door asks (empty when none is recorded)."""
+    return {
+        force.strip()
+        for force in LocalAuthority.objects.filter(partnership=partnership).values_list(
+            "police_force", flat=True
+        )
+        if force.strip()
+    }
 
 
 def harm_weight_list(*, viewer: User) -> QuerySet[HarmWeight]:

@@ -22,7 +22,12 @@ from vru.models import (
     StrategicNeedsAssessment,
     User,
 )
-from vru.resources import LSOAResource, RecommendationResource, SuccessMeasureValueResource
+from vru.resources import (
+    LSOAResource,
+    RecommendationResource,
+    SuccessMeasureComparisonResource,
+    SuccessMeasureValueResource,
+)
 from vru.services.audit import audit_record
 from vru.services.outbox import enqueue
 
@@ -211,6 +216,8 @@ def _resource_for(
         return RecommendationResource(partnership=partnership, needs_assessment=needs_assessment)
     if kind == ImportJob.Kind.SUCCESS_MEASURE_VALUES:
         return SuccessMeasureValueResource(partnership=partnership)
+    if kind == ImportJob.Kind.SUCCESS_MEASURE_COMPARISONS:
+        return SuccessMeasureComparisonResource(partnership=partnership)
     raise ValidationError(f"Unknown import kind {kind!r}.", code="kind")
 
 
@@ -239,7 +246,8 @@ def import_rows(
     needs_assessment: StrategicNeedsAssessment | None = None,
     skip_invalid_rows: bool = False,
 ) -> ImportOutcome:
-    """Import the core's reference data (LSOAs, recommendations, success-measure values)."""
+    """Import the core's reference data (LSOAs, recommendations, success-measure values
+    and the comparisons between them)."""
     if actor is not None and not (
         permissions.can_import_area_data(actor) and actor.partnership_id == partnership.pk
     ):
@@ -375,6 +383,10 @@ def import_job_hand_over(*, job_id: int) -> None:
 
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run a queued import. Idempotent: a job that has finished is left as it is."""
+    if ImportJob.objects.filter(pk=job_id, kind__in=ImportJob.REVIEWED).exists():
+        from vru.services.areas.crime_jobs import reviewed_import_job_run
+
+        return reviewed_import_job_run(job_id=job_id)  # checked, then imported once confirmed
     with transaction.atomic():
         job = (
             ImportJob.objects.select_for_update(of=("self",))

@@ -37,11 +37,11 @@ def home(request):
         context["risk"] = selectors.risk_summary(viewer=user)
     if context["can_view_strategy"]:
         context["strategy"] = selectors.strategy_summary(viewer=user)
-        measures = list(selectors.success_measure_list(viewer=user))
+        # each measure's latest comparison the needs assessment makes, naming both periods
         context["headline_measures"] = [
-            (measure, rows[-1])
-            for measure in measures
-            if (rows := selectors.success_measure_rows(viewer=user, measure=measure))
+            figures
+            for measure in selectors.success_measure_list(viewer=user)
+            if (figures := selectors.success_measure_figures(viewer=user, measure=measure)).rows
         ]
     context["users"] = selectors.user_summary(viewer=user)
     context["app_sections"] = extensions.home_sections(request)
@@ -135,7 +135,7 @@ def sna_document(request, pk: int):
 def success_measures(request):
     _require(permissions.can_view_strategy(request.user))
     measures = [
-        (measure, selectors.success_measure_rows(viewer=request.user, measure=measure))
+        selectors.success_measure_figures(viewer=request.user, measure=measure)
         for measure in selectors.success_measure_list(viewer=request.user)
     ]
     return render(

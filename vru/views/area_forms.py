@@ -5,11 +5,12 @@ from decimal import Decimal
 
 from django import forms
 
+from vru.forms import GovukForm
 from vru.models import AreaProfile
 from vru.validators import validate_import_file
 
 
-class RiskRunForm(forms.Form):
+class RiskRunForm(GovukForm):
     label = forms.CharField(
         max_length=200, required=False, help_text="For example “2026 refresh, weights agreed”."
     )
@@ -49,7 +50,7 @@ class RiskRunForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and start > end:
-            self.add_error("period_end", "The end must be on or after the start.")
+            self.add_error("period_end", "Data to must be the same as or after data from")
         if self.factor_keys and not any(cleaned.get(f"weight_{key}") for key in self.factor_keys):
             raise forms.ValidationError("Give at least one factor a weight above 0.")
         return cleaned
@@ -58,16 +59,39 @@ class RiskRunForm(forms.Form):
         return {key: self.cleaned_data[f"weight_{key}"] for key in self.factor_keys}
 
 
-class CrimeFileForm(forms.Form):
+class CrimeFileForm(GovukForm):
     file = forms.FileField(
         validators=[validate_import_file],
         label="police.uk street-level crime file",
         help_text="A monthly “street” CSV from data.police.uk, e.g. 2019-01-essex-street.csv. "
-        "Its months replace any stored for the same months.",
+        "It is checked first: you see what it would change, and confirm, before anything is "
+        "imported.",
     )
 
 
-class ProfileMonthForm(forms.Form):
+class CrimeImportConfirmForm(GovukForm):
+    """The confirmation of a checked police.uk file; replacing stored months needs the box
+    ticked (the rule itself is the service's: vru.services.import_job_confirm)."""
+
+    replace = forms.BooleanField(required=False)
+
+    def __init__(self, *args, replaced=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not replaced:
+            del self.fields["replace"]
+            return
+        months = [m["label"] for m in replaced]
+        names = months[0] if len(months) == 1 else ", ".join(months[:-1]) + " and " + months[-1]
+        before = sum(m["before"] for m in replaced)
+        after = sum(m["after"] for m in replaced)
+        self.fields[
+            "replace"
+        ].label = (
+            f"Replace the {before:,} crime counts stored for {names} with this file's {after:,}"
+        )
+
+
+class ProfileMonthForm(GovukForm):
     month = forms.DateField(
         label="Month",
         input_formats=["%Y-%m"],
@@ -82,7 +106,7 @@ class ProfileMonthForm(forms.Form):
 PROFILE_KINDS = AreaProfile.Kind.choices
 
 
-class HotspotThresholdForm(forms.Form):
+class HotspotThresholdForm(GovukForm):
     alpha = forms.FloatField(
         label="Threshold (α)",
         min_value=1e-9,
@@ -93,11 +117,31 @@ class HotspotThresholdForm(forms.Form):
     )
 
 
-class IndicatorFileForm(forms.Form):
+class IndicatorFileForm(GovukForm):
     file = forms.FileField(
         validators=[validate_import_file],
         label="Indicator file",
         help_text="CSV (UTF-8) or XLSX with columns lsoa_code, factor, period (year or month), "
-        "period_start (YYYY, YYYY-MM or YYYY-MM-DD), value, source. Any bad row imports "
-        "nothing; importing the same file again changes nothing.",
+        "period_start (YYYY, YYYY-MM or YYYY-MM-DD), value, source. It is checked first: you "
+        "see what it would store and replace, and confirm, before anything is imported. Any "
+        "bad row imports nothing.",
     )
+
+
+class IndicatorImportConfirmForm(GovukForm):
+    """The confirmation of a checked indicator file; replacing stored values needs the box
+    ticked (the rule itself is the service's: vru.services.import_job_confirm)."""
+
+    replace = forms.BooleanField(required=False)
+
+    def __init__(self, *args, replaced=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not replaced:
+            del self.fields["replace"]
+            return
+        n = sum(g["replaced"] for g in replaced)
+        where = "; ".join(g["label"] for g in replaced)
+        noun = "value" if n == 1 else "values"
+        self.fields[
+            "replace"
+        ].label = f"Replace the {n:,} stored indicator {noun} this file changes ({where})"

@@ -1,5 +1,5 @@
-"""Pages of the risk index, hotspots, area profiles and police.uk imports. Thin: selectors to
-read, services to write, templates to show."""
+"""Pages of the risk index, hotspots and area profiles (imports: vru.views.crime_imports and
+vru.views.indicator_imports). Thin: selectors to read, services to write, templates to show."""
 
 from datetime import date
 
@@ -14,17 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vru import exports, maps, permissions, selectors, services, tasks
 from vru.models import AreaProfile, AuditEvent, RiskRun
 from vru.resources import (
-    AreaIndicatorResource,
     AreaProfileResource,
-    CrimeImportResource,
     HotspotResource,
     RiskRunResource,
     RiskScoreResource,
 )
 from vru.views.area_forms import (
-    CrimeFileForm,
     HotspotThresholdForm,
-    IndicatorFileForm,
     ProfileMonthForm,
     RiskRunForm,
 )
@@ -301,94 +297,5 @@ def area_profile_list(request):
             "months": selectors.crime_months(viewer=user),
             "harm_weights": selectors.harm_weight_list(viewer=user),
             "current_sort": request.GET.get("sort", ""),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def crime_import(request):
-    """Upload a police.uk file (administrators and analysts); list past imports."""
-    user = request.user
-    _require(permissions.can_import_area_data(user))
-    imports = selectors.crime_import_list(viewer=user)
-    response = _export(
-        request,
-        resource=CrimeImportResource(),
-        queryset=imports,
-        name="crime-imports",
-        verb="crime_import.exported",
-    )
-    if response:
-        return response
-    form = CrimeFileForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            record = services.crime_file_import(
-                actor=user,
-                partnership=user.partnership,
-                file_name=upload.name,
-                content=upload.read(),
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            messages.success(
-                request,
-                f"{record.rows_counted:,} of {record.rows_read:,} rows counted; "
-                f"{record.rows_skipped:,} skipped.",
-            )
-            return redirect("vru:crime_import")
-    return render(
-        request,
-        "vru/crime_import.html",
-        {"form": form, "page_obj": Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page"))},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def indicator_import(request):
-    """Upload area indicators (administrators and analysts); export what is stored."""
-    user = request.user
-    _require(permissions.can_import_area_data(user))
-    response = _export(
-        request,
-        resource=AreaIndicatorResource(),
-        queryset=selectors.indicator_list(viewer=user),
-        name="area-indicators",
-        verb="indicator.exported",
-    )
-    if response:
-        return response
-    form = IndicatorFileForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            dataset = services.read_table(file_name=upload.name, content=upload.read())
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            outcome = services.indicators_import(
-                actor=user, partnership=user.partnership, dataset=dataset
-            )
-            if outcome.errors:
-                errors = outcome.errors
-                form.add_error(
-                    "file",
-                    f"{len(errors)} row{'s' if len(errors) != 1 else ''} had errors: "
-                    "nothing was imported. They are listed below.",
-                )
-            else:
-                messages.success(request, f"{outcome.imported_rows:,} indicator values imported.")
-                return redirect("vru:indicator_import")
-    return render(
-        request,
-        "vru/indicator_import.html",
-        {
-            "form": form,
-            "errors": errors,
-            "factors": selectors.factor_list(viewer=user),
-            "summary": selectors.indicator_summary(viewer=user),
         },
     )

@@ -12,7 +12,9 @@ PDF (evaluation/pdf.py) draw any section without knowing it:
 - ``{"type": "headlines", "items": [{"key", "figure", "text", "value", "link"}]}``
 - ``{"type": "table", "id", "caption", "headers", "rows", "foot", "numeric", "highlight"}``
 - ``{"type": "bar_chart", "id", "caption", "labels", "values", "shown", "unit"}``
-  (drawn as a chart with its data table beside it)
+  (drawn as a chart with its data table beside it). ``values[i]`` is None when the value is
+  hidden and ``shown[i]`` is the text to show ("<5", "[c]" or the formatted number); the web
+  page and the PDF draw a None as a gap labelled with ``shown[i]``, never as a bar
 - ``{"type": "map", "id", "caption", "areas": [{"code", "name", "band", "shown",
   "is_priority"}], "legend": [[colour, label], ...]}``
 
@@ -20,7 +22,7 @@ To add a section, write ``def build_x(scope: ReportScope) -> dict`` and append
 ``("Its title", build_x)`` to ``SECTIONS``.
 
 Rules every builder keeps: aggregates are computed in the database; counts of people go
-through evaluation.suppression (primary "<5" and secondary "[c]") before they are stored,
+through vru.disclosure (adjusted, then "<5" and "[c]") before they are stored,
 so the snapshot never holds a hidden value; no name, reference or free-text note about a
 young person is ever read here.
 """

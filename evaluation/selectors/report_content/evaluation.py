@@ -46,7 +46,9 @@ def _evaluations(scope: ReportScope) -> list[Evaluation]:
         qs.filter(
             Q(programme__isnull=False)
             | Q(award__isnull=False)
-            & scope.lsoa_scope_q("award__decision__application__organisation")
+            & scope.local_authority_scope_q(
+                "award__decision__application__organisation__local_authority"
+            )
         )
     )
 

@@ -19,11 +19,77 @@ from evaluation.selectors.report_content.scope import (
 )
 from grants.models import MonitoringReturn
 from programmes.models import Outcome, Session
+from vru import disclosure
+
+# The tables behind the headline figures, by id (the web page links each figure to its table).
+TABLE_CAPTIONS = {
+    "table-referrals": "Referrals received, by programme",
+    "table-compliance": "Referrals contacted within the target time, by programme "
+    "(referrals whose clock has a result)",
+    "table-referral-outcomes": "Outcomes achieved in the period, by programme",
+    "table-sessions": "Young people counted at sessions, by programme (anonymous counts; a "
+    "young person at two sessions is counted twice)",
+    "table-grants": "Young people reached through community grants, by group (from "
+    "monitoring returns approved in the period)",
+}
+
+# Where each headline figure comes from: (key, what it counts, the records and the rule,
+# the id of the table in the report it is computed from). The web page links each figure to
+# its table; "About these figures" (voice.build_method) lists them, in the PDF too.
+HEADLINE_SOURCES = [
+    (
+        "grant_reach",
+        "Children and young people supported through grants",
+        "Community grant monitoring returns approved in the period: the young people each "
+        "group reported reaching, added up by group.",
+        "table-grants",
+    ),
+    (
+        "detached",
+        "Young people engaged by detached youth work",
+        "Detached youth work sessions held in the period: the anonymous head counts "
+        "recorded at each session (a young person met twice is counted twice).",
+        "table-sessions",
+    ),
+    (
+        "group_work",
+        "Young people in group sessions",
+        "Group sessions held in the period: the head counts recorded at each session.",
+        "table-sessions",
+    ),
+    (
+        "referrals",
+        "Referrals received",
+        "Referral records with a referral date in the period (a young person referred "
+        "twice counts twice).",
+        "table-referrals",
+    ),
+    (
+        "compliance",
+        "Referrals contacted within the target time",
+        "The same referral records: those whose first contact was within the programme's "
+        "target time, of those whose clock has a result (contacted, or past the target).",
+        "table-compliance",
+    ),
+    (
+        "diverted",
+        "Young people diverted away from arrest",
+        "Outcome records of the kind “diverted from arrest” achieved in the period, one per "
+        "referral.",
+        "table-referral-outcomes",
+    ),
+    (
+        "eet",
+        "Young people back into education, training or employment",
+        "Outcome records of the kind “education, training or employment” achieved in the "
+        "period, one per referral.",
+        "table-referral-outcomes",
+    ),
+]
 
 
 def build_headlines(scope: ReportScope) -> dict:
     """The outputs in the style of the Essex SNA, each linked to the table behind it."""
-    t = scope.threshold
     names = programme_names(scope)
     groups = scope.referral_groups()
     by_programme: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -41,7 +107,7 @@ def build_headlines(scope: ReportScope) -> dict:
         .filter(kind__in=[Outcome.Kind.DIVERTED, Outcome.Kind.EET])
         .order_by()
         .values("referral__programme_id", "kind")
-        .annotate(n=Count("referral_id", distinct=True))
+        .annotate(n=disclosure.people("outcome"))
     )
     outcomes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in outcome_rows:
@@ -53,7 +119,7 @@ def build_headlines(scope: ReportScope) -> dict:
         scope.session_counts()
         .order_by()
         .values("session__programme_id", "session__kind")
-        .annotate(n=Sum("count"))
+        .annotate(n=disclosure.people("session_count", count="count"))
     )
     sessions: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in session_rows:
@@ -65,11 +131,8 @@ def build_headlines(scope: ReportScope) -> dict:
     grant_people = sum(row["reached"] for row in grants)
     groups_funded = len({row["organisation"] for row in grants if row["awards"]})
 
-    compliance_shown = "–"
-    compliance_value = None
-    if decided and not (0 < met < t or 0 < breached < t):
-        compliance_value = round(100 * met / decided)
-        compliance_shown = f"{compliance_value}%"
+    compliance_value = disclosure.shown_percent(met, decided)
+    compliance_shown = "–" if compliance_value is None else f"{compliance_value}%"
 
     def item(key: str, value: int, text: str, link: str, *, shown: str | None = None) -> dict:
         figure = shown if shown is not None else scope.shown(value)
@@ -118,13 +181,13 @@ def build_headlines(scope: ReportScope) -> dict:
             "diverted",
             diverted,
             "young people diverted away from arrest",
-            "table-outcomes",
+            "table-referral-outcomes",
         ),
         item(
             "eet",
             eet,
             "young people supported back into education, training or employment",
-            "table-outcomes",
+            "table-referral-outcomes",
         ),
     ]
 
@@ -133,25 +196,22 @@ def build_headlines(scope: ReportScope) -> dict:
     blocks.append(
         table_block(
             id="table-referrals",
-            caption="Referrals received, by programme",
+            caption=TABLE_CAPTIONS["table-referrals"],
             row_labels=labels,
             headers=["Programme", "Referrals"],
             counts=[[by_programme[pk]["n"]] for pk in programme_ids],
-            threshold=t,
             row_totals=False,
         )
     )
     blocks.append(
         table_block(
             id="table-compliance",
-            caption="Referrals contacted within the target time, by programme "
-            "(referrals whose clock has a result)",
+            caption=TABLE_CAPTIONS["table-compliance"],
             row_labels=labels,
             headers=["Programme", "Within target", "Late or not contacted"],
             counts=[
                 [by_programme[pk]["met"], by_programme[pk]["breached"]] for pk in programme_ids
             ],
-            threshold=t,
         )
     )
     # "met of decided" as the compliance table publishes them: its totals row may hide the
@@ -162,15 +222,14 @@ def build_headlines(scope: ReportScope) -> dict:
     outcome_ids = sorted(outcomes, key=lambda pk: names.get(pk, ""))
     blocks.append(
         table_block(
-            id="table-outcomes",
-            caption="Outcomes achieved in the period, by programme",
+            id="table-referral-outcomes",
+            caption=TABLE_CAPTIONS["table-referral-outcomes"],
             row_labels=[names.get(pk, "Programme") for pk in outcome_ids],
             headers=["Programme", "Diverted from arrest", "Education, training or employment"],
             counts=[
                 [outcomes[pk][Outcome.Kind.DIVERTED], outcomes[pk][Outcome.Kind.EET]]
                 for pk in outcome_ids
             ],
-            threshold=t,
             row_totals=False,
         )
     )
@@ -178,15 +237,13 @@ def build_headlines(scope: ReportScope) -> dict:
     blocks.append(
         table_block(
             id="table-sessions",
-            caption="Young people counted at sessions, by programme (anonymous counts; a "
-            "young person at two sessions is counted twice)",
+            caption=TABLE_CAPTIONS["table-sessions"],
             row_labels=[names.get(pk, "Programme") for pk in session_ids],
             headers=["Programme", "Detached youth work", "Group sessions"],
             counts=[
                 [sessions[pk][Session.Kind.DETACHED], sessions[pk][Session.Kind.GROUP]]
                 for pk in session_ids
             ],
-            threshold=t,
             row_totals=False,
         )
     )
@@ -194,12 +251,10 @@ def build_headlines(scope: ReportScope) -> dict:
         blocks.append(
             table_block(
                 id="table-grants",
-                caption="Young people reached through community grants, by group (from "
-                "monitoring returns approved in the period)",
+                caption=TABLE_CAPTIONS["table-grants"],
                 row_labels=[row["organisation"] for row in grants],
                 headers=["Community group", "Young people reached"],
                 counts=[[row["reached"]] for row in grants],
-                threshold=t,
                 row_totals=False,
             )
         )
@@ -232,7 +287,7 @@ def grant_reach_by_organisation(scope: ReportScope) -> list[dict]:
         scope.approved_returns()
         .order_by()
         .values_list("award__decision__application__organisation__name")
-        .annotate(n=Sum(reach_expr))
+        .annotate(n=disclosure.people("monitoring_return", count=reach_expr))
     )
     awarded = {
         name: (n, amount)

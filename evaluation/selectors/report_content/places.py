@@ -5,7 +5,6 @@ from collections import defaultdict
 from django.db.models import (
     Case,
     Q,
-    Sum,
     Value,
     When,
 )
@@ -18,12 +17,12 @@ from evaluation.selectors.report_content.scope import (
     table_block,
 )
 from programmes.models import Session
+from vru import disclosure
 from vru.models import LSOA
 
 
 def build_reach(scope: ReportScope) -> dict:
     """Reach in priority neighbourhoods against elsewhere, by age band, and a map."""
-    t = scope.threshold
     places = [
         ("priority", "Priority LSOAs"),
         ("elsewhere", "Elsewhere"),
@@ -46,7 +45,6 @@ def build_reach(scope: ReportScope) -> dict:
             row_labels=[label for _, label in bands],
             headers=["Age band", *[label for _, label in places]],
             counts=[[grid[b][p] for p, _ in places] for b, _ in bands],
-            threshold=t,
         ),
     ]
     # Detached youth work is street-based: counted where the session took place.
@@ -63,7 +61,7 @@ def build_reach(scope: ReportScope) -> dict:
         .order_by()
         .annotate(place=session_place)
         .values("age_band", "place")
-        .annotate(n=Sum("count"))
+        .annotate(n=disclosure.people("session_count", count="count"))
     ):
         detached[(row["age_band"], row["place"])] = row["n"] or 0
     session_bands = [(k, label) for k, label, _, _ in REPORT_AGE_BANDS]
@@ -75,7 +73,6 @@ def build_reach(scope: ReportScope) -> dict:
             row_labels=[label for _, label in session_bands],
             headers=["Age band", *[label for _, label in places]],
             counts=[[detached[(b, p)] for p, _ in places] for b, _ in session_bands],
-            threshold=t,
         )
     )
     blocks.append(_referral_map(scope))

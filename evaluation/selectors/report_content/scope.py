@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import (
     Case,
-    Count,
     Q,
     QuerySet,
     Value,
@@ -17,10 +16,10 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from evaluation import suppression
 from evaluation.models import ImpactReport
 from grants.models import Award, MonitoringReturn
 from programmes.models import Outcome, Programme, Referral, SessionCount
+from vru import disclosure
 from vru.models import LSOA
 from vru.selectors.areas import priority_lsoa_codes
 
@@ -61,7 +60,7 @@ class ReportScope:
     """The partnership, period and scope of a report, as filters on each kind of record."""
 
     report: ImpactReport
-    threshold: int = field(default_factory=lambda: settings.VRU_SMALL_NUMBER_THRESHOLD)
+    threshold: int = field(default_factory=disclosure.threshold)
     now: datetime.datetime = field(default_factory=timezone.now)
     _priority_ids: set[int] | None = None
     _referral_groups: list[dict] | None = None
@@ -101,6 +100,14 @@ class ReportScope:
             return Q(**{f"{prefix}__community_safety_partnership_id": self.report.scope_csp_id})
         if self.kind == ImpactReport.Scope.LOCAL_AUTHORITY:
             return Q(**{f"{prefix}__local_authority_id": self.report.scope_local_authority_id})
+        return Q()
+
+    def local_authority_scope_q(self, prefix: str) -> Q:
+        """Records placed by a local authority (`prefix` is the path to it), in scope."""
+        if self.kind == ImpactReport.Scope.CSP:
+            return Q(**{f"{prefix}__community_safety_partnership_id": self.report.scope_csp_id})
+        if self.kind == ImpactReport.Scope.LOCAL_AUTHORITY:
+            return Q(**{f"{prefix}_id": self.report.scope_local_authority_id})
         return Q()
 
     def referrals(self) -> QuerySet[Referral]:
@@ -154,7 +161,9 @@ class ReportScope:
             starts_on__lte=self.end,
             ends_on__gte=self.start,
         )
-        return qs.filter(self.lsoa_scope_q("decision__application__organisation"))
+        return qs.filter(
+            self.local_authority_scope_q("decision__application__organisation__local_authority")
+        )
 
     def approved_returns(self) -> QuerySet[MonitoringReturn]:
         """Monitoring returns approved in the period: each reports the young people its
@@ -167,7 +176,11 @@ class ReportScope:
             approved_at__gte=self.start_at,
             approved_at__lt=self.end_before,
         )
-        return qs.filter(self.lsoa_scope_q("award__decision__application__organisation"))
+        return qs.filter(
+            self.local_authority_scope_q(
+                "award__decision__application__organisation__local_authority"
+            )
+        )
 
     def priority_lsoa_ids(self) -> set[int]:
         if self._priority_ids is None:
@@ -190,9 +203,9 @@ class ReportScope:
             .annotate(band=age_band_expression("age_at_referral"))
             .values("programme_id", "band", "lsoa_id")
             .annotate(
-                n=Count("pk"),
-                met=Count("pk", filter=Referral.met_q()),
-                breached=Count("pk", filter=Referral.breached_q(self.now)),
+                n=disclosure.people("referral"),
+                met=disclosure.people("referral", filter=Referral.met_q()),
+                breached=disclosure.people("referral", filter=Referral.breached_q(self.now)),
             )
         ):
             lsoa_id = row["lsoa_id"]
@@ -231,7 +244,7 @@ class ReportScope:
         return self._referrals_by_lsoa
 
     def shown(self, value: int) -> str:
-        return suppression.shown_single(value, threshold=self.threshold)
+        return disclosure.shown_count(value)
 
 
 # --- Small helpers for blocks ---------------------------------------------------------------
@@ -248,16 +261,13 @@ def table_block(
     row_labels: list[str],
     headers: list[str],
     counts: list[list[int]],
-    threshold: int,
     row_totals: bool = True,
     column_totals: bool = True,
     total_label: str = "Total",
     highlight: list[bool] | None = None,
 ) -> dict:
     """A table of counts of people, suppressed, with its totals as published."""
-    table = suppression.suppress_table(
-        counts, threshold=threshold, row_totals=row_totals, column_totals=column_totals
-    )
+    table = disclosure.protect_table(counts, row_totals=row_totals, column_totals=column_totals)
     rows = []
     for index, label in enumerate(row_labels):
         cells = list(table.cells[index])

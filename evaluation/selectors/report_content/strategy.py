@@ -3,7 +3,6 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from evaluation import suppression
 from evaluation.selectors.report_content.outputs import grant_reach_by_organisation
 from evaluation.selectors.report_content.scope import (
     ReportScope,
@@ -11,8 +10,8 @@ from evaluation.selectors.report_content.scope import (
     programme_names,
 )
 from programmes.models import Programme
-from vru.models import Recommendation, StrategicNeedsAssessment, SuccessMeasure
-from vru.selectors import percent_change
+from vru import disclosure, selectors
+from vru.models import Recommendation, StrategicNeedsAssessment
 
 
 def _current_needs_assessment(scope: ReportScope) -> StrategicNeedsAssessment | None:
@@ -30,13 +29,12 @@ def _current_needs_assessment(scope: ReportScope) -> StrategicNeedsAssessment | 
 def _hidden_in_headline_tables(scope: ReportScope, referral_counts: dict[int, int]) -> set:
     """The programmes and community groups whose counts the headline tables hide (the same
     suppression of the same lists, so the coverage matrix cannot undo it)."""
-    t = scope.threshold
     names = programme_names(scope)
     ids = sorted(referral_counts, key=lambda pk: names.get(pk, ""))
-    table = suppression.suppress_list([referral_counts[pk] for pk in ids], threshold=t)
+    table = disclosure.protect_list([referral_counts[pk] for pk in ids])
     hidden = {("programme", pk) for pk, row in zip(ids, table.hidden, strict=True) if row[0]}
     groups = grant_reach_by_organisation(scope)
-    table = suppression.suppress_list([g["reached"] for g in groups], threshold=t)
+    table = disclosure.protect_list([g["reached"] for g in groups])
     hidden |= {
         ("group", g["organisation"]) for g, row in zip(groups, table.hidden, strict=True) if row[0]
     }
@@ -46,7 +44,6 @@ def _hidden_in_headline_tables(scope: ReportScope, referral_counts: dict[int, in
 def build_coverage(scope: ReportScope) -> dict:
     """Each SNA recommendation with the programmes and grants delivering it, their spend
     and reach; recommendations nothing delivers are highlighted."""
-    t = scope.threshold
     sna = _current_needs_assessment(scope)
     if sna is None:
         return {
@@ -122,11 +119,7 @@ def build_coverage(scope: ReportScope) -> dict:
     # Reach across recommendations is not additive (a programme may deliver several), so
     # there is no total: each reach figure stands alone and is suppressed on its own.
     for row, reach in zip(rows, reach_counts, strict=True):
-        row.append(
-            suppression.SECONDARY_MARK
-            if reach is None
-            else suppression.shown_single(reach, threshold=t)
-        )
+        row.append(disclosure.SECONDARY_MARK if reach is None else disclosure.shown_count(reach))
     gaps = sum(highlight)
     return {
         "key": "coverage",
@@ -162,95 +155,85 @@ def build_coverage(scope: ReportScope) -> dict:
 
 
 def build_success_measures(scope: ReportScope) -> dict:
-    """Each success measure's latest value in the period, with % change against the
-    previous period and the baseline, and a chart of every period with its table."""
-    t = scope.threshold
-    measures = SuccessMeasure.objects.filter(partnership_id=scope.partnership_id).prefetch_related(
-        "values"
-    )
+    """Each comparison the needs assessment makes between two values of a measure (both
+    ending by the end of the report period), with its % change and note, and a chart of
+    every period with its table. No change is worked out between other values: they may
+    be periods of different kinds. Small counts of people are hidden by the core's rule
+    (vru.selectors.measure_figures), as on the success measures page."""
     blocks: list[dict] = [
         {
             "type": "paragraph",
             "text": "Success measures are partnership-wide figures; the report's scope does not "
-            "narrow them. The latest period ending by the end of the report period is compared "
-            "with the period before it and with the baseline.",
+            "narrow them. A change is shown only where the needs assessment compares two "
+            "periods (against the previous period or against the baseline), each naming both "
+            "periods; a note says where the periods differ in kind.",
         }
     ]
-    summary_rows = []
-    for measure in measures:
-        values = sorted(
-            (v for v in measure.values.all() if v.period_end <= scope.end),
-            key=lambda v: v.period_start,
-        )
-        if not values:
+    headline_rows, rows = [], []
+    for measure in selectors.partnership_success_measures(partnership_id=scope.partnership_id):
+        figures = selectors.measure_figures(measure=measure, suppress=True, until=scope.end)
+        if not figures.rows:
             continue
-
-        def hidden(v, measure=measure) -> bool:
-            return measure.counts_people and 0 < v.value < t
-
-        def shown(v, measure=measure) -> str:
-            if hidden(v):
-                return f"<{t}"
-            return (
-                f"{v.value:,.0f}" if v.value == v.value.to_integral_value() else f"{v.value:,.2f}"
+        name = f"{measure.name} ({measure.unit})"
+        headline = figures.headline
+        headline_rows.append([name, headline.headline if headline else "No comparison recorded"])
+        for c in figures.comparisons:
+            rows.append(
+                [
+                    name,
+                    c.periods,
+                    f"{c.kind_label} ({c.source_table})" if c.source_table else c.kind_label,
+                    f"{c.earlier.label}: {c.earlier_shown}",
+                    f"{c.later.label}: {c.later_shown}",
+                    "–" if c.change is None else c.change_text,
+                    c.note or "–",
+                ]
             )
-
-        latest = values[-1]
-        earlier = [v for v in values if v.period_end < latest.period_start]
-        previous = max(earlier, key=lambda v: v.period_end) if earlier else None
-        baseline = next((v for v in measure.values.all() if v.is_baseline), None)
-
-        def change(other, latest=latest) -> str:
-            if other is None or other is latest or hidden(other) or hidden(latest):
-                return "–"
-            pc = percent_change(previous=other.value, current=latest.value)
-            return "–" if pc is None else f"{pc:+d}%"
-
-        summary_rows.append(
-            [
-                f"{measure.name} ({measure.unit})",
-                latest.label,
-                shown(latest),
-                f"{previous.label}: {shown(previous)}" if previous else "–",
-                change(previous),
-                f"{baseline.label}: {shown(baseline)}" if baseline else "–",
-                change(baseline),
-            ]
-        )
         blocks.append(
             {
                 "type": "bar_chart",
                 "id": f"chart-measure-{measure.pk}",
                 "caption": f"{measure.name} ({measure.unit}), "
-                f"{measure.get_direction_display().lower()}",
-                "labels": [v.label for v in values],
-                "values": [None if hidden(v) else float(v.value) for v in values],
-                "shown": [shown(v) for v in values],
+                f"{measure.get_direction_display().lower()}: each period as printed "
+                "(periods of different kinds, not a series)",
+                "labels": [r.value.label for r in figures.rows],
+                "values": [None if r.suppressed else float(r.value.value) for r in figures.rows],
+                "shown": [r.shown_value for r in figures.rows],
                 "unit": measure.unit,
             }
         )
-    if not summary_rows:
+    if not headline_rows:
         blocks.append({"type": "paragraph", "text": "No success measure has a value yet."})
-    else:
-        blocks.insert(
-            1,
-            {
-                "type": "table",
-                "id": "table-measures",
-                "caption": "Success measures: latest value and change",
-                "headers": [
-                    "Measure",
-                    "Latest period",
-                    "Value",
-                    "Previous period",
-                    "Change",
-                    "Baseline",
-                    "Change from baseline",
-                ],
-                "rows": summary_rows,
-                "foot": None,
-                "numeric": [False, False, True, False, True, False, True],
-                "highlight": [False] * len(summary_rows),
-            },
-        )
+        return {"key": "measures", "title": "Success measures", "blocks": blocks}
+    tables = [
+        {
+            "type": "table",
+            "id": "table-measures",
+            "caption": "Success measures: latest comparison",
+            "headers": ["Measure", "Latest comparison"],
+            "rows": headline_rows,
+            "foot": None,
+            "numeric": [False, False],
+            "highlight": [False] * len(headline_rows),
+        },
+        {
+            "type": "table",
+            "id": "table-measure-comparisons",
+            "caption": "Success measures: every comparison the needs assessment makes",
+            "headers": [
+                "Measure",
+                "Compared",
+                "Kind (table)",
+                "Earlier",
+                "Later",
+                "Change",
+                "Note",
+            ],
+            "rows": rows,
+            "foot": None,
+            "numeric": [False, False, False, True, True, True, False],
+            "highlight": [False] * len(rows),
+        },
+    ]
+    blocks[1:1] = tables if rows else tables[:1]
     return {"key": "measures", "title": "Success measures", "blocks": blocks}

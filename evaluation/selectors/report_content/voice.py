@@ -1,22 +1,22 @@
 """Young people's voice (themes, you said / we did) and how the figures are protected."""
 
 from django.db.models import (
-    Count,
     Q,
 )
 
 from evaluation.models import CodebookTheme, FeedbackResponse, ImpactReport, ListeningAction
+from evaluation.selectors.report_content.outputs import HEADLINE_SOURCES, TABLE_CAPTIONS
 from evaluation.selectors.report_content.scope import (
     ReportScope,
     money,
     table_block,
 )
+from vru import disclosure
 
 
 def build_voice(scope: ReportScope) -> dict:
     """Top themes young people raised in the period (coded responses) and the "you said,
     we did" actions answering them. Counts only: never a young person's words."""
-    t = scope.threshold
     responses = FeedbackResponse.objects.filter(
         exercise__partnership_id=scope.partnership_id,
         responded_on__gte=scope.start,
@@ -29,12 +29,12 @@ def build_voice(scope: ReportScope) -> dict:
             else Q(local_authority_id=scope.report.scope_local_authority_id)
         )
         responses = responses.filter(la_q)
-    total = responses.count()
+    total = responses.aggregate(n=disclosure.people("feedback_response"))["n"]
     theme_counts = list(
         CodebookTheme.objects.filter(responses__in=responses)
         .order_by()
         .values("name")
-        .annotate(n=Count("responses", distinct=True))
+        .annotate(n=disclosure.people("feedback_response", pk_field="responses"))
         .order_by("-n", "name")
     )
     actions = list(
@@ -54,7 +54,6 @@ def build_voice(scope: ReportScope) -> dict:
         row_labels=[row["name"] for row in theme_counts],
         headers=["Theme", "Responses"],
         counts=[[row["n"]] for row in theme_counts],
-        threshold=t,
         row_totals=False,
         column_totals=False,
     )
@@ -102,20 +101,20 @@ def build_voice(scope: ReportScope) -> dict:
 
 
 def build_method(scope: ReportScope) -> dict:
-    """How the figures are made and protected (small numbers, secondary suppression)."""
-    t = scope.threshold
+    """How the figures are made and protected (the disclosure control), and where each
+    headline figure comes from (the records, the rule and its table)."""
+    sources = [
+        [headline, records, TABLE_CAPTIONS[table]]
+        for key, headline, records, table in HEADLINE_SOURCES
+        if scope.includes_grants or key != "grant_reach"
+    ]
     return {
         "key": "method",
         "title": "About these figures",
         "blocks": [
             {
                 "type": "paragraph",
-                "text": f"Counts of people from 1 to {t - 1} are shown as “<{t}”, here and in "
-                "every download, so that no young person can be identified. Where a table "
-                "shows a total, one more figure in the same row or column is hidden as "
-                "“[c]” whenever a single hidden figure could otherwise be worked out by "
-                "subtracting the others from the total (secondary suppression). A percentage "
-                "is not shown when either of the counts behind it is small.",
+                "text": disclosure.method_text(),
             },
             {
                 "type": "paragraph",
@@ -124,6 +123,16 @@ def build_method(scope: ReportScope) -> dict:
                 "Grant reach adds up the young people reported in monitoring returns approved "
                 "in the period. The report holds no names, references or notes about young "
                 "people.",
+            },
+            {
+                "type": "table",
+                "id": "table-headline-sources",
+                "caption": "Where each headline figure comes from",
+                "headers": ["Headline figure", "Counted from", "Table in this report"],
+                "rows": sources,
+                "foot": None,
+                "numeric": [False, False, False],
+                "highlight": [False] * len(sources),
             },
         ],
     }

@@ -8,14 +8,22 @@ from vru.models import ImportJob, Partnership, StrategicNeedsAssessment
 
 class Command(BaseCommand):
     help = (
-        "Import LSOAs, SNA recommendations or success-measure values from a CSV or XLSX file. "
+        "Import LSOAs, SNA recommendations, success-measure values or the comparisons the SNA "
+        "makes between them from a CSV or XLSX file. "
         "Every row is checked first; a file with any bad row imports nothing unless "
         "--skip-invalid-rows is given, and every bad row is listed with its number and reason."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "kind", choices=[k for k in ImportJob.Kind.values if k != ImportJob.Kind.REFERRALS]
+            "kind",
+            choices=[
+                k
+                for k in ImportJob.Kind.values
+                # referrals: programmes' import_referrals; police.uk: import_police_uk; area
+                # indicators: import_area_indicators (reviewed kinds wait for a confirmation)
+                if k != ImportJob.Kind.REFERRALS and k not in ImportJob.REVIEWED
+            ],
         )
         parser.add_argument("file", type=Path)
         parser.add_argument("--partnership", required=True, help="Partnership slug.")

@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Import area indicators from CSV or XLSX: columns lsoa_code, factor, period (year or "
         "month), period_start (YYYY, YYYY-MM or YYYY-MM-DD), value, source. All or nothing; "
-        "importing the same file again changes nothing."
+        "importing the same file again changes nothing; stored values that would change are "
+        "replaced only with --replace (and the import can be undone from its page)."
     )
 
     def add_arguments(self, parser):
@@ -21,8 +22,13 @@ class Command(BaseCommand):
             choices=["essex", "proxies"],
             help="Install this factor set first (idempotent).",
         )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Replace stored values that the file changes.",
+        )
 
-    def handle(self, *args, file, partnership, factor_set, **options):
+    def handle(self, *args, file, partnership, factor_set, replace, **options):
         try:
             owner = Partnership.objects.get(slug=partnership)
         except Partnership.DoesNotExist as exc:
@@ -30,9 +36,14 @@ class Command(BaseCommand):
         if factor_set:
             services.factor_set_install(actor=None, partnership=owner, factor_set=factor_set)
         dataset = services.read_table(file_name=file.name, content=file.read_bytes())
-        outcome = services.indicators_import(actor=None, partnership=owner, dataset=dataset)
+        outcome = services.indicators_import(
+            actor=None, partnership=owner, dataset=dataset, file_name=file.name, replace=replace
+        )
         if outcome.errors:
             for error in outcome.errors:
                 self.stderr.write(f"Row {error['row']}, {error['column']}: {error['message']}")
-            raise CommandError(f"{len(outcome.errors)} row errors: nothing was imported.")
+            raise CommandError(f"{len(outcome.errors)} errors: nothing was imported.")
+        if not outcome.imported_rows:
+            self.stdout.write(f"Nothing changed: the {outcome.total_rows} rows are already stored.")
+            return
         self.stdout.write(f"Imported {outcome.imported_rows} of {outcome.total_rows} rows.")

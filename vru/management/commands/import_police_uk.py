@@ -11,15 +11,22 @@ from vru.models import Partnership
 class Command(BaseCommand):
     help = (
         "Import police.uk street-level crime CSVs (optionally .gz): counts per 2021 LSOA, month "
-        "and crime type. Each file's months replace any stored for them. Prints what was "
-        "skipped and why."
+        "and crime type. A file for another area (its rows mostly outside the partnership or "
+        "from a force that does not serve it) is refused. Months already stored are replaced "
+        "only with --replace (what they held is kept, so the import can be undone on its "
+        "page). Prints what was skipped and why."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path)
         parser.add_argument("--partnership", required=True, help="Partnership slug.")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Replace the counts stored for the file's months (refused otherwise).",
+        )
 
-    def handle(self, *args, files, partnership, **options):
+    def handle(self, *args, files, partnership, replace=False, **options):
         try:
             owner = Partnership.objects.get(slug=partnership)
         except Partnership.DoesNotExist as exc:
@@ -34,6 +41,7 @@ class Command(BaseCommand):
                     partnership=owner,
                     file_name=path.name.removesuffix(".gz"),
                     content=content,
+                    replace=replace,
                 )
             except ValidationError as exc:
                 raise CommandError(f"{path.name}: {' '.join(exc.messages)}") from exc

@@ -4,15 +4,33 @@ Split by subject; import through `vru.services` (which re-exports the public nam
 """
 
 from vru.services.areas._common import ASB, POLICE_UK_COLUMNS
-from vru.services.areas.crime import apportion, crime_file_import
+from vru.services.areas.crime import (
+    MAX_SHARE_OUTSIDE,
+    CrimePlan,
+    apportion,
+    crime_file_import,
+    crime_file_plan,
+)
+from vru.services.areas.crime_jobs import (
+    import_job_cancel,
+    import_job_confirm,
+    import_job_replaced,
+    import_job_restore,
+    import_job_restore_problem,
+    reviewed_import_job_run,
+)
 from vru.services.areas.factors import (
     ESSEX_FACTORS,
     FACTOR_SETS,
     PROXY_FACTORS,
-    IndicatorImportOutcome,
     crime_sums,
     factor_set_install,
     factor_values,
+)
+from vru.services.areas.indicators import (
+    IndicatorImportOutcome,
+    IndicatorPlan,
+    indicator_file_plan,
     indicators_import,
 )
 from vru.services.areas.profiles import (
@@ -33,20 +51,31 @@ __all__ = [
     "ASB",
     "ESSEX_FACTORS",
     "FACTOR_SETS",
+    "MAX_SHARE_OUTSIDE",
     "POLICE_UK_COLUMNS",
     "PROXY_FACTORS",
+    "CrimePlan",
     "IndicatorImportOutcome",
+    "IndicatorPlan",
     "apportion",
     "area_profiles_generate",
     "area_profiles_generate_latest",
     "crime_file_import",
+    "crime_file_plan",
     "crime_sums",
     "factor_set_install",
     "factor_values",
     "harm_weights_load",
     "hotspots_compute",
     "hotspots_compute_all",
+    "import_job_cancel",
+    "import_job_confirm",
+    "import_job_replaced",
+    "import_job_restore",
+    "import_job_restore_problem",
+    "indicator_file_plan",
     "indicators_import",
+    "reviewed_import_job_run",
     "risk_run_compute",
     "risk_run_create",
     "risk_run_make_current",

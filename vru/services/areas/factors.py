@@ -1,17 +1,12 @@
 """Factor sets, area indicators and the values of a factor per LSOA."""
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
-import tablib
 from django.db import transaction
 from django.db.models import Sum
 
-from vru import permissions
 from vru.models import (
     LSOA,
     AreaIndicator,
@@ -22,7 +17,7 @@ from vru.models import (
     Partnership,
     User,
 )
-from vru.services.areas._common import ASB, _require
+from vru.services.areas._common import ASB
 from vru.services.audit import audit_record
 
 # --- Factor sets ------------------------------------------------------------------------
@@ -156,118 +151,6 @@ def factor_set_install(
                 partnership=partnership,
             )
     return list(made.values())
-
-
-# --- Indicators -------------------------------------------------------------------------
-
-
-@dataclass
-class IndicatorImportOutcome:
-    total_rows: int
-    imported_rows: int = 0
-    errors: list[dict] = field(default_factory=list)
-
-
-def _parse_period_start(raw: str, period: str) -> date:
-    raw = raw.strip()
-    if period == AreaIndicator.Period.YEAR and len(raw) == 4 and raw.isdigit():
-        return date(int(raw), 1, 1)
-    if len(raw) == 7:
-        return date(int(raw[:4]), int(raw[5:7]), 1)
-    return date.fromisoformat(raw)
-
-
-@transaction.atomic
-def indicators_import(
-    *, actor: User | None, partnership: Partnership, dataset: tablib.Dataset
-) -> IndicatorImportOutcome:
-    """Columns: lsoa_code, factor, period (year|month), period_start, value, source.
-
-    All or nothing: any row error saves nothing. Re-importing the same rows changes nothing.
-    """
-    _require(actor, permissions.can_import_area_data, partnership, "You cannot import area data.")
-    required = {"lsoa_code", "factor", "period_start", "value"}
-    headers = [str(h or "").strip().lower() for h in dataset.headers or []]
-    outcome = IndicatorImportOutcome(total_rows=len(dataset))
-    missing = required - set(headers)
-    if missing:
-        outcome.errors.append(
-            {"row": 1, "column": ", ".join(sorted(missing)), "message": "Missing column."}
-        )
-        return outcome
-    lsoas = dict(LSOA.objects.filter(partnership=partnership).values_list("code", "pk"))
-    factors = {f.key: f for f in Factor.objects.filter(partnership=partnership)}
-    rows: dict[tuple, AreaIndicator] = {}
-    for number, values in enumerate(dataset, start=2):
-        row = dict(
-            zip(headers, [str(v if v is not None else "").strip() for v in values], strict=False)
-        )
-        code, key = row["lsoa_code"].upper(), row["factor"]
-        period = (row.get("period") or AreaIndicator.Period.YEAR).lower()
-        if code not in lsoas:
-            outcome.errors.append(
-                {
-                    "row": number,
-                    "column": "lsoa_code",
-                    "message": f"{code or 'Blank'} is not an LSOA of this partnership.",
-                }
-            )
-            continue
-        if key not in factors:
-            outcome.errors.append(
-                {"row": number, "column": "factor", "message": f"No factor “{key}”."}
-            )
-            continue
-        if period not in AreaIndicator.Period.values:
-            outcome.errors.append(
-                {"row": number, "column": "period", "message": "Enter year or month."}
-            )
-            continue
-        try:
-            start = _parse_period_start(row["period_start"], period)
-        except ValueError:
-            outcome.errors.append(
-                {
-                    "row": number,
-                    "column": "period_start",
-                    "message": "Enter YYYY, YYYY-MM or a date YYYY-MM-DD.",
-                }
-            )
-            continue
-        try:
-            value = float(Decimal(row["value"]))
-            if not math.isfinite(value):
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
-            outcome.errors.append({"row": number, "column": "value", "message": "Enter a number."})
-            continue
-        rows[(code, key, period, start)] = AreaIndicator(
-            partnership=partnership,
-            lsoa_id=lsoas[code],
-            factor=factors[key],
-            period=period,
-            period_start=start,
-            value=value,
-            source=row.get("source", "")[:300],
-        )
-    if outcome.errors:
-        return outcome
-    AreaIndicator.objects.bulk_create(
-        list(rows.values()),
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["lsoa", "factor", "period", "period_start"],
-        update_fields=["value", "source"],
-    )
-    outcome.imported_rows = len(rows)
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.IMPORT,
-        verb="indicators.imported",
-        partnership=partnership,
-        changes={"rows": len(rows)},
-    )
-    return outcome
 
 
 # --- Factor values ----------------------------------------------------------------------

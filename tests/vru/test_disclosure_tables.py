@@ -1,4 +1,4 @@
-"""Small-number suppression with secondary suppression (evaluation.suppression), as
+"""Small-number suppression with secondary suppression (vru.disclosure.protect_table), as
 properties: whatever the table, no published cell is from 1 to 4, and no hidden cell can be
 worked out from its row or column total."""
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation.suppression import suppress_list, suppress_table
+from vru.disclosure import protect_list, protect_table
 
 THRESHOLD = 5
 
@@ -49,8 +49,8 @@ def lines_with_a_total(grid, *, row_totals, column_totals):
 @settings(max_examples=300, deadline=None)
 @given(tables, st.booleans(), st.booleans())
 def test_no_published_cell_is_from_1_to_4(counts, row_totals, column_totals):
-    table = suppress_table(
-        counts, threshold=THRESHOLD, row_totals=row_totals, column_totals=column_totals
+    table = protect_table(
+        counts, limit=THRESHOLD, row_totals=row_totals, column_totals=column_totals
     )
     for line in full_grid(counts, table, row_totals=row_totals, column_totals=column_totals):
         for value, shown, hidden in line:
@@ -66,8 +66,8 @@ def test_no_published_cell_is_from_1_to_4(counts, row_totals, column_totals):
 def test_no_hidden_cell_can_be_recovered_from_its_row_or_column_total(
     counts, row_totals, column_totals
 ):
-    table = suppress_table(
-        counts, threshold=THRESHOLD, row_totals=row_totals, column_totals=column_totals
+    table = protect_table(
+        counts, limit=THRESHOLD, row_totals=row_totals, column_totals=column_totals
     )
     grid = full_grid(counts, table, row_totals=row_totals, column_totals=column_totals)
     for line in lines_with_a_total(grid, row_totals=row_totals, column_totals=column_totals):
@@ -81,7 +81,7 @@ def test_no_hidden_cell_can_be_recovered_from_its_row_or_column_total(
 def test_an_onlooker_solving_every_row_and_column_equation_learns_no_hidden_cell(counts):
     """Repeatedly solve any line with one unknown, using what earlier solutions revealed:
     nothing hidden is ever pinned down (the attack chained across rows and columns)."""
-    table = suppress_table(counts, threshold=THRESHOLD)
+    table = protect_table(counts, limit=THRESHOLD)
     grid = full_grid(counts, table, row_totals=True, column_totals=True)
     known = {
         (r, c): value
@@ -105,26 +105,26 @@ def test_an_onlooker_solving_every_row_and_column_equation_learns_no_hidden_cell
 
 
 def test_a_single_small_cell_takes_the_smallest_other_cell_of_its_row_with_it():
-    table = suppress_table([[3, 40, 12]], threshold=5, column_totals=False)
+    table = protect_table([[3, 40, 12]], limit=5, column_totals=False)
     assert table.cells == [["<5", "40", "[c]"]]
     assert table.row_totals == ["55"]
 
 
 def test_zeros_are_published_and_a_clean_table_is_untouched():
-    table = suppress_table([[0, 10], [7, 0]], threshold=5)
+    table = protect_table([[0, 10], [7, 0]], limit=5)
     assert table.cells == [["0", "10"], ["7", "0"]]
     assert table.grand_total == "17"
     assert not table.any_hidden
 
 
 def test_a_list_with_a_total_hides_a_second_entry_beside_a_small_one():
-    table = suppress_list([20, 2, 9], threshold=5)
+    table = protect_list([20, 2, 9])
     assert [row[0] for row in table.cells] == ["20", "<5", "[c]"]
     assert table.column_totals == ["31"]
 
 
 def test_a_small_total_is_itself_suppressed():
-    table = suppress_list([0, 3], threshold=5)
+    table = protect_list([0, 3])
     assert table.column_totals == ["<5"]
     assert [row[0] for row in table.cells] == ["0", "<5"]
 
@@ -132,4 +132,4 @@ def test_a_small_total_is_itself_suppressed():
 @pytest.mark.parametrize("bad", [[[1, 2], [3]], [[-1]]])
 def test_ragged_or_negative_tables_are_refused(bad):
     with pytest.raises(ValueError, match=r"same number|negative"):
-        suppress_table(bad, threshold=5)
+        protect_table(bad, limit=5)
