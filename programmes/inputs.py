@@ -189,7 +189,7 @@ REFERRAL_MOMENTS = {
     "referred_at": ("The referral time", "Enter when the referral was made"),
     "consent_given_at": ("The consent time", None),
 }
-# what a referral is, field by field (the doors' field lists are checked against it in tests)
+# what a referral is, field by field: no door carries a field outside it (test_doors)
 REFERRAL_FIELDS = (
     "programme",
     *REFERRAL_TEXTS,

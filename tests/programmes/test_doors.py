@@ -18,7 +18,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from programmes import services
-from programmes.models import Contact, Outcome, Referral, Session
+from programmes.models import Contact, Outcome, Programme, Referral, Session
 from tests.factories import (
     LSOAFactory,
     ProgrammeFactory,
@@ -26,7 +26,7 @@ from tests.factories import (
     UserFactory,
     govuk_date,
 )
-from vru.models import Role
+from vru.models import Role, User
 
 pytestmark = pytest.mark.django_db
 
@@ -637,3 +637,24 @@ def test_the_loader_refuses_rows_the_input_has_not_judged(doors):
             programme=doors["programme"], clean=[row], actor_id=None, now=NOW, duplicate_of={}
         )
     assert not Referral.objects.exists()
+
+
+def test_every_door_carries_only_fields_its_record_input_knows(doors):
+    """A field a door takes that the record's input did not judge would be saved unchecked."""
+    from programmes import forms, inputs
+    from programmes import serializers as api
+    from programmes.services.imports import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+    page = forms.ReferralForm(
+        programmes=Programme.objects.none(), staff=User.objects.none(), may_override=True
+    )
+    assert set(page.fields) <= set(inputs.REFERRAL_FIELDS)
+    assert set(api.ReferralCreateInputSerializer().fields) <= set(inputs.REFERRAL_FIELDS)
+    assert set(REQUIRED_COLUMNS + OPTIONAL_COLUMNS) <= set(inputs.REFERRAL_FIELDS)
+    assert set(forms.ContactForm().fields) <= set(inputs.CONTACT_FIELDS)
+    assert set(api.ContactInputSerializer().fields) - {"referral"} <= set(inputs.CONTACT_FIELDS)
+    assert set(forms.OutcomeForm().fields) <= set(inputs.OUTCOME_FIELDS)
+    assert set(api.OutcomeInputSerializer().fields) - {"referral"} <= set(inputs.OUTCOME_FIELDS)
+    session = forms.SessionForm(programmes=Programme.objects.none())
+    boxes = {name for name in session.fields if name.startswith("count_")}
+    assert set(session.fields) - boxes <= set(inputs.SESSION_FIELDS)
