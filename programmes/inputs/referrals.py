@@ -1,146 +1,37 @@
-"""What a referral, a contact, an outcome and a session are when they come in: their fields and
-their rules, written once for every door.
-
-A door parses what it is given into values (a page's GOV.UK date boxes, the API's JSON, a
-spreadsheet's cells) and hands them to the record's input, which judges them and answers every
-problem at once, keyed by field, in the same words whatever the door. The page forms and the
-API serializers run it to show their errors; the referral import runs it on every row (all it
-looks up is looked up once a file: never a query a row); the services run it again before
-saving, so a direct call (the demo, a command) is held to the same rules. The admin has no
-door to these records (programmes/admin.py says why).
-
-This module holds the rules of taking input: what must be given, how long it may be, what may
-be chosen, what may not lie in the future, and what must belong to the partnership. Rules
-that hold even for a row written without any input are the models' `clean` and database
-constraints. Defaults a door offers (the API's referral time "now", the custody import's
-source "custody") are the door's, applied before the input judges.
-"""
+"""A referral of a young person to a programme: its fields and rules at every door."""
 
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
 from programmes import permissions
 from programmes.eligibility import Eligibility
+from programmes.inputs.common import (
+    NOT_STAFF,
+    Errors,
+    Judged,
+    _add,
+    _choices,
+    _given,
+    _max,
+    _moments,
+    _texts,
+    unknown_choice,
+)
 from programmes.models import (
-    AgeBand,
-    Contact,
     EducationStatus,
     Ethnicity,
     Gender,
-    Outcome,
     Programme,
     ProgrammeStaff,
     Referral,
-    Session,
     YoungPersonIdentity,
 )
 from programmes.models.programmes import NOT_YOUR_AREA, NOT_YOUR_PROGRAMME
 from vru.models import LSOA, User
-
-Errors = dict[str, list[str]]
-
-
-class Judged(dict):
-    """Values an input has judged and found without a problem: what the services save and
-    the only rows the bulk loader takes. (Values with a problem come back a plain dict.)"""
-
-
-NOT_STAFF = "Assign the referral to a member of the programme's staff."
-MAX_CONTACT_MINUTES = Contact.MAX_MINUTES
-
-
-def _max(model, name: str) -> int:
-    return model._meta.get_field(name).max_length
-
-
-def _add(errors: Errors, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
-
-def _given(value) -> bool:
-    return value is not None and value != "" and value != []
-
-
-def _texts(values: dict, errors: Errors, spec: dict, out: dict, skip) -> None:
-    """Text fields: stripped; required ones given; none longer than its column. (Written for
-    speed: the import runs it on every row.)"""
-    get = values.get
-    for name, (what, longest, required) in spec.items():
-        if skip and name in skip:
-            continue
-        text = get(name)
-        if text.__class__ is not str:
-            text = "" if text is None else str(text)
-        text = text.strip()
-        if not text:
-            if required:
-                _add(errors, name, required)
-            out[name] = ""
-        elif longest is not None and len(text) > longest:
-            _add(
-                errors, name, f"{what[0].upper()}{what[1:]} must be {longest} characters or fewer."
-            )
-        else:
-            out[name] = text
-
-
-def unknown_choice(what: str) -> str:
-    """The refusal of a value that is not one of the choices (a %(value)s template, as a
-    Django choice field's own message is)."""
-    return f"Unknown {what} “%(value)s”."
-
-
-def _choices(values: dict, errors: Errors, spec: dict, out: dict, skip) -> None:
-    """Choice fields: a known key (None or "": the default, or refused when required)."""
-    get = values.get
-    for name, (keys, message, what, default) in spec.items():
-        if skip and name in skip:
-            continue
-        value = get(name)
-        if value in keys:
-            out[name] = value
-        elif value is None or value == "":
-            if default is None:
-                _add(errors, name, message)
-            else:
-                out[name] = default
-        else:
-            _add(errors, name, unknown_choice(what) % {"value": value})
-
-
-def _moments(values: dict, errors: Errors, spec: dict, out: dict, skip, now, today=None) -> None:
-    """Dates and times: given when required, never in the future (`today`: the local date
-    of `now`, when the caller knows it)."""
-    get = values.get
-    for name, (what, required) in spec.items():
-        if skip and name in skip:
-            continue
-        value = get(name)
-        if value is None or value.__class__ is str:  # not given (a door passes "" or None)
-            if required:
-                _add(errors, name, required)
-            out[name] = None
-            continue
-        if value.__class__ is datetime or isinstance(value, datetime):
-            latest = now
-        else:
-            latest = today or timezone.localdate(now)
-        if value > latest:
-            _add(errors, name, f"{what} cannot be in the future.")
-        else:
-            out[name] = value
-
-
-def raise_if(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-# --- Referrals ---------------------------------------------------------------------------
 
 REFERRAL_TEXTS = {
     # name: (what it is, its longest, the refusal when missing: None if it may be)
@@ -461,174 +352,3 @@ def age_on(date_of_birth: date, day: date) -> int:
         - date_of_birth.year
         - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
     )
-
-
-# --- Contacts and outcomes ---------------------------------------------------------------
-
-CONTACT_METHODS = frozenset(Contact.Method.values)
-CONTACT_FIELDS = ("occurred_at", "method", "duration_minutes", "notes", "next_step")
-CONTACT_REQUIRED = {
-    "occurred_at": "Enter when the contact happened",
-    "method": "Select method",
-}
-CONTACT_UNKNOWN = {"method": unknown_choice("contact method")}
-
-
-def _after_last_change(referral: Referral, at, field: str, what: str, errors: Errors) -> None:
-    if at < referral.status_changed_at:
-        when = timezone.localtime(referral.status_changed_at)
-        _add(
-            errors,
-            field,
-            f"{what} cannot be before the last status change ({when:%d %b %Y %H:%M}).",
-        )
-
-
-def check_contact(values: dict, *, referral: Referral, now=None, skip=()) -> tuple[dict, Errors]:
-    """A 1:1 contact on a referral: when, how, how long, notes and the next step."""
-    now = now or timezone.now()
-    errors: Errors = {}
-    out = Judged()
-    if referral is not None and referral.status == Referral.Status.CLOSED:
-        _add(errors, NON_FIELD_ERRORS, "A closed referral takes no more contacts.")
-    _moments(
-        values,
-        errors,
-        {"occurred_at": ("A contact", CONTACT_REQUIRED["occurred_at"])},
-        out,
-        skip,
-        now,
-    )
-    at = out.get("occurred_at")
-    if at and "occurred_at" not in errors and referral is not None:
-        if at < referral.event_at:
-            _add(errors, "occurred_at", "A contact cannot be before the event.")
-        else:
-            _after_last_change(referral, at, "occurred_at", "A contact", errors)
-    methods = {"method": (CONTACT_METHODS, CONTACT_REQUIRED["method"], "contact method", None)}
-    _choices(values, errors, methods, out, skip)
-    minutes = values.get("duration_minutes")
-    if "duration_minutes" not in skip:
-        minutes = 0 if minutes is None or minutes == "" else minutes
-        if not isinstance(minutes, int) or isinstance(minutes, bool):
-            _add(errors, "duration_minutes", "Enter the duration in whole minutes.")
-        elif minutes < 0:
-            _add(errors, "duration_minutes", "A contact cannot last less than 0 minutes.")
-        elif minutes > MAX_CONTACT_MINUTES:
-            _add(
-                errors,
-                "duration_minutes",
-                f"A contact cannot last more than {MAX_CONTACT_MINUTES} minutes (24 hours).",
-            )
-        else:
-            out["duration_minutes"] = minutes
-    texts = {
-        "notes": ("the notes", None, None),
-        "next_step": ("the next step", _max(Contact, "next_step"), None),
-    }
-    _texts(values, errors, texts, out, skip)
-    return (dict(out) if errors else out), errors
-
-
-OUTCOME_KINDS = frozenset(Outcome.Kind.values)
-OUTCOME_FIELDS = ("kind", "achieved_on", "notes")
-OUTCOME_REQUIRED = {"kind": "Select outcome", "achieved_on": "Enter date achieved"}
-OUTCOME_UNKNOWN = {"kind": unknown_choice("outcome")}
-OUTCOME_ALREADY = "This outcome is already recorded for the referral."
-
-
-def check_outcome(values: dict, *, referral: Referral, now=None, skip=()) -> tuple[dict, Errors]:
-    """An outcome of a referral: which, when (one of each kind a referral)."""
-    now = now or timezone.now()
-    errors: Errors = {}
-    out = Judged()
-    kinds = {"kind": (OUTCOME_KINDS, OUTCOME_REQUIRED["kind"], "outcome", None)}
-    _choices(values, errors, kinds, out, skip)
-    _moments(
-        values,
-        errors,
-        {"achieved_on": ("An outcome", OUTCOME_REQUIRED["achieved_on"])},
-        out,
-        skip,
-        now,
-    )
-    _texts(values, errors, {"notes": ("the notes", None, None)}, out, skip)
-    if (
-        referral is not None
-        and out.get("kind")
-        and Outcome.objects.filter(referral=referral, kind=out["kind"]).exists()
-    ):
-        _add(errors, "kind", OUTCOME_ALREADY)
-    return (dict(out) if errors else out), errors
-
-
-# --- Sessions ----------------------------------------------------------------------------
-
-SESSION_FIELDS = ("programme", "kind", "held_on", "place", "lsoa", "counts", "issues_raised")
-SESSION_REQUIRED = {
-    "programme": "Select programme",
-    "kind": "Select kind",
-    "held_on": "Enter date of the session",
-    "place": "Enter place",
-}
-SESSION_UNKNOWN = {"kind": unknown_choice("kind of session"), "programme": NOT_YOUR_PROGRAMME}
-
-
-def check_session(
-    values: dict, *, programmes=None, programme: Programme | None = None, now=None, skip=()
-) -> tuple[dict, Errors]:
-    """A group or detached session: programme, kind, date, place, neighbourhood, counts of
-    young people by age band and gender. `programmes`: those the door offers; or
-    `programme`: the one a direct call is for."""
-    now = now or timezone.now()
-    errors: Errors = {}
-    out = Judged()
-    if programme is None and "programme" not in skip:
-        given = values.get("programme")
-        if not _given(given):
-            _add(errors, "programme", SESSION_REQUIRED["programme"])
-        else:
-            pk = given.pk if isinstance(given, Programme) else given
-            programme = programmes.filter(pk=pk).first() if programmes is not None else None
-            if programme is None:
-                _add(errors, "programme", NOT_YOUR_PROGRAMME)
-    out["programme"] = programme
-    kinds = {
-        "kind": (
-            frozenset(Session.Kind.values),
-            SESSION_REQUIRED["kind"],
-            "kind of session",
-            None,
-        )
-    }
-    _choices(values, errors, kinds, out, skip)
-    _moments(
-        values, errors, {"held_on": ("A session", SESSION_REQUIRED["held_on"])}, out, skip, now
-    )
-    texts = {
-        "place": ("the place", _max(Session, "place"), SESSION_REQUIRED["place"]),
-        "issues_raised": ("the issues raised", None, None),
-    }
-    _texts(values, errors, texts, out, skip)
-    out["lsoa"] = None
-    lsoa = values.get("lsoa")
-    if _given(lsoa) and programme is not None and "lsoa" not in skip:
-        if isinstance(lsoa, LSOA):
-            found = lsoa if lsoa.partnership_id == programme.partnership_id else None
-        else:
-            code = str(lsoa).strip().upper()
-            found = LSOA.objects.filter(partnership_id=programme.partnership_id, code=code).first()
-        if found is None:
-            _add(errors, "lsoa", NOT_YOUR_AREA)
-        out["lsoa"] = found
-    counts = {}
-    for (band, gender), count in (values.get("counts") or {}).items():
-        if band not in AgeBand.values or gender not in Gender.values:
-            _add(errors, "counts", f"Unknown age band or gender: {band}, {gender}.")
-        elif count is not None and count < 0:
-            if "Counts cannot be negative." not in errors.get("counts", []):
-                _add(errors, "counts", "Counts cannot be negative.")
-        elif count:
-            counts[band, gender] = count
-    out["counts"] = counts
-    return (dict(out) if errors else out), errors
