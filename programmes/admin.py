@@ -1,7 +1,11 @@
 """Programmes in the admin: administrators configure their partnership's programmes and staff.
 
-Young people, identities and referrals are not in the admin: they are read through the audited
-pages and API only.
+Young people, identities, referrals, contacts, outcomes and sessions are not in the admin, not
+even to read. They are written only through programmes.services, which judge every write with
+the record's one input (programmes.inputs, as the pages, the API and the import do), keep the
+24-hour clock and the status history, send the notices and audit; the admin's generic save
+(vru's record_save: full_clean, save, audit) would skip all of that. Identities are read only
+through the audited pages and API. tests/programmes/test_doors.py keeps these models out.
 """
 
 from django import forms

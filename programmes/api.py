@@ -1,5 +1,7 @@
 """The programmes API: the same visibility as the pages (selectors), writes through services."""
 
+from functools import partial
+
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -8,11 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from programmes import paging, permissions, selectors, serializers, services
+from programmes import inputs, paging, permissions, selectors, serializers, services
 from programmes.filters import ProgrammeFilter, ReferralChildFilter, ReferralFilter, SessionFilter
 from programmes.models import Contact, Outcome, Programme, Referral, Session
 from vru import accounts
-from vru.models import LSOA, User
 
 
 def _referral_or_404(request, pk) -> Referral:
@@ -24,6 +25,15 @@ def _referral_or_404(request, pk) -> Referral:
     if referral is None:
         raise exceptions.NotFound
     return referral
+
+
+def _referral_in(request) -> Referral:
+    """The referral a contact or an outcome is for, named in the body: one the caller may
+    see, or 404 (as the rest of the API); none named is a 400."""
+    given = request.data.get("referral") if hasattr(request.data, "get") else None
+    if given is None or given == "":
+        raise exceptions.ValidationError({"referral": ["Choose the referral."]})
+    return _referral_or_404(request, given)
 
 
 def _require_caseload(request) -> None:
@@ -165,26 +175,15 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     def create(self, request):
         _require_caseload(request)
-        payload = serializers.ReferralCreateInputSerializer(data=request.data)
+        judge = inputs.ReferralInput(
+            programmes=selectors.programmes_for_referrals(viewer=request.user), actor=request.user
+        )
+        payload = serializers.ReferralCreateInputSerializer(
+            data=request.data, context={"judge": judge.check}
+        )
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        programme = (
-            selectors.programmes_for_referrals(viewer=request.user)
-            .filter(pk=data.pop("programme"))
-            .first()
-        )
-        if programme is None:
-            raise exceptions.ValidationError({"programme": "Choose one of your programmes."})
-        assigned = data.pop("assigned_to", None)
-        data["assigned_to"] = User.objects.filter(pk=assigned).first() if assigned else None
-        code = data.pop("home_lsoa", "")
-        data["home_lsoa"] = (
-            LSOA.objects.filter(partnership_id=programme.partnership_id, code=code).first()
-            if code
-            else None
-        )
-        if code and data["home_lsoa"] is None:
-            raise exceptions.ValidationError({"home_lsoa": "Unknown LSOA code."})
+        programme = data.pop("programme")
         referral = services.referral_create(actor=request.user, programme=programme, **data)
         referral = selectors.referral_get(viewer=request.user, pk=referral.pk) or referral
         return Response(
@@ -264,10 +263,14 @@ class ContactViewSet(_ReferralChildViewSet):
     )
     def create(self, request):
         _require_caseload(request)
-        payload = serializers.ContactInputSerializer(data=request.data)
+        referral = _referral_in(request)
+        payload = serializers.ContactInputSerializer(
+            data=request.data,
+            context={"judge": partial(inputs.check_contact, referral=referral)},
+        )
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        referral = _referral_or_404(request, data.pop("referral"))
+        del data["referral"]
         contact = services.contact_record(actor=request.user, referral=referral, **data)
         return Response(
             serializers.ContactOutputSerializer(contact).data, status=status.HTTP_201_CREATED
@@ -286,10 +289,14 @@ class OutcomeViewSet(_ReferralChildViewSet):
     )
     def create(self, request):
         _require_caseload(request)
-        payload = serializers.OutcomeInputSerializer(data=request.data)
+        referral = _referral_in(request)
+        payload = serializers.OutcomeInputSerializer(
+            data=request.data,
+            context={"judge": partial(inputs.check_outcome, referral=referral)},
+        )
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        referral = _referral_or_404(request, data.pop("referral"))
+        del data["referral"]
         outcome = services.outcome_record(actor=request.user, referral=referral, **data)
         return Response(
             serializers.OutcomeOutputSerializer(outcome).data, status=status.HTTP_201_CREATED

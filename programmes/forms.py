@@ -1,7 +1,15 @@
 """Forms of the programme pages. They parse input; the services hold the rules."""
 
 from django import forms
+from django.core.validators import (
+    EmailValidator,
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinLengthValidator,
+    MinValueValidator,
+)
 
+from programmes import inputs
 from programmes.models import (
     AgeBand,
     Contact,
@@ -14,7 +22,6 @@ from programmes.models import (
     Session,
 )
 from vru.forms import GovukDateField, GovukDateTimeField, GovukForm
-from vru.models import LSOA
 from vru.validators import validate_import_file
 
 DATETIME_HINT = "For example, 27 3 2026 and 14:30 (UK time)"
@@ -24,22 +31,45 @@ def _lines(value: str) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
-class LSOACodeField(forms.CharField):
-    def __init__(self, *, partnership_id=None, **kwargs):
-        self.partnership_id = partnership_id
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 9)
-        kwargs.setdefault("help_text", "The LSOA code, for example E01021234")
-        super().__init__(**kwargs)
+def LSOACodeField(**kwargs) -> forms.CharField:  # noqa: N802 (a field, as it reads)
+    """An LSOA code as typed; the record's input finds it in the partnership's area."""
+    kwargs.setdefault("required", False)
+    kwargs.setdefault("help_text", "The LSOA code, for example E01021234")
+    return forms.CharField(**kwargs)
 
-    def clean(self, value):
-        code = (super().clean(value) or "").strip().upper()
-        if not code:
-            return None
-        lsoa = LSOA.objects.filter(partnership_id=self.partnership_id, code=code).first()
-        if lsoa is None:
-            raise forms.ValidationError("Enter an LSOA code of your partnership's area.")
-        return lsoa
+
+_RULE_VALIDATORS = (
+    EmailValidator,
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinLengthValidator,
+    MinValueValidator,
+)
+
+
+def _leave_the_rules_to(form, *, required: dict, unknown: dict) -> None:
+    """The form's fields parse what was typed (a date's boxes, a number); whether a value is
+    needed, how long it may be and every other rule are the record's input's
+    (programmes.inputs), so the page refuses what every other door refuses, in its words. A
+    choice that is not offered (a changed page) is refused in the input's words too."""
+    for name, field in form.fields.items():
+        if name in required:
+            field.required = False
+        field.validators = [v for v in field.validators if not isinstance(v, _RULE_VALIDATORS)]
+        for attr in ("maxlength", "minlength", "min", "max"):
+            field.widget.attrs.pop(attr, None)
+        if name in unknown:
+            field.error_messages["invalid_choice"] = unknown[name]
+
+
+def _judged(form, check) -> dict:
+    """Run the record's input on what the fields parsed (fields already refused are not
+    judged again) and put its refusals on the form, by field."""
+    cleaned = form.cleaned_data
+    _, errors = check(dict(cleaned), skip=set(form.errors))
+    for field, messages in errors.items():
+        form.add_error(field if field in form.fields else None, messages)
+    return cleaned
 
 
 class ReferralForm(GovukForm):
@@ -85,13 +115,11 @@ class ReferralForm(GovukForm):
         "reason": "the reason for the referral",
     }
 
-    def __init__(self, *args, programmes, staff, partnership_id, may_override=False, **kwargs):
+    def __init__(self, *args, programmes, staff, may_override=False, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["assigned_to"].queryset = staff
-        self.fields["home_lsoa"] = LSOACodeField(
-            partnership_id=partnership_id, label="Home neighbourhood (LSOA)"
-        )
+        self.fields["home_lsoa"] = LSOACodeField(label="Home neighbourhood (LSOA)")
         if may_override:  # managers only: the service checks again
             self.fields["eligibility_override_reason"] = forms.CharField(
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -101,11 +129,19 @@ class ReferralForm(GovukForm):
                 "the programme takes. Recorded on the referral and in the audit trail.",
             )
 
+        _leave_the_rules_to(
+            self, required=inputs.REFERRAL_REQUIRED, unknown=inputs.REFERRAL_UNKNOWN
+        )
+        self.judge = inputs.ReferralInput(programmes=programmes, actor=actor)
+
     def clean_risk_factors(self):
         return _lines(self.cleaned_data["risk_factors"])
 
     def clean_protective_factors(self):
         return _lines(self.cleaned_data["protective_factors"])
+
+    def clean(self):
+        return _judged(self, self.judge.check)
 
 
 class ContactForm(GovukForm):
@@ -116,6 +152,17 @@ class ContactForm(GovukForm):
     duration_minutes = forms.IntegerField(min_value=0, max_value=1440, initial=30)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     next_step = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, referral=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _leave_the_rules_to(self, required=inputs.CONTACT_REQUIRED, unknown=inputs.CONTACT_UNKNOWN)
+        self.referral = referral
+
+    def clean(self):
+        return _judged(
+            self,
+            lambda values, skip: inputs.check_contact(values, referral=self.referral, skip=skip),
+        )
 
 
 class StatusForm(GovukForm):
@@ -129,6 +176,17 @@ class OutcomeForm(GovukForm):
     kind = forms.ChoiceField(choices=Outcome.Kind.choices, label="Outcome")
     achieved_on = GovukDateField(label="Date achieved", help_text="For example, 27 3 2026")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, referral=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _leave_the_rules_to(self, required=inputs.OUTCOME_REQUIRED, unknown=inputs.OUTCOME_UNKNOWN)
+        self.referral = referral
+
+    def clean(self):
+        return _judged(
+            self,
+            lambda values, skip: inputs.check_outcome(values, referral=self.referral, skip=skip),
+        )
 
 
 class AssignForm(GovukForm):
@@ -148,17 +206,35 @@ class SessionForm(GovukForm):
     place = forms.CharField(max_length=200)
     issues_raised = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, programmes, partnership_id, **kwargs):
+    def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
-        self.fields["lsoa"] = LSOACodeField(
-            partnership_id=partnership_id, label="Neighbourhood (LSOA)"
-        )
+        self.fields["lsoa"] = LSOACodeField(label="Neighbourhood (LSOA)")
         for band, band_label in AgeBand.choices:
             for gender, gender_label in Gender.choices:
                 self.fields[f"count_{band}_{gender}"] = forms.IntegerField(
                     min_value=0, required=False, label=f"{band_label}, {gender_label.lower()}"
                 )
+        _leave_the_rules_to(self, required=inputs.SESSION_REQUIRED, unknown=inputs.SESSION_UNKNOWN)
+        self.programmes = programmes
+
+    def clean(self):
+        def check(values, skip):
+            values["counts"] = self.counts()
+            values, errors = inputs.check_session(values, programmes=self.programmes, skip=skip)
+            # a count's refusal goes beside each box in error
+            negative = [
+                f"count_{band}_{gender}"
+                for (band, gender), count in self.counts().items()
+                if count < 0
+            ]
+            if negative and "counts" in errors:
+                for name in negative:
+                    self.add_error(name, errors["counts"])
+                del errors["counts"]
+            return values, errors
+
+        return _judged(self, check)
 
     def counts(self) -> dict[tuple[str, str], int]:
         return {
@@ -187,6 +263,11 @@ class ReferralImportForm(GovukForm):
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+        # the file's programme is the referrals' programme: refused in the input's words
+        self.fields["programme"].error_messages.update(
+            required=inputs.REFERRAL_REQUIRED["programme"],
+            invalid_choice=inputs.NOT_YOUR_PROGRAMME,
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

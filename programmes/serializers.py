@@ -1,10 +1,23 @@
 """API serializers: output and input apart, unique names (OpenAPI components)."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 from rest_framework import serializers
+from rest_framework.fields import SkipField, empty
+from rest_framework.settings import api_settings
 
-from programmes import yef
-from programmes.models import Contact, Outcome, Programme, Referral, Session, YoungPersonIdentity
+from programmes import inputs, yef
+from programmes.models import (
+    Contact,
+    EducationStatus,
+    Ethnicity,
+    Gender,
+    Outcome,
+    Programme,
+    Referral,
+    Session,
+    YoungPersonIdentity,
+)
 
 
 class ProgrammeOutputSerializer(serializers.ModelSerializer):
@@ -122,24 +135,78 @@ def referral_row_output(row: dict, zone=None) -> dict:
     }
 
 
-class ReferralCreateInputSerializer(serializers.Serializer):
+class JudgedInputSerializer(serializers.Serializer):
+    """An API body for a record written from more than one door: the fields parse the JSON
+    (types, formats); whether a value is needed, its length and every other rule are the
+    record's input's (programmes.inputs), so the API refuses what every other door refuses,
+    in the same words, every problem at once. The view passes `judge` in the context: the
+    input's check, bound to what the caller may use (their programmes, the referral)."""
+
+    required_messages: dict = {}
+    unknown_messages: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in self.unknown_messages:
+                field.error_messages["invalid_choice"] = self.unknown_messages[name].replace(
+                    "%(value)s", "{input}"
+                )
+
+    def to_internal_value(self, data):
+        values, refused = {}, {}
+        for field in self._writable_fields:
+            name = field.field_name
+            raw = field.get_value(data)
+            if name in self.required_messages and (raw is empty or raw is None or raw == ""):
+                # the door's default if it has one; if not, the input says it is needed
+                values[name] = None if field.default is empty else field.get_default()
+                continue
+            try:
+                values[name] = field.run_validation(raw)
+            except serializers.ValidationError as refusal:
+                refused[name] = refusal.detail
+            except SkipField:
+                pass
+        judged, errors = self.context["judge"](values, skip=set(refused))
+        errors = {**refused, **errors}
+        if errors:
+            raise serializers.ValidationError(
+                {
+                    (api_settings.NON_FIELD_ERRORS_KEY if k == NON_FIELD_ERRORS else k): v
+                    for k, v in errors.items()
+                }
+            )
+        return {**values, **{k: v for k, v in judged.items() if k == "programme"}}
+
+
+class ReferralCreateInputSerializer(JudgedInputSerializer):
+    required_messages = inputs.REFERRAL_REQUIRED
+    unknown_messages = inputs.REFERRAL_UNKNOWN
+
     programme = serializers.IntegerField()
-    first_name = serializers.CharField(max_length=100)
-    last_name = serializers.CharField(max_length=100)
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
     date_of_birth = serializers.DateField()
     source = serializers.ChoiceField(choices=Referral.Source.choices)
     reason = serializers.ChoiceField(choices=Referral.Reason.choices)
     event_at = serializers.DateTimeField()
-    referred_at = serializers.DateTimeField(required=False)
+    referred_at = serializers.DateTimeField(
+        required=False, default=timezone.now, help_text="Default: now."
+    )
     assigned_to = serializers.IntegerField(required=False, allow_null=True)
-    gender = serializers.CharField(required=False, default="not_said")
-    ethnicity = serializers.CharField(required=False, default="not_said")
-    education_status = serializers.CharField(required=False, default="unknown")
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False, default="not_said")
+    ethnicity = serializers.ChoiceField(
+        choices=Ethnicity.choices, required=False, default="not_said"
+    )
+    education_status = serializers.ChoiceField(
+        choices=EducationStatus.choices, required=False, default="unknown"
+    )
     home_lsoa = serializers.CharField(required=False, allow_blank=True, default="")
     address = serializers.CharField(required=False, allow_blank=True, default="")
     postcode = serializers.CharField(required=False, allow_blank=True, default="")
     phone = serializers.CharField(required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.CharField(required=False, allow_blank=True, default="")
     risk_factors = serializers.ListField(
         child=serializers.CharField(), required=False, default=list
     )
@@ -190,11 +257,16 @@ class ContactOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class ContactInputSerializer(serializers.Serializer):
+class ContactInputSerializer(JudgedInputSerializer):
+    required_messages = inputs.CONTACT_REQUIRED
+    unknown_messages = inputs.CONTACT_UNKNOWN
+
     referral = serializers.IntegerField()
     occurred_at = serializers.DateTimeField()
     method = serializers.ChoiceField(choices=Contact.Method.choices)
-    duration_minutes = serializers.IntegerField(min_value=0, max_value=1440, default=0)
+    duration_minutes = serializers.IntegerField(
+        default=0, help_text=f"0 to {Contact.MAX_MINUTES} (a day)."
+    )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     next_step = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -207,9 +279,12 @@ class OutcomeOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "referral", "kind", "achieved_on", "notes"]
 
 
-class OutcomeInputSerializer(serializers.Serializer):
+class OutcomeInputSerializer(JudgedInputSerializer):
+    required_messages = inputs.OUTCOME_REQUIRED
+    unknown_messages = inputs.OUTCOME_UNKNOWN
+
     referral = serializers.IntegerField()
-    kind = serializers.CharField(help_text=", ".join(Outcome.Kind.values))
+    kind = serializers.ChoiceField(choices=Outcome.Kind.choices)
     achieved_on = serializers.DateField()
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 

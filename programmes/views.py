@@ -27,8 +27,8 @@ def referral_create(request):
         request.POST or None,
         programmes=programmes,
         staff=_staff_of(programmes),
-        partnership_id=request.user.partnership_id,
         may_override=selectors.managed_programmes(viewer=request.user).exists(),
+        actor=request.user,
     )
     from_contact = None
     if request.GET.get("from_contact"):
@@ -94,7 +94,7 @@ def referral_detail(request, pk: int):
 def referral_contact(request, pk: int):
     referral = _visible_referral(request, pk)
     _require(permissions.can_work_on_referral(request.user, referral))
-    form = forms.ContactForm(request.POST, prefix="contact")
+    form = forms.ContactForm(request.POST, prefix="contact", referral=referral)
     if form.is_valid():
         try:
             services.contact_record(actor=request.user, referral=referral, **form.cleaned_data)
@@ -138,7 +138,7 @@ def referral_status(request, pk: int):
 def referral_outcome(request, pk: int):
     referral = _visible_referral(request, pk)
     _require(permissions.can_work_on_referral(request.user, referral))
-    form = forms.OutcomeForm(request.POST, prefix="outcome")
+    form = forms.OutcomeForm(request.POST, prefix="outcome", referral=referral)
     if form.is_valid():
         try:
             services.outcome_record(actor=request.user, referral=referral, **form.cleaned_data)

@@ -1,6 +1,7 @@
 """Programmes and their staff."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,6 +11,10 @@ from vru.models import LSOA, LocalAuthority, Partnership, PreventionStage, Recom
 # The documented default retention: a closed case is anonymised six years after closure
 # (the period most youth-justice partners keep case records; each programme may change it).
 DEFAULT_RETENTION_MONTHS = 72
+
+# Refusals that the models' clean and the records' inputs (programmes.inputs) share
+NOT_YOUR_PROGRAMME = "Choose one of your programmes."
+NOT_YOUR_AREA = "Enter a neighbourhood (LSOA code) in your partnership's area."
 
 
 class Programme(models.Model):
@@ -98,3 +103,12 @@ class ProgrammeStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.programme} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        # every door: the staff service and the programme admin's staff rows
+        if (
+            self.user_id
+            and self.programme_id
+            and self.user.partnership_id != self.programme.partnership_id
+        ):
+            raise ValidationError({"user": "Staff must belong to the programme's partnership."})

@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from programmes.models.programmes import Programme
+from programmes.models.programmes import NOT_YOUR_AREA, NOT_YOUR_PROGRAMME, Programme
 from programmes.models.young_people import YoungPerson
 from vru.fields import EncryptedTextField
 from vru.models import LSOA, Partnership
@@ -128,6 +130,12 @@ class Referral(models.Model):
                 condition=Q(status__in=["received", "contacted", "engaged", "closed"]),
                 name="referral_status_valid",
             ),
+            # whatever the door, a bulk load included: the event comes first
+            models.CheckConstraint(
+                condition=Q(event_at__lte=models.F("referred_at")),
+                name="referral_event_before_referral",
+                violation_error_message="The event must be before the referral.",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(awaiting_contact=True, first_contact_at__isnull=True) & ~Q(status="closed")
@@ -172,6 +180,17 @@ class Referral(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:referral_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        # every door that saves a referral object runs this (the bulk import writes only
+        # rows its input judged with the same rules)
+        errors = {}
+        if self.programme_id and self.programme.partnership_id != self.partnership_id:
+            errors["programme"] = NOT_YOUR_PROGRAMME
+        if self.lsoa_id and self.lsoa.partnership_id != self.partnership_id:
+            errors["lsoa"] = NOT_YOUR_AREA
+        if errors:
+            raise ValidationError(errors)
 
     @staticmethod
     def due_for(event_at, target_hours: int):
@@ -234,9 +253,13 @@ class Contact(models.Model):
         MESSAGE = "message", "Text or message"
         HOME_VISIT = "home_visit", "Home visit"
 
+    MAX_MINUTES = 24 * 60
+
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="contacts")
     occurred_at = models.DateTimeField()
-    duration_minutes = models.PositiveSmallIntegerField(default=0)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_MINUTES)]
+    )
     method = models.CharField(max_length=10, choices=Method.choices)
     # Case notes can hold safeguarding detail about a child: encrypted at rest like identity.
     notes = EncryptedTextField(blank=True)
@@ -248,6 +271,13 @@ class Contact(models.Model):
     class Meta:
         ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["referral", "occurred_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__lte=24 * 60),
+                name="contact_at_most_a_day",
+                violation_error_message="A contact cannot last more than 1440 minutes (24 hours).",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Contact {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -2,10 +2,11 @@
 and detached contacts (which can later become referrals)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from programmes.models.programmes import Programme
+from programmes.models.programmes import NOT_YOUR_AREA, Programme
 from programmes.models.young_people import Gender, YoungPerson
 from vru.models import LSOA
 
@@ -47,6 +48,14 @@ class Session(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:session_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if (
+            self.lsoa_id
+            and self.programme_id
+            and self.lsoa.partnership_id != self.programme.partnership_id
+        ):
+            raise ValidationError({"lsoa": NOT_YOUR_AREA})
 
 
 class SessionCount(models.Model):

@@ -83,9 +83,7 @@ def session_detached_contact(request, pk: int):
 def session_create(request):
     programmes = selectors.programmes_for_referrals(viewer=request.user)
     _require(permissions.can_use_caseload(request.user) and programmes.exists())
-    form = forms.SessionForm(
-        request.POST or None, programmes=programmes, partnership_id=request.user.partnership_id
-    )
+    form = forms.SessionForm(request.POST or None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -5,11 +5,10 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from programmes import permissions
+from programmes import inputs, permissions
 from programmes.models import Contact, Outcome, Referral
-from programmes.services.referrals import _change_status, _check_when, _locked, _require
+from programmes.services.referrals import _change_status, _locked, _require
 from vru.models import AuditEvent, User
 from vru.services import audit_record
 
@@ -30,22 +29,19 @@ def contact_record(
     referral = _locked(referral)
     if actor is not None:
         _require(permissions.can_work_on_referral(actor, referral))
-    if referral.status == Referral.Status.CLOSED:
-        raise ValidationError("A closed referral takes no more contacts.", code="closed")
-    if occurred_at < referral.event_at:
-        raise ValidationError({"occurred_at": "A contact cannot be before the event."})
-    _check_when(referral, occurred_at, "occurred_at", "A contact")
-    contact = Contact(
-        referral=referral,
-        occurred_at=occurred_at,
-        method=method,
-        duration_minutes=duration_minutes,
-        notes=notes,
-        next_step=next_step,
-        recorded_by=actor,
-    )
+    given = {
+        "occurred_at": occurred_at,
+        "method": method,
+        "duration_minutes": duration_minutes,
+        "notes": notes,
+        "next_step": next_step,
+    }
+    values, errors = inputs.check_contact(given, referral=referral)
+    inputs.raise_if(errors)
+    contact = Contact(referral=referral, recorded_by=actor, **values)
     contact.full_clean()
     contact.save()
+    occurred_at = contact.occurred_at
     if referral.first_contact_at is None or occurred_at < referral.first_contact_at:
         referral.first_contact_at = occurred_at
         referral.awaiting_contact = False
@@ -72,26 +68,22 @@ def outcome_record(
     referral = _locked(referral)
     if actor is not None:
         _require(permissions.can_work_on_referral(actor, referral))
-    already = {"kind": "This outcome is already recorded for the referral."}
-    if Outcome.objects.filter(referral=referral, kind=kind).exists():
-        raise ValidationError(already, code="duplicate")
-    if achieved_on > timezone.localdate():
-        raise ValidationError({"achieved_on": "An outcome cannot be in the future."})
-    outcome = Outcome(
-        referral=referral, kind=kind, achieved_on=achieved_on, notes=notes, recorded_by=actor
-    )
+    given = {"kind": kind, "achieved_on": achieved_on, "notes": notes}
+    values, errors = inputs.check_outcome(given, referral=referral)
+    inputs.raise_if(errors)
+    outcome = Outcome(referral=referral, recorded_by=actor, **values)
     outcome.full_clean()
     try:
         with transaction.atomic():
             outcome.save()
-    except IntegrityError:
-        raise ValidationError(already, code="duplicate") from None
+    except IntegrityError:  # the same outcome recorded at the same moment elsewhere
+        raise ValidationError({"kind": inputs.OUTCOME_ALREADY}, code="duplicate") from None
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         verb="outcome.created",
         target=outcome,
         partnership=referral.partnership,
-        changes={"referral": referral.pk, "kind": kind},
+        changes={"referral": referral.pk, "kind": outcome.kind},
     )
     return outcome

@@ -1,6 +1,5 @@
 """Writes to programmes: creating one, setting its staff. Keyword-only, audited."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from programmes.models import Programme, ProgrammeStaff
@@ -41,11 +40,11 @@ def programme_create(
 def programme_staff_set(
     *, actor: User | None, programme: Programme, user: User, role: str
 ) -> ProgrammeStaff:
-    if user.partnership_id != programme.partnership_id:
-        raise ValidationError("Staff must belong to the programme's partnership.")
-    membership, _ = ProgrammeStaff.objects.update_or_create(
-        programme=programme, user=user, defaults={"role": role}
-    )
+    membership = ProgrammeStaff.objects.filter(programme=programme, user=user).first()
+    membership = membership or ProgrammeStaff(programme=programme, user=user)
+    membership.role = role
+    membership.full_clean()  # ProgrammeStaff.clean: staff of the programme's partnership
+    membership.save()
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,

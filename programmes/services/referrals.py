@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from programmes import permissions, selectors
-from programmes.eligibility import Eligibility
+from programmes import inputs, permissions, selectors
 from programmes.models import (
     ALLOWED_TRANSITIONS,
     DetachedContact,
@@ -34,14 +33,6 @@ def temporary_reference() -> str:
 def reference_for(pk: int) -> str:
     """The pseudonymous reference: four random characters, then the row's id (so unique)."""
     return f"YP-{secrets.token_hex(2).upper()}{pk}"
-
-
-def age_on(date_of_birth: date, day: date) -> int:
-    return (
-        day.year
-        - date_of_birth.year
-        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
-    )
 
 
 def _require(allowed: bool) -> None:
@@ -78,9 +69,7 @@ def _check_assignee(programme: Programme, assigned_to: User | None) -> None:
         assigned_to is not None
         and not ProgrammeStaff.objects.filter(programme=programme, user=assigned_to).exists()
     ):
-        raise ValidationError(
-            {"assigned_to": "Assign the referral to a member of the programme's staff."}
-        )
+        raise ValidationError({"assigned_to": inputs.NOT_STAFF})
 
 
 def possible_duplicates(
@@ -102,11 +91,11 @@ def referral_create(
     reason: str,
     event_at: datetime,
     referred_at: datetime | None = None,
-    assigned_to: User | None = None,
+    assigned_to: User | int | str | None = None,
     gender: str = "not_said",
     ethnicity: str = "not_said",
     education_status: str = "unknown",
-    home_lsoa: LSOA | None = None,
+    home_lsoa: LSOA | str | None = None,
     address: str = "",
     postcode: str = "",
     phone: str = "",
@@ -120,9 +109,12 @@ def referral_create(
 ) -> Referral:
     """Record a referral of a new young person; flag (never merge) possible duplicates.
 
-    The programme's eligibility applies (programmes.eligibility): the age range always;
-    reasons and areas unless whoever manages the programme accepts the referral anyway with
-    a written `eligibility_override_reason` (recorded on the referral and audited)."""
+    The referral's one input (programmes.inputs.ReferralInput) judges the values, as at every
+    door: what must be given, lengths, choices, nothing in the future, the neighbourhood and
+    the assignee of the programme's partnership and staff, and the programme's eligibility
+    (the age range always; reasons and areas unless whoever manages the programme accepts
+    the referral anyway with a written `eligibility_override_reason`, recorded and audited).
+    A referral without a referral time is referred now."""
     if actor is not None:
         _require(permissions.can_create_referral(actor, programme))
         if (
@@ -131,45 +123,48 @@ def referral_create(
             and not permissions.has_role(actor, Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER)
         ):
             assigned_to = actor
-    referred_at = referred_at or timezone.now()
-    errors = {}
-    if event_at > referred_at:
-        errors["event_at"] = "The event must be before the referral."
-    if home_lsoa is not None and home_lsoa.partnership_id != programme.partnership_id:
-        errors["home_lsoa"] = "Choose a neighbourhood in your partnership's area."
-    age = age_on(date_of_birth, timezone.localtime(event_at).date())
-    rules = Eligibility.of(programme)
-    if message := rules.age_error(age):
-        errors["date_of_birth"] = message
-    override = eligibility_override_reason.strip()
-    outside = {
-        "reason": rules.reason_error(reason),
-        "home_lsoa": rules.area_error(home_lsoa.local_authority_id if home_lsoa else None),
+    given = {
+        "programme": programme,
+        "first_name": first_name,
+        "last_name": last_name,
+        "date_of_birth": date_of_birth,
+        "source": source,
+        "reason": reason,
+        "event_at": event_at,
+        "referred_at": referred_at or timezone.now(),
+        "assigned_to": assigned_to,
+        "gender": gender,
+        "ethnicity": ethnicity,
+        "education_status": education_status,
+        "home_lsoa": home_lsoa,
+        "address": address,
+        "postcode": postcode,
+        "phone": phone,
+        "email": email,
+        "consent_given_by": consent_given_by,
+        "consent_given_at": consent_given_at,
+        "risk_factors": risk_factors,
+        "protective_factors": protective_factors,
+        "eligibility_override_reason": eligibility_override_reason,
     }
-    outside = {field: message for field, message in outside.items() if message}
-    may_override = actor is None or permissions.can_manage_programme(actor, programme)
-    if outside and not (override and may_override):
-        if override:
-            errors["eligibility_override_reason"] = (
-                "Only the programme's manager may accept a referral outside its eligibility."
-            )
-        hint = (
-            " To accept it anyway, give the reason for accepting it outside the eligibility."
-            if may_override
-            else " Ask the programme's manager, who may accept it with a recorded reason."
-        )
-        for field, message in outside.items():
-            errors.setdefault(field, message + hint)
-    if not outside:
-        override = ""  # nothing to override: nothing recorded
+    values, errors = inputs.ReferralInput(programme=programme, actor=actor).check(given)
     if from_detached_contact is not None and (
         from_detached_contact.session.programme.partnership_id != programme.partnership_id
         or Referral.objects.filter(from_detached_contact=from_detached_contact).exists()
     ):
-        errors["from_detached_contact"] = "This anonymous contact cannot become this referral."
-    if errors:
-        raise ValidationError(errors)
-    _check_assignee(programme, assigned_to)
+        errors["from_detached_contact"] = ["This anonymous contact cannot become this referral."]
+    inputs.raise_if(errors)
+    return _referral_save(actor=actor, values=values, from_detached_contact=from_detached_contact)
+
+
+def _referral_save(
+    *, actor: User | None, values: dict, from_detached_contact: DetachedContact | None
+) -> Referral:
+    """Save a referral whose values its input has judged: the young person, their identity
+    (kept apart), the referral and its first status, audited, its notice in the outbox."""
+    programme = values["programme"]
+    first_name, last_name = values["first_name"], values["last_name"]
+    date_of_birth, referred_at = values["date_of_birth"], values["referred_at"]
     duplicates = list(
         possible_duplicates(
             partnership=programme.partnership,
@@ -181,10 +176,10 @@ def referral_create(
     young_person = YoungPerson(
         partnership=programme.partnership,
         reference=temporary_reference(),
-        gender=gender,
-        ethnicity=ethnicity,
-        education_status=education_status,
-        home_lsoa=home_lsoa,
+        gender=values["gender"],
+        ethnicity=values["ethnicity"],
+        education_status=values["education_status"],
+        home_lsoa_id=values["lsoa_id"],
     )
     young_person.full_clean()
     young_person.save()
@@ -192,37 +187,38 @@ def referral_create(
     young_person.save(update_fields=["reference"])
     identity = YoungPersonIdentity(
         young_person=young_person,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
+        first_name=first_name,
+        last_name=last_name,
         date_of_birth=date_of_birth,
-        address=address,
-        postcode=postcode,
-        phone=phone,
-        email=email,
+        address=values["address"],
+        postcode=values["postcode"],
+        phone=values["phone"],
+        email=values["email"],
         match_index=YoungPersonIdentity.index_for(first_name, last_name, date_of_birth),
     )
     identity.full_clean()
     identity.save()
     if duplicates:
         young_person.possible_duplicates.add(*duplicates)
+    override = values["eligibility_override"]
     referral = Referral(
         partnership=programme.partnership,
         programme=programme,
         young_person=young_person,
-        source=source,
-        reason=reason,
-        event_at=event_at,
+        source=values["source"],
+        reason=values["reason"],
+        event_at=values["event_at"],
         referred_at=referred_at,
-        due_at=Referral.due_for(event_at, programme.referral_target_hours),
-        consent_given_by=consent_given_by,
-        consent_given_at=consent_given_at,
-        assigned_to=assigned_to,
+        due_at=Referral.due_for(values["event_at"], programme.referral_target_hours),
+        consent_given_by=values["consent_given_by"],
+        consent_given_at=values["consent_given_at"],
+        assigned_to_id=values["assigned_to_id"],
         status=Referral.Status.RECEIVED,
         status_changed_at=referred_at,
-        age_at_referral=age,
-        lsoa=home_lsoa,
-        risk_factors=risk_factors or [],
-        protective_factors=protective_factors or [],
+        age_at_referral=values["age"],
+        lsoa_id=values["lsoa_id"],
+        risk_factors=values["risk_factors"],
+        protective_factors=values["protective_factors"],
         from_detached_contact=from_detached_contact,
         eligibility_override=override,
         created_by=actor,
@@ -244,8 +240,8 @@ def referral_create(
         partnership=programme.partnership,
         changes={
             "programme": programme.pk,
-            "source": source,
-            "reason": reason,
+            "source": values["source"],
+            "reason": values["reason"],
             "possible_duplicates": [d.reference for d in duplicates],
             **({"eligibility_override": override} if override else {}),
         },

@@ -5,11 +5,9 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from programmes import permissions
+from programmes import inputs, permissions
 from programmes.models import (
-    AgeBand,
     DetachedContact,
-    Gender,
     Programme,
     Session,
     SessionCount,
@@ -36,27 +34,31 @@ def session_record(
     """Record a session. `counts` maps (age band, gender) to the number of young people."""
     if actor is not None and not permissions.can_record_session(actor, programme):
         raise PermissionDenied
-    if lsoa is not None and lsoa.partnership_id != programme.partnership_id:
-        raise ValidationError({"lsoa": "Choose a neighbourhood in your partnership's area."})
+    given = {
+        "kind": kind,
+        "held_on": held_on,
+        "place": place,
+        "lsoa": lsoa,
+        "counts": counts,
+        "issues_raised": issues_raised,
+    }
+    values, errors = inputs.check_session(given, programme=programme)
+    inputs.raise_if(errors)
     session = Session(
         programme=programme,
-        kind=kind,
-        held_on=held_on,
-        place=place,
-        lsoa=lsoa,
-        issues_raised=issues_raised,
+        kind=values["kind"],
+        held_on=values["held_on"],
+        place=values["place"],
+        lsoa=values["lsoa"],
+        issues_raised=values["issues_raised"],
         created_by=actor,
     )
     session.full_clean()
     session.save()
-    rows = []
-    for (band, gender), count in (counts or {}).items():
-        if band not in AgeBand.values or gender not in Gender.values:
-            raise ValidationError({"counts": f"Unknown age band or gender: {band}, {gender}."})
-        if count < 0:
-            raise ValidationError({"counts": "Counts cannot be negative."})
-        if count:
-            rows.append(SessionCount(session=session, age_band=band, gender=gender, count=count))
+    rows = [
+        SessionCount(session=session, age_band=band, gender=gender, count=count)
+        for (band, gender), count in values["counts"].items()
+    ]
     SessionCount.objects.bulk_create(rows)
     session.staff.set(staff)
     session.attendees.set([a for a in attendees if a.partnership_id == programme.partnership_id])

@@ -6,7 +6,8 @@ fields encrypted here (COPY bypasses the fields' get_prep_value; one encrypt_man
 chunk) and their blind index computed in validation. The chunks go through psycopg's queued
 writer, so this process formats and encrypts the next chunk while the server stores the
 last one (two cores, two workers). Elsewhere (SQLite) bulk_create in batches. Either way
-possible duplicates are linked both ways afterwards. The caller owns the transaction.
+possible duplicates are linked both ways afterwards. The caller owns the transaction. Only
+rows the referral's one input judged without a problem are loaded (only_judged).
 """
 
 from collections import Counter
@@ -17,6 +18,7 @@ from operator import itemgetter
 from django.db import connection
 from psycopg.copy import QueuedLibpqWriter
 
+from programmes.inputs import Judged
 from programmes.models import Programme, Referral, StatusChange, YoungPerson, YoungPersonIdentity
 from programmes.services.referrals import reference_for, temporary_reference
 from vru.fields import encrypt_many
@@ -75,9 +77,17 @@ def _in_chunks(clean: list[dict], make: Callable[[list[dict], int], str]) -> Ite
         yield make(clean[start : start + CHUNK_ROWS], start)
 
 
+def only_judged(clean: list[dict]) -> None:
+    """The loaders take only rows the referral's input judged without a problem (the rows
+    validation.validate returns): a row from anywhere else is refused before any is written."""
+    if not all(row.__class__ is Judged for row in clean):
+        raise TypeError("Only rows judged by the referral's input can be loaded.")
+
+
 def load_postgresql(
     *, programme: Programme, clean: list[dict], actor_id, now: datetime, duplicate_of: dict
 ) -> None:
+    only_judged(clean)
     # Rows in index order: the server adds to its indexes in order, not at random, which
     # halves the time it takes to store the identities (two indexes on the blind index,
     # random by nature) and spares a tenth for the referrals (indexed by due time). So the
@@ -229,6 +239,7 @@ def load_postgresql(
 def load_orm(
     *, programme: Programme, clean: list[dict], actor_id, now: datetime, duplicate_of: dict
 ) -> None:
+    only_judged(clean)
     pid = programme.partnership_id
     people = YoungPerson.objects.bulk_create(
         [

@@ -1,11 +1,15 @@
 """Checking every row of a custody spreadsheet before anything is saved.
 
-Each problem is a RowError with the spreadsheet's row number (the header is row 1), the
-column and a reason. Duplicates: the same young person (name and date of birth) and event
-twice in the file, or a referral already on record for the programme, are errors; the same
-young person with another event is flagged later as a possible duplicate, never merged.
-Over-long values and future times are row errors, never truncated. The programme's
-eligibility (age, reasons, areas: programmes.eligibility) applies to every row.
+Each row's cells are parsed here (a choice by its value or label, dates and times as ISO
+text); then the referral's one input (programmes.inputs.ReferralInput, the same as the form's
+and the API's) judges the row, with everything it looks up looked up once for the file: no
+query a row. Each problem is a RowError with the spreadsheet's row number (the header is row
+1), the column and the input's reason. The file's own defaults: no source is "custody", no
+referral time is the event's. The import has no eligibility override: a row outside the
+programme's eligibility is a row error. Duplicates: the same young person (name and date of
+birth) and event twice in the file, or a referral already on record for the programme, are
+errors; the same young person with another event is flagged later as a possible duplicate,
+never merged.
 """
 
 import re
@@ -15,24 +19,19 @@ from datetime import datetime
 from django.db import connection
 from django.utils import timezone
 
-from programmes.eligibility import Eligibility
+from programmes.inputs import ReferralInput
 from programmes.models import (
     EducationStatus,
     Ethnicity,
     Gender,
     Programme,
-    ProgrammeStaff,
     Referral,
     YoungPersonIdentity,
 )
 from programmes.services.imports.reading import choice, day, lookup, when
-from programmes.services.referrals import age_on
 from vru.fields import blind_indexer
-from vru.models import LSOA
 from vru.services import RowError
 
-NAME_MAX = YoungPersonIdentity._meta.get_field("first_name").max_length
-POSTCODE_MAX = YoungPersonIdentity._meta.get_field("postcode").max_length
 REQUIRED_COLUMNS = ["first_name", "last_name", "date_of_birth", "reason", "event_at"]
 OPTIONAL_COLUMNS = [
     "source",
@@ -46,6 +45,7 @@ OPTIONAL_COLUMNS = [
 ]
 PROGRESS_EVERY = 5000
 _HEX_LIST = re.compile(r"[0-9a-f]+(?:,[0-9a-f]+)*")
+_UNPARSED = object()  # a cell that is not a date or time (its own error, not judged again)
 
 
 def missing_columns(rows: list[dict]) -> list[RowError]:
@@ -61,33 +61,32 @@ def validate(
     now: datetime,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[dict], list[RowError]]:
-    """(the rows without errors, typed; every error). Rows are checked one by one, then
-    against each other and against the referrals on record."""
-    lsoas = {
-        code: (pk, la)
-        for code, pk, la in LSOA.objects.filter(partnership=programme.partnership).values_list(
-            "code", "pk", "local_authority_id"
-        )
-    }
-    staff = dict(
-        ProgrammeStaff.objects.filter(programme=programme).values_list("user__username", "user_id")
-    )
-    rules = Eligibility.of(programme)
+    """(the rows without errors, as the input judged them; every error). Rows are judged one
+    by one, then against each other; the caller checks them against the referrals on
+    record."""
+    judge = ReferralInput(
+        programme=programme,
+        overridable=False,
+        now=now,
+        carried=REQUIRED_COLUMNS + OPTIONAL_COLUMNS,
+    ).preload()
+    check = judge.check
     zone = timezone.get_current_timezone()
     # Each cell's text is parsed once per distinct value (choices, dates and times repeat
-    # down a spreadsheet); cells that are not text (from XLSX) are parsed every time.
+    # down a spreadsheet); cells that are not text (from XLSX) are parsed every time. A
+    # choice not found is passed on as typed, for the input to refuse.
     reasons = lookup(Referral.Reason.choices)
     sources = lookup(Referral.Source.choices)
     genders = lookup(Gender.choices)
     ethnicities = lookup(Ethnicity.choices)
     educations = lookup(EducationStatus.choices)
-    reason_of = _once(lambda v: choice(v, reasons, None))
-    source_of = _once(lambda v: choice(v, sources, Referral.Source.CUSTODY))
-    gender_of = _once(lambda v: choice(v, genders, Gender.NOT_SAID))
-    ethnicity_of = _once(lambda v: choice(v, ethnicities, Ethnicity.NOT_SAID))
-    education_of = _once(lambda v: choice(v, educations, EducationStatus.UNKNOWN))
-    day_of = _once(day)
-    time_of = _once(lambda v: when(v, zone))
+    reason_of = _once(lambda v: choice(v, reasons, None) or v)
+    source_of = _once(lambda v: choice(v, sources, Referral.Source.CUSTODY) or v)
+    gender_of = _once(lambda v: choice(v, genders, None) or v)
+    ethnicity_of = _once(lambda v: choice(v, ethnicities, None) or v)
+    education_of = _once(lambda v: choice(v, educations, None) or v)
+    day_of = _once(lambda v: day(v) or (_UNPARSED if _filled(v) else None))
+    time_of = _once(lambda v: when(v, zone) or (_UNPARSED if _filled(v) else None))
     index_for = blind_indexer()  # = YoungPersonIdentity.index_for, prepared once
     errors: list[RowError] = []
     clean: list[dict] = []
@@ -95,97 +94,53 @@ def validate(
     for number, row in enumerate(rows, start=2):
         if progress is not None and number % PROGRESS_EVERY == 0:
             progress(number - 1)
-        bad: list[RowError] = []
         get = row.get
-        first = str(get("first_name") or "").strip()
-        last = str(get("last_name") or "").strip()
-        if not first:
-            bad.append(RowError(number, "first_name", "Enter the first name."))
-        elif len(first) > NAME_MAX:
-            bad.append(
-                RowError(
-                    number, "first_name", f"The first name is longer than {NAME_MAX} characters."
-                )
-            )
-        if not last:
-            bad.append(RowError(number, "last_name", "Enter the last name."))
-        elif len(last) > NAME_MAX:
-            bad.append(
-                RowError(
-                    number, "last_name", f"The last name is longer than {NAME_MAX} characters."
-                )
-            )
-        postcode = str(get("postcode") or "").strip()
-        if len(postcode) > POSTCODE_MAX:
-            bad.append(
-                RowError(
-                    number, "postcode", f"The postcode is longer than {POSTCODE_MAX} characters."
-                )
-            )
+        bad: list[RowError] = []
+        unparsed = []
         dob = day_of(get("date_of_birth"))
-        if dob is None:
+        if dob is _UNPARSED:
             bad.append(RowError(number, "date_of_birth", "Enter the date of birth as YYYY-MM-DD."))
+            unparsed.append("date_of_birth")
         event_at = time_of(get("event_at"))
-        if event_at is None:
+        if event_at is _UNPARSED:
             bad.append(RowError(number, "event_at", "Enter the event time as YYYY-MM-DD HH:MM."))
-        given_referred = get("referred_at")
-        referred_at = time_of(given_referred) if given_referred else event_at
-        if given_referred and referred_at is None:
-            bad.append(
-                RowError(number, "referred_at", "Enter the referral time as YYYY-MM-DD HH:MM.")
-            )
-        reason = reason_of(get("reason"))
-        if reason is None:
-            bad.append(RowError(number, "reason", f"Unknown reason “{get('reason') or ''}”."))
-        elif message := rules.reason_error(reason):
-            bad.append(RowError(number, "reason", message))
-        source = source_of(get("source"))
-        if source is None:
-            bad.append(RowError(number, "source", f"Unknown source “{get('source')}”."))
-        gender = gender_of(get("gender"))
-        if gender is None:
-            bad.append(RowError(number, "gender", f"Unknown gender “{get('gender')}”."))
-        ethnicity = ethnicity_of(get("ethnicity"))
-        if ethnicity is None:
-            bad.append(RowError(number, "ethnicity", f"Unknown ethnicity “{get('ethnicity')}”."))
-        education = education_of(get("education_status"))
-        if education is None:
-            bad.append(
-                RowError(
-                    number,
-                    "education_status",
-                    f"Unknown education status “{get('education_status')}”.",
+            unparsed.append("event_at")
+        if _filled(get("referred_at")):
+            referred_at = time_of(get("referred_at"))
+        else:  # the file's default: referred at the event's time
+            referred_at = event_at
+            if event_at is None:
+                unparsed.append("referred_at")  # no event time: its own error, not twice
+        if referred_at is _UNPARSED:
+            if "event_at" not in unparsed:  # its own cell, not the event's copied
+                bad.append(
+                    RowError(number, "referred_at", "Enter the referral time as YYYY-MM-DD HH:MM.")
                 )
-            )
-        lsoa_code = str(get("home_lsoa") or "").strip().upper()
-        lsoa_id, authority_id = lsoas.get(lsoa_code, (None, None)) if lsoa_code else (None, None)
-        if lsoa_code and lsoa_id is None:
-            bad.append(
-                RowError(
-                    number, "home_lsoa", f"{lsoa_code} is not a neighbourhood of your partnership."
-                )
-            )
-        elif message := rules.area_error(authority_id):
-            bad.append(RowError(number, "home_lsoa", message))
-        username = str(get("assigned_to") or "").strip()
-        assigned_id = staff.get(username) if username else None
-        if username and assigned_id is None:
-            bad.append(
-                RowError(number, "assigned_to", f"{username} is not on the programme's staff.")
-            )
-        if event_at and referred_at and event_at > referred_at:
-            bad.append(RowError(number, "event_at", "The event must be before the referral."))
-        if event_at and event_at > now:
-            bad.append(RowError(number, "event_at", "The event time is in the future."))
-        if given_referred and referred_at and referred_at > now:
-            bad.append(RowError(number, "referred_at", "The referral time is in the future."))
-        age = None
-        if dob and event_at:
-            age = age_on(dob, event_at.astimezone(zone).date())
-            if message := rules.age_error(age):
-                bad.append(RowError(number, "date_of_birth", message))
-        match_index = index_for(first, last, dob) if dob else ""
-        if first and last and dob and event_at:
+            unparsed.append("referred_at")
+        values, problems = check(
+            {
+                "first_name": get("first_name"),
+                "last_name": get("last_name"),
+                "date_of_birth": dob,
+                "event_at": event_at,
+                "referred_at": referred_at,
+                "reason": reason_of(get("reason")),
+                "source": source_of(get("source")),
+                "gender": gender_of(get("gender")),
+                "ethnicity": ethnicity_of(get("ethnicity")),
+                "education_status": education_of(get("education_status")),
+                "home_lsoa": get("home_lsoa"),
+                "postcode": get("postcode"),
+                "assigned_to": str(get("assigned_to") or "").strip(),
+            },
+            skip=unparsed,
+        )
+        for column, messages in problems.items():
+            bad.extend(RowError(number, column, message) for message in messages)
+        first, last = values.get("first_name"), values.get("last_name")
+        dob, event_at = values.get("date_of_birth"), values.get("event_at")
+        match_index = index_for(first, last, dob) if first and last and dob else ""
+        if match_index and event_at:
             key = (match_index, event_at)
             if key in seen:
                 bad.append(
@@ -198,28 +153,15 @@ def validate(
         if bad:
             errors.extend(bad)
             continue
-        clean.append(
-            {
-                "first_name": first,
-                "last_name": last,
-                "date_of_birth": dob,
-                "event_at": event_at,
-                "referred_at": referred_at,
-                "reason": reason,
-                "source": source,
-                "gender": gender,
-                "ethnicity": ethnicity,
-                "education_status": education,
-                "lsoa_id": lsoa_id,
-                "postcode": postcode,
-                "assigned_to_id": assigned_id,
-                "age": age,
-                "row": number,
-                "match_index": match_index,
-            }
-        )
+        values["row"] = number
+        values["match_index"] = match_index
+        clean.append(values)
     errors.sort(key=lambda e: e.row)
     return clean, errors
+
+
+def _filled(value) -> bool:
+    return value is not None and str(value).strip() != ""
 
 
 def _once(parse: Callable):
