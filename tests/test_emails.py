@@ -172,6 +172,7 @@ def decision_letter(partnership, capture):
             application=application,
             outcome="not_fund",
             reasons="Other projects reached more young people.",
+            override_reason="Test: the panel's scoring is not what this e-mail is about.",
         )
     return "Friday night football"
 
@@ -188,6 +189,7 @@ def return_overdue(partnership, capture):
         outcome="fund",
         amount=Decimal("3000"),
         reasons="Good",
+        override_reason="Test: the panel's scoring is not what this e-mail is about.",
     )
     award = grants_services.award_create(
         actor=officer,

@@ -15,6 +15,8 @@ class OrganisationForm(GovukModelForm):
     """The one validated input for an organisation: the pages and the admin use this form
     (the admin import validates each row with the model's same rules and messages)."""
 
+    error_names = {"name": "the organisation's name"}
+
     class Meta:
         model = Organisation
         fields = [

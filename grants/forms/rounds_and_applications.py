@@ -261,6 +261,8 @@ class ScoreForm(GovukForm):
 
 
 class AssignmentReleaseForm(GovukForm):
+    error_names = {"reason": "the reason for releasing this reviewer"}
+
     reason = forms.CharField(
         label="Why is this reviewer released?",
         widget=forms.Textarea(attrs={"rows": 3}),
