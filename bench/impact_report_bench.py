@@ -61,8 +61,8 @@ def load(n: int) -> None:
             INSERT INTO vru_communitysafetypartnership (id, name, partnership_id)
             SELECT g, 'CSP ' || g, {pid} FROM generate_series(1, 14) g;
             INSERT INTO vru_localauthority (id, code, name, partnership_id,
-                community_safety_partnership_id)
-            SELECT g, 'E07' || lpad(g::text, 6, '0'), 'District ' || g, {pid}, g
+                community_safety_partnership_id, police_force)
+            SELECT g, 'E07' || lpad(g::text, 6, '0'), 'District ' || g, {pid}, g, 'Bench Police'
             FROM generate_series(1, 14) g;
             INSERT INTO vru_lsoa (id, code, name, lsoa11_code, partnership_id, local_authority_id,
                 community_safety_partnership_id, population, imd_decile)
