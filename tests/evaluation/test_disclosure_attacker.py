@@ -5,7 +5,8 @@ community safety partnerships (one CSP spans two authorities), young people whos
 is not recorded, three months of referrals, each contacted on time or not. A commissioner
 obtains every report the product offers them about it: every scope (the partnership, each
 programme, each local authority, each CSP) for each month and for the quarter, downloaded as
-the CSV a commissioner gets, plus each programme's dashboard.
+the CSV a commissioner gets (the XLSX is checked to hold the same figures), plus each
+programme's dashboard.
 
 The attacker then writes every published figure about referrals as a linear constraint on
 the unknown counts of the finest groups (programme x home area x month x contacted on time
@@ -35,6 +36,7 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
+from openpyxl import load_workbook
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from evaluation import services
@@ -180,6 +182,13 @@ def published_outputs(world, commissioner, client, capture) -> tuple[list, dict]
             response = client.get(f"{report.get_absolute_url()}?format=csv")
             assert response.status_code == 200
             rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+            # the XLSX download publishes exactly the same figures as the CSV
+            xlsx = client.get(f"{report.get_absolute_url()}?format=xlsx")
+            sheet = load_workbook(io.BytesIO(b"".join(xlsx))).active
+            header, *cells_of_sheet = [list(r) for r in sheet.iter_rows(values_only=True)]
+            assert [dict(zip(header, r, strict=True))["Value"] for r in cells_of_sheet] == [
+                r["Value"] for r in rows
+            ]
             months = [m for m in MONTHS if start <= m <= end]
             cells += _report_cells(world, rows, programmes, areas, months)
     for name, programme in world.programmes.items():
