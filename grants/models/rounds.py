@@ -16,7 +16,7 @@ from vru.uploads import RandomName
 # about the same mistake: the model's fields and clean() and grants.forms.OrganisationForm
 # use these, so a refusal reads the same whichever door it came through.
 ORGANISATION_NAME_REQUIRED = "Enter the organisation's name"
-ORGANISATION_NAME_TOO_LONG = "Organisation name must be 200 characters or less"
+ORGANISATION_NAME_TOO_LONG = "The organisation's name must be 200 characters or less"
 ORGANISATION_EMAIL_INVALID = "Enter contact email in the correct format, like name@example.com"
 ORGANISATION_NAME_TAKEN = "An organisation with this name already exists."
 ORGANISATION_KIND_REQUIRED = "Choose the type of organisation"

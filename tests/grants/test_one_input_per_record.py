@@ -50,7 +50,7 @@ MISTAKES = {
     ),
     "a name too long": (
         {"name": "x" * 201},
-        {"name": ["Organisation name must be 200 characters or less"]},
+        {"name": ["The organisation's name must be 200 characters or less"]},
     ),
     "no type": ({"kind": ""}, {"kind": [ORGANISATION_KIND_REQUIRED]}),
     "an unknown type": ({"kind": "pub"}, {"kind": [ORGANISATION_KIND_INVALID]}),
