@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from evaluation import permissions, tasks
+from evaluation import permissions
 from evaluation.models import ImpactReport
 from evaluation.report_periods import PeriodKind, period_kind_of, whole_period_error
 from programmes.models import Programme
@@ -27,7 +27,7 @@ from vru.models import (
     OutboxMessage,
     User,
 )
-from vru.services import audit_record, outbox
+from vru.services import audit_record, outbox, queue
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ def request_impact_report_again(*, actor: User, report: ImpactReport) -> ImpactR
 def impact_report_build_schedule(*, report_id: int) -> None:
     """The outbox handler's work: hand the build to its own task (ids only). If the broker
     refuses, this raises and the outbox tries again later."""
-    tasks.report_impact_build.apply_async(args=[report_id], retry=False)
+    queue.enqueue("evaluation.tasks.report_impact_build", report_id)
 
 
 def _set_progress(report_id: int, percent: int, step: str, **fields) -> None:

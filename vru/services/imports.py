@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from vru import permissions, tasks
+from vru import permissions
 from vru.exports import looks_like_formula
 from vru.models import (
     AuditEvent,
@@ -28,6 +28,7 @@ from vru.resources import (
     SuccessMeasureComparisonResource,
     SuccessMeasureValueResource,
 )
+from vru.services import queue
 from vru.services.audit import audit_record
 from vru.services.outbox import enqueue
 
@@ -378,7 +379,7 @@ def import_job_create(
 def import_job_hand_over(*, job_id: int) -> None:
     """The outbox handler's work: give the job to its Celery task (id only); if the broker
     refuses, this raises and the outbox tries again later."""
-    tasks.import_job_run.apply_async(args=[job_id], retry=False)
+    queue.enqueue("vru.tasks.import_job_run", job_id)
 
 
 def import_job_run(*, job_id: int) -> ImportJob:

@@ -28,6 +28,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from vru import permissions
 from vru.models import AuditEvent, OutboxMessage, Partnership, User
+from vru.services import queue
 from vru.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -101,9 +102,7 @@ def enqueue(
 
 def _publish(message_id: int) -> None:
     """Hand one message to the broker: its id only. Fails fast when the broker is down."""
-    from vru import tasks
-
-    tasks.outbox_deliver.apply_async(args=[message_id], retry=False)
+    queue.enqueue("vru.tasks.outbox_deliver", message_id)
 
 
 def publish_now(*, message_id: int) -> bool:

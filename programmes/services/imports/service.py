@@ -17,12 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from programmes import permissions, tasks
+from programmes import permissions
 from programmes.models import Programme
 from programmes.services.imports import loading, validation
 from programmes.services.imports.reading import read_rows
 from vru.models import AuditEvent, ImportJob, User
-from vru.services import RowError, audit_record, outbox
+from vru.services import RowError, audit_record, outbox, queue
 
 
 @dataclass
@@ -154,7 +154,7 @@ def referral_import_job_create(
 
 def referral_import_job_hand_over(*, job_id: int) -> None:
     """The outbox handler's work: give the job to its Celery task (id only)."""
-    tasks.referral_import_run.apply_async(args=[job_id], retry=False)
+    queue.enqueue("programmes.tasks.referral_import_run", job_id)
 
 
 def referral_import_job_run(*, job_id: int) -> ImportJob:

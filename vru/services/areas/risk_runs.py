@@ -22,6 +22,7 @@ from vru.models import (
     RiskScore,
     User,
 )
+from vru.services import queue
 from vru.services.areas._common import _require, copy_rows
 from vru.services.areas.factors import _crime_values, crime_sums, factor_values
 from vru.services.audit import audit_record
@@ -136,8 +137,6 @@ def risk_run_create(
     label: str = "",
 ) -> RiskRun:
     """Record a run's inputs and schedule its computation (Celery, on commit)."""
-    from vru import tasks
-
     _require(actor, permissions.can_run_risk_index, partnership, "You cannot run the risk index.")
     factors = {f.key: f for f in Factor.objects.filter(partnership=partnership)}
     clean = {}
@@ -182,7 +181,7 @@ def risk_run_create(
         partnership=partnership,
         changes={"weights": clean, "top_percent": str(top_percent)},
     )
-    tasks.risk_run_compute.delay_on_commit(run.pk)
+    queue.enqueue_on_commit("vru.tasks.risk_run_compute", run.pk)
     return run
 
 
