@@ -147,7 +147,7 @@ def request_impact_report_again(*, actor: User, report: ImpactReport) -> ImpactR
 def impact_report_build_schedule(*, report_id: int) -> None:
     """The outbox handler's work: hand the build to its own task (ids only). If the broker
     refuses, this raises and the outbox tries again later."""
-    queue.enqueue("evaluation.tasks.report_impact_build", report_id)
+    queue.run_later("evaluation.tasks.report_impact_build", report_id)
 
 
 def _set_progress(report_id: int, percent: int, step: str, **fields) -> None:

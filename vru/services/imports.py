@@ -379,7 +379,7 @@ def import_job_create(
 def import_job_hand_over(*, job_id: int) -> None:
     """The outbox handler's work: give the job to its Celery task (id only); if the broker
     refuses, this raises and the outbox tries again later."""
-    queue.enqueue("vru.tasks.import_job_run", job_id)
+    queue.run_later("vru.tasks.import_job_run", job_id)
 
 
 def import_job_run(*, job_id: int) -> ImportJob:

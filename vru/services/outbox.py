@@ -102,7 +102,7 @@ def enqueue(
 
 def _publish(message_id: int) -> None:
     """Hand one message to the broker: its id only. Fails fast when the broker is down."""
-    queue.enqueue("vru.tasks.outbox_deliver", message_id)
+    queue.run_later("vru.tasks.outbox_deliver", message_id)
 
 
 def publish_now(*, message_id: int) -> bool:

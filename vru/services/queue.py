@@ -17,12 +17,12 @@ def _task(name: str):
     return registry[name]
 
 
-def enqueue(name: str, *args) -> None:
+def run_later(name: str, *args) -> None:
     """Send one task now. Raises the broker's error when it is unreachable: callers that
     must not lose work keep it in the outbox or on the job and let the relay retry."""
     _task(name).apply_async(args=list(args), retry=False)
 
 
-def enqueue_on_commit(name: str, *args) -> None:
+def run_after_commit(name: str, *args) -> None:
     """Send one task once the current transaction commits (nothing is sent on rollback)."""
     _task(name).delay_on_commit(*args)

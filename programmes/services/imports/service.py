@@ -154,7 +154,7 @@ def referral_import_job_create(
 
 def referral_import_job_hand_over(*, job_id: int) -> None:
     """The outbox handler's work: give the job to its Celery task (id only)."""
-    queue.enqueue("programmes.tasks.referral_import_run", job_id)
+    queue.run_later("programmes.tasks.referral_import_run", job_id)
 
 
 def referral_import_job_run(*, job_id: int) -> ImportJob:

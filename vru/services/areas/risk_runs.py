@@ -181,7 +181,7 @@ def risk_run_create(
         partnership=partnership,
         changes={"weights": clean, "top_percent": str(top_percent)},
     )
-    queue.enqueue_on_commit("vru.tasks.risk_run_compute", run.pk)
+    queue.run_after_commit("vru.tasks.risk_run_compute", run.pk)
     return run
 
 
