@@ -1,0 +1,60 @@
+"""What every door (page, API view, export) shares, written once.
+
+- ``require(allowed)``: a page or record a role may not open does not exist for it (404, never
+  403), so the answer never confirms what is there.
+- ``found(obj)``: a selector's ``None`` becomes that same 404.
+- ``add_errors(form, error)``: a service's ValidationError onto a form, by field where the form
+  has it, so a rule checked in the service reads like the form's own errors.
+- ``download(...)``: an import-export resource as an audited CSV/XLSX (``vru.exports``).
+- ``flash`` / ``flash_error``: the GOV.UK notification banner after a redirect.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+
+from vru import exports
+
+PAGE_SIZE = 50
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise Http404
+
+
+def found(obj):
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def add_errors(form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """``aliases`` maps a model field to the form field that carries it (e.g. "starts_on" to
+    "period"), so the message lands beside what the user typed."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, errors in error.message_dict.items():
+        name = (aliases or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def download(
+    request, *, resource, queryset, name: str, export_format: str, verb: str, **audit
+) -> HttpResponse:
+    """``resource`` is an instance (some need the partnership); ``audit`` takes the optional
+    ``target`` and ``partnership`` of the audit event."""
+    dataset = resource.export(queryset=queryset)
+    return exports.audited_download(
+        request, dataset, file_stem=name, file_format=export_format, verb=verb, **audit
+    )
+
+
+def flash(request, text: str) -> None:
+    messages.success(request, text)
+
+
+def flash_error(request, text: str) -> None:
+    """A failure: shown as an error banner, never as a success."""
+    messages.error(request, text)
