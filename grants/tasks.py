@@ -1,5 +1,5 @@
 """Celery tasks: thin, ids only, idempotent; each calls a service. Decision letters go
-through the outbox (grants/outbox.py)."""
+through the outbox (grants/handlers.py)."""
 
 from celery import shared_task
 

@@ -3,7 +3,7 @@
 There is no per-referral task at the due time: an ETA beyond the broker's visibility timeout
 is delivered twice (or held), so the beat sweep (every minute) finds breaches from database
 state instead. The e-mails and the retention run itself go through the outbox
-(programmes/outbox.py), which retries them with backoff and keeps dead letters.
+(programmes/handlers.py), which retries them with backoff and keeps dead letters.
 """
 
 from celery import shared_task

@@ -10,7 +10,7 @@ kind's handler and marks the message done in the same transaction: a message del
 A handler that raises is retried with exponential backoff and becomes a dead letter after
 `VRU_OUTBOX_MAX_ATTEMPTS` failures; administrators see dead letters in the admin and retry them.
 
-Handlers live in each app's `outbox.py` (found like admin modules) and register with
+Handlers live in each app's `handlers.py` (found like admin modules) and register with
 `@handler("app.kind")`; vru imports no other app.
 """
 
@@ -52,7 +52,7 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 def handlers() -> dict[str, Handler]:
     global _discovered
     if not _discovered:
-        autodiscover_modules("outbox")
+        autodiscover_modules("handlers")
         _discovered = True
     return _HANDLERS
 
