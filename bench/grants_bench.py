@@ -222,8 +222,9 @@ def main() -> None:
     from django.urls import reverse
     from reportlab.pdfgen import canvas
 
-    from grants import letters, selectors
+    from grants import selectors
     from grants.models import Decision
+    from grants.services import letters
 
     officer, grant_round, assign_ms = build(args.applications, args.reviewers)
 

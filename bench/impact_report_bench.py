@@ -176,7 +176,7 @@ GROUP BY 1, 2
 
 def orm_aggregates(report) -> int:
     from evaluation.selectors.report_content import ReportScope
-    from vru import disclosure
+    from vru.selectors import disclosure
 
     scope = ReportScope(report=report)
     groups = scope.referral_groups()
@@ -250,7 +250,7 @@ def raw_aggregates(report) -> int:
 
 def weight_sql(kind: str, column: str) -> str:
     """What a record counts as in published figures (vru.disclosure), written by hand."""
-    from vru import disclosure
+    from vru.selectors import disclosure
 
     a, b = disclosure._coefficients(kind)
     h = f"mod({column}::bigint * {a} + {b}, {disclosure.MODULUS})"

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import Evaluation, Instrument, UnitCost
-from evaluation.reference_data import ensure_reference_data
+from evaluation.services.reference_data import ensure_reference_data
 from grants.models import Award
 from programmes.models import Programme, Referral
 from vru.models import Partnership

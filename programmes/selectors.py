@@ -29,9 +29,9 @@ from programmes.models import (
     Session,
     YoungPerson,
 )
-from vru import disclosure
 from vru.models import ImportJob, Role, User
 from vru.permissions import has_role, sees_suppressed_figures
+from vru.selectors import disclosure
 
 
 def _managed_programme_ids(viewer: User) -> QuerySet:

@@ -1,7 +1,7 @@
 """What the disclosure control publishes for given records, worked out in Python (the product
 works it out in the database), so tests can say what a commissioner sees."""
 
-from vru import disclosure
+from vru.selectors import disclosure
 
 
 def published(kind: str, records) -> int:

@@ -21,8 +21,8 @@ from programmes.models import Referral
 from tests.evaluation.factories import FeedbackResponseFactory, ListeningExerciseFactory
 from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory
 from tests.published import published
-from vru import disclosure
 from vru.models import Role
+from vru.selectors import disclosure
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.urls import reverse
 
-from vru import disclosure, extensions, permissions
+from vru import extensions, permissions
+from vru.selectors import disclosure
 
 
 def navigation(request) -> dict:

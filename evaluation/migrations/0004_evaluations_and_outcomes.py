@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def add_reference_data(apps, schema_editor):
-    from evaluation.reference_data import ensure_reference_data
+    from evaluation.services.reference_data import ensure_reference_data
 
     ensure_reference_data(
         unit_cost_model=apps.get_model("evaluation", "UnitCost"),

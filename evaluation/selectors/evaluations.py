@@ -21,14 +21,14 @@ from evaluation.models import (
     OutcomeScore,
     UnitCost,
 )
-from evaluation.statistics import paired_change_interval
+from evaluation.selectors.statistics import paired_change_interval
 from grants.models import Award
 from programmes import selectors as programme_selectors
 from programmes.models import Programme, Referral
-from vru import disclosure
-from vru.disclosure import shown_count
 from vru.models import Partnership, Role, User
 from vru.permissions import has_role
+from vru.selectors import disclosure
+from vru.selectors.disclosure import shown_count
 
 EVALUATION_SORTS = {"title", "status", "starts_on", "evidence_rating", "method"}
 

@@ -13,9 +13,9 @@ from evaluation.models import (
     ListeningExercise,
     SafeguardingAlert,
 )
-from vru import disclosure
-from vru.disclosure import shown_count
 from vru.models import User
+from vru.selectors import disclosure
+from vru.selectors.disclosure import shown_count
 
 
 def exercise_list(*, viewer: User) -> QuerySet[ListeningExercise]:

@@ -13,9 +13,9 @@ from evaluation import permissions
 from evaluation.models import PUBLISHED_BENEFIT_COST_RATIO, BenefitAssumption, Evaluation, UnitCost
 from evaluation.selectors.evaluations import evaluation_findings_for, evaluation_list
 from programmes.models import Programme, Referral
-from vru import disclosure
-from vru.disclosure import is_hidden, shown_count
 from vru.models import Partnership, User
+from vru.selectors import disclosure
+from vru.selectors.disclosure import is_hidden, shown_count
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from evaluation import permissions
 from evaluation.models import ImpactReport
 from evaluation.report_periods import PeriodKind, period_kind_of, whole_period_error
 from programmes.models import Programme
-from vru import disclosure
 from vru.models import (
     LSOA,
     AuditEvent,
@@ -27,6 +26,7 @@ from vru.models import (
     OutboxMessage,
     User,
 )
+from vru.selectors import disclosure
 from vru.services import audit_record, outbox, queue
 
 logger = logging.getLogger(__name__)
@@ -185,8 +185,8 @@ def impact_report_build(*, report_id: int) -> ImpactReport:
     """Build every section, then the PDF. Progress is saved as each step starts (outside
     any long transaction, so the progress page sees it). Idempotent: a ready report is left
     alone. Any error marks the report failed with a message the requester can read."""
-    from evaluation import pdf
     from evaluation.selectors.report_content import SECTIONS, ReportScope
+    from evaluation.services import report_pdf as pdf
 
     report = ImpactReport.objects.select_related(
         "partnership", "scope_programme", "scope_csp", "scope_local_authority"

@@ -15,8 +15,9 @@ from evaluation import permissions, selectors, services
 from evaluation.forms import ImpactReportForm
 from evaluation.models import ImpactReport
 from programmes import permissions as programmes_permissions
-from vru import exports, maps
+from vru import exports
 from vru.models import LSOA
+from vru.selectors import maps
 
 REPORT_PAGE_SIZE = 20
 

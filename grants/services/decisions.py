@@ -15,8 +15,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from grants import letters, permissions, selectors
+from grants import permissions, selectors
 from grants.models import Application, Assignment, Decision
+from grants.services import letters
 from grants.services.awards import award_create
 from vru import emails
 from vru.models import AuditEvent, User

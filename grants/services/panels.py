@@ -8,8 +8,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from grants import permissions
-from grants.assignment import pick_replacement, plan_assignments
 from grants.models import Application, Assignment, GrantRound, PanelMember, Score
+from grants.services.assignment import pick_replacement, plan_assignments
 from vru import emails
 from vru.models import AuditEvent, Partnership, User
 from vru.services import audit_record

@@ -8,7 +8,6 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from programmes import permissions
-from programmes.eligibility import Eligibility
 from programmes.inputs.common import (
     NOT_STAFF,
     Errors,
@@ -21,6 +20,7 @@ from programmes.inputs.common import (
     _texts,
     unknown_choice,
 )
+from programmes.inputs.eligibility import Eligibility
 from programmes.models import (
     EducationStatus,
     Ethnicity,

@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 
 from evaluation import services
 from evaluation.models import FeedbackResponse, ListeningAction
-from evaluation.reference_data import ensure_reference_data
+from evaluation.services.reference_data import ensure_reference_data
 from tests.factories import PartnershipFactory, ProgrammeFactory, ReferralFactory
 
 

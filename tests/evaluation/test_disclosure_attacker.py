@@ -52,8 +52,8 @@ from tests.factories import (
     ReferralFactory,
     UserFactory,
 )
-from vru import disclosure
 from vru.models import Role
+from vru.selectors import disclosure
 
 pytestmark = pytest.mark.django_db
 

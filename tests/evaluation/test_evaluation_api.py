@@ -8,8 +8,8 @@ from programmes.models import Referral
 from tests.evaluation.factories import EvaluationFactory, award_for, past_referral, scores
 from tests.factories import ProgrammeFactory
 from tests.published import published, until_published_small
-from vru import disclosure
 from vru.models import Role
+from vru.selectors import disclosure
 
 pytestmark = pytest.mark.django_db
 

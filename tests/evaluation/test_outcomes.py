@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from evaluation import selectors, services
 from evaluation.models import Instrument, OutcomeScore
-from evaluation.statistics import paired_change_interval, t_cdf, t_quantile
+from evaluation.selectors.statistics import paired_change_interval, t_cdf, t_quantile
 from tests.evaluation.factories import instrument, past_referral, scores
 from tests.factories import ProgrammeFactory, programme_staff
 from tests.published import published, until_published_small
-from vru import disclosure
 from vru.models import Role
+from vru.selectors import disclosure
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,9 @@ from pypdf import PdfReader
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Rect, String
 
-from evaluation import pdf, services
+from evaluation import services
 from evaluation.models import ImpactReport
+from evaluation.services import report_pdf as pdf
 from tests.factories import SuccessMeasureFactory, SuccessMeasureValueFactory
 from vru.models import Role
 

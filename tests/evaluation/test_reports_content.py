@@ -19,8 +19,8 @@ from programmes.models import Outcome, Referral, SessionCount
 from tests.evaluation.report_data import add_small_local_authority, make_year
 from tests.factories import UserFactory
 from tests.published import published, published_count
-from vru import disclosure
 from vru.models import Role
+from vru.selectors import disclosure
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from programmes.models import YoungPersonIdentity
 from tests.evaluation.report_data import add_evaluation_work, make_year
 from tests.factories import UserFactory
 from tests.published import published
-from vru import disclosure
 from vru.models import Role
+from vru.selectors import disclosure
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,8 @@ from tests.factories import (
     govuk_date,
 )
 from tests.published import published, until_published_at_least
-from vru import disclosure
 from vru.models import AuditEvent, OutboxMessage, Role
+from vru.selectors import disclosure
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from itertools import combinations, product
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grants.assignment import pick_replacement, plan_assignments
+from grants.services.assignment import pick_replacement, plan_assignments
 
 
 @st.composite

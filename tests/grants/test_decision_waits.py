@@ -25,8 +25,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from grants import letters, selectors, services
+from grants import selectors, services
 from grants.models import Application, Assignment, Decision, GrantRound, Score
+from grants.services import letters
 from tests.factories import (
     ApplicationFactory,
     AssignmentFactory,

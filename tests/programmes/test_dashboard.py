@@ -7,8 +7,8 @@ import pytest
 
 from programmes import selectors, services
 from tests.factories import ProgrammeFactory, ReferralFactory
-from vru import disclosure
 from vru.models import Role
+from vru.selectors import disclosure
 
 pytestmark = pytest.mark.django_db
 

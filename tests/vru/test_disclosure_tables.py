@@ -1,4 +1,4 @@
-"""Small-number suppression with secondary suppression (vru.disclosure.protect_table), as
+"""Small-number suppression with secondary suppression (vru.selectors.disclosure.protect_table), as
 properties: whatever the table, no published cell is from 1 to 4, and no hidden cell can be
 worked out from its row or column total."""
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vru.disclosure import protect_list, protect_table
+from vru.selectors.disclosure import protect_list, protect_table
 
 THRESHOLD = 5
 

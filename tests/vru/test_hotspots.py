@@ -1,4 +1,4 @@
-"""The hotspot rule (vru/hotspots.py) on hand-made cases with known answers, and the stored
+"""The hotspot rule (vru/services/areas/hotspots.py) on hand-made cases with known answers, and the stored
 hotspots with their persistence and "new" flag."""
 
 import datetime
@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tests.factories import CrimeCountFactory, CrimeFactorFactory, LSOAFactory
-from vru import hotspots, services
+from vru import services
 from vru.models import Hotspot, Role
+from vru.services.areas import hotspots
 
 pytestmark = pytest.mark.django_db
 

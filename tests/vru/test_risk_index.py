@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.factories import AreaIndicatorFactory, FactorFactory, LSOAFactory, make_risk_run
-from vru import risk, selectors, services
+from vru import selectors, services
 from vru.models import RiskRun, RiskScore, Role
+from vru.services.areas import risk
 
 pytestmark = pytest.mark.django_db
 

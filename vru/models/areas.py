@@ -138,7 +138,7 @@ class CrimeCount(models.Model):
 
 
 class Hotspot(models.Model):
-    """An LSOA that was a hotspot of a crime factor in a year, by the rule in vru/hotspots.py."""
+    """An LSOA that was a hotspot of a crime factor in a year, by the rule in vru/services/areas/hotspots.py."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     factor = models.ForeignKey(Factor, on_delete=models.CASCADE, related_name="hotspots")

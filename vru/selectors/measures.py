@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from vru import disclosure, permissions
+from vru import permissions
 from vru.models import (
     ComparisonKind,
     SuccessMeasure,
@@ -20,6 +20,7 @@ from vru.models import (
     SuccessMeasureValue,
     User,
 )
+from vru.selectors import disclosure
 
 
 def percent_change(*, previous: Decimal, current: Decimal) -> int | None:

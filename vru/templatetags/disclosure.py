@@ -2,7 +2,7 @@
 
 from django import template
 
-from vru import disclosure
+from vru.selectors import disclosure
 
 register = template.Library()
 

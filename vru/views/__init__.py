@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from vru import exports, extensions, maps, permissions, selectors, uploads
+from vru import exports, extensions, permissions, selectors, uploads
 from vru.filters import LSOAFilter
 from vru.models import PreventionStage
 from vru.resources import LSOAResource
+from vru.selectors import maps
 
 PAGE_SIZE = 50
 

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vru import exports, maps, permissions, selectors, services, tasks
+from vru import exports, permissions, selectors, services, tasks
 from vru.models import AreaProfile, AuditEvent, RiskRun
 from vru.resources import (
     AreaProfileResource,
@@ -19,6 +19,7 @@ from vru.resources import (
     RiskRunResource,
     RiskScoreResource,
 )
+from vru.selectors import maps
 from vru.views.area_forms import (
     HotspotThresholdForm,
     ProfileMonthForm,

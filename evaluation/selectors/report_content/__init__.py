@@ -6,7 +6,7 @@ Each builder takes the ``ReportScope`` and returns a section, a plain dict that 
     {"key": "headlines", "title": "Headline outputs", "blocks": [block, ...]}
 
 Blocks are generic, so the web page (templates/evaluation/reports/blocks/<type>.html) and the
-PDF (evaluation/pdf.py) draw any section without knowing it:
+PDF (evaluation/services/report_pdf.py) draw any section without knowing it:
 
 - ``{"type": "paragraph", "text": ...}``
 - ``{"type": "headlines", "items": [{"key", "figure", "text", "value", "link"}]}``

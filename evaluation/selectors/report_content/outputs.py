@@ -19,7 +19,7 @@ from evaluation.selectors.report_content.scope import (
 )
 from grants.models import MonitoringReturn
 from programmes.models import Outcome, Session
-from vru import disclosure
+from vru.selectors import disclosure
 
 # The tables behind the headline figures, by id (the web page links each figure to its table).
 TABLE_CAPTIONS = {

@@ -17,8 +17,8 @@ from evaluation.selectors.report_content.scope import (
     table_block,
 )
 from programmes.models import Session
-from vru import disclosure
 from vru.models import LSOA
+from vru.selectors import disclosure
 
 
 def build_reach(scope: ReportScope) -> dict:

@@ -19,8 +19,8 @@ from django.utils import timezone
 from evaluation.models import ImpactReport
 from grants.models import Award, MonitoringReturn
 from programmes.models import Outcome, Programme, Referral, SessionCount
-from vru import disclosure
 from vru.models import LSOA
+from vru.selectors import disclosure
 from vru.selectors.areas import priority_lsoa_codes
 
 # --- Age bands ---------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from evaluation.selectors.report_content.scope import (
     programme_names,
 )
 from programmes.models import Programme
-from vru import disclosure, selectors
+from vru import selectors
 from vru.models import Recommendation, StrategicNeedsAssessment
+from vru.selectors import disclosure
 
 
 def _current_needs_assessment(scope: ReportScope) -> StrategicNeedsAssessment | None:

@@ -11,7 +11,7 @@ from evaluation.selectors.report_content.scope import (
     money,
     table_block,
 )
-from vru import disclosure
+from vru.selectors import disclosure
 
 
 def build_voice(scope: ReportScope) -> dict:

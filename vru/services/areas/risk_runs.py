@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from vru import hotspots, permissions, risk
+from vru import permissions
 from vru.models import (
     LSOA,
     AuditEvent,
@@ -23,6 +23,7 @@ from vru.models import (
     User,
 )
 from vru.services import queue
+from vru.services.areas import hotspots, risk
 from vru.services.areas._common import _require, copy_rows
 from vru.services.areas.factors import _crime_values, crime_sums, factor_values
 from vru.services.audit import audit_record
