@@ -9,10 +9,10 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from vru import api_views, views
+from vru import api_views
 from vru.views import account as account_pages
 from vru.views import areas as area_views
-from vru.views import crime_imports, indicator_imports
+from vru.views import crime_imports, home, indicator_imports, places, strategy
 
 
 class FaviconView(RedirectView):
@@ -73,12 +73,12 @@ def handler429(request, exception=None):
 
 
 core_pages = [
-    path("neighbourhoods/", views.lsoa_list, name="lsoa_list"),
-    path("neighbourhoods/<str:code>/", views.lsoa_detail, name="lsoa_detail"),
-    path("needs-assessments/", views.sna_list, name="sna_list"),
-    path("needs-assessments/<int:pk>/", views.sna_detail, name="sna_detail"),
-    path("needs-assessments/<int:pk>/document", views.sna_document, name="sna_document"),
-    path("success-measures/", views.success_measures, name="success_measures"),
+    path("neighbourhoods/", places.lsoa_list, name="lsoa_list"),
+    path("neighbourhoods/<str:code>/", places.lsoa_detail, name="lsoa_detail"),
+    path("needs-assessments/", strategy.sna_list, name="sna_list"),
+    path("needs-assessments/<int:pk>/", strategy.sna_detail, name="sna_detail"),
+    path("needs-assessments/<int:pk>/document", strategy.sna_document, name="sna_document"),
+    path("success-measures/", strategy.success_measures, name="success_measures"),
     # Issue 3: the risk index, hotspots, area profiles and police.uk imports.
     path("risk/", area_views.risk_map, name="risk_map"),
     path("risk/runs/", area_views.risk_run_list, name="risk_run_list"),
@@ -123,10 +123,10 @@ core_pages = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("", include((core_pages, "vru"))),
-    path("accessibility/", views.accessibility, name="accessibility"),
-    path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", home.accessibility, name="accessibility"),
+    path("healthz", home.healthz, name="healthz"),
     path(
         "favicon.ico",
         login_not_required(FaviconView.as_view()),

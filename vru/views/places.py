@@ -1,0 +1,61 @@
+"""Neighbourhoods (LSOAs): the list with filters and exports, and one neighbourhood's page."""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from vru import doors, permissions, selectors
+from vru.filters import LSOAFilter
+from vru.resources import LSOAResource
+from vru.selectors import maps
+
+
+@require_GET
+def lsoa_list(request):
+    doors.require(permissions.can_view_areas(request.user))
+    filterset = LSOAFilter(request.GET, queryset=selectors.lsoa_list(viewer=request.user))
+    lsoas = filterset.qs
+    export_format = request.GET.get("format")
+    if export_format in {"csv", "xlsx"}:
+        doors.require(permissions.can_export_areas(request.user))
+        return _export_lsoas(request, lsoas, export_format)
+    page = Paginator(lsoas, doors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "vru/lsoa_list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "local_authorities": selectors.local_authority_list(viewer=request.user),
+            "csps": selectors.community_safety_partnership_list(viewer=request.user),
+            "deciles": range(1, 11),
+            "current_sort": request.GET.get("sort", ""),
+            "selected_deciles": request.GET.getlist("imd_decile"),
+        },
+    )
+
+
+def _export_lsoas(request, lsoas, export_format: str) -> HttpResponse:
+    return doors.download(
+        request,
+        resource=LSOAResource(partnership=request.user.partnership),
+        queryset=lsoas,
+        name="lsoas",
+        export_format=export_format,
+        verb="lsoa.exported",
+    )
+
+
+@require_GET
+def lsoa_detail(request, code: str):
+    lsoa = doors.found(selectors.lsoa_get(viewer=request.user, code=code))
+    return render(
+        request,
+        "vru/lsoa_detail.html",
+        {
+            "lsoa": lsoa,
+            "shape": maps.boundary_svg(lsoa.boundary),
+            "risk": selectors.lsoa_risk_profile(viewer=request.user, lsoa=lsoa),
+        },
+    )
