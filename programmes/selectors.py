@@ -512,3 +512,12 @@ def notice_recipients(
     if leave_out is not None:
         users = users.exclude(pk=leave_out)
     return sorted(users.values_list("email", flat=True))
+
+
+def staff_of(programmes) -> QuerySet[User]:
+    """The people who work on these programmes, for the assign list."""
+    return (
+        User.objects.filter(programme_memberships__programme__in=programmes)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )

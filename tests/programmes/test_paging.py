@@ -130,7 +130,7 @@ def test_the_api_list_rows_match_the_detail_serializer(api_client, caseload):
 
 def test_the_caseload_page_links_to_the_next_page_keeping_filters(client, caseload, monkeypatch):
     practitioner, referrals = caseload
-    monkeypatch.setattr(sys.modules["programmes.pages.caseload"], "PAGE_SIZE", 2)
+    monkeypatch.setattr(sys.modules["programmes.views.caseload"], "PAGE_SIZE", 2)
     client.force_login(practitioner)
 
     first = client.get("/programmes/caseload/?sort=event&reason=knife")

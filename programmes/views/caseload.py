@@ -21,10 +21,8 @@ from django.views.decorators.http import require_GET
 
 from programmes import paging, permissions, selectors
 from programmes.models import Referral
-from programmes.pages.common import PAGE_SIZE
-from programmes.pages.common import export as _export
-from programmes.pages.common import require as _require
 from programmes.resources import ReferralResource
+from vru import doors
 
 REASONS = dict(Referral.Reason.choices)
 STATUSES = dict(Referral.Status.choices)
@@ -33,6 +31,8 @@ HARMFUL = (
     ' <strong class="govuk-tag govuk-tag--red">Harmful approach</strong>'  # as _harmful_tag.html
 )
 _PK = 987654321  # stands for the row's id in URLs reversed once per page
+
+PAGE_SIZE = doors.PAGE_SIZE
 
 
 def _when(value, fmt: str, zone) -> str:
@@ -95,10 +95,17 @@ def table_rows(
 @require_GET
 def caseload(request):
     """My caseload: referrals awaiting first contact first, by due time; then the rest."""
-    _require(permissions.can_use_caseload(request.user))
+    doors.require(permissions.can_use_caseload(request.user))
     if request.GET.get("format") in {"csv", "xlsx"}:
         referrals = selectors.referral_list(viewer=request.user, filters=request.GET)
-        return _export(request, ReferralResource(), referrals, "referrals", "referral.exported")
+        return doors.download(
+            request,
+            resource=ReferralResource(),
+            queryset=referrals,
+            name="referrals",
+            export_format=request.GET["format"],
+            verb="referral.exported",
+        )
     rows, referrals = selectors.referral_rows(
         viewer=request.user, filters=request.GET, fields=selectors.CASELOAD_ROW_FIELDS
     )

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from programmes import forms, selectors, services
 from programmes.models import Programme
-from programmes.pages.common import require as _require
 from programmes.services.imports import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from vru import doors
 from vru.models import ImportJob
 
 ROW_ERRORS_SHOWN = 500
@@ -18,7 +18,7 @@ ROW_ERRORS_SHOWN = 500
 @require_http_methods(["GET", "POST"])
 def referral_import(request):
     programmes = selectors.managed_programmes(viewer=request.user)
-    _require(programmes.exists())
+    doors.require(programmes.exists())
     # ?programme= (the link from a programme's admin page) chooses it; the form's choices
     # are still only the programmes the viewer manages
     form = forms.ReferralImportForm(
@@ -54,7 +54,7 @@ def referral_import(request):
 @require_GET
 def referral_import_job(request, pk: int):
     job = selectors.referral_import_jobs(viewer=request.user).filter(pk=pk).first()
-    _require(job is not None)
+    doors.require(job is not None)
     in_progress = job.status in {ImportJob.Status.PENDING, ImportJob.Status.RUNNING}
     return render(
         request,

@@ -9,11 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from programmes import forms, permissions, selectors, services
 from programmes.models import Referral
-from programmes.pages.common import form_errors as _form_errors
-from programmes.pages.common import require as _require
-from programmes.pages.common import staff_of as _staff_of
-from programmes.pages.common import visible_referral as _visible_referral
-from vru import accounts
+from programmes.views.common import visible_referral as _visible_referral
+from vru import accounts, doors
 from vru.models import User
 
 # --- Caseload and referrals -------------------------------------------------------------
@@ -22,11 +19,11 @@ from vru.models import User
 @require_http_methods(["GET", "POST"])
 def referral_create(request):
     programmes = selectors.programmes_for_referrals(viewer=request.user)
-    _require(permissions.can_use_caseload(request.user) and programmes.exists())
+    doors.require(permissions.can_use_caseload(request.user) and programmes.exists())
     form = forms.ReferralForm(
         request.POST or None,
         programmes=programmes,
-        staff=_staff_of(programmes),
+        staff=selectors.staff_of(programmes),
         may_override=selectors.managed_programmes(viewer=request.user).exists(),
         actor=request.user,
     )
@@ -35,14 +32,14 @@ def referral_create(request):
         from_contact = selectors.detached_contact_get(
             viewer=request.user, pk=request.GET["from_contact"]
         )
-        _require(from_contact is not None)
+        doors.require(from_contact is not None)
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_create(
                 actor=request.user, from_detached_contact=from_contact, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            doors.add_errors(form, error)
         else:
             if referral.young_person.possible_duplicates.exists():
                 messages.warning(
@@ -93,13 +90,13 @@ def referral_detail(request, pk: int):
 @require_POST
 def referral_contact(request, pk: int):
     referral = _visible_referral(request, pk)
-    _require(permissions.can_work_on_referral(request.user, referral))
+    doors.require(permissions.can_work_on_referral(request.user, referral))
     form = forms.ContactForm(request.POST, prefix="contact", referral=referral)
     if form.is_valid():
         try:
             services.contact_record(actor=request.user, referral=referral, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            doors.add_errors(form, error)
         else:
             messages.success(request, "Contact recorded.")
             return redirect(referral)
@@ -109,7 +106,7 @@ def referral_contact(request, pk: int):
 @require_POST
 def referral_status(request, pk: int):
     referral = _visible_referral(request, pk)
-    _require(permissions.can_work_on_referral(request.user, referral))
+    doors.require(permissions.can_work_on_referral(request.user, referral))
     form = forms.StatusForm(request.POST, prefix="status")
     if form.is_valid():
         to_status = form.cleaned_data["to_status"]
@@ -127,7 +124,7 @@ def referral_status(request, pk: int):
                 closure_reason=form.cleaned_data["closure_reason"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            doors.add_errors(form, error)
         else:
             messages.success(request, "Status changed.")
             return redirect(referral)
@@ -137,13 +134,13 @@ def referral_status(request, pk: int):
 @require_POST
 def referral_outcome(request, pk: int):
     referral = _visible_referral(request, pk)
-    _require(permissions.can_work_on_referral(request.user, referral))
+    doors.require(permissions.can_work_on_referral(request.user, referral))
     form = forms.OutcomeForm(request.POST, prefix="outcome", referral=referral)
     if form.is_valid():
         try:
             services.outcome_record(actor=request.user, referral=referral, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            doors.add_errors(form, error)
         else:
             messages.success(request, "Outcome recorded.")
             return redirect(referral)
@@ -153,7 +150,7 @@ def referral_outcome(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def referral_assign(request, pk: int):
     referral = _visible_referral(request, pk)
-    _require(permissions.can_assign_referral(request.user, referral))
+    doors.require(permissions.can_assign_referral(request.user, referral))
     staff = User.objects.filter(programme_memberships__programme=referral.programme).order_by(
         "first_name", "last_name"
     )
@@ -166,7 +163,7 @@ def referral_assign(request, pk: int):
                 actor=request.user, referral=referral, assigned_to=form.cleaned_data["assigned_to"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            doors.add_errors(form, error)
         else:
             messages.success(request, "Caseload updated.")
             return redirect(referral)
@@ -176,7 +173,7 @@ def referral_assign(request, pk: int):
 @require_POST
 def referral_consent_withdraw(request, pk: int):
     referral = _visible_referral(request, pk)
-    _require(permissions.can_work_on_referral(request.user, referral))
+    doors.require(permissions.can_work_on_referral(request.user, referral))
     if request.POST.get("confirm") != "yes":
         return render(request, "programmes/referral_consent_confirm.html", {"referral": referral})
     services.referral_consent_withdraw(actor=request.user, referral=referral)
@@ -188,7 +185,7 @@ def referral_consent_withdraw(request, pk: int):
 def break_glass(request):
     """A programme manager opens the identity on a case outside their programmes: they give
     the reference and a reason; the read is audited and the safeguarding lead is told."""
-    _require(permissions.can_use_break_glass(request.user))
+    doors.require(permissions.can_use_break_glass(request.user))
     if not accounts.recently_authenticated(request):
         return accounts.reauthenticate(request)
     form = forms.BreakGlassForm(request.POST or None)
@@ -207,7 +204,7 @@ def break_glass(request):
                     actor=request.user, referral=referral, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                doors.add_errors(form, error)
             else:
                 return render(
                     request,

@@ -8,21 +8,24 @@ from django.views.decorators.http import require_GET
 from programmes import permissions, selectors
 from programmes.filters import ProgrammeFilter
 from programmes.models import Programme
-from programmes.pages.common import PAGE_SIZE
-from programmes.pages.common import export as _export
-from programmes.pages.common import require as _require
 from programmes.resources import ProgrammeResource
+from vru import doors
 
 
 @require_GET
 def programme_list(request):
-    _require(permissions.can_view_programmes(request.user))
+    doors.require(permissions.can_view_programmes(request.user))
     filterset = ProgrammeFilter(request.GET, queryset=selectors.programme_list(viewer=request.user))
     if request.GET.get("format") in {"csv", "xlsx"}:
-        return _export(
-            request, ProgrammeResource(), filterset.qs, "programmes", "programme.exported"
+        return doors.download(
+            request,
+            resource=ProgrammeResource(),
+            queryset=filterset.qs,
+            name="programmes",
+            export_format=request.GET["format"],
+            verb="programme.exported",
         )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs, doors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "programmes/programme_list.html",
@@ -38,7 +41,7 @@ def programme_list(request):
 @require_GET
 def programme_detail(request, pk: int):
     programme = selectors.programme_list(viewer=request.user).filter(pk=pk).first()
-    _require(programme is not None)
+    doors.require(programme is not None)
     dashboard = selectors.programme_dashboard(viewer=request.user, programme=programme)
     return render(
         request,

@@ -10,20 +10,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from programmes import forms, permissions, selectors, services
 from programmes.filters import SessionFilter
 from programmes.models import AgeBand, Gender
-from programmes.pages.common import PAGE_SIZE
-from programmes.pages.common import export as _export
-from programmes.pages.common import form_errors as _form_errors
-from programmes.pages.common import require as _require
 from programmes.resources import SessionResource
+from vru import doors
 
 
 @require_GET
 def session_list(request):
-    _require(permissions.can_use_caseload(request.user))
+    doors.require(permissions.can_use_caseload(request.user))
     filterset = SessionFilter(request.GET, queryset=selectors.session_list(viewer=request.user))
     if request.GET.get("format") in {"csv", "xlsx"}:
-        return _export(request, SessionResource(), filterset.qs, "sessions", "session.exported")
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        return doors.download(
+            request,
+            resource=SessionResource(),
+            queryset=filterset.qs,
+            name="sessions",
+            export_format=request.GET["format"],
+            verb="session.exported",
+        )
+    page = Paginator(filterset.qs, doors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "programmes/session_list.html",
@@ -54,14 +58,14 @@ def _session_page(request, session, contact_form=None):
 @require_GET
 def session_detail(request, pk: int):
     session = selectors.session_get(viewer=request.user, pk=pk)
-    _require(session is not None)
+    doors.require(session is not None)
     return _session_page(request, session)
 
 
 @require_POST
 def session_detached_contact(request, pk: int):
     session = selectors.session_get(viewer=request.user, pk=pk)
-    _require(
+    doors.require(
         session is not None and permissions.can_record_session(request.user, session.programme)
     )
     form = forms.DetachedContactForm(request.POST)
@@ -71,7 +75,7 @@ def session_detached_contact(request, pk: int):
                 actor=request.user, session=session, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            doors.add_errors(form, error)
         else:
             messages.success(request, "Anonymous contact recorded.")
             return redirect(session)
@@ -82,7 +86,7 @@ def session_detached_contact(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def session_create(request):
     programmes = selectors.programmes_for_referrals(viewer=request.user)
-    _require(permissions.can_use_caseload(request.user) and programmes.exists())
+    doors.require(permissions.can_use_caseload(request.user) and programmes.exists())
     form = forms.SessionForm(request.POST or None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -99,7 +103,7 @@ def session_create(request):
                 staff=[request.user],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            doors.add_errors(form, error)
         else:
             messages.success(request, "Session recorded.")
             return redirect(session)
@@ -121,7 +125,7 @@ def session_create(request):
 def session_attendees(request, pk: int):
     """Name (or un-name) the young people who attended: staff of the session's programme."""
     session = selectors.session_get(viewer=request.user, pk=pk)
-    _require(
+    doors.require(
         session is not None and permissions.can_record_session(request.user, session.programme)
     )
     form = forms.AttendeeForm(request.POST if request.POST.get("action") == "add" else None)
@@ -149,7 +153,7 @@ def session_attendees(request, pk: int):
                     actor=request.user, session=session, young_person=person
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                doors.add_errors(form, error)
             else:
                 messages.success(request, f"{person.reference} named as an attendee.")
                 return redirect("programmes:session_attendees", pk=session.pk)
