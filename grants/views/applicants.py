@@ -10,12 +10,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from grants import permissions, selectors, services
 from grants.forms import ApplicationForm, AttachmentForm, BudgetLineFormSet
 from grants.services.applications import DRAFT_FIELDS, submission_problems
-from grants.views.common import add_errors, flash, require
+from vru import doors
 
 
 @require_POST
 def application_start(request, pk: int):
-    require(permissions.is_applicant(request.user))
+    doors.require(permissions.is_applicant(request.user))
     grant_round = get_object_or_404(selectors.open_round_list(viewer=request.user), pk=pk)
     try:
         application = services.application_create(actor=request.user, grant_round=grant_round)
@@ -75,14 +75,16 @@ def application_edit(request, pk: int):
                 )
                 if "submit" in request.POST:
                     services.application_submit(actor=request.user, application=application)
-                    flash(request, "Application submitted. We will tell you what happens next.")
+                    doors.flash(
+                        request, "Application submitted. We will tell you what happens next."
+                    )
                     return redirect(application)
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
                     problems = {k: v[0] for k, v in error.message_dict.items()}
-                add_errors(form, error)
+                doors.add_errors(form, error)
             else:
-                flash(request, "Your draft is saved.")
+                doors.flash(request, "Your draft is saved.")
                 return redirect("grants:application_edit", pk=application.pk)
     else:
         form = ApplicationForm(initial=_initial(application), grant_round=grant_round)
@@ -128,9 +130,9 @@ def attachment_upload(request, pk: int):
                 file=form.cleaned_data["file"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            doors.add_errors(form, error)
         else:
-            flash(request, "File added.")
+            doors.flash(request, "File added.")
             return redirect("grants:application_edit", pk=application.pk)
     messages.error(
         request,

@@ -13,8 +13,7 @@ from grants.forms import MonitoringReturnForm
 from grants.models import MonitoringReturn, Tranche
 from grants.resources import AwardResource
 from grants.services.awards import tranche_release_problem
-from grants.views.common import PAGE_SIZE, add_errors, export, flash, flash_error, require
-from vru import accounts
+from vru import accounts, doors
 from vru import services as core_services
 from vru.exports import spreadsheet_response
 from vru.models import AuditEvent
@@ -22,22 +21,25 @@ from vru.models import AuditEvent
 
 @require_GET
 def award_list(request):
-    require(permissions.is_grants_staff(request.user) or permissions.is_applicant(request.user))
+    doors.require(
+        permissions.is_grants_staff(request.user) or permissions.is_applicant(request.user)
+    )
     awards = selectors.award_list(viewer=request.user, filters=request.GET)
     export_format = request.GET.get("format")
     if export_format in {"csv", "xlsx"}:
-        return export(
+        return doors.download(
             request,
-            resource=AwardResource,
+            resource=AwardResource(),
             queryset=awards,
             name="awards",
             export_format=export_format,
+            verb="awards.exported",
         )
     return render(
         request,
         "grants/award_list.html",
         {
-            "page_obj": Paginator(awards, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page_obj": Paginator(awards, doors.PAGE_SIZE).get_page(request.GET.get("page")),
             "current_sort": request.GET.get("sort", ""),
             "can_export_360": permissions.can_export_360giving(request.user),
         },
@@ -46,8 +48,8 @@ def award_list(request):
 
 @require_GET
 def award_360giving(request, fmt: str):
-    require(permissions.can_export_360giving(request.user) and fmt in {"json", "csv"})
-    if not accounts.recently_authenticated(request):  # as every export (vru.exports)
+    doors.require(permissions.can_export_360giving(request.user) and fmt in {"json", "csv"})
+    if not accounts.recently_authenticated(request):  # as every doors.download (vru.exports)
         return accounts.reauthenticate(request)
     awards = selectors.award_list(viewer=request.user, filters=request.GET)
     core_services.audit_record(
@@ -88,7 +90,7 @@ def award_detail(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def tranche_release(request, pk: int):
-    require(permissions.is_grants_staff(request.user))
+    doors.require(permissions.is_grants_staff(request.user))
     tranche = get_object_or_404(
         Tranche.objects.filter(award__in=selectors.award_list(viewer=request.user)).select_related(
             "award__decision__application"
@@ -99,9 +101,9 @@ def tranche_release(request, pk: int):
         try:
             services.tranche_release(actor=request.user, tranche=tranche)
         except ValidationError as error:
-            flash_error(request, " ".join(error.messages))
+            doors.flash_error(request, " ".join(error.messages))
         else:
-            flash(request, f"Tranche {tranche.number} released.")
+            doors.flash(request, f"Tranche {tranche.number} released.")
         return redirect(tranche.award)
     return render(
         request,
@@ -129,9 +131,9 @@ def monitoring_return(request, pk: int):
             try:
                 services.monitoring_return_approve(actor=request.user, monitoring_return=item)
             except ValidationError as error:
-                flash_error(request, " ".join(error.messages))
+                doors.flash_error(request, " ".join(error.messages))
             else:
-                flash(request, "Return approved: the next tranche can be released.")
+                doors.flash(request, "Return approved: the next tranche can be released.")
             return redirect(item.award)
         if form is None:
             raise Http404
@@ -147,9 +149,9 @@ def monitoring_return(request, pk: int):
                     case_study=form.cleaned_data["case_study"],
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                doors.add_errors(form, error)
             else:
-                flash(request, "Return sent. Thank you.")
+                doors.flash(request, "Return sent. Thank you.")
                 return redirect(item.award)
     return render(
         request,

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from grants import permissions, selectors, services
 from grants.forms import AssignmentReleaseForm, DecisionForm
 from grants.models import Assignment
-from grants.views.common import add_errors, flash, require
 from grants.views.staff import decision_context, staff_application
-from vru import uploads
+from vru import doors, uploads
 
 
 @require_POST
@@ -39,9 +38,9 @@ def application_decide(request, pk: int):
                 tranche_count=data["tranche_count"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            doors.add_errors(form, error)
         else:
-            flash(request, "Decision recorded. The letter is being sent.")
+            doors.flash(request, "Decision recorded. The letter is being sent.")
             return redirect(application)
     return render(
         request,
@@ -68,7 +67,7 @@ def decision_letter(request, pk: int):
 def assignment_release(request, pk: int):
     """Let a reviewer off an application they have not scored, with a reason (asked on a
     confirmation page): the decision stops waiting for them."""
-    require(permissions.is_grants_staff(request.user))
+    doors.require(permissions.is_grants_staff(request.user))
     assignment = get_object_or_404(
         Assignment.objects.select_related("application__grant_round", "reviewer__user").filter(
             application__grant_round__partnership_id=request.user.partnership_id
@@ -82,9 +81,9 @@ def assignment_release(request, pk: int):
                 actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            add_errors(form, error)
+            doors.add_errors(form, error)
         else:
-            flash(request, f"{assignment.reviewer.user} is released from this application.")
+            doors.flash(request, f"{assignment.reviewer.user} is released from this application.")
             return redirect(assignment.application)
     return render(
         request,

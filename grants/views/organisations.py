@@ -1,6 +1,5 @@
 """Grants staff keep the partnership's applicant organisations and who acts for them."""
 
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -11,12 +10,12 @@ from grants import permissions, selectors, services
 from grants.forms import MemberAddForm, OrganisationForm
 from grants.models import OrganisationMembership
 from grants.resources import OrganisationResource
-from grants.views.common import PAGE_SIZE, add_errors, export, flash, require
+from vru import doors
 from vru import selectors as core_selectors
 
 
 def _staff_organisation(request, pk: int):
-    require(permissions.can_manage_rounds(request.user))
+    doors.require(permissions.can_manage_rounds(request.user))
     return get_object_or_404(selectors.organisation_list(viewer=request.user), pk=pk)
 
 
@@ -30,23 +29,24 @@ def _organisation_form(request, instance=None) -> OrganisationForm:
 
 @require_GET
 def organisation_list(request):
-    require(permissions.can_manage_rounds(request.user))
+    doors.require(permissions.can_manage_rounds(request.user))
     organisations = selectors.organisation_list(viewer=request.user, filters=request.GET)
     export_format = request.GET.get("format")
     if export_format in {"csv", "xlsx"}:
-        return export(
+        return doors.download(
             request,
             # Scoped to the partnership, as the admin import of this resource is.
-            resource=partial(OrganisationResource, partnership=request.user.partnership),
+            resource=OrganisationResource(partnership=request.user.partnership),
             queryset=organisations,
             name="organisations",
             export_format=export_format,
+            verb="organisations.exported",
         )
     return render(
         request,
         "grants/organisation_list.html",
         {
-            "page_obj": Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page_obj": Paginator(organisations, doors.PAGE_SIZE).get_page(request.GET.get("page")),
             "current_sort": request.GET.get("sort", ""),
             "kinds": OrganisationForm.base_fields["kind"].choices,
         },
@@ -55,7 +55,7 @@ def organisation_list(request):
 
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
-    require(permissions.can_manage_rounds(request.user))
+    doors.require(permissions.can_manage_rounds(request.user))
     form = _organisation_form(request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,9 +63,9 @@ def organisation_create(request):
                 actor=request.user, partnership=request.user.partnership, **form.cleaned_data
             )
         except ValidationError as error:
-            add_errors(form, error)
+            doors.add_errors(form, error)
         else:
-            flash(request, f"{organisation.name} added.")
+            doors.flash(request, f"{organisation.name} added.")
             return redirect("grants:organisation_detail", pk=organisation.pk)
     return render(request, "grants/organisation_form.html", {"form": form})
 
@@ -82,9 +82,9 @@ def organisation_edit(request, pk: int):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            doors.add_errors(form, error)
         else:
-            flash(request, "Changes saved.")
+            doors.flash(request, "Changes saved.")
             return redirect("grants:organisation_detail", pk=pk)
     return render(
         request, "grants/organisation_form.html", {"form": form, "organisation": organisation}
@@ -108,9 +108,9 @@ def organisation_detail(request, pk: int):
                     actor=request.user, organisation=organisation, user=user
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                doors.add_errors(form, error)
             else:
-                flash(request, f"{user.username} can now apply for {organisation.name}.")
+                doors.flash(request, f"{user.username} can now apply for {organisation.name}.")
                 return redirect("grants:organisation_detail", pk=pk)
     applications = selectors.application_list(
         viewer=request.user, filters={"sort": "-submitted"}
@@ -123,7 +123,7 @@ def organisation_detail(request, pk: int):
             "members": selectors.organisation_members(
                 viewer=request.user, organisation=organisation
             ),
-            "applications": applications[:PAGE_SIZE],
+            "applications": applications[: doors.PAGE_SIZE],
             "application_total": applications.count(),
             "form": form,
         },
@@ -132,7 +132,7 @@ def organisation_detail(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def organisation_member_remove(request, pk: int):
-    require(permissions.can_manage_rounds(request.user))
+    doors.require(permissions.can_manage_rounds(request.user))
     membership = get_object_or_404(
         OrganisationMembership.objects.select_related("user", "organisation").filter(
             organisation__in=selectors.organisation_list(viewer=request.user)
@@ -141,6 +141,8 @@ def organisation_member_remove(request, pk: int):
     )
     if request.method == "POST":
         services.organisation_member_remove(actor=request.user, membership=membership)
-        flash(request, f"{membership.user.username} no longer acts for {membership.organisation}.")
+        doors.flash(
+            request, f"{membership.user.username} no longer acts for {membership.organisation}."
+        )
         return redirect("grants:organisation_detail", pk=membership.organisation_id)
     return render(request, "grants/organisation_member_remove.html", {"membership": membership})

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from grants import permissions, selectors, services
 from grants.forms import PanelMemberForm, PanelMemberUpdateForm
-from grants.views.common import add_errors, flash, require
+from vru import doors
 from vru.models import Role, User
 
 
@@ -21,7 +21,7 @@ def _candidates(viewer):
 
 @require_http_methods(["GET", "POST"])
 def panel(request):
-    require(permissions.is_grants_staff(request.user))
+    doors.require(permissions.is_grants_staff(request.user))
     form = PanelMemberForm(request.POST or None, users=_candidates(request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -29,9 +29,9 @@ def panel(request):
                 actor=request.user, partnership=request.user.partnership, **form.cleaned_data
             )
         except ValidationError as error:
-            add_errors(form, error)
+            doors.add_errors(form, error)
         else:
-            flash(request, "Reviewer added to the panel.")
+            doors.flash(request, "Reviewer added to the panel.")
             return redirect("grants:panel")
     return render(
         request,
@@ -45,7 +45,7 @@ def panel(request):
 
 @require_http_methods(["GET", "POST"])
 def panel_member(request, pk: int):
-    require(permissions.is_grants_staff(request.user))
+    doors.require(permissions.is_grants_staff(request.user))
     member = get_object_or_404(selectors.panel_member_list(viewer=request.user), pk=pk)
     form = PanelMemberUpdateForm(
         request.POST or None,
@@ -59,8 +59,8 @@ def panel_member(request, pk: int):
         try:
             services.panel_member_update(actor=request.user, member=member, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            doors.add_errors(form, error)
         else:
-            flash(request, "Saved.")
+            doors.flash(request, "Saved.")
             return redirect("grants:panel")
     return render(request, "grants/panel_member.html", {"member": member, "form": form})

@@ -8,12 +8,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from grants import permissions, selectors, services
 from grants.forms import ConflictForm, ScoreForm
 from grants.models import Assignment
-from grants.views.common import add_errors, flash, require
+from vru import doors
 
 
 @require_GET
 def review_list(request):
-    require(permissions.is_youth_reviewer(request.user))
+    doors.require(permissions.is_youth_reviewer(request.user))
     return render(
         request,
         "grants/review_list.html",
@@ -50,9 +50,9 @@ def review(request, pk: int):
                     actor=request.user, assignment=assignment, scores=form.scores(), submit=submit
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                doors.add_errors(form, error)
             else:
-                flash(
+                doors.flash(
                     request,
                     "Thank you: your scores are sent." if submit else "Your scores are saved.",
                 )
@@ -89,11 +89,11 @@ def _conflict_question(request, assignment, may_review):
                 services.conflict_declare(
                     actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
                 )
-                flash(request, "Thank you for telling us. Someone else will review this one.")
+                doors.flash(request, "Thank you for telling us. Someone else will review this one.")
                 return redirect("grants:review_list")
             services.no_conflict_declare(actor=request.user, assignment=assignment)
         except ValidationError as error:
-            add_errors(form, error)
+            doors.add_errors(form, error)
         else:
             return redirect(assignment)
     return render(

@@ -19,31 +19,33 @@ from grants.forms import (
 )
 from grants.models import Application, Assignment
 from grants.resources import ApplicationResource, GrantRoundResource, ScoreResource
-from grants.views.common import PAGE_SIZE, add_errors, export, flash, flash_error, require
+from vru import doors, uploads
 from vru import selectors as core_selectors
-from vru import uploads
 from vru.exports import audited_download
 
 
 @require_GET
 def round_list(request):
-    require(permissions.can_manage_rounds(request.user) or permissions.is_applicant(request.user))
+    doors.require(
+        permissions.can_manage_rounds(request.user) or permissions.is_applicant(request.user)
+    )
     rounds = selectors.grant_round_list(viewer=request.user, filters=request.GET)
     export_format = request.GET.get("format")
     if export_format in {"csv", "xlsx"}:
-        require(permissions.can_manage_rounds(request.user))
-        return export(
+        doors.require(permissions.can_manage_rounds(request.user))
+        return doors.download(
             request,
-            resource=GrantRoundResource,
+            resource=GrantRoundResource(),
             queryset=rounds,
             name="grant-rounds",
             export_format=export_format,
+            verb="grant-rounds.exported",
         )
     return render(
         request,
         "grants/round_list.html",
         {
-            "page_obj": Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page_obj": Paginator(rounds, doors.PAGE_SIZE).get_page(request.GET.get("page")),
             "current_sort": request.GET.get("sort", ""),
             "is_staff": permissions.can_manage_rounds(request.user),
         },
@@ -53,7 +55,7 @@ def round_list(request):
 @require_http_methods(["GET", "POST"])
 def round_create(request):
     """A new round with its rubric and eligibility questions."""
-    require(permissions.can_manage_rounds(request.user))
+    doors.require(permissions.can_manage_rounds(request.user))
     recommendations = core_selectors.recommendation_list(viewer=request.user)
     form = GrantRoundForm(request.POST or None, recommendations=recommendations)
     criteria = CriterionFormSet(request.POST or None, prefix="criteria")
@@ -92,9 +94,9 @@ def round_create(request):
                     **data,
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                doors.add_errors(form, error)
             else:
-                flash(request, "Round created.")
+                doors.flash(request, "Round created.")
                 return redirect(grant_round)
     return render(
         request,
@@ -108,7 +110,7 @@ def round_create(request):
 
 
 def _staff_round(request, pk):
-    require(permissions.can_manage_rounds(request.user))
+    doors.require(permissions.can_manage_rounds(request.user))
     return get_object_or_404(selectors.grant_round_list(viewer=request.user), pk=pk)
 
 
@@ -138,7 +140,7 @@ def round_detail(request, pk: int):
 def round_assign(request, pk: int):
     grant_round = _staff_round(request, pk)
     result = services.assignments_generate(actor=request.user, grant_round=grant_round)
-    flash(
+    doors.flash(
         request,
         f"{result['added']} assignments made, {result['removed']} moved to balance the panel.",
     )
@@ -152,12 +154,13 @@ def round_moderation(request, pk: int):
         scores = selectors.score_list(viewer=request.user).filter(
             assignment__application__grant_round=grant_round
         )
-        return export(
+        return doors.download(
             request,
-            resource=ScoreResource,
+            resource=ScoreResource(),
             queryset=scores,
             name="scores",
             export_format=request.GET["format"].removeprefix("scores-"),
+            verb="scores.exported",
         )
     normalised = request.GET.get("normalised") == "1"
     result = selectors.moderation_for(
@@ -217,22 +220,25 @@ def _moderation_dataset(result) -> tablib.Dataset:
 
 @require_GET
 def application_list(request):
-    require(permissions.can_manage_rounds(request.user) or permissions.is_applicant(request.user))
+    doors.require(
+        permissions.can_manage_rounds(request.user) or permissions.is_applicant(request.user)
+    )
     applications = selectors.application_list(viewer=request.user, filters=request.GET)
     export_format = request.GET.get("format")
     if export_format in {"csv", "xlsx"}:
-        return export(
+        return doors.download(
             request,
-            resource=ApplicationResource,
+            resource=ApplicationResource(),
             queryset=applications,
             name="applications",
             export_format=export_format,
+            verb="applications.exported",
         )
     return render(
         request,
         "grants/application_list.html",
         {
-            "page_obj": Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page_obj": Paginator(applications, doors.PAGE_SIZE).get_page(request.GET.get("page")),
             "current_sort": request.GET.get("sort", ""),
             "statuses": Application.Status.choices,
             "is_staff": permissions.can_manage_rounds(request.user),
@@ -286,7 +292,7 @@ def decision_context(request, application, form=None) -> dict:
 
 
 def staff_application(request, pk):
-    require(permissions.is_grants_staff(request.user))
+    doors.require(permissions.is_grants_staff(request.user))
     application = selectors.application_get(viewer=request.user, pk=pk)
     if application is None:
         raise Http404
@@ -306,9 +312,9 @@ def application_eligibility(request, pk: int):
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            doors.add_errors(form, error)
         else:
-            flash(request, "Eligibility recorded.")
+            doors.flash(request, "Eligibility recorded.")
             return redirect(application)
     return render(
         request,
@@ -345,11 +351,11 @@ def assignment_add(request, pk: int):
                 actor=request.user, application=application, reviewer=form.cleaned_data["reviewer"]
             )
         except ValidationError as error:
-            flash_error(request, " ".join(error.messages))
+            doors.flash_error(request, " ".join(error.messages))
         else:
-            flash(request, "Reviewer added.")
+            doors.flash(request, "Reviewer added.")
     else:
-        flash_error(
+        doors.flash_error(
             request,
             "The reviewer was not added: "
             + " ".join(e for errors in form.errors.values() for e in errors),
@@ -359,7 +365,7 @@ def assignment_add(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def assignment_remove(request, pk: int):
-    require(permissions.is_grants_staff(request.user))
+    doors.require(permissions.is_grants_staff(request.user))
     assignment = get_object_or_404(
         Assignment.objects.select_related("application__grant_round", "reviewer__user").filter(
             application__grant_round__partnership_id=request.user.partnership_id
@@ -370,8 +376,8 @@ def assignment_remove(request, pk: int):
         try:
             services.assignment_remove(actor=request.user, assignment=assignment)
         except ValidationError as error:
-            flash_error(request, " ".join(error.messages))
+            doors.flash_error(request, " ".join(error.messages))
         else:
-            flash(request, "Reviewer removed.")
+            doors.flash(request, "Reviewer removed.")
         return redirect(assignment.application)
     return render(request, "grants/assignment_remove.html", {"assignment": assignment})
