@@ -5,7 +5,6 @@ import tablib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -23,37 +22,19 @@ from evaluation.models import (
     Evaluation,
 )
 from programmes import selectors as programme_selectors
-from vru import exports
+from vru import doors, exports
 
 EVALUATIONS_PAGE_SIZE = 25
 SCORES_PAGE_SIZE = 50
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Http404
-
-
 def _evaluation(request, pk: int) -> Evaluation:
-    evaluation = selectors.evaluation_get(viewer=request.user, pk=pk)
-    if evaluation is None:
-        raise Http404
-    return evaluation
-
-
-def _add_errors(form, error: ValidationError, aliases: dict | None = None) -> None:
-    """Put a service's ValidationError on the form: on the field when the form has it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, errors in error.message_dict.items():
-        name = (aliases or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
+    return doors.found(selectors.evaluation_get(viewer=request.user, pk=pk))
 
 
 @require_GET
 def evaluation_list(request):
-    _require(permissions.can_view_evaluations(request.user))
+    doors.require(permissions.can_view_evaluations(request.user))
     evaluations = selectors.evaluation_list(viewer=request.user, filters=request.GET.dict())
     if request.GET.get("format") == "csv":
         return _export_evaluations(request, evaluations)
@@ -145,7 +126,7 @@ def _evaluation_form(request, evaluation: Evaluation | None):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _add_errors(form, exc, {"programme": "subject", "award": "subject"})
+            doors.add_errors(form, exc, {"programme": "subject", "award": "subject"})
         else:
             messages.success(request, f"Saved “{saved}”.")
             return redirect(saved)
@@ -162,14 +143,14 @@ def _evaluation_form(request, evaluation: Evaluation | None):
 
 @require_http_methods(["GET", "POST"])
 def evaluation_create(request):
-    _require(permissions.can_create_evaluations(request.user))
+    doors.require(permissions.can_create_evaluations(request.user))
     return _evaluation_form(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 def evaluation_edit(request, pk: int):
     evaluation = _evaluation(request, pk)
-    _require(permissions.can_edit_evaluation(request.user, evaluation))
+    doors.require(permissions.can_edit_evaluation(request.user, evaluation))
     return _evaluation_form(request, evaluation)
 
 
@@ -203,7 +184,7 @@ def evaluation_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def benefit_add(request, pk: int):
     evaluation = _evaluation(request, pk)
-    _require(permissions.can_edit_evaluation(request.user, evaluation))
+    doors.require(permissions.can_edit_evaluation(request.user, evaluation))
     form = BenefitAssumptionForm(
         request.POST or None,
         unit_costs=selectors.unit_costs_for(partnership_id=evaluation.partnership_id),
@@ -214,7 +195,7 @@ def benefit_add(request, pk: int):
                 actor=request.user, evaluation=evaluation, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            doors.add_errors(form, exc)
         else:
             messages.success(request, "Benefit assumption added.")
             return redirect(evaluation)
@@ -228,7 +209,7 @@ def benefit_add(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def benefit_remove(request, pk: int, assumption_pk: int):
     evaluation = _evaluation(request, pk)
-    _require(permissions.can_edit_evaluation(request.user, evaluation))
+    doors.require(permissions.can_edit_evaluation(request.user, evaluation))
     assumption = get_object_or_404(
         BenefitAssumption.objects.select_related("unit_cost", "evaluation"),
         pk=assumption_pk,
@@ -247,7 +228,7 @@ def benefit_remove(request, pk: int, assumption_pk: int):
 
 @require_GET
 def outcome_summaries(request):
-    _require(permissions.can_view_outcome_summaries(request.user))
+    doors.require(permissions.can_view_outcome_summaries(request.user))
     period = PeriodFilterForm(
         request.GET or None,
         labels=("Scores from", "Scores to"),
@@ -280,7 +261,7 @@ def outcome_summaries(request):
 
 @require_GET
 def outcome_score_list(request):
-    _require(permissions.can_use_outcome_scores(request.user))
+    doors.require(permissions.can_use_outcome_scores(request.user))
     scores = selectors.outcome_score_list(viewer=request.user, filters=request.GET.dict())
     if request.GET.get("format") == "csv":
         return _export_scores(request, scores)
@@ -326,19 +307,19 @@ def _export_scores(request, scores):
 @require_http_methods(["GET", "POST"])
 def referral_scores(request, referral_pk: int):
     referral = selectors.referral_for_scores(viewer=request.user, pk=referral_pk)
-    _require(referral is not None)
+    doors.require(referral is not None)
     instruments = selectors.instruments_for(partnership_id=referral.partnership_id)
     can_record = permissions.can_record_outcome_score(request.user, referral)
     form = OutcomeScoreForm(request.POST or None, instruments=instruments)
     if request.method == "POST":
-        _require(can_record)
+        doors.require(can_record)
         if form.is_valid():
             try:
                 services.outcome_score_record(
                     actor=request.user, referral=referral, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                doors.add_errors(form, exc)
             else:
                 messages.success(request, "Score recorded.")
                 return redirect("evaluation:referral_scores", referral_pk=referral.pk)
@@ -357,7 +338,9 @@ def referral_scores(request, referral_pk: int):
 @require_http_methods(["GET", "POST"])
 def outcome_score_delete(request, referral_pk: int, score_pk: int):
     referral = selectors.referral_for_scores(viewer=request.user, pk=referral_pk)
-    _require(referral is not None and permissions.can_record_outcome_score(request.user, referral))
+    doors.require(
+        referral is not None and permissions.can_record_outcome_score(request.user, referral)
+    )
     score = get_object_or_404(
         selectors.outcome_score_list(viewer=request.user).filter(referral=referral), pk=score_pk
     )
@@ -372,7 +355,7 @@ def outcome_score_delete(request, referral_pk: int, score_pk: int):
 
 @require_GET
 def value_for_money(request):
-    _require(permissions.can_view_evaluations(request.user))
+    doors.require(permissions.can_view_evaluations(request.user))
     period = PeriodFilterForm(
         request.GET or None,
         labels=("Running from", "Running to"),

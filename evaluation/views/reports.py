@@ -15,28 +15,20 @@ from evaluation import permissions, selectors, services
 from evaluation.forms import ImpactReportForm
 from evaluation.models import ImpactReport
 from programmes import permissions as programmes_permissions
-from vru import exports
+from vru import doors, exports
 from vru.models import LSOA
 from vru.selectors import maps
 
 REPORT_PAGE_SIZE = 20
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Http404
-
-
 def _report(request, pk: int) -> ImpactReport:
-    report = selectors.impact_report_get(viewer=request.user, pk=pk)
-    if report is None:
-        raise Http404
-    return report
+    return doors.found(selectors.impact_report_get(viewer=request.user, pk=pk))
 
 
 @require_GET
 def report_list(request):
-    _require(permissions.can_view_impact_reports(request.user))
+    doors.require(permissions.can_view_impact_reports(request.user))
     filters = request.GET.dict()
     reports = selectors.impact_report_list(viewer=request.user, filters=filters)
     page = Paginator(reports, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -56,7 +48,7 @@ def report_list(request):
 
 @require_http_methods(["GET", "POST"])
 def report_request(request):
-    _require(permissions.can_request_impact_report(request.user))
+    doors.require(permissions.can_request_impact_report(request.user))
     form = ImpactReportForm(
         request.POST or None,
         choices=selectors.report_scope_choices(viewer=request.user),
@@ -99,7 +91,7 @@ def _say_how_the_request_went(request, report: ImpactReport) -> None:
 def report_request_again(request, pk: int):
     """The "Try again" button of a report that could not be built: the same report is
     requested once more (a new request; the failed one stays in the list)."""
-    _require(permissions.can_request_impact_report(request.user))
+    doors.require(permissions.can_request_impact_report(request.user))
     failed = _report(request, pk)
     try:
         report = services.request_impact_report_again(actor=request.user, report=failed)

@@ -1,6 +1,5 @@
 """Grants staff keep the partnership's applicant organisations and who acts for them."""
 
-
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from vru import exports, permissions, selectors, services, tasks
+from vru import doors, permissions, selectors, services, tasks
 from vru.models import AreaProfile, AuditEvent, RiskRun
 from vru.resources import (
     AreaProfileResource,
@@ -30,19 +30,18 @@ PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise Http404
-
-
 def _export(request, *, resource, queryset, name: str, verb: str) -> HttpResponse | None:
     export_format = request.GET.get("format")
     if export_format not in {"csv", "xlsx"}:
         return None
-    _require(permissions.can_export_areas(request.user))
-    dataset = resource.export(queryset=queryset)
-    return exports.audited_download(
-        request, dataset, file_stem=name, file_format=export_format, verb=verb
+    doors.require(permissions.can_export_areas(request.user))
+    return doors.download(
+        request,
+        resource=resource,
+        queryset=queryset,
+        name=name,
+        export_format=export_format,
+        verb=verb,
     )
 
 
@@ -54,7 +53,7 @@ def _run_or_404(request, pk: int) -> RiskRun:
 def risk_map(request):
     """The current run (or ?run=) as a choropleth, with the ranked table and a text summary."""
     user = request.user
-    _require(permissions.can_view_areas(user))
+    doors.require(permissions.can_view_areas(user))
     runs = selectors.risk_run_list(viewer=user).filter(status=RiskRun.Status.DONE)
     run_id = request.GET.get("run", "")
     run = (
@@ -85,7 +84,7 @@ def risk_map(request):
 
 @require_GET
 def risk_run_list(request):
-    _require(permissions.can_view_areas(request.user))
+    doors.require(permissions.can_view_areas(request.user))
     runs = selectors.risk_run_list(viewer=request.user, filters=request.GET)
     response = _export(
         request,
@@ -111,7 +110,7 @@ def risk_run_list(request):
 @require_http_methods(["GET", "POST"])
 def risk_run_create(request):
     user = request.user
-    _require(permissions.can_run_risk_index(user))
+    doors.require(permissions.can_run_risk_index(user))
     factors = list(selectors.factor_list(viewer=user))
     months = selectors.crime_months(viewer=user)
     initial = {}
@@ -175,7 +174,7 @@ def risk_run_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def risk_run_make_current(request, pk: int):
     """Confirm first (GET), then make the run the one "priority LSOA" means (POST)."""
-    _require(permissions.can_run_risk_index(request.user))
+    doors.require(permissions.can_run_risk_index(request.user))
     run = _run_or_404(request, pk)
     if request.method == "POST":
         try:
@@ -219,7 +218,7 @@ def risk_run_compare(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def hotspot_list(request):
     user = request.user
-    _require(permissions.can_view_areas(user))
+    doors.require(permissions.can_view_areas(user))
     form = None
     if permissions.can_run_risk_index(user):
         form = HotspotThresholdForm(request.POST or None)
@@ -259,7 +258,7 @@ def hotspot_list(request):
 @require_http_methods(["GET", "POST"])
 def area_profile_list(request):
     user = request.user
-    _require(permissions.can_view_areas(user))
+    doors.require(permissions.can_view_areas(user))
     form = None
     if permissions.can_run_risk_index(user):
         form = ProfileMonthForm(request.POST or None)

@@ -8,11 +8,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vru import permissions, selectors, services
+from vru import doors, permissions, selectors, services
 from vru.models import ImportJob
 from vru.resources import CrimeImportResource
 from vru.views.area_forms import CrimeFileForm, CrimeImportConfirmForm
-from vru.views.areas import PAGE_SIZE, _export, _require
+from vru.views.areas import PAGE_SIZE, _export
 
 
 @require_http_methods(["GET", "POST"])
@@ -20,7 +20,7 @@ def crime_import(request):
     """Upload a police.uk file (administrators and analysts): it is checked first and nothing
     changes until the person confirms on the import's page. Lists past imports."""
     user = request.user
-    _require(permissions.can_import_area_data(user))
+    doors.require(permissions.can_import_area_data(user))
     imports = selectors.crime_import_list(viewer=user)
     response = _export(
         request,
@@ -136,7 +136,7 @@ def crime_import_job_cancel(request, pk: int):
 def crime_import_job_restore(request, pk: int):
     """Confirm first (GET), then undo the import (POST): what it replaced is put back."""
     job = _crime_job_or_404(request, pk)
-    _require(permissions.can_restore_import(request.user, job))
+    doors.require(permissions.can_restore_import(request.user, job))
     problem = services.import_job_restore_problem(job)
     if request.method == "POST":
         try:

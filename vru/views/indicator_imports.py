@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vru import permissions, selectors, services
+from vru import doors, permissions, selectors, services
 from vru.models import ImportJob
 from vru.resources import AreaIndicatorResource
 from vru.views.area_forms import IndicatorFileForm, IndicatorImportConfirmForm
-from vru.views.areas import _export, _require
+from vru.views.areas import _export
 
 RECENT = 20
 IN_PROGRESS = {ImportJob.Status.PENDING, ImportJob.Status.CHECKING, ImportJob.Status.RUNNING}
@@ -23,7 +23,7 @@ def indicator_import(request):
     """Upload area indicators (administrators and analysts): the file is checked first and
     nothing changes until the person confirms on the import's page. Exports what is stored."""
     user = request.user
-    _require(permissions.can_import_area_data(user))
+    doors.require(permissions.can_import_area_data(user))
     response = _export(
         request,
         resource=AreaIndicatorResource(),
@@ -123,7 +123,7 @@ def indicator_import_job_cancel(request, pk: int):
 def indicator_import_job_restore(request, pk: int):
     """Confirm first (GET), then undo the import (POST): the values it replaced are back."""
     job = _job_or_404(request, pk)
-    _require(permissions.can_restore_import(request.user, job))
+    doors.require(permissions.can_restore_import(request.user, job))
     if request.method == "POST":
         try:
             services.import_job_restore(actor=request.user, job=job)
