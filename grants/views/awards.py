@@ -8,10 +8,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from grants import giving360, permissions, selectors, services
+from grants import permissions, selectors, services
 from grants.forms import MonitoringReturnForm
 from grants.models import MonitoringReturn, Tranche
 from grants.resources import AwardResource
+from grants.selectors import giving360
 from grants.services.awards import tranche_release_problem
 from vru import accounts, doors
 from vru import services as core_services

@@ -12,7 +12,8 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from grants import giving360, selectors, services
+from grants import selectors, services
+from grants.selectors import giving360
 from tests.factories import ApplicationFactory, LSOAFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,10 @@
-"""Moderation arithmetic against hand-computed cases (see grants/moderation.py)."""
+"""Moderation arithmetic against hand-computed cases (see grants/selectors/moderation.py)."""
 
 from decimal import Decimal
 
 import pytest
 
-from grants import moderation
+from grants.selectors import moderation
 
 
 def test_weighted_score_is_the_weighted_mean_on_the_one_to_five_scale():
