@@ -9,12 +9,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from programmes import forms, permissions, selectors, services
 from programmes.filters import SessionFilter
-from programmes.models import AgeBand, Gender
+from programmes.models import Gender
 from programmes.pages.common import PAGE_SIZE
 from programmes.pages.common import export as _export
 from programmes.pages.common import form_errors as _form_errors
 from programmes.pages.common import require as _require
 from programmes.resources import SessionResource
+from vru.age_bands import AgeBand
 
 
 @require_GET

@@ -17,9 +17,9 @@ from evaluation.selectors.report_content.scope import (
     programme_names,
     table_block,
 )
-from grants.models import MonitoringReturn
 from programmes.models import Outcome, Session
 from vru import disclosure
+from vru.age_bands import AgeBand
 
 # The tables behind the headline figures, by id (the web page links each figure to its table).
 TABLE_CAPTIONS = {
@@ -279,7 +279,7 @@ def grant_reach_by_organisation(scope: ReportScope) -> list[dict]:
                 Cast(KeyTextTransform(band, "young_people_by_age_band"), IntegerField()),
                 Value(0),
             )
-            for band in MonitoringReturn.AGE_BANDS
+            for band in AgeBand.values
         ),
         start=Value(0),
     )
