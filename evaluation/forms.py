@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from evaluation import permissions, services
 from evaluation.models import (
     MARYLAND_SMS,
-    AgeBand,
     CodebookTheme,
     Evaluation,
     Gender,
@@ -23,6 +22,7 @@ from evaluation.report_periods import (
     period_options,
     whole_period_error,
 )
+from vru.age_bands import ListeningAgeBand
 from vru.forms import GovukDateField, GovukForm
 from vru.models import LocalAuthority
 from vru.validators import validate_import_file
@@ -60,7 +60,7 @@ class ResponseForm(GovukForm):
     local_authority = forms.ModelChoiceField(
         queryset=LocalAuthority.objects.none(), required=False, label="Area"
     )
-    age_band = forms.ChoiceField(choices=AgeBand.choices)
+    age_band = forms.ChoiceField(choices=ListeningAgeBand.choices)
     gender = forms.ChoiceField(choices=[("", "Not recorded"), *Gender.choices], required=False)
     question = forms.CharField(max_length=300, label="Question asked")
     words = forms.CharField(

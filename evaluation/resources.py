@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from evaluation.models import AgeBand, FeedbackResponse, Gender, ListeningExercise
+from evaluation.models import FeedbackResponse, Gender, ListeningExercise
+from vru.age_bands import ListeningAgeBand
 from vru.models import LSOA, LocalAuthority
 from vru.resources import PipeListWidget, YesNoWidget
 
@@ -44,7 +45,7 @@ class FeedbackResponseResource(resources.ModelResource):
     age_band = fields.Field(
         attribute="age_band",
         column_name="age_band",
-        widget=ChoiceWidget(AgeBand.choices, noun="age band"),
+        widget=ChoiceWidget(ListeningAgeBand.choices, noun="age band"),
     )
     gender = fields.Field(
         attribute="gender",

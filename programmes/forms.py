@@ -11,7 +11,6 @@ from django.core.validators import (
 
 from programmes import inputs
 from programmes.models import (
-    AgeBand,
     Contact,
     EducationStatus,
     Ethnicity,
@@ -21,6 +20,7 @@ from programmes.models import (
     Referral,
     Session,
 )
+from vru.age_bands import AgeBand
 from vru.forms import GovukDateField, GovukDateTimeField, GovukForm
 from vru.validators import validate_import_file
 

@@ -136,12 +136,11 @@ def referral_list(
 ) -> QuerySet[Referral]:
     """The referrals the viewer may see: awaiting first contact (by due time) first."""
     visible = _referral_visibility(viewer)
-    if visible is None:
-        return Referral.objects.none()
+    # none for a viewer without a caseload, with the same columns (lists read "breached")
+    referrals = Referral.objects.none() if visible is None else Referral.objects.filter(visible)
     now = now or timezone.now()
     qs = (
-        Referral.objects.filter(visible)
-        .select_related("programme", "young_person", "assigned_to", "lsoa")
+        referrals.select_related("programme", "young_person", "assigned_to", "lsoa")
         .annotate(
             breached=Case(
                 When(Referral.breached_q(now), then=Value(True)),
@@ -156,7 +155,8 @@ def referral_list(
     return qs
 
 
-# The list columns (pages and API): pseudonymous, no identity, nothing decrypted.
+# A referral's list columns (referral_rows' default): pseudonymous, no identity, nothing
+# decrypted. The API list reads its serializer's (ReferralRowOutputSerializer.row_fields).
 REFERRAL_ROW_FIELDS = (
     "id",
     "young_person__reference",

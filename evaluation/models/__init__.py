@@ -11,7 +11,6 @@ from evaluation.models.evaluations import (  # noqa: F401
 )
 from evaluation.models.listening import (  # noqa: F401
     DEFAULT_THEMES,
-    AgeBand,
     CodebookTheme,
     FeedbackResponse,
     Gender,

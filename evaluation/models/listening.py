@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from vru.age_bands import ListeningAgeBand
 from vru.fields import EncryptedTextField
 
 DEFAULT_THEMES = [
@@ -68,16 +69,6 @@ class CodebookTheme(models.Model):
         return self.name
 
 
-class AgeBand(models.TextChoices):
-    UNDER_11 = "under_11", "Under 11"
-    AGE_11_13 = "11_13", "11 to 13"
-    AGE_14_15 = "14_15", "14 to 15"
-    AGE_16_17 = "16_17", "16 to 17"
-    AGE_18_21 = "18_21", "18 to 21"
-    AGE_22_25 = "22_25", "22 to 25"
-    NOT_KNOWN = "not_known", "Not known"
-
-
 class Gender(models.TextChoices):
     GIRL = "girl", "Girl or young woman"
     BOY = "boy", "Boy or young man"
@@ -100,7 +91,7 @@ class FeedbackResponse(models.Model):
     lsoa = models.ForeignKey(
         "vru.LSOA", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    age_band = models.CharField(max_length=10, choices=AgeBand.choices)
+    age_band = models.CharField(max_length=10, choices=ListeningAgeBand.choices)
     gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
     question = models.CharField(max_length=300)
     # Encrypted at rest: a child's own words can identify them or disclose harm.

@@ -6,13 +6,13 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from evaluation import permissions
 from evaluation.models import (
-    AgeBand,
     CodebookTheme,
     FeedbackResponse,
     ListeningAction,
     ListeningExercise,
     SafeguardingAlert,
 )
+from vru.age_bands import ListeningAgeBand
 from vru.models import User
 from vru.selectors import disclosure
 from vru.selectors.disclosure import shown_count
@@ -46,7 +46,7 @@ def response_list(
     filters = filters or {}
     if filters.get("theme"):
         qs = qs.filter(themes__pk=filters["theme"])
-    if filters.get("age_band") in AgeBand.values:
+    if filters.get("age_band") in ListeningAgeBand.values:
         qs = qs.filter(age_band=filters["age_band"])
     if filters.get("local_authority"):
         qs = qs.filter(local_authority__code=filters["local_authority"])
@@ -123,7 +123,7 @@ def exercise_summary(*, exercise: ListeningExercise, suppress: bool) -> Exercise
         .annotate(n=disclosure.people("feedback_response", suppress=suppress))
         .order_by("local_authority__name")
     ]
-    labels = dict(AgeBand.choices)
+    labels = dict(ListeningAgeBand.choices)
     counts = dict(
         responses.order_by()
         .values_list("age_band")
@@ -131,7 +131,7 @@ def exercise_summary(*, exercise: ListeningExercise, suppress: bool) -> Exercise
     )
     by_age_band = [
         CountRow(labels[value], counts[value], shown_count(counts[value], suppress=suppress))
-        for value in AgeBand.values
+        for value in ListeningAgeBand.values
         if value in counts
     ]
     uncoded = responses.exclude(

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from evaluation import permissions, selectors, services
 from evaluation.forms import ActionForm, CodingForm, ExerciseForm, ResponseForm, ResponsesImportForm
-from evaluation.models import AgeBand, ListeningAction
+from evaluation.models import ListeningAction
 from evaluation.resources import FeedbackResponseResource
 from vru import exports
 from vru import services as core_services
+from vru.age_bands import ListeningAgeBand
 
 PAGE_SIZE = 50
 
@@ -106,7 +107,7 @@ def response_list(request, pk: int):
             "exercise": exercise,
             "page_obj": page,
             "themes": exercise.themes.all(),
-            "age_bands": AgeBand.choices,
+            "age_bands": ListeningAgeBand.choices,
             "local_authorities": exercise.partnership.local_authorities.all(),
             "current_sort": request.GET.get("sort", ""),
             "can_manage": permissions.can_manage_listening(request.user),

@@ -6,8 +6,9 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from grants.models import Decision, MonitoringReturn
+from grants.models import Decision
 from grants.validators import validate_attachment
+from vru.age_bands import AgeBand
 from vru.forms import GovukDateField, GovukDateTimeField, GovukForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -301,9 +302,9 @@ class MonitoringReturnForm(GovukForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for band in MonitoringReturn.AGE_BANDS:
+        for band, label in AgeBand.choices:
             self.fields[f"band_{band}"] = forms.IntegerField(
-                label=f"Young people reached aged {band}", min_value=0, initial=0
+                label=f"Young people reached aged {label.lower()}", min_value=0, initial=0
             )
 
     def clean_lsoa_counts(self) -> dict[str, int]:
@@ -318,7 +319,7 @@ class MonitoringReturnForm(GovukForm):
         return counts
 
     def by_age_band(self) -> dict[str, int]:
-        return {band: self.cleaned_data[f"band_{band}"] for band in MonitoringReturn.AGE_BANDS}
+        return {band: self.cleaned_data[f"band_{band}"] for band in AgeBand.values}
 
 
 class GrantRoundForm(GovukForm):

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from grants.models.rounds import Application
+from vru.age_bands import AgeBand
 from vru.uploads import RandomName
 
 
@@ -132,12 +133,11 @@ class MonitoringReturn(models.Model):
         SUBMITTED = "submitted", "Submitted"
         APPROVED = "approved", "Approved"
 
-    AGE_BANDS = ["under 10", "10-13", "14-17", "18-24"]
-
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="monitoring_returns")
     number = models.PositiveSmallIntegerField()
     due_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
+    # young people reached in each reach band (vru.age_bands.AgeBand's values as keys)
     young_people_by_age_band = models.JSONField(default=dict, blank=True)
     young_people_by_lsoa = models.JSONField(default=dict, blank=True)
     sessions_delivered = models.PositiveIntegerField(null=True, blank=True)
@@ -166,3 +166,9 @@ class MonitoringReturn(models.Model):
     @property
     def young_people_reached(self) -> int:
         return sum(int(v) for v in (self.young_people_by_age_band or {}).values())
+
+    @property
+    def reached_by_band(self) -> list[tuple[str, int]]:
+        """(band label, young people) of each band the return gave, youngest first."""
+        given = self.young_people_by_age_band or {}
+        return [(label, given[band]) for band, label in AgeBand.choices if band in given]

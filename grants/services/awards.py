@@ -15,6 +15,7 @@ from grants.models import (
     Tranche,
 )
 from vru import emails
+from vru.age_bands import AgeBand
 from vru.models import LSOA, AuditEvent, User
 from vru.services import audit_record
 
@@ -158,7 +159,7 @@ def monitoring_return_submit(
     )
     if not permissions.can_submit_return(actor, monitoring_return):
         raise PermissionDenied("You cannot submit this return.")
-    bands = set(young_people_by_age_band) - set(MonitoringReturn.AGE_BANDS)
+    bands = set(young_people_by_age_band) - set(AgeBand.values)
     if bands or not all(_count(v) for v in young_people_by_age_band.values()):
         raise ValidationError({"young_people_by_age_band": "Use the age bands given"})
     application = monitoring_return.award.decision.application

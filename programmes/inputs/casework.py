@@ -16,8 +16,9 @@ from programmes.inputs.common import (
     _texts,
     unknown_choice,
 )
-from programmes.models import AgeBand, Contact, Gender, Outcome, Programme, Referral, Session
+from programmes.models import Contact, Gender, Outcome, Programme, Referral, Session
 from programmes.models.programmes import NOT_YOUR_AREA, NOT_YOUR_PROGRAMME
+from vru.age_bands import AgeBand
 from vru.models import LSOA
 
 CONTACT_METHODS = frozenset(Contact.Method.values)

@@ -15,7 +15,7 @@ from programmes.models.referrals import (
     StatusChange,
 )
 from programmes.models.retention import RetentionRun
-from programmes.models.sessions import AgeBand, DetachedContact, Session, SessionCount
+from programmes.models.sessions import DetachedContact, Session, SessionCount
 from programmes.models.young_people import (
     EducationStatus,
     Ethnicity,
@@ -27,7 +27,6 @@ from programmes.models.young_people import (
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "DEFAULT_RETENTION_MONTHS",
-    "AgeBand",
     "BreachNotification",
     "Contact",
     "DetachedContact",

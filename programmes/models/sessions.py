@@ -8,15 +8,8 @@ from django.urls import reverse
 
 from programmes.models.programmes import NOT_YOUR_AREA, Programme
 from programmes.models.young_people import Gender, YoungPerson
+from vru.age_bands import AgeBand
 from vru.models import LSOA
-
-
-class AgeBand(models.TextChoices):
-    UNDER_10 = "u10", "Under 10"
-    AGE_10_13 = "10-13", "10 to 13"
-    AGE_14_17 = "14-17", "14 to 17"
-    AGE_18_24 = "18-24", "18 to 24"
-    OVER_24 = "25+", "25 and over"
 
 
 class Session(models.Model):

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from programmes import forms, permissions, selectors, services
 from programmes.filters import SessionFilter
-from programmes.models import AgeBand, Gender
+from programmes.models import Gender
 from programmes.resources import SessionResource
 from vru import doors
+from vru.age_bands import AgeBand
 
 
 @require_GET

@@ -13,12 +13,13 @@ from pypdf import PdfReader
 
 from evaluation import services
 from evaluation.models import FeedbackResponse, ImpactReport
-from evaluation.selectors.report_content.scope import AGE_NOT_KNOWN, REPORT_AGE_BANDS
 from grants.models import MonitoringReturn
 from programmes.models import Outcome, Referral, SessionCount
 from tests.evaluation.report_data import add_small_local_authority, make_year
 from tests.factories import UserFactory
 from tests.published import published, published_count
+from vru import age_bands
+from vru.age_bands import AGE_NOT_KNOWN, AgeBand
 from vru.models import Role
 from vru.selectors import disclosure
 
@@ -293,18 +294,10 @@ def test_reach_in_priority_neighbourhoods_is_split_from_elsewhere(
     # with no LSOA: priority 4 + 4 = 8, elsewhere 4, not recorded 1; each cell publishes its
     # referrals' adjusted count, protected as a table with totals
     places = ["priority", "elsewhere", "unknown"]
-    bands = [*[key for key, _, _, _ in REPORT_AGE_BANDS], AGE_NOT_KNOWN[0]]
+    bands = [*AgeBand.values, AGE_NOT_KNOWN[0]]
     grid = {(band, place): [] for band in bands for place in places}
     for referral in period_referrals(year).select_related("lsoa"):
-        age = referral.age_at_referral
-        band = next(
-            (
-                key
-                for key, _, low, high in REPORT_AGE_BANDS
-                if age is not None and (low is None or age >= low) and (high is None or age <= high)
-            ),
-            AGE_NOT_KNOWN[0],
-        )
+        band = age_bands.band_of(referral.age_at_referral) or AGE_NOT_KNOWN[0]
         if referral.lsoa is None:
             place = "unknown"
         else:

@@ -32,12 +32,7 @@ from collections.abc import Callable
 from evaluation.selectors.report_content.evaluation import build_evaluation
 from evaluation.selectors.report_content.outputs import build_headlines, grant_reach_by_organisation
 from evaluation.selectors.report_content.places import build_reach, map_bands
-from evaluation.selectors.report_content.scope import (
-    AGE_NOT_KNOWN,
-    REPORT_AGE_BANDS,
-    ReportScope,
-    age_band_expression,
-)
+from evaluation.selectors.report_content.scope import ReportScope
 from evaluation.selectors.report_content.strategy import build_coverage, build_success_measures
 from evaluation.selectors.report_content.voice import build_method, build_voice
 
@@ -55,12 +50,9 @@ SECTIONS: list[tuple[str, Builder]] = [
 ]
 
 __all__ = [
-    "AGE_NOT_KNOWN",
-    "REPORT_AGE_BANDS",
     "SECTIONS",
     "Builder",
     "ReportScope",
-    "age_band_expression",
     "build_coverage",
     "build_evaluation",
     "build_headlines",

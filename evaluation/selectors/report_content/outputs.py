@@ -17,8 +17,8 @@ from evaluation.selectors.report_content.scope import (
     programme_names,
     table_block,
 )
-from grants.models import MonitoringReturn
 from programmes.models import Outcome, Session
+from vru.age_bands import AgeBand
 from vru.selectors import disclosure
 
 # The tables behind the headline figures, by id (the web page links each figure to its table).
@@ -279,7 +279,7 @@ def grant_reach_by_organisation(scope: ReportScope) -> list[dict]:
                 Cast(KeyTextTransform(band, "young_people_by_age_band"), IntegerField()),
                 Value(0),
             )
-            for band in MonitoringReturn.AGE_BANDS
+            for band in AgeBand.values
         ),
         start=Value(0),
     )

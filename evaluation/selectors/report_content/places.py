@@ -11,12 +11,11 @@ from django.db.models import (
 
 from evaluation.models import ImpactReport
 from evaluation.selectors.report_content.scope import (
-    AGE_NOT_KNOWN,
-    REPORT_AGE_BANDS,
     ReportScope,
     table_block,
 )
 from programmes.models import Session
+from vru.age_bands import AGE_NOT_KNOWN, AgeBand
 from vru.models import LSOA
 from vru.selectors import disclosure
 
@@ -28,7 +27,7 @@ def build_reach(scope: ReportScope) -> dict:
         ("elsewhere", "Elsewhere"),
         ("unknown", "Not recorded"),
     ]
-    bands = [*[(k, label) for k, label, _, _ in REPORT_AGE_BANDS], AGE_NOT_KNOWN]
+    bands = [*AgeBand.choices, AGE_NOT_KNOWN]
     grid: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in scope.referral_groups():
         grid[row["band"]][row["place"]] += row["n"]
@@ -64,7 +63,7 @@ def build_reach(scope: ReportScope) -> dict:
         .annotate(n=disclosure.people("session_count", count="count"))
     ):
         detached[(row["age_band"], row["place"])] = row["n"] or 0
-    session_bands = [(k, label) for k, label, _, _ in REPORT_AGE_BANDS]
+    session_bands = AgeBand.choices
     blocks.append(
         table_block(
             id="table-detached-reach",

@@ -1,4 +1,8 @@
-"""The scope of a report as filters on each kind of record, and the one age-band mapping."""
+"""The scope of a report as filters on each kind of record.
+
+Reach is counted in the core's reach bands (vru.age_bands): a referral's age at referral
+is put in its band by `band_expression`; sessions and grant returns are counted in the same
+bands. Listening responses' bands are not added to reach (see vru.age_bands)."""
 
 import datetime
 from collections import defaultdict
@@ -8,49 +12,18 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import (
-    Case,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.utils import timezone
 
 from evaluation.models import ImpactReport
 from grants.models import Award, MonitoringReturn
 from programmes.models import Outcome, Programme, Referral, SessionCount
+from vru import age_bands
 from vru.models import LSOA
 from vru.selectors import disclosure
 from vru.selectors.areas import priority_lsoa_codes
-
-# --- Age bands ---------------------------------------------------------------------------
-# The report counts reach in the programmes' session bands (programmes.models.AgeBand):
-# referrals carry an age, sessions carry these bands. Listening responses use finer bands
-# (under 11, 11-13, 14-15, 16-17, 18-21, 22-25) whose edges do not line up with these
-# (11-13 straddles 10-13 and "under 10"), so the report never adds them to reach; the voice
-# section shows them in their own bands. This is the one mapping from an age to a band.
-REPORT_AGE_BANDS = [
-    ("u10", "Under 10", None, 9),
-    ("10-13", "10 to 13", 10, 13),
-    ("14-17", "14 to 17", 14, 17),
-    ("18-24", "18 to 24", 18, 24),
-    ("25+", "25 and over", 25, None),
-]
-AGE_NOT_KNOWN = ("not_known", "Age not recorded")
-
-
-def age_band_expression(field_name: str) -> Case:
-    """SQL CASE giving the report's age band of an age column (one place for the edges)."""
-    whens = []
-    for key, _, low, high in REPORT_AGE_BANDS:
-        bounds = {}
-        if low is not None:
-            bounds[f"{field_name}__gte"] = low
-        if high is not None:
-            bounds[f"{field_name}__lte"] = high
-        whens.append(When(Q(**bounds), then=Value(key)))
-    return Case(*whens, default=Value(AGE_NOT_KNOWN[0]))
-
 
 # --- Scope -------------------------------------------------------------------------------
 
@@ -200,7 +173,7 @@ class ReportScope:
         for row in (
             self.referrals()
             .order_by()
-            .annotate(band=age_band_expression("age_at_referral"))
+            .annotate(band=age_bands.band_expression("age_at_referral"))
             .values("programme_id", "band", "lsoa_id")
             .annotate(
                 n=disclosure.people("referral"),
