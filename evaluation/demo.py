@@ -376,10 +376,12 @@ def _load_round(partnership: Partnership, spec: Round, rng: random.Random) -> st
             delivered_through=who,
         )
     ListeningExercise.objects.filter(pk=exercise.pk).update(is_public=spec.public)
-    return (
-        f"Listening demo: {exercise} with {spec.responses} synthetic responses "
-        f"(public page /evaluation/you-said-we-did/{exercise.public_slug}/)."
+    public = (
+        f"public page /evaluation/you-said-we-did/{exercise.public_slug}/"
+        if spec.public
+        else "still listening: not yet public"
     )
+    return f"Listening demo: {exercise} with {spec.responses} synthetic responses ({public})."
 
 
 @transaction.atomic
