@@ -61,14 +61,24 @@ def _score_pairs(
 
 
 def _referrals(programme: Programme | None, count: int) -> list[Referral]:
+    """`count` of the programme's young people who were met and could have finished (referred
+    100 days ago or more), spread evenly over its history, so every year has scores."""
     if programme is None:
         return []
     cutoff = timezone.now() - timedelta(days=100)
-    return list(
+    ids = list(
         Referral.objects.filter(
-            programme=programme, referred_at__lte=cutoff, anonymised_at__isnull=True
-        ).order_by("referred_at", "pk")[:count]
+            programme=programme,
+            referred_at__lte=cutoff,
+            anonymised_at__isnull=True,
+            first_contact_at__isnull=False,
+        )
+        .order_by("referred_at", "pk")
+        .values_list("pk", flat=True)
     )
+    step = max(1.0, len(ids) / count)
+    chosen = {ids[int(i * step)] for i in range(min(count, len(ids)))}
+    return list(Referral.objects.filter(pk__in=chosen).order_by("referred_at", "pk"))
 
 
 def _essex(partnership: Partnership, rng: random.Random, today) -> tuple[list, int]:
@@ -98,7 +108,7 @@ def _essex(partnership: Partnership, rng: random.Random, today) -> tuple[list, i
             "re-arrest (demo figures). Benefits counted for one year only, no discounting; "
             "costs are the programme budget.",
         )
-        for offence, averted in [("Violence with injury", "0.03"), ("Robbery (personal)", "0.01")]:
+        for offence, averted in [("Violence with injury", "0.08"), ("Robbery (personal)", "0.03")]:
             services.benefit_assumption_add(
                 actor=None,
                 evaluation=evaluation,
@@ -140,8 +150,8 @@ def _essex(partnership: Partnership, rng: random.Random, today) -> tuple[list, i
     wemwbs = Instrument.objects.get(partnership=None, code="wemwbs")
     sdq = Instrument.objects.get(partnership=None, code="sdq-total")
     scored = _score_pairs(
-        rng, _referrals(reroute, 40), wemwbs, baseline=(41, 7), change=(3.5, 6)
-    ) + _score_pairs(rng, _referrals(family, 25), sdq, baseline=(17, 5), change=(-2.5, 4))
+        rng, _referrals(reroute, 80), wemwbs, baseline=(41, 7), change=(3.5, 6)
+    ) + _score_pairs(rng, _referrals(family, 40), sdq, baseline=(17, 5), change=(-2.5, 4))
     return made, scored
 
 
@@ -214,8 +224,8 @@ def _bedfordshire(partnership: Partnership, rng: random.Random, today) -> tuple[
     swemwbs = Instrument.objects.get(partnership=None, code="swemwbs")
     sdq = Instrument.objects.get(partnership=None, code="sdq-total")
     scored = _score_pairs(
-        rng, _referrals(exploitation, 30), swemwbs, baseline=(21, 4), change=(1.8, 3)
-    ) + _score_pairs(rng, _referrals(therapy, 20), sdq, baseline=(19, 5), change=(-3.5, 4))
+        rng, _referrals(exploitation, 50), swemwbs, baseline=(21, 4), change=(1.8, 3)
+    ) + _score_pairs(rng, _referrals(therapy, 30), sdq, baseline=(19, 5), change=(-3.5, 4))
     return made, scored
 
 

@@ -301,7 +301,7 @@ BEDFORDSHIRE = GrantsStory(
         RoundPlan("current", -230, -200, -185, -178, -160, 190, tranches=3, budget=65_000),
         RoundPlan("open", -9, 21, 42, budget=70_000),
     ),
-    round_recommendations=(7, 9),
+    round_recommendations=(9,),
     listening_themes=("Safe places to go", "Being targeted by older people"),
     groups=(
         Group(
@@ -309,7 +309,7 @@ BEDFORDSHIRE = GrantsStory(
             "Listening cafés",
             "Monthly cafés where young people and parents tell the VERU and the council "
             "what they need, with a youth-led report back.",
-            6_000, 180, TEEN, (7, 9), ("Safe places to go",), 4.5,
+            6_000, 180, TEEN, (9,), ("Safe places to go",), 4.5,
         ),
         Group(
             "Marsh Farm Boxing and Fitness", "cic", "", "Luton", "LU3",

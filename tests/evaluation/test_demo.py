@@ -160,6 +160,8 @@ def test_the_commissioners_report_has_programmes_grants_and_voice_this_year(load
         }
         for key in ("grant_reach", "detached", "group_work", "referrals"):
             assert headlines[key] not in ("0", "<5"), (report.partnership, key)
+        outcomes = _table(_section(report, "evaluation"), "table-outcomes")
+        assert outcomes["rows"], report.partnership  # young people scored this year
 
 
 def test_essex_coverage_shows_each_recommendation_with_what_serves_it(loaded):
