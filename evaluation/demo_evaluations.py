@@ -1,4 +1,7 @@
-"""Demo evaluations, outcome scores and benefit assumptions for both demo partnerships.
+"""Demo evaluations, outcome scores and benefit assumptions for both demo partnerships, each
+of its own programmes: Essex's ReRoute (compared with a matched group), Team Around the Family
+and the Respect Project; Bedfordshire's exploitation support (with academic partners, as its
+SNA recommends), family therapy and custody diversion; and a finished community grant each.
 
 Everything here is synthetic and says so: the findings, the effect sizes and the scores are
 made up to show how the pages and the impact report work, not results of real programmes.
@@ -19,10 +22,7 @@ from grants.models import Award
 from programmes.models import Programme, Referral
 from vru.models import Partnership
 
-PARTNERSHIPS = [
-    ("essex-vvp", "University of Essex"),
-    ("bedfordshire-veru", "University of Bedfordshire"),
-]
+PARTNERSHIPS = ["essex-vvp", "bedfordshire-veru"]
 DEMO_NOTE = "Demo data: synthetic findings for illustration, not a real evaluation."
 
 
@@ -61,23 +61,31 @@ def _score_pairs(
 
 
 def _referrals(programme: Programme | None, count: int) -> list[Referral]:
+    """`count` of the programme's young people who were met and could have finished (referred
+    100 days ago or more), spread evenly over its history, so every year has scores."""
     if programme is None:
         return []
     cutoff = timezone.now() - timedelta(days=100)
-    return list(
+    ids = list(
         Referral.objects.filter(
-            programme=programme, referred_at__lte=cutoff, anonymised_at__isnull=True
-        ).order_by("referred_at", "pk")[:count]
+            programme=programme,
+            referred_at__lte=cutoff,
+            anonymised_at__isnull=True,
+            first_contact_at__isnull=False,
+        )
+        .order_by("referred_at", "pk")
+        .values_list("pk", flat=True)
     )
+    step = max(1.0, len(ids) / count)
+    chosen = {ids[int(i * step)] for i in range(min(count, len(ids)))}
+    return list(Referral.objects.filter(pk__in=chosen).order_by("referred_at", "pk"))
 
 
-def _load_partnership(partnership: Partnership, evaluator: str) -> str:
-    rng = random.Random(f"evaluations-{partnership.slug}")  # noqa: S311 - synthetic demo
-    today = timezone.localdate()
+def _essex(partnership: Partnership, rng: random.Random, today) -> tuple[list, int]:
     programmes = {p.name: p for p in Programme.objects.filter(partnership=partnership)}
     reroute = programmes.get("ReRoute")
     family = programmes.get("Team Around the Family")
-    schools = programmes.get("Respect (schools)")
+    schools = programmes.get("Respect Project")
     made = []
     if reroute is not None:
         evaluation = services.evaluation_save(
@@ -87,7 +95,7 @@ def _load_partnership(partnership: Partnership, evaluator: str) -> str:
             title="ReRoute: outcomes against a matched comparison group",
             kind="independent",
             method="comparison",
-            evaluator=evaluator,
+            evaluator="Independent evaluation partner",
             status="reported",
             starts_on=today - timedelta(days=365),
             ends_on=today - timedelta(days=30),
@@ -100,7 +108,7 @@ def _load_partnership(partnership: Partnership, evaluator: str) -> str:
             "re-arrest (demo figures). Benefits counted for one year only, no discounting; "
             "costs are the programme budget.",
         )
-        for offence, averted in [("Violence with injury", "0.03"), ("Robbery (personal)", "0.01")]:
+        for offence, averted in [("Violence with injury", "0.08"), ("Robbery (personal)", "0.03")]:
             services.benefit_assumption_add(
                 actor=None,
                 evaluation=evaluation,
@@ -118,7 +126,7 @@ def _load_partnership(partnership: Partnership, evaluator: str) -> str:
                 title="Team Around the Family: difficulties before and after (SDQ)",
                 kind="internal",
                 method="pre_post",
-                evaluator="VRU analysts",
+                evaluator="VVU analysts",
                 status="in_progress",
                 starts_on=today - timedelta(days=300),
                 findings=f"{DEMO_NOTE} Early scores suggest fewer difficulties at exit.",
@@ -131,7 +139,7 @@ def _load_partnership(partnership: Partnership, evaluator: str) -> str:
                 actor=None,
                 partnership=partnership,
                 programme=schools,
-                title="Respect: pupils' and teachers' views",
+                title="Respect Project: pupils' and teachers' views",
                 kind="independent",
                 method="qualitative",
                 evaluator="Youth research partner",
@@ -139,9 +147,99 @@ def _load_partnership(partnership: Partnership, evaluator: str) -> str:
                 starts_on=today + timedelta(days=30),
             )
         )
+    wemwbs = Instrument.objects.get(partnership=None, code="wemwbs")
+    sdq = Instrument.objects.get(partnership=None, code="sdq-total")
+    scored = _score_pairs(
+        rng, _referrals(reroute, 80), wemwbs, baseline=(41, 7), change=(3.5, 6)
+    ) + _score_pairs(rng, _referrals(family, 40), sdq, baseline=(17, 5), change=(-2.5, 4))
+    return made, scored
+
+
+def _bedfordshire(partnership: Partnership, rng: random.Random, today) -> tuple[list, int]:
+    programmes = {p.name: p for p in Programme.objects.filter(partnership=partnership)}
+    exploitation = programmes.get("Exploitation and county lines support")
+    therapy = programmes.get("Family therapy")
+    custody = programmes.get("Custody diversion")
+    made = []
+    if exploitation is not None:
+        made.append(
+            services.evaluation_save(
+                actor=None,
+                partnership=partnership,
+                programme=exploitation,
+                title="Exploitation support: what protects young people (with academic partners)",
+                kind="independent",
+                method="pre_post",
+                evaluator="Academic partner (university research team)",
+                status="in_progress",
+                starts_on=today - timedelta(days=420),
+                findings=f"{DEMO_NOTE} Interim: wellbeing (SWEMWBS) rises for most young "
+                "people who stay engaged for three months; a trusted adult and a stable home "
+                "are the protective factors most often recorded.",
+                evidence_rating=2,
+            )
+        )
+    if therapy is not None:
+        evaluation = services.evaluation_save(
+            actor=None,
+            partnership=partnership,
+            programme=therapy,
+            title="Family therapy: difficulties before and after (SDQ)",
+            kind="internal",
+            method="pre_post",
+            evaluator="VERU analysts",
+            status="reported",
+            starts_on=today - timedelta(days=540),
+            ends_on=today - timedelta(days=60),
+            reported_on=today - timedelta(days=21),
+            findings=f"{DEMO_NOTE} Difficulties (SDQ total) fell on average between the "
+            "first and last sessions; families who completed therapy rarely returned to "
+            "children's social care within six months.",
+            evidence_rating=2,
+            assumptions="Benefits counted for one year only, no discounting; costs are the "
+            "programme budget (demo figures).",
+        )
+        services.benefit_assumption_add(
+            actor=None,
+            evaluation=evaluation,
+            unit_cost=UnitCost.objects.get(partnership=None, offence="Violence with injury"),
+            offences_averted_per_participant=Decimal("0.05"),
+            basis=f"{DEMO_NOTE} The size of effect the YEF toolkit reports for family therapy.",
+        )
+        made.append(evaluation)
+    if custody is not None:
+        made.append(
+            services.evaluation_save(
+                actor=None,
+                partnership=partnership,
+                programme=custody,
+                title="Custody diversion: reoffending against the year before",
+                kind="internal",
+                method="comparison",
+                evaluator="VERU analysts with youth justice services",
+                status="planned",
+                starts_on=today + timedelta(days=45),
+            )
+        )
+    swemwbs = Instrument.objects.get(partnership=None, code="swemwbs")
+    sdq = Instrument.objects.get(partnership=None, code="sdq-total")
+    scored = _score_pairs(
+        rng, _referrals(exploitation, 50), swemwbs, baseline=(21, 4), change=(1.8, 3)
+    ) + _score_pairs(rng, _referrals(therapy, 30), sdq, baseline=(19, 5), change=(-3.5, 4))
+    return made, scored
+
+
+def _load_partnership(partnership: Partnership) -> str:
+    rng = random.Random(f"evaluations-{partnership.slug}")  # noqa: S311 - synthetic demo
+    today = timezone.localdate()
+    build = _essex if partnership.slug == "essex-vvp" else _bedfordshire
+    made, scored = build(partnership, rng, today)
     award = (
-        Award.objects.filter(decision__application__grant_round__partnership=partnership)
-        .order_by("pk")
+        Award.objects.filter(
+            decision__application__grant_round__partnership=partnership,
+            ends_on__lt=today,
+        )
+        .order_by("-amount", "pk")
         .first()
     )
     if award is not None:
@@ -156,16 +254,13 @@ def _load_partnership(partnership: Partnership, evaluator: str) -> str:
                 evaluator="Grants team with the youth panel",
                 status="reported",
                 starts_on=award.starts_on,
-                reported_on=today - timedelta(days=14),
-                findings=f"{DEMO_NOTE} Young people valued a safe place on Friday nights.",
+                ends_on=award.ends_on,
+                reported_on=min(today, award.ends_on + timedelta(days=45)),
+                findings=f"{DEMO_NOTE} Young people valued a safe place to go and adults "
+                "they trust; several asked for it to run in the school holidays too.",
                 evidence_rating=1,
             )
         )
-    wemwbs = Instrument.objects.get(partnership=None, code="wemwbs")
-    sdq = Instrument.objects.get(partnership=None, code="sdq-total")
-    scored = _score_pairs(
-        rng, _referrals(reroute, 40), wemwbs, baseline=(41, 7), change=(3.5, 6)
-    ) + _score_pairs(rng, _referrals(family, 25), sdq, baseline=(17, 5), change=(-2.5, 4))
     return (
         f"Evaluations demo for {partnership.short_name or partnership}: {len(made)} "
         f"evaluations, {scored} young people scored at start and end."
@@ -176,12 +271,12 @@ def _load_partnership(partnership: Partnership, evaluator: str) -> str:
 def load_demo() -> list[str]:
     lines = []
     ensure_reference_data()  # in case the database was flushed since it was migrated
-    for slug, evaluator in PARTNERSHIPS:
+    for slug in PARTNERSHIPS:
         partnership = Partnership.objects.filter(slug=slug).first()
         if partnership is None:
             continue
         if Evaluation.objects.filter(partnership=partnership).exists():
             lines.append(f"Evaluations demo already loaded for {partnership}.")
             continue
-        lines.append(_load_partnership(partnership, evaluator))
+        lines.append(_load_partnership(partnership))
     return lines

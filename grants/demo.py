@@ -1,411 +1,501 @@
-"""Demo data for grants, per partnership: an open round and a decided round, with
-organisations, applications, a youth panel, assignments, scores, decisions and awards.
+"""The grants demo, per partnership (grants.demo_data): its own community groups, a youth
+panel and three rounds whose dates run in order, relative to the day the demo is loaded:
+last year's (decided, projects finished, every return approved), this year's (decided,
+projects running, the first returns in) and one open now (applications coming in, the panel
+asked to check for conflicts).
 
 Loaded by the `load_demo` AppConfig hook after the core demo (which creates the
 <prefix>.grants, <prefix>.reviewer and <prefix>.applicant users used here). Idempotent: a
-partnership whose demo rounds exist is left alone. Writes go through the services, except
-the decided round's history (scores and dates in the past), which is written directly as
-it would have been recorded at the time.
+partnership with grant rounds is left alone. Decisions, awards and tranches go through the
+services; the dates of what happened in the past (scores, decisions, releases, returns) are
+then set to when they happened, as they would have been recorded at the time.
 """
 
 import datetime
+import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from grants import selectors, services
+from grants.demo_data import (
+    BEDFORDSHIRE,
+    CASE_STUDIES,
+    COMMENTS,
+    CRITERIA,
+    ESSEX,
+    QUESTIONS,
+    GrantsStory,
+    Group,
+    RoundPlan,
+)
 from grants.models import (
     Application,
     Assignment,
+    Award,
     BudgetLine,
+    Decision,
     EligibilityAnswer,
     GrantRound,
     MonitoringReturn,
+    Organisation,
     OrganisationMembership,
     PanelMember,
     Score,
+    Tranche,
 )
-from vru import services as core_services
-from vru.demo import DEMO_PASSWORD, PARTNERSHIPS
-from vru.models import LSOA, Partnership, Recommendation, Role, User
+from vru import demo as core_demo
+from vru.models import LSOA, LocalAuthority, Partnership, Recommendation, Role, User
+from vru.selectors.areas import priority_lsoa_codes
 
-OPEN_TITLE = "Safer Streets Community Grants 2026/27"
-DECIDED_TITLE = "Summer Diversion Grants 2026"
-
-CRITERIA = [
-    {
-        "title": "Helps young people stay safe",
-        "guidance": "Will this project help young people feel and be safer? Think about "
-        "whether it reaches young people who most need it, in the places that need it.",
-        "worked_example": "A project running football on Friday nights in a park where fights "
-        "happen, with youth workers there, would score well. A one-off assembly in a school "
-        "far from the area would score lower.",
-        "weight": Decimal("2"),
-        "descriptor_1": "Does not really help young people stay safe",
-        "descriptor_2": "Helps a little, but it is not clear how",
-        "descriptor_3": "Helps, and explains how",
-        "descriptor_4": "Helps a lot, with a clear plan",
-        "descriptor_5": "Helps a lot, with a clear plan, in the places that need it most",
-    },
-    {
-        "title": "Young people have a say",
-        "guidance": "Did young people help plan this project, and will they help run it?",
-        "worked_example": "A group that asked young people what they wanted and has a youth "
-        "committee choosing activities would score 4 or 5.",
-        "weight": Decimal("1"),
-        "descriptor_1": "Young people are not involved",
-        "descriptor_2": "Young people are asked once",
-        "descriptor_3": "Young people give ideas",
-        "descriptor_4": "Young people help plan it",
-        "descriptor_5": "Young people plan and help run it",
-    },
-    {
-        "title": "Good use of money",
-        "guidance": "Is the money spent sensibly? Do the costs look right for what they will do?",
-        "worked_example": "£3,000 for 40 weekly sessions with two trained coaches is good "
-        "value; £3,000 for one trip is not.",
-        "weight": Decimal("1"),
-        "descriptor_1": "Costs look wrong or too high",
-        "descriptor_2": "Some costs are unclear",
-        "descriptor_3": "Costs are OK",
-        "descriptor_4": "Costs are clear and fair",
-        "descriptor_5": "Excellent value for money",
-    },
-]
-QUESTIONS = [
-    {
-        "text": "Is your organisation based in or working in the partnership's area?",
-        "pass_answer": True,
-    },
-    {
-        "text": "Do you have a safeguarding policy reviewed in the last 12 months?",
-        "pass_answer": True,
-    },
-    {"text": "Is this project for profit?", "pass_answer": False},
-]
-ORGANISATIONS = [
-    ("Riverside Youth Football Club", "charity", "1123456"),
-    ("Northside Boxing Academy", "cic", ""),
-    ("Open Doors Mentoring", "cio", "1187654"),
-    ("Youth Voice Arts Collective", "group", ""),
-    ("Safe Spaces Detached Youth Work", "charity", "1165432"),
-]
-PROJECTS = [
-    (
-        "Friday Night Football",
-        "Weekly football and mentoring for 11 to 17 year olds in the "
-        "park, with two detached youth workers.",
-        "4000",
-    ),
-    ("Box Clever", "Boxing sessions with talks on knife crime and conflict resolution.", "3500"),
-    (
-        "Trusted Adults Mentoring",
-        "One-to-one mentoring for young people at risk of "
-        "exclusion, matched with trained volunteers.",
-        "5000",
-    ),
-    (
-        "Our Streets Our Say",
-        "Young people design murals and film their ideas for safer "
-        "streets, shown at a community event.",
-        "2500",
-    ),
-    (
-        "Safe Spaces After Dark",
-        "Detached youth work on Friday and Saturday evenings in priority neighbourhoods.",
-        "5000",
-    ),
-]
-# Decided round: reviewer scores per application (criterion order), three reviewers each.
-DECIDED_SCORES = [
-    [(5, 4, 4), (4, 4, 5), (5, 5, 4)],
-    [(3, 3, 2), (4, 2, 3), (2, 3, 3)],
-    [(4, 5, 3), (5, 4, 4), (4, 4, 4)],
-    [(2, 4, 3), (5, 5, 4), (3, 3, 3)],
-    [(5, 5, 5), (4, 5, 4), (5, 4, 5)],
-]
-COMMENTS = [
-    "Clear plan, and it is where it is needed.",
-    "Young people helped design it, which is good.",
-    "I am not sure the costs add up.",
-]
+STORIES = [("essex-vvp", "essex", ESSEX), ("bedfordshire-veru", "beds", BEDFORDSHIRE)]
 
 
 def load_demo() -> list[str]:
     lines = []
-    for slug, _name, _short, prefix in PARTNERSHIPS:
+    for slug, prefix, story in STORIES:
         partnership = Partnership.objects.filter(slug=slug).first()
         if partnership is None:
             continue
-        if GrantRound.objects.filter(partnership=partnership, title=OPEN_TITLE).exists():
+        if GrantRound.objects.filter(partnership=partnership).exists():
             continue
-        lines.append(_load_partnership(partnership, prefix))
+        loaded = GrantsDemo(partnership, prefix, story)
+        lines.append(loaded.load())
+        # The decision letters are built once the decisions are committed: dated as sent
+        # a few hours after each decision, not on the day the demo was loaded.
+        Decision.objects.filter(
+            application__grant_round__partnership=partnership,
+            letter_sent_at__isnull=False,
+            decided_at__lt=loaded.now - datetime.timedelta(days=1),
+        ).update(letter_sent_at=F("decided_at") + datetime.timedelta(hours=3))
     return lines
 
 
-def _user(username: str) -> User | None:
-    return User.objects.filter(username=username).first()
+def _season(day: datetime.date) -> str:
+    """ "autumn 2026": when a round opened, which names it (rounds open months apart)."""
+    name = ["winter", "spring", "summer", "autumn"][(day.month % 12) // 3]
+    return f"{name} {day.year if day.month != 12 else day.year + 1}"
 
 
-@transaction.atomic
-def _load_partnership(partnership: Partnership, prefix: str) -> str:
-    officer = _user(f"{prefix}.grants")
-    applicant = _user(f"{prefix}.applicant")
-    now = timezone.now()
-    today = timezone.localdate()
-    lsoas = list(
-        LSOA.objects.filter(partnership=partnership)
-        .order_by("imd_decile", "code")
-        .select_related("local_authority")[:8]
-    )
-    recommendations = list(
-        Recommendation.objects.filter(needs_assessment__partnership=partnership)[:3]
-    )
+class GrantsDemo:
+    def __init__(self, partnership: Partnership, prefix: str, story: GrantsStory):
+        self.partnership = partnership
+        self.prefix = prefix
+        self.story = story
+        self.rng = random.Random(f"grants-{partnership.slug}")  # noqa: S311 - synthetic
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.officer = User.objects.filter(username=f"{prefix}.grants").first()
+        self.applicant = User.objects.filter(username=f"{prefix}.applicant").first()
+        numbers = Recommendation.objects.filter(needs_assessment__partnership=partnership).order_by(
+            "needs_assessment__period_start", "number"
+        )
+        self.recommendations = {r.number: r for r in numbers}
+        codes = priority_lsoa_codes(partnership)
+        lsoas = list(
+            LSOA.objects.filter(partnership=partnership)
+            .select_related("local_authority")
+            .defer("boundary")
+            .order_by("imd_decile", "code")
+        )
+        self.priority = [lsoa for lsoa in lsoas if lsoa.code in codes] or lsoas[:20]
+        self.lsoas = lsoas
 
-    organisations = []
-    for index, (name, kind, charity) in enumerate(ORGANISATIONS):
-        organisations.append(
-            services.organisation_create(
-                actor=officer,
-                partnership=partnership,
-                name=name,
-                kind=kind,
-                charity_number=charity,
-                address=f"{index + 1} Community Way",
-                postcode="SS14 1AA" if prefix == "essex" else "LU1 1AA",
-                contact_email=f"hello@{name.lower().replace(' ', '')[:20]}.example.org",
-                safeguarding_policy_date=today - datetime.timedelta(days=90),
-                local_authority=lsoas[index % len(lsoas)].local_authority if lsoas else None,
+    def at(self, days: float, hour: int = 10) -> datetime.datetime:
+        """A moment `days` from today (negative: in the past), at `hour` o'clock."""
+        day = self.today + datetime.timedelta(days=round(days))
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    def recs(self, numbers) -> list[Recommendation]:
+        return [self.recommendations[n] for n in numbers if n in self.recommendations]
+
+    @transaction.atomic
+    def load(self) -> str:
+        self.organisations = self.make_organisations()
+        self.panel = self.make_panel()
+        made = []
+        for plan in self.story.rounds:
+            made.append(self.make_round(plan))
+        awards = Award.objects.filter(
+            decision__application__grant_round__partnership=self.partnership
+        ).count()
+        return (
+            f"Grants demo for {self.partnership.short_name}: {len(self.organisations)} "
+            f"community groups, a youth panel of {len(self.panel)}, {len(made)} rounds "
+            f"({', '.join(r.title for r in made)}), {awards} awards."
+        )
+
+    # --- who ---------------------------------------------------------------------------
+
+    def make_organisations(self) -> list[Organisation]:
+        areas = {la.name: la for la in LocalAuthority.objects.filter(partnership=self.partnership)}
+        organisations = []
+        for group in self.story.groups:
+            slug = "".join(c for c in group.name.lower() if c.isalnum())[:24]
+            organisations.append(
+                services.organisation_create(
+                    actor=self.officer,
+                    partnership=self.partnership,
+                    name=group.name,
+                    kind=group.kind,
+                    charity_number=group.charity_number,
+                    address=f"Community centre, {group.area}",
+                    postcode=group.postcode,
+                    contact_email=f"hello@{slug}.example.org",
+                    safeguarding_policy_date=self.today - datetime.timedelta(days=90),
+                    local_authority=areas.get(group.area),
+                )
             )
-        )
-    if applicant is not None and not OrganisationMembership.objects.filter(user=applicant).exists():
-        services.organisation_member_add(
-            actor=officer, organisation=organisations[0], user=applicant
-        )
+        if (
+            self.applicant is not None
+            and not OrganisationMembership.objects.filter(user=self.applicant).exists()
+        ):
+            services.organisation_member_add(
+                actor=self.officer, organisation=organisations[0], user=self.applicant
+            )
+        return organisations
 
-    panel = _panel(partnership, prefix, officer, today)
+    def make_panel(self) -> list[PanelMember]:
+        members = []
+        for number, (first, age, trained, active) in enumerate(self.story.reviewers, start=1):
+            username = f"{self.prefix}.reviewer" + ("" if number == 1 else str(number))
+            user = core_demo.demo_user(
+                username=username,
+                partnership=self.partnership,
+                role=Role.YOUTH_REVIEWER,
+                first_name=first,
+                last_name="Reviewer",
+            )
+            if hasattr(user, "panel_member"):
+                members.append(user.panel_member)
+                continue
+            trained_on = None if trained is None else self.today - datetime.timedelta(trained)
+            members.append(
+                services.panel_member_create(
+                    actor=self.officer,
+                    partnership=self.partnership,
+                    user=user,
+                    date_of_birth=self.today.replace(year=self.today.year - age, day=1)
+                    - datetime.timedelta(days=number * 37),
+                    training_completed_on=trained_on,
+                    guardian_consent_recorded_on=(
+                        trained_on - datetime.timedelta(days=10)
+                        if trained is not None and age - trained / 365 < 18  # then a child
+                        else None
+                    ),
+                )
+            )
+            if not active:
+                PanelMember.objects.filter(pk=members[-1].pk).update(active=False)
+                members[-1].active = False
+        return members
 
-    def new_round(title, opens, closes, panel_deadline):
-        return services.grant_round_create(
-            actor=officer,
-            partnership=partnership,
+    # --- rounds ------------------------------------------------------------------------
+
+    def make_round(self, plan: RoundPlan) -> GrantRound:
+        story = self.story
+        opens = self.at(plan.opens, 9)
+        grant_round = services.grant_round_create(
+            actor=self.officer,
+            partnership=self.partnership,
             criteria=CRITERIA,
             eligibility_questions=QUESTIONS,
-            target_lsoas=lsoas[:5],
-            recommendations=recommendations,
-            fund="Home Office Violence Reduction Fund",
-            title=title,
-            description="Small grants for community projects that keep young "
-            "people safe, chosen with our youth panel.",
-            budget=Decimal("15000"),
-            minimum_award=Decimal("1000"),
-            maximum_award=Decimal("5000"),
+            target_lsoas=self.priority,
+            recommendations=self.recs(story.round_recommendations),
+            fund=story.fund,
+            title=story.title.format(season=_season(timezone.localdate(opens))),
+            description=story.description,
+            budget=Decimal(plan.budget),
+            minimum_award=Decimal(story.minimum),
+            maximum_award=Decimal(story.maximum),
             opens_at=opens,
-            closes_at=closes,
-            panel_deadline=panel_deadline,
+            closes_at=self.at(plan.closes, 17),
+            panel_deadline=self.at(plan.panel, 17),
             reviewers_per_application=3,
-            listening_themes=["Youth facilities and safe spaces", "Trusted adults"],
-            identifier_prefix=f"360G-{prefix}vru",
+            listening_themes=list(story.listening_themes),
+            identifier_prefix=f"360G-{self.prefix}vru",
         )
-
-    decided = new_round(
-        DECIDED_TITLE,
-        now - datetime.timedelta(days=150),
-        now - datetime.timedelta(days=120),
-        now - datetime.timedelta(days=100),
-    )
-    _decided_round(decided, organisations, panel, officer, lsoas, now)
-    GrantRound.objects.filter(pk=decided.pk).update(decided_at=now - datetime.timedelta(days=95))
-    open_round = new_round(
-        OPEN_TITLE,
-        now - datetime.timedelta(days=14),
-        now + datetime.timedelta(days=14),
-        now + datetime.timedelta(days=35),
-    )
-    _open_round(open_round, organisations, officer, applicant, lsoas, now)
-    return (
-        f"Grants demo for {partnership.short_name}: {len(organisations)} organisations, "
-        f"a youth panel of {len(panel)}, an open and a decided round."
-    )
-
-
-def _panel(partnership, prefix, officer, today) -> list[PanelMember]:
-    members = []
-    people = [
-        (f"{prefix}.reviewer", 16, True),
-        (f"{prefix}.reviewer2", 15, True),
-        (f"{prefix}.reviewer3", 19, True),
-        (f"{prefix}.reviewer4", 17, True),
-        (f"{prefix}.reviewer5", 14, False),  # training not done yet: cannot score
-    ]
-    for number, (username, age, trained) in enumerate(people, start=1):
-        user = _user(username)
-        if user is None:
-            user = core_services.user_create(
-                actor=None,
-                username=username,
-                partnership=partnership,
-                roles=[Role.YOUTH_REVIEWER],
-                password=DEMO_PASSWORD,
-                first_name=["Riley", "Jordan", "Sam", "Alex", "Kai"][number - 1],
-                last_name="Reviewer",
-                email=f"{username}@example.org",
-            )
-        if hasattr(user, "panel_member"):
-            members.append(user.panel_member)
-            continue
-        members.append(
-            services.panel_member_create(
-                actor=officer,
-                partnership=partnership,
-                user=user,
-                date_of_birth=today.replace(year=today.year - age, day=1),
-                training_completed_on=today - datetime.timedelta(days=200) if trained else None,
-                guardian_consent_recorded_on=(
-                    today - datetime.timedelta(days=210) if age < 18 else None
-                ),
-            )
-        )
-    return members
-
-
-def _application(grant_round, organisation, index, lsoas, created_by, status, when):
-    title, summary, amount = PROJECTS[index]
-    application = Application.objects.create(
-        grant_round=grant_round,
-        organisation=organisation,
-        created_by=created_by,
-        status=status,
-        title=title,
-        summary=summary,
-        amount_requested=Decimal(amount),
-        young_people_expected=40 + 10 * index,
-        contact_name="Pat Organiser",
-        contact_email=organisation.contact_email,
-        contact_phone="07700 900000",
-        submitted_at=when if status != Application.Status.DRAFT else None,
-    )
-    BudgetLine.objects.create(
-        application=application,
-        description="Sessional youth workers",
-        amount=Decimal(amount) - Decimal("500"),
-    )
-    BudgetLine.objects.create(
-        application=application, description="Equipment", amount=Decimal("500")
-    )
-    application.lsoas.set(lsoas[index % len(lsoas) : index % len(lsoas) + 2] if lsoas else [])
-    for question in grant_round.eligibility_questions.all():
-        EligibilityAnswer.objects.create(
-            application=application, question=question, answer=question.pass_answer
-        )
-    return application
-
-
-def _decided_round(grant_round, organisations, panel, officer, lsoas, now) -> None:
-    able = [m for m in panel if m.training_completed_on is not None][:3]
-    criteria = list(grant_round.criteria.all())
-    for index, organisation in enumerate(organisations):
-        application = _application(
-            grant_round,
-            organisation,
-            index,
-            lsoas,
-            officer,
-            Application.Status.ELIGIBLE,
-            now - datetime.timedelta(days=125),
-        )
-        application.eligibility_checked_by = officer
-        application.eligibility_checked_at = now - datetime.timedelta(days=118)
-        application.save(update_fields=["eligibility_checked_by", "eligibility_checked_at"])
-        for member, values in zip(able, DECIDED_SCORES[index], strict=True):
-            assignment = Assignment.objects.create(
-                application=application,
-                reviewer=member,
-                status=Assignment.Status.SUBMITTED,
-                declared_at=now - datetime.timedelta(days=110),
-                submitted_at=now - datetime.timedelta(days=102),
-            )
-            Score.objects.bulk_create(
-                Score(assignment=assignment, criterion=c, score=v, comment=COMMENTS[i])
-                for i, (c, v) in enumerate(zip(criteria, values, strict=True))
-            )
-    ranked = sorted(
-        grant_round.applications.all(),
-        key=lambda a: -sum(s.score for s in Score.objects.filter(assignment__application=a)),
-    )
-    for position, application in enumerate(ranked):
-        funded = position < 3
-        # the officer quotes two of the panel's comments in each letter
-        quoted = [c.pk for c in selectors.panel_view(application=application).comments[:2]]
-        if funded:
-            decision = services.decision_record(
-                actor=officer,
-                application=application,
-                outcome="fund_conditions" if position == 0 else "fund",
-                amount=application.amount_requested,
-                conditions="Send us your updated safeguarding policy." if position == 0 else "",
-                reasons="The panel scored this highly and it works in priority neighbourhoods.",
-                quoted_comment_ids=quoted,
-            )
+        if plan.decided is None:
+            self.open_round(grant_round, plan)
         else:
+            self.decided_round(grant_round, plan)
+        return grant_round
+
+    def groups_for(self, plan: RoundPlan) -> list[tuple[Organisation, Group]]:
+        """Who applies: most groups each round, a few only once."""
+        pairs = list(zip(self.organisations, self.story.groups, strict=True))
+        if plan.key == "older":
+            return pairs[1:-3]
+        if plan.key == "past":
+            return pairs[:-2]
+        if plan.key == "current":
+            return pairs[2:]
+        return pairs[:1] + pairs[1::2]
+
+    def application(self, grant_round, organisation, group, *, status, submitted_at, by):
+        rng = self.rng
+        amount = Decimal(group.amount)
+        application = Application.objects.create(
+            grant_round=grant_round,
+            organisation=organisation,
+            created_by=by,
+            status=status,
+            title=group.project,
+            summary=group.summary,
+            amount_requested=amount,
+            young_people_expected=group.young_people,
+            themes=list(group.themes),
+            contact_name=rng.choice(["Sam", "Jo", "Chris", "Amina", "Dev", "Lou"]) + " Organiser",
+            contact_email=organisation.contact_email,
+            contact_phone="07700 900" + f"{rng.randrange(1000):03d}",
+            submitted_at=submitted_at if status != Application.Status.DRAFT else None,
+        )
+        staff = (amount * Decimal("0.7")).quantize(Decimal("1"))
+        BudgetLine.objects.bulk_create(
+            [
+                BudgetLine(
+                    application=application, description="Sessional youth workers", amount=staff
+                ),
+                BudgetLine(
+                    application=application,
+                    description="Venue, equipment and food",
+                    amount=amount - staff,
+                ),
+            ]
+        )
+        area = [
+            lsoa
+            for lsoa in self.priority
+            if lsoa.local_authority_id == organisation.local_authority_id
+        ]
+        area = area or [
+            lsoa
+            for lsoa in self.lsoas
+            if lsoa.local_authority_id == organisation.local_authority_id
+        ]
+        application.lsoas.set(area[:3])
+        application.recommendations.set(self.recs(group.recommendations))
+        EligibilityAnswer.objects.bulk_create(
+            EligibilityAnswer(application=application, question=q, answer=q.pass_answer)
+            for q in grant_round.eligibility_questions.all()
+        )
+        return application
+
+    def decided_round(self, grant_round: GrantRound, plan: RoundPlan) -> None:
+        rng = self.rng
+        able = [
+            m
+            for m in self.panel
+            if m.training_completed_on is not None
+            and m.training_completed_on <= (self.today + datetime.timedelta(days=plan.closes))
+        ]
+        criteria = list(grant_round.criteria.all())
+        weights = [float(c.weight) for c in criteria]
+        applications = []
+        for i, (organisation, group) in enumerate(self.groups_for(plan)):
+            submitted = self.at(rng.uniform(plan.opens + 2, plan.closes - 1), rng.randint(9, 20))
+            application = self.application(
+                grant_round,
+                organisation,
+                group,
+                status=Application.Status.ELIGIBLE,
+                submitted_at=submitted,
+                by=self.officer,
+            )
+            Application.objects.filter(pk=application.pk).update(
+                eligibility_checked_by=self.officer,
+                eligibility_checked_at=self.at(plan.closes + rng.randint(1, 4), 11),
+            )
+            reviewers = [able[(i + k) % len(able)] for k in range(min(3, len(able)))]
+            panel_score = 0.0
+            for reviewer in reviewers:
+                declared = self.at(rng.uniform(plan.closes + 5, plan.panel - 8), 18)
+                assignment = Assignment.objects.create(
+                    application=application,
+                    reviewer=reviewer,
+                    status=Assignment.Status.SUBMITTED,
+                    declared_at=declared,
+                    submitted_at=declared + datetime.timedelta(days=rng.uniform(1, 6)),
+                )
+                values = []
+                for position, criterion in enumerate(criteria):
+                    value = max(1, min(5, round(group.quality + rng.gauss(0, 0.7))))
+                    level = "low" if value <= 2 else "mid" if value == 3 else "high"
+                    values.append(value)
+                    Score.objects.create(
+                        assignment=assignment,
+                        criterion=criterion,
+                        score=value,
+                        comment=rng.choice(COMMENTS[position][level]) if rng.random() < 0.8 else "",
+                    )
+                panel_score += sum(v * w for v, w in zip(values, weights, strict=True)) / sum(
+                    weights
+                )
+            applications.append((panel_score / max(1, len(reviewers)), application, group))
+        # the officer funds the highest-scored projects the budget allows
+        left = Decimal(plan.budget)
+        decided_at = self.at(plan.decided, 15)
+        funded_awards = []
+        for position, (score, application, group) in enumerate(
+            sorted(applications, key=lambda row: -row[0])
+        ):
+            amount = Decimal(group.amount)
+            funded = score >= 3.2 and amount <= left
+            quoted = [c.pk for c in selectors.panel_view(application=application).comments[:2]]
             decision = services.decision_record(
-                actor=officer,
+                actor=self.officer,
                 application=application,
-                outcome="not_fund",
-                reasons="Other projects scored higher against the budget this round.",
+                outcome=("fund_conditions" if position == 0 else "fund") if funded else "not_fund",
+                amount=amount if funded else None,
+                conditions=(
+                    "Send us your updated safeguarding policy." if funded and position == 0 else ""
+                ),
+                reasons=(
+                    "The youth panel scored this highly and it works where young people told us "
+                    "they need it."
+                    if funded
+                    else "Other projects scored higher against the budget this round."
+                ),
                 quoted_comment_ids=quoted,
             )
-        if funded:
-            award = services.award_create(
-                actor=officer,
-                decision=decision,
-                starts_on=(now - datetime.timedelta(days=90)).date(),
-                ends_on=(now + datetime.timedelta(days=90)).date(),
-                tranche_count=2,
+            Decision.objects.filter(pk=decision.pk).update(decided_at=decided_at)
+            if funded:
+                left -= amount
+                funded_awards.append(decision)
+        # in the running round, one group's latest return waits for the grants officer and
+        # another's is overdue, whatever the day the demo is loaded
+        holds = {}
+        if plan.key == "current" and len(funded_awards) >= 3:
+            holds = {funded_awards[-1].pk: "submitted", funded_awards[-2].pk: "overdue"}
+        for decision in funded_awards:
+            self.award(decision, plan, hold=holds.get(decision.pk))
+        GrantRound.objects.filter(pk=grant_round.pk).update(decided_at=decided_at)
+
+    def award(self, decision: Decision, plan: RoundPlan, *, hold: str | None = None) -> None:
+        """The award (dated the day of the decision), its first tranche paid when the
+        project starts, then each return submitted and approved before the next tranche,
+        as far as the day the demo is loaded has reached."""
+        rng = self.rng
+        decision.refresh_from_db()
+        starts_on = self.today + datetime.timedelta(days=plan.starts + rng.randint(0, 10))
+        ends_on = self.today + datetime.timedelta(days=plan.ends)
+        award = services.award_create(
+            actor=self.officer,
+            decision=decision,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            tranche_count=plan.tranches,
+        )
+        group = next(
+            g for g in self.story.groups if g.name == decision.application.organisation.name
+        )
+        tranches = list(award.tranches.order_by("number"))
+        returns = {r.number: r for r in award.monitoring_returns.all()}
+        lsoas = list(decision.application.lsoas.values_list("code", flat=True))
+        # the return a hold applies to: the latest already due
+        latest_due = max((n for n, r in returns.items() if r.due_on < self.today), default=None)
+        spent = Decimal(0)
+        for tranche in tranches:
+            if tranche.number > 1:
+                before = returns[tranche.number - 1]
+                if not self.report(
+                    before,
+                    award,
+                    group,
+                    lsoas,
+                    spent,
+                    late=rng.random() < 0.15,
+                    hold=hold if before.number == latest_due else None,
+                ):
+                    break
+            released = timezone.make_aware(
+                datetime.datetime.combine(tranche.due_on, datetime.time(11))
             )
-            services.tranche_release(actor=officer, tranche=award.tranches.get(number=1))
-            if position == 0:
-                first = award.monitoring_returns.get(number=1)
-                MonitoringReturn.objects.filter(pk=first.pk).update(
-                    status=MonitoringReturn.Status.APPROVED,
-                    young_people_by_age_band={"10-13": 14, "14-17": 27, "18-24": 3},
-                    young_people_by_lsoa={lsoa.code: 11 for lsoa in application.lsoas.all()},
-                    sessions_delivered=12,
-                    spend_to_date=Decimal("1800"),
-                    case_study="A 15-year-old who had been excluded now helps coach the "
-                    "younger group every Friday.",
-                    submitted_at=now - datetime.timedelta(days=20),
-                    approved_at=now - datetime.timedelta(days=15),
-                    approved_by=officer,
+            if tranche.number > 1:
+                approved = returns[tranche.number - 1].approved_at
+                released = max(released, approved + datetime.timedelta(days=1))
+            if released >= self.now:
+                break
+            services.tranche_release(actor=self.officer, tranche=tranche)
+            Tranche.objects.filter(pk=tranche.pk).update(released_at=released)
+            spent += tranche.amount
+        # the final return, once the project has ended and every tranche is paid
+        if not Tranche.objects.filter(award=award, released_at__isnull=True).exists():
+            self.report(returns[len(tranches)], award, group, lsoas, spent, late=False)
+
+    def report(self, monitoring_return, award, group, lsoas, spent, *, late, hold=None) -> bool:
+        """Submit (and approve) a monitoring return if its time has come; True once approved.
+        `hold`: "submitted" leaves it with the grants officer, "overdue" not yet sent."""
+        rng = self.rng
+        if hold == "overdue" and monitoring_return.due_on < self.today:
+            return False
+        due = timezone.make_aware(
+            datetime.datetime.combine(monitoring_return.due_on, datetime.time(16))
+        )
+        submitted = due + datetime.timedelta(
+            days=rng.uniform(4, 12) if late else -rng.uniform(0, 6)
+        )
+        if submitted >= self.now:
+            return False  # not due yet (or late and not in): stays "due"
+        approved = submitted + datetime.timedelta(days=rng.uniform(2, 9))
+        share = (award.ends_on - award.starts_on).days / 365 / len(award.monitoring_returns.all())
+        reached = max(5, round(group.young_people * share * rng.uniform(0.8, 1.15)))
+        bands = {band: round(reached * s) for band, s in group.bands.items()}
+        by_lsoa = {}
+        if lsoas:
+            for i, code in enumerate(lsoas):
+                by_lsoa[code] = reached * (len(lsoas) - i) // sum(range(1, len(lsoas) + 1))
+        status = MonitoringReturn.Status.APPROVED
+        if approved >= self.now or hold == "submitted":
+            status = MonitoringReturn.Status.SUBMITTED  # with the grants officer
+        MonitoringReturn.objects.filter(pk=monitoring_return.pk).update(
+            status=status,
+            young_people_by_age_band=bands,
+            young_people_by_lsoa=by_lsoa,
+            sessions_delivered=max(1, round(36 * share * rng.uniform(0.8, 1.1))),
+            spend_to_date=min(award.amount, spent),
+            case_study=rng.choice(CASE_STUDIES),
+            submitted_at=submitted,
+            approved_at=approved if status == MonitoringReturn.Status.APPROVED else None,
+            approved_by=self.officer if status == MonitoringReturn.Status.APPROVED else None,
+        )
+        monitoring_return.refresh_from_db()
+        return status == MonitoringReturn.Status.APPROVED
+
+    def open_round(self, grant_round: GrantRound, plan: RoundPlan) -> None:
+        rng = self.rng
+        for index, (organisation, group) in enumerate(self.groups_for(plan)):
+            if index == 0:
+                # the demo applicant's organisation has a draft in progress
+                if self.applicant is not None:
+                    self.application(
+                        grant_round,
+                        organisation,
+                        group,
+                        status=Application.Status.DRAFT,
+                        submitted_at=None,
+                        by=self.applicant,
+                    )
+                continue
+            application = self.application(
+                grant_round,
+                organisation,
+                group,
+                status=Application.Status.SUBMITTED,
+                submitted_at=self.at(rng.uniform(plan.opens + 1, -1), rng.randint(9, 21)),
+                by=self.officer,
+            )
+            if index == 1:
+                services.application_check_eligibility(
+                    actor=self.officer,
+                    application=application,
+                    eligible=False,
+                    notes="The organisation's safeguarding policy is out of date.",
                 )
-
-
-def _open_round(grant_round, organisations, officer, applicant, lsoas, now) -> None:
-    # The demo applicant's organisation has a draft in progress.
-    if applicant is not None:
-        _application(
-            grant_round, organisations[0], 0, lsoas, applicant, Application.Status.DRAFT, now
-        )
-    for index, organisation in enumerate(organisations[1:], start=1):
-        application = _application(
-            grant_round,
-            organisation,
-            index,
-            lsoas,
-            officer,
-            Application.Status.SUBMITTED,
-            now - datetime.timedelta(days=2),
-        )
-        if index == 4:
-            services.application_check_eligibility(
-                actor=officer,
-                application=application,
-                eligible=False,
-                notes="The organisation's safeguarding policy is out of date.",
-            )
-        elif index in (1, 2, 3):
-            services.application_check_eligibility(
-                actor=officer, application=application, eligible=True
-            )
-    services.assignments_generate(actor=officer, grant_round=grant_round)
+            elif index <= 4:
+                services.application_check_eligibility(
+                    actor=self.officer, application=application, eligible=True
+                )
+        services.assignments_generate(actor=self.officer, grant_round=grant_round)

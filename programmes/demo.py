@@ -1,382 +1,432 @@
-"""Demo programmes and a few thousand synthetic referrals for both partnerships.
+"""The programmes demo: each partnership's own programmes (programmes.demo_data), two years
+of synthetic referrals, casework and sessions shaped like the real work, relative to the day
+the demo is loaded.
 
-Names are clearly fictional ("Demo-00042"); timings follow a fixed seed so every load has the
-same shape (relative to the day it is loaded). Idempotent: a programme that already has
-referrals is left alone.
+The shapes (README, "The demo"): referral ages follow the Essex SNA's curve of serious
+violence (rising from 12, peaking at 15, a second rise at 17); about 15% of young people are
+referred more than once; each practitioner holds 15 to 25 open cases; parents consent for the
+youngest; first contacts mostly, not always, within the target time; detached youth work
+meets young people in the risk index's priority neighbourhoods, and some of the anonymous
+contacts are referred on later.
+
+Names are clearly fictional ("Demo-00042"); a fixed seed per partnership gives every load the
+same shape. The programmes are made through the service (audited); the synthetic history
+(referrals, contacts, sessions) is written directly, as it would have been recorded at the
+time. Idempotent: a partnership that has programmes is left alone.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from programmes import services
+from programmes.demo_data import (
+    BEDFORDSHIRE,
+    DETACHED_CONTACT_SUMMARIES,
+    DETACHED_ISSUES,
+    EDUCATION,
+    ESSEX,
+    ETHNICITY,
+    FIRST_NAMES,
+    HISTORY_DAYS,
+    REPEAT_SHARE,
+    THIRD_REFERRAL_SHARE,
+    ProgrammeSpec,
+)
+from programmes.demo_records import (
+    Areas,
+    Person,
+    Plan,
+    age_on,
+    born_for,
+    financial_year_start,
+    head_counts,
+    pick,
+    quota,
+    save,
+    session_days,
+    simulate,
+)
 from programmes.models import (
-    Contact,
-    Outcome,
+    DetachedContact,
     Programme,
     ProgrammeStaff,
-    Referral,
-    StatusChange,
+    Session,
+    SessionCount,
     YoungPerson,
-    YoungPersonIdentity,
 )
-from programmes.services.referrals import reference_for, temporary_reference
-from vru import services as core_services
-from vru.models import LSOA, Partnership, Recommendation, Role, User
+from vru import demo as core_demo
+from vru.models import LocalAuthority, Partnership, Recommendation, Role, User
 
-PARTNERSHIPS = [("essex-vvp", "essex", 2400), ("bedfordshire-veru", "beds", 1200)]
-PROGRAMMES = [
-    {
-        "name": "ReRoute",
-        "kind": Programme.Kind.REFERRAL_CASELOAD,
-        "description": "Young people arrested for knife or drug offences are referred from custody "
-        "within 24 hours and offered support and positive activities.",
-        "delivering_organisation": "Youth Offending Service",
-        "prevention_stage": "tertiary",
-        "yef_approach": "Formal pre-court diversion",
-        "eligible_reasons": ["knife", "drug_possession", "drug_supply"],
-        "risk_factors": ["Carrying a knife", "Drug use", "Peer offending"],
-        "protective_factors": ["Trusted adult", "Positive activities"],
-        "weight": 6,
-    },
-    {
-        "name": "Detached Youth Work",
-        "kind": Programme.Kind.DETACHED,
-        "description": "Youth workers meet young people in parks and streets of the priority neighbourhoods.",
-        "delivering_organisation": "County Youth Service",
-        "prevention_stage": "secondary",
-        "yef_approach": "Mentoring",
-        "weight": 1,
-    },
-    {
-        "name": "Respect (schools)",
-        "kind": Programme.Kind.GROUP,
-        "description": "Healthy relationships and violence prevention sessions in schools.",
-        "delivering_organisation": "Respect Education",
-        "prevention_stage": "primary",
-        "yef_approach": "Relationship violence prevention",
-        "weight": 1,
-    },
-    {
-        "name": "Team Around the Family",
-        "kind": Programme.Kind.REFERRAL_CASELOAD,
-        "description": "Whole-family support for children at risk of exploitation.",
-        "delivering_organisation": "Children's Services",
-        "prevention_stage": "secondary",
-        "yef_approach": "Functional Family Therapy (FFT)",
-        "weight": 2,
-    },
-    {
-        "name": "Hospital Navigators",
-        "kind": Programme.Kind.REFERRAL_CASELOAD,
-        "description": "Youth workers in A&E reach young people injured by violence.",
-        "delivering_organisation": "Navigator charity",
-        "prevention_stage": "tertiary",
-        "yef_approach": "A and E navigators",
-        "weight": 2,
-    },
-    {
-        "name": "Sports & Mentoring",
-        "kind": Programme.Kind.GROUP,
-        "description": "Weekly sport and a mentor for young people referred by schools and the community.",
-        "delivering_organisation": "Community sports trust",
-        "prevention_stage": "secondary",
-        "yef_approach": "Sports programmes",
-        "weight": 2,
-    },
-]
-FIRST_NAMES = [
-    "Alex",
-    "Bailey",
-    "Casey",
-    "Drew",
-    "Eden",
-    "Frankie",
-    "Harley",
-    "Jordan",
-    "Kai",
-    "Logan",
-    "Morgan",
-    "Quinn",
-    "Riley",
-    "Sky",
-    "Taylor",
-]
-SOURCES = {
-    "ReRoute": ["custody"] * 9 + ["youth_justice"],
-    "Hospital Navigators": ["hospital"],
-    "Team Around the Family": ["social_care", "school", "self"],
-}
-REASONS = {
-    "ReRoute": ["knife"] * 4 + ["drug_possession"] * 4 + ["drug_supply"] * 2,
-    "Hospital Navigators": ["violence"] * 4 + ["knife"],
-}
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo logins, never production
+PARTNERSHIPS = [("essex-vvp", "essex", ESSEX), ("bedfordshire-veru", "beds", BEDFORDSHIRE)]
+OPEN_CASES_EACH = 20  # what a practitioner holds (each ends up with 15 to 25)
+# Share of anonymous detached contacts referred on later (to a programme that takes them).
+DETACHED_REFERRED = 0.06
 
 
-def _staff(partnership: Partnership, prefix: str) -> tuple[User | None, list[User]]:
-    manager = User.objects.filter(username=f"{prefix}.manager").first()
-    practitioners = list(User.objects.filter(username=f"{prefix}.practitioner"))
-    for n in (2, 3):
-        username = f"{prefix}.practitioner{n}"
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = core_services.user_create(
+class PartnershipDemo:
+    def __init__(self, partnership: Partnership, prefix: str, specs: list[ProgrammeSpec]):
+        self.partnership = partnership
+        self.prefix = prefix
+        self.specs = specs
+        self.rng = random.Random(f"programmes-{partnership.slug}")  # noqa: S311 - synthetic
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.start = self.now - timedelta(days=HISTORY_DAYS)
+        self.areas = Areas.of(partnership)
+        self.programmes: dict[str, Programme] = {}
+        self.holders: dict[str, list[User]] = {}
+        self.made_sessions: list[Session] = []
+        self.people: list[Person] = []
+        self.plans: list[Plan] = []
+        self.next_number = (
+            YoungPerson.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        ) + 1
+
+    # --- the programmes -----------------------------------------------------------------
+
+    def make_programmes(self) -> None:
+        numbers = {}
+        for rec in Recommendation.objects.filter(
+            needs_assessment__partnership=self.partnership
+        ).order_by("needs_assessment__period_start", "number"):
+            numbers[rec.number] = rec  # the latest needs assessment's, if there are several
+        authorities = {
+            la.name: la for la in LocalAuthority.objects.filter(partnership=self.partnership)
+        }
+        starts_on = financial_year_start(self.start.date())
+        for spec in self.specs:
+            target = self.areas.in_areas(spec.eligible_areas, self.areas.priority)
+            programme = services.programme_create(
                 actor=None,
-                username=username,
-                partnership=partnership,
-                roles=[Role.PRACTITIONER],
-                password=DEMO_PASSWORD,
-                first_name="Pat",
-                last_name=f"Practitioner {n}",
-                email=f"{username}@example.org",
+                partnership=self.partnership,
+                name=spec.name,
+                kind=spec.kind,
+                description=spec.description,
+                delivering_organisation=spec.delivering_organisation,
+                prevention_stage=spec.prevention_stage,
+                yef_approach=spec.yef_approach,
+                referral_target_hours=spec.target_hours,
+                min_age=spec.min_age,
+                max_age=spec.max_age,
+                eligible_reasons=list(spec.eligible_reasons),
+                risk_factors=list(spec.risk_factors),
+                protective_factors=list(spec.protective_factors),
+                budget=spec.budget,
+                starts_on=starts_on,
+                target_lsoas=[self.areas.lsoas[pk] for pk in target],
+                recommendations=[numbers[n] for n in spec.recommendations if n in numbers],
             )
-        practitioners.append(user)
-    return manager, practitioners
+            programme.eligible_local_authorities.set(
+                [authorities[name] for name in spec.eligible_areas if name in authorities]
+            )
+            self.programmes[spec.name] = programme
 
+    # --- who is referred, when ------------------------------------------------------------
 
-def _referrals(
-    programme: Programme,
-    count: int,
-    practitioners: list[User],
-    lsoas: list[int],
-    rng: random.Random,
-) -> int:
-    now = timezone.now()
-    people, identities, referrals, changes, contacts, outcomes = [], [], [], [], [], []
-    first_id = (YoungPerson.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    for i in range(count):
-        event_at = now - timedelta(days=rng.uniform(0.2, 365), minutes=rng.randint(0, 600))
-        referred_at = event_at + timedelta(hours=rng.uniform(0.5, 6))
-        dob = date(2026 - rng.randint(11, 19), rng.randint(1, 12), rng.randint(1, 28))
-        number = first_id + i
-        person = YoungPerson(
-            partnership_id=programme.partnership_id,
-            reference=temporary_reference(),
-            gender=rng.choice(["male"] * 7 + ["female"] * 2 + ["not_said"]),
-            ethnicity=rng.choice(["white"] * 6 + ["black", "asian", "mixed", "not_said"]),
-            home_lsoa_id=rng.choice(lsoas),
-            education_status=rng.choice(
-                ["school", "school", "college", "excluded", "neet", "unknown"]
-            ),
+    def new_person(self, age: int, on: date, *, home=None, gender=None, spec=None) -> Person:
+        rng = self.rng
+        if gender is None:
+            roll = rng.random()
+            male = spec.male_share if spec else 0.65
+            gender = "male" if roll < male else "female" if roll < 0.985 else "non_binary"
+        home = home or self.areas.home(rng, spec.eligible_areas if spec else ())
+        area = self.areas.lsoas[home].local_authority.name
+        stage = "under16" if age < 16 else "16to17" if age < 18 else "adult"
+        names = FIRST_NAMES.get(gender, FIRST_NAMES["other"])
+        person = Person(
+            number=self.next_number + len(self.people),
+            gender=gender,
+            ethnicity=pick(rng, ETHNICITY.get(area, ETHNICITY["default"])),
+            education=pick(rng, EDUCATION[stage]),
+            home=home,
+            born=born_for(rng, age, on),
+            first_name=rng.choice(names),
         )
-        people.append(person)
-        identities.append((person, rng.choice(FIRST_NAMES), f"Demo-{number:05d}", dob))
-        target = timedelta(hours=programme.referral_target_hours)
-        age_days = (now - event_at).days
-        roll = rng.random()
-        first_contact = None
-        if age_days > 1 or roll < 0.5:
-            delay = rng.uniform(2, 22) if roll < 0.82 else rng.uniform(25, 72)
-            if event_at + timedelta(hours=delay) < now:
-                first_contact = event_at + timedelta(hours=delay)
-        status, reason, closed_at = Referral.Status.RECEIVED, "", None
-        if first_contact:
-            status = Referral.Status.CONTACTED
-            if age_days > 14 and rng.random() < 0.7:
-                status = Referral.Status.ENGAGED
-            if age_days > 60 and rng.random() < 0.8:
-                status, reason = (
-                    Referral.Status.CLOSED,
-                    rng.choice(
-                        ["completed"] * 5 + ["declined", "disengaged", "moved", "escalated"]
-                    ),
-                )
-                closed_at = first_contact + timedelta(days=rng.randint(30, 90))
-                if closed_at > now:
-                    status, reason, closed_at = Referral.Status.ENGAGED, "", None
-        age = 2026 - dob.year
-        referral = Referral(
-            partnership_id=programme.partnership_id,
-            programme=programme,
-            source=rng.choice(
-                SOURCES.get(programme.name, ["school", "community", "self", "social_care"])
-            ),
-            reason=rng.choice(
-                REASONS.get(
-                    programme.name, ["violence", "exploitation", "missing", "other", "knife"]
-                )
-            ),
+        self.people.append(person)
+        return person
+
+    def event_time(self, day: date, family: str) -> datetime:
+        rng = self.rng
+        if family in ("custody", "hospital"):
+            hour = rng.choice([14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 0, 1, 2])
+        else:
+            hour = rng.randint(8, 17)
+        moment = datetime.combine(day, time(hour, rng.randrange(60)))
+        return min(timezone.make_aware(moment), self.now - timedelta(hours=1))
+
+    def first_referrals(self) -> None:
+        rng = self.rng
+        span = (self.now - self.start).days
+        for spec in self.specs:
+            if not spec.per_year:
+                continue
+            n = round(spec.per_year * HISTORY_DAYS / 365)
+            curve = {a: w for a, w in spec.age_curve.items() if spec.min_age <= a <= spec.max_age}
+            ages = quota(curve, n)
+            rng.shuffle(ages)
+            for age in ages:
+                day = (self.start + timedelta(days=rng.uniform(0, span))).date()
+                event_at = self.event_time(day, spec.family)
+                person = self.new_person(age, timezone.localdate(event_at), spec=spec)
+                self.plans.append(self.plan(spec, person, event_at))
+
+    def plan(self, spec: ProgrammeSpec, person: Person, event_at: datetime, **kw) -> Plan:
+        return Plan(
+            spec=spec,
+            programme=self.programmes[spec.name],
+            person=person,
             event_at=event_at,
-            referred_at=referred_at,
-            due_at=event_at + target,
-            first_contact_at=first_contact,
-            consent_given_by="young_person" if first_contact else "",
-            consent_given_at=first_contact,
-            assigned_to=rng.choice(practitioners),
-            status=status,
-            closure_reason=reason,
-            status_changed_at=closed_at or first_contact or referred_at,
-            awaiting_contact=first_contact is None and status != Referral.Status.CLOSED,
-            closed_at=closed_at,
-            age_at_referral=min(max(age, programme.min_age), programme.max_age),
-            lsoa_id=person.home_lsoa_id,
+            source=kw.pop("source", None) or pick(self.rng, spec.sources),
+            reason=pick(self.rng, spec.reasons),
+            **kw,
         )
-        referrals.append(referral)
-    YoungPerson.objects.bulk_create(people, batch_size=2000)
-    for person in people:
-        person.reference = reference_for(person.pk)
-    YoungPerson.objects.bulk_update(people, ["reference"], batch_size=2000)
-    YoungPersonIdentity.objects.bulk_create(
-        [
-            YoungPersonIdentity(
-                young_person=p,
-                first_name=f,
-                last_name=last,
-                date_of_birth=dob,
-                address="1 Example Street, Nowhere",
-                postcode="ZZ99 9ZZ",
-                match_index=YoungPersonIdentity.index_for(f, last, dob),
-            )
-            for p, f, last, dob in identities
-        ],
-        batch_size=2000,
-    )
-    for person, referral in zip(people, referrals, strict=True):
-        referral.young_person = person
-    Referral.objects.bulk_create(referrals, batch_size=2000)
-    for r in referrals:
-        changes.append(
-            StatusChange(referral=r, to_status=Referral.Status.RECEIVED, changed_at=r.referred_at)
+
+    def repeats(self) -> None:
+        """About 15% of young people are referred again (a few a third time): to the same
+        programme or another that takes their age, months after the first referral."""
+        rng = self.rng
+        takes = [s for s in self.specs if s.per_year]
+        firsts = {}
+        for plan in self.plans:
+            firsts.setdefault(id(plan.person), plan)
+        candidates = [p for p in firsts.values() if (self.now - p.event_at).days > 120]
+        rng.shuffle(candidates)
+        wanted = round(REPEAT_SHARE * len(firsts))
+        thirds = round(THIRD_REFERRAL_SHARE * len(firsts))
+        made = 0
+        for first in candidates:
+            if made >= wanted:
+                break
+            second = self.again(first, takes)
+            if second is None:
+                continue
+            made += 1
+            self.plans.append(second)
+            if made <= thirds and (third := self.again(second, takes)) is not None:
+                self.plans.append(third)
+
+    def again(self, earlier: Plan, takes: list[ProgrammeSpec]) -> Plan | None:
+        rng = self.rng
+        room = (self.now - earlier.event_at).days - 14
+        if room < 60:
+            return None
+        day = (earlier.event_at + timedelta(days=rng.uniform(60, min(room, 420)))).date()
+        age = age_on(earlier.person.born, day)
+        options = [earlier.spec] if rng.random() < 0.55 else takes
+        fits = [s for s in options if s.min_age <= age <= s.max_age] or [
+            s for s in takes if s.min_age <= age <= s.max_age
+        ]
+        if not fits:
+            return None
+        spec = rng.choice(fits)
+        return self.plan(spec, earlier.person, self.event_time(day, spec.family))
+
+    # --- what happened after ------------------------------------------------------------
+
+    # --- sessions -------------------------------------------------------------------------
+
+    def sessions(self) -> tuple[int, list[tuple[DetachedContact, Session]]]:
+        rng = self.rng
+        sessions, rows = [], []
+        for spec in self.specs:
+            plan = spec.sessions
+            if plan is None:
+                continue
+            programme = self.programmes[spec.name]
+            if plan.kind == "detached":
+                # the most deprived priority neighbourhoods get the most evenings
+                places = self.areas.in_areas(spec.eligible_areas, self.areas.priority)
+                weights = [1 / (1 + i / 8) for i in range(len(places))]
+            else:
+                places = self.areas.in_areas(
+                    spec.eligible_areas,
+                    [pk for pk, lsoa in self.areas.lsoas.items() if (lsoa.imd_decile or 10) <= 4]
+                    or list(self.areas.lsoas),
+                )
+                weights = [1] * len(places)
+            for day in session_days(plan, rng, self.start.date(), self.today):
+                lsoa = self.areas.lsoas[rng.choices(places, weights=weights)[0]]
+                issues = ""
+                if plan.kind == "detached" and rng.random() < 0.85:
+                    issues = " ".join(rng.sample(DETACHED_ISSUES, rng.choice([1, 1, 2])))
+                session = Session(
+                    programme=programme,
+                    kind=plan.kind,
+                    held_on=day,
+                    place=f"{rng.choice(plan.places)} ({lsoa.name})",
+                    lsoa=lsoa,
+                    issues_raised=issues,
+                )
+                sessions.append(session)
+                rows.append((session, head_counts(plan, rng), plan))
+        Session.objects.bulk_create(sessions, batch_size=1000)
+        SessionCount.objects.bulk_create(
+            [
+                SessionCount(session=s, age_band=band, gender=gender, count=n)
+                for s, counts, _ in rows
+                for (band, gender), n in counts.items()
+            ],
+            batch_size=2000,
         )
-        if r.first_contact_at:
-            changes.append(
-                StatusChange(
-                    referral=r,
-                    from_status=Referral.Status.RECEIVED,
-                    to_status=Referral.Status.CONTACTED,
-                    changed_at=r.first_contact_at,
-                )
-            )
-            contacts.append(
-                Contact(
-                    referral=r,
-                    occurred_at=r.first_contact_at,
-                    method=rng.choice(["phone", "in_person", "home_visit"]),
-                    duration_minutes=rng.choice([15, 30, 45, 60]),
-                    notes="First contact (synthetic demo note).",
-                    next_step="Meet again next week",
-                )
-            )
-            for k in range(rng.randint(0, 4)):
-                at = r.first_contact_at + timedelta(days=7 * (k + 1))
-                if at < (r.closed_at or now):
-                    contacts.append(
-                        Contact(
-                            referral=r,
-                            occurred_at=at,
-                            method="in_person",
-                            duration_minutes=60,
-                            notes="Follow-up session (synthetic).",
-                        )
-                    )
-        if r.status in (Referral.Status.ENGAGED, Referral.Status.CLOSED):
-            changes.append(
-                StatusChange(
-                    referral=r,
-                    from_status=Referral.Status.CONTACTED,
-                    to_status=Referral.Status.ENGAGED,
-                    changed_at=r.first_contact_at + timedelta(days=3),
-                )
-            )
-        if r.status == Referral.Status.CLOSED:
-            changes.append(
-                StatusChange(
-                    referral=r,
-                    from_status=Referral.Status.ENGAGED,
-                    to_status=Referral.Status.CLOSED,
-                    closure_reason=r.closure_reason,
-                    changed_at=r.closed_at,
-                )
-            )
-            if r.closure_reason == "completed":
-                outcomes.append(
-                    Outcome(
-                        referral=r,
-                        kind=rng.choice(["eet", "diverted", "safety_plan", "onward"]),
-                        achieved_on=timezone.localtime(r.closed_at).date(),
+        self.made_sessions = sessions
+        contacts = []
+        for session, counts, plan in rows:
+            for _ in range(rng.randint(*plan.contacts) if plan.kind == "detached" else 0):
+                band, gender = rng.choice(list(counts))
+                contacts.append(
+                    (
+                        DetachedContact(
+                            session=session,
+                            age_band=band,
+                            gender=gender,
+                            summary=rng.choice(DETACHED_CONTACT_SUMMARIES),
+                        ),
+                        session,
                     )
                 )
-    StatusChange.objects.bulk_create(changes, batch_size=2000)
-    Contact.objects.bulk_create(contacts, batch_size=2000)
-    Outcome.objects.bulk_create(outcomes, batch_size=2000)
-    return len(referrals)
+        DetachedContact.objects.bulk_create([c for c, _ in contacts], batch_size=2000)
+        return len(sessions), contacts
+
+    def session_staff(self, staff: list[User]) -> None:
+        """Two youth workers on each session, taking turns."""
+        if not staff:
+            return
+        through = Session.staff.through
+        rows = []
+        for i, session in enumerate(self.made_sessions):
+            pair = {staff[i % len(staff)].pk, staff[(i + 1) % len(staff)].pk}
+            rows += [through(session_id=session.pk, user_id=pk) for pk in pair]
+        through.objects.bulk_create(rows, batch_size=2000)
+
+    def referred_from_street(self, contacts: list[tuple[DetachedContact, Session]]) -> None:
+        """Some anonymous contacts become referrals a few days later (a programme that
+        takes them and their age): "later referred"."""
+        rng = self.rng
+        takes = [s for s in self.specs if s.takes_detached_contacts]
+        if not takes:
+            return
+        ages = {"10-13": (12, 13), "14-17": (14, 17), "18-24": (18, 19)}
+        for contact, session in contacts:
+            if rng.random() >= DETACHED_REFERRED or contact.age_band not in ages:
+                continue
+            day = session.held_on + timedelta(days=rng.randint(1, 6))
+            if day >= self.today:
+                continue
+            age = rng.randint(*ages[contact.age_band])
+            fits = [s for s in takes if s.min_age <= age <= s.max_age]
+            if not fits:
+                continue
+            spec = rng.choice(fits)
+            gender = contact.gender if contact.gender in ("male", "female") else None
+            person = self.new_person(age, day, home=session.lsoa_id, gender=gender, spec=spec)
+            self.plans.append(
+                self.plan(
+                    spec,
+                    person,
+                    self.event_time(day, "group"),
+                    source="community",
+                    from_contact=contact.pk,
+                )
+            )
+
+    # --- who holds the cases ------------------------------------------------------------
+
+    def practitioners(self) -> list[User]:
+        """Enough practitioners for OPEN_CASES_EACH open cases each: the open cases, in
+        programme order, are shared out evenly (so each practitioner holds 15 to 25, mostly
+        in one programme), and each programme's closed cases go to its practitioners."""
+        order = {spec.name: i for i, spec in enumerate(self.specs)}
+        open_plans = sorted(
+            (p for p in self.plans if p.closed_at is None),
+            key=lambda p: (order[p.spec.name], p.event_at),
+        )
+        n = max(1, round(len(open_plans) / OPEN_CASES_EACH))
+        users = []
+        for i in range(n):
+            suffix = "practitioner" if i == 0 else f"practitioner{i + 1}"
+            users.append(
+                User.objects.filter(username=f"{self.prefix}.{suffix}").first()
+                or core_demo.demo_user(
+                    username=f"{self.prefix}.{suffix}",
+                    partnership=self.partnership,
+                    role=Role.PRACTITIONER,
+                    first_name=FIRST_NAMES["other"][i % len(FIRST_NAMES["other"])],
+                    last_name=f"Practitioner {i + 1}",
+                )
+            )
+        holders: dict[str, list[User]] = {}
+        for i, plan in enumerate(open_plans):
+            user = users[i * n // len(open_plans)]
+            plan.assigned_to = user
+            if user not in holders.setdefault(plan.spec.name, []):
+                holders[plan.spec.name].append(user)
+        turn = 0
+        for plan in self.plans:
+            if plan.assigned_to is None:
+                pool = holders.get(plan.spec.name) or users
+                plan.assigned_to = pool[turn % len(pool)]
+                holders.setdefault(plan.spec.name, pool)
+                turn += 1
+        self.holders = holders
+        return users
+
+    # --- writing it down ----------------------------------------------------------------
+
+    def staff(self, manager: User | None, session_staff: list[User]) -> None:
+        rows = []
+        for spec in self.specs:
+            programme = self.programmes[spec.name]
+            if manager is not None:
+                rows.append(ProgrammeStaff(programme=programme, user=manager, role="manager"))
+            members = list(self.holders.get(spec.name, []))
+            if spec.sessions is not None:
+                members += [u for u in session_staff if u not in members]
+            rows += [
+                ProgrammeStaff(programme=programme, user=u, role="practitioner") for u in members
+            ]
+        ProgrammeStaff.objects.bulk_create(rows, ignore_conflicts=True)
+
+    def load(self) -> str:
+        self.make_programmes()
+        self.first_referrals()
+        self.repeats()
+        n_sessions, contacts = self.sessions()
+        self.referred_from_street(contacts)
+        for plan in self.plans:
+            simulate(plan, self.rng, self.now)
+        users = self.practitioners()
+        # youth workers of the programmes that take street contacts go out on the sessions
+        session_staff = [
+            u for s in self.specs if s.takes_detached_contacts for u in self.holders.get(s.name, [])
+        ][:3] or users[-2:]
+        self.session_staff(session_staff)
+        save(self.partnership, self.plans, self.rng)
+        self.staff(User.objects.filter(username=f"{self.prefix}.manager").first(), session_staff)
+        times = {}
+        for plan in self.plans:
+            times[id(plan.person)] = times.get(id(plan.person), 0) + 1
+        repeated = sum(1 for n in times.values() if n > 1)
+        open_cases = sum(1 for p in self.plans if p.closed_at is None)
+        return (
+            f"Programmes: {self.partnership.short_name}: {len(self.specs)} programmes, "
+            f"{len(self.plans)} referrals of {len(times)} young people "
+            f"({100 * repeated / max(1, len(times)):.0f}% referred more than once), "
+            f"{n_sessions} sessions, {len(users)} practitioners with {open_cases} open cases"
+        )
 
 
-@transaction.atomic
 def load_demo() -> list[str]:
     lines = []
-    for slug, prefix, total in PARTNERSHIPS:
+    for slug, prefix, specs in PARTNERSHIPS:
         partnership = Partnership.objects.filter(slug=slug).first()
         if partnership is None:
             continue
-        rng = random.Random(f"programmes-{slug}")  # noqa: S311 - synthetic demo data
-        manager, practitioners = _staff(partnership, prefix)
-        lsoa_ids = list(
-            LSOA.objects.filter(partnership=partnership)
-            .order_by("imd_decile", "code")
-            .values_list("pk", flat=True)
-        )
-        weighted_lsoas = lsoa_ids[: max(1, len(lsoa_ids) // 5)] * 3 + lsoa_ids
-        recommendations = list(
-            Recommendation.objects.filter(needs_assessment__partnership=partnership)[:3]
-        )
-        weights = sum(p["weight"] for p in PROGRAMMES)
-        created = 0
-        for spec in PROGRAMMES:
-            spec = dict(spec)
-            weight = spec.pop("weight")
-            programme = Programme.objects.filter(partnership=partnership, name=spec["name"]).first()
-            if programme is None:
-                programme = services.programme_create(
-                    actor=None,
-                    partnership=partnership,
-                    recommendations=recommendations,
-                    starts_on=date(2023, 4, 1),
-                    budget=50000 * weight,
-                    **spec,
-                )
-            if manager is not None:
-                ProgrammeStaff.objects.get_or_create(
-                    programme=programme, user=manager, defaults={"role": "manager"}
-                )
-            for user in practitioners:
-                ProgrammeStaff.objects.get_or_create(
-                    programme=programme, user=user, defaults={"role": "practitioner"}
-                )
-            takes_referrals = programme.kind == Programme.Kind.REFERRAL_CASELOAD or (
-                programme.name == "Sports & Mentoring"
-            )
-            if takes_referrals and lsoa_ids and not programme.referrals.exists():
-                created += _referrals(
-                    programme, total * weight // weights, practitioners, weighted_lsoas, rng
-                )
-            if (
-                programme.kind == Programme.Kind.DETACHED
-                and not programme.sessions.exists()
-                and lsoa_ids
-            ):
-                for week in range(12):
-                    services.session_record(
-                        actor=None,
-                        programme=programme,
-                        kind="detached",
-                        held_on=timezone.localdate() - timedelta(days=7 * week + 2),
-                        place=rng.choice(
-                            ["Town park", "High Street precinct", "Skate park", "Station approach"]
-                        ),
-                        lsoa=LSOA.objects.get(pk=lsoa_ids[week % len(lsoa_ids)]),
-                        counts={
-                            ("14-17", "male"): rng.randint(3, 12),
-                            ("14-17", "female"): rng.randint(1, 6),
-                            ("18-24", "male"): rng.randint(0, 4),
-                        },
-                        issues_raised="Nowhere to go in the evenings; feeling unsafe near the station.",
-                        staff=practitioners[:2],
-                    )
-        lines.append(
-            f"Programmes: {partnership.short_name}: {len(PROGRAMMES)} programmes, {created} new demo referrals"
-        )
+        if Programme.objects.filter(partnership=partnership).exists():
+            lines.append(f"Programmes: {partnership.short_name}: already loaded.")
+            continue
+        with transaction.atomic():
+            lines.append(PartnershipDemo(partnership, prefix, specs).load())
     return lines

@@ -3,6 +3,12 @@ neighbourhoods, needs assessments and success measures, and one demo user per ro
 
 Idempotent: loading it again changes nothing. Everything goes through the same services and
 import formats that users have, so the demo also exercises them.
+
+What comes from the partnerships' published documents and what is synthetic is listed in the
+README ("The demo"): Essex's success measures are Tables A to E of its SNA 2023, with their
+real periods; Bedfordshire's documents print none, so its three (the Home Office's success
+measures for violence reduction units) carry synthetic figures for the financial years before
+the day the demo is loaded, and say so.
 """
 
 import csv
@@ -10,10 +16,13 @@ import gzip
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import tablib
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from vru import accounts, permissions, services
 from vru.models import (
@@ -28,6 +37,7 @@ from vru.models import (
     Role,
     StrategicNeedsAssessment,
     SuccessMeasure,
+    SuccessMeasureValue,
     Theme,
     User,
 )
@@ -173,26 +183,121 @@ def _success_measures(partnership: Partnership) -> None:
             raise RuntimeError(f"Demo success measures did not import: {outcome.errors[:5]}")
 
 
+@cache
+def _demo_password_hash() -> str:
+    # Hashed once per load: every demo user has the same published password, and hashing
+    # it for each of forty-odd users took most of the demo's loading time.
+    return make_password(DEMO_PASSWORD)
+
+
+def demo_user(
+    *, username: str, partnership: Partnership, role: str, first_name: str, last_name: str
+) -> User:
+    """A demo user with the demo password (made once) and, for staff and commissioners, an
+    authenticator app (`manage.py demo_totp_code <username>` shows its code). The other
+    apps' demos make their extra practitioners and youth reviewers with this."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = services.user_create(
+            actor=None,
+            username=username,
+            partnership=partnership,
+            roles=[role],
+            first_name=first_name,
+            last_name=last_name,
+            email=f"{username}@example.org",
+        )
+        user.password = _demo_password_hash()
+        User.objects.filter(pk=user.pk).update(password=user.password)
+    if permissions.must_use_mfa(user) and not accounts.mfa_enrolled(user):
+        services.mfa_totp_enrol(actor=None, user=user)
+    return user
+
+
+def financial_year_start(day: date) -> date:
+    """1 April of the financial year (April to March) that `day` falls in."""
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+VALUE_HEADERS = [
+    "measure",
+    "period_label",
+    "period_start",
+    "period_end",
+    "value",
+    "is_baseline",
+    "source_table",
+]
+COMPARISON_HEADERS = [
+    "measure",
+    "kind",
+    "earlier_period_label",
+    "earlier_period_start",
+    "earlier_period_end",
+    "later_period_label",
+    "later_period_start",
+    "later_period_end",
+    "source_table",
+    "note",
+]
+# (financial years before the last complete one, the figure's key, is it the baseline)
+SYNTHETIC_YEARS = [(4, "baseline", "yes"), (1, "before_last", "no"), (0, "last", "no")]
+
+
+def _bedfordshire_success_measures(partnership: Partnership) -> None:
+    """The Home Office's three success measures with synthetic figures (the VERU's published
+    documents print none): the last two complete financial years before the day the demo is
+    loaded and a baseline four years before the last, with the comparisons against the
+    previous year and the baseline. Loaded once: a partnership with values is left alone."""
+    if SuccessMeasureValue.objects.filter(measure__partnership=partnership).exists():
+        return
+    data = json.loads((DATA / "bedfordshire_success_measures.json").read_text(encoding="utf-8"))
+    last = date(financial_year_start(timezone.localdate()).year - 1, 4, 1)
+
+    def year(back: int) -> tuple[str, str, str]:
+        start = date(last.year - back, 4, 1)
+        end = date(last.year - back + 1, 3, 31)
+        return f"FY{start.year}/{(start.year + 1) % 100:02d}", start.isoformat(), end.isoformat()
+
+    table = data["source_table"]
+    values = tablib.Dataset(headers=VALUE_HEADERS)
+    comparisons = tablib.Dataset(headers=COMPARISON_HEADERS)
+    for position, measure in enumerate(data["measures"]):
+        name = measure["name"]
+        if not SuccessMeasure.objects.filter(partnership=partnership, name=name).exists():
+            services.success_measure_create(
+                actor=None,
+                partnership=partnership,
+                position=position,
+                **{k: measure[k] for k in ("name", "unit", "direction", "counts_people")},
+                description=measure["description"],
+            )
+        for back, key, baseline in SYNTHETIC_YEARS:
+            values.append([name, *year(back), measure[key], baseline, table])
+        comparisons.append([name, "previous", *year(1), *year(0), table, ""])
+        comparisons.append([name, "baseline", *year(4), *year(0), table, ""])
+    for kind, dataset in [
+        (ImportJob.Kind.SUCCESS_MEASURE_VALUES, values),
+        (ImportJob.Kind.SUCCESS_MEASURE_COMPARISONS, comparisons),
+    ]:
+        outcome = services.import_rows(
+            actor=None, partnership=partnership, kind=kind, dataset=dataset
+        )
+        if outcome.errors:
+            raise RuntimeError(f"Demo success measures did not import: {outcome.errors[:5]}")
+
+
 def _users(partnership: Partnership, prefix: str) -> list[DemoLogin]:
     logins = []
     for role, suffix, first, last in DEMO_ROLES:
         username = f"{prefix}.{suffix}"
-        if not User.objects.filter(username=username).exists():
-            services.user_create(
-                actor=None,
-                username=username,
-                partnership=partnership,
-                roles=[role],
-                password=DEMO_PASSWORD,
-                first_name=first,
-                last_name=last,
-                email=f"{username}@example.org",
-            )
-        user = User.objects.get(username=username)
-        if permissions.must_use_mfa(user) and not accounts.mfa_enrolled(user):
-            # staff and commissioners sign in with a second factor: the demo gives them an
-            # authenticator app; `manage.py demo_totp_code <username>` shows its code
-            services.mfa_totp_enrol(actor=None, user=user)
+        user = demo_user(
+            username=username,
+            partnership=partnership,
+            role=role,
+            first_name=first,
+            last_name=last,
+        )
         if role == Role.ADMINISTRATOR:
             # the demo administrator is also the designated safeguarding lead
             Partnership.objects.filter(
@@ -272,6 +377,7 @@ def load_demo() -> list[DemoLogin]:
             _needs_assessment(
                 partnership, "bedfordshire_sna.json", "bedfordshire_recommendations.csv"
             )
+            _bedfordshire_success_measures(partnership)
         _area_data(partnership, "essex" if slug == "essex-vvp" else "bedfordshire")
         logins.extend(_users(partnership, prefix))
     return logins

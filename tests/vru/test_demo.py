@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from vru import demo
 from vru.models import (
@@ -86,16 +87,39 @@ def test_the_demo_loads_the_published_needs_assessments_and_essex_success_measur
     assert essex_sna.recommendations.count() == 11
     assert StrategicNeedsAssessment.objects.filter(partnership__slug="bedfordshire-veru").exists()
     assert SuccessMeasure.objects.filter(partnership__slug="essex-vvp").count() == 4
-    assert SuccessMeasureValue.objects.count() == 13
+    assert SuccessMeasureValue.objects.filter(measure__partnership__slug="essex-vvp").count() == 13
     # exactly the comparisons printed in Tables A to E (tests/vru/test_success_measures.py
-    # checks each one's figures)
-    tables = SuccessMeasureComparison.objects.values_list("source_table", flat=True)
+    # checks each one's figures), with their real periods
+    tables = SuccessMeasureComparison.objects.filter(
+        measure__partnership__slug="essex-vvp"
+    ).values_list("source_table", flat=True)
     assert sorted(tables) == ["Table A"] * 3 + ["Table B", "Table C", "Table D", "Table E"]
+    assert SuccessMeasureValue.objects.filter(
+        measure__partnership__slug="essex-vvp", label="calendar 2023"
+    ).exists()
 
 
-def test_bedfordshire_has_no_success_measures_because_its_documents_hold_none(demo_logins):
-    # The Bedfordshire seed documents (SNA summary, web page) track no figure over periods.
-    assert not SuccessMeasure.objects.filter(partnership__slug="bedfordshire-veru").exists()
+def test_bedfordshire_success_measures_are_synthetic_and_say_so(demo_logins):
+    # Bedfordshire's documents print no success measure: the demo's three carry synthetic
+    # figures for the last complete financial years, and every value and measure says so.
+    today = timezone.localdate()
+    this_year = datetime.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+    measures = SuccessMeasure.objects.filter(partnership__slug="bedfordshire-veru")
+    values = SuccessMeasureValue.objects.filter(measure__in=measures)
+    comparisons = SuccessMeasureComparison.objects.filter(measure__in=measures)
+
+    assert measures.count() == 3
+    assert all("synthetic" in m.description for m in measures)
+    assert set(values.values_list("source_table", flat=True)) == {"Demo: synthetic figures"}
+    assert values.count() == 9
+    assert all(v.period_kind == "financial year" for v in values)
+    assert max(values.values_list("period_end", flat=True)) < this_year
+    assert sorted(comparisons.values_list("kind", flat=True)) == ["baseline"] * 3 + ["previous"] * 3
+    # none of Essex's figures is repeated
+    essex = SuccessMeasureValue.objects.filter(measure__partnership__slug="essex-vvp")
+    assert not set(values.values_list("value", flat=True)) & set(
+        essex.values_list("value", flat=True)
+    )
 
 
 def test_the_demo_has_one_user_per_role_in_each_partnership(demo_logins):

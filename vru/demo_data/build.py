@@ -1,8 +1,13 @@
-"""Rebuild the demo reference data from the shared public data.
+"""Rebuild the demo reference data from the public datasets it is made of.
 
 Usage (from the repository root):
 
-    python vru/demo_data/build.py [--shared PATH]
+    python vru/demo_data/build.py SOURCE
+
+SOURCE is a folder holding the public datasets named in ATTRIBUTION.md, laid out as
+lsoa/lsoa11_lsoa21_lad22_lookup.csv (ONS lookup), population/lsoa21_population_mid2022.csv
+(ONS mid-2022 estimates), imd2025/imd2025_england_lsoa21.csv (MHCLG IoD 2025) and
+boundaries/lsoa21/<LAD>.geojson (ONS LSOA boundaries, December 2021).
 
 Writes local_authorities.csv, lsoas.csv and lsoa_boundaries.json next to this
 file. Only the standard library is used so the provenance can be reproduced
@@ -17,7 +22,6 @@ from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parent.parent
 
 # Our project's grouping of the 17 local authorities into the two VRU partnerships.
 PARTNERSHIPS = {
@@ -88,13 +92,13 @@ def round_geometry(geom):
     return {"type": geom["type"], "coordinates": coords}
 
 
-def build(shared, out_dir):
-    lookup = read_csv(shared / "lsoa" / "lsoa11_lsoa21_lad22_lookup.csv")
+def build(source, out_dir):
+    lookup = read_csv(source / "lsoa" / "lsoa11_lsoa21_lad22_lookup.csv")
     population = {
         r["lsoacd"]: r["population"].strip()
-        for r in read_csv(shared / "population" / "lsoa21_population_mid2022.csv")
+        for r in read_csv(source / "population" / "lsoa21_population_mid2022.csv")
     }
-    imd = {r["lsoa21_code"]: r for r in read_csv(shared / "imd2025" / "imd2025_england_lsoa21.csv")}
+    imd = {r["lsoa21_code"]: r for r in read_csv(source / "imd2025" / "imd2025_england_lsoa21.csv")}
 
     # --- local authorities -------------------------------------------------
     la_names = {}
@@ -175,7 +179,7 @@ def build(shared, out_dir):
 
     # --- boundaries --------------------------------------------------------
     geoms = {}
-    for path in sorted((shared / "boundaries" / "lsoa21").glob("*.geojson")):
+    for path in sorted((source / "boundaries" / "lsoa21").glob("*.geojson")):
         with open(path, encoding="utf-8-sig") as f:
             fc = json.load(f)
         for feat in fc["features"]:
@@ -198,16 +202,13 @@ def build(shared, out_dir):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--shared",
-        type=Path,
-        default=REPO_ROOT / ".." / "shared" / "data",
-        help="shared data folder (default: ../shared/data from the repo root)",
+        "source", type=Path, help="folder of the public datasets (see the usage above)"
     )
     parser.add_argument(
         "--out", type=Path, default=HERE, help="output folder (default: this folder)"
     )
     args = parser.parse_args()
-    build(args.shared.resolve(), args.out)
+    build(args.source.resolve(), args.out)
 
 
 if __name__ == "__main__":
