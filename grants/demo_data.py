@@ -17,6 +17,8 @@ loaded).
 from dataclasses import dataclass
 from decimal import Decimal
 
+from vru.age_bands import AgeBand
+
 CRITERIA = [
     {
         "title": "Helps young people stay safe",
@@ -125,8 +127,9 @@ class Group:
 
 
 TEEN = {"10-13": 0.3, "14-17": 0.55, "18-24": 0.15}
-YOUNGER = {"under 10": 0.1, "10-13": 0.5, "14-17": 0.4}
-OLDER = {"14-17": 0.45, "18-24": 0.55}
+# Shares of the young people reached, in the core's reach bands (vru.age_bands).
+YOUNGER = {AgeBand.UNDER_10: 0.1, AgeBand.AGE_10_13: 0.5, AgeBand.AGE_14_17: 0.4}
+OLDER = {AgeBand.AGE_14_17: 0.45, AgeBand.AGE_18_24: 0.55}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from grants.models import (
     PanelMember,
 )
 from tests.demo_world import load_world
+from vru.age_bands import AgeBand
 from vru.models import User
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,10 @@ def test_funded_projects_are_linked_to_the_recommendations_they_serve(demo_loade
 
     assert len(numbers) >= 5  # not all on the same three
     assert not applications.filter(recommendations__number=1).exists()  # none does rec 1
+
+
+def test_returns_count_reach_in_the_core_age_bands(demo_loaded):
+    returns = MonitoringReturn.objects.exclude(young_people_by_age_band={})
+    assert returns.exists()
+    for monitoring_return in returns:
+        assert set(monitoring_return.young_people_by_age_band) <= set(AgeBand.values)
