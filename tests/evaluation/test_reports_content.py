@@ -20,7 +20,7 @@ from tests.factories import UserFactory
 from tests.published import published, published_count
 from vru import age_bands
 from vru.age_bands import AGE_NOT_KNOWN, AgeBand
-from vru.models import Role
+from vru.models import RiskRun, Role
 from vru.selectors import disclosure
 
 pytestmark = pytest.mark.django_db
@@ -314,6 +314,17 @@ def test_reach_in_priority_neighbourhoods_is_split_from_elsewhere(
     the_map = next(b for b in reach["blocks"] if b["type"] == "map")
     priority = {a["code"] for a in the_map["areas"] if a["is_priority"]}
     assert priority == year.priority
+
+
+def test_the_reach_section_says_which_risk_run_and_period_decide_priority(
+    commissioner, year, django_capture_on_commit_callbacks
+):
+    # A report for one year may rest on a risk run over older crime data: the reader is told.
+    run = RiskRun.objects.get(partnership=commissioner.partnership, is_current=True)
+    report = build(commissioner, year, django_capture_on_commit_callbacks)
+    reach = next(s for s in report.content["sections"] if s["key"] == "reach")
+    basis = reach["blocks"][0]["text"]
+    assert f"from {run.period_start:%B %Y} to {run.period_end:%B %Y}" in basis
 
 
 def test_success_measures_show_only_the_comparisons_the_needs_assessment_makes(

@@ -18,6 +18,7 @@ from programmes.models import Session
 from vru.age_bands import AGE_NOT_KNOWN, AgeBand
 from vru.models import LSOA
 from vru.selectors import disclosure
+from vru.selectors.areas import risk_run_current
 
 
 def build_reach(scope: ReportScope) -> dict:
@@ -32,12 +33,7 @@ def build_reach(scope: ReportScope) -> dict:
     for row in scope.referral_groups():
         grid[row["band"]][row["place"]] += row["n"]
     blocks: list[dict] = [
-        {
-            "type": "paragraph",
-            "text": "Priority LSOAs are the neighbourhoods flagged as priority by the current "
-            "risk index run. A referral is placed by the young person's home LSOA when "
-            "referred.",
-        },
+        {"type": "paragraph", "text": _priority_basis(scope.partnership_id)},
         table_block(
             id="table-reach",
             caption="Referrals received by age band and where the young person lives",
@@ -133,3 +129,19 @@ def _lsoa_self_q(scope: ReportScope) -> Q:
     if scope.kind == ImpactReport.Scope.LOCAL_AUTHORITY:
         return Q(local_authority_id=scope.report.scope_local_authority_id)
     return Q()
+
+
+def _priority_basis(partnership_id: int) -> str:
+    """Say which risk run decides "priority" and the period its data covers: a report for one
+    year may rest on a run over older crime data, and the reader must see that."""
+    run = risk_run_current(partnership=partnership_id)
+    if run is None:
+        return (
+            "No risk index run is current, so no neighbourhood is counted as priority. "
+            "A referral is placed by the young person's home LSOA when referred."
+        )
+    return (
+        "Priority LSOAs are the neighbourhoods flagged as priority by the current risk index "
+        f"run, which uses data from {run.period_start:%B %Y} to {run.period_end:%B %Y}. "
+        "A referral is placed by the young person's home LSOA when referred."
+    )

@@ -104,7 +104,7 @@ def build_coverage(scope: ReportScope) -> dict:
         rows.append(
             [
                 f"{rec.number}. {rec.text}",
-                rec.get_prevention_stage_display() or "All stages",
+                rec.get_prevention_stage_display() or "No stage given",
                 ", ".join(name for _, name, _ in programmes) or "None",
                 ", ".join(sorted({org for _, org, _ in grants})) or "None",
                 money(spend),
