@@ -237,8 +237,25 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
         CASE_WORKERS, objects="referral", out={ADMIN}, method="post", ok=FORM_POSTED
     ),
     "programmes:break_glass": door({MANAGER}),
-    "programmes:referral_import_job": door(
-        CASE_MANAGERS, objects="referral_import_job", out={ADMIN}
+    # the import's page, and the confirmation posted to it (a finished import: refused
+    # with a message, back to the page)
+    "programmes:referral_import_job": (
+        door(CASE_MANAGERS, objects="referral_import_job", out={ADMIN}),
+        door(
+            CASE_MANAGERS,
+            objects="referral_import_job",
+            out={ADMIN},
+            method="post",
+            ok=REDIRECT,
+        ),
+    ),
+    # a completed import cannot be cancelled: the page says so
+    "programmes:referral_import_job_cancel": door(
+        CASE_MANAGERS, objects="referral_import_job", out={ADMIN}, method="post", ok=REDIRECT
+    ),
+    # administrators, and the manager who ran the import (the world's was the system's)
+    "programmes:referral_import_job_restore": door(
+        {ADMIN}, objects="referral_import_job", out={ADMIN}
     ),
     "programmes:session_attendees": door(CASE_WORKERS, objects="session", out={ADMIN}),
     "programmes:session_list": with_exports(CASE_WORKERS, "csv"),

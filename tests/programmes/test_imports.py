@@ -16,6 +16,7 @@ from tests.factories import (
     UserFactory,
     referrals_of,
 )
+from vru import services as core_services
 from vru.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
@@ -264,12 +265,26 @@ def queue(programme, text, django_capture_on_commit_callbacks, *, run=True, **kw
     return job
 
 
-def test_a_job_runs_after_commit_reports_progress_and_forgets_the_file(
+def confirm(job, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        core_services.import_job_confirm(actor=None, job=job)
+    job.refresh_from_db()
+    return job
+
+
+def test_a_job_is_checked_after_commit_then_imported_once_confirmed_and_forgets_the_file(
     programme, django_capture_on_commit_callbacks
 ):
     text = HEADER + "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n"
 
     job = queue(programme, text, django_capture_on_commit_callbacks)
+
+    assert job.status == "checked"
+    assert (job.total_rows, job.processed_rows, job.preview["rows_to_add"]) == (1, 1, 1)
+    assert bytes(job.content) == text.encode()  # kept for the confirmation
+    assert not Referral.objects.filter(programme=programme).exists()
+
+    job = confirm(job, django_capture_on_commit_callbacks)
 
     assert job.status == "succeeded"
     assert (job.total_rows, job.processed_rows, job.imported_rows) == (1, 1, 1)
@@ -277,17 +292,19 @@ def test_a_job_runs_after_commit_reports_progress_and_forgets_the_file(
     assert bytes(job.content) == b""
     assert job.kind == "referrals"
     assert job.target_id == programme.pk
+    assert Referral.objects.filter(programme=programme).count() == 1
 
 
-def test_a_job_with_errors_fails_and_keeps_every_row_error(
+def test_a_job_with_errors_is_refused_and_keeps_every_row_error(
     programme, django_capture_on_commit_callbacks
 ):
     text = HEADER + "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\nBob,,2010,knife,,,,,\n"
 
     job = queue(programme, text, django_capture_on_commit_callbacks)
 
-    assert job.status == "failed"
+    assert job.status == "refused"
     assert job.imported_rows == 0
+    assert bytes(job.content) == b""
     assert {(e["row"], e["column"]) for e in job.row_errors} == {
         (3, "last_name"),
         (3, "date_of_birth"),
@@ -300,7 +317,10 @@ def test_running_a_finished_job_again_changes_nothing(
     programme, django_capture_on_commit_callbacks
 ):
     text = HEADER + "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n"
-    job = queue(programme, text, django_capture_on_commit_callbacks)
+    job = confirm(
+        queue(programme, text, django_capture_on_commit_callbacks),
+        django_capture_on_commit_callbacks,
+    )
 
     again = services.referral_import_job_run(job_id=job.pk)
 
@@ -324,24 +344,29 @@ def test_the_progress_page_reloads_while_the_job_waits_then_lists_errors(
     assert 'http-equiv="refresh"' in waiting
     assert "Waiting to start" in waiting
     assert 'http-equiv="refresh"' not in done
-    assert "Nothing was imported" in done
+    assert "This file was not imported: nothing changed" in done
     assert "Unknown reason “juggling”" in done
 
 
-def test_the_command_line_import_runs_as_a_job(
-    programme, tmp_path, capsys, django_capture_on_commit_callbacks
+@pytest.mark.django_db(transaction=True)
+def test_the_command_line_checks_the_file_and_imports_it_only_when_told(
+    programme, tmp_path, capsys
 ):
     from django.core.management import call_command
 
     path = tmp_path / "custody.csv"
     path.write_text(HEADER + "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n")
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("import_referrals", str(path), "--programme", str(programme.pk))
+    # run for real (autocommit, tasks in process): the check has run when the command answers
+    call_command("import_referrals", str(path), "--programme", str(programme.pk))
+    checked = capsys.readouterr().out
+    assert "1 of 1 rows would be added" in checked
+    assert "/programmes/referrals/imports/" in checked
+    assert not Referral.objects.filter(programme=programme).exists()
 
-    # in a test the job runs when the test's transaction would commit, after the command
-    # has answered; run for real (autocommit, eager or a worker) it reports the outcome
-    assert "/programmes/referrals/imports/" in capsys.readouterr().out
+    call_command("import_referrals", str(path), "--programme", str(programme.pk), "--confirm")
+
+    assert "1 referrals imported" in capsys.readouterr().out
     assert Referral.objects.filter(programme=programme).count() == 1
 
 
