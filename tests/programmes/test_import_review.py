@@ -419,3 +419,21 @@ def test_another_partnerships_administrator_finds_nothing_and_the_services_refus
     with pytest.raises(PermissionDenied):
         core_services.import_job_restore(actor=stranger, job=done)
     assert ImportSnapshot.objects.filter(job=done).exists()
+
+
+def test_the_admin_lists_no_snapshot_of_a_referral_import(
+    client, programme, user_with_role, django_capture_on_commit_callbacks
+):
+    # referral imports concern named young people: their own pages show them, not the admin
+    job = imported(programme, GOOD, django_capture_on_commit_callbacks)
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+
+    page = client.get("/admin/vru/importsnapshot/")
+
+    assert page.status_code == 200
+    assert ImportSnapshot.objects.filter(job=job).exists()
+    assert job.file_name not in page.text
+    assert client.get(f"/admin/vru/importsnapshot/{job.snapshot.pk}/change/").status_code in {
+        302,
+        404,
+    }

@@ -177,3 +177,27 @@ def test_the_beat_runs_the_expiry_hourly_and_the_command_runs_it_too(
 
     assert "4 import checks older than 0 hours expired." in capsys.readouterr().out
     assert not ImportJob.objects.filter(status=ImportJob.Status.CHECKED).exists()
+
+
+def test_a_check_that_never_finished_is_forgotten_too(
+    places, user_with_role, django_capture_on_commit_callbacks
+):
+    # given a file whose check never ran (its worker lost), a day and an hour ago
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.import_job_create(
+            actor=user_with_role(Role.ADMINISTRATOR),
+            partnership=places,
+            kind=ImportJob.Kind.POLICE_UK,
+            file_name="2019-01-street.csv",
+            content=POLICE_UK,
+        )
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING)
+
+    services.import_checks_expire(
+        now=timezone.now() + datetime.timedelta(hours=settings.VRU_IMPORT_CHECK_HOURS, minutes=1)
+    )
+
+    job.refresh_from_db()
+    assert (job.status, bytes(job.content)) == (ImportJob.Status.EXPIRED, b"")
+    # and if its task is delivered after all, it finds nothing to do
+    assert services.import_job_run(job_id=job.pk).status == ImportJob.Status.EXPIRED

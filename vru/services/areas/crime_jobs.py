@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -401,18 +401,25 @@ def import_job_restore(*, actor: User, job: ImportJob) -> ImportJob:
 
 
 def import_checks_expire(*, now=None) -> int:
-    """Forget the files of checks nobody confirmed within VRU_IMPORT_CHECK_HOURS (every kind):
-    the job is marked expired, its stored bytes cleared, and its page asks for the file again.
-    Idempotent; a job being confirmed at the same moment is left to the confirmation. Returns
-    how many expired."""
+    """Forget the files of checks nobody confirmed within VRU_IMPORT_CHECK_HOURS (every
+    reviewed kind): the job is marked expired, its stored bytes cleared, and its page asks for
+    the file again. A check that never finished in that time (its worker lost) is forgotten
+    too; an import someone confirmed is left to run. Idempotent; a job being confirmed at the
+    same moment is left to the confirmation. Returns how many expired."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.VRU_IMPORT_CHECK_HOURS)
     expired = 0
+    checks_never_done = Q(
+        status__in=[ImportJob.Status.PENDING, ImportJob.Status.CHECKING],
+        confirmed_at__isnull=True,
+        kind__in=import_kinds.registered(),
+    )
     with transaction.atomic():
         waiting = (
             ImportJob.objects.select_for_update(of=("self",), skip_locked=True)
             .annotate(waiting_since=Coalesce("checked_at", "created_at"))
-            .filter(status=ImportJob.Status.CHECKED, waiting_since__lt=cutoff)
+            .filter(Q(status=ImportJob.Status.CHECKED) | checks_never_done)
+            .filter(waiting_since__lt=cutoff)
             .select_related("partnership")
             .order_by("pk")
         )
