@@ -5,6 +5,15 @@ class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = "Voice and evaluation"
 
+    def ready(self) -> None:
+        from evaluation.services.listening_imports import LISTENING_IMPORTS
+        from vru import import_kinds
+        from vru.models import ImportJob
+
+        # spreadsheets of responses: checked first, imported once confirmed, undoable (the
+        # core's machinery for reviewed imports, which imports no app)
+        import_kinds.register(ImportJob.Kind.LISTENING_RESPONSES, LISTENING_IMPORTS)
+
     def navigation(self, user) -> list[tuple[str, str]]:
         from django.urls import reverse
 

@@ -12,6 +12,21 @@ urlpatterns = [
     path("listening/<int:pk>/responses/new/", views.response_create, name="response_create"),
     path("listening/<int:pk>/responses/import/", views.responses_import, name="responses_import"),
     path(
+        "listening/<int:pk>/responses/imports/<int:job_pk>/",
+        views.responses_import_job,
+        name="responses_import_job",
+    ),
+    path(
+        "listening/<int:pk>/responses/imports/<int:job_pk>/cancel/",
+        views.responses_import_job_cancel,
+        name="responses_import_job_cancel",
+    ),
+    path(
+        "listening/<int:pk>/responses/imports/<int:job_pk>/undo/",
+        views.responses_import_job_restore,
+        name="responses_import_job_restore",
+    ),
+    path(
         "listening/<int:pk>/responses/<int:response_pk>/themes/",
         views.response_code,
         name="response_code",

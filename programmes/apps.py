@@ -4,6 +4,15 @@ from django.apps import AppConfig
 class ProgrammesConfig(AppConfig):
     name = "programmes"
 
+    def ready(self) -> None:
+        from programmes.services.imports.review import REFERRAL_IMPORTS
+        from vru import import_kinds
+        from vru.models import ImportJob
+
+        # custody spreadsheets: checked first, imported once confirmed, undoable (the core's
+        # machinery for reviewed imports, which imports no app)
+        import_kinds.register(ImportJob.Kind.REFERRALS, REFERRAL_IMPORTS)
+
     def navigation(self, user) -> list[tuple[str, str]]:
         from django.urls import reverse
 

@@ -11,6 +11,16 @@ urlpatterns = [
     path("referrals/new/", referrals.referral_create, name="referral_create"),
     path("referrals/import/", imports.referral_import, name="referral_import"),
     path("referrals/imports/<int:pk>/", imports.referral_import_job, name="referral_import_job"),
+    path(
+        "referrals/imports/<int:pk>/cancel/",
+        imports.referral_import_job_cancel,
+        name="referral_import_job_cancel",
+    ),
+    path(
+        "referrals/imports/<int:pk>/undo/",
+        imports.referral_import_job_restore,
+        name="referral_import_job_restore",
+    ),
     path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/contacts/", referrals.referral_contact, name="referral_contact"),
     path("referrals/<int:pk>/status/", referrals.referral_status, name="referral_status"),

@@ -120,6 +120,7 @@ KWARGS = {
     "benefit_assumption": lambda o: {"pk": o.evaluation_id, "assumption_pk": o.pk},
     "scored_referral": lambda o: {"referral_pk": o.pk},
     "outcome_score": lambda o: {"referral_pk": o.referral_id, "score_pk": o.pk},
+    "listening_import_job": lambda o: {"pk": o.target_id, "job_pk": o.pk},
 }
 
 # Evaluations: staff who plan or commission work, and commissioners (no personal data).
@@ -237,8 +238,25 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
         CASE_WORKERS, objects="referral", out={ADMIN}, method="post", ok=FORM_POSTED
     ),
     "programmes:break_glass": door({MANAGER}),
-    "programmes:referral_import_job": door(
-        CASE_MANAGERS, objects="referral_import_job", out={ADMIN}
+    # the import's page, and the confirmation posted to it (a finished import: refused
+    # with a message, back to the page)
+    "programmes:referral_import_job": (
+        door(CASE_MANAGERS, objects="referral_import_job", out={ADMIN}),
+        door(
+            CASE_MANAGERS,
+            objects="referral_import_job",
+            out={ADMIN},
+            method="post",
+            ok=REDIRECT,
+        ),
+    ),
+    # a completed import cannot be cancelled: the page says so
+    "programmes:referral_import_job_cancel": door(
+        CASE_MANAGERS, objects="referral_import_job", out={ADMIN}, method="post", ok=REDIRECT
+    ),
+    # administrators, and the manager who ran the import (the world's was the system's)
+    "programmes:referral_import_job_restore": door(
+        {ADMIN}, objects="referral_import_job", out={ADMIN}
     ),
     "programmes:session_attendees": door(CASE_WORKERS, objects="session", out={ADMIN}),
     "programmes:session_list": with_exports(CASE_WORKERS, "csv"),
@@ -338,6 +356,16 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "evaluation:response_list": with_exports(FEEDBACK_READERS, "csv", objects="exercise"),
     "evaluation:response_create": door(EDITORS, objects="exercise"),
     "evaluation:responses_import": door(EDITORS, objects="exercise"),
+    "evaluation:responses_import_job": (
+        door(EDITORS, objects="listening_import_job"),
+        door(EDITORS, objects="listening_import_job", method="post", ok=REDIRECT),
+    ),
+    # a completed import cannot be cancelled: the page says so
+    "evaluation:responses_import_job_cancel": door(
+        EDITORS, objects="listening_import_job", method="post", ok=REDIRECT
+    ),
+    # administrators, and the analyst who ran the import (the world's was the system's)
+    "evaluation:responses_import_job_restore": door({ADMIN}, objects="listening_import_job"),
     "evaluation:response_code": door(EDITORS, objects="response"),
     "evaluation:action_create": door(EDITORS, objects="exercise"),
     "evaluation:action_edit": door(EDITORS, objects="action"),

@@ -238,6 +238,14 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         actor=listening_manager, exercise=exercise, is_public=True
     )
     alert = SafeguardingAlert.objects.create(response=response)
+    listening_import = ImportJob.objects.create(
+        partnership=partnership,
+        kind=ImportJob.Kind.LISTENING_RESPONSES,
+        target_id=exercise.pk,
+        file_name=f"{tag} responses.csv",
+        content=b"",
+        status=ImportJob.Status.SUCCEEDED,
+    )
 
     # --- evaluations and impact reports
     evaluations = {
@@ -312,6 +320,7 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         },
         "exercise": {"in": exercise},
         "response": {"in": response},
+        "listening_import_job": {"in": listening_import},
         "action": {"in": action},
         "public_exercise": {"in": exercise},
         "safeguarding_alert": {"in": alert},

@@ -618,14 +618,18 @@ class CrimeImportAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(ImportSnapshot)
 class ImportSnapshotAdmin(ReadOnlyScopedAdmin):
-    """What each reviewed import (police.uk, area indicators) replaced. Undoing an import is
-    on the import's own page (a service, audited); the rows themselves are not shown here."""
+    """What each reviewed import replaced or added. Undoing an import is on the import's own
+    page (a service, audited); the rows themselves are not shown here, and referral imports
+    (named young people) not at all, as in the import jobs' admin."""
 
     partnership_path = "job__partnership"
     allowed = staticmethod(permissions.can_import_area_data)
     list_display = ["job", "created_at"]
     exclude = ["rows", "rows_removed_on_restore"]
     list_select_related = ["job"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(job__kind=ImportJob.Kind.REFERRALS)
 
 
 @admin.register(AreaIndicator)

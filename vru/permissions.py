@@ -4,6 +4,7 @@ DESIGN.md's table of roles is the source: staff roles and commissioners read the
 strategy pages; youth reviewers and applicants see only their own work (grants, issue 5).
 """
 
+from vru import import_kinds
 from vru.models import ImportJob, Role, StrategicNeedsAssessment, User
 
 STAFF_ROLES = frozenset(
@@ -70,14 +71,20 @@ def can_import_area_data(user: User) -> bool:
 
 
 def can_review_import(user: User, job: ImportJob) -> bool:
-    """See an area-data import's check, and confirm or cancel it: whoever may import area data
-    into the job's partnership."""
-    return can_import_area_data(user) and job.partnership_id == user.partnership_id
+    """See an import's check, and confirm or cancel it: whoever may import that kind of data
+    into the job's partnership (area data: the area-data importers; other kinds: their app's
+    own predicate, registered with the kind in vru.import_kinds)."""
+    if not belongs_to_a_partnership(user) or job.partnership_id != user.partnership_id:
+        return False
+    kind = import_kinds.get(job.kind)
+    if kind is not None:
+        return kind.may_review(user, job)
+    return can_import_area_data(user)
 
 
 def can_restore_import(user: User, job: ImportJob) -> bool:
-    """Undo an import (put back what it replaced): the partnership's administrators, and the
-    analyst who ran it."""
+    """Undo an import (put back what it replaced, or remove what it added): of those who may
+    review it, the partnership's administrators and the person who ran it."""
     if not can_review_import(user, job):
         return False
     return has_role(user, Role.ADMINISTRATOR) or job.created_by_id == user.pk

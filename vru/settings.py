@@ -232,6 +232,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 VRU_MAX_DOCUMENT_BYTES = env.int("VRU_MAX_DOCUMENT_BYTES", default=25 * 1024 * 1024)
 VRU_MAX_ATTACHMENT_BYTES = env.int("VRU_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 VRU_MAX_IMPORT_BYTES = env.int("VRU_MAX_IMPORT_BYTES", default=100 * 1024 * 1024)
+# A checked import file nobody confirms is forgotten after this many hours (the beat task
+# vru.tasks.import_checks_expire): its page then asks for the file again.
+VRU_IMPORT_CHECK_HOURS = env.int("VRU_IMPORT_CHECK_HOURS", default=24)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Email: console unless an SMTP URL is given.
@@ -307,6 +310,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "vru-outbox-purge": {
         "task": "vru.tasks.outbox_purge",
         "schedule": 24 * 60 * 60.0,
+    },
+    # vru: checked import files nobody confirmed within VRU_IMPORT_CHECK_HOURS are forgotten
+    # (hourly, so a file outlives its limit by an hour at most)
+    "vru-import-checks-expire": {
+        "task": "vru.tasks.import_checks_expire",
+        "schedule": 60 * 60.0,
     },
     # vru: area profiles per CSP and local authority for the latest crime months, monthly
     "vru-area-profiles-monthly": {

@@ -28,6 +28,12 @@ def import_job_run(job_id: int) -> str:
 
 
 @shared_task(acks_late=True)
+def import_checks_expire() -> int:
+    """Hourly (beat): forget the files of import checks nobody confirmed in time."""
+    return services.import_checks_expire()
+
+
+@shared_task(acks_late=True)
 def risk_run_compute(run_id: int) -> str:
     return services.risk_run_compute(run_id=run_id).status
 

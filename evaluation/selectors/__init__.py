@@ -21,6 +21,7 @@ from evaluation.selectors.listening import (  # noqa: F401
     exercise_summary,
     public_exercise,
     response_list,
+    responses_import_jobs,
     safeguarding_alert_list,
 )
 from evaluation.selectors.reports import (  # noqa: F401

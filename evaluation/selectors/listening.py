@@ -13,7 +13,7 @@ from evaluation.models import (
     SafeguardingAlert,
 )
 from vru.age_bands import ListeningAgeBand
-from vru.models import User
+from vru.models import ImportJob, User
 from vru.selectors import disclosure
 from vru.selectors.disclosure import shown_count
 
@@ -28,6 +28,20 @@ def exercise_list(*, viewer: User) -> QuerySet[ListeningExercise]:
             suppress=permissions.sees_suppressed_counts(viewer),
         )
     )
+
+
+def responses_import_jobs(*, viewer: User, exercise: ListeningExercise) -> QuerySet[ImportJob]:
+    """The exercise's imports of responses, for those who may import them (newest first)."""
+    if (
+        not permissions.can_record_feedback(viewer)
+        or exercise.partnership_id != viewer.partnership_id
+    ):
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(
+        kind=ImportJob.Kind.LISTENING_RESPONSES,
+        partnership_id=viewer.partnership_id,
+        target_id=exercise.pk,
+    ).select_related("created_by", "confirmed_by", "restored_by", "partnership")
 
 
 def response_list(

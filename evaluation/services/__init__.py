@@ -17,6 +17,9 @@ from evaluation.services.listening import (  # noqa: F401
     safeguarding_alert_acknowledge,
     safeguarding_alert_send,
 )
+from evaluation.services.listening_imports import (  # noqa: F401
+    responses_import_job_create,
+)
 from evaluation.services.reports import (  # noqa: F401
     impact_report_build,
     impact_report_build_schedule,

@@ -163,12 +163,12 @@ def response_record(
         changes={"safeguarding_concern": safeguarding_concern},
     )
     if safeguarding_concern:
-        _raise_safeguarding_alert(response)
+        raise_safeguarding_alert(response)
     return response
 
 
-def _raise_safeguarding_alert(response: FeedbackResponse) -> SafeguardingAlert:
-    """The alert and its outbox message commit with the response, so neither a broker outage
+def raise_safeguarding_alert(response: FeedbackResponse) -> SafeguardingAlert:
+    """A flagged response's alert (once; every door that records one calls this). The alert and its outbox message commit with the response, so neither a broker outage
     nor a worker's death loses it; the outbox sends it (and retries a failed send)."""
     alert, created = SafeguardingAlert.objects.get_or_create(response=response)
     if created:
@@ -234,7 +234,7 @@ def responses_import(
         for response in FeedbackResponse.objects.filter(
             exercise=exercise, safeguarding_concern=True, safeguarding_alert__isnull=True
         ):
-            _raise_safeguarding_alert(response)
+            raise_safeguarding_alert(response)
     return outcome
 
 

@@ -23,10 +23,15 @@ from evaluation.views.listening import (  # noqa: F401
     response_code,
     response_create,
     response_list,
-    responses_import,
     safeguarding_alert_acknowledge,
     safeguarding_alerts,
     you_said_we_did,
+)
+from evaluation.views.listening_imports import (  # noqa: F401
+    responses_import,
+    responses_import_job,
+    responses_import_job_cancel,
+    responses_import_job_restore,
 )
 from evaluation.views.reports import (  # noqa: F401
     report_detail,

@@ -9,11 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evaluation import permissions, selectors, services
-from evaluation.forms import ActionForm, CodingForm, ExerciseForm, ResponseForm, ResponsesImportForm
+from evaluation.forms import ActionForm, CodingForm, ExerciseForm, ResponseForm
 from evaluation.models import ListeningAction
 from evaluation.resources import FeedbackResponseResource
 from vru import exports
-from vru import services as core_services
 from vru.age_bands import ListeningAgeBand
 
 PAGE_SIZE = 50
@@ -174,33 +173,6 @@ def response_code(request, pk: int, response_pk: int):
         request,
         "evaluation/code_response.html",
         {"form": form, "exercise": exercise, "response": response},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def responses_import(request, pk: int):
-    exercise = _exercise(request, pk)
-    _require(permissions.can_record_feedback(request.user))
-    form = ResponsesImportForm(request.POST or None, request.FILES or None)
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            dataset = core_services.read_table(file_name=upload.name, content=upload.read())
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            outcome = services.responses_import(
-                actor=request.user,
-                exercise=exercise,
-                dataset=dataset,
-                skip_invalid_rows=form.cleaned_data["skip_invalid_rows"],
-            )
-            if outcome.imported_rows and not outcome.errors:
-                messages.success(request, f"Imported {outcome.imported_rows} responses.")
-                return redirect("evaluation:response_list", pk=exercise.pk)
-    return render(
-        request, "evaluation/import.html", {"form": form, "exercise": exercise, "outcome": outcome}
     )
 
 

@@ -1,9 +1,11 @@
 """Listening-project pages in Chromium: axe (WCAG 2.2 AA) and no console or CSP errors,
-including the public "you said, we did" page at phone width."""
+including an import of responses (checked, confirmed, undone) and the public "you said, we
+did" page at phone width."""
 
 import pytest
 from playwright.sync_api import expect
 
+from evaluation.models import FeedbackResponse
 from tests.evaluation.factories import FeedbackResponseFactory, ListeningExerciseFactory
 from tests.factories import TEST_PASSWORD, PartnershipFactory, UserFactory
 from vru.models import Role
@@ -11,7 +13,7 @@ from vru.models import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_analyst_records_and_themes_feedback_and_publishes_the_page(checked):
+def test_an_analyst_records_and_themes_feedback_and_publishes_the_page(checked, tmp_path):
     partnership = PartnershipFactory()
     UserFactory(username="ana.analyst", partnership=partnership, roles=[Role.ANALYST])
     exercise = ListeningExerciseFactory(partnership=partnership, name="Youth clubs 2023")
@@ -23,7 +25,31 @@ def test_an_analyst_records_and_themes_feedback_and_publishes_the_page(checked):
     checked.goto("/evaluation/listening/", title="Listening projects")
     checked.goto(f"/evaluation/listening/{exercise.pk}/", title="Youth clubs 2023")
     checked.goto(f"/evaluation/listening/{exercise.pk}/responses/")
+    # a spreadsheet of responses: checked (nothing changes), confirmed, then undone
+    responses = tmp_path / "responses.csv"
+    responses.write_text(
+        "date,age_band,question,words,themes\n"
+        "2023-01-10,14_15,What would help?,Lights in the park,Trusted adults\n"
+        "2023-01-11,16_17,What would help?,A bus that runs late,\n"
+    )
+    before = FeedbackResponse.objects.count()
     checked.goto(f"/evaluation/listening/{exercise.pk}/responses/import/")
+    page.get_by_label("Spreadsheet of responses").set_input_files(str(responses))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="What this file would add")).to_be_visible()
+    checked.check()
+    assert FeedbackResponse.objects.count() == before
+    page.get_by_role("button", name="Import 2 responses").click()
+    expect(page.get_by_role("heading", name="2 responses imported")).to_be_visible()
+    checked.check()
+    assert FeedbackResponse.objects.count() == before + 2
+    page.get_by_role("link", name="Undo this import").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Undo the import")
+    checked.check()
+    page.get_by_role("button", name="Yes, undo the import").click()
+    expect(page.get_by_text("Undone on")).to_be_visible()
+    checked.check()
+    assert FeedbackResponse.objects.count() == before
 
     # record a response with a mistake: the error is shown and the words are kept
     checked.goto(f"/evaluation/listening/{exercise.pk}/responses/new/")

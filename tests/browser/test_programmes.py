@@ -1,5 +1,6 @@
 """End-to-end: a programme manager's caseload (seek pagination), the custody-spreadsheet
-import with its progress page, and a session's named attendees, in Chromium with axe."""
+import (refused with its row errors; checked, confirmed and undone from its page), and a
+session's named attendees, in Chromium with axe."""
 
 import datetime
 
@@ -7,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from programmes import services
+from programmes.models import Referral
 from tests.factories import TEST_PASSWORD, ProgrammeFactory, ReferralFactory, UserFactory
 from vru.models import Role
 
@@ -40,7 +42,7 @@ def test_a_manager_pages_the_caseload_imports_and_names_attendees(checked, tmp_p
     checked.check()
     expect(page.locator("tbody tr")).to_have_count(50)
 
-    # the import: a file with a bad row ends on the progress page with that row's error
+    # the import: a file with a bad row is refused on its page with that row's error
     upload = tmp_path / "custody.csv"
     upload.write_text(
         "first_name,last_name,date_of_birth,reason,event_at\n"
@@ -50,10 +52,35 @@ def test_a_manager_pages_the_caseload_imports_and_names_attendees(checked, tmp_p
     checked.goto("/programmes/referrals/import/", title="Import referrals")
     page.get_by_label("Programme").select_option(label="ReRoute")
     page.get_by_label("Custody spreadsheet").set_input_files(str(upload))
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("custody.csv")
+    expect(page.get_by_text("This file was not imported: nothing changed")).to_be_visible()
     checked.check()
     expect(page.get_by_role("table")).to_contain_text("Unknown reason “juggling”")
+
+    # the valid rows only: the check shows what would be added, nothing changes until the
+    # confirmation, and the import is undone from its page after a confirmation
+    before = Referral.objects.count()
+    checked.goto("/programmes/referrals/import/", title="Import referrals")
+    page.get_by_label("Programme").select_option(label="ReRoute")
+    page.get_by_label("Custody spreadsheet").set_input_files(str(upload))
+    page.get_by_label("Import the valid rows even if some rows have errors").check()
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="What this file would add")).to_be_visible()
+    checked.check()
+    assert Referral.objects.count() == before
+    page.get_by_role("button", name="Import 1 referral").click()
+    expect(page.get_by_role("heading", name="1 referral imported")).to_be_visible()
+    checked.check()
+    assert Referral.objects.count() == before + 1
+    # the manager who ran it may undo it
+    page.get_by_role("link", name="Undo this import").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Undo the import")
+    checked.check()
+    page.get_by_role("button", name="Yes, undo the import").click()
+    expect(page.get_by_text("Undone on")).to_be_visible()
+    checked.check()
+    assert Referral.objects.count() == before
 
     # named attendees: add one of the caseload by reference, then remove them
     reference = referrals[0].young_person.reference

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -15,6 +16,7 @@ from tests.factories import (
     UserFactory,
     referrals_of,
 )
+from vru import services as core_services
 from vru.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
@@ -263,12 +265,26 @@ def queue(programme, text, django_capture_on_commit_callbacks, *, run=True, **kw
     return job
 
 
-def test_a_job_runs_after_commit_reports_progress_and_forgets_the_file(
+def confirm(job, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        core_services.import_job_confirm(actor=None, job=job)
+    job.refresh_from_db()
+    return job
+
+
+def test_a_job_is_checked_after_commit_then_imported_once_confirmed_and_forgets_the_file(
     programme, django_capture_on_commit_callbacks
 ):
     text = HEADER + "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n"
 
     job = queue(programme, text, django_capture_on_commit_callbacks)
+
+    assert job.status == "checked"
+    assert (job.total_rows, job.processed_rows, job.preview["rows_to_add"]) == (1, 1, 1)
+    assert bytes(job.content) == text.encode()  # kept for the confirmation
+    assert not Referral.objects.filter(programme=programme).exists()
+
+    job = confirm(job, django_capture_on_commit_callbacks)
 
     assert job.status == "succeeded"
     assert (job.total_rows, job.processed_rows, job.imported_rows) == (1, 1, 1)
@@ -276,17 +292,19 @@ def test_a_job_runs_after_commit_reports_progress_and_forgets_the_file(
     assert bytes(job.content) == b""
     assert job.kind == "referrals"
     assert job.target_id == programme.pk
+    assert Referral.objects.filter(programme=programme).count() == 1
 
 
-def test_a_job_with_errors_fails_and_keeps_every_row_error(
+def test_a_job_with_errors_is_refused_and_keeps_every_row_error(
     programme, django_capture_on_commit_callbacks
 ):
     text = HEADER + "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\nBob,,2010,knife,,,,,\n"
 
     job = queue(programme, text, django_capture_on_commit_callbacks)
 
-    assert job.status == "failed"
+    assert job.status == "refused"
     assert job.imported_rows == 0
+    assert bytes(job.content) == b""
     assert {(e["row"], e["column"]) for e in job.row_errors} == {
         (3, "last_name"),
         (3, "date_of_birth"),
@@ -299,7 +317,10 @@ def test_running_a_finished_job_again_changes_nothing(
     programme, django_capture_on_commit_callbacks
 ):
     text = HEADER + "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n"
-    job = queue(programme, text, django_capture_on_commit_callbacks)
+    job = confirm(
+        queue(programme, text, django_capture_on_commit_callbacks),
+        django_capture_on_commit_callbacks,
+    )
 
     again = services.referral_import_job_run(job_id=job.pk)
 
@@ -323,24 +344,29 @@ def test_the_progress_page_reloads_while_the_job_waits_then_lists_errors(
     assert 'http-equiv="refresh"' in waiting
     assert "Waiting to start" in waiting
     assert 'http-equiv="refresh"' not in done
-    assert "Nothing was imported" in done
+    assert "This file was not imported: nothing changed" in done
     assert "Unknown reason “juggling”" in done
 
 
-def test_the_command_line_import_runs_as_a_job(
-    programme, tmp_path, capsys, django_capture_on_commit_callbacks
+@pytest.mark.django_db(transaction=True)
+def test_the_command_line_checks_the_file_and_imports_it_only_when_told(
+    programme, tmp_path, capsys
 ):
     from django.core.management import call_command
 
     path = tmp_path / "custody.csv"
     path.write_text(HEADER + "Ann,One,2010-02-03,knife,2026-03-01 10:00,,,,\n")
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("import_referrals", str(path), "--programme", str(programme.pk))
+    # run for real (autocommit, tasks in process): the check has run when the command answers
+    call_command("import_referrals", str(path), "--programme", str(programme.pk))
+    checked = capsys.readouterr().out
+    assert "1 of 1 rows would be added" in checked
+    assert "/programmes/referrals/imports/" in checked
+    assert not Referral.objects.filter(programme=programme).exists()
 
-    # in a test the job runs when the test's transaction would commit, after the command
-    # has answered; run for real (autocommit, eager or a worker) it reports the outcome
-    assert "/programmes/referrals/imports/" in capsys.readouterr().out
+    call_command("import_referrals", str(path), "--programme", str(programme.pk), "--confirm")
+
+    assert "1 referrals imported" in capsys.readouterr().out
     assert Referral.objects.filter(programme=programme).count() == 1
 
 
@@ -389,19 +415,73 @@ def test_names_with_tabs_backslashes_line_breaks_quotes_and_accents_round_trip_e
 
 
 @pytest.mark.parametrize("value", ["plain", "", "a\tb", "a\\b", "a\nb\r\n", "\\N", "\\.", "é ü 李"])
-def test_copy_text_round_trips_through_postgresql_copy(value):
+def test_text_round_trips_through_the_loaders_copy_exactly(programme, value):
     from django.db import connection
 
-    from programmes.services.imports.loading import copy_text
+    from programmes.models import YoungPerson
+    from programmes.services.imports import loading
+    from programmes.services.imports.loading import _copy
 
     if connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's")
+    person = ReferralFactory(programme=programme).young_person
+    YoungPersonIdentity.objects.filter(young_person=person).delete()
+
+    _copy(
+        YoungPersonIdentity,
+        loading.IDENTITY_FIELDS,
+        [(person.pk, value, "", "", "", "", "", "", "k")],
+    )
+
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE copy_check (a text, b text)")
-        with cursor.cursor.copy("COPY copy_check (a, b) FROM STDIN") as copy:
-            copy.write(f"{copy_text(value)}\t{copy_text(None)}\n".encode())
-        cursor.execute("SELECT a, b FROM copy_check")
-        assert cursor.fetchall() == [(value, None)]
+        cursor.execute(
+            "SELECT first_name, last_name FROM programmes_youngpersonidentity "
+            "WHERE young_person_id = %s",
+            [person.pk],
+        )
+        assert cursor.fetchall() == [(value, "")]
+    assert YoungPerson.objects.filter(pk=person.pk).exists()
+
+
+def test_the_loaders_name_tables_and_columns_from_the_models():
+    from programmes.services.imports import loading
+
+    source = Path(loading.__file__).read_text()
+
+    # no table or column name is typed into SQL text: psycopg quotes those from _meta
+    assert "programmes_" not in source
+    assert 'f"COPY' not in source
+    assert "f'COPY" not in source
+    for model, fields in [
+        (loading.YoungPerson, loading.PERSON_FIELDS),
+        (loading.YoungPersonIdentity, loading.IDENTITY_FIELDS),
+        (loading.Referral, loading.REFERRAL_FIELDS),
+        (loading.StatusChange, loading.STATUS_CHANGE_FIELDS),
+    ]:
+        named = set(fields)
+        for field in model._meta.concrete_fields:
+            given_by_the_database = field.primary_key  # the sequence's next id
+            left_null = field.name not in named and not field.null and not given_by_the_database
+            assert not left_null, f"{model.__name__}.{field.name} would be NULL after a COPY"
+
+
+def test_only_rows_the_referral_input_judged_are_loaded(programme):
+    from django.utils import timezone
+
+    from programmes.services.imports import loading
+
+    typed_in = {"first_name": "Ann", "last_name": "One", "match_index": "x", "row": 2}
+
+    for load in (loading.load_orm, loading.load_postgresql):
+        with pytest.raises(TypeError, match="judged"):
+            load(
+                programme=programme,
+                clean=[typed_in],
+                actor_id=None,
+                now=timezone.now(),
+                duplicate_of={},
+            )
+    assert not Referral.objects.exists()
 
 
 def test_a_formula_anywhere_in_a_large_file_is_still_refused_and_a_line_break_is_not_one(

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -18,6 +20,7 @@ class ImportJob(models.Model):
         # checked first (a preview, nothing written), then imported once confirmed, undoable
         POLICE_UK = "police_uk", "police.uk street-level crime"
         AREA_INDICATORS = "area_indicators", "Area indicators"
+        LISTENING_RESPONSES = "listening_responses", "Listening responses"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to start"
@@ -28,7 +31,8 @@ class ImportJob(models.Model):
         RUNNING = "running", "Checking and importing"
         SUCCEEDED = "succeeded", "Imported"
         FAILED = "failed", "Not imported: errors found"
-        RESTORED = "restored", "Undone: the data it replaced is back"
+        RESTORED = "restored", "Undone: the data is back as it was before"
+        EXPIRED = "expired", "Check expired: upload the file again"
 
     # a job in one of these has finished its work: running it again changes nothing
     FINISHED = frozenset(
@@ -38,11 +42,15 @@ class ImportJob(models.Model):
             Status.REFUSED,
             Status.CANCELLED,
             Status.RESTORED,
+            Status.EXPIRED,
         }
     )
 
-    # checked first (the preview), imported once confirmed, undone from the import's page
-    REVIEWED = frozenset({Kind.POLICE_UK, Kind.AREA_INDICATORS})
+    # checked first (the preview), imported once confirmed, undone from the import's page;
+    # each kind's pieces are registered by its app (vru.import_kinds)
+    REVIEWED = frozenset(
+        {Kind.POLICE_UK, Kind.AREA_INDICATORS, Kind.REFERRALS, Kind.LISTENING_RESPONSES}
+    )
 
     partnership = models.ForeignKey(
         "vru.Partnership", on_delete=models.PROTECT, related_name="import_jobs"
@@ -67,10 +75,13 @@ class ImportJob(models.Model):
         null=True,
         blank=True,
         help_text="What the rows are imported into, for kinds that need it "
-        "(referrals: the programme).",
+        "(referrals: the programme; listening responses: the exercise).",
     )
     file_name = models.CharField(max_length=255)
-    content = models.BinaryField(help_text="The uploaded file, kept until the job is done.")
+    content = models.BinaryField(
+        help_text="The uploaded file, kept until the job is done (a check nobody confirms "
+        "expires: VRU_IMPORT_CHECK_HOURS)."
+    )
     skip_invalid_rows = models.BooleanField(
         default=False, help_text="Import exactly the valid rows and report the others."
     )
@@ -86,6 +97,9 @@ class ImportJob(models.Model):
     )
     replace_confirmed = models.BooleanField(
         default=False, help_text="The person confirming agreed to replace stored data."
+    )
+    checked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the check finished and the wait began."
     )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -121,6 +135,15 @@ class ImportJob(models.Model):
         return f"{self.get_kind_display()} import: {self.file_name}"
 
     @property
+    def check_expires_at(self):
+        """When a checked file nobody confirmed is forgotten (None unless it is waiting)."""
+        if self.status != self.Status.CHECKED:
+            return None
+        return (self.checked_at or self.created_at) + timedelta(
+            hours=settings.VRU_IMPORT_CHECK_HOURS
+        )
+
+    @property
     def percent_done(self) -> int:
         if self.status in self.FINISHED or self.status == self.Status.CHECKED:
             return 100
@@ -136,6 +159,11 @@ class ImportSnapshot(models.Model):
     `months`; area indicators: the values at the `keys` it wrote); `rows` are the stored rows
     it replaced. When the import is undone, the rows it
     had written are kept in `rows_removed_on_restore`: nothing is ever lost.
+
+    Imports that only add rows (custody referrals, listening responses) replace nothing:
+    `rows` are the ids of the rows they added, which an undo removes exactly. What they added
+    is personal data (identities, young people's words, held encrypted): an undo keeps only
+    the ids and pseudonymous references of what it removed, never a copy of the data.
     """
 
     job = models.OneToOneField(ImportJob, on_delete=models.CASCADE, related_name="snapshot")
@@ -143,7 +171,8 @@ class ImportSnapshot(models.Model):
     rows = models.JSONField(
         default=list,
         help_text="police.uk: [LSOA id, month, crime type, count] per row; area indicators: "
-        "[LSOA id, factor id, period, period start, value, source].",
+        "[LSOA id, factor id, period, period start, value, source]; referrals: [referral id, "
+        "young person id] added; listening responses: [response id] added.",
     )
     rows_removed_on_restore = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,19 +1,21 @@
 """Imports of reference data: validate every row, then save all or none."""
 
 import csv
+import hashlib
 import io
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from vru import permissions
+from vru import import_kinds, permissions
 from vru.exports import looks_like_formula
 from vru.models import (
     AuditEvent,
@@ -50,6 +52,78 @@ class ImportOutcome:
     total_rows: int
     imported_rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    new_ids: list = field(default_factory=list)  # the records the import created
+
+
+# More than this share of a file's rows outside the partnership (by the places its rows
+# name) and the file is for another area: it is refused whole, changing nothing. One share
+# for every import that names places (police.uk, custody referrals, listening responses).
+MAX_SHARE_OUTSIDE = 0.5
+
+
+def another_area_refusal(
+    *, rows_outside: int, rows_read: int, partnership: Partnership, places: str
+) -> str:
+    """The refusal of a file most of whose rows name `places` outside the partnership ("" when
+    it is not such a file)."""
+    if rows_outside <= rows_read * MAX_SHARE_OUTSIDE:
+        return ""
+    name = partnership.short_name or partnership.name
+    return (
+        f"{rows_outside:,} of {rows_read:,} rows name {places} outside {name}: this file is "
+        "for another area. Nothing was changed. Check that you chose your own area's file."
+    )
+
+
+def skipped_by_reason(errors: Iterable[RowError]) -> dict[str, int]:
+    """Rows left out, by reason, most frequent first: a row counts once for each reason, and a
+    reason does not say what the row held (quoted values and row numbers vary)."""
+    reasons: dict[int, set[str]] = {}
+    for error in errors:
+        reason = re.sub(r"\brow \d+", "an earlier row", re.sub(r"“[^”]*”", "“…”", error.message))
+        reasons.setdefault(error.row, set()).add(reason)
+    counts: Counter = Counter()
+    for found in reasons.values():
+        counts.update(found)
+    return dict(counts.most_common())
+
+
+def digest(lines: Iterable[str]) -> str:
+    """A fingerprint of what a check found would change (its lines in any order): an import
+    whose fingerprint differs from its check's does not do what the person confirmed."""
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+
+
+def in_chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    """Ids in lists a query's parameters can hold on every database."""
+    size = 900 if connection.vendor == "sqlite" else 20_000
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def records_pointing_at(
+    model: type[models.Model], ids: Sequence[int], *, written_with_them: Iterable[str] = ()
+) -> Counter:
+    """How many records of any app point at these rows (by the plural name of their kind),
+    other than the relations `written_with_them` (written by the import with the rows). Found
+    from the model's relations, hidden ones too, so that an app the caller cannot name (the
+    core names none) still counts: what an undo that deletes the rows would delete too."""
+    skipped = set(written_with_them)
+    found: Counter = Counter()
+    for relation in model._meta.get_fields(include_hidden=True):
+        if not (relation.is_relation and relation.auto_created and not relation.concrete):
+            continue
+        related = relation.related_model
+        if relation.name in skipped or related._meta.auto_created:
+            continue  # the import's own, or a many-to-many's link table (seen as the m2m)
+        if relation.many_to_many and related is model:
+            continue  # a symmetrical many-to-many, seen from the other side
+        lookup = f"{relation.field.name}__in"
+        for chunk in in_chunks(ids):
+            n = related._default_manager.filter(**{lookup: chunk}).count()
+            if n:
+                found[str(related._meta.verbose_name_plural)] += n
+    return found
 
 
 FILE_FORMATS = {"csv": "csv", "xlsx": "xlsx"}
@@ -283,6 +357,48 @@ def import_with_resource(
     skip_invalid_rows the valid rows are saved and the bad ones reported. Either way the
     whole import is one transaction, audited once. The caller checks permissions.
     """
+    outcome = check_with_resource(make_resource=make_resource, dataset=dataset)
+    if outcome.errors and not skip_invalid_rows:
+        return outcome
+    if any(error.row == 1 for error in outcome.errors):
+        return outcome  # the file itself (its columns), not a row: nothing to import
+    bad_rows = {error.row for error in outcome.errors}
+    to_save = tablib.Dataset(headers=dataset.headers)
+    for index, row in enumerate(dataset, start=2):
+        if index not in bad_rows:
+            to_save.append(row)
+    with transaction.atomic():
+        result = make_resource().import_data(
+            to_save, dry_run=False, raise_errors=True, use_transactions=True
+        )
+        totals = result.totals
+        outcome.imported_rows = totals.get("new", 0) + totals.get("update", 0)
+        outcome.new_ids = [
+            row.object_id for row in result.rows if row.import_type == row.IMPORT_TYPE_NEW
+        ]
+        if not outcome.imported_rows:
+            return outcome  # nothing changed: re-importing the same file leaves no trace
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.IMPORT,
+            verb=verb,
+            target=target,
+            partnership=partnership,
+            changes={
+                "new": totals.get("new", 0),
+                "updated": totals.get("update", 0),
+                "unchanged": totals.get("skip", 0),
+                "rows_with_errors": len(bad_rows),
+            },
+        )
+    return outcome
+
+
+def check_with_resource(
+    *, make_resource: Callable[[], Any], dataset: tablib.Dataset
+) -> ImportOutcome:
+    """Every row's errors, found by a dry run of the resource: nothing is saved. Errors in
+    row 1 are the file's own (no header, missing columns)."""
     resource = make_resource()
     outcome = ImportOutcome(total_rows=len(dataset))
     if not dataset.headers:
@@ -310,34 +426,6 @@ def import_with_resource(
         outcome.errors = [RowError(1, "", message) for message in exc.messages]
         return outcome
     outcome.errors = _row_errors(checked)
-    if outcome.errors and not skip_invalid_rows:
-        return outcome
-    bad_rows = {error.row for error in outcome.errors}
-    to_save = tablib.Dataset(headers=dataset.headers)
-    for index, row in enumerate(dataset, start=2):
-        if index not in bad_rows:
-            to_save.append(row)
-    with transaction.atomic():
-        result = make_resource().import_data(
-            to_save, dry_run=False, raise_errors=True, use_transactions=True
-        )
-        totals = result.totals
-        outcome.imported_rows = totals.get("new", 0) + totals.get("update", 0)
-        if not outcome.imported_rows:
-            return outcome  # nothing changed: re-importing the same file leaves no trace
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.IMPORT,
-            verb=verb,
-            target=target,
-            partnership=partnership,
-            changes={
-                "new": totals.get("new", 0),
-                "updated": totals.get("update", 0),
-                "unchanged": totals.get("skip", 0),
-                "rows_with_errors": len(bad_rows),
-            },
-        )
     return outcome
 
 
@@ -384,7 +472,7 @@ def import_job_hand_over(*, job_id: int) -> None:
 
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run a queued import. Idempotent: a job that has finished is left as it is."""
-    if ImportJob.objects.filter(pk=job_id, kind__in=ImportJob.REVIEWED).exists():
+    if ImportJob.objects.filter(pk=job_id, kind__in=import_kinds.registered()).exists():
         from vru.services.areas.crime_jobs import reviewed_import_job_run
 
         return reviewed_import_job_run(job_id=job_id)  # checked, then imported once confirmed

@@ -1,21 +1,30 @@
 """Loading validated referral rows: PostgreSQL COPY, or bulk_create elsewhere.
 
+Only rows the referral's one input (programmes.inputs.ReferralInput, the same as the form's
+and the API's) judged without a problem are loaded: `only_judged` refuses anything else
+before a row is written.
+
 On PostgreSQL the ids are reserved from the sequences first, then each table is filled with
-one COPY (psycopg 3) in PostgreSQL's text format, written here in chunks of rows: identity
-fields encrypted here (COPY bypasses the fields' get_prep_value; one encrypt_many call a
-chunk) and their blind index computed in validation. The chunks go through psycopg's queued
-writer, so this process formats and encrypts the next chunk while the server stores the
-last one (two cores, two workers). Elsewhere (SQLite) bulk_create in batches. Either way
-possible duplicates are linked both ways afterwards. The caller owns the transaction. Only
-rows the referral's one input judged without a problem are loaded (only_judged).
+one COPY (psycopg 3): the table and column names come from the models' `_meta` (quoted by
+psycopg), and each row is a tuple of Python values that psycopg's `write_row` formats and
+escapes itself; nothing is spliced into text here. Identity fields are encrypted here (COPY
+bypasses the fields' get_prep_value; one encrypt_many call for each chunk of rows) and their
+blind index was computed in validation. The rows go through psycopg's queued writer, so this
+process makes and encrypts the next rows while the server stores the last ones (two cores,
+two workers). Elsewhere (SQLite) bulk_create in batches. Either way possible duplicates are
+linked both ways afterwards. The caller owns the transaction.
+
+Each loader returns (referral id, young person id) for every referral it stored, so that the
+import can be undone exactly.
 """
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from operator import itemgetter
 
-from django.db import connection
+from django.db import connection, models
+from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
 from programmes.inputs import Judged
@@ -23,58 +32,64 @@ from programmes.models import Programme, Referral, StatusChange, YoungPerson, Yo
 from programmes.services.referrals import reference_for, temporary_reference
 from vru.fields import encrypt_many
 
-CHUNK_ROWS = 2000  # about 100-400 kB of COPY text a chunk
-NULL = "\\N"
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+CHUNK_ROWS = 2000  # rows encrypted in one call (and about 100-400 kB of COPY data)
 
-
-def copy_text(value: str | None) -> str:
-    """A value as one field of PostgreSQL's COPY text format: backslash, tab, newline and
-    carriage return escaped; None is NULL. (NUL bytes never get this far: the reader
-    refuses them.)"""
-    if value is None:
-        return NULL
-    return value.translate(_ESCAPES)
-
-
-class _Escaped(dict):
-    """copy_text of the values that repeat (choice keys), computed once each."""
-
-    def __missing__(self, value: str) -> str:
-        self[value] = escaped = copy_text(value)
-        return escaped
-
-
-def _number(value: int | None) -> str:
-    return NULL if value is None else str(value)
-
-
-def _reserve_ids(model, count: int) -> list[int]:
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # the sequence named once (not once a row): a third of the time
-            "SELECT nextval(s) FROM pg_get_serial_sequence(%s, 'id') s, generate_series(1, %s)",
-            [table, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _copy(model, columns: list[str], chunks: Iterator[str]) -> None:
-    """COPY the chunks (lines of COPY text) into the model's table. Each chunk is queued
-    and sent by psycopg's writer thread while the next one is made."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(f"COPY {table} ({cols}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
-            for chunk in chunks:
-                copy.write(chunk.encode("utf-8"))
-
-
-def _in_chunks(clean: list[dict], make: Callable[[list[dict], int], str]) -> Iterator[str]:
-    for start in range(0, len(clean), CHUNK_ROWS):
-        yield make(clean[start : start + CHUNK_ROWS], start)
+# What each table's COPY fills, by model field name (columns come from _meta). Fields not
+# named take their column's NULL: first contact, consent times, closure, anonymisation.
+PERSON_FIELDS = [
+    "id",
+    "partnership",
+    "reference",
+    "gender",
+    "ethnicity",
+    "home_lsoa",
+    "education_status",
+    "created_at",
+]
+IDENTITY_FIELDS = [
+    "young_person",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "match_index",
+]
+REFERRAL_FIELDS = [
+    "id",
+    "partnership",
+    "programme",
+    "young_person",
+    "source",
+    "reason",
+    "event_at",
+    "referred_at",
+    "due_at",
+    "consent_given_by",
+    "assigned_to",
+    "status",
+    "closure_reason",
+    "status_changed_at",
+    "awaiting_contact",
+    "age_at_referral",
+    "lsoa",
+    "risk_factors",
+    "protective_factors",
+    "eligibility_override",
+    "created_by",
+    "created_at",
+]
+STATUS_CHANGE_FIELDS = [
+    "referral",
+    "from_status",
+    "to_status",
+    "closure_reason",
+    "changed_at",
+    "changed_by",
+]
+EMPTY_JSON_LIST = "[]"  # a JSON column's text in COPY (a Python list would be an array)
 
 
 def only_judged(clean: list[dict]) -> None:
@@ -84,9 +99,36 @@ def only_judged(clean: list[dict]) -> None:
         raise TypeError("Only rows judged by the referral's input can be loaded.")
 
 
+def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # the sequence named once (not once a row): a third of the time
+            "SELECT nextval(s) FROM pg_get_serial_sequence(%s, %s) s, generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """COPY `rows` (tuples of Python values, in the order of `fields`, the model's field
+    names) into the model's table. psycopg formats and escapes each value (write_row); the
+    rows are sent by its writer thread while the next ones are made."""
+    columns = [model._meta.get_field(name).column for name in fields]
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(model._meta.db_table),
+        sql.SQL(", ").join(map(sql.Identifier, columns)),
+    )
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
+            write_row = copy.write_row
+            for row in rows:
+                write_row(row)
+
+
 def load_postgresql(
     *, programme: Programme, clean: list[dict], actor_id, now: datetime, duplicate_of: dict
-) -> None:
+) -> list[tuple[int, int]]:
     only_judged(clean)
     # Rows in index order: the server adds to its indexes in order, not at random, which
     # halves the time it takes to store the identities (two indexes on the blind index,
@@ -100,145 +142,81 @@ def load_postgresql(
     referred = [clean[i] for i in by_event]
     referred_people = [person_ids[i] for i in by_event]
     referral_ids = _reserve_ids(Referral, n)
-    # the values every row shares, as COPY text once
-    partnership = str(programme.partnership_id)
-    programme_id = str(programme.pk)
-    actor = _number(actor_id)
-    created = str(now)
-    received = copy_text(Referral.Status.RECEIVED.value)
+    partnership_id = programme.partnership_id
+    received = Referral.Status.RECEIVED.value
     target = timedelta(hours=programme.referral_target_hours)
-    # Every text value below is escaped for COPY except those made here that cannot hold a
-    # backslash, tab or line break: numbers, times, references (YP-, hex, the id), blind
-    # indexes (hex) and GCM tokens (a prefix and URL-safe base64).
-    text = _Escaped()
 
-    def people(part: list[dict], start: int) -> str:
-        return "".join(
-            [
-                f"{pk}\t{partnership}\t{reference_for(pk)}\t{text[r['gender']]}"
-                f"\t{text[r['ethnicity']]}\t{_number(r['lsoa_id'])}"
-                f"\t{text[r['education_status']]}\t{created}\n"
-                for pk, r in zip(person_ids[start : start + len(part)], part, strict=True)
-            ]
-        )
+    def people() -> Iterator[tuple]:
+        for pk, r in zip(person_ids, clean, strict=True):
+            yield (
+                pk,
+                partnership_id,
+                reference_for(pk),
+                r["gender"],
+                r["ethnicity"],
+                r["lsoa_id"],
+                r["education_status"],
+                now,
+            )
 
-    def identities(part: list[dict], start: int) -> str:
-        # four values a row, encrypted in one call (an empty postcode stays empty, as the
-        # field stores it); the tokens are base64 after a fixed prefix: nothing to escape
-        plain = []
-        for r in part:
-            plain += (r["first_name"], r["last_name"], r["date_of_birth"].isoformat())
-            plain.append(r["postcode"])
-        tokens = iter(encrypt_many([v for v in plain if v]))
-        sealed = [next(tokens) if v else "" for v in plain]
-        return "".join(
-            [
-                f"{pk}\t{sealed[4 * i]}\t{sealed[4 * i + 1]}\t{sealed[4 * i + 2]}\t"
-                f"\t{sealed[4 * i + 3]}\t\t\t{r['match_index']}\n"
-                for i, (pk, r) in enumerate(
-                    zip(person_ids[start : start + len(part)], part, strict=True)
-                )
-            ]
-        )
+    def identities() -> Iterator[tuple]:
+        # four values a row, encrypted in one call a chunk (an empty postcode stays empty,
+        # as the field stores it)
+        for start in range(0, n, CHUNK_ROWS):
+            part = clean[start : start + CHUNK_ROWS]
+            plain = []
+            for r in part:
+                plain += (r["first_name"], r["last_name"], r["date_of_birth"].isoformat())
+                plain.append(r["postcode"])
+            tokens = iter(encrypt_many([v for v in plain if v]))
+            sealed = [next(tokens) if v else "" for v in plain]
+            ids = person_ids[start : start + len(part)]
+            for i, (pk, r) in enumerate(zip(ids, part, strict=True)):
+                first, last, born, postcode = sealed[4 * i : 4 * i + 4]
+                yield (pk, first, last, born, "", postcode, "", "", r["match_index"])
 
-    def referrals(part: list[dict], start: int) -> str:
-        end = start + len(part)
-        return "".join(
-            [
-                f"{pk}\t{partnership}\t{programme_id}\t{person}\t{text[r['source']]}"
-                f"\t{text[r['reason']]}\t{r['event_at']}\t{r['referred_at']}"
-                f"\t{r['event_at'] + target}\t\t{_number(r['assigned_to_id'])}\t{received}"
-                f"\t\t{r['referred_at']}\tt\t{_number(r['age'])}\t{_number(r['lsoa_id'])}"
-                f"\t[]\t[]\t\t{actor}\t{created}\n"
-                for pk, person, r in zip(
-                    referral_ids[start:end], referred_people[start:end], part, strict=True
-                )
-            ]
-        )
+    def referrals() -> Iterator[tuple]:
+        for pk, person, r in zip(referral_ids, referred_people, referred, strict=True):
+            yield (
+                pk,
+                partnership_id,
+                programme.pk,
+                person,
+                r["source"],
+                r["reason"],
+                r["event_at"],
+                r["referred_at"],
+                r["event_at"] + target,
+                "",
+                r["assigned_to_id"],
+                received,
+                "",
+                r["referred_at"],
+                True,
+                r["age"],
+                r["lsoa_id"],
+                EMPTY_JSON_LIST,
+                EMPTY_JSON_LIST,
+                "",
+                actor_id,
+                now,
+            )
 
-    def status_changes(part: list[dict], start: int) -> str:
-        return "".join(
-            [
-                f"{pk}\t\t{received}\t\t{r['referred_at']}\t{actor}\n"
-                for pk, r in zip(referral_ids[start : start + len(part)], part, strict=True)
-            ]
-        )
+    def status_changes() -> Iterator[tuple]:
+        for pk, r in zip(referral_ids, referred, strict=True):
+            yield (pk, "", received, "", r["referred_at"], actor_id)
 
-    _copy(
-        YoungPerson,
-        [
-            "id",
-            "partnership_id",
-            "reference",
-            "gender",
-            "ethnicity",
-            "home_lsoa_id",
-            "education_status",
-            "created_at",
-        ],
-        _in_chunks(clean, people),
-    )
-    _copy(
-        YoungPersonIdentity,
-        [
-            "young_person_id",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "address",
-            "postcode",
-            "phone",
-            "email",
-            "match_index",
-        ],
-        _in_chunks(clean, identities),
-    )
-    _copy(
-        Referral,
-        [
-            "id",
-            "partnership_id",
-            "programme_id",
-            "young_person_id",
-            "source",
-            "reason",
-            "event_at",
-            "referred_at",
-            "due_at",
-            "consent_given_by",
-            "assigned_to_id",
-            "status",
-            "closure_reason",
-            "status_changed_at",
-            "awaiting_contact",
-            "age_at_referral",
-            "lsoa_id",
-            "risk_factors",
-            "protective_factors",
-            "eligibility_override",
-            "created_by_id",
-            "created_at",
-        ],
-        _in_chunks(referred, referrals),
-    )
-    _copy(
-        StatusChange,
-        [
-            "referral_id",
-            "from_status",
-            "to_status",
-            "closure_reason",
-            "changed_at",
-            "changed_by_id",
-        ],
-        _in_chunks(referred, status_changes),
-    )
+    _copy(YoungPerson, PERSON_FIELDS, people())
+    _copy(YoungPersonIdentity, IDENTITY_FIELDS, identities())
+    _copy(Referral, REFERRAL_FIELDS, referrals())
+    _copy(StatusChange, STATUS_CHANGE_FIELDS, status_changes())
     _link_duplicates(clean, person_ids, duplicate_of)
+    return list(zip(referral_ids, referred_people, strict=True))
 
 
 def load_orm(
     *, programme: Programme, clean: list[dict], actor_id, now: datetime, duplicate_of: dict
-) -> None:
+) -> list[tuple[int, int]]:
     only_judged(clean)
     pid = programme.partnership_id
     people = YoungPerson.objects.bulk_create(
@@ -306,6 +284,7 @@ def load_orm(
         batch_size=2000,
     )
     _link_duplicates(clean, [p.pk for p in people], duplicate_of)
+    return [(ref.pk, ref.young_person_id) for ref in referrals]
 
 
 def _link_duplicates(clean: list[dict], person_ids: list[int], duplicate_of: dict) -> None:

@@ -6,23 +6,25 @@ Validation runs outside the loading transaction (so a job's progress is visible)
 locks the programme, checks once more for referrals already on record (a concurrent import
 of the same file), then writes everything in one transaction, audited once.
 
-Web and command-line imports run as a Celery job (vru's ImportJob, kind "referrals"): the
+Web and command-line imports run as a Celery job (vru's ImportJob, kind "referrals"), checked
+first and imported once confirmed, then undoable (programmes.services.imports.review): the
 page polls the job's progress.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
 from programmes import permissions
 from programmes.models import Programme
 from programmes.services.imports import loading, validation
-from programmes.services.imports.reading import read_rows
 from vru.models import AuditEvent, ImportJob, User
-from vru.services import RowError, audit_record, outbox, queue
+from vru.services import RowError, audit_record, outbox, queue, reviewed_import_job_run
 
 
 @dataclass
@@ -37,6 +39,86 @@ class ReferralImportOutcome:
         return len({e.row for e in self.errors})
 
 
+def referral_rows_judge(
+    *,
+    programme: Programme,
+    rows: list[dict],
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[dict], list[RowError]]:
+    """(the rows the referral's input judged without a problem; every row error). Reads
+    only: the file's shape first (rows, columns), then every row."""
+    if not rows:
+        return [], [RowError(1, "", "The file has no rows below its header.")]
+    missing = validation.missing_columns(rows)
+    if missing:
+        return [], missing
+    return validation.validate(programme=programme, rows=rows, now=now, progress=progress)
+
+
+def referral_rows_on_record(
+    *, programme: Programme, clean: list[dict]
+) -> tuple[list[RowError], dict[str, list[int]]]:
+    """(the judged rows whose referral is already on record, as row errors; the young people
+    already known, by blind index, whom the others would be flagged as possible duplicates
+    of). Reads only."""
+    on_record, known = validation.matches(
+        partnership_id=programme.partnership_id,
+        programme_id=programme.pk,
+        keys=list({r["match_index"] for r in clean}),
+    )
+    duplicate_of: dict[str, list[int]] = {}
+    for key, person in known:
+        duplicate_of.setdefault(key, []).append(person)
+    return validation.on_record_errors(on_record, clean), duplicate_of
+
+
+def possible_duplicates_count(clean: list[dict], duplicate_of: dict[str, list[int]]) -> int:
+    """Rows whose young person is already known, or on another row of the file."""
+    in_file = Counter(r["match_index"] for r in clean)
+    return sum(
+        1 for r in clean if r["match_index"] in duplicate_of or in_file[r["match_index"]] > 1
+    )
+
+
+def referral_rows_load(
+    *,
+    actor: User | None,
+    programme: Programme,
+    clean: list[dict],
+    duplicate_of: dict[str, list[int]],
+    now: datetime,
+    rows_with_errors: int,
+    import_job: ImportJob | None = None,
+) -> list[tuple[int, int]]:
+    """Store judged rows (COPY on PostgreSQL), audited once. Call inside a transaction that
+    holds the programme's lock. Returns (referral id, young person id) of each referral."""
+    load = loading.load_postgresql if connection.vendor == "postgresql" else loading.load_orm
+    stored = load(
+        programme=programme,
+        clean=clean,
+        actor_id=actor.pk if actor else None,
+        now=now,
+        duplicate_of=duplicate_of,
+    )
+    changes = {
+        "rows": len(clean),
+        "rows_with_errors": rows_with_errors,
+        "possible_duplicates": possible_duplicates_count(clean, duplicate_of),
+    }
+    if import_job is not None:
+        changes |= {"import_job": import_job.pk, "file": import_job.file_name}
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.IMPORT,
+        verb="referral.imported",
+        target=programme,
+        partnership=programme.partnership,
+        changes=changes,
+    )
+    return stored
+
+
 def referrals_import(
     *,
     actor: User | None,
@@ -46,32 +128,19 @@ def referrals_import(
     progress: Callable[[int], None] | None = None,
 ) -> ReferralImportOutcome:
     """Validate every row; import all of them, none (any error), or exactly the valid ones
-    (skip_invalid_rows). `progress(rows_checked)` is called as validation goes."""
+    (skip_invalid_rows), at once. The pages check first and import once confirmed (an
+    ImportJob: programmes.services.imports.review); this is for code that already holds the
+    rows (tests, benchmarks). `progress(rows_checked)` is called as validation goes."""
     if actor is not None and not permissions.can_import_referrals(actor, programme):
         raise PermissionDenied
     outcome = ReferralImportOutcome(total_rows=len(rows))
-    if not rows:
-        outcome.errors = [RowError(1, "", "The file has no rows below its header.")]
-        return outcome
-    outcome.errors = validation.missing_columns(rows)
-    if outcome.errors:
-        return outcome
     now = timezone.now()
-    clean, outcome.errors = validation.validate(
+    clean, outcome.errors = referral_rows_judge(
         programme=programme, rows=rows, now=now, progress=progress
     )
-
-    def look_up(rows_checked: list[dict]) -> tuple[list[RowError], list[tuple[str, int]]]:
-        on_record, known = validation.matches(
-            partnership_id=programme.partnership_id,
-            programme_id=programme.pk,
-            keys=list({r["match_index"] for r in rows_checked}),
-        )
-        return validation.on_record_errors(on_record, rows_checked), known
-
     if outcome.errors and not skip_invalid_rows:
         # nothing will be imported: still list the rows already on record
-        taken, _ = look_up(clean)
+        taken, _ = referral_rows_on_record(programme=programme, clean=clean)
         outcome.errors = sorted([*outcome.errors, *taken], key=lambda e: e.row)
         return outcome
     if not clean:
@@ -79,7 +148,7 @@ def referrals_import(
     with transaction.atomic():
         # one import at a time per programme: the rows on record are checked under the lock
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
-        taken, known = look_up(clean)
+        taken, duplicate_of = referral_rows_on_record(programme=programme, clean=clean)
         if taken:
             outcome.errors = sorted([*outcome.errors, *taken], key=lambda e: e.row)
             if not skip_invalid_rows:
@@ -88,36 +157,16 @@ def referrals_import(
             clean = [r for r in clean if r["row"] not in rows_taken]
             if not clean:
                 return outcome
-        duplicate_of: dict[str, list[int]] = {}
-        for key, person in known:
-            duplicate_of.setdefault(key, []).append(person)
-        in_file: dict[str, int] = {}
-        for r in clean:
-            in_file[r["match_index"]] = in_file.get(r["match_index"], 0) + 1
-        outcome.possible_duplicates = sum(
-            1 for r in clean if r["match_index"] in duplicate_of or in_file[r["match_index"]] > 1
-        )
-        load = loading.load_postgresql if connection.vendor == "postgresql" else loading.load_orm
-        load(
+        outcome.possible_duplicates = possible_duplicates_count(clean, duplicate_of)
+        referral_rows_load(
+            actor=actor,
             programme=programme,
             clean=clean,
-            actor_id=actor.pk if actor else None,
-            now=now,
             duplicate_of=duplicate_of,
+            now=now,
+            rows_with_errors=outcome.rows_with_errors,
         )
         outcome.imported_rows = len(clean)
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.IMPORT,
-            verb="referral.imported",
-            target=programme,
-            partnership=programme.partnership,
-            changes={
-                "rows": len(clean),
-                "rows_with_errors": outcome.rows_with_errors,
-                "possible_duplicates": outcome.possible_duplicates,
-            },
-        )
     return outcome
 
 
@@ -133,7 +182,8 @@ def referral_import_job_create(
     content: bytes,
     skip_invalid_rows: bool = False,
 ) -> ImportJob:
-    """Queue a custody spreadsheet for import; a Celery task runs it once this commits."""
+    """Queue a custody spreadsheet to be checked (a Celery task, once this commits); nothing
+    is imported until someone confirms the check (vru.services.import_job_confirm)."""
     if actor is not None and not permissions.can_import_referrals(actor, programme):
         raise PermissionDenied
     job = ImportJob(
@@ -158,59 +208,6 @@ def referral_import_job_hand_over(*, job_id: int) -> None:
 
 
 def referral_import_job_run(*, job_id: int) -> ImportJob:
-    """Run a queued referral import. Idempotent: a finished job is left as it is."""
-    with transaction.atomic():
-        job = (
-            ImportJob.objects.select_for_update(of=("self",))
-            .select_related("created_by")
-            .get(pk=job_id, kind=ImportJob.Kind.REFERRALS)
-        )
-        if job.status in {ImportJob.Status.SUCCEEDED, ImportJob.Status.FAILED}:
-            return job
-        job.status = ImportJob.Status.RUNNING
-        job.save(update_fields=["status"])
-
-    def progress(checked: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=checked)
-
-    programme = Programme.objects.filter(pk=job.target_id).first()
-    try:
-        if programme is None:
-            raise ValidationError("The programme no longer exists.")
-        rows = read_rows(file_name=job.file_name, content=bytes(job.content))
-        job.total_rows = len(rows)
-        job.save(update_fields=["total_rows"])
-        outcome = referrals_import(
-            actor=job.created_by,
-            programme=programme,
-            rows=rows,
-            skip_invalid_rows=job.skip_invalid_rows,
-            progress=progress,
-        )
-    except ValidationError as exc:
-        outcome = ReferralImportOutcome(
-            total_rows=job.total_rows, errors=[RowError(1, "", m) for m in exc.messages]
-        )
-    except PermissionDenied:
-        outcome = ReferralImportOutcome(
-            total_rows=job.total_rows,
-            errors=[RowError(1, "", "You may no longer import into this programme.")],
-        )
-    job.processed_rows = outcome.total_rows
-    job.imported_rows = outcome.imported_rows
-    job.row_errors = [e.as_dict() for e in outcome.errors]
-    failed = bool(outcome.errors) and not outcome.imported_rows
-    job.status = ImportJob.Status.FAILED if failed else ImportJob.Status.SUCCEEDED
-    job.finished_at = timezone.now()
-    job.content = b""  # the file (names, dates of birth) is not kept once it has been read
-    job.save(
-        update_fields=[
-            "processed_rows",
-            "imported_rows",
-            "row_errors",
-            "status",
-            "finished_at",
-            "content",
-        ]
-    )
-    return job
+    """Run a queued referral import: the check (a new job) or the import (a confirmed one),
+    through the core's machinery for reviewed imports. Idempotent."""
+    return reviewed_import_job_run(job_id=job_id)

@@ -12,6 +12,7 @@ from vru.services.areas.crime import (
     crime_file_plan,
 )
 from vru.services.areas.crime_jobs import (
+    import_checks_expire,
     import_job_cancel,
     import_job_confirm,
     import_job_replaced,
@@ -68,6 +69,7 @@ __all__ = [
     "harm_weights_load",
     "hotspots_compute",
     "hotspots_compute_all",
+    "import_checks_expire",
     "import_job_cancel",
     "import_job_confirm",
     "import_job_replaced",

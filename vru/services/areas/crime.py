@@ -77,7 +77,7 @@ def _month(raw: str) -> date | None:
 
 # More than this share of a file's rows outside the partnership (by LSOA, or by police
 # force) and the file is for another area: it is refused whole.
-MAX_SHARE_OUTSIDE = 0.5
+MAX_SHARE_OUTSIDE = imports.MAX_SHARE_OUTSIDE
 PROGRESS_EVERY = 2_000
 I_ID, I_MONTH, I_REPORTED_BY, I_FALLS_WITHIN, I_LSOA, I_TYPE = 0, 1, 2, 3, 7, 9
 

@@ -1,30 +1,31 @@
-"""The life of a reviewed import (police.uk files and area indicators uploaded on a page):
-checked first, imported once confirmed, undoable. One machinery for every such kind.
+"""The life of a reviewed import: checked first, imported once confirmed, undoable, and
+forgotten if nobody confirms it. One machinery for every such kind: police.uk files and area
+indicators here, custody referrals and listening responses in their apps (each kind's pieces
+are registered in vru.import_kinds, by its app's AppConfig.ready: the core imports no app).
 
-1. The upload queues an ImportJob (`imports.import_job_create`); Celery checks the file
-   (writing nothing) and keeps the preview on the job: rows read, rows that would be
-   counted or stored, skipped by reason, and what they would replace. A file that cannot be
-   imported (another area's police.uk file, an indicator file with a bad row) is refused
-   there, with the reasons.
+1. The upload queues an ImportJob; Celery checks the file (writing nothing) and keeps the
+   preview on the job: rows read, rows that would be counted, stored or added, skipped by
+   reason, and what they would replace. A file that cannot be imported (another area's file,
+   a file with bad rows when only a whole file may be imported) is refused there, with the
+   reasons.
 2. `import_job_confirm` (replacing stored data needs `replace=True`) queues the import
-   itself; `import_job_cancel` forgets the file.
-3. `import_job_restore` puts back exactly what the import replaced (its snapshot), keeping
-   what it removes, and is audited.
-
-What differs between kinds (reading the file, writing it, putting the snapshot back) is in
-`crime` and `indicators`; `_KINDS` names each kind's pieces.
+   itself; `import_job_cancel` forgets the file; `import_checks_expire` (beat) forgets the
+   files of checks nobody confirmed within VRU_IMPORT_CHECK_HOURS.
+3. `import_job_restore` puts back exactly the state before the import (its snapshot),
+   keeping what it removes where it may, and is audited.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from vru import permissions
+from vru import import_kinds, permissions
+from vru.import_kinds import Checked, ImportKind
 from vru.models import LSOA, AuditEvent, CrimeCount, ImportJob, ImportSnapshot, User
 from vru.services import imports
 from vru.services.areas import indicators
@@ -46,8 +47,15 @@ def _locked(job: ImportJob) -> ImportJob:
     return (
         ImportJob.objects.select_for_update(of=("self",))
         .select_related("partnership", "created_by", "confirmed_by")
-        .get(pk=job.pk, kind__in=ImportJob.REVIEWED)
+        .get(pk=job.pk, kind__in=import_kinds.registered())
     )
+
+
+def _kind(job: ImportJob) -> ImportKind:
+    kind = import_kinds.get(job.kind)
+    if kind is None:
+        raise ValueError(f"No reviewed import kind {job.kind!r} is registered.")
+    return kind
 
 
 def _finish(
@@ -68,7 +76,7 @@ def _finish(
 # --- police.uk ----------------------------------------------------------------------------
 
 
-def _crime_check(job: ImportJob) -> tuple[dict, list[dict]]:
+def _crime_check(job: ImportJob) -> Checked:
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
 
@@ -76,10 +84,10 @@ def _crime_check(job: ImportJob) -> tuple[dict, list[dict]]:
         partnership=job.partnership, content=bytes(job.content), progress=progress
     )
     refusal = [{"row": 1, "column": "", "message": plan.refusal}] if plan.refusal else []
-    return plan.as_preview(), refusal
+    return Checked(plan.as_preview(), refusal)
 
 
-def _crime_import(job: ImportJob, actor: User | None) -> int:
+def _crime_import(job: ImportJob, actor: User | None, prepared: None) -> int:
     plan = crime_file_plan(partnership=job.partnership, content=bytes(job.content))
     if plan.as_preview()["months"] != job.preview.get("months"):
         # what the person confirmed is no longer what would happen
@@ -147,12 +155,12 @@ def _indicator_plan(job: ImportJob) -> indicators.IndicatorPlan:
     return indicators.indicator_file_plan(partnership=job.partnership, dataset=dataset)
 
 
-def _indicator_check(job: ImportJob) -> tuple[dict, list[dict]]:
+def _indicator_check(job: ImportJob) -> Checked:
     plan = _indicator_plan(job)
-    return plan.as_preview(), plan.errors
+    return Checked(plan.as_preview(), plan.errors)
 
 
-def _indicator_import(job: ImportJob, actor: User | None) -> int:
+def _indicator_import(job: ImportJob, actor: User | None, prepared: None) -> int:
     plan = _indicator_plan(job)
     preview = plan.as_preview()
     if plan.errors or preview["groups"] != job.preview.get("groups"):
@@ -170,43 +178,45 @@ def _indicator_import(job: ImportJob, actor: User | None) -> int:
 # --- one machinery ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Kind:
-    verb: str  # the audit verbs' prefix
-    check: Callable[[ImportJob], tuple[dict, list[dict]]]  # (preview, refusals): writes nothing
-    apply: Callable[[ImportJob, User | None], int]  # writes, keeps a snapshot; rows imported
-    replaced: Callable[[dict], list[dict]]  # what a preview would replace
-    replace_message: Callable[[list[dict]], str]
-    overlap: Callable[[ImportSnapshot, ImportSnapshot], list[str]]
-    restore: Callable[[ImportSnapshot], dict]  # puts the snapshot back; what the audit says
+def _may_import_area_data(user: User, job: ImportJob) -> bool:
+    return permissions.can_import_area_data(user)
 
 
-_KINDS = {
-    ImportJob.Kind.POLICE_UK: _Kind(
-        verb="crime",
-        check=_crime_check,
-        apply=_crime_import,
-        replaced=lambda preview: [m for m in preview.get("months", []) if m["before"]],
-        replace_message=crime_replace_message,
-        overlap=_crime_overlap,
-        restore=_crime_restore,
-    ),
-    ImportJob.Kind.AREA_INDICATORS: _Kind(
-        verb="indicators",
-        check=_indicator_check,
-        apply=_indicator_import,
-        replaced=lambda preview: [g for g in preview.get("groups", []) if g["replaced"]],
-        replace_message=indicators.replace_unconfirmed_message,
-        overlap=indicators.overlap_labels,
-        restore=indicators.indicator_snapshot_restore,
-    ),
-}
+def register_core_kinds() -> None:
+    """The core's reviewed kinds (VruConfig.ready registers them, as apps register theirs)."""
+    import_kinds.register(
+        ImportJob.Kind.POLICE_UK,
+        ImportKind(
+            verb="crime",
+            check=_crime_check,
+            apply=_crime_import,
+            restore=_crime_restore,
+            may_review=_may_import_area_data,
+            replaced=lambda preview: [m for m in preview.get("months", []) if m["before"]],
+            replace_message=crime_replace_message,
+            overlap=_crime_overlap,
+        ),
+    )
+    import_kinds.register(
+        ImportJob.Kind.AREA_INDICATORS,
+        ImportKind(
+            verb="indicators",
+            check=_indicator_check,
+            apply=_indicator_import,
+            restore=indicators.indicator_snapshot_restore,
+            may_review=_may_import_area_data,
+            replaced=lambda preview: [g for g in preview.get("groups", []) if g["replaced"]],
+            replace_message=indicators.replace_unconfirmed_message,
+            overlap=indicators.overlap_labels,
+        ),
+    )
 
 
 def import_job_replaced(job: ImportJob) -> list[dict]:
     """What a checked job would replace (police.uk: months; indicators: factors and periods),
     from its preview. Reads only."""
-    return _KINDS[job.kind].replaced(job.preview) if job.kind in _KINDS else []
+    kind = import_kinds.get(job.kind)
+    return kind.replaced(job.preview) if kind is not None else []
 
 
 def reviewed_import_job_run(*, job_id: int) -> ImportJob:
@@ -223,11 +233,12 @@ def reviewed_import_job_run(*, job_id: int) -> ImportJob:
 
 
 def _check(job: ImportJob) -> ImportJob:
-    kind = _KINDS[job.kind]
+    kind = _kind(job)
     try:
-        preview, refusals = kind.check(job)
+        checked = kind.check(job)
     except ValidationError as exc:
         return _finish(job, ImportJob.Status.FAILED, exc.messages, [])
+    preview, refusals = checked.preview, list(checked.refusals)
     job.preview = preview
     job.total_rows = job.processed_rows = preview["rows_read"]
     fields = ["preview", "total_rows", "processed_rows"]
@@ -247,32 +258,43 @@ def _check(job: ImportJob) -> ImportJob:
         )
         return _finish(job, ImportJob.Status.REFUSED, [], fields, row_errors=refusals)
     job.status = ImportJob.Status.CHECKED
-    job.save(update_fields=[*fields, "status"])
+    job.row_errors = list(checked.row_errors)
+    job.checked_at = timezone.now()
+    job.save(update_fields=[*fields, "status", "row_errors", "checked_at"])
     return job
 
 
 def _import(job: ImportJob) -> ImportJob:
+    kind = _kind(job)
     try:
+        prepared = None
+        if kind.prepare is not None:
+            # outside the import's transaction, so that its progress shows on the page
+            ImportJob.objects.filter(pk=job.pk).update(processed_rows=0)
+            prepared = kind.prepare(job)
         with transaction.atomic():
             job = _locked(job)
             actor = job.confirmed_by
             if actor is not None and not permissions.can_review_import(actor, job):
                 raise PermissionDenied
-            job.imported_rows = _KINDS[job.kind].apply(job, actor)
+            job.imported_rows = kind.apply(job, actor, prepared)
             job.processed_rows = job.preview.get("rows_read", job.processed_rows)
             return _finish(job, ImportJob.Status.SUCCEEDED, [], ["imported_rows", "processed_rows"])
     except ValidationError as exc:
         return _finish(job, ImportJob.Status.FAILED, exc.messages, [])
     except PermissionDenied:
-        return _finish(job, ImportJob.Status.FAILED, ["You may no longer import area data."], [])
+        return _finish(
+            job, ImportJob.Status.FAILED, ["You may no longer import this kind of data."], []
+        )
 
 
 @transaction.atomic
-def import_job_confirm(*, actor: User, job: ImportJob, replace: bool = False) -> ImportJob:
+def import_job_confirm(*, actor: User | None, job: ImportJob, replace: bool = False) -> ImportJob:
     """Import a checked file. Replacing stored data (police.uk months, indicator values)
-    needs `replace` (the person has seen what will be replaced and agreed)."""
+    needs `replace` (the person has seen what will be replaced and agreed). `actor=None` is
+    the system (a management command given the file and told to import it)."""
     job = _locked(job)
-    if not permissions.can_review_import(actor, job):
+    if actor is not None and not permissions.can_review_import(actor, job):
         raise PermissionDenied("You cannot import data into this partnership.")
     if job.status != ImportJob.Status.CHECKED:
         raise ValidationError(
@@ -281,9 +303,7 @@ def import_job_confirm(*, actor: User, job: ImportJob, replace: bool = False) ->
         )
     replaced = import_job_replaced(job)
     if replaced and not replace:
-        raise ValidationError(
-            _KINDS[job.kind].replace_message(replaced), code="replace_unconfirmed"
-        )
+        raise ValidationError(_kind(job).replace_message(replaced), code="replace_unconfirmed")
     job.confirmed_by = actor
     job.confirmed_at = timezone.now()
     job.replace_confirmed = bool(replaced)
@@ -312,7 +332,7 @@ def import_job_cancel(*, actor: User, job: ImportJob) -> ImportJob:
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
-        verb=f"{_KINDS[job.kind].verb}.import_cancelled",
+        verb=f"{_kind(job).verb}.import_cancelled",
         target=job,
         partnership=job.partnership,
         changes={"file": job.file_name},
@@ -328,7 +348,8 @@ def import_job_restore_problem(job: ImportJob) -> str:
         return "Only a completed import can be undone."
     snapshot = getattr(job, "snapshot", None)
     if snapshot is None:
-        return "This import kept no copy of what it replaced, so it cannot be undone."
+        return "This import kept no record of what it changed, so it cannot be undone."
+    kind = _kind(job)
     later = (
         ImportJob.objects.filter(
             partnership_id=job.partnership_id,
@@ -341,7 +362,7 @@ def import_job_restore_problem(job: ImportJob) -> str:
         .order_by("-finished_at")
     )
     for other in later:
-        again = _KINDS[job.kind].overlap(snapshot, other.snapshot)
+        again = kind.overlap(snapshot, other.snapshot)
         if again:
             labels = ", ".join(again)
             return (
@@ -349,7 +370,7 @@ def import_job_restore_problem(job: ImportJob) -> str:
                 f"({other.file_name}, {timezone.localtime(other.finished_at):%-d %B %Y %H:%M}):"
                 " undo that import first."
             )
-    return ""
+    return kind.restore_problem(snapshot)
 
 
 @transaction.atomic
@@ -362,7 +383,7 @@ def import_job_restore(*, actor: User, job: ImportJob) -> ImportJob:
     problem = import_job_restore_problem(job)
     if problem:
         raise ValidationError(problem, code="not_restorable")
-    kind = _KINDS[job.kind]
+    kind = _kind(job)
     changes = kind.restore(job.snapshot)
     job.status = ImportJob.Status.RESTORED
     job.restored_by = actor
@@ -377,3 +398,44 @@ def import_job_restore(*, actor: User, job: ImportJob) -> ImportJob:
         changes={"file": job.file_name, **changes},
     )
     return job
+
+
+def import_checks_expire(*, now=None) -> int:
+    """Forget the files of checks nobody confirmed within VRU_IMPORT_CHECK_HOURS (every
+    reviewed kind): the job is marked expired, its stored bytes cleared, and its page asks for
+    the file again. A check that never finished in that time (its worker lost) is forgotten
+    too; an import someone confirmed is left to run. Idempotent; a job being confirmed at the
+    same moment is left to the confirmation. Returns how many expired."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.VRU_IMPORT_CHECK_HOURS)
+    expired = 0
+    checks_never_done = Q(
+        status__in=[ImportJob.Status.PENDING, ImportJob.Status.CHECKING],
+        confirmed_at__isnull=True,
+        kind__in=import_kinds.registered(),
+    )
+    with transaction.atomic():
+        waiting = (
+            ImportJob.objects.select_for_update(of=("self",), skip_locked=True)
+            .annotate(waiting_since=Coalesce("checked_at", "created_at"))
+            .filter(Q(status=ImportJob.Status.CHECKED) | checks_never_done)
+            .filter(waiting_since__lt=cutoff)
+            .select_related("partnership")
+            .order_by("pk")
+        )
+        for job in waiting:
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.UPDATE,
+                verb="import.check_expired",
+                target=job,
+                partnership=job.partnership,
+                changes={
+                    "file": job.file_name,
+                    "kind": job.kind,
+                    "checked_at": str(job.checked_at),
+                },
+            )
+            _finish(job, ImportJob.Status.EXPIRED, [], [])
+            expired += 1
+    return expired
