@@ -14,7 +14,7 @@ from grants.forms import GrantRoundAdminForm, OrganisationAdminForm
 from grants.models.rounds import GRANT_ROUND_FIELDS
 from grants.permissions import is_grants_staff
 from grants.resources import OrganisationResource
-from vru.admin import PartnershipScopedAdmin, ScopedImportMixin
+from vru.admin import NamedErrorsInline, PartnershipScopedAdmin, ScopedImportMixin
 from vru.models import Role, User
 from vru.permissions import has_role
 
@@ -107,11 +107,11 @@ class RubricInline:
         return _grants_admin(request.user) and not rubric_locked(obj)
 
 
-class CriterionInline(RubricInline, admin.StackedInline):
+class CriterionInline(NamedErrorsInline, RubricInline, admin.StackedInline):
     model = models.Criterion
 
 
-class EligibilityQuestionInline(RubricInline, admin.TabularInline):
+class EligibilityQuestionInline(NamedErrorsInline, RubricInline, admin.TabularInline):
     model = models.EligibilityQuestion
 
 
