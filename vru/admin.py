@@ -350,16 +350,7 @@ class SuccessMeasureValueAdmin(ScopedImportMixin, ImportExportMixin, Partnership
 
     partnership_path = "measure__partnership"
     resource_classes = [SuccessMeasureValueResource]
-    fields = SUCCESS_MEASURE_VALUE_FIELDS
-    list_display = [
-        "measure",
-        "label",
-        "period_start",
-        "period_end",
-        "value",
-        "is_baseline",
-        "source_table",
-    ]
+    fields = list_display = SUCCESS_MEASURE_VALUE_FIELDS
     list_filter = ["measure", "is_baseline"]
     list_select_related = ["measure"]
 

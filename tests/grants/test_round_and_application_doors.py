@@ -13,6 +13,7 @@ the service. Each door answers {field: [messages]} (a refusal naming no field is
 
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -60,8 +61,8 @@ def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def round_by_page(world, values) -> dict:
-    world.client.force_login(world.officer)
+def _round_data(values, moment) -> dict:
+    """A round's POST data; `moment` writes each date and time as the door's boxes take it."""
     data = {
         name: str(values[name])
         for name in (
@@ -76,7 +77,13 @@ def round_by_page(world, values) -> dict:
         )
     }
     for name in ("opens_at", "closes_at", "panel_deadline"):
-        data.update(govuk_date(name, _when(values[name])))
+        data.update(moment(name, _when(values[name])))
+    return data
+
+
+def round_by_page(world, values) -> dict:
+    world.client.force_login(world.officer)
+    data = _round_data(values, govuk_date)
     data.update(
         {
             "criteria-TOTAL_FORMS": "1",
@@ -100,24 +107,15 @@ def round_by_service(world, values) -> dict:
     return {}
 
 
+def _split(name: str, when: str) -> dict:
+    """The admin's date and time boxes."""
+    date, time = when.split(" ")
+    return {f"{name}_0": date, f"{name}_1": time}
+
+
 def round_by_admin_change(world, values) -> dict:
     world.client.force_login(world.administrator)
-    data = {
-        name: str(values[name])
-        for name in (
-            "fund",
-            "title",
-            "description",
-            "budget",
-            "minimum_award",
-            "maximum_award",
-            "reviewers_per_application",
-            "identifier_prefix",
-        )
-    }
-    for name in ("opens_at", "closes_at", "panel_deadline"):
-        date, time = _when(values[name]).split(" ")
-        data[f"{name}_0"], data[f"{name}_1"] = date, time
+    data = _round_data(values, _split)
     data["listening_themes"] = "[]"
     for prefix in ("criteria", "eligibility_questions"):
         data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
@@ -180,13 +178,9 @@ ROUND_FIELD_CASES = [
 ]
 
 
-class World:
-    pass
-
-
 @pytest.fixture
 def world(client, partnership, user_with_role):
-    world = World()
+    world = SimpleNamespace()
     world.client = client
     world.partnership = partnership
     world.officer = user_with_role(Role.GRANTS_OFFICER)

@@ -9,6 +9,7 @@ Each door answers {field: [messages]} (a refusal naming no field is keyed "").
 """
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 import tablib
@@ -33,13 +34,9 @@ GOOD = {
 }
 
 
-class World:
-    pass
-
-
 @pytest.fixture
 def world(client, partnership, user_with_role):
-    world = World()
+    world = SimpleNamespace()
     world.client = client
     world.partnership = partnership
     world.analyst = user_with_role(Role.ANALYST)
