@@ -427,3 +427,44 @@ def test_an_admin_add_form_posted_empty_names_each_field(url_name, client, partn
             continue
         name = form.error_name(field)
         assert name.lower() in message.lower(), (url_name, field, message)
+
+
+def _admin_import_urls() -> list[str]:
+    from django.contrib import admin
+    from django.urls import NoReverseMatch, reverse
+
+    found = []
+    for model in admin.site._registry:
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}_import"
+        try:
+            reverse(name)
+        except NoReverseMatch:
+            continue
+        found.append(name)
+    return sorted(found)
+
+
+ADMIN_IMPORT_URLS = _admin_import_urls()
+
+
+def test_every_admin_import_form_is_walked():
+    assert "admin:vru_successmeasurevalue_import" in ADMIN_IMPORT_URLS
+    assert "admin:grants_organisation_import" in ADMIN_IMPORT_URLS
+
+
+@pytest.mark.parametrize("url_name", ADMIN_IMPORT_URLS, ids=lambda name: name.split(":")[1])
+def test_an_admin_import_form_posted_empty_names_each_field(url_name, client, partnership):
+    from django.urls import reverse
+
+    client.force_login(_admin_user(partnership))
+
+    # nothing chosen (an empty POST is taken for a first visit)
+    response = client.post(reverse(url_name), {"format": ""})
+
+    assert response.status_code == 200, response.status_code
+    form = response.context["form"]
+    assert form.errors, url_name
+    for field, message in _messages(form):
+        assert not GENERIC.match(message), (url_name, field, message)
+        if field != "__all__":
+            assert form.error_name(field).lower() in message.lower(), (url_name, field, message)

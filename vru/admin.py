@@ -170,6 +170,13 @@ class ScopedImportMixin:
 
     import_formats = [CheckedCSV, CheckedXLSX]
 
+    # the import's forms name their fields like every admin form ("Select file to import")
+    def get_import_form_class(self, request):
+        return named_errors(super().get_import_form_class(request))
+
+    def get_confirm_form_class(self, request):
+        return named_errors(super().get_confirm_form_class(request))
+
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"partnership": request.user.partnership}
 
@@ -271,10 +278,10 @@ class RecommendationAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScope
     resource_classes = [RecommendationResource]
 
     def get_import_form_class(self, request):
-        return needs_assessment_choice_forms(request.user.partnership_id)[0]
+        return named_errors(needs_assessment_choice_forms(request.user.partnership_id)[0])
 
     def get_confirm_form_class(self, request):
-        return needs_assessment_choice_forms(request.user.partnership_id)[1]
+        return named_errors(needs_assessment_choice_forms(request.user.partnership_id)[1])
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
