@@ -353,7 +353,7 @@ class SuccessMeasureAdmin(PartnershipScopedAdmin):
 @admin.register(SuccessMeasureValue)
 class SuccessMeasureValueAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScopedAdmin):
     """A value of a measure: its fields and rules are SuccessMeasureValue's (fields, clean,
-    constraints), the same here, in the admin's import and on the imports page."""
+    constraints), the same here, in the admin's import and in the import_area_data command."""
 
     partnership_path = "measure__partnership"
     resource_classes = [SuccessMeasureValueResource]

@@ -1,7 +1,8 @@
 """One rule for every door: a success measure's value for a period.
 
-Values are written through the admin (add and change), the admin's import and the imports
-page (services.import_rows, the same resource); the API only reads them, and the measure's
+Values are written through the admin (add and change), the admin's import and the
+import_area_data command and the demo (services.import_rows, the same resource); the API only
+reads them, and the measure's
 own admin page lists them read-only (its generic save would skip the audit). The same mistake
 through each door is refused on the same field in the same words: the rules are
 SuccessMeasureValue's (fields, clean, constraints), never "Constraint … is violated".

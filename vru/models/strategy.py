@@ -177,7 +177,7 @@ def period_label(start: date, end: date) -> str:
 
 
 # A value's rules in the words every door that writes one says them (the admin, the admin's
-# import, the imports page): SuccessMeasureValue.clean holds them, and the database
+# import, the import_area_data command): SuccessMeasureValue.clean holds them, and the database
 # constraints are the backstop in the same words.
 VALUE_PERIOD_BACKWARDS = "The period must end on or after the day it starts"
 VALUE_PERIOD_TAKEN = "The measure already has a value for this period"
