@@ -221,13 +221,16 @@ def grant_round_update(
             changed.append(name)
     grant_round.full_clean()
     _round_targets(grant_round.partnership_id, target_lsoas or (), recommendations or ())
-    grant_round.save()
+    if changed:
+        grant_round.save()
     for name, chosen in (("target_lsoas", target_lsoas), ("recommendations", recommendations)):
         if chosen is not None:
             manager = getattr(grant_round, name)
             if {item.pk for item in chosen} != set(manager.values_list("pk", flat=True)):
                 manager.set(chosen)
                 changed.append(name)
+    if not changed:
+        return grant_round
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
