@@ -364,6 +364,13 @@ class GrantRoundForm(GrantRoundFields):
             "panel_deadline": GovukDateTimeField,
         }
 
+    field_order = [
+        *(name for name in GRANT_ROUND_FIELDS if name != "listening_themes"),
+        "target_lsoa_codes",
+        "listening_themes",
+        "recommendations",
+    ]
+
     def __init__(self, *args, recommendations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recommendations"].choices = [(str(r.pk), str(r)) for r in recommendations]
