@@ -11,10 +11,11 @@ from evaluation.models import (
     UnitCost,
 )
 from vru import permissions as core_permissions
+from vru.admin import NamedErrorsAdmin, NamedErrorsInline
 from vru.permissions import has_role
 
 
-class AdministratorsOnly(admin.ModelAdmin):
+class AdministratorsOnly(NamedErrorsAdmin, admin.ModelAdmin):
     """Set-up records only (the work itself happens on the listening pages)."""
 
     def get_queryset(self, request):
@@ -61,7 +62,7 @@ def _is_evaluation_editor(request) -> bool:
     )
 
 
-class PartnershipReferenceData(admin.ModelAdmin):
+class PartnershipReferenceData(NamedErrorsAdmin, admin.ModelAdmin):
     """National rows (no partnership) are read-only here except to superusers; each
     partnership adds and edits its own rows (e.g. unit costs uprated to current prices)."""
 
@@ -113,7 +114,7 @@ class InstrumentAdmin(PartnershipReferenceData):
     search_fields = ["name", "code"]
 
 
-class BenefitAssumptionInline(admin.TabularInline):
+class BenefitAssumptionInline(NamedErrorsInline, admin.TabularInline):
     model = BenefitAssumption
     extra = 0
     can_delete = False
@@ -124,7 +125,7 @@ class BenefitAssumptionInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(NamedErrorsAdmin, admin.ModelAdmin):
     """A read-only register (changes go through the evaluation pages, so they are checked
     and audited)."""
 

@@ -9,11 +9,12 @@ from django.contrib import admin
 from django.utils import timezone
 from import_export.admin import ImportExportMixin
 
-from grants import models
-from grants.forms import OrganisationAdminForm
+from grants import models, services
+from grants.forms import GrantRoundAdminForm, OrganisationAdminForm
+from grants.models.rounds import GRANT_ROUND_FIELDS
 from grants.permissions import is_grants_staff
 from grants.resources import OrganisationResource
-from vru.admin import PartnershipScopedAdmin, ScopedImportMixin
+from vru.admin import NamedErrorsInline, PartnershipScopedAdmin, ScopedImportMixin
 from vru.models import Role, User
 from vru.permissions import has_role
 
@@ -106,21 +107,29 @@ class RubricInline:
         return _grants_admin(request.user) and not rubric_locked(obj)
 
 
-class CriterionInline(RubricInline, admin.StackedInline):
+class CriterionInline(NamedErrorsInline, RubricInline, admin.StackedInline):
     model = models.Criterion
 
 
-class EligibilityQuestionInline(RubricInline, admin.TabularInline):
+class EligibilityQuestionInline(NamedErrorsInline, RubricInline, admin.TabularInline):
     model = models.EligibilityQuestion
 
 
 @admin.register(models.GrantRound)
 class GrantRoundAdmin(GrantsAdmin):
+    """A round is made on the grants pages, with its rubric (the admin makes none); here it
+    is changed through the same form and service as the pages' (grants.forms.GrantRoundFields,
+    services.grant_round_update): the same rules and words, audited."""
+
+    form = GrantRoundAdminForm
     list_display = ["title", "fund", "opens_at", "closes_at", "budget"]
     search_fields = ["title", "fund"]
     inlines = [CriterionInline, EligibilityQuestionInline]
     filter_horizontal = ["target_lsoas", "recommendations"]
     readonly_fields = ["decided_at"]
+
+    def has_add_permission(self, request):
+        return False
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         # Only the administrator's own partnership's neighbourhoods and recommendations.
@@ -133,6 +142,22 @@ class GrantRoundAdmin(GrantsAdmin):
                 needs_assessment__partnership_id=request.user.partnership_id
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        services.grant_round_update(
+            actor=request.user,
+            grant_round=obj,
+            target_lsoas=list(data.get("target_lsoas") or ()),
+            recommendations=list(data.get("recommendations") or ()),
+            **{name: data[name] for name in GRANT_ROUND_FIELDS if name in data},
+        )
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        # the round's own choices were saved by the service; the rubric's inlines here
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(models.Application)

@@ -4,10 +4,10 @@ import django_filters
 from django.db.models import Q
 
 from grants.models import Application, Award, GrantRound, Organisation
-from vru.filters import IdFilter
+from vru.filters import GovukFilterSet, IdFilter
 
 
-class GrantRoundFilter(django_filters.FilterSet):
+class GrantRoundFilter(GovukFilterSet):
     q = django_filters.CharFilter(method="search", label="Title or fund")
     sort = django_filters.OrderingFilter(
         fields=(
@@ -27,7 +27,7 @@ class GrantRoundFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(fund__icontains=value))
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(GovukFilterSet):
     q = django_filters.CharFilter(method="search", label="Title or organisation")
     status = django_filters.ChoiceFilter(choices=Application.Status.choices)
     grant_round = IdFilter(field_name="grant_round_id")
@@ -49,7 +49,7 @@ class ApplicationFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(organisation__name__icontains=value))
 
 
-class AwardFilter(django_filters.FilterSet):
+class AwardFilter(GovukFilterSet):
     q = django_filters.CharFilter(method="search", label="Project or organisation")
     grant_round = IdFilter(field_name="decision__application__grant_round_id")
     sort = django_filters.OrderingFilter(
@@ -71,7 +71,7 @@ class AwardFilter(django_filters.FilterSet):
         )
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(GovukFilterSet):
     q = django_filters.CharFilter(method="search", label="Name, charity or company number")
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices, label="Type")
     sort = django_filters.OrderingFilter(

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from programmes import yef
 from programmes.models import Programme, ProgrammeStaff
 from vru import permissions as core_permissions
-from vru.admin import PartnershipScopedAdmin
+from vru.admin import NamedErrorsInline, PartnershipScopedAdmin
 from vru.models import LSOA, AuditEvent, LocalAuthority, Recommendation, User
 from vru.services import audit_record
 
@@ -51,7 +51,7 @@ class ProgrammeAdminForm(forms.ModelForm):
         ]
 
 
-class ProgrammeStaffInline(admin.TabularInline):
+class ProgrammeStaffInline(NamedErrorsInline, admin.TabularInline):
     model = ProgrammeStaff
     extra = 1
 

@@ -2,10 +2,10 @@ import django_filters
 from django.db.models import Q
 
 from programmes.models import Programme, Referral, Session
-from vru.filters import IdFilter
+from vru.filters import GovukFilterSet, IdFilter
 
 
-class ReferralFilter(django_filters.FilterSet):
+class ReferralFilter(GovukFilterSet):
     q = django_filters.CharFilter(method="search", label="Reference")
     programme = IdFilter(field_name="programme_id")
     status = django_filters.MultipleChoiceFilter(choices=Referral.Status.choices)
@@ -50,7 +50,7 @@ class ReferralFilter(django_filters.FilterSet):
         return queryset.filter(Q(young_person__reference=value.upper()))
 
 
-class ProgrammeFilter(django_filters.FilterSet):
+class ProgrammeFilter(GovukFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name")
     kind = django_filters.ChoiceFilter(choices=Programme.Kind.choices)
     sort = django_filters.OrderingFilter(
@@ -62,11 +62,15 @@ class ProgrammeFilter(django_filters.FilterSet):
         fields = ["q", "kind"]
 
 
-class SessionFilter(django_filters.FilterSet):
+class SessionFilter(GovukFilterSet):
     programme = IdFilter(field_name="programme_id")
     kind = django_filters.ChoiceFilter(choices=Session.Kind.choices)
-    held_from = django_filters.DateFilter(field_name="held_on", lookup_expr="gte")
-    held_to = django_filters.DateFilter(field_name="held_on", lookup_expr="lte")
+    held_from = django_filters.DateFilter(
+        field_name="held_on", lookup_expr="gte", label="Held on or after"
+    )
+    held_to = django_filters.DateFilter(
+        field_name="held_on", lookup_expr="lte", label="Held on or before"
+    )
     sort = django_filters.OrderingFilter(
         fields=(("held_on", "held_on"), ("place", "place"), ("programme__name", "programme"))
     )
@@ -76,7 +80,7 @@ class SessionFilter(django_filters.FilterSet):
         fields = ["programme", "kind", "held_from", "held_to"]
 
 
-class ReferralChildFilter(django_filters.FilterSet):
+class ReferralChildFilter(GovukFilterSet):
     """Contacts and outcomes by referral id: a number, not a choice over every referral."""
 
     referral = IdFilter(field_name="referral_id")

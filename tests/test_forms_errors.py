@@ -19,6 +19,7 @@ from django import forms
 from django.template.loader import render_to_string
 
 from evaluation.models import Instrument, UnitCost
+from programmes.models import Contact
 from tests.evaluation.factories import ListeningExerciseFactory
 from tests.factories import (
     FactorFactory,
@@ -306,3 +307,164 @@ def test_a_custom_validators_own_message_is_kept():
         code = forms.CharField(label="Code", validators=[no_spaces])
 
     assert Form(data={"code": "a b"}).errors["code"] == ["Write the code without spaces"]
+
+
+# --- Filter forms: the lists' filters (pages and API) ---------------------------------------
+
+FILTER_MODULES = ("vru.filters", "programmes.filters", "grants.filters")
+
+
+def filtersets() -> list[type]:
+    """Every FilterSet the product defines (its lists' filters, the pages' and the API's)."""
+    import django_filters
+
+    found = {}
+    for name in FILTER_MODULES:
+        module = importlib.import_module(name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if (
+                issubclass(cls, django_filters.FilterSet)
+                and cls.__module__ == module.__name__
+                and cls.base_filters  # not the base class
+            ):
+                found[f"{cls.__module__}.{cls.__name__}"] = cls
+    return [found[key] for key in sorted(found)]
+
+
+FILTERSETS = filtersets()
+
+
+def test_the_filter_forms_are_found():
+    names = {cls.__name__ for cls in FILTERSETS}
+    assert {"ReferralFilter", "SessionFilter", "ApplicationFilter", "LSOAFilter"} <= names
+
+
+@pytest.mark.parametrize("filterset_class", FILTERSETS, ids=lambda cls: cls.__name__)
+def test_a_filter_given_what_it_cannot_take_names_each_field(filterset_class):
+    # every filter given a word where it wants a number, a date, a choice or an order
+    names = list(filterset_class.base_filters)
+    model = filterset_class._meta.model
+    filterset = filterset_class(
+        dict.fromkeys(names, "not-a-value"),
+        # a filter of no model of its own: the contacts and outcomes of a referral
+        queryset=(model or Contact).objects.none(),
+    )
+    form = filterset.form
+
+    assert isinstance(form, GovukErrorsMixin), filterset_class
+    assert not form.is_valid()
+    for field, message in _messages(form):
+        assert not GENERIC.match(message), (field, message)
+        name = form.error_name(field)
+        assert name.lower() in message.lower(), (field, message)
+    # shown the GOV.UK way: the error summary lists each, linked to its field
+    summary = render_to_string("partials/error_summary.html", {"form": form})
+    for field, message in _messages(form):
+        escaped = message.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;")
+        assert escaped in summary, message
+        assert f'href="#{form[field].auto_id}' in summary, field
+
+
+def test_the_api_refuses_a_filter_naming_it(api_client, partnership):
+    api_client.force_authenticate(UserFactory(partnership=partnership, roles=[Role.ADMINISTRATOR]))
+
+    response = api_client.get("/api/referrals/", {"source": "carrier-pigeon"})
+
+    assert response.status_code == 400
+    assert response.json() == {"source": ["Select source from the list"]}
+
+
+# --- The admin's add forms: every registered model ------------------------------------------
+
+
+def _admin_user(partnership):
+    user = UserFactory(partnership=partnership, roles=list(Role.values))
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+def _admin_add_urls() -> list[str]:
+    from django.contrib import admin
+
+    return sorted(
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_add"
+        for model in admin.site._registry
+    )
+
+
+ADMIN_ADD_URLS = _admin_add_urls()
+
+
+def test_every_admin_add_form_is_walked():
+    assert len(ADMIN_ADD_URLS) >= 25
+    assert "admin:vru_successmeasurevalue_add" in ADMIN_ADD_URLS
+
+
+@pytest.mark.parametrize("url_name", ADMIN_ADD_URLS, ids=lambda name: name.split(":")[1])
+def test_an_admin_add_form_posted_empty_names_each_field(url_name, client, partnership):
+    from django.urls import reverse
+
+    client.force_login(_admin_user(partnership))
+    url = reverse(url_name)
+    page = client.get(url)
+    if page.status_code in (403, 404):
+        pytest.skip("nothing is added here: the admin shows these records read-only")
+    assert page.status_code == 200
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200, response.status_code
+    form = response.context["adminform"].form
+    assert form.errors, url_name
+    for field, message in _messages(form):
+        assert not GENERIC.match(message), (url_name, field, message)
+        if field == "__all__":
+            continue
+        name = form.error_name(field)
+        assert name.lower() in message.lower(), (url_name, field, message)
+
+
+def _admin_import_urls() -> list[str]:
+    from django.contrib import admin
+    from django.urls import NoReverseMatch, reverse
+
+    found = []
+    for model in admin.site._registry:
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}_import"
+        try:
+            reverse(name)
+        except NoReverseMatch:
+            continue
+        found.append(name)
+    return sorted(found)
+
+
+ADMIN_IMPORT_URLS = _admin_import_urls()
+
+
+def test_every_admin_import_form_is_walked():
+    assert "admin:vru_successmeasurevalue_import" in ADMIN_IMPORT_URLS
+    assert "admin:grants_organisation_import" in ADMIN_IMPORT_URLS
+
+
+@pytest.mark.parametrize("url_name", ADMIN_IMPORT_URLS, ids=lambda name: name.split(":")[1])
+def test_an_admin_import_form_posted_empty_names_each_field(url_name, client, partnership):
+    from django.urls import reverse
+
+    client.force_login(_admin_user(partnership))
+
+    # nothing chosen (an empty POST is taken for a first visit)
+    response = client.post(reverse(url_name), {"format": ""})
+
+    assert response.status_code == 200, response.status_code
+    form = response.context["form"]
+    assert form.errors, url_name
+    for field, message in _messages(form):
+        assert not GENERIC.match(message), (url_name, field, message)
+        if field != "__all__":
+            assert form.error_name(field).lower() in message.lower(), (url_name, field, message)

@@ -10,7 +10,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
 from vru import accounts, permissions, selectors, services
-from vru.forms import needs_assessment_choice_forms
+from vru.forms import GovukErrorsMixin, needs_assessment_choice_forms
 from vru.models import (
     LSOA,
     AreaIndicator,
@@ -34,6 +34,7 @@ from vru.models import (
     Theme,
     User,
 )
+from vru.models.strategy import SUCCESS_MEASURE_VALUE_FIELDS
 from vru.resources import (
     LSOAResource,
     RecommendationResource,
@@ -53,7 +54,34 @@ admin.site.site_header = "VRU platform administration"
 admin.site.site_title = "VRU platform"
 
 
-class PartnershipScopedAdmin(admin.ModelAdmin):
+def named_errors(form_class):
+    """An admin form whose messages name their field, as every form of the product's does
+    (vru.forms.GovukErrorsMixin: "Enter period start", "Select success measure", the model's
+    own words where it has them), not "This field is required."; the admin keeps its look."""
+    if issubclass(form_class, GovukErrorsMixin):
+        return form_class
+    return type(
+        form_class.__name__, (GovukErrorsMixin, form_class), {"__module__": form_class.__module__}
+    )
+
+
+class NamedErrorsAdmin:
+    """Mixed into every ModelAdmin of the product: its add and change forms name the field."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        return named_errors(super().get_form(request, obj, **kwargs))
+
+
+class NamedErrorsInline:
+    """Mixed into every inline of the product: its forms name the field."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = named_errors(formset.form)
+        return formset
+
+
+class PartnershipScopedAdmin(NamedErrorsAdmin, admin.ModelAdmin):
     """Shows and changes only the signed-in user's partnership's records.
 
     `partnership_path` is the lookup from the model to its partnership.
@@ -142,6 +170,13 @@ class ScopedImportMixin:
 
     import_formats = [CheckedCSV, CheckedXLSX]
 
+    # the import's forms name their fields like every admin form ("Select file to import")
+    def get_import_form_class(self, request):
+        return named_errors(super().get_import_form_class(request))
+
+    def get_confirm_form_class(self, request):
+        return named_errors(super().get_confirm_form_class(request))
+
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"partnership": request.user.partnership}
 
@@ -212,7 +247,7 @@ class CommunitySafetyPartnershipAdmin(PartnershipScopedAdmin):
     search_fields = ["name"]
 
 
-class ThemeInline(admin.TabularInline):
+class ThemeInline(NamedErrorsInline, admin.TabularInline):
     model = Theme
     extra = 0
 
@@ -243,10 +278,10 @@ class RecommendationAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScope
     resource_classes = [RecommendationResource]
 
     def get_import_form_class(self, request):
-        return needs_assessment_choice_forms(request.user.partnership_id)[0]
+        return named_errors(needs_assessment_choice_forms(request.user.partnership_id)[0])
 
     def get_confirm_form_class(self, request):
-        return needs_assessment_choice_forms(request.user.partnership_id)[1]
+        return named_errors(needs_assessment_choice_forms(request.user.partnership_id)[1])
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
@@ -284,10 +319,28 @@ class RecommendationAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScope
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class SuccessMeasureValueInline(admin.TabularInline):
+class SuccessMeasureValueInline(NamedErrorsInline, admin.TabularInline):
+    """A measure's values, to read beside it: they are added and changed on their own admin
+    page or imported, where each is checked by the value's rules and audited (a save through
+    this inline would be neither)."""
+
     model = SuccessMeasureValue
-    fields = ["label", "period_start", "period_end", "value", "is_baseline", "source_table"]
+    fields = [name for name in SUCCESS_MEASURE_VALUE_FIELDS if name != "measure"]
+    readonly_fields = fields
     extra = 0
+    show_change_link = True
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_edit_strategy(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SuccessMeasure)
@@ -299,17 +352,12 @@ class SuccessMeasureAdmin(PartnershipScopedAdmin):
 
 @admin.register(SuccessMeasureValue)
 class SuccessMeasureValueAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScopedAdmin):
+    """A value of a measure: its fields and rules are SuccessMeasureValue's (fields, clean,
+    constraints), the same here, in the admin's import and in the import_area_data command."""
+
     partnership_path = "measure__partnership"
     resource_classes = [SuccessMeasureValueResource]
-    list_display = [
-        "measure",
-        "label",
-        "period_start",
-        "period_end",
-        "value",
-        "is_baseline",
-        "source_table",
-    ]
+    fields = list_display = SUCCESS_MEASURE_VALUE_FIELDS
     list_filter = ["measure", "is_baseline"]
     list_select_related = ["measure"]
 
@@ -345,13 +393,13 @@ class SuccessMeasureComparisonAdmin(ScopedImportMixin, ImportExportMixin, Partne
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class RoleAssignmentInline(NamedErrorsInline, admin.TabularInline):
     model = RoleAssignment
     extra = 0
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(NamedErrorsAdmin, admin.ModelAdmin):
     """Administrators see their own partnership only, and choose its designated
     safeguarding lead (told of every break-glass identity view)."""
 
@@ -395,7 +443,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(NamedErrorsAdmin, DjangoUserAdmin):
     list_display = [
         "username",
         "first_name",
@@ -490,7 +538,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(NamedErrorsAdmin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "actor",
@@ -525,7 +573,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(NamedErrorsAdmin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "file_name", "status", "imported_rows", "created_by"]
     list_filter = ["kind", "status"]
     exclude = ["content"]
@@ -648,7 +696,7 @@ class AreaIndicatorAdmin(ReadOnlyScopedAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(NamedErrorsAdmin, admin.ModelAdmin):
     """Alerts, notifications, letters and retention runs waiting, done or given up on.
 
     Administrators see their partnership's messages and the platform-wide jobs (no personal

@@ -2,11 +2,31 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from vru.forms import GovukErrorsMixin, GovukForm
 from vru.models import LSOA, Recommendation
 
 # The largest id a database integer column holds: a bigger number (or a fraction such as
 # 1e32) is a 400 with a message, not an overflow deep in the database driver (a 500).
 MAX_ID = 2**63 - 1
+
+
+class GovukFilterSet(django_filters.FilterSet):
+    """The base of every FilterSet of the product: its form is built on the product's forms'
+    base class (GovukForm), so a value a filter cannot take is told the GOV.UK way, naming
+    the filter ("Select source from the list", "Held from must be a real date"), in an error
+    summary and beside the filter, and in the API's 400 answer."""
+
+    def get_form_class(self):
+        form = super().get_form_class()
+        if issubclass(form, GovukErrorsMixin):
+            return form
+        # a list's order is "the order to sort by", whatever its filter is called
+        names = {
+            name: "the order to sort by"
+            for name, filter_ in self.filters.items()
+            if isinstance(filter_, django_filters.OrderingFilter)
+        }
+        return type(form.__name__, (GovukForm, form), {"error_names": names})
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -20,7 +40,7 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class LSOAFilter(django_filters.FilterSet):
+class LSOAFilter(GovukFilterSet):
     q = django_filters.CharFilter(method="search", label="Code or name")
     local_authority = django_filters.CharFilter(
         field_name="local_authority__code", label="Local authority code"
@@ -55,7 +75,7 @@ class LSOAFilter(django_filters.FilterSet):
         )
 
 
-class RecommendationFilter(django_filters.FilterSet):
+class RecommendationFilter(GovukFilterSet):
     needs_assessment = IdFilter(field_name="needs_assessment_id")
     prevention_stage = django_filters.CharFilter(field_name="prevention_stage")
     theme = django_filters.CharFilter(field_name="themes__name", lookup_expr="iexact")

@@ -6,11 +6,12 @@ from allauth.account.forms import LoginForm
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import pretty_name
 from django.utils import timezone
 
+from vru.messages import field_messages
 from vru.validators import validate_import_file
 
 # --- Error messages that name their field (GOV.UK "Recover from validation errors") --------
@@ -44,9 +45,7 @@ def govuk_error_messages(field: forms.Field, name: str) -> dict[str, str]:
     "Place must be 200 characters or less". Replaces "This field is required." and
     Django's other generic messages; the codes of validators (max_length, min_value...) are
     looked up here too, so their messages name the field as well."""
-    upper = name[:1].upper() + name[1:]
     pct = name.replace("%", "%%")  # messages formatted with %(limit_value)s
-    upper_pct = upper.replace("%", "%%")
     if isinstance(field, forms.FileField):
         return {
             "required": f"Select {name}",
@@ -56,36 +55,25 @@ def govuk_error_messages(field: forms.Field, name: str) -> dict[str, str]:
             "max_length": f"The name of the file for {pct} must be %(max)d characters or less",
             "contradiction": f"Select a new file for {name} or remove the one there, not both",
         }
-    messages = {
-        "required": f"Select {name}" if _chooses(field) else f"Enter {name}",
-        "invalid": f"Enter {name} in the correct format",
-        "invalid_choice": f"Select {name} from the list",  # noqa: S608 - words, not SQL
-        "invalid_list": f"Select {name} from the list",  # noqa: S608
-        "invalid_pk_value": f"Select {name} from the list",  # noqa: S608
-        "incomplete": f"Enter {name}",
-        "max_length": f"{upper_pct} must be %(limit_value)d characters or less",
-        "min_length": f"{upper_pct} must be %(limit_value)d characters or more",
-        "min_value": f"{upper_pct} must be %(limit_value)s or more",
-        "max_value": f"{upper_pct} must be %(limit_value)s or less",
-        "step_size": f"{upper_pct} must be a multiple of %(limit_value)s",
-        "max_digits": f"{upper_pct} must have %(max)s digits or fewer",
-        "max_decimal_places": f"{upper_pct} must have %(max)s decimal places or fewer",
-        "max_whole_digits": f"{upper_pct} must have %(max)s digits or fewer before the point",
-    }
     if isinstance(field, forms.EmailField):
-        messages["invalid"] = f"Enter {name} in the correct format, like name@example.com"
+        kind = "email"
     elif isinstance(field, forms.URLField):
-        messages["invalid"] = f"Enter {name} in the correct format, like https://www.example.org"
+        kind = "url"
     elif isinstance(field, forms.SlugField):
-        messages["invalid"] = f"{upper} must only include letters, numbers and hyphens"
+        kind = "slug"
     elif isinstance(field, (forms.DecimalField, forms.FloatField)):  # before IntegerField,
-        messages["invalid"] = f"{upper} must be a number"  # their base class
+        kind = "number"  # their base class
     elif isinstance(field, forms.IntegerField):
-        messages["invalid"] = f"{upper} must be a whole number"
+        kind = "whole number"
     elif isinstance(field, (forms.DateField, forms.DateTimeField)):
-        messages["invalid"] = f"{upper} must be a real date"
+        kind = "date"
     elif isinstance(field, forms.TimeField):
-        messages["invalid"] = f"{upper} must be a real time, like 14:30"
+        kind = "time"
+    else:
+        kind = ""
+    messages = field_messages(name, choose=_chooses(field), kind=kind)
+    for code in ("blank", "null", "invalid_date"):  # a model's codes, not a form's
+        messages.pop(code, None)
     return messages
 
 
@@ -137,13 +125,38 @@ class GovukErrorsMixin:
         field = self.fields[name]
         return self.error_names.get(name) or error_name_from_label(field.label or pretty_name(name))
 
+    def _model_messages(self, name: str) -> dict[str, str]:
+        """The messages a model form's model field carries for every door (field_messages
+        given to the model field), by the form's codes: the form says the same."""
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        try:
+            model_field = model._meta.get_field(name) if model is not None else None
+        except FieldDoesNotExist:  # a form field of its own (no model field of its name)
+            return {}
+        if model_field is None or not hasattr(model_field, "error_messages"):
+            return {}
+        generic = {
+            str(message)
+            for cls in type(model_field).__mro__
+            for message in getattr(cls, "default_error_messages", {}).values()
+        }
+        own = {
+            code: str(message)
+            for code, message in model_field.error_messages.items()
+            if str(message) not in generic
+        }
+        if "required" not in own and ("blank" in own or "null" in own):
+            own["required"] = own.get("blank") or own["null"]
+        return own
+
     def name_errors(self) -> None:
         for name, field in self.fields.items():
             if getattr(field, "_govuk_named", None) == name:
                 continue
             error_name = self.error_name(name)
             generic = _default_messages(field)
-            for code, message in govuk_error_messages(field, error_name).items():
+            messages = {**govuk_error_messages(field, error_name), **self._model_messages(name)}
+            for code, message in messages.items():
                 current = field.error_messages.get(code)
                 if current is None and code in _ONLY_IF_DECLARED and not _typed(field):
                     continue  # a custom validator's own "invalid" message is kept

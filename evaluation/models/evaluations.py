@@ -8,10 +8,14 @@
   BenefitAssumption says how many such crimes an evaluation's effect averts per participant.
 """
 
+from datetime import date
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 # The Maryland Scientific Methods Scale (Sherman et al. 1997; as used by the What Works Centre
 # for Local Economic Growth and the College of Policing). Shown on every evaluation page.
@@ -284,6 +288,10 @@ class Instrument(models.Model):
         return (last - first) if self.higher_is_better else (first - last)
 
 
+SCORE_IN_FUTURE = "The date cannot be in the future."
+SCORE_BEFORE_REFERRAL = "The date cannot be before the referral."
+
+
 class OutcomeScore(models.Model):
     """One young person's total on one instrument at one time point, on their referral."""
 
@@ -315,3 +323,14 @@ class OutcomeScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument.code} {self.get_time_point_display()}: {self.total}"
+
+    def clean(self) -> None:
+        # Every door runs this (the scores page through the service, a direct call): the day
+        # the questionnaire was completed lies between the referral and today.
+        day = self.scored_on
+        if not isinstance(day, date):
+            return
+        if day > timezone.localdate():
+            raise ValidationError({"scored_on": SCORE_IN_FUTURE})
+        if self.referral_id is not None and day < timezone.localdate(self.referral.referred_at):
+            raise ValidationError({"scored_on": SCORE_BEFORE_REFERRAL})

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from evaluation import permissions, selectors
 from evaluation.models import BenefitAssumption, Evaluation, Instrument, OutcomeScore, UnitCost
@@ -229,10 +228,6 @@ def outcome_score_record(
             },
             code="total_range",
         )
-    if scored_on > timezone.localdate():
-        raise ValidationError({"scored_on": "The date cannot be in the future."})
-    if scored_on < timezone.localdate(referral.referred_at):
-        raise ValidationError({"scored_on": "The date cannot be before the referral."})
     score = OutcomeScore(
         referral=referral,
         instrument=instrument,
@@ -242,6 +237,7 @@ def outcome_score_record(
         items=list(items or []),
         recorded_by=actor,
     )
+    score.clean()  # its dates (OutcomeScore's rule) before whether it is there already
     if OutcomeScore.objects.filter(
         referral=referral, instrument=instrument, time_point=time_point
     ).exists():

@@ -19,6 +19,8 @@ from grants.forms.rounds_and_applications import (  # noqa: F401
     CriterionFormSet,
     DecisionForm,
     EligibilityForm,
+    GrantRoundAdminForm,
+    GrantRoundFields,
     GrantRoundForm,
     MonitoringReturnForm,
     PanelMemberForm,

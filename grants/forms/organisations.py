@@ -3,17 +3,13 @@
 from django import forms
 
 from grants.models import Organisation
-from grants.models.rounds import (
-    ORGANISATION_KIND_INVALID,
-    ORGANISATION_KIND_REQUIRED,
-    ORGANISATION_NAME_REQUIRED,
-)
 from vru.forms import GovukDateField, GovukForm, GovukModelForm
 
 
 class OrganisationForm(GovukModelForm):
     """The one validated input for an organisation: the pages and the admin use this form
-    (the admin import validates each row with the model's same rules and messages)."""
+    (the admin import validates each row with the model's same rules and messages; the form
+    takes its messages from the model's fields)."""
 
     error_names = {"name": "the organisation's name"}
 
@@ -38,13 +34,6 @@ class OrganisationForm(GovukModelForm):
         }
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"safeguarding_policy_date": GovukDateField}
-        error_messages = {
-            "name": {"required": ORGANISATION_NAME_REQUIRED},
-            "kind": {
-                "required": ORGANISATION_KIND_REQUIRED,
-                "invalid_choice": ORGANISATION_KIND_INVALID,
-            },
-        }
 
     def __init__(self, *args, local_authorities=None, **kwargs):
         super().__init__(*args, **kwargs)

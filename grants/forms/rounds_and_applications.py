@@ -6,10 +6,12 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from grants.models import Decision
+from grants.models import Application, Decision, GrantRound
+from grants.models.awards import award_dates_errors
+from grants.models.rounds import APPLICATION_FIELDS, GRANT_ROUND_FIELDS
 from grants.validators import validate_attachment
 from vru.age_bands import AgeBand
-from vru.forms import GovukDateField, GovukDateTimeField, GovukForm
+from vru.forms import GovukDateField, GovukDateTimeField, GovukForm, GovukModelForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
@@ -27,27 +29,12 @@ def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-class ApplicationForm(GovukForm):
-    """The applicant's draft. Nothing is required to save; submission checks completeness
-    (grants.services.applications.submission_problems)."""
+class ApplicationForm(GovukModelForm):
+    """The applicant's draft: the application's own fields (APPLICATION_FIELDS, with the
+    model's words for their mistakes, as the service says them), the round's neighbourhoods,
+    recommendations, themes and eligibility questions. Nothing is required to save;
+    submission checks completeness (grants.services.applications.submission_problems)."""
 
-    title = forms.CharField(label="Project title", max_length=200, required=False)
-    summary = forms.CharField(
-        label="Project summary",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="What you will do, with whom and where. Young reviewers will read this.",
-    )
-    amount_requested = forms.DecimalField(
-        label="Amount you are asking for (£)",
-        required=False,
-        min_value=Decimal("0.01"),
-        max_digits=12,
-        decimal_places=2,
-    )
-    young_people_expected = forms.IntegerField(
-        label="How many young people do you expect to reach?", required=False, min_value=0
-    )
     lsoa_codes = forms.CharField(
         label="Neighbourhoods you will work in",
         required=False,
@@ -63,9 +50,14 @@ class ApplicationForm(GovukForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    contact_name = forms.CharField(label="Contact name", max_length=200, required=False)
-    contact_email = forms.EmailField(label="Contact email address", required=False)
-    contact_phone = forms.CharField(label="Contact phone number", max_length=30, required=False)
+
+    class Meta:
+        model = Application
+        fields = [name for name in APPLICATION_FIELDS if name != "themes"]
+        help_texts = {
+            "summary": "What you will do, with whom and where. Young reviewers will read this."
+        }
+        widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, grant_round, **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,6 +190,11 @@ class DecisionForm(GovukForm):
                     self.add_error(name, self.required_message(name))
         if data.get("outcome") == "fund_conditions" and not data.get("conditions"):
             self.add_error("conditions", "Enter the conditions")
+        if data.get("outcome") in {"fund", "fund_conditions"} and (
+            dates := self.present("starts_on", "ends_on")
+        ):
+            for name, message in award_dates_errors(*dates).items():  # the award's rule
+                self.add_error(name, message)
         return data
 
 
@@ -322,32 +319,27 @@ class MonitoringReturnForm(GovukForm):
         return {band: self.cleaned_data[f"band_{band}"] for band in AgeBand.values}
 
 
-class GrantRoundForm(GovukForm):
+class GrantRoundFields(GovukModelForm):
+    """A grant round's fields and rules, written once for every door that writes one: the
+    round page's form and the admin's are this form, and its rules are GrantRound's (fields,
+    clean, constraints), which the service checks again for a direct call."""
+
     error_names = {"opens_at": "when the round opens", "closes_at": "when the round closes"}
 
-    fund = forms.CharField(label="Fund", max_length=200)
-    title = forms.CharField(label="Round title", max_length=200)
-    description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    budget = forms.DecimalField(
-        label="Budget (£)", min_value=Decimal("1"), max_digits=12, decimal_places=2
-    )
-    minimum_award = forms.DecimalField(
-        label="Smallest award (£)", min_value=Decimal("1"), max_digits=12, decimal_places=2
-    )
-    maximum_award = forms.DecimalField(
-        label="Largest award (£)", min_value=Decimal("1"), max_digits=12, decimal_places=2
-    )
-    opens_at = GovukDateTimeField(label="Opens", help_text="For example, 1 4 2027 and 09:00")
-    closes_at = GovukDateTimeField(label="Closes", help_text="Applicants see this deadline.")
-    panel_deadline = GovukDateTimeField(label="Panel deadline")
-    reviewers_per_application = forms.IntegerField(
-        label="Reviewers per application", min_value=1, max_value=10, initial=3
-    )
-    identifier_prefix = forms.CharField(
-        label="360Giving identifier prefix", max_length=40, initial="360G-vru"
-    )
+    class Meta:
+        model = GrantRound
+        fields = [name for name in GRANT_ROUND_FIELDS if name != "listening_themes"]
+        help_texts = {
+            "opens_at": "For example, 1 4 2027 and 09:00",
+            "closes_at": "Applicants see this deadline.",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class GrantRoundForm(GrantRoundFields):
+    """The round page: GOV.UK date boxes, neighbourhoods by LSOA code, themes one a line and
+    the recommendations of the partnership's needs assessments."""
+
     target_lsoa_codes = forms.CharField(
         label="Priority neighbourhoods",
         required=False,
@@ -365,6 +357,21 @@ class GrantRoundForm(GovukForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    class Meta(GrantRoundFields.Meta):
+        fields = list(GRANT_ROUND_FIELDS)
+        field_classes = {
+            "opens_at": GovukDateTimeField,
+            "closes_at": GovukDateTimeField,
+            "panel_deadline": GovukDateTimeField,
+        }
+
+    field_order = [
+        *(name for name in GRANT_ROUND_FIELDS if name != "listening_themes"),
+        "target_lsoa_codes",
+        "listening_themes",
+        "recommendations",
+    ]
+
     def __init__(self, *args, recommendations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recommendations"].choices = [(str(r.pk), str(r)) for r in recommendations]
@@ -378,6 +385,14 @@ class GrantRoundForm(GovukForm):
             for line in self.cleaned_data["listening_themes"].splitlines()
             if line.strip()
         ]
+
+
+class GrantRoundAdminForm(GrantRoundFields):
+    """The same round in the admin (its own date pickers, neighbourhoods and recommendations
+    chosen from lists): saved through the same service as the page."""
+
+    class Meta(GrantRoundFields.Meta):
+        fields = [*GRANT_ROUND_FIELDS, "target_lsoas", "recommendations"]
 
 
 class CriterionForm(GovukForm):

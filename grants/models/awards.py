@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -78,6 +79,17 @@ class Decision(models.Model):
         return bool(self.override_reason)
 
 
+AWARD_ENDS_BEFORE_START = "The end date must be after the start date"
+
+
+def award_dates_errors(starts_on, ends_on) -> dict[str, str]:
+    """A grant's dates in order (Award.clean; the decision form says it with its other
+    mistakes at once)."""
+    if starts_on and ends_on and ends_on <= starts_on:
+        return {"ends_on": AWARD_ENDS_BEFORE_START}
+    return {}
+
+
 class Award(models.Model):
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="award")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
@@ -89,8 +101,11 @@ class Award(models.Model):
         ordering = ["-awarded_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="grant_award_positive"),
+            # the backstop of Award.clean's rule, in its words
             models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="grant_award_dates_order"
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="grant_award_dates_order",
+                violation_error_message=AWARD_ENDS_BEFORE_START,
             ),
         ]
 
@@ -99,6 +114,10 @@ class Award(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("grants:award_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if errors := award_dates_errors(self.starts_on, self.ends_on):
+            raise ValidationError(errors)
 
 
 class Tranche(models.Model):

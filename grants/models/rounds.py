@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from grants.validators import validate_attachment
+from vru.messages import field_messages
 from vru.models import LSOA, LocalAuthority, Partnership, Recommendation
 from vru.uploads import RandomName
 
@@ -133,21 +134,91 @@ class OrganisationMembership(models.Model):
         return f"{self.user} – {self.organisation}"
 
 
+# A round's rules, in the words every door that writes a round says them (the round page, the
+# admin, a direct call of the service): GrantRound.clean holds them, and its database
+# constraints are the backstop, naming the same field.
+ROUND_CLOSES_BEFORE_OPENS = "The round must close after it opens"
+ROUND_PANEL_BEFORE_CLOSE = "The panel deadline must be after the round closes"
+ROUND_MAXIMUM_BELOW_MINIMUM = "The largest award must be at least the smallest award"
+ROUND_BUDGET_BELOW_MAXIMUM = "The budget must be at least the largest award"
+ROUND_THEMES_NOT_TEXTS = "Themes must be a list of short texts."
+# the fields a round is given (the page's form, the admin's, the service): written once
+GRANT_ROUND_FIELDS = (
+    "fund",
+    "title",
+    "description",
+    "budget",
+    "minimum_award",
+    "maximum_award",
+    "opens_at",
+    "closes_at",
+    "panel_deadline",
+    "reviewers_per_application",
+    "identifier_prefix",
+    "listening_themes",
+)
+_AT_LEAST_A_POUND = [MinValueValidator(Decimal("1"))]
+# the fields an applicant writes (the applicant's page, the service)
+APPLICATION_FIELDS = (
+    "title",
+    "summary",
+    "amount_requested",
+    "young_people_expected",
+    "themes",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
 class GrantRound(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="grant_rounds"
     )
-    fund = models.CharField(max_length=200, help_text="The fund paying for the round.")
-    title = models.CharField(max_length=200)
+    fund = models.CharField(
+        max_length=200,
+        help_text="The fund paying for the round.",
+        error_messages=field_messages("fund"),
+    )
+    title = models.CharField(
+        "round title", max_length=200, error_messages=field_messages("round title")
+    )
     description = models.TextField(blank=True)
-    budget = models.DecimalField(max_digits=12, decimal_places=2)
-    minimum_award = models.DecimalField(max_digits=12, decimal_places=2)
-    maximum_award = models.DecimalField(max_digits=12, decimal_places=2)
-    opens_at = models.DateTimeField()
-    closes_at = models.DateTimeField()
-    panel_deadline = models.DateTimeField(help_text="When reviewers must submit their scores.")
+    budget = models.DecimalField(
+        "budget (£)",
+        max_digits=12,
+        decimal_places=2,
+        validators=_AT_LEAST_A_POUND,
+        error_messages=field_messages("budget", kind="number"),
+    )
+    minimum_award = models.DecimalField(
+        "smallest award (£)",
+        max_digits=12,
+        decimal_places=2,
+        validators=_AT_LEAST_A_POUND,
+        error_messages=field_messages("smallest award", kind="number"),
+    )
+    maximum_award = models.DecimalField(
+        "largest award (£)",
+        max_digits=12,
+        decimal_places=2,
+        validators=_AT_LEAST_A_POUND,
+        error_messages=field_messages("largest award", kind="number"),
+    )
+    opens_at = models.DateTimeField(
+        "opens", error_messages=field_messages("when the round opens", kind="date")
+    )
+    closes_at = models.DateTimeField(
+        "closes", error_messages=field_messages("when the round closes", kind="date")
+    )
+    panel_deadline = models.DateTimeField(
+        help_text="When reviewers must submit their scores.",
+        error_messages=field_messages("panel deadline", kind="date"),
+    )
     reviewers_per_application = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        error_messages=field_messages("reviewers per application", kind="whole number"),
     )
     # Priority LSOAs: chosen by the grants officer until the risk index (issue 3) ranks them.
     target_lsoas = models.ManyToManyField(LSOA, blank=True, related_name="+")
@@ -156,9 +227,11 @@ class GrantRound(models.Model):
         default=list, blank=True, help_text="Listening-project themes the round responds to."
     )
     identifier_prefix = models.CharField(
+        "360Giving identifier prefix",
         max_length=40,
         default="360G-vru",
         help_text="360Giving identifier prefix for grants awarded in this round.",
+        error_messages=field_messages("360Giving identifier prefix"),
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -168,17 +241,29 @@ class GrantRound(models.Model):
         ordering = ["-opens_at", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes_at__gt=models.F("opens_at")), name="grant_round_dates_order"
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="grant_round_dates_order",
+                violation_error_message=ROUND_CLOSES_BEFORE_OPENS,
             ),
             models.CheckConstraint(
                 condition=Q(panel_deadline__gt=models.F("closes_at")),
                 name="grant_round_panel_after_close",
+                violation_error_message=ROUND_PANEL_BEFORE_CLOSE,
             ),
             models.CheckConstraint(
-                condition=Q(minimum_award__gt=0)
-                & Q(maximum_award__gte=models.F("minimum_award"))
-                & Q(budget__gte=models.F("maximum_award")),
-                name="grant_round_amounts_order",
+                condition=Q(minimum_award__gt=0),
+                name="grant_round_minimum_positive",
+                violation_error_message="The smallest award must be more than £0",
+            ),
+            models.CheckConstraint(
+                condition=Q(maximum_award__gte=models.F("minimum_award")),
+                name="grant_round_maximum_not_below_minimum",
+                violation_error_message=ROUND_MAXIMUM_BELOW_MINIMUM,
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__gte=models.F("maximum_award")),
+                name="grant_round_budget_covers_maximum",
+                violation_error_message=ROUND_BUDGET_BELOW_MAXIMUM,
             ),
         ]
 
@@ -192,10 +277,29 @@ class GrantRound(models.Model):
         return self.opens_at <= now < self.closes_at
 
     def clean(self) -> None:
+        # Every door runs this: the round page (its form is a model form), the admin's form,
+        # the services. A rule across fields is judged when both values are there.
+        errors = {}
         if not isinstance(self.listening_themes, list) or not all(
             isinstance(t, str) and t.strip() for t in self.listening_themes
         ):
-            raise ValidationError({"listening_themes": "Themes must be a list of short texts."})
+            errors["listening_themes"] = ROUND_THEMES_NOT_TEXTS
+        opens, closes, panel = self.opens_at, self.closes_at, self.panel_deadline
+        if opens and closes and closes <= opens:
+            errors["closes_at"] = ROUND_CLOSES_BEFORE_OPENS
+        if closes and panel and panel <= closes:
+            errors["panel_deadline"] = ROUND_PANEL_BEFORE_CLOSE
+        # amounts of less than £1 are their own fields' mistakes: not compared with others
+        smallest, largest, budget = (
+            amount if isinstance(amount, int | float | Decimal) and amount >= 1 else None
+            for amount in (self.minimum_award, self.maximum_award, self.budget)
+        )
+        if smallest and largest and largest < smallest:
+            errors["maximum_award"] = ROUND_MAXIMUM_BELOW_MINIMUM
+        if largest and budget and budget < largest:
+            errors["budget"] = ROUND_BUDGET_BELOW_MAXIMUM
+        if errors:
+            raise ValidationError(errors)
 
 
 class EligibilityQuestion(models.Model):
@@ -270,17 +374,48 @@ class Application(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="applications"
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    title = models.CharField("project title", max_length=200, blank=True)
+    # The fields the applicant writes (APPLICATION_FIELDS), with the words every door uses
+    # for their mistakes: the applicant's page (a model form of these fields) and the
+    # service say the same. Nothing is needed to save a draft; submitting checks the rest.
+    title = models.CharField(
+        "project title", max_length=200, blank=True, error_messages=field_messages("project title")
+    )
     summary = models.TextField("project summary", blank=True)
-    amount_requested = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    young_people_expected = models.PositiveIntegerField(null=True, blank=True)
+    amount_requested = models.DecimalField(
+        "amount you are asking for (£)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        error_messages=field_messages("amount you are asking for", kind="number"),
+    )
+    young_people_expected = models.PositiveIntegerField(
+        "how many young people do you expect to reach?",
+        null=True,
+        blank=True,
+        error_messages=field_messages(
+            "the number of young people you expect to reach", kind="whole number"
+        ),
+    )
     lsoas = models.ManyToManyField(LSOA, blank=True, related_name="+")
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="+")
     themes = models.JSONField(default=list, blank=True)
     # The applicant's contact: never shown to youth reviewers.
-    contact_name = models.CharField(max_length=200, blank=True)
-    contact_email = models.EmailField(blank=True)
-    contact_phone = models.CharField(max_length=30, blank=True)
+    contact_name = models.CharField(
+        max_length=200, blank=True, error_messages=field_messages("contact name")
+    )
+    contact_email = models.EmailField(
+        "contact email address",
+        blank=True,
+        error_messages=field_messages("contact email address", kind="email"),
+    )
+    contact_phone = models.CharField(
+        "contact phone number",
+        max_length=30,
+        blank=True,
+        error_messages=field_messages("contact phone number"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -299,6 +434,7 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_requested__isnull=True) | Q(amount_requested__gt=0),
                 name="grant_application_amount_positive",
+                violation_error_message="Amount you are asking for must be 0.01 or more",
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(submitted_at__isnull=False),

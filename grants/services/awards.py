@@ -14,6 +14,7 @@ from grants.models import (
     MonitoringReturn,
     Tranche,
 )
+from grants.models.awards import award_dates_errors
 from vru import emails
 from vru.age_bands import AgeBand
 from vru.models import LSOA, AuditEvent, User
@@ -23,13 +24,11 @@ from vru.services import audit_record
 def _check_award_terms(
     *, starts_on: datetime.date | None, ends_on: datetime.date | None, tranche_count: int | None
 ) -> None:
-    errors = {}
+    errors = award_dates_errors(starts_on, ends_on)  # the award's own rule (Award.clean)
     if starts_on is None:
         errors["starts_on"] = "Enter the date the grant starts"
     if ends_on is None:
         errors["ends_on"] = "Enter the date the grant ends"
-    elif starts_on is not None and ends_on <= starts_on:
-        errors["ends_on"] = "The end date must be after the start date"
     if tranche_count is None or not 1 <= tranche_count <= 12:
         errors["tranche_count"] = "Use between 1 and 12 tranches"
     if errors:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from vru.messages import field_messages
 from vru.models.accounts import Partnership
 from vru.uploads import RandomName
 from vru.validators import validate_document
@@ -175,25 +176,57 @@ def period_label(start: date, end: date) -> str:
     return f"{start.day} {start:%b %Y} to {end.day} {end:%b %Y}"
 
 
+# A value's rules in the words every door that writes one says them (the admin, the admin's
+# import, the import_area_data command): SuccessMeasureValue.clean holds them, and the database
+# constraints are the backstop in the same words.
+VALUE_PERIOD_BACKWARDS = "The period must end on or after the day it starts"
+VALUE_PERIOD_TAKEN = "The measure already has a value for this period"
+VALUE_SECOND_BASELINE = (
+    "The measure already has a baseline ({label}): untick “is baseline”, or untick it on that "
+    "value first"
+)
+# the fields a value is given (the admin's form; the import's columns carry the same, the
+# label as "period_label")
+SUCCESS_MEASURE_VALUE_FIELDS = (
+    "measure",
+    "label",
+    "period_start",
+    "period_end",
+    "value",
+    "is_baseline",
+    "source_table",
+)
+
+
 class SuccessMeasureValue(models.Model):
     """One figure of a measure for the period it covers, as printed in one table of the SNA."""
 
-    measure = models.ForeignKey(SuccessMeasure, on_delete=models.CASCADE, related_name="values")
+    measure = models.ForeignKey(
+        SuccessMeasure,
+        on_delete=models.CASCADE,
+        related_name="values",
+        error_messages=field_messages("success measure", choose=True),
+    )
     label = models.CharField(
+        "period label",
         max_length=60,
         blank=True,
         help_text='The period in words, e.g. "calendar 2023", "FY2018/19" or "Aug 2021 to Jul '
         '2022". Left blank, it is written from the dates.',
+        error_messages=field_messages("period label"),
     )
-    period_start = models.DateField()
-    period_end = models.DateField()
-    value = models.DecimalField(max_digits=12, decimal_places=2)
+    period_start = models.DateField(error_messages=field_messages("period start", kind="date"))
+    period_end = models.DateField(error_messages=field_messages("period end", kind="date"))
+    value = models.DecimalField(
+        max_digits=12, decimal_places=2, error_messages=field_messages("the value", kind="number")
+    )
     is_baseline = models.BooleanField(default=False)
     source_table = models.CharField(
         max_length=60,
         blank=True,
         help_text='The table of the needs assessment the figure is printed in, e.g. "Table A" '
         '(or "Tables A and D" when it is printed in both).',
+        error_messages=field_messages("source table"),
     )
 
     class Meta:
@@ -202,15 +235,19 @@ class SuccessMeasureValue(models.Model):
             models.UniqueConstraint(
                 fields=["measure", "period_start", "period_end"],
                 name="success_measure_value_period_unique",
+                violation_error_message=VALUE_PERIOD_TAKEN,
             ),
             models.UniqueConstraint(
                 fields=["measure"],
                 condition=models.Q(is_baseline=True),
                 name="success_measure_one_baseline",
+                violation_error_message="The measure already has a baseline: untick “is "
+                "baseline”, or untick it on that value first",
             ),
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),
                 name="success_measure_value_period_order",
+                violation_error_message=VALUE_PERIOD_BACKWARDS,
             ),
         ]
 
@@ -222,25 +259,42 @@ class SuccessMeasureValue(models.Model):
         return period_kind(self.period_start, self.period_end)
 
     def clean(self) -> None:
-        if not self.period_start or not self.period_end or self.period_end < self.period_start:
-            return  # the fields' own errors and the period-order constraint say what is wrong
+        # Every door runs this: the admin's form, the imports (each row). The rules across
+        # fields are judged when their values are there.
+        start, end = self.period_start, self.period_end
+        if not isinstance(start, date) or not isinstance(end, date):
+            return  # the fields' own errors say what is missing
+        if end < start:
+            raise ValidationError({"period_end": VALUE_PERIOD_BACKWARDS})
         if not self.label.strip():
-            self.label = period_label(self.period_start, self.period_end)
+            self.label = period_label(start, end)
+        errors = {}
+        if self.measure_id is not None:
+            others = SuccessMeasureValue.objects.filter(measure_id=self.measure_id).exclude(
+                pk=self.pk
+            )
+            if others.filter(period_start=start, period_end=end).exists():
+                errors["period_end"] = VALUE_PERIOD_TAKEN
+            baseline = others.filter(is_baseline=True).first() if self.is_baseline else None
+            if baseline is not None:
+                errors["is_baseline"] = VALUE_SECOND_BASELINE.format(label=baseline.label)
+        if errors:
+            raise ValidationError(errors)
         if self.pk is None:
             return
         # The comparisons this value is part of must still hold with its new period and flag.
-        errors = []
+        compared = []
         for comparison in SuccessMeasureComparison.objects.filter(
             models.Q(earlier=self) | models.Q(later=self)
         ).select_related("earlier", "later"):
             earlier = self if comparison.earlier_id == self.pk else comparison.earlier
             later = self if comparison.later_id == self.pk else comparison.later
-            errors += comparison_errors(
+            compared += comparison_errors(
                 earlier=earlier, later=later, kind=comparison.kind, note=comparison.note
             ).values()
-        if errors:
+        if compared:
             raise ValidationError(
-                [f"It is compared with another period, and then: {e}" for e in errors]
+                [f"It is compared with another period, and then: {e}" for e in compared]
             )
 
 
