@@ -7,8 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from grants.models import Application, Decision, GrantRound
+from grants.models.applications import APPLICATION_FIELDS
 from grants.models.awards import award_dates_errors
-from grants.models.rounds import APPLICATION_FIELDS, GRANT_ROUND_FIELDS
+from grants.models.rounds import GRANT_ROUND_FIELDS
 from grants.validators import validate_attachment
 from vru.age_bands import AgeBand
 from vru.forms import GovukDateField, GovukDateTimeField, GovukForm, GovukModelForm

@@ -1,6 +1,13 @@
 """Community grants: organisations, rounds, applications, youth panels, reviews, awards."""
 
+from grants.models.applications import (
+    Application,
+    Attachment,
+    BudgetLine,
+    EligibilityAnswer,
+)
 from grants.models.awards import Award, Decision, MonitoringReturn, Tranche
+from grants.models.organisations import Organisation, OrganisationMembership
 from grants.models.reviews import (
     Assignment,
     PanelMember,
@@ -8,17 +15,7 @@ from grants.models.reviews import (
     Score,
     decision_waits_for,
 )
-from grants.models.rounds import (
-    Application,
-    Attachment,
-    BudgetLine,
-    Criterion,
-    EligibilityAnswer,
-    EligibilityQuestion,
-    GrantRound,
-    Organisation,
-    OrganisationMembership,
-)
+from grants.models.rounds import Criterion, EligibilityQuestion, GrantRound
 
 __all__ = [
     "Application",

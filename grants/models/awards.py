@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from grants.models.rounds import Application
+from grants.models.applications import Application
 from vru.age_bands import AgeBand
 from vru.uploads import RandomName
 

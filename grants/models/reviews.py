@@ -8,7 +8,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models.rounds import Application, Criterion
+from grants.models.applications import Application
+from grants.models.rounds import Criterion
 from vru.models import Partnership
 
 ADULT_AGE = 18

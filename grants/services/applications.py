@@ -18,7 +18,8 @@ from grants.models import (
     Organisation,
     OrganisationMembership,
 )
-from grants.models.rounds import APPLICATION_FIELDS, GRANT_ROUND_FIELDS
+from grants.models.applications import APPLICATION_FIELDS
+from grants.models.rounds import GRANT_ROUND_FIELDS
 from vru.models import LSOA, AuditEvent, Partnership, User
 from vru.services import audit_record
 

@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 
 from grants import services
 from grants.models import Application, Organisation
-from grants.models.rounds import (
+from grants.models.organisations import (
     ORGANISATION_KIND_INVALID,
     ORGANISATION_KIND_REQUIRED,
     ORGANISATION_NAME_REQUIRED,

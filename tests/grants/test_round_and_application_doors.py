@@ -406,7 +406,7 @@ def test_applications_are_written_through_the_applicants_page_and_service_only(w
 
 def test_every_door_carries_only_the_fields_the_application_defines(grant_round):
     from grants.forms import ApplicationForm
-    from grants.models.rounds import APPLICATION_FIELDS
+    from grants.models.applications import APPLICATION_FIELDS
     from grants.serializers import ApplicationOutputSerializer
     from grants.services.applications import DRAFT_FIELDS
 
