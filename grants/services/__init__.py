@@ -9,12 +9,6 @@ from grants.services.applications import (
     application_submit,
     application_update,
     attachment_add,
-    grant_round_create,
-    grant_round_update,
-    organisation_create,
-    organisation_member_add,
-    organisation_member_remove,
-    organisation_update,
 )
 from grants.services.awards import (
     award_create,
@@ -29,6 +23,12 @@ from grants.services.decisions import (
     decision_letter_send,
     decision_record,
 )
+from grants.services.organisations import (
+    organisation_create,
+    organisation_member_add,
+    organisation_member_remove,
+    organisation_update,
+)
 from grants.services.panels import (
     assignment_add,
     assignment_remove,
@@ -40,6 +40,7 @@ from grants.services.panels import (
     panel_reminders_send,
     scores_save,
 )
+from grants.services.rounds import grant_round_create, grant_round_update
 
 __all__ = [
     "application_check_eligibility",

@@ -1,4 +1,4 @@
-"""Organisations, rounds and the applicant's side: drafts, submission, eligibility."""
+"""The applicant's side: drafts, submission, eligibility and attachments."""
 
 from decimal import Decimal
 
@@ -11,16 +11,12 @@ from grants.models import (
     Application,
     Attachment,
     BudgetLine,
-    Criterion,
     EligibilityAnswer,
-    EligibilityQuestion,
     GrantRound,
     Organisation,
-    OrganisationMembership,
 )
 from grants.models.applications import APPLICATION_FIELDS
-from grants.models.rounds import GRANT_ROUND_FIELDS
-from vru.models import LSOA, AuditEvent, Partnership, User
+from vru.models import LSOA, AuditEvent, User
 from vru.services import audit_record
 
 DRAFT_FIELDS = list(APPLICATION_FIELDS)  # what an applicant writes (grants.models.rounds)
@@ -32,215 +28,6 @@ REQUIRED_TO_SUBMIT = {
     "contact_name": "Enter a contact name",
     "contact_email": "Enter a contact email address",
 }
-
-
-def _staff_only(actor: User | None, partnership_id: int) -> None:
-    if actor is not None and not (
-        permissions.is_grants_staff(actor) and actor.partnership_id == partnership_id
-    ):
-        raise PermissionDenied("Only grants staff of this partnership can do this.")
-
-
-@transaction.atomic
-def organisation_create(
-    *, actor: User | None, partnership: Partnership, name: str, kind: str, **fields
-) -> Organisation:
-    _staff_only(actor, partnership.pk)
-    # Organisation.clean holds every rule (a name, free whatever the capitals; a local
-    # authority of the partnership), whichever door calls.
-    organisation = Organisation(partnership=partnership, name=name, kind=kind, **fields)
-    organisation.full_clean()
-    organisation.save()
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        verb="organisation.created",
-        target=organisation,
-        partnership=partnership,
-    )
-    return organisation
-
-
-@transaction.atomic
-def organisation_member_add(
-    *, actor: User | None, organisation: Organisation, user: User
-) -> OrganisationMembership:
-    _staff_only(actor, organisation.partnership_id)
-    if user.partnership_id != organisation.partnership_id:
-        raise ValidationError("The user belongs to another partnership.")
-    if not permissions.is_applicant(user):
-        raise ValidationError(f"{user.username} does not have the applicant role.")
-    existing = OrganisationMembership.objects.filter(user=user).select_related("organisation")
-    if (current := existing.first()) is not None:
-        raise ValidationError(f"{user.username} already acts for {current.organisation.name}.")
-    membership = OrganisationMembership(user=user, organisation=organisation)
-    membership.full_clean()
-    membership.save()
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        verb="organisation.member_added",
-        target=membership,
-        partnership=organisation.partnership,
-    )
-    return membership
-
-
-ORGANISATION_FIELDS = [
-    "name",
-    "kind",
-    "charity_number",
-    "company_number",
-    "address",
-    "postcode",
-    "local_authority",
-    "contact_email",
-    "contact_phone",
-    "safeguarding_policy_date",
-]
-
-
-@transaction.atomic
-def organisation_update(
-    *, actor: User | None, organisation: Organisation, **fields
-) -> Organisation:
-    _staff_only(actor, organisation.partnership_id)
-    unknown = set(fields) - set(ORGANISATION_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown organisation fields: {', '.join(sorted(unknown))}")
-    changes = {}
-    for name, value in fields.items():
-        before = getattr(organisation, name)
-        if before != value:
-            changes[name] = [str(before or ""), str(value or "")]
-            setattr(organisation, name, value)
-    if not changes:
-        return organisation
-    organisation.full_clean()
-    organisation.save()
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        verb="organisation.updated",
-        target=organisation,
-        partnership=organisation.partnership,
-        # Which fields changed, not their values: contact details stay out of the audit log.
-        changes={"fields": sorted(changes)},
-    )
-    return organisation
-
-
-@transaction.atomic
-def organisation_member_remove(*, actor: User | None, membership: OrganisationMembership) -> None:
-    """The user stops acting for the organisation; its applications stay with it."""
-    organisation = membership.organisation
-    _staff_only(actor, organisation.partnership_id)
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.DELETE,
-        verb="organisation.member_removed",
-        target=organisation,
-        partnership=organisation.partnership,
-        changes={"user": membership.user_id},
-    )
-    membership.delete()
-
-
-def _round_targets(partnership_id: int, target_lsoas, recommendations) -> None:
-    if any(lsoa.partnership_id != partnership_id for lsoa in target_lsoas):
-        raise ValidationError(
-            {"target_lsoas": "Target neighbourhoods must be in the partnership's area."}
-        )
-    if any(r.needs_assessment.partnership_id != partnership_id for r in recommendations):
-        raise ValidationError(
-            {"recommendations": "Recommendations must come from the partnership's SNA."}
-        )
-
-
-@transaction.atomic
-def grant_round_create(
-    *,
-    actor: User | None,
-    partnership: Partnership,
-    criteria: list[dict],
-    eligibility_questions: list[dict] = (),
-    target_lsoas=(),
-    recommendations=(),
-    **fields,
-) -> GrantRound:
-    """A round with its rubric and eligibility questions. Target LSOAs are chosen by the
-    grants officer (the risk index of issue 3 will suggest them). The round's rules are
-    GrantRound's (grants.models.rounds), as at every door."""
-    _staff_only(actor, partnership.pk)
-    if not criteria:
-        raise ValidationError("A round needs at least one rubric criterion.")
-    grant_round = GrantRound(partnership=partnership, **fields)
-    grant_round.full_clean()
-    _round_targets(partnership.pk, target_lsoas, recommendations)
-    grant_round.save()
-    grant_round.target_lsoas.set(target_lsoas)
-    grant_round.recommendations.set(recommendations)
-    for position, data in enumerate(criteria):
-        criterion = Criterion(grant_round=grant_round, position=position, **data)
-        criterion.full_clean()
-        criterion.save()
-    for position, data in enumerate(eligibility_questions):
-        question = EligibilityQuestion(grant_round=grant_round, position=position, **data)
-        question.full_clean()
-        question.save()
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        verb="grant_round.created",
-        target=grant_round,
-        partnership=partnership,
-    )
-    return grant_round
-
-
-@transaction.atomic
-def grant_round_update(
-    *,
-    actor: User | None,
-    grant_round: GrantRound,
-    target_lsoas=None,
-    recommendations=None,
-    **fields,
-) -> GrantRound:
-    """Change a round's fields (GRANT_ROUND_FIELDS) and, when given, its target
-    neighbourhoods and recommendations: the same rules as when it was made, audited with the
-    names of the fields changed. (Its rubric is changed in the admin until the round opens.)"""
-    _staff_only(actor, grant_round.partnership_id)
-    unknown = set(fields) - set(GRANT_ROUND_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown grant round fields: {', '.join(sorted(unknown))}")
-    grant_round = GrantRound.objects.select_for_update().get(pk=grant_round.pk)
-    changed = []
-    for name, value in fields.items():
-        if getattr(grant_round, name) != value:
-            setattr(grant_round, name, value)
-            changed.append(name)
-    grant_round.full_clean()
-    _round_targets(grant_round.partnership_id, target_lsoas or (), recommendations or ())
-    if changed:
-        grant_round.save()
-    for name, chosen in (("target_lsoas", target_lsoas), ("recommendations", recommendations)):
-        if chosen is not None:
-            manager = getattr(grant_round, name)
-            if {item.pk for item in chosen} != set(manager.values_list("pk", flat=True)):
-                manager.set(chosen)
-                changed.append(name)
-    if not changed:
-        return grant_round
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        verb="grant_round.updated",
-        target=grant_round,
-        partnership=grant_round.partnership,
-        changes={"fields": sorted(changed)},
-    )
-    return grant_round
 
 
 def _applicant_organisation(actor: User) -> Organisation:
