@@ -1,31 +1,35 @@
-"""Grants forms: rounds and applications, organisations."""
+"""Grants forms: organisations, applications, the panel's and the officer's, rounds."""
 
+from grants.forms.applications import (  # noqa: F401
+    LSOA_CODE,
+    YES_NO,
+    ApplicationForm,
+    AttachmentForm,
+    BudgetLineForm,
+    BudgetLineFormSet,
+    EligibilityForm,
+)
 from grants.forms.organisations import (  # noqa: F401
     MemberAddForm,
     OrganisationAdminForm,
     OrganisationForm,
 )
-from grants.forms.rounds_and_applications import (  # noqa: F401
-    LSOA_CODE,
-    YES_NO,
-    ApplicationForm,
+from grants.forms.panel import (  # noqa: F401
     AssignmentAddForm,
     AssignmentReleaseForm,
-    AttachmentForm,
-    BudgetLineForm,
-    BudgetLineFormSet,
     ConflictForm,
+    DecisionForm,
+    MonitoringReturnForm,
+    ScoreForm,
+)
+from grants.forms.rounds import (  # noqa: F401
     CriterionForm,
     CriterionFormSet,
-    DecisionForm,
-    EligibilityForm,
     GrantRoundAdminForm,
     GrantRoundFields,
     GrantRoundForm,
-    MonitoringReturnForm,
     PanelMemberForm,
     PanelMemberUpdateForm,
     QuestionForm,
     QuestionFormSet,
-    ScoreForm,
 )
