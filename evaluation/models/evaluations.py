@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from vru.models.scoping import PartnershipQuerySet
+
 # The Maryland Scientific Methods Scale (Sherman et al. 1997; as used by the What Works Centre
 # for Local Economic Growth and the College of Policing). Shown on every evaluation page.
 MARYLAND_SMS = {
@@ -111,6 +113,8 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "title"]

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from vru.age_bands import ListeningAgeBand
 from vru.fields import EncryptedTextField
+from vru.models.scoping import PartnershipQuerySet
 
 DEFAULT_THEMES = [
     ("Youth facilities and safe spaces", "Places to go and things to do that feel safe."),
@@ -32,6 +33,8 @@ class ListeningExercise(models.Model):
         default=False, help_text='Show the "you said, we did" page to anyone with the link.'
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_start", "name"]

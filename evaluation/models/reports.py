@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from evaluation.report_periods import PeriodKind, period_kind_of, period_name
+from vru.models.scoping import PartnershipQuerySet
 
 
 class ImpactReport(models.Model):
@@ -64,6 +65,8 @@ class ImpactReport(models.Model):
     error = models.TextField(blank=True)
     content = models.JSONField(default=dict, blank=True)
     pdf = models.FileField(upload_to="impact-reports/", blank=True)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -38,7 +38,7 @@ def evaluation_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Ev
     rating) and sorted (`sort` one of EVALUATION_SORTS, "-" for descending)."""
     if not permissions.can_view_evaluations(viewer):
         return Evaluation.objects.none()
-    qs = Evaluation.objects.filter(partnership_id=viewer.partnership_id).select_related(
+    qs = Evaluation.objects.for_viewer(viewer).select_related(
         "programme", "award__decision__application__organisation"
     )
     filters = filters or {}
@@ -70,7 +70,7 @@ def programmes_for_evaluation(*, viewer: User) -> QuerySet[Programme]:
     if not permissions.can_create_evaluations(viewer):
         return Programme.objects.none()
     if has_role(viewer, *permissions.EVALUATION_EDITORS):
-        return Programme.objects.filter(partnership_id=viewer.partnership_id)
+        return Programme.objects.for_viewer(viewer)
     return programme_selectors.managed_programmes(viewer=viewer)
 
 
@@ -79,9 +79,9 @@ def awards_for_evaluation(*, viewer: User) -> QuerySet[Award]:
     if not permissions.can_create_evaluations(viewer):
         return Award.objects.none()
     if has_role(viewer, *permissions.EVALUATION_EDITORS, Role.GRANTS_OFFICER):
-        return Award.objects.filter(
-            decision__application__grant_round__partnership_id=viewer.partnership_id
-        ).select_related("decision__application__organisation")
+        return Award.objects.for_viewer(viewer).select_related(
+            "decision__application__organisation"
+        )
     return Award.objects.none()
 
 

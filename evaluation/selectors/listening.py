@@ -21,7 +21,7 @@ from vru.selectors.disclosure import shown_count
 def exercise_list(*, viewer: User) -> QuerySet[ListeningExercise]:
     if not permissions.can_view_listening_summary(viewer):
         return ListeningExercise.objects.none()
-    return ListeningExercise.objects.filter(partnership_id=viewer.partnership_id).annotate(
+    return ListeningExercise.objects.for_viewer(viewer).annotate(
         response_count=disclosure.people(
             "feedback_response",
             pk_field="responses",
@@ -37,11 +37,14 @@ def responses_import_jobs(*, viewer: User, exercise: ListeningExercise) -> Query
         or exercise.partnership_id != viewer.partnership_id
     ):
         return ImportJob.objects.none()
-    return ImportJob.objects.filter(
-        kind=ImportJob.Kind.LISTENING_RESPONSES,
-        partnership_id=viewer.partnership_id,
-        target_id=exercise.pk,
-    ).select_related("created_by", "confirmed_by", "restored_by", "partnership")
+    return (
+        ImportJob.objects.for_viewer(viewer)
+        .filter(
+            kind=ImportJob.Kind.LISTENING_RESPONSES,
+            target_id=exercise.pk,
+        )
+        .select_related("created_by", "confirmed_by", "restored_by", "partnership")
+    )
 
 
 def response_list(

@@ -16,7 +16,7 @@ def _visible(viewer: User) -> QuerySet[ImpactReport]:
     so every reader sees them all, except that a report of custom dates is for staff only."""
     if not permissions.can_view_impact_reports(viewer):
         return ImpactReport.objects.none()
-    qs = ImpactReport.objects.filter(partnership_id=viewer.partnership_id)
+    qs = ImpactReport.objects.for_viewer(viewer)
     if not permissions.can_use_custom_report_periods(viewer):
         qs = qs.exclude(period_kind=PeriodKind.CUSTOM)
     return qs

@@ -13,6 +13,7 @@ from grants.models.rounds import EligibilityQuestion, GrantRound
 from grants.validators import validate_attachment
 from vru.messages import field_messages
 from vru.models import LSOA, Recommendation
+from vru.models.scoping import scoped_to
 from vru.uploads import RandomName
 
 # the fields an applicant writes (the applicant's page, the service)
@@ -104,6 +105,8 @@ class Application(models.Model):
     eligibility_notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = scoped_to("grant_round__partnership").as_manager()
 
     class Meta:
         ordering = ["grant_round", "title", "pk"]

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from grants.models.applications import Application
 from vru.age_bands import AgeBand
+from vru.models.scoping import scoped_to
 from vru.uploads import RandomName
 
 
@@ -96,6 +97,8 @@ class Award(models.Model):
     awarded_on = models.DateField()
     starts_on = models.DateField()
     ends_on = models.DateField()
+
+    objects = scoped_to("decision__application__grant_round__partnership").as_manager()
 
     class Meta:
         ordering = ["-awarded_on", "pk"]

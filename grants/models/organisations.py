@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from vru.models import LocalAuthority, Partnership
+from vru.models.scoping import PartnershipQuerySet
 
 # What every door that writes an organisation (the pages, the admin, the admin import) says
 # about the same mistake: the model's fields and clean() and grants.forms.OrganisationForm
@@ -62,6 +63,8 @@ class Organisation(models.Model):
     safeguarding_policy_date = models.DateField(
         null=True, blank=True, help_text="When the safeguarding policy was last reviewed."
     )
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from grants.models.applications import Application
 from grants.models.rounds import Criterion
 from vru.models import Partnership
+from vru.models.scoping import PartnershipQuerySet, scoped_to
 
 ADULT_AGE = 18
 
@@ -33,6 +34,8 @@ class PanelMember(models.Model):
         help_text="Needed for reviewers under 18.",
     )
     active = models.BooleanField(default=True)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__username"]
@@ -175,6 +178,8 @@ class Score(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.TextField(blank=True)
+
+    objects = scoped_to("assignment__application__grant_round__partnership").as_manager()
 
     class Meta:
         ordering = ["assignment", "criterion"]

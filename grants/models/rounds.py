@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from vru.messages import field_messages
 from vru.models import LSOA, Partnership, Recommendation
+from vru.models.scoping import PartnershipQuerySet
 
 ROUND_CLOSES_BEFORE_OPENS = "The round must close after it opens"
 ROUND_PANEL_BEFORE_CLOSE = "The panel deadline must be after the round closes"
@@ -99,6 +100,8 @@ class GrantRound(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opens_at", "title"]

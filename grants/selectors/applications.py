@@ -24,11 +24,11 @@ def viewer_organisation_id(viewer: User) -> int | None:
 
 def grant_round_list(*, viewer: User, filters: dict | None = None) -> QuerySet[GrantRound]:
     if permissions.is_grants_staff(viewer):
-        qs = GrantRound.objects.filter(partnership_id=viewer.partnership_id)
+        qs = GrantRound.objects.for_viewer(viewer)
     elif (org := viewer_organisation_id(viewer)) is not None:
         now = timezone.now()
         qs = (
-            GrantRound.objects.filter(partnership_id=viewer.partnership_id)
+            GrantRound.objects.for_viewer(viewer)
             .filter(Q(opens_at__lte=now, closes_at__gt=now) | Q(applications__organisation_id=org))
             .distinct()
         )
@@ -54,7 +54,7 @@ def organisation_list(*, viewer: User, filters: dict | None = None) -> QuerySet[
     if not permissions.is_grants_staff(viewer):
         return Organisation.objects.none()
     qs = (
-        Organisation.objects.filter(partnership_id=viewer.partnership_id)
+        Organisation.objects.for_viewer(viewer)
         .select_related("local_authority")
         .annotate(
             application_count=Count(
@@ -94,17 +94,19 @@ def open_round_list(*, viewer: User) -> QuerySet[GrantRound]:
     if viewer_organisation_id(viewer) is None:
         return GrantRound.objects.none()
     now = timezone.now()
-    return GrantRound.objects.filter(
-        partnership_id=viewer.partnership_id, opens_at__lte=now, closes_at__gt=now
-    ).order_by("closes_at")
+    return (
+        GrantRound.objects.for_viewer(viewer)
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .order_by("closes_at")
+    )
 
 
 def application_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Application]:
     qs = Application.objects.select_related("grant_round", "organisation")
     if permissions.is_grants_staff(viewer):
-        qs = qs.filter(grant_round__partnership_id=viewer.partnership_id)
+        qs = qs.for_viewer(viewer)
     elif (org := viewer_organisation_id(viewer)) is not None:
-        qs = qs.filter(organisation_id=org, grant_round__partnership_id=viewer.partnership_id)
+        qs = qs.for_viewer(viewer).filter(organisation_id=org)
     else:
         return Application.objects.none()
     if filters is not None:

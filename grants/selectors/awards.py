@@ -21,7 +21,7 @@ def award_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Award]:
         "decision__application__organisation", "decision__application__grant_round"
     )
     if permissions.is_grants_staff(viewer):
-        qs = qs.filter(decision__application__grant_round__partnership_id=viewer.partnership_id)
+        qs = qs.for_viewer(viewer)
     elif (org := viewer_organisation_id(viewer)) is not None:
         qs = qs.filter(decision__application__organisation_id=org)
     else:

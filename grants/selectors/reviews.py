@@ -36,12 +36,9 @@ def score_list(*, viewer: User) -> QuerySet[Score]:
         "criterion", "assignment__application", "assignment__reviewer__user"
     )
     if permissions.is_grants_staff(viewer):
-        return qs.filter(assignment__application__grant_round__partnership_id=viewer.partnership_id)
+        return qs.for_viewer(viewer)
     if permissions.is_youth_reviewer(viewer):
-        return qs.filter(
-            assignment__reviewer__user_id=viewer.pk,
-            assignment__application__grant_round__partnership_id=viewer.partnership_id,
-        )
+        return qs.for_viewer(viewer).filter(assignment__reviewer__user_id=viewer.pk)
     return Score.objects.none()
 
 
@@ -49,7 +46,7 @@ def panel_member_list(*, viewer: User) -> QuerySet[PanelMember]:
     if not permissions.is_grants_staff(viewer):
         return PanelMember.objects.none()
     return (
-        PanelMember.objects.filter(partnership_id=viewer.partnership_id)
+        PanelMember.objects.for_viewer(viewer)
         .select_related("user")
         .annotate(
             assignment_count=Count(

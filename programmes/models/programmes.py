@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from vru.models import LSOA, LocalAuthority, Partnership, PreventionStage, Recommendation
+from vru.models.scoping import PartnershipQuerySet
 
 # The documented default retention: a closed case is anonymised six years after closure
 # (the period most youth-justice partners keep case records; each programme may change it).
@@ -57,6 +58,8 @@ class Programme(models.Model):
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ProgrammeStaff", related_name="programmes"
     )
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

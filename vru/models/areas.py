@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from vru.models.accounts import Partnership
 from vru.models.places import LSOA, CommunitySafetyPartnership, LocalAuthority
+from vru.models.scoping import PartnershipQuerySet
 
 
 class Factor(models.Model):
@@ -48,6 +49,8 @@ class Factor(models.Model):
     default_weight = models.DecimalField(max_digits=6, decimal_places=3, default=1)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = PartnershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["partnership", "position", "name"]
         constraints = [
@@ -75,6 +78,8 @@ class AreaIndicator(models.Model):
     period_start = models.DateField()
     value = models.FloatField()
     source = models.CharField(max_length=300, blank=True)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["factor", "lsoa", "period_start"]
@@ -104,6 +109,8 @@ class CrimeImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PartnershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
 
@@ -123,6 +130,8 @@ class CrimeCount(models.Model):
     month = models.DateField(help_text="The first day of the month.")
     crime_type = models.CharField(max_length=100)
     count = models.PositiveIntegerField()
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["month", "lsoa", "crime_type"]
@@ -153,6 +162,8 @@ class Hotspot(models.Model):
     )
     persistence_years = models.PositiveSmallIntegerField(default=5)
     is_new = models.BooleanField(help_text="Not a hotspot in the year before.")
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["factor", "-year", "p_value", "lsoa"]
@@ -198,6 +209,8 @@ class RiskRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -257,6 +270,8 @@ class HarmWeight(models.Model):
     weight = models.FloatField()
     source = models.CharField(max_length=300)
 
+    objects = PartnershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["crime_type"]
         constraints = [
@@ -298,6 +313,8 @@ class AreaProfile(models.Model):
     previous_rate_per_1000 = models.FloatField(null=True, blank=True)
     harm = models.FloatField(help_text="Harm-weighted count (sum of count x harm weight).")
     generated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-month", "kind", "rank"]

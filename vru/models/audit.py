@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from vru.models.scoping import PartnershipQuerySet
+
 
 class AuditEvent(models.Model):
     """One thing that happened: a create, update or delete, or a read of personal data.
@@ -38,6 +40,8 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     request_path = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

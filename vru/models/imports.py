@@ -3,6 +3,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 
+from vru.models.scoping import PartnershipQuerySet
+
 
 class ImportJob(models.Model):
     """A file to import, validated in full before anything is saved; runs in Celery."""
@@ -127,6 +129,8 @@ class ImportJob(models.Model):
     restored_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from vru.models.accounts import Partnership
+from vru.models.scoping import PartnershipQuerySet
 
 lsoa_code_validator = RegexValidator(
     r"^[EW]01\d{6}$", "Enter an LSOA code like E01017529 (E or W, 01, six digits)."
@@ -31,6 +32,8 @@ class LocalAuthority(models.Model):
         help_text="The police force area it lies in, as police.uk names it, e.g. Essex Police.",
     )
 
+    objects = PartnershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "local authorities"
@@ -44,6 +47,8 @@ class CommunitySafetyPartnership(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="community_safety_partnerships"
     )
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -86,6 +91,8 @@ class LSOA(models.Model):
     boundary = models.JSONField(
         null=True, blank=True, help_text="GeoJSON geometry (WGS84), generalised."
     )
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

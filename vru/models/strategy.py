@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from vru.messages import field_messages
 from vru.models.accounts import Partnership
+from vru.models.scoping import PartnershipQuerySet
 from vru.uploads import RandomName
 from vru.validators import validate_document
 
@@ -37,6 +38,8 @@ class StrategicNeedsAssessment(models.Model):
         upload_to=RandomName("sna"), blank=True, validators=[validate_document]
     )
     source = models.TextField(blank=True, help_text="Where the content was taken from.")
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_start", "title"]
@@ -133,6 +136,8 @@ class SuccessMeasure(models.Model):
     )
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["partnership", "position", "name"]

@@ -30,13 +30,13 @@ from vru.models import (
 def factor_list(*, viewer: User) -> QuerySet[Factor]:
     if not permissions.can_view_areas(viewer):
         return Factor.objects.none()
-    return Factor.objects.filter(partnership_id=viewer.partnership_id).select_related("base_factor")
+    return Factor.objects.for_viewer(viewer).select_related("base_factor")
 
 
 def risk_run_list(*, viewer: User, filters: dict | None = None) -> QuerySet[RiskRun]:
     if not permissions.can_view_areas(viewer):
         return RiskRun.objects.none()
-    qs = RiskRun.objects.filter(partnership_id=viewer.partnership_id).select_related("created_by")
+    qs = RiskRun.objects.for_viewer(viewer).select_related("created_by")
     filters = filters or {}
     if filters.get("status") in RiskRun.Status.values:
         qs = qs.filter(status=filters["status"])
@@ -155,7 +155,7 @@ def hotspot_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Hotsp
     if not permissions.can_view_areas(viewer):
         return Hotspot.objects.none()
     qs = (
-        Hotspot.objects.filter(partnership_id=viewer.partnership_id)
+        Hotspot.objects.for_viewer(viewer)
         .select_related("factor", "lsoa", "lsoa__local_authority")
         .defer("lsoa__boundary")
     )
@@ -175,7 +175,7 @@ def hotspot_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Hotsp
 def area_profile_list(*, viewer: User, filters: dict | None = None) -> QuerySet[AreaProfile]:
     if not permissions.can_view_areas(viewer):
         return AreaProfile.objects.none()
-    qs = AreaProfile.objects.filter(partnership_id=viewer.partnership_id)
+    qs = AreaProfile.objects.for_viewer(viewer)
     filters = filters or {}
     if filters.get("kind") in AreaProfile.Kind.values:
         qs = qs.filter(kind=filters["kind"])
@@ -190,9 +190,7 @@ def area_profile_list(*, viewer: User, filters: dict | None = None) -> QuerySet[
 def crime_import_list(*, viewer: User) -> QuerySet[CrimeImport]:
     if not permissions.can_import_area_data(viewer):
         return CrimeImport.objects.none()
-    return CrimeImport.objects.filter(partnership_id=viewer.partnership_id).select_related(
-        "created_by", "job"
-    )
+    return CrimeImport.objects.for_viewer(viewer).select_related("created_by", "job")
 
 
 def crime_import_job_list(*, viewer: User) -> QuerySet[ImportJob]:
@@ -201,9 +199,8 @@ def crime_import_job_list(*, viewer: User) -> QuerySet[ImportJob]:
     if not permissions.can_import_area_data(viewer):
         return ImportJob.objects.none()
     return (
-        ImportJob.objects.filter(
-            partnership_id=viewer.partnership_id, kind=ImportJob.Kind.POLICE_UK
-        )
+        ImportJob.objects.for_viewer(viewer)
+        .filter(kind=ImportJob.Kind.POLICE_UK)
         .select_related("created_by", "confirmed_by", "restored_by", "crime_import")
         .defer("content")
     )
@@ -215,9 +212,8 @@ def indicator_import_job_list(*, viewer: User) -> QuerySet[ImportJob]:
     if not permissions.can_import_area_data(viewer):
         return ImportJob.objects.none()
     return (
-        ImportJob.objects.filter(
-            partnership_id=viewer.partnership_id, kind=ImportJob.Kind.AREA_INDICATORS
-        )
+        ImportJob.objects.for_viewer(viewer)
+        .filter(kind=ImportJob.Kind.AREA_INDICATORS)
         .select_related("created_by", "confirmed_by", "restored_by")
         .defer("content")
     )
@@ -238,14 +234,14 @@ def police_forces_of(*, partnership: Partnership | int) -> set[str]:
 def harm_weight_list(*, viewer: User) -> QuerySet[HarmWeight]:
     if not permissions.can_view_areas(viewer):
         return HarmWeight.objects.none()
-    return HarmWeight.objects.filter(partnership_id=viewer.partnership_id)
+    return HarmWeight.objects.for_viewer(viewer)
 
 
 def crime_months(*, viewer: User) -> list:
     if not permissions.can_view_areas(viewer):
         return []
     return list(
-        CrimeCount.objects.filter(partnership_id=viewer.partnership_id)
+        CrimeCount.objects.for_viewer(viewer)
         .order_by("month")
         .values_list("month", flat=True)
         .distinct()
@@ -325,7 +321,7 @@ def indicator_list(*, viewer: User) -> QuerySet[AreaIndicator]:
     if not permissions.can_view_areas(viewer):
         return AreaIndicator.objects.none()
     return (
-        AreaIndicator.objects.filter(partnership_id=viewer.partnership_id)
+        AreaIndicator.objects.for_viewer(viewer)
         .select_related("lsoa", "factor")
         .defer("lsoa__boundary")
     )

@@ -160,7 +160,7 @@ def _prefetched(qs: QuerySet[SuccessMeasure]) -> QuerySet[SuccessMeasure]:
 def success_measure_list(*, viewer: User) -> QuerySet[SuccessMeasure]:
     if not permissions.can_view_strategy(viewer):
         return SuccessMeasure.objects.none()
-    return _prefetched(SuccessMeasure.objects.filter(partnership_id=viewer.partnership_id))
+    return _prefetched(SuccessMeasure.objects.for_viewer(viewer))
 
 
 def partnership_success_measures(*, partnership_id: int) -> QuerySet[SuccessMeasure]:

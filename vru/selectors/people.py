@@ -13,7 +13,7 @@ from vru.models import (
 def audit_event_list(*, viewer: User) -> QuerySet[AuditEvent]:
     if not permissions.can_view_audit(viewer):
         return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(partnership_id=viewer.partnership_id).select_related("actor")
+    return AuditEvent.objects.for_viewer(viewer).select_related("actor")
 
 
 def user_summary(*, viewer: User) -> dict:

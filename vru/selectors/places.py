@@ -16,7 +16,7 @@ def lsoa_list(*, viewer: User, filters: dict | None = None) -> QuerySet[LSOA]:
     if not permissions.can_view_areas(viewer):
         return LSOA.objects.none()
     qs = (
-        LSOA.objects.filter(partnership_id=viewer.partnership_id)
+        LSOA.objects.for_viewer(viewer)
         .select_related("local_authority", "community_safety_partnership")
         .defer("boundary")  # geometry is only needed on the LSOA's own page
     )
@@ -29,7 +29,8 @@ def lsoa_get(*, viewer: User, code: str) -> LSOA | None:
     if not permissions.can_view_areas(viewer):
         return None
     return (
-        LSOA.objects.filter(partnership_id=viewer.partnership_id, code=code)
+        LSOA.objects.for_viewer(viewer)
+        .filter(code=code)
         .select_related("local_authority", "community_safety_partnership")
         .first()
     )
@@ -38,15 +39,13 @@ def lsoa_get(*, viewer: User, code: str) -> LSOA | None:
 def local_authority_list(*, viewer: User) -> QuerySet[LocalAuthority]:
     if not permissions.can_view_areas(viewer):
         return LocalAuthority.objects.none()
-    return LocalAuthority.objects.filter(partnership_id=viewer.partnership_id).select_related(
-        "community_safety_partnership"
-    )
+    return LocalAuthority.objects.for_viewer(viewer).select_related("community_safety_partnership")
 
 
 def community_safety_partnership_list(*, viewer: User) -> QuerySet[CommunitySafetyPartnership]:
     if not permissions.can_view_areas(viewer):
         return CommunitySafetyPartnership.objects.none()
-    return CommunitySafetyPartnership.objects.filter(partnership_id=viewer.partnership_id)
+    return CommunitySafetyPartnership.objects.for_viewer(viewer)
 
 
 def area_summary(*, viewer: User) -> dict:

@@ -16,7 +16,7 @@ from vru.models import (
 def _visible_needs_assessments(viewer: User) -> QuerySet[StrategicNeedsAssessment]:
     if not permissions.can_view_strategy(viewer):
         return StrategicNeedsAssessment.objects.none()
-    qs = StrategicNeedsAssessment.objects.filter(partnership_id=viewer.partnership_id)
+    qs = StrategicNeedsAssessment.objects.for_viewer(viewer)
     if not permissions.can_view_draft_strategy(viewer):
         qs = qs.filter(status=StrategicNeedsAssessment.Status.PUBLISHED)
     return qs
