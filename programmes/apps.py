@@ -30,6 +30,13 @@ class ProgrammesConfig(AppConfig):
         )
         return [{"template": "programmes/home_section.html", **counts}]
 
+    def viewer_facts(self) -> list:
+        """The programmes a user staffs and their role in each, loaded with the signed-in
+        user (vru.viewer): read by programmes.permissions.staff_roles."""
+        from programmes import permissions
+
+        return [permissions.STAFF_ROLES_FACT]
+
     def load_demo(self) -> list[str]:
         from programmes import demo
 

@@ -32,6 +32,7 @@ from programmes.models import (
 from vru import disclosure
 from vru.models import ImportJob, Role, User
 from vru.permissions import has_role, sees_suppressed_figures
+from vru.viewer import remembered
 
 
 def _managed_programme_ids(viewer: User) -> QuerySet:
@@ -70,36 +71,34 @@ class MyProgramme:
 
 def caseload_programmes(*, viewer: User) -> list[MyProgramme]:
     """The programmes whose referrals the viewer logs, and which of them they manage: one
-    query, kept on the viewer for the rest of the request (the lists ask several times)."""
-    cached = viewer.__dict__.get("_caseload_programmes")
-    if cached is not None:
-        return cached
+    query, remembered for the rest of the request (the lists ask several times)."""
+    return remembered(viewer, "caseload_programmes", lambda: _caseload_programmes(viewer))
+
+
+def _caseload_programmes(viewer: User) -> list[MyProgramme]:
     if not permissions.can_use_caseload(viewer):
-        mine: list[MyProgramme] = []
-    elif has_role(viewer, Role.ADMINISTRATOR):
-        mine = [
+        return []
+    if has_role(viewer, Role.ADMINISTRATOR):
+        return [
             MyProgramme(pk, name, True, yef.is_harmful(approach))
             for pk, name, approach in Programme.objects.filter(
                 partnership_id=viewer.partnership_id
             ).values_list("pk", "name", "yef_approach")
         ]
-    else:
-        manager = has_role(viewer, Role.PROGRAMME_MANAGER)
-        mine = [
-            MyProgramme(
-                pk,
-                name,
-                manager and role == ProgrammeStaff.StaffRole.MANAGER,
-                yef.is_harmful(approach),
-            )
-            for pk, name, role, approach in ProgrammeStaff.objects.filter(
-                user=viewer, programme__partnership_id=viewer.partnership_id
-            )
-            .order_by("programme__name")
-            .values_list("programme_id", "programme__name", "role", "programme__yef_approach")
-        ]
-    viewer.__dict__["_caseload_programmes"] = mine
-    return mine
+    manager = has_role(viewer, Role.PROGRAMME_MANAGER)
+    return [
+        MyProgramme(
+            pk,
+            name,
+            manager and role == ProgrammeStaff.StaffRole.MANAGER,
+            yef.is_harmful(approach),
+        )
+        for pk, name, role, approach in ProgrammeStaff.objects.filter(
+            user=viewer, programme__partnership_id=viewer.partnership_id
+        )
+        .order_by("programme__name")
+        .values_list("programme_id", "programme__name", "role", "programme__yef_approach")
+    ]
 
 
 def managed_programmes(*, viewer: User) -> QuerySet[Programme]:
@@ -118,16 +117,20 @@ def _referral_visibility(viewer: User) -> Q | None:
         return None
     if has_role(viewer, Role.ADMINISTRATOR):
         return Q(partnership_id=viewer.partnership_id)
-    # The viewer's programmes as a list of ids (fetched once a request, see
-    # caseload_programmes), not a subquery: with one, planning the list's query cost PostgreSQL
-    # more than running it (1.7 ms against 0.5 ms at 1M referrals).
-    mine = caseload_programmes(viewer=viewer)
+    # The viewer's programmes as a list of ids (loaded with the signed-in user, see
+    # permissions.staff_roles), not a subquery: with one, planning the list's query cost
+    # PostgreSQL more than running it (docs/performance.md, "Lists of referrals").
+    staffed = permissions.staff_roles(viewer)
     q = Q(pk__in=[])
     if has_role(viewer, Role.PROGRAMME_MANAGER):
-        q |= Q(programme_id__in=[p.id for p in mine if p.manages])
+        managed = sorted(
+            p for p, role in staffed.items() if role == ProgrammeStaff.StaffRole.MANAGER
+        )
+        q |= Q(programme_id__in=managed)
     if has_role(viewer, Role.PRACTITIONER):
         # their own caseload, while they still work on the programme
-        q |= Q(assigned_to_id=viewer.pk, programme_id__in=[p.id for p in mine])
+        q |= Q(assigned_to_id=viewer.pk, programme_id__in=sorted(staffed))
+    # the partnership bounds it all (a programme id of another partnership shows nothing)
     return Q(partnership_id=viewer.partnership_id) & q
 
 

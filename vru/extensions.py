@@ -7,7 +7,9 @@ its navigation, home page and demo include their parts. Each app's AppConfig may
 - ``home_sections(request) -> list[dict]``: each a context with a ``template`` key, rendered
   on the home page in app order;
 - ``load_demo() -> list[str]``: load the app's demo data (idempotently) and return lines to
-  print; called after the core's demo by ``manage.py load_demo``.
+  print; called after the core's demo by ``manage.py load_demo``;
+- ``viewer_facts() -> list[vru.viewer.Fact]``: facts about a user loaded in the same query as
+  the signed-in user (vru.viewer), such as the programmes they staff.
 """
 
 from django.apps import apps
@@ -30,3 +32,7 @@ def home_sections(request) -> list[dict]:
 
 def load_app_demos() -> list[str]:
     return [line for hook in _hooks("load_demo") for line in hook()]
+
+
+def viewer_facts() -> list:
+    return [fact for hook in _hooks("viewer_facts") for fact in hook()]

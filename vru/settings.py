@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "vru.middleware.RequestScopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -120,8 +121,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTH_USER_MODEL = "vru.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's and allauth's backends, loading each request's user with partnership and
-    # roles in one query (vru.auth_backends)
+    # Django's and allauth's backends, taking each request's user as loaded with its session
+    # (partnership, roles and programmes in the same one query: vru.sessions, vru.viewer)
     "vru.auth_backends.UserBackend",
     "vru.auth_backends.AccountBackend",
 ]
@@ -401,6 +402,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions (Django's), read in the same query as the signed-in user (vru.sessions);
+# no cache in the way, so ending a session deletes its row and it is over.
+SESSION_ENGINE = "vru.sessions"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE_SECONDS", default=8 * 60 * 60)
 # Signed-in sessions end after 30 idle minutes, and 8 hours after sign-in whatever happens.
 VRU_SESSION_IDLE_SECONDS = env.int("VRU_SESSION_IDLE_SECONDS", default=30 * 60)
