@@ -338,9 +338,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 24 * 60 * 60.0,
     },
 }
+# Rate-limit counters and used authenticator codes only (nothing of record): Redis, or a
+# memory cache per process while Redis is unreachable (vru.cache), never a 500.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "vru.cache.RedisCache",
         "LOCATION": REDIS_URL,
     }
     if REDIS_URL
