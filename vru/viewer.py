@@ -218,6 +218,12 @@ def _user_from(query: _Query, alias: str, row, connection) -> User | None:
     return user
 
 
+def _cursor(connection):
+    """PostgreSQL plans the query once per connection (vru.postgresql); elsewhere, a cursor."""
+    prepared = getattr(connection, "prepared_cursor", None)
+    return prepared() if prepared is not None else connection.cursor()
+
+
 def session_with_user(session_key: str) -> tuple[str, User | None] | None:
     """The live session's stored data and the user its UserSession row names (None when it
     has none), in one query; None when the session does not exist or has expired. The user
@@ -227,7 +233,7 @@ def session_with_user(session_key: str) -> tuple[str, User | None] | None:
     connection = connections[alias]
     query = _query(alias)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(query.by_session, [session_key, now])
         row = cursor.fetchone()
     if row is None:
@@ -254,7 +260,7 @@ def load(user_id) -> User | None:
         user_id = User._meta.pk.to_python(user_id)
     except Exception:  # a malformed id in a session signs nobody in
         return None
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(query.by_id, [user_id])
         row = cursor.fetchone()
     return None if row is None else _user_from(query, alias, row, connection)
