@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db import connections, router
+from django.db import InterfaceError, OperationalError, connections, router
 from django.utils import timezone
 
 from vru.models import Partnership, User
@@ -224,6 +224,32 @@ def _cursor(connection):
     return prepared() if prepared is not None else connection.cursor()
 
 
+def _fetch_one(connection, sql: str, params: list):
+    """One row of the viewer's query. When it is a request's first query, it is also the
+    connection's health check (CONN_HEALTH_CHECKS): instead of Django's separate
+    ``SELECT 1`` round trip, a connection found broken by this read is closed and the read
+    runs once more on a new one, as a failed health check would have it."""
+    checks = (
+        connection.health_check_enabled
+        and not connection.health_check_done
+        and connection.connection is not None
+        and not connection.in_atomic_block
+    )
+    if checks:
+        connection.health_check_done = True
+    try:
+        with _cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    except (OperationalError, InterfaceError):
+        if not checks:
+            raise
+        connection.close()
+    with _cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
 def session_with_user(session_key: str) -> tuple[str, User | None] | None:
     """The live session's stored data and the user its UserSession row names (None when it
     has none), in one query; None when the session does not exist or has expired. The user
@@ -233,9 +259,7 @@ def session_with_user(session_key: str) -> tuple[str, User | None] | None:
     connection = connections[alias]
     query = _query(alias)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with _cursor(connection) as cursor:
-        cursor.execute(query.by_session, [session_key, now])
-        row = cursor.fetchone()
+    row = _fetch_one(connection, query.by_session, [session_key, now])
     if row is None:
         return None
     user = _user_from(query, alias, row[1:], connection)
@@ -260,7 +284,5 @@ def load(user_id) -> User | None:
         user_id = User._meta.pk.to_python(user_id)
     except Exception:  # a malformed id in a session signs nobody in
         return None
-    with _cursor(connection) as cursor:
-        cursor.execute(query.by_id, [user_id])
-        row = cursor.fetchone()
+    row = _fetch_one(connection, query.by_id, [user_id])
     return None if row is None else _user_from(query, alias, row, connection)

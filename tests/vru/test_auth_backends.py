@@ -8,7 +8,7 @@ import datetime
 import pytest
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import close_old_connections, connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -146,3 +146,27 @@ def test_a_signed_out_visitor_with_a_session_is_nobody(client, partnership):
     assert response.status_code == 200
     assert not response.wsgi_request.user.is_authenticated
     assert response.wsgi_request.session["seen_the_cookie_banner"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_connection_dropped_between_requests_costs_nobody_a_page(client, user_with_role):
+    # The signed-in user's query is also the connection's health check (vru.viewer): a
+    # connection the server ended (a restart, an idle timeout) is replaced, not a 500.
+    if connection.vendor != "postgresql":
+        pytest.skip("ends a PostgreSQL server process")
+    client.force_login(user_with_role(Role.ANALYST))
+    assert client.get("/").status_code == 200
+    backend = connection.connection.info.backend_pid
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+    finally:
+        other.close()
+
+    close_old_connections()  # as every request starts (the test client skips it)
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user.is_authenticated
+    assert connection.connection.info.backend_pid != backend
