@@ -145,13 +145,12 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             check = self.filterset_class(params, queryset=Referral.objects.none())
             if not check.is_valid():
                 raise exceptions.ValidationError(check.errors)
-        rows, referrals = selectors.referral_rows(viewer=request.user, filters=params)
-        page = paging.seek_page(
-            rows,
-            ordering=selectors.referral_ordering(_sort_param(params)),
+        page = selectors.referral_page(
+            viewer=request.user,
+            filters=params,
+            sort=_sort_param(params),
             cursor=params.get("cursor"),
             size=self.paginator.page_size_for(request),
-            count_queryset=referrals,
         )
         url = request.build_absolute_uri()
         zone = timezone.get_current_timezone()

@@ -183,6 +183,9 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 VRU_REAUTH_SECONDS = env.int("VRU_REAUTH_SECONDS", default=15 * 60)
 ACCOUNT_REAUTHENTICATION_TIMEOUT = VRU_REAUTH_SECONDS
 VRU_REAUTH_REQUIRED = env.bool("VRU_REAUTH_REQUIRED", default=True)
+# Lists compiled once per shape (vru.compiled): also compile every run through the ORM and
+# fail if they differ. On in the tests; costs what the stored SQL saves.
+VRU_CHECK_COMPILED_QUERIES = env.bool("VRU_CHECK_COMPILED_QUERIES", default=False)
 # Rate limits (allauth; past them a 429 page with Retry-After). Sign-in failures are limited
 # per address only: per-username limits would let anyone lock a user out from anywhere,
 # and django-axes already locks a username *from one address*.
