@@ -6,9 +6,8 @@ class EvaluationConfig(AppConfig):
     verbose_name = "Voice and evaluation"
 
     def navigation(self, user) -> list[tuple[str, str]]:
-        from django.urls import reverse
-
         from evaluation import permissions
+        from vru.extensions import url as reverse
 
         items = []
         if permissions.can_view_listening_summary(user):

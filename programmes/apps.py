@@ -5,9 +5,8 @@ class ProgrammesConfig(AppConfig):
     name = "programmes"
 
     def navigation(self, user) -> list[tuple[str, str]]:
-        from django.urls import reverse
-
         from programmes import permissions
+        from vru.extensions import url as reverse
 
         items = []
         if permissions.can_view_programmes(user):

@@ -12,7 +12,10 @@ its navigation, home page and demo include their parts. Each app's AppConfig may
   the signed-in user (vru.viewer), such as the programmes they staff.
 """
 
+from functools import cache
+
 from django.apps import apps
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 def _hooks(name: str):
@@ -20,6 +23,18 @@ def _hooks(name: str):
         hook = getattr(config, name, None)
         if callable(hook):
             yield hook
+
+
+def url(name: str) -> str:
+    """A menu item's address (a URL name without arguments), looked up once per URL
+    configuration and script prefix: the menu is on every page, and reverse() is not
+    cheap (docs/performance.md, "Every page")."""
+    return _url(name, get_urlconf(), get_script_prefix())
+
+
+@cache
+def _url(name: str, urlconf, prefix: str) -> str:
+    return reverse(name, urlconf=urlconf)
 
 
 def navigation_items(user) -> list[tuple[str, str]]:
