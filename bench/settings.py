@@ -29,3 +29,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": True}
 VRU_FIELD_ENCRYPTION_KEYS = ["YmVuY2gtb25seS1rZXktbm90LWZvci1hbnl0aGluZy0="]
 VRU_BLIND_INDEX_KEY = "bench-only-blind-index-key"
 VRU_SITE_URL = "https://vru.example.org"
+# The API's per-user rate is still counted on every request (its cost is part of each API
+# list's figure), but a benchmark's hundreds of requests a minute must not be refused.
+VRU_API_RATE = "1000000/minute"
