@@ -3,7 +3,7 @@
     .venv/bin/python bench/grants_bench.py [--applications 2000] [--reviewers 60]
                                            [--requests 100]
 
-Builds a fresh database `vru_grants_bench` with one round of N eligible applications, a
+Builds a fresh database (VRU_BENCH_DB, default `vru_bench_grants`) with one round of N eligible applications, a
 panel of R reviewers, 3 reviewers per application (assigned by the product's balanced
 assignment) and every reviewer's 1-5 scores on 4 weighted criteria, plus N/4 awards. Then,
 each product path beside its floor measured in the same run:
@@ -12,8 +12,9 @@ each product path beside its floor measured in the same run:
    Krippendorff's alpha, normalised scores, ranking) against the floor: one raw SQL query
    that computes every reviewer's weighted score (the aggregation the product must at
    least do), median of 5;
-2. the awards API list (50 rows, full middleware stack, signed in) against a minimal
-   JsonResponse view: median and p95 of --requests requests each;
+2. the grants officer's lists (rounds, applications and awards, pages and API, full
+   middleware stack, signed in with a second factor) beside both floors (bench/floors.py:
+   the bare view and the minimal signed-in view): median and p95 of --requests each;
 3. a decision letter PDF (reportlab) against a trivial one-line reportlab PDF, median of 9;
 4. the assignment plan for the whole round (pure Python), timed alone (no floor: it runs
    once per round).
@@ -31,8 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.grants_settings"
-DB = "vru_grants_bench"
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+DB = os.environ.setdefault("VRU_BENCH_DB", "vru_bench_grants")
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
 
 
@@ -218,7 +219,6 @@ def main() -> None:
 
     django.setup()
     from django.db import connection
-    from django.test import Client
     from django.urls import reverse
     from reportlab.pdfgen import canvas
 
@@ -245,28 +245,23 @@ def main() -> None:
     out(f"   product (moderation_for, alpha {result.alpha:.3f}):    {product_ms:8.1f} ms")
     out(f"   ratio: {product_ms / floor_ms:.2f}x")
 
-    out("\n2. Awards API list, 50 rows (signed in, full middleware)")
-    client = Client()
-    client.force_login(officer)
-    url = reverse("grants-api:award-list")
+    from bench import floors
 
-    def timed(path):
-        times = []
-        for _ in range(args.requests):
-            t = time.perf_counter()
-            response = client.get(path)
-            times.append((time.perf_counter() - t) * 1000)
-            assert response.status_code == 200, response.status_code
-        times.sort()
-        return statistics.median(times), times[int(len(times) * 0.95) - 1]
-
-    timed("/bench-min/")
-    timed(url)
-    min_p50, min_p95 = timed("/bench-min/")
-    api_p50, api_p95 = timed(url)
-    out(f"   floor (minimal view): p50 {min_p50:6.2f} ms  p95 {min_p95:6.2f} ms")
-    out(f"   product (awards API): p50 {api_p50:6.2f} ms  p95 {api_p95:6.2f} ms")
-    out(f"   ratio p50: {api_p50 / min_p50:.2f}x")
+    timings = floors.measure(
+        officer,
+        [
+            ("rounds page", reverse("grants:round_list")),
+            ("applications page", reverse("grants:application_list")),
+            ("awards page", reverse("grants:award_list")),
+            ("rounds API list", reverse("grants-api:round-list")),
+            ("applications API list", reverse("grants-api:application-list")),
+            ("awards API list", reverse("grants-api:award-list")),
+        ],
+        args.requests,
+    )
+    floors.report(
+        f"2. The grants officer's lists ({args.requests} requests each, signed in):", timings
+    )
 
     out("\n3. Decision letter PDF")
     decision = Decision.objects.select_related(

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/impact_report_bench.py [--referrals 1000000] [--repeat 5] [--reuse]
 
-1. Loads, with set-based SQL into a fresh database `vru_report_bench`: one partnership with
+1. Loads, with set-based SQL into a fresh database (VRU_BENCH_DB, default `vru_bench_report`): one partnership with
    1,111 LSOAs (Essex's count) in 14 local authorities, a current risk run flagging the top 5%
    as priority, 10 programmes linked to an 11-recommendation SNA, N referrals over five
    financial years (2021/22 to 2025/26) with ages, home LSOAs and first contacts, an outcome
@@ -15,6 +15,8 @@
    and kind) through the ORM (the report's own ReportScope) and the same aggregates written
    by hand in raw SQL and summed the same way, interleaved, R times each: medians and the
    ratio (target: ORM within 1.5x of raw SQL).
+4. The commissioner's pages for the reports built: the list of reports and a report's page
+   (drawn from its stored snapshot), beside both floors (bench/floors.py).
 """
 
 import argparse
@@ -28,8 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.impact_report_settings"
-DB = os.environ.get("VRU_BENCH_DB", "vru_report_bench")
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+DB = os.environ.setdefault("VRU_BENCH_DB", "vru_bench_report")
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
 PERIOD = (date(2025, 4, 1), date(2026, 3, 31))
 
@@ -314,11 +316,30 @@ def bench(repeat: int) -> None:
         out(f"  floor: count(*) of all referrals {(time.perf_counter() - t) * 1000:.0f} ms")
 
 
+def pages(requests: int) -> None:
+    from bench import floors
+    from evaluation.models import ImpactReport
+    from vru.models import User
+
+    commissioner = User.objects.get(username="bench.commissioner")
+    report = ImpactReport.objects.filter(status="ready").first()
+    timings = floors.measure(
+        commissioner,
+        [
+            ("reports list page", "/evaluation/reports/"),
+            ("a report's page", report.get_absolute_url()),
+        ],
+        requests,
+    )
+    floors.report(f"the commissioner's pages ({requests} requests each):", timings)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--referrals", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="keep an already loaded database")
+    parser.add_argument("--requests", type=int, default=100, help="of each page, beside the floors")
     args = parser.parse_args()
     if not args.reuse:
         psql(f"DROP DATABASE IF EXISTS {DB}", db="postgres")
@@ -331,6 +352,7 @@ def main() -> None:
     else:
         load(args.referrals)
     bench(args.repeat)
+    pages(args.requests)
 
 
 if __name__ == "__main__":

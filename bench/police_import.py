@@ -3,11 +3,13 @@ of the same file (the floor), in the same run, on PostgreSQL.
 
     .venv/bin/python bench/police_import.py [--runs 5] [--file vru/demo_data/police_uk/2018-11-essex-street.csv.gz]
 
-Sets up a fresh database `vru_bench_areas` with the Essex VVP partnership and its 1,111 real
+Sets up a fresh database (VRU_BENCH_DB, default `vru_bench_police`) with the Essex VVP partnership and its 1,111 real
 LSOAs (from vru/demo_data), then imports the file R times (each re-import replaces the month,
 so every run does the full work: parse, map 2011 codes, apportion splits, aggregate, delete
 the month, bulk insert). The floor is `\\copy` of the same CSV into an unlogged 12-text-column
-table. Prints medians, rows per second and the ratio.
+table. Prints medians, rows per second and the ratio. Then times an analyst's lists of what
+was imported (the crime imports page, area profiles page and API, neighbourhoods) beside both
+floors (bench/floors.py).
 """
 
 import argparse
@@ -22,11 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB = "vru_bench_areas"
-os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-os.environ["DJANGO_SETTINGS_MODULE"] = "vru.settings"
-os.environ.pop("REDIS_URL", None)  # tasks run in-process
+DB = os.environ.setdefault("VRU_BENCH_DB", "vru_bench_police")
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"  # tasks run in-process
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
 
 
@@ -79,6 +78,7 @@ def copy_floor(csv_path: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=100, help="of each list, beside the floors")
     parser.add_argument(
         "--file", type=Path, default=ROOT / "vru/demo_data/police_uk/2018-11-essex-street.csv.gz"
     )
@@ -121,6 +121,29 @@ def main() -> None:
         f"  ratio product/floor, paired median: {statistics.median(ratios):.2f}x "
         f"(product runs at {100 * f / p:.0f}% of COPY's rate)"
     )
+    lists(partnership, args.requests)
+
+
+def lists(partnership, requests: int) -> None:
+    from bench import floors
+    from vru import services
+    from vru.models import Role
+
+    analyst = services.user_create(
+        actor=None, username="bench.analyst", partnership=partnership, roles=[Role.ANALYST]
+    )
+    timings = floors.measure(
+        analyst,
+        [
+            ("crime imports page", "/crime-imports/"),
+            ("area profiles page", "/area-profiles/"),
+            ("area profiles API list", "/api/area-profiles/"),
+            ("neighbourhoods page", "/neighbourhoods/"),
+            ("LSOA API list", "/api/lsoas/"),
+        ],
+        requests,
+    )
+    floors.report(f"an analyst's lists ({requests} requests each):", timings)
 
 
 if __name__ == "__main__":

@@ -7,15 +7,17 @@
    into a fresh database `vru_bench` with set-based SQL, spread over 200 practitioners.
 2. Times, in one process through the full middleware stack (Django test client, signed in):
    the caseload page and the referral API list of one practitioner, and of the administrator
-   (who sees all N), against a minimal view (JsonResponse) - median and p95 of R requests each,
-   with the query count of each.
+   (who sees all N), beside both floors (bench/floors.py: the bare view, and the minimal
+   signed-in view) - median and p95 of R requests each, with the query count of each.
 3. Imports a 100,000-row custody CSV through the product (read_rows + validation + COPY into
    four tables, identities encrypted with AES-256-GCM + commit) and compares it with
    `psql \\copy` of the same file into a table of the same columns (the floor), measured in
    the same run; prints where the product's time went (read, validate, encrypt and blind
    index, COPY, commit).
 
-Targets (issue 4): lists within 3x the minimal view; import >= 25% of COPY's rate.
+Targets: the minimal signed-in view within 4x the bare view; the lists within 3x the minimal
+view and 12x the bare view at 1M referrals; import >= 25% of COPY's rate
+(docs/performance.md).
 """
 
 import argparse
@@ -24,7 +26,6 @@ import csv
 import html
 import os
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,8 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.referrals_settings"
-DB = os.environ.get("VRU_BENCH_DB", "vru_bench_referrals")
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+DB = os.environ.setdefault("VRU_BENCH_DB", "vru_bench_referrals")
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
 
 
@@ -140,71 +141,29 @@ def load(n: int) -> dict:
     return {"programme": p}
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1]
-
-
-def _get_ms(client, url: str) -> float:
-    t = time.perf_counter()
-    response = client.get(url)
-    ms = (time.perf_counter() - t) * 1000
-    assert response.status_code == 200, url
-    return ms
-
-
 def lists(requests: int) -> None:
-    """Each round times the minimal view and every list once, interleaved (A B C A B C ...),
-    so that the machine's drift hits them alike; ratios are of the medians."""
-    from django.db import connection
-    from django.test import Client
-
-    from vru.accounts import mfa_enrolled
+    """The caseload page and the referral API list (and their next pages) of one
+    practitioner and of the administrator, each beside both floors (bench/floors.py)."""
+    from bench import floors
     from vru.models import User
-    from vru.services.mfa import mfa_totp_enrol
 
     for who in ["bench.p7", "bench.admin"]:
         user = User.objects.get(username=who)
-        if not mfa_enrolled(user):  # staff must use a second factor (the middleware checks)
-            mfa_totp_enrol(actor=None, user=user)
-        client = Client()
-        client.force_login(user)
-        response = client.get("/programmes/caseload/")
-        assert response.status_code == 200, response
-        page = response.content.decode()
+        client = floors.signed_in_client(user)
+        page = client.get("/programmes/caseload/").content.decode()
         next_href = html.unescape(re.search(r'href="([^"]*)" rel="next"', page).group(1))
         api_next = client.get("/api/referrals/").json()["next"]
-        urls = [
-            ("minimal view", "/bench-min/"),
-            ("caseload page", "/programmes/caseload/"),
-            ("referral API list", "/api/referrals/"),
-            ("caseload, next page", "/programmes/caseload/" + next_href),
-            ("API list, next page", api_next.split("testserver", 1)[1]),
-        ]
-        for _ in range(10):
-            for _label, url in urls:
-                _get_ms(client, url)
-        times: dict[str, list[float]] = {label: [] for label, _ in urls}
-        for _ in range(requests):
-            for label, url in urls:
-                times[label].append(_get_ms(client, url))
-        base = statistics.median(times["minimal view"])
-        out(f"\n{who}: minimal view median {base:.2f} ms, p95 {p95(times['minimal view']):.2f} ms")
-        for label, url in urls[1:]:
-            queries: list[str] = []
-
-            def count(execute, sql, params, many, context, queries=queries):
-                queries.append(sql)
-                return execute(sql, params, many, context)
-
-            with connection.execute_wrapper(count):
-                client.get(url)
-            median = statistics.median(times[label])
-            out(
-                f"  {label:20} median {median:8.2f} ms  p95 {p95(times[label]):8.2f} ms"
-                f"  = {median / base:5.1f}x minimal (median)"
-                f"  p95 {p95(times[label]) / p95(times['minimal view']):5.1f}x"
-                f"  queries {len(queries)}"
-            )
+        timings = floors.measure(
+            user,
+            [
+                ("caseload page", "/programmes/caseload/"),
+                ("referral API list", "/api/referrals/"),
+                ("caseload, next page", "/programmes/caseload/" + next_href),
+                ("API list, next page", api_next.split("testserver", 1)[1]),
+            ],
+            requests,
+        )
+        floors.report(f"{who}, {requests} requests each:", timings)
 
 
 def import_bench(rows: int, programme_id: int) -> None:

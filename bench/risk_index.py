@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/risk_index.py [--lsoas 35000] [--years 5] [--runs 3]
 
-Builds a fresh database `vru_bench_areas` with set-based SQL: one partnership, 35,000 LSOAs,
+Builds a fresh database (VRU_BENCH_DB, default `vru_bench_risk`) with set-based SQL: one partnership, 35,000 LSOAs,
 the 8 public-proxy factors (5 police.uk crime factors, violence-hotspot persistence, IMD income
 and employment), 5 years of crime counts (6 crime types per LSOA per year: ~1.05M rows) and
 2 indicators per LSOA. Then times, through the product's services:
@@ -14,6 +14,9 @@ and employment), 5 years of crime counts (6 crime types per LSOA per year: ~1.05
 The floor for (2) is the same index computed in ONE SQL statement in the database (aggregate,
 window-function z-scores, weighted sum, row_number rank) written into an unlogged table:
 the database work a run cannot avoid. Paired runs, median, ratio.
+
+3. An analyst's lists of the result (risk runs, hotspots, neighbourhoods: pages and API)
+   beside both floors (bench/floors.py).
 """
 
 import argparse
@@ -27,11 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB = "vru_bench_areas"
-os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-os.environ["DJANGO_SETTINGS_MODULE"] = "vru.settings"
-os.environ.pop("REDIS_URL", None)  # tasks run in-process
+DB = os.environ.setdefault("VRU_BENCH_DB", "vru_bench_risk")
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"  # tasks run in-process
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
 TYPES = {
     "Violence and sexual offences": 12,
@@ -169,6 +169,7 @@ def main() -> None:
     parser.add_argument("--lsoas", type=int, default=35_000)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=100, help="of each list, beside the floors")
     args = parser.parse_args()
     last_year = 2024
     partnership = build(args.lsoas, args.years, last_year)
@@ -218,6 +219,30 @@ def main() -> None:
     )
     out(f"  ratio product/floor, paired median: {statistics.median(ratios):.2f}x")
     out(f"  reproduce from stored inputs: {reproduce_time:.2f} s, identical ranks: {same}")
+    lists(partnership, args.requests)
+
+
+def lists(partnership, requests: int) -> None:
+    from bench import floors
+    from vru import services
+    from vru.models import Role
+
+    analyst = services.user_create(
+        actor=None, username="bench.analyst", partnership=partnership, roles=[Role.ANALYST]
+    )
+    timings = floors.measure(
+        analyst,
+        [
+            ("risk runs page", "/risk/runs/"),
+            ("risk runs API list", "/api/risk-runs/"),
+            ("hotspots page", "/risk/hotspots/"),
+            ("hotspots API list", "/api/hotspots/"),
+            ("neighbourhoods page", "/neighbourhoods/"),
+            ("LSOA API list", "/api/lsoas/"),
+        ],
+        requests,
+    )
+    floors.report(f"an analyst's lists ({requests} requests each):", timings)
 
 
 if __name__ == "__main__":

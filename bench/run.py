@@ -1,11 +1,13 @@
-"""Run the benchmarks one after another (`make bench`), each beside its floor in the same run.
+"""Run the benchmarks one after another (`make bench`), each beside its floors in the same run.
 
-    .venv/bin/python bench/run.py                 # all of them, at the sizes the issues set
+    .venv/bin/python bench/run.py                 # all of them, at their full sizes
     .venv/bin/python bench/run.py referrals_bench # only the ones named
 
-They need PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/vru) except
-core_lists, which runs in-process on the embedded default. Each prints its own figures; a
-failing benchmark stops nothing else, and the exit status says whether any failed.
+They need the local PostgreSQL (127.0.0.1:5432, user postgres); each drops and loads its own
+database (bench/settings.py), never the product's. Every list is printed beside both floors
+(bench/floors.py: the bare view and the minimal signed-in view). Each prints its own figures;
+a failing benchmark stops nothing else, and the exit status says whether any failed. The
+latest figures and what they mean: docs/performance.md.
 """
 
 import os
@@ -30,7 +32,7 @@ def main(names: list[str]) -> int:
     if unknown:
         print(f"Unknown benchmark(s): {', '.join(unknown)}. Known: {', '.join(BENCHMARKS)}")
         return 2
-    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/vru", **os.environ}
+    env = dict(os.environ)
     failed = []
     for name in names or BENCHMARKS:
         print(f"\n== {name} ==", flush=True)

@@ -15,9 +15,8 @@ class EvaluationConfig(AppConfig):
         import_kinds.register(ImportJob.Kind.LISTENING_RESPONSES, LISTENING_IMPORTS)
 
     def navigation(self, user) -> list[tuple[str, str]]:
-        from django.urls import reverse
-
         from evaluation import permissions
+        from vru.extensions import url as reverse
 
         items = []
         if permissions.can_view_listening_summary(user):

@@ -5,9 +5,8 @@ class GrantsConfig(AppConfig):
     name = "grants"
 
     def navigation(self, user) -> list[tuple[str, str]]:
-        from django.urls import reverse
-
         from grants import permissions
+        from vru.extensions import url as reverse
 
         items = []
         if permissions.is_grants_staff(user):

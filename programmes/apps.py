@@ -14,9 +14,8 @@ class ProgrammesConfig(AppConfig):
         import_kinds.register(ImportJob.Kind.REFERRALS, REFERRAL_IMPORTS)
 
     def navigation(self, user) -> list[tuple[str, str]]:
-        from django.urls import reverse
-
         from programmes import permissions
+        from vru.extensions import url as reverse
 
         items = []
         if permissions.can_view_programmes(user):
@@ -38,6 +37,13 @@ class ProgrammesConfig(AppConfig):
             missed=Count("id", filter=Q(awaiting_contact=True, breached=True)),
         )
         return [{"template": "programmes/home_section.html", **counts}]
+
+    def viewer_facts(self) -> list:
+        """The programmes a user staffs and their role in each, loaded with the signed-in
+        user (vru.viewer): read by programmes.permissions.staff_roles."""
+        from programmes import permissions
+
+        return [permissions.STAFF_ROLES_FACT]
 
     def load_demo(self) -> list[str]:
         from programmes import demo

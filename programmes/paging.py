@@ -2,8 +2,9 @@
 
 A page is "the next 50 rows after this one" (a WHERE on the ordering's columns, served by an
 index), never OFFSET n, and the count stops at COUNT_CAP: a COUNT(*) over a million referrals
-costs more than the whole page (PERFORMANCE.md §4). Pages link to the next and the previous
-page by an opaque cursor holding the ordering values of the last (or first) row shown.
+costs more than the whole page (docs/performance.md, "Lists of referrals"). Pages link to the
+next and the previous page by an opaque cursor holding the ordering values of the last (or
+first) row shown.
 
 The ordering is a list of (field, descending) pairs whose last field is unique ("id"), so
 every row has exactly one place. The fields must be non-null and present in the rows
@@ -13,6 +14,7 @@ every row has exactly one place. The fields must be non-null and present in the 
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -104,20 +106,21 @@ def _capped_count_expression(queryset: QuerySet, cap: int = COUNT_CAP) -> RawSQL
     )
 
 
-def seek_page(
+def decode_cursor(cursor: str | None, ordering: Ordering) -> tuple[str, list] | None:
+    """(direction "n" or "p", the ordering values) of a cursor; None for the first page."""
+    return _decode(cursor, len(ordering)) if cursor else None
+
+
+def page_queryset(
     queryset: QuerySet,
     *,
     ordering: Ordering,
-    cursor: str | None,
+    decoded: tuple[str, list] | None,
     size: int,
     count_queryset: QuerySet | None = None,
-) -> SeekPage:
-    """One page of a `.values()` queryset in `ordering`, after or before `cursor`.
-
-    Queries: one, the page (size + 1 rows, to know whether there is more) with a capped
-    count of `count_queryset` when given (the same rows without the list's joins: cheaper)
-    in its SELECT list; a second only to count for a page past the end."""
-    decoded = _decode(cursor, len(ordering)) if cursor else None
+) -> QuerySet:
+    """The one query of a page: size + 1 rows after (or before) the cursor's row, with the
+    capped count of `count_queryset` when given in its SELECT list."""
     forward = decoded is None or decoded[0] == "n"
     rows_qs = queryset
     if decoded is not None:
@@ -126,7 +129,20 @@ def seek_page(
         # the capped count rides along with the page, as an uncorrelated scalar subquery
         # (PostgreSQL and SQLite run it once): one query instead of two
         rows_qs = rows_qs.annotate(**{_TOTAL: _capped_count_expression(count_queryset)})
-    rows = list(rows_qs.order_by(*_order_by(ordering, forward=forward))[: size + 1])
+    return rows_qs.order_by(*_order_by(ordering, forward=forward))[: size + 1]
+
+
+def page_of(
+    rows: list[dict],
+    *,
+    ordering: Ordering,
+    decoded: tuple[str, list] | None,
+    size: int,
+    count_queryset: QuerySet | Callable[[], QuerySet] | None = None,
+) -> SeekPage:
+    """The SeekPage of the rows page_queryset returned (`count_queryset` may be given as a
+    function: it is needed only to count for a page past the end)."""
+    forward = decoded is None or decoded[0] == "n"
     total = None
     if count_queryset is not None and rows:
         total = rows[0][_TOTAL]
@@ -147,11 +163,39 @@ def seek_page(
         total = 0
     elif total is None:
         # an empty page: a count of its own (an empty first page counts nothing)
-        total = capped_count(count_queryset) if decoded is not None else 0
+        if decoded is not None:
+            counted = count_queryset() if callable(count_queryset) else count_queryset
+            total = capped_count(counted)
+        else:
+            total = 0
     return SeekPage(
         object_list=rows,
         count=min(total, COUNT_CAP),
         count_capped=total > COUNT_CAP,
         next_cursor=_encode("n", at(rows[-1])) if rows and has_next else None,
         previous_cursor=_encode("p", at(rows[0])) if rows and has_previous else None,
+    )
+
+
+def seek_page(
+    queryset: QuerySet,
+    *,
+    ordering: Ordering,
+    cursor: str | None,
+    size: int,
+    count_queryset: QuerySet | None = None,
+) -> SeekPage:
+    """One page of a `.values()` queryset in `ordering`, after or before `cursor`.
+
+    Queries: one, the page (size + 1 rows, to know whether there is more) with a capped
+    count of `count_queryset` when given (the same rows without the list's joins: cheaper)
+    in its SELECT list; a second only to count for a page past the end."""
+    decoded = decode_cursor(cursor, ordering)
+    rows = list(
+        page_queryset(
+            queryset, ordering=ordering, decoded=decoded, size=size, count_queryset=count_queryset
+        )
+    )
+    return page_of(
+        rows, ordering=ordering, decoded=decoded, size=size, count_queryset=count_queryset
     )

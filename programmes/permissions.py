@@ -7,6 +7,7 @@ youth reviewers and applicants nothing here.
 """
 
 from programmes.models import Programme, ProgrammeStaff, Referral
+from vru import viewer
 from vru.models import Role, User
 from vru.permissions import belongs_to_a_partnership, has_role
 
@@ -26,15 +27,36 @@ AGGREGATE_READERS = frozenset(
 )
 
 
+def _parse_staff_roles(value: str | None) -> dict[int, str]:
+    pairs = (item.split(":", 1) for item in viewer.split(value))
+    return {int(programme_id): role for programme_id, role in pairs}
+
+
+# Loaded with the signed-in user in the same query (vru.viewer, programmes.apps)
+STAFF_ROLES_FACT = viewer.Fact(
+    name="programme_staff_roles",
+    select=lambda connection: (
+        f"SELECT {viewer.text_list(connection, "ps.programme_id || ':' || ps.role")} "  # noqa: S608 - names from models
+        f"FROM {ProgrammeStaff._meta.db_table} ps WHERE ps.user_id = u.id"
+    ),
+    parse=_parse_staff_roles,
+)
+
+
+def staff_roles(user: User) -> dict[int, str]:
+    """Programme id -> the user's staff role there, for every programme they staff: loaded
+    with the signed-in user, otherwise one query a request (vru.viewer.remembered)."""
+    if not user.is_authenticated:
+        return {}
+    return viewer.remembered(
+        user,
+        STAFF_ROLES_FACT.name,
+        lambda: dict(ProgrammeStaff.objects.filter(user=user).values_list("programme_id", "role")),
+    )
+
+
 def _staff_role(user: User, programme: Programme) -> str | None:
-    cache = user.__dict__.setdefault("_programme_roles", {})
-    if programme.pk not in cache:
-        cache[programme.pk] = (
-            ProgrammeStaff.objects.filter(programme=programme, user=user)
-            .values_list("role", flat=True)
-            .first()
-        )
-    return cache[programme.pk]
+    return staff_roles(user).get(programme.pk)
 
 
 def _in_partnership(user: User, programme: Programme) -> bool:

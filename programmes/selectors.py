@@ -7,9 +7,11 @@ Aggregates are computed in the database; commissioners get counts of 1 to 4 as "
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    DateTimeField,
     Q,
     QuerySet,
     Sum,
@@ -19,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from programmes import permissions, yef
+from programmes import paging, permissions, yef
 from programmes.filters import ReferralFilter
 from programmes.models import (
     DetachedContact,
@@ -29,9 +31,11 @@ from programmes.models import (
     Session,
     YoungPerson,
 )
+from vru import compiled
 from vru.models import ImportJob, Role, User
 from vru.permissions import has_role, sees_suppressed_figures
 from vru.selectors import disclosure
+from vru.viewer import remembered
 
 
 def _managed_programme_ids(viewer: User) -> QuerySet:
@@ -70,36 +74,53 @@ class MyProgramme:
 
 def caseload_programmes(*, viewer: User) -> list[MyProgramme]:
     """The programmes whose referrals the viewer logs, and which of them they manage: one
-    query, kept on the viewer for the rest of the request (the lists ask several times)."""
-    cached = viewer.__dict__.get("_caseload_programmes")
-    if cached is not None:
-        return cached
+    query, remembered for the rest of the request (the lists ask several times)."""
+    return remembered(viewer, "caseload_programmes", lambda: _caseload_programmes(viewer))
+
+
+def _caseload_programmes(viewer: User) -> list[MyProgramme]:
     if not permissions.can_use_caseload(viewer):
-        mine: list[MyProgramme] = []
-    elif has_role(viewer, Role.ADMINISTRATOR):
-        mine = [
-            MyProgramme(pk, name, True, yef.is_harmful(approach))
-            for pk, name, approach in Programme.objects.filter(
-                partnership_id=viewer.partnership_id
-            ).values_list("pk", "name", "yef_approach")
-        ]
-    else:
-        manager = has_role(viewer, Role.PROGRAMME_MANAGER)
-        mine = [
-            MyProgramme(
-                pk,
-                name,
-                manager and role == ProgrammeStaff.StaffRole.MANAGER,
-                yef.is_harmful(approach),
+        return []
+    if has_role(viewer, Role.ADMINISTRATOR):
+        return [
+            MyProgramme(row["pk"], row["name"], True, yef.is_harmful(row["yef_approach"]))
+            for row in _rows_of(
+                "caseload_programmes:all",
+                lambda inputs: Programme.objects.filter(partnership_id=inputs[0]).values(
+                    "pk", "name", "yef_approach"
+                ),
+                [viewer.partnership_id],
             )
-            for pk, name, role, approach in ProgrammeStaff.objects.filter(
-                user=viewer, programme__partnership_id=viewer.partnership_id
-            )
-            .order_by("programme__name")
-            .values_list("programme_id", "programme__name", "role", "programme__yef_approach")
         ]
-    viewer.__dict__["_caseload_programmes"] = mine
-    return mine
+    manager = has_role(viewer, Role.PROGRAMME_MANAGER)
+    return [
+        MyProgramme(
+            row["programme_id"],
+            row["programme__name"],
+            manager and row["role"] == ProgrammeStaff.StaffRole.MANAGER,
+            yef.is_harmful(row["programme__yef_approach"]),
+        )
+        for row in _rows_of(
+            "caseload_programmes:staffed",
+            lambda inputs: (
+                ProgrammeStaff.objects.filter(
+                    user_id=inputs[0], programme__partnership_id=inputs[1]
+                )
+                .order_by("programme__name")
+                .values("programme_id", "programme__name", "role", "programme__yef_approach")
+            ),
+            [viewer.pk, viewer.partnership_id],
+        )
+    ]
+
+
+def _rows_of(key: str, build, ids: list[int]) -> list[dict]:
+    """The rows of build(ids): compiled once on PostgreSQL (vru.compiled), else the ORM."""
+    if connection.vendor == "postgresql":
+        found = compiled.rows(key, build, [int] * len(ids), ids)
+        if found is not None:
+            return found
+    return list(build(ids))
 
 
 def managed_programmes(*, viewer: User) -> QuerySet[Programme]:
@@ -116,19 +137,34 @@ def managed_programmes(*, viewer: User) -> QuerySet[Programme]:
 def _referral_visibility(viewer: User) -> Q | None:
     if not permissions.can_use_caseload(viewer):
         return None
-    if has_role(viewer, Role.ADMINISTRATOR):
-        return Q(partnership_id=viewer.partnership_id)
-    # The viewer's programmes as a list of ids (fetched once a request, see
-    # caseload_programmes), not a subquery: with one, planning the list's query cost PostgreSQL
-    # more than running it (1.7 ms against 0.5 ms at 1M referrals).
-    mine = caseload_programmes(viewer=viewer)
+    return _visibility(
+        partnership_id=viewer.partnership_id,
+        user_id=viewer.pk,
+        roles=viewer.role_names,
+        staffed=sorted(permissions.staff_roles(viewer).items()),
+    )
+
+
+def _visibility(
+    *, partnership_id: int, user_id: int, roles: frozenset[str], staffed: list[tuple[int, str]]
+) -> Q:
+    """Which referrals someone of these roles, staffing these (programme id, staff role)
+    pairs (by id), may see. A function of these values only: referral_page compiles it once
+    per shape (vru.compiled)."""
+    if Role.ADMINISTRATOR in roles:
+        return Q(partnership_id=partnership_id)
+    # The viewer's programmes as a list of ids (loaded with the signed-in user, see
+    # permissions.staff_roles), not a subquery: with one, planning the list's query cost
+    # PostgreSQL more than running it (docs/performance.md, "Lists of referrals").
     q = Q(pk__in=[])
-    if has_role(viewer, Role.PROGRAMME_MANAGER):
-        q |= Q(programme_id__in=[p.id for p in mine if p.manages])
-    if has_role(viewer, Role.PRACTITIONER):
+    if Role.PROGRAMME_MANAGER in roles:
+        managed = [p for p, role in staffed if role == ProgrammeStaff.StaffRole.MANAGER]
+        q |= Q(programme_id__in=managed)
+    if Role.PRACTITIONER in roles:
         # their own caseload, while they still work on the programme
-        q |= Q(assigned_to_id=viewer.pk, programme_id__in=[p.id for p in mine])
-    return Q(partnership_id=viewer.partnership_id) & q
+        q |= Q(assigned_to_id=user_id, programme_id__in=[p for p, _ in staffed])
+    # the partnership bounds it all (a programme id of another partnership shows nothing)
+    return Q(partnership_id=partnership_id) & q
 
 
 def referral_list(
@@ -136,9 +172,12 @@ def referral_list(
 ) -> QuerySet[Referral]:
     """The referrals the viewer may see: awaiting first contact (by due time) first."""
     visible = _referral_visibility(viewer)
+    return _referrals(visible, filters, now or timezone.now())
+
+
+def _referrals(visible: Q | None, filters: dict | None, now: datetime) -> QuerySet[Referral]:
     # none for a viewer without a caseload, with the same columns (lists read "breached")
     referrals = Referral.objects.none() if visible is None else Referral.objects.filter(visible)
-    now = now or timezone.now()
     qs = (
         referrals.select_related("programme", "young_person", "assigned_to", "lsoa")
         .annotate(
@@ -150,9 +189,13 @@ def referral_list(
         )
         .order_by("-awaiting_contact", "due_at", "id")
     )
-    if filters and any(filters.get(name) for name in ReferralFilter.base_filters):
+    if _filtered(filters):
         qs = ReferralFilter(filters, queryset=qs).qs
     return qs
+
+
+def _filtered(filters: dict | None) -> bool:
+    return bool(filters) and any(filters.get(name) for name in ReferralFilter.base_filters)
 
 
 # A referral's list columns (referral_rows' default): pseudonymous, no identity, nothing
@@ -242,9 +285,134 @@ def referral_rows(
     if _referral_visibility(viewer) is None:
         return Referral.objects.none().values("id"), Referral.objects.none()
     qs = referral_list(viewer=viewer, filters=_without_sort(filters), now=now)
+    return _rows(qs, fields, (filters or {}).get("sort"))
+
+
+def _rows(qs: QuerySet, fields: tuple[str, ...], sort: str | None) -> tuple[QuerySet, QuerySet]:
     qs = qs.select_related(None)
-    sort_fields = [f for f, _ in referral_ordering((filters or {}).get("sort"))]
+    sort_fields = [f for f, _ in referral_ordering(sort)]
     return qs.values(*fields, *[f for f in sort_fields if f not in fields]), qs
+
+
+def referral_page(
+    *,
+    viewer: User,
+    filters: dict | None,
+    sort: str | None,
+    cursor: str | None,
+    size: int,
+    fields: tuple[str, ...] = REFERRAL_ROW_FIELDS,
+) -> paging.SeekPage:
+    """One seek page of referral_rows (the caseload page and the API list). Unfiltered, on
+    PostgreSQL, its query is compiled once per shape and then only run (vru.compiled):
+    building and compiling it through the ORM cost twice what running it did."""
+    ordering = referral_ordering(sort)
+    visible = _referral_visibility(viewer)
+    if visible is not None and not _filtered(filters) and connection.vendor == "postgresql":
+        page = _compiled_referral_page(viewer, ordering, cursor, size, fields, sort)
+        if page is not None:
+            return page
+    rows, referrals = referral_rows(viewer=viewer, filters=filters, fields=fields)
+    return paging.seek_page(
+        rows, ordering=ordering, cursor=cursor, size=size, count_queryset=referrals
+    )
+
+
+def _compiled_referral_page(viewer, ordering, cursor, size, fields, sort):
+    """referral_page from SQL compiled once per shape. The key names all the SQL's shape
+    depends on: the roles that decide visibility, how many programmes the viewer staffs and
+    in which staff role (in id order), the columns, the sort, the cursor's direction and its
+    true/false values, the page size. The inputs fill its parameters: partnership, user,
+    programme ids, now, the cursor's other values."""
+    roles = frozenset(viewer.role_names) & {
+        Role.ADMINISTRATOR,
+        Role.PROGRAMME_MANAGER,
+        Role.PRACTITIONER,
+    }
+    staffed = [] if Role.ADMINISTRATOR in roles else sorted(permissions.staff_roles(viewer).items())
+    decoded = paging.decode_cursor(cursor, ordering)
+    cursor_values = decoded[1] if decoded else []
+    # the cursor's values as the ORM would take them (times parsed), booleans in the key
+    value_kinds, values, flags = [], [], []
+    for (field, _), value in zip(ordering, cursor_values, strict=False):  # none: first page
+        if isinstance(value, bool):
+            flags.append(value)
+            continue
+        model_field = _referral_field(field)
+        if isinstance(model_field, DateTimeField):
+            value = model_field.to_python(value)
+            if not isinstance(value, datetime) or timezone.is_naive(value):
+                return None  # not a cursor this list made
+        elif not isinstance(value, int | str):
+            return None
+        value_kinds.append(type(value) if not isinstance(value, datetime) else datetime)
+        values.append(value)
+    key = (
+        "referral_page",
+        fields,
+        tuple(sorted(roles)),
+        tuple(role for _, role in staffed),
+        tuple(ordering),
+        decoded[0] if decoded else None,
+        tuple(flags),
+        size,
+    )
+    kinds = [int, int, *[int] * len(staffed), datetime, *value_kinds]
+    inputs = [
+        viewer.partnership_id,
+        viewer.pk,
+        *[programme_id for programme_id, _ in staffed],
+        timezone.now(),
+        *values,
+    ]
+    staff_roles = [role for _, role in staffed]
+
+    def querysets(inputs: list) -> tuple[QuerySet, QuerySet]:
+        partnership_id, user_id, *rest = inputs
+        programme_ids = rest[: len(staffed)]
+        now = rest[len(staffed)]
+        visible = _visibility(
+            partnership_id=partnership_id,
+            user_id=user_id,
+            roles=roles,
+            staffed=list(zip(programme_ids, staff_roles, strict=True)),
+        )
+        return _rows(_referrals(visible, None, now), fields, sort)
+
+    def as_decoded(inputs: list):
+        if decoded is None:
+            return None
+        given = iter(inputs[len(inputs) - len(values) :])
+        flag = iter(flags)
+        return decoded[0], [
+            next(flag) if isinstance(v, bool) else next(given) for v in cursor_values
+        ]
+
+    def build(inputs: list) -> QuerySet:
+        rows, referrals = querysets(inputs)
+        return paging.page_queryset(
+            rows, ordering=ordering, decoded=as_decoded(inputs), size=size, count_queryset=referrals
+        )
+
+    found = compiled.rows(key, build, kinds, inputs)
+    if found is None:
+        return None
+    return paging.page_of(
+        found,
+        ordering=ordering,
+        decoded=as_decoded(inputs),
+        size=size,
+        count_queryset=lambda: querysets(inputs)[1],
+    )
+
+
+def _referral_field(path: str):
+    """The model field at the end of a lookup path ("due_at", "programme__name")."""
+    model, field = Referral, None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model or model
+    return field
 
 
 def _without_sort(filters):

@@ -14,7 +14,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from vru import permissions, services
+from vru import permissions, services, viewer
 from vru.models import (
     LSOA,
     CommunitySafetyPartnership,
@@ -225,7 +225,7 @@ class UserFactory(DjangoModelFactory):
         )
         self.is_staff = bool(set(extracted) & permissions.ADMIN_SITE_ROLES)
         self.save(update_fields=["is_staff"])
-        self.__dict__.pop("_role_names", None)
+        viewer.forget(self)  # roles read before they were given are read again
 
 
 # --- Programmes and referrals (issue 4) --------------------------------------------------

@@ -1,6 +1,8 @@
 """The benchmarks of bench/ still run: each at a tiny size, on its own throwaway PostgreSQL
-database. (Their figures are read from full-size runs; here only that they work, since a
-benchmark that broke with a migration would otherwise go unnoticed until someone needed it.)"""
+database, with every list beside both floors (the bare view and the minimal signed-in view).
+(Their figures are read from full-size runs, docs/performance.md; here only that they work,
+since a benchmark that broke with a migration would otherwise go unnoticed until someone
+needed it.)"""
 
 import os
 import subprocess
@@ -52,21 +54,63 @@ def run_bench(script: str, *args: str) -> str:
     return result.stdout
 
 
+def lists_beside_both_floors(output: str, *labels: str) -> None:
+    assert "bare view (Django, no middleware)" in output
+    assert "minimal signed-in view" in output
+    assert "x bare" in output
+    assert "x minimal" in output
+    for label in labels:
+        assert label in output, label
+
+
 def test_the_referrals_benchmark_runs_lists_and_import_beside_their_floors():
     output = run_bench(
         "referrals_bench.py", "--referrals", "12000", "--import-rows", "300", "--requests", "3"
     )
 
     assert "loaded 12,000 referrals" in output
-    assert "minimal view median" in output
-    assert "caseload page" in output
-    assert "referral API list" in output
+    lists_beside_both_floors(output, "caseload page", "referral API list", "caseload, next page")
     assert "import of 300 rows: psql \\copy" in output
     assert "% of COPY's rate" in output
     assert "the database's own floor for these rows" in output
 
 
 def test_the_impact_report_benchmark_runs_beside_its_raw_sql_floor():
-    output = run_bench("impact_report_bench.py", "--referrals", "3000", "--repeat", "1")
+    output = run_bench(
+        "impact_report_bench.py", "--referrals", "3000", "--repeat", "1", "--requests", "3"
+    )
 
     assert "raw SQL" in output
+    lists_beside_both_floors(output, "reports list page", "a report's page")
+
+
+def test_the_core_lists_benchmark_runs_beside_both_floors():
+    output = run_bench("core_lists.py", "--requests", "3")
+
+    lists_beside_both_floors(output, "API /api/lsoas/ (50 rows)", "page /neighbourhoods/ (50 rows)")
+
+
+def test_the_grants_benchmark_runs_signed_in_with_a_second_factor():
+    output = run_bench(
+        "grants_bench.py", "--applications", "40", "--reviewers", "9", "--requests", "3"
+    )
+
+    assert "Moderation of the round" in output
+    lists_beside_both_floors(output, "awards API list", "applications page")
+    assert "Decision letter PDF" in output
+
+
+def test_the_police_import_benchmark_runs_beside_copy_and_both_floors():
+    output = run_bench("police_import.py", "--runs", "1", "--requests", "3")
+
+    assert "ratio product/floor" in output
+    lists_beside_both_floors(output, "crime imports page", "area profiles API list")
+
+
+def test_the_risk_index_benchmark_runs_beside_its_sql_floor_and_both_floors():
+    output = run_bench(
+        "risk_index.py", "--lsoas", "300", "--years", "2", "--runs", "1", "--requests", "3"
+    )
+
+    assert "identical ranks: True" in output
+    lists_beside_both_floors(output, "risk runs page", "hotspots API list", "neighbourhoods page")

@@ -90,16 +90,20 @@ ENCRYPTED_AUTHENTICATOR_KEYS = ("secret", "seed")
 
 def mfa_enrolled(user: User) -> bool:
     """A second factor that signs in: an authenticator app or a passkey (recovery codes
-    alone are a fallback, not a factor to enrol with). Cached on the instance."""
+    alone are a fallback, not a factor to enrol with). Read once per request."""
     if not user.is_authenticated:
         return False
-    if not hasattr(user, "_mfa_enrolled"):
-        from allauth.mfa.models import Authenticator
+    from allauth.mfa.models import Authenticator
 
-        user._mfa_enrolled = Authenticator.objects.filter(
+    from vru import viewer
+
+    return viewer.remembered(
+        user,
+        "mfa_enrolled",
+        lambda: Authenticator.objects.filter(
             user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-        ).exists()
-    return user._mfa_enrolled
+        ).exists(),
+    )
 
 
 def last_authenticated_at(request: HttpRequest) -> float | None:

@@ -6,7 +6,7 @@ class VruConfig(AppConfig):
     verbose_name = "VRU core"
 
     def ready(self) -> None:
-        from allauth.mfa.signals import authenticator_removed
+        from allauth.mfa.signals import authenticator_added, authenticator_removed
         from django.contrib.auth.signals import user_logged_in
 
         from vru import checks  # noqa: F401 - registers the deploy checks
@@ -17,3 +17,4 @@ class VruConfig(AppConfig):
 
         user_logged_in.connect(stamp_session_on_sign_in, dispatch_uid="vru-session-stamp")
         authenticator_removed.connect(forget_mfa_check, dispatch_uid="vru-forget-mfa-check")
+        authenticator_added.connect(forget_mfa_check, dispatch_uid="vru-forget-mfa-added")

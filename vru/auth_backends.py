@@ -1,36 +1,21 @@
-"""Authentication backends that load the signed-in user for each request in one query.
-
-Every page needs the user, their partnership (the header shows it; every selector scopes by
-it) and their roles (every permission check). Django's backends load the user alone, and
-the partnership and roles cost a query each afterwards: on a list page that was 3 of its 7
-queries. Here the user comes with its partnership (a join) and its roles (an aggregate),
-and `User.role_names` uses what was loaded.
+"""Authentication backends that load the signed-in user for each request with no query of
+their own: ``vru.viewer.load`` takes the user loaded with the session (vru.sessions, one query
+for both), or loads them by id in one plain query, always with their partnership (the header
+shows it; every selector scopes by it), their roles (every permission check) and the
+programmes they staff, read by `User.role_names` and the apps' permissions.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import StringAgg, Value
 
-from vru.models import User
-
-
-def user_for_request(user_id) -> User | None:
-    user = (
-        User.objects.select_related("partnership")
-        .annotate(loaded_roles=StringAgg("role_assignments__role", delimiter=Value(",")))
-        .filter(pk=user_id)
-        .first()
-    )
-    if user is not None:
-        user._role_names = frozenset(filter(None, (user.loaded_roles or "").split(",")))
-    return user
+from vru import viewer
 
 
 class UserBackend(ModelBackend):
     """Django's username and password sign-in (the admin, tests' force_login)."""
 
     def get_user(self, user_id):
-        user = user_for_request(user_id)
+        user = viewer.load(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
@@ -38,5 +23,5 @@ class AccountBackend(AuthenticationBackend):
     """allauth's sign-in (the product's sign-in pages)."""
 
     def get_user(self, user_id):
-        user = user_for_request(user_id)
+        user = viewer.load(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.urls import reverse
 
 from vru import extensions, permissions
+from vru.extensions import url as reverse
 from vru.selectors import disclosure
 
 

@@ -18,6 +18,21 @@ PUBLIC_ALLAUTH_URL_NAMES = frozenset(
 )
 
 
+class RequestScopeMiddleware:
+    """First in the chain: what is remembered about users during a request (their roles,
+    programmes, second factor: vru.viewer.remembered) is forgotten when it ends, so the
+    next request works it out afresh."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from vru import viewer
+
+        with viewer.request_scope():
+            return self.get_response(request)
+
+
 class LoginRequiredExceptAPIMiddleware(LoginRequiredMiddleware):
     """Default deny for pages: every page needs a signed-in user unless marked
     @login_not_required. The API is left to DRF, which authenticates tokens itself and
@@ -121,8 +136,12 @@ MFA_SETUP_URL_NAMES = frozenset(
 MFA_CHECKED_SESSION_KEY = "vru_mfa_enrolled"
 
 
-def forget_mfa_check(sender, request=None, **kwargs):
-    """An authenticator was removed (allauth's authenticator_removed signal): check again."""
+def forget_mfa_check(sender, request=None, user=None, **kwargs):
+    """An authenticator was added or removed (allauth's signals): check again."""
+    from vru import viewer
+
+    if user is not None:
+        viewer.forget(user)
     if request is not None and hasattr(request, "session"):
         request.session.pop(MFA_CHECKED_SESSION_KEY, None)
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "vru.middleware.RequestScopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -120,8 +121,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTH_USER_MODEL = "vru.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's and allauth's backends, loading each request's user with partnership and
-    # roles in one query (vru.auth_backends)
+    # Django's and allauth's backends, taking each request's user as loaded with its session
+    # (partnership, roles and programmes in the same one query: vru.sessions, vru.viewer)
     "vru.auth_backends.UserBackend",
     "vru.auth_backends.AccountBackend",
 ]
@@ -182,6 +183,9 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 VRU_REAUTH_SECONDS = env.int("VRU_REAUTH_SECONDS", default=15 * 60)
 ACCOUNT_REAUTHENTICATION_TIMEOUT = VRU_REAUTH_SECONDS
 VRU_REAUTH_REQUIRED = env.bool("VRU_REAUTH_REQUIRED", default=True)
+# Lists compiled once per shape (vru.compiled): also compile every run through the ORM and
+# fail if they differ. On in the tests; costs what the stored SQL saves.
+VRU_CHECK_COMPILED_QUERIES = env.bool("VRU_CHECK_COMPILED_QUERIES", default=False)
 # Rate limits (allauth; past them a 429 page with Retry-After). Sign-in failures are limited
 # per address only: per-username limits would let anyone lock a user out from anywhere,
 # and django-axes already locks a username *from one address*.
@@ -346,9 +350,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 24 * 60 * 60.0,
     },
 }
+# Rate-limit counters and used authenticator codes only (nothing of record): Redis, or a
+# memory cache per process while Redis is unreachable (vru.cache), never a 500.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "vru.cache.RedisCache",
         "LOCATION": REDIS_URL,
     }
     if REDIS_URL
@@ -410,6 +416,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions (Django's), read in the same query as the signed-in user (vru.sessions);
+# no cache in the way, so ending a session deletes its row and it is over.
+SESSION_ENGINE = "vru.sessions"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE_SECONDS", default=8 * 60 * 60)
 # Signed-in sessions end after 30 idle minutes, and 8 hours after sign-in whatever happens.
 VRU_SESSION_IDLE_SECONDS = env.int("VRU_SESSION_IDLE_SECONDS", default=30 * 60)

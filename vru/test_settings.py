@@ -35,3 +35,5 @@ if DATABASES["default"]["ENGINE"] in {"django.db.backends.postgresql", "vru.post
 # the MFA and re-authentication tests turn these back on (tests/vru/test_mfa.py).
 VRU_MFA_REQUIRED = False
 VRU_REAUTH_REQUIRED = False
+# Every list served from SQL compiled once per shape is checked against the ORM's own.
+VRU_CHECK_COMPILED_QUERIES = True

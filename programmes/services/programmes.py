@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from programmes.models import Programme, ProgrammeStaff
+from vru import viewer
 from vru.models import LSOA, AuditEvent, Partnership, User
 from vru.services import audit_record
 
@@ -45,6 +46,7 @@ def programme_staff_set(
     membership.role = role
     membership.full_clean()  # ProgrammeStaff.clean: staff of the programme's partnership
     membership.save()
+    viewer.forget(user)  # their programmes changed: this request reads them again
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,

@@ -2,7 +2,8 @@
 the top. Built for big lists (an administrator sees every referral of the partnership):
 
 - seek pagination with next/previous links and a count capped at 1,000 (programmes.paging),
-  never a COUNT(*) over the whole set;
+  never a COUNT(*) over the whole set, its query compiled once per shape
+  (selectors.referral_page);
 - plain rows of only the listed columns (selectors.referral_rows), pseudonymous, nothing
   decrypted;
 - the table body is built here in one pass (every record value escaped), not by the
@@ -19,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 from django.views.decorators.http import require_GET
 
-from programmes import paging, permissions, selectors
+from programmes import permissions, selectors
 from programmes.models import Referral
 from programmes.resources import ReferralResource
 from vru import doors
@@ -106,15 +107,13 @@ def caseload(request):
             export_format=request.GET["format"],
             verb="referral.exported",
         )
-    rows, referrals = selectors.referral_rows(
-        viewer=request.user, filters=request.GET, fields=selectors.CASELOAD_ROW_FIELDS
-    )
-    page = paging.seek_page(
-        rows,
-        count_queryset=referrals,
-        ordering=selectors.referral_ordering(request.GET.get("sort")),
+    page = selectors.referral_page(
+        viewer=request.user,
+        filters=request.GET,
+        sort=request.GET.get("sort"),
         cursor=request.GET.get("cursor"),
         size=PAGE_SIZE,
+        fields=selectors.CASELOAD_ROW_FIELDS,
     )
     mine = selectors.caseload_programmes(viewer=request.user)
     # managers assign caseloads from this list (each link re-checks the referral)

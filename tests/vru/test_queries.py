@@ -2,10 +2,8 @@
 
 Each test measures a list with 1 row and with 50 (a full page) and asserts the same count,
 and the exact count with each query named, so that a new query is a decision, not an accident.
-Every signed-in request starts with the same two queries:
-  session  - the session row (SessionMiddleware / AuthenticationMiddleware)
-  user     - the signed-in user, with their partnership (named in the page header) and role
-             names in the same query (vru.auth_backends)
+Every signed-in request starts with the same one query: the session row with the signed-in
+user, their partnership (named in the page header), role names and programmes (vru.viewer).
 """
 
 import datetime
@@ -28,7 +26,7 @@ from vru.models import Role
 
 pytestmark = pytest.mark.django_db
 
-SIGNED_IN = 2  # session; user with partnership and roles
+SIGNED_IN = 1  # session with the user, partnership, roles and programmes (vru.viewer)
 
 
 def make_lsoas(partnership, n):
@@ -98,7 +96,7 @@ def test_the_neighbourhood_list_page_does_not_query_per_row(commissioner_client,
     )
 
     assert one == fifty
-    # session, user (with partnership and roles)
+    # session with the user (partnership, roles)
     # + COUNT of LSOAs for the paginator
     # + local authorities JOIN CSP (filter drop-down)
     # + CSPs (filter drop-down)
@@ -112,7 +110,7 @@ def test_the_needs_assessment_list_page_does_not_query_per_row(commissioner_clie
     )
 
     assert one == fifty
-    # session, user (with partnership and roles)
+    # session with the user (partnership, roles)
     # + needs assessments with COUNT(recommendations)
     assert fifty == SIGNED_IN + 1
 
@@ -123,7 +121,7 @@ def test_the_success_measures_page_does_not_query_per_row(commissioner_client, p
     )
 
     assert one == fifty
-    # session, user (with partnership and roles)
+    # session with the user (partnership, roles)
     # + success measures
     # + their values (one prefetch) + their comparisons (one prefetch)
     assert fifty == SIGNED_IN + 3
@@ -144,7 +142,7 @@ def test_the_lsoa_api_list_does_not_query_per_row(commissioner_api, partnership)
     one, fifty = counts_for_1_and_50(commissioner_api, partnership, make_lsoas, "/api/lsoas/")
 
     assert one == fifty
-    # session, user + COUNT for pagination + one page of LSOAs JOIN local authority, CSP
+    # session with the user + COUNT for pagination + one page of LSOAs JOIN local authority, CSP
     assert fifty == SIGNED_IN + 2
 
 
@@ -154,7 +152,7 @@ def test_the_needs_assessment_api_list_does_not_query_per_row(commissioner_api, 
     )
 
     assert one == fifty
-    # session, user + COUNT for pagination
+    # session with the user + COUNT for pagination
     # + needs assessments with COUNT(recommendations)
     assert fifty == SIGNED_IN + 2
 
@@ -165,7 +163,7 @@ def test_the_recommendation_api_list_does_not_query_per_row(commissioner_api, pa
     )
 
     assert one == fifty
-    # session, user + COUNT for pagination + recommendations JOIN needs assessment
+    # session with the user + COUNT for pagination + recommendations JOIN needs assessment
     # + their themes (one prefetch)
     assert fifty == SIGNED_IN + 3
 
@@ -176,7 +174,7 @@ def test_the_success_measure_api_list_does_not_query_per_row(commissioner_api, p
     )
 
     assert one == fifty
-    # session, user + COUNT for pagination + success measures
+    # session with the user + COUNT for pagination + success measures
     # + their values (one prefetch) + their comparisons (one prefetch)
     assert fifty == SIGNED_IN + 4
 
@@ -196,7 +194,7 @@ def test_the_api_list_with_django_assert_num_queries(
 ):
     make_needs_assessments(partnership, 10)
 
-    # session, user + COUNT for pagination + recommendations JOIN needs assessment
+    # session with the user + COUNT for pagination + recommendations JOIN needs assessment
     # + themes
     with django_assert_num_queries(SIGNED_IN + 3):
         response = commissioner_api.get("/api/recommendations/")

@@ -51,13 +51,15 @@ class User(AbstractUser):
 
     @property
     def role_names(self) -> frozenset[str]:
-        """The user's roles, read once per instance (one query, then cached)."""
-        if not hasattr(self, "_role_names"):
-            if not self.pk:
-                self._role_names = frozenset()
-            else:
-                self._role_names = frozenset(self.role_assignments.values_list("role", flat=True))
-        return self._role_names
+        """The user's roles: loaded with the signed-in user (vru.viewer), otherwise read once
+        per request (vru.viewer.remembered)."""
+        if not self.pk:
+            return frozenset()
+        from vru import viewer
+
+        return viewer.remembered(
+            self, "roles", lambda: frozenset(self.role_assignments.values_list("role", flat=True))
+        )
 
 
 class RoleAssignment(models.Model):

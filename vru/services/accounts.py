@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from vru import permissions
+from vru import permissions, viewer
 from vru.models import (
     AuditEvent,
     Partnership,
@@ -74,8 +74,7 @@ def user_roles_set(*, actor: User | None, user: User, roles: list[str]) -> User:
     )
     user.is_staff = bool(set(roles) & permissions.ADMIN_SITE_ROLES)
     user.save(update_fields=["is_staff"])
-    if hasattr(user, "_role_names"):
-        del user._role_names
+    viewer.forget(user)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,

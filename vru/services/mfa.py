@@ -6,6 +6,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.db import transaction
 
+from vru import viewer
 from vru.models import AuditEvent, User
 from vru.services.audit import audit_record
 
@@ -19,8 +20,7 @@ def mfa_totp_enrol(*, actor: User | None, user: User, secret: str | None = None)
     TOTP.activate(user, secret)
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
         RecoveryCodes.activate(user)
-    if hasattr(user, "_mfa_enrolled"):
-        del user._mfa_enrolled
+    viewer.forget(user)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
