@@ -5,11 +5,10 @@ nothing leaks into other modules' tests.
 """
 
 import pytest
-from django.db import transaction
 
 from grants import demo as grants_demo
 from grants.models import Application, Assignment, Award, GrantRound, Organisation, PanelMember
-from vru import demo
+from tests import demo_rows
 from vru.models import User
 
 pytestmark = pytest.mark.django_db
@@ -17,15 +16,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), demo_rows.rolled_back():
         from django.test import override_settings
 
         with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
-            demo.load_demo()
+            demo_rows.load_demo()
             first = grants_demo.load_demo()
             again = grants_demo.load_demo()
         yield first, again
-        transaction.set_rollback(True)
 
 
 def test_the_demo_has_an_open_and_a_decided_round_per_partnership(demo_loaded):
