@@ -30,8 +30,14 @@ run: demo
 	@echo "Serving the demo at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# One pytest-xdist worker per core, each with its own test database. On a laptop the
+# PostgreSQL test databases are kept for the next run (--reuse-db; a changed migration makes
+# new ones); CI creates them fresh. PYTEST_ARGS=... adds options or paths:
+#   make test PYTEST_ARGS=tests/grants/test_api.py
+#   make test PYTEST_ARGS="tests/grants/test_api.py -k award"
+PYTEST_DB := $(if $(filter true 1,$(CI)),--create-db,--reuse-db)
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist worksteal $(PYTEST_DB) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,12 +1,85 @@
-"""Fixtures shared by every test: partnerships, users with roles, an API client.
+"""Fixtures shared by every test: partnerships, users with roles, an API client; and which
+test database and cache keys each run (and each pytest-xdist worker) uses.
 
 Factories live in tests/factories.py (plain module); fixtures here only wire them up.
 """
 
+import os
+
 import pytest
 from rest_framework.test import APIClient
 
+from tests import databases
 from tests.factories import PartnershipFactory, UserFactory
+
+_PLAN = pytest.StashKey[databases.Plan | None]()
+_LOCK = pytest.StashKey[object]()
+
+
+# --- Test databases (tests/databases.py says which, and why) -------------------------------
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput"):  # an xdist worker: the run that started it chose
+        return
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    if not databases.is_postgresql(default):
+        config.stash[_PLAN] = None
+        return
+    chosen, lock = databases.plan(
+        default["NAME"], reuse=bool(config.getoption("reuse_db")), pid=os.getpid()
+    )
+    config.stash[_PLAN], config.stash[_LOCK] = chosen, lock  # the lock lives as long as the run
+    if chosen.keep:
+        databases.drop_stale(default, chosen)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """Every xdist worker of this run is told the run's database name (it adds its _gwN)."""
+    chosen = node.config.stash.get(_PLAN, None)
+    node.workerinput["vru_test_database"] = chosen and {"name": chosen.name, "keep": chosen.keep}
+
+
+def _plan(config) -> databases.Plan | None:
+    if hasattr(config, "workerinput"):
+        chosen = config.workerinput.get("vru_test_database")
+        return chosen and databases.Plan(**chosen)
+    return config.stash.get(_PLAN, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request):
+    chosen = _plan(request.config)
+    if chosen is not None:
+        from django.conf import settings
+
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = chosen.name
+    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")  # _gw0, _gw1 ...
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request):
+    """--reuse-db keeps the database, unless another run of this checkout holds it."""
+    chosen = _plan(request.config)
+    return bool(request.config.getoption("reuse_db")) and (chosen is None or chosen.keep)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb):
+    """A kept database starts empty: a run stopped in the middle of a test that commits (a
+    browser test, say) leaves that test's rows behind, which the next run would find."""
+    if django_db_keepdb:
+        from django.core.management import call_command
+
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+    return
+
+
+# --- Records and users ----------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -43,11 +116,26 @@ def api_client():
     return APIClient()
 
 
+def _clear_cache():
+    """Empty this process's cache. On Redis only this process's keys go (test settings give
+    each test process a key prefix of its own): the server is shared with the Celery broker,
+    other xdist workers and other runs, whose keys a FLUSHDB would take with it."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if isinstance(cache, RedisCache) and cache.key_prefix:
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache: every test starts with none."""
-    from django.core.cache import cache
-
-    cache.clear()
+    _clear_cache()
     yield
-    cache.clear()
+    _clear_cache()

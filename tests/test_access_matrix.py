@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import access_matrix as matrix
 from tests.access_world import OTHER_MARKER, build_world, user_for
-from tests.factories import UserFactory
+from tests.factories import PartnershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,9 +166,13 @@ def _expected_allowed(role: str, door: matrix.Door, variant: str) -> bool:
     return role in door.allowed
 
 
-@pytest.fixture
-def world(partnership, other_partnership):
-    return build_world(partnership, other_partnership)
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction rolled back when it ends; each role's
+    test runs in a savepoint inside it (and each request in one of its own, _request)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world(PartnershipFactory(), PartnershipFactory())
+        transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("role", matrix.ROLES, ids=[str(r) for r in matrix.ROLES])

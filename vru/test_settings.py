@@ -27,10 +27,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # Serve static files from the source folders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 
-# Several test runs may share one PostgreSQL server (developers, CI, benchmarks): give each
-# run its own test database so they never drop each other's.
-if DATABASES["default"]["ENGINE"] in {"django.db.backends.postgresql", "vru.postgresql"}:
-    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+# Several test runs, and the pytest-xdist workers of one run, may share one PostgreSQL server:
+# tests/conftest.py gives each its own test database (tests/databases.py says which).
+# On Redis, each test process's cache keys carry a prefix of its own, and a test empties only
+# its own keys (tests/conftest.py), never the database the broker and other runs use.
+if REDIS_URL:
+    CACHES["default"]["KEY_PREFIX"] = f"test{os.getpid()}"
 # Hundreds of tests sign in with force_login (no second factor, no recent re-authentication):
 # the MFA and re-authentication tests turn these back on (tests/vru/test_mfa.py).
 VRU_MFA_REQUIRED = False

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests import demo_rows
 from tests.factories import TEST_PASSWORD, PartnershipFactory, UserFactory
 from vru import demo
 from vru.models import LSOA, Role, StrategicNeedsAssessment
@@ -26,7 +27,7 @@ GOVUK_FOCUS_YELLOW = "rgb(255, 221, 0)"
 
 @pytest.fixture
 def demo_data(transactional_db):
-    demo.load_demo()
+    demo_rows.load_demo()
 
 
 @pytest.fixture

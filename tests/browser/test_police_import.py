@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests import demo_rows
 from vru import demo
 from vru.models import CrimeCount
 
@@ -31,7 +32,7 @@ def _essex_counts() -> list:
 
 
 def test_analyst_is_stopped_from_the_wrong_file_confirms_a_replacement_and_undoes_it(checked):
-    demo.load_demo()
+    demo_rows.load_demo()
     before = _essex_counts()
     page = checked.page
     checked.sign_in("essex.analyst", demo.DEMO_PASSWORD)

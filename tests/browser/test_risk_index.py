@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests import demo_rows
 from vru import demo
 from vru.models import RiskRun
 
@@ -17,7 +18,7 @@ SCREENSHOTS = Path(tempfile.gettempdir()) / "vru-browser-screenshots"
 
 @pytest.fixture
 def analyst(transactional_db):
-    demo.load_demo()
+    demo_rows.load_demo()
     return "essex.analyst"
 
 

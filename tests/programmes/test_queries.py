@@ -8,11 +8,11 @@ roles and programmes (vru.viewer). The referral lists (seek pages) count their r
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from programmes import services
-from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory
+from tests.factories import PartnershipFactory, ProgrammeFactory, ReferralFactory, UserFactory
 from vru.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +27,10 @@ def count_queries(client, url):
     return len(queries)
 
 
-@pytest.fixture
-def setup(partnership):
+def _world(rows: int):
+    """A partnership whose programme has `rows` referrals (each with a contact and an
+    outcome) and `rows` sessions, and its practitioner and manager."""
+    partnership = PartnershipFactory()
     programme = ProgrammeFactory(partnership=partnership)
     practitioner = UserFactory(partnership=partnership, roles=[Role.PRACTITIONER])
     services.programme_staff_set(
@@ -36,29 +38,35 @@ def setup(partnership):
     )
     manager = UserFactory(partnership=partnership, roles=[Role.PROGRAMME_MANAGER])
     services.programme_staff_set(actor=None, programme=programme, user=manager, role="manager")
+    for _ in range(rows):
+        referral = ReferralFactory(programme=programme, assigned_to=practitioner)
+        services.contact_record(
+            actor=None,
+            referral=referral,
+            method="phone",
+            occurred_at=referral.referred_at + datetime.timedelta(minutes=30),
+        )
+        services.outcome_record(
+            actor=None, referral=referral, kind="eet", achieved_on=datetime.date(2026, 3, 1)
+        )
+        services.session_record(
+            actor=None,
+            programme=programme,
+            kind="group",
+            held_on=datetime.date(2026, 3, 1),
+            place="Club",
+            counts={("14-17", "male"): 3},
+        )
+    return {"practitioner": practitioner, "manager": manager}
 
-    def make(n):
-        for _ in range(n):
-            referral = ReferralFactory(programme=programme, assigned_to=practitioner)
-            services.contact_record(
-                actor=None,
-                referral=referral,
-                method="phone",
-                occurred_at=referral.referred_at + datetime.timedelta(minutes=30),
-            )
-            services.outcome_record(
-                actor=None, referral=referral, kind="eet", achieved_on=datetime.date(2026, 3, 1)
-            )
-            services.session_record(
-                actor=None,
-                programme=programme,
-                kind="group",
-                held_on=datetime.date(2026, 3, 1),
-                place="Club",
-                counts={("14-17", "male"): 3},
-            )
 
-    return programme, practitioner, manager, make
+@pytest.fixture(scope="module")
+def worlds(django_db_setup, django_db_blocker):
+    """Two partnerships built once for the module (in a transaction rolled back when it
+    ends): one whose lists have 1 row, one whose lists have 60 (more than a page)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield {1: _world(1), 60: _world(60)}
+        transaction.set_rollback(True)
 
 
 # (url, role, queries after the 2 of signing in for a list longer than a page, what they are)
@@ -106,14 +114,10 @@ LISTS = [
 @pytest.mark.parametrize(
     ("url", "who", "expected", "what"), LISTS, ids=[f"{u}-{w}" for u, w, *_ in LISTS]
 )
-def test_list_queries_do_not_grow_with_rows(client, setup, url, who, expected, what):
-    _programme, practitioner, manager, make = setup
-    user = practitioner if who == "practitioner" else manager
-    client.force_login(user)
-
-    make(1)
+def test_list_queries_do_not_grow_with_rows(client, worlds, url, who, expected, what):
+    client.force_login(worlds[1][who])
     one = count_queries(client, url)
-    make(59)  # 60 rows: more than a page
+    client.force_login(worlds[60][who])
     sixty = count_queries(client, url)
 
     assert one == sixty == SIGNED_IN + expected, what

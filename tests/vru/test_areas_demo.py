@@ -2,9 +2,9 @@
 population and police.uk data, with a map a person can read, and idempotent reloading."""
 
 import pytest
-from django.db import transaction
 from django.db.models import Sum
 
+from tests import demo_rows
 from vru import demo, selectors
 from vru.models import AreaProfile, CrimeCount, CrimeImport, Hotspot, RiskRun, User
 
@@ -13,10 +13,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        demo.load_demo()
+    with django_db_blocker.unblock(), demo_rows.rolled_back():
+        demo_rows.load_demo()
         yield
-        transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize(
