@@ -12,8 +12,9 @@ While Redis is down the counters are per process (each web worker counts on its 
 rate limit lets through up to workers x limit; django-axes's lockout, in the database, is
 unaffected) and are lost when Redis returns. The outage is logged once, and its end.
 
-Connections give up quickly (``OPTIONS`` in settings: short socket timeouts, one immediate
-retry instead of redis-py's backoff of several tenths of a second).
+Connections give up quickly (short socket timeouts, one immediate retry instead of
+redis-py's backoff of several tenths of a second; ``OPTIONS`` in settings override them).
+See docs/performance.md, "When Redis is down".
 """
 
 import logging

@@ -28,7 +28,7 @@ def _hooks(name: str):
 def url(name: str) -> str:
     """A menu item's address (a URL name without arguments), looked up once per URL
     configuration and script prefix: the menu is on every page, and reverse() is not
-    cheap (docs/performance.md, "Every page")."""
+    cheap (docs/performance.md, "The signed-in floor")."""
     return _url(name, get_urlconf(), get_script_prefix())
 
 
