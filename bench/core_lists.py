@@ -3,7 +3,7 @@
 Runs in-process with Django's test client on the database named by DATABASE_URL (SQLite by
 default), after loading the demo (1,528 real LSOAs). Each path is requested 200 times after
 20 warm-up requests; the minimal view is measured in the same run, interleaved, so the
-ratio holds on this noisy 2-core machine. Goal (PERFORMANCE.md): API list of 50 rows within
+ratio holds on this noisy 2-core machine. Goal (docs/performance.md): API list of 50 rows within
 3x the minimal view's median.
 
     .venv/bin/python bench/core_lists.py

@@ -2,7 +2,7 @@
 
 A page is "the next 50 rows after this one" (a WHERE on the ordering's columns, served by an
 index), never OFFSET n, and the count stops at COUNT_CAP: a COUNT(*) over a million referrals
-costs more than the whole page (PERFORMANCE.md §4). Pages link to the next and the previous
+costs more than the whole page (docs/performance.md). Pages link to the next and the previous
 page by an opaque cursor holding the ordering values of the last (or first) row shown.
 
 The ordering is a list of (field, descending) pairs whose last field is unique ("id"), so

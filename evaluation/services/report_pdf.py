@@ -1,7 +1,7 @@
 """The impact report as a PDF (reportlab), drawn from the same content as the web page.
 
 Every block type of evaluation.selectors.report_content has a drawer here; charts use
-reportlab.graphics (PERFORMANCE.md: PNG charts cost 6-8x the whole build) and always sit
+reportlab.graphics (docs/performance.md: PNG charts cost 6-8x the whole build) and always sit
 beside the table of their figures.
 """
 
