@@ -104,7 +104,7 @@ def sees_suppressed_outcomes(user: User) -> bool:
 
 
 # --- Impact reports ------------------------------------------------------------------------
-# DESIGN.md: commissioners read impact reports; administrators see everything in their
+# docs/roles.md: commissioners read impact reports; administrators see everything in their
 # partnership; analysts see aggregates; programme managers answer for their programmes'
 # results. Reports hold suppressed aggregates only, so these four may request and read them.
 # Practitioners (their own caseload), grants officers (their rounds), youth reviewers and

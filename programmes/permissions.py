@@ -1,6 +1,6 @@
 """Who may do what with programmes and referrals. One predicate per rule.
 
-DESIGN.md: administrators see everything in their partnership; programme managers all cases of
+docs/roles.md: administrators see everything in their partnership; programme managers all cases of
 their programmes; practitioners only their own caseload and their programme's sessions;
 analysts and commissioners aggregates only (commissioners with small numbers suppressed);
 youth reviewers and applicants nothing here.

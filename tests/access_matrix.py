@@ -1,5 +1,5 @@
 """The whole-site access matrix: every named route of the URL configuration (pages, API
-router routes, exports, imports) and who may open it. DESIGN.md's role table is the source.
+router routes, exports, imports) and who may open it. docs/roles.md says the same in words.
 
 tests/test_access_matrix.py walks ``django.urls.get_resolver()`` and fails for a route that
 has no entry here, then tries every role on every door below with objects inside the role's

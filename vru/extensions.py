@@ -1,6 +1,6 @@
 """How the other apps plug into the core's pages without the core importing them.
 
-The core must not import programmes, grants or evaluation (DESIGN.md's one-way rule), yet
+The core must not import programmes, grants or evaluation (docs/architecture.md's one-way rule), yet
 its navigation, home page and demo include their parts. Each app's AppConfig may define:
 
 - ``navigation(user) -> list[tuple[str, str]]``: (label, url) items the user may open;

@@ -1,6 +1,6 @@
 """Who may do what in the core. One predicate per rule; everything else calls these.
 
-DESIGN.md's table of roles is the source: staff roles and commissioners read the area and
+docs/roles.md says the rules in words: staff roles and commissioners read the area and
 strategy pages; youth reviewers and applicants see only their own work (grants, issue 5).
 """
 
@@ -17,7 +17,7 @@ STAFF_ROLES = frozenset(
     }
 )
 AREA_READERS = STAFF_ROLES | {Role.COMMISSIONER}
-# Who must sign in with a second factor (DESIGN.md roles that see personal or partnership
+# Who must sign in with a second factor (docs/roles.md: roles that see personal or partnership
 # data); youth reviewers and applicants may choose it.
 MFA_REQUIRED_ROLES = STAFF_ROLES | {Role.COMMISSIONER}
 STRATEGY_EDITORS = frozenset({Role.ADMINISTRATOR, Role.ANALYST})

@@ -273,7 +273,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Reliability (QUALITY.md A8; tests/vru/test_celery_settings.py pins these): a task is
+# Reliability (docs/reliability.md; tests/vru/test_celery_settings.py pins these): a task is
 # acknowledged after it has run, so a worker that dies mid-task has it redelivered, and every
 # task is idempotent; one message at a time per worker process; time limits well below the
 # broker's visibility timeout, after which Redis would hand an unacknowledged task out again.
@@ -450,5 +450,5 @@ if DEBUG and not VRU_FIELD_ENCRYPTION_KEYS:
     VRU_FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LWZvci11c2U="]
     VRU_BLIND_INDEX_KEY = VRU_BLIND_INDEX_KEY or "development-only-blind-index-key"
 
-# How big a count must be before it is shown to commissioners (DESIGN.md: 1 to 4 -> "<5").
+# How big a count must be before it is shown to commissioners (docs/disclosure.md: 1 to 4 -> "<5").
 VRU_SMALL_NUMBER_THRESHOLD = 5

@@ -1,7 +1,7 @@
 """The permission matrix: every role against every door of programmes (pages, exports,
 imports, API, identity view), plus the partnership boundary. Invisible means 404.
 
-The signed-in user of each role is wired as DESIGN.md expects: a programme manager manages
+The signed-in user of each role is wired as docs/roles.md says: a programme manager manages
 the programme, a practitioner works on it and holds the referral in their caseload.
 """
 

@@ -1,5 +1,5 @@
 """Celery is configured so that a task survives its worker's death and runs at most as long
-as the broker waits before handing it out again (QUALITY.md A8), and tasks carry ids only."""
+as the broker waits before handing it out again (docs/reliability.md), and tasks carry ids only."""
 
 import inspect
 

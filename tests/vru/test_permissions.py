@@ -1,6 +1,6 @@
 """Who may do what in the core: every predicate of vru.permissions against every role.
 
-DESIGN.md's table of roles is the source. Staff roles and commissioners read area and
+docs/roles.md says the rules in words. Staff roles and commissioners read area and
 strategy data; youth reviewers and applicants see only their own grant work; drafts, imports
 and the admin site are for administrators and analysts; users and audit for administrators.
 """
