@@ -7,7 +7,7 @@ from vru.models import OutboxMessage
 from vru.services.outbox import handler
 
 
-@handler(SAFEGUARDING_ALERT)
+@handler(SAFEGUARDING_ALERT, urgent=True)
 def safeguarding_alert(message: OutboxMessage) -> None:
     services.safeguarding_alert_send(alert_id=message.target_id)
 

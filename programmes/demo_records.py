@@ -29,6 +29,7 @@ from programmes.models import (
     YoungPerson,
     YoungPersonIdentity,
 )
+from programmes.services.notices import historical_before
 from programmes.services.referrals import reference_for, temporary_reference
 from vru.models import LSOA, Partnership, User
 from vru.selectors.areas import priority_lsoa_codes
@@ -337,6 +338,8 @@ def save(partnership: Partnership, plans: list[Plan], rng: random.Random) -> Non
         batch_size=2000,
     )
     plans.sort(key=lambda p: p.referred_at)
+    # records of past work, like a historical import: nobody is told of cases long past
+    long_past = historical_before(timezone.now())
     referrals = []
     for plan in plans:
         spec = plan.spec
@@ -369,6 +372,7 @@ def save(partnership: Partnership, plans: list[Plan], rng: random.Random) -> Non
                     list(spec.protective_factors), min(1, len(spec.protective_factors))
                 ),
                 from_detached_contact_id=plan.from_contact,
+                historical=Referral.due_for(plan.event_at, spec.target_hours) < long_past,
             )
         )
     Referral.objects.bulk_create(referrals, batch_size=2000)

@@ -13,8 +13,9 @@ from programmes import services
 
 @shared_task(acks_late=True)
 def referral_sla_sweep() -> int:
-    """Every minute: find every new breach from database state and enqueue its notification."""
-    return len(services.breaches_notify())
+    """Every minute: note new breaches, and tell each person of their waiting cases in one
+    digest (new referrals, missed contact targets)."""
+    return len(services.notices_sweep())
 
 
 @shared_task(acks_late=True)

@@ -106,10 +106,10 @@ def _refer(programme, *, hours_ago=2, actor=None, assigned_to=None):
 def referral_created(partnership, capture):
     programme = ProgrammeFactory(partnership=partnership, name="ReRoute")
     manager = programme_staff(programme, "manager", email="manager@example.org")
-    programme_staff(programme, "manager", email="other.manager@example.org")
     practitioner = programme_staff(programme, "practitioner", email="worker@example.org")
+    referral = _refer(programme, actor=manager, assigned_to=practitioner)
     with capture(execute=True):
-        referral = _refer(programme, actor=manager, assigned_to=practitioner)
+        programme_services.notices_sweep()  # the assignee's digest: one new referral
     return referral.young_person.reference
 
 
@@ -117,9 +117,11 @@ def breach_notification(partnership, capture):
     programme = ProgrammeFactory(partnership=partnership, name="ReRoute")
     programme_staff(programme, "manager", email="manager@example.org")
     referral = _refer(programme, hours_ago=40)
-    mail.outbox.clear()  # the new-referral notice; this scenario is the breach
     with capture(execute=True):
-        programme_services.breaches_notify(now=timezone.now())
+        programme_services.notices_sweep(now=timezone.now() - datetime.timedelta(hours=30))
+    mail.outbox.clear()  # the new-referral digest; this scenario is the breach
+    with capture(execute=True):
+        programme_services.notices_sweep(now=timezone.now())
     return referral.young_person.reference
 
 
@@ -368,8 +370,32 @@ def test_a_young_persons_referral_notice_still_reaches_the_right_people(
 ):
     manager = programme_staff(programme, "manager", email="m1@example.org")
     programme_staff(programme, "manager", email="m2@example.org")
+    referral = _refer(programme, actor=manager)
     with django_capture_on_commit_callbacks(execute=True):
-        referral = _refer(programme, actor=manager)
+        programme_services.notices_sweep()
 
-    assert mail.outbox[0].to == ["m2@example.org"]
+    assert [m.to for m in mail.outbox] == [["m2@example.org"]]
     assert mail.outbox[0].body.count(f"{SITE}/programmes/referrals/{referral.pk}/") == 1
+
+
+def test_a_digest_of_many_cases_lists_the_first_due_and_counts_the_rest(
+    programme, django_capture_on_commit_callbacks
+):
+    from programmes.services.notices import LISTED
+
+    programme_staff(programme, "manager", email="m@example.org")
+    referrals = [_refer(programme, hours_ago=2 + n / 60) for n in range(LISTED + 3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        programme_services.notices_sweep()
+
+    (message,) = mail.outbox
+    assert message.subject == f"{LISTED + 3} new referrals"
+    html = message.alternatives[0].content
+    first_due = sorted(referrals, key=lambda r: r.due_at)
+    for referral in first_due[:LISTED]:
+        assert f"{SITE}/programmes/referrals/{referral.pk}/" in message.body
+        assert f"{SITE}/programmes/referrals/{referral.pk}/" in html
+    for referral in first_due[LISTED:]:
+        assert f"/programmes/referrals/{referral.pk}/" not in message.body
+    assert "and 3 more." in message.body
+    assert f"{SITE}/programmes/caseload/?sort=-referred" in message.body

@@ -82,12 +82,21 @@ class PartnershipForeignKeyWidget(widgets.ForeignKeyWidget):
 
 
 class ScopedResource(resources.ModelResource):
-    """Common settings: validate instances, report every row, never touch other partnerships."""
+    """Common settings: validate instances, report every row, never touch other partnerships.
 
-    def __init__(self, *, partnership: Partnership, **kwargs):
+    Made without a partnership, a resource only describes its columns (django-import-export's
+    export form makes one with no arguments to list them): it reads no rows and imports none.
+    """
+
+    def __init__(self, *, partnership: Partnership | None = None, **kwargs):
         super().__init__(**kwargs)
         self.partnership = partnership
         self._rows_by_key: dict[tuple, int] = {}
+
+    def before_import(self, dataset, **kwargs):
+        if self.partnership is None:
+            raise ValidationError("Choose the partnership to import into.", code="no_partnership")
+        super().before_import(dataset, **kwargs)
 
     # The columns that name one record (default: those of the import id fields).
     duplicate_key_columns: tuple[str, ...] = ()
@@ -164,7 +173,7 @@ class LSOAResource(ScopedResource):
         skip_unchanged = True
         report_skipped = True
 
-    def __init__(self, *, partnership: Partnership, **kwargs):
+    def __init__(self, *, partnership: Partnership | None = None, **kwargs):
         super().__init__(partnership=partnership, **kwargs)
         # Only this partnership's local authorities can be named in a row.
         self.fields["local_authority_code"].widget = PartnershipForeignKeyWidget(
@@ -226,13 +235,15 @@ class RecommendationResource(ScopedResource):
     def __init__(
         self,
         *,
-        partnership: Partnership,
-        needs_assessment: StrategicNeedsAssessment | None,
+        partnership: Partnership | None = None,
+        needs_assessment: StrategicNeedsAssessment | None = None,
         **kwargs,
     ):
         # No needs assessment: export only (the admin's export of selected recommendations).
         super().__init__(partnership=partnership, **kwargs)
-        if needs_assessment is not None and needs_assessment.partnership_id != partnership.pk:
+        if needs_assessment is not None and (
+            partnership is None or needs_assessment.partnership_id != partnership.pk
+        ):
             raise ValueError("The SNA belongs to another partnership.")
         self.needs_assessment = needs_assessment
 
@@ -332,7 +343,7 @@ class SuccessMeasureValueResource(ScopedResource):
         skip_unchanged = True
         report_skipped = True
 
-    def __init__(self, *, partnership: Partnership, **kwargs):
+    def __init__(self, *, partnership: Partnership | None = None, **kwargs):
         super().__init__(partnership=partnership, **kwargs)
         self.fields["measure"].widget = PartnershipForeignKeyWidget(
             SuccessMeasure, "name", noun="success measure", partnership=partnership
@@ -453,7 +464,7 @@ class SuccessMeasureComparisonResource(ScopedResource):
         skip_unchanged = True
         report_skipped = True
 
-    def __init__(self, *, partnership: Partnership, **kwargs):
+    def __init__(self, *, partnership: Partnership | None = None, **kwargs):
         super().__init__(partnership=partnership, **kwargs)
         self.fields["measure"].widget = PartnershipForeignKeyWidget(
             SuccessMeasure, "name", noun="success measure", partnership=partnership

@@ -12,6 +12,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -239,6 +240,16 @@ VRU_MAX_IMPORT_BYTES = env.int("VRU_MAX_IMPORT_BYTES", default=100 * 1024 * 1024
 # A checked import file nobody confirms is forgotten after this many hours (the beat task
 # vru.tasks.import_checks_expire): its page then asks for the file again.
 VRU_IMPORT_CHECK_HOURS = env.int("VRU_IMPORT_CHECK_HOURS", default=24)
+# Spreadsheets are checked before they are opened (vru.services.workbooks): an XLSX file is a
+# zip archive, so a small upload can unpack to gigabytes; its parts' unpacked sizes, its rows
+# and its declared size are checked first. Files read in the background (import jobs):
+VRU_MAX_IMPORT_UNPACKED_BYTES = env.int("VRU_MAX_IMPORT_UNPACKED_BYTES", default=300 * 1024 * 1024)
+VRU_MAX_IMPORT_ROWS = env.int("VRU_MAX_IMPORT_ROWS", default=1_000_000)
+# Files read while someone waits (the admin's import previews in the web request): smaller.
+VRU_MAX_WAITING_IMPORT_UNPACKED_BYTES = env.int(
+    "VRU_MAX_WAITING_IMPORT_UNPACKED_BYTES", default=20 * 1024 * 1024
+)
+VRU_MAX_WAITING_IMPORT_ROWS = env.int("VRU_MAX_WAITING_IMPORT_ROWS", default=10_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Email: console unless an SMTP URL is given.
@@ -297,6 +308,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Two queues, a worker for each (README, "Running in production"). "urgent": safeguarding
+# alerts, break-glass notices and the outbox relay, which bulk work must never hold up;
+# "celery" (the default): everything else (imports, ordinary notifications, report builds).
+# A worker started without -Q listens to both, so nothing is left unconsumed.
+VRU_URGENT_QUEUE = "urgent"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name)
+    for name in (CELERY_TASK_DEFAULT_QUEUE, VRU_URGENT_QUEUE)
+]
+CELERY_TASK_ROUTES = {
+    "vru.tasks.outbox_relay": {"queue": VRU_URGENT_QUEUE},
+    "vru.tasks.outbox_deliver_urgent": {"queue": VRU_URGENT_QUEUE},
+}
 # Work that must happen goes through the outbox (vru.services.outbox), never straight to the
 # broker: tasks carry ids only, so no personal data sits in Redis.
 VRU_OUTBOX_MAX_ATTEMPTS = env.int("VRU_OUTBOX_MAX_ATTEMPTS", default=8)
@@ -305,11 +330,20 @@ VRU_OUTBOX_BACKOFF_MAX_SECONDS = 60 * 60
 # A message handed to the broker but not done after this long was lost: hand it over again.
 VRU_OUTBOX_REQUEUE_AFTER_SECONDS = 15 * 60
 VRU_OUTBOX_KEEP_DONE_DAYS = 30  # then done messages are deleted (dead letters stay)
+# Notices about cases (new referrals, missed contact targets) go out as digests: one e-mail
+# per person per sweep listing the cases (programmes.services.notices). A sweep takes at most
+# this many waiting notices of each kind (the rest go in the next sweep's digests).
+VRU_NOTICE_SWEEP_LIMIT = env.int("VRU_NOTICE_SWEEP_LIMIT", default=100_000)
+# An imported referral whose contact target passed more than this many days before the import
+# is historical: a record of past work that notifies nobody (the clock still counts it).
+VRU_HISTORICAL_REFERRAL_DAYS = env.int("VRU_HISTORICAL_REFERRAL_DAYS", default=7)
 CELERY_BEAT_SCHEDULE: dict = {
     # vru: hand due outbox messages (alerts, notifications, letters, retention) to the broker
     "vru-outbox-relay": {
         "task": "vru.tasks.outbox_relay",
         "schedule": 10.0,
+        # its own queue; a run nobody took within 30 s is dropped (the next one does its work)
+        "options": {"queue": VRU_URGENT_QUEUE, "expires": 30},
     },
     "vru-outbox-purge": {
         "task": "vru.tasks.outbox_purge",
@@ -326,10 +360,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "vru.tasks.area_profiles_generate_latest",
         "schedule": crontab(minute=0, hour=4, day_of_month=2),
     },
-    # programmes: the 24-hour-clock breach sweep (from database state) and daily retention
+    # programmes: the notice sweep (24-hour-clock breaches found from database state, and
+    # new referrals, told in one digest e-mail per person) and daily retention
     "programmes-referral-sla-sweep": {
         "task": "programmes.tasks.referral_sla_sweep",
         "schedule": 60.0,
+        "options": {"expires": 60},  # a sweep still queued when the next is due is dropped
     },
     "programmes-retention-sweep": {
         "task": "programmes.tasks.retention_sweep",

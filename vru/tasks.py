@@ -11,6 +11,13 @@ def outbox_deliver(message_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def outbox_deliver_urgent(message_id: int) -> bool:
+    """The same for urgent work (safeguarding alerts, break-glass notices): routed to the
+    urgent queue (settings.CELERY_TASK_ROUTES), whose worker bulk work never holds up."""
+    return outbox.deliver(message_id=message_id)
+
+
+@shared_task(acks_late=True)
 def outbox_relay() -> int:
     """Every few seconds (beat): hand due outbox messages to the broker."""
     return outbox.relay()

@@ -5,6 +5,7 @@ in YoungPersonIdentity, apart from the pseudonymous YoungPerson everyone works w
 record belongs to exactly one partnership (directly or through its programme).
 """
 
+from programmes.models.notices import NewReferralNotice, NoticeDigest
 from programmes.models.programmes import DEFAULT_RETENTION_MONTHS, Programme, ProgrammeStaff
 from programmes.models.referrals import (
     ALLOWED_TRANSITIONS,
@@ -33,6 +34,8 @@ __all__ = [
     "EducationStatus",
     "Ethnicity",
     "Gender",
+    "NewReferralNotice",
+    "NoticeDigest",
     "Outcome",
     "Programme",
     "ProgrammeStaff",

@@ -117,6 +117,12 @@ class Referral(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    historical = models.BooleanField(
+        default=False,
+        help_text="Imported as a record of past work (its contact target had passed long "
+        "before the import): nobody is told about it, neither as new nor as a missed target. "
+        "The 24-hour clock still counts it.",
+    )
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -311,17 +317,27 @@ class Outcome(models.Model):
 
 
 class BreachNotification(models.Model):
-    """One per breached referral: the sweep creates it once, a task emails the managers."""
+    """One per breached referral: the sweep creates it once, and puts it (once) into the
+    digest of each of the programme's managers (programmes.models.NoticeDigest)."""
 
     referral = models.OneToOneField(
         Referral, on_delete=models.CASCADE, related_name="breach_notification"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    recipients = models.JSONField(default=list, blank=True)
+    digested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a sweep put it into its recipients' digests."
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # the sweep claims the breaches not yet digested, oldest first
+            models.Index(
+                fields=["id"],
+                condition=models.Q(digested_at__isnull=True),
+                name="breach_notice_waiting",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Breach of referral {self.referral_id}"

@@ -12,6 +12,7 @@ from programmes.services.imports import (
     referral_import_job_run,
     referrals_import,
 )
+from programmes.services.notices import notice_digest_send, notices_sweep
 from programmes.services.programmes import programme_create, programme_staff_set
 from programmes.services.referrals import (
     identity_view,
@@ -19,7 +20,6 @@ from programmes.services.referrals import (
     referral_assign,
     referral_consent_withdraw,
     referral_create,
-    referral_created_notify,
     referral_status_change,
 )
 from programmes.services.sessions import (
@@ -28,22 +28,17 @@ from programmes.services.sessions import (
     session_attendee_remove,
     session_record,
 )
-from programmes.services.sla import (
-    breach_notification_send,
-    breaches_notify,
-    retention_anonymise,
-    retention_schedule,
-)
+from programmes.services.sla import retention_anonymise, retention_schedule
 
 __all__ = [
     "ReferralImportOutcome",
-    "breach_notification_send",
-    "breaches_notify",
     "break_glass_notify",
     "contact_record",
     "detached_contact_record",
     "identity_break_glass",
     "identity_view",
+    "notice_digest_send",
+    "notices_sweep",
     "outcome_record",
     "possible_duplicates",
     "programme_create",
@@ -52,7 +47,6 @@ __all__ = [
     "referral_assign",
     "referral_consent_withdraw",
     "referral_create",
-    "referral_created_notify",
     "referral_import_job_create",
     "referral_import_job_run",
     "referral_status_change",

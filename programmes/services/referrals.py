@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from programmes import inputs, permissions, selectors
+from programmes import inputs, permissions
 from programmes.models import (
     ALLOWED_TRANSITIONS,
     DetachedContact,
@@ -18,10 +18,12 @@ from programmes.models import (
     YoungPerson,
     YoungPersonIdentity,
 )
-from vru import emails
+from programmes.services import notices
 from vru.models import LSOA, AuditEvent, Partnership, Role, User
-from vru.services import audit_record, outbox
+from vru.services import audit_record
 
+# Before digests, each new referral had an outbox message of its own: those still waiting
+# when the digests came are told in the next digest instead (programmes.handlers).
 REFERRAL_CREATED = "programmes.referral_created"
 
 
@@ -246,52 +248,10 @@ def _referral_save(
             **({"eligibility_override": override} if override else {}),
         },
     )
-    # The managers (and the assignee) hear of it through the outbox: written in this
-    # transaction, so a referral is never saved without its notification, nor the reverse.
-    outbox.enqueue(
-        kind=REFERRAL_CREATED, target_id=referral.pk, partnership_id=programme.partnership_id
-    )
+    # The managers (and the assignee) hear of it in the next sweep's digest: the notice is
+    # written in this transaction, so a referral is never saved without it, nor the reverse.
+    notices.referral_noticed(referral=referral)
     return referral
-
-
-@transaction.atomic
-def referral_created_notify(*, referral_id: int) -> list[str]:
-    """E-mail a new referral's programme managers and its assignee (not whoever made it):
-    a pseudonymous reference, the contact deadline and a link, never a name or the offence.
-
-    Run by the outbox handler, whose message row lock and "done" mark make it happen once.
-    Returns the addresses written to.
-    """
-    referral = (
-        Referral.objects.select_related("programme", "young_person").filter(pk=referral_id).first()
-    )
-    if referral is None or referral.anonymised_at is not None:
-        return []
-    recipients = selectors.notice_recipients(
-        programme=referral.programme,
-        also=(referral.assigned_to_id,),
-        leave_out=referral.created_by_id,
-    )
-    if recipients:
-        emails.send_email(
-            "emails/programmes/referral_created",
-            {
-                "programme": referral.programme.name,
-                "reference": referral.young_person.reference,
-                "due_at": referral.due_at,
-                "link": emails.absolute_url(referral.get_absolute_url()),
-            },
-            to=recipients,
-        )
-    audit_record(
-        actor=None,
-        action=AuditEvent.Action.UPDATE,
-        verb="referral.created_notified",
-        target=referral,
-        partnership=referral.partnership,
-        changes={"recipients": len(recipients)},
-    )
-    return recipients
 
 
 def identity_view(*, actor: User, referral: Referral) -> YoungPersonIdentity | None:

@@ -1,4 +1,5 @@
-"""The 24-hour clock's breach notifications, and retention (anonymisation)."""
+"""Retention (anonymisation). The 24-hour clock's breaches are told in digests
+(programmes.services.notices)."""
 
 from datetime import datetime
 
@@ -6,9 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from programmes import selectors
 from programmes.models import (
-    BreachNotification,
     Contact,
     Outcome,
     Referral,
@@ -16,81 +15,13 @@ from programmes.models import (
     YoungPerson,
     YoungPersonIdentity,
 )
-from vru import emails
 from vru.models import AuditEvent
 from vru.services import audit_record, outbox
 
+# Before digests, each breach had an outbox message of its own: those still waiting when the
+# digests came are told in the next digest instead (programmes.handlers).
 BREACH_NOTIFICATION = "programmes.breach_notification"
 RETENTION_RUN = "programmes.retention_run"
-
-
-@transaction.atomic
-def breaches_notify(*, now: datetime | None = None) -> list[int]:
-    """Find breaches from database state and create one notification per breached referral,
-    with its outbox message in the same transaction.
-
-    Idempotent: the unique referral on BreachNotification means a breach is notified once,
-    however often the sweep runs; the outbox (vru.services.outbox) retries a failed e-mail
-    with backoff and the send checks `emailed_at` under a row lock. Returns the ids of the
-    notifications made by this sweep.
-    """
-    now = now or timezone.now()
-    ids = list(
-        Referral.objects.filter(Referral.breached_q(now), breach_notification__isnull=True)
-        .order_by()
-        .values_list("pk", flat=True)[:5000]
-    )
-    BreachNotification.objects.bulk_create(
-        [BreachNotification(referral_id=pk) for pk in ids], ignore_conflicts=True
-    )
-    made = list(
-        BreachNotification.objects.filter(referral_id__in=ids, emailed_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "referral__partnership_id")
-    )
-    for pk, partnership_id in made:
-        outbox.enqueue(kind=BREACH_NOTIFICATION, target_id=pk, partnership_id=partnership_id)
-    return [pk for pk, _ in made]
-
-
-@transaction.atomic
-def breach_notification_send(*, notification_id: int) -> bool:
-    """E-mail the programme's managers about one breach, once (no personal data in it)."""
-    notification = (
-        BreachNotification.objects.select_for_update(of=("self",))
-        .select_related("referral__programme", "referral__young_person")
-        .filter(pk=notification_id)
-        .first()
-    )
-    if notification is None or notification.emailed_at is not None:
-        return False
-    referral = notification.referral
-    recipients = selectors.notice_recipients(programme=referral.programme)
-    if recipients:
-        # pseudonymous and without the offence: a reference, a time, a link
-        emails.send_email(
-            "emails/programmes/breach_notification",
-            {
-                "programme": referral.programme.name,
-                "reference": referral.young_person.reference,
-                "target_hours": referral.programme.referral_target_hours,
-                "due_at": referral.due_at,
-                "link": emails.absolute_url(referral.get_absolute_url()),
-            },
-            to=recipients,
-        )
-    notification.emailed_at = timezone.now()
-    notification.recipients = recipients
-    notification.save(update_fields=["emailed_at", "recipients"])
-    audit_record(
-        actor=None,
-        action=AuditEvent.Action.UPDATE,
-        verb="referral.breach_notified",
-        target=referral,
-        partnership=referral.partnership,
-        changes={"recipients": len(recipients)},
-    )
-    return True
 
 
 @transaction.atomic

@@ -605,13 +605,21 @@ def test_the_sweep_task_notifies_breaches_from_database_state(
     world, django_capture_on_commit_callbacks
 ):
     from programmes import tasks
-    from programmes.models import BreachNotification
+    from programmes.models import BreachNotification, NoticeDigest
 
+    manager = make_user(world, Role.PROGRAMME_MANAGER)
     with django_capture_on_commit_callbacks(execute=True):
         found = tasks.referral_sla_sweep.delay().get()
 
-    assert found == 3  # the three referrals of March 2026, each contacted too late
-    assert BreachNotification.objects.filter(emailed_at__isnull=False).count() == 3
+    # the three referrals of March 2026, each contacted too late, are noted once; the
+    # programme's manager gets one e-mail about its breaches and one about its new referrals
+    assert BreachNotification.objects.filter(digested_at__isnull=False).count() == 3
+    assert found == 2
+    digests = NoticeDigest.objects.order_by("kind")
+    assert [(d.recipient, d.kind, d.emailed_at is not None) for d in digests] == [
+        (manager, "breaches", True),
+        (manager, "new_referrals", True),
+    ]
     assert tasks.referral_sla_sweep.delay().get() == 0
 
 

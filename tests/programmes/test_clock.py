@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from programmes import selectors, services
-from programmes.models import BreachNotification, Outcome, Referral
+from programmes.models import BreachNotification, NoticeDigest, Outcome, Referral
 from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory, programme_staff
 from vru.models import OutboxMessage, Role
 from vru.services import outbox
@@ -62,7 +62,7 @@ def test_a_referral_closed_before_its_due_time_without_contact_is_no_breach_anyw
 
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        notified = services.breaches_notify(now=now)
+        notified = services.notices_sweep(now=now)
     dashboard = selectors.programme_dashboard(
         viewer=user_with_role(Role.ANALYST), programme=programme, now=now
     )
@@ -83,14 +83,14 @@ def test_a_referral_closed_after_its_due_time_without_contact_is_a_breach_everyw
     now = at(5)
 
     with django_capture_on_commit_callbacks(execute=True):
-        notified = services.breaches_notify(now=now)
+        notified = services.notices_sweep(now=now)  # closed: no new-referral notice
     rows = selectors.compliance_by_month(programme_ids=[programme.pk], now=now)
     dashboard = selectors.programme_dashboard(
         viewer=user_with_role(Role.ANALYST), programme=programme, now=now
     )
 
     assert _breached_in_list(referral, now) is True
-    assert len(notified) == 1
+    assert NoticeDigest.objects.get(pk__in=notified).kind == "breaches"
     assert [(r["decided"], r["met"], r["percent"]) for r in rows] == [(1, 0, 0)]
     assert dashboard.open_breaches == "0"  # closed: a breach, but no longer open
     assert dashboard.overall_percent == 0
@@ -128,27 +128,30 @@ def test_months_are_uk_months_across_the_bst_change(programme):
 def test_a_breach_email_the_mail_server_refused_is_retried_with_backoff_and_sent_once(
     programme, django_capture_on_commit_callbacks
 ):
-    # given: a referral overdue now, and a mail server that refuses the first e-mail
+    # given a referral overdue now (its manager already told of it as new), and a mail
+    # server that refuses the next e-mail
     programme_staff(programme, "manager", email="m@example.org")
     now = timezone.now()
     _referral(programme, now - datetime.timedelta(hours=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notices_sweep(now=now - datetime.timedelta(hours=10))
+    mail.outbox.clear()
     with (
         mock.patch("django.core.mail.EmailMessage.send", side_effect=SMTPException("refused")),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        created = services.breaches_notify(now=now)
+        created = services.notices_sweep(now=now)
     assert len(created) == 1
-    message = OutboxMessage.objects.get(kind="programmes.breach_notification")
-    assert message.target_id == created[0]
+    message = OutboxMessage.objects.get(kind="programmes.notice_digest", target_id=created[0])
     assert message.status == OutboxMessage.Status.PENDING
     assert message.attempts == 1
     assert message.last_error == "SMTPException: refused"
-    assert BreachNotification.objects.get().emailed_at is None
+    assert NoticeDigest.objects.get(pk=created[0]).emailed_at is None
 
-    # when: the breach sweep runs on (it finds nothing new) and the outbox relay retries
+    # when: the sweep runs on (it finds nothing new) and the outbox relay retries
     # the e-mail once its backoff has passed (not before)
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.breaches_notify(now=now + datetime.timedelta(minutes=1))
+        again = services.notices_sweep(now=now + datetime.timedelta(minutes=1))
     outbox.relay(now=message.next_attempt_at - datetime.timedelta(seconds=1))
     assert not _breach_mails()
     outbox.relay(now=message.next_attempt_at)
@@ -157,7 +160,8 @@ def test_a_breach_email_the_mail_server_refused_is_retried_with_backoff_and_sent
     # then: one e-mail, sent once
     assert again == []
     assert len(_breach_mails()) == 1
-    assert BreachNotification.objects.get().emailed_at is not None
+    assert NoticeDigest.objects.get(pk=created[0]).emailed_at is not None
+    assert BreachNotification.objects.get().digested_at == now
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.DONE
 
@@ -173,9 +177,10 @@ def test_the_breach_email_names_no_offence_and_no_person(
     referral = _referral(programme, at(1, 10), last_name="Unusualname", reason="drug_supply")
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.breaches_notify(now=at(5))
+        services.notices_sweep(now=at(5))
 
-    body = mail.outbox[0].subject + mail.outbox[0].body
+    (breach,) = _breach_mails()
+    body = breach.subject + breach.body
     assert "Unusualname" not in body
     assert "supply" not in body.lower()
     assert referral.young_person.reference in body
@@ -185,7 +190,8 @@ def test_the_breach_email_names_no_offence_and_no_person(
 def test_breach_emails_go_through_the_outbox_not_a_task_of_their_own():
     from programmes import tasks
 
-    assert "programmes.breach_notification" in outbox.handlers()
+    assert "programmes.notice_digest" in outbox.handlers()
+    assert "programmes.breach_notification" in outbox.handlers()  # messages from before digests
     assert not hasattr(tasks, "breach_notification_send")
     assert not hasattr(tasks, "referral_sla_check")
 

@@ -10,6 +10,8 @@ from programmes import selectors, services
 from programmes.models import (
     ALLOWED_TRANSITIONS,
     BreachNotification,
+    NewReferralNotice,
+    NoticeDigest,
     Referral,
     StatusChange,
     YoungPersonIdentity,
@@ -57,10 +59,11 @@ def test_creating_a_referral_keeps_identity_apart_and_audits(
     assert referral.age_at_referral == 16
     assert referral.status == Referral.Status.RECEIVED
     assert AuditEvent.objects.filter(verb="referral.created", target_id=str(referral.pk)).exists()
-    # one on-commit callback: its notification's outbox message is handed to the broker (no
-    # per-referral clock task: the beat sweep finds breaches)
-    assert len(callbacks) == 1
-    assert OutboxMessage.objects.get(target_id=referral.pk).kind == "programmes.referral_created"
+    # nothing is handed to the broker: the referral's notice waits for the next sweep's
+    # digests (no per-referral clock task either: the sweep finds breaches)
+    assert callbacks == []
+    assert NewReferralNotice.objects.get().referral == referral
+    assert not OutboxMessage.objects.exists()
     assert "Bloggs" not in str(AuditEvent.objects.filter(verb="referral.created").values())
 
 
@@ -73,37 +76,41 @@ def test_a_new_referral_is_notified_once_to_managers_and_assignee_without_a_name
     programme_staff(programme, "manager", email="m2@example.org")
     practitioner = programme_staff(programme, "practitioner", email="p@example.org")
     programme_staff(programme, "practitioner", email="not-assigned@example.org")
+    referral = services.referral_create(
+        actor=manager,
+        programme=programme,
+        first_name="Jo",
+        last_name="Bloggs",
+        date_of_birth=datetime.date(2010, 1, 1),
+        source="custody",
+        reason="knife",
+        event_at=at(1, 10),
+        referred_at=at(1, 12),
+        assigned_to=practitioner,
+    )
 
+    # when the sweep runs (twice)
     with django_capture_on_commit_callbacks(execute=True):
-        referral = services.referral_create(
-            actor=manager,
-            programme=programme,
-            first_name="Jo",
-            last_name="Bloggs",
-            date_of_birth=datetime.date(2010, 1, 1),
-            source="custody",
-            reason="knife",
-            event_at=at(1, 10),
-            referred_at=at(1, 12),
-            assigned_to=practitioner,
-        )
+        services.notices_sweep(now=at(1, 13))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notices_sweep(now=at(1, 14))
 
-    # then the other manager and the assignee are told, once, by reference only
-    assert len(mail.outbox) == 1
-    sent = mail.outbox[0]
-    assert sorted(sent.to) == ["m2@example.org", "p@example.org"]
-    assert referral.young_person.reference in sent.subject
-    assert f"/programmes/referrals/{referral.pk}/" in sent.body
-    text = (sent.subject + sent.body).lower()
-    assert "bloggs" not in text
-    assert "knife" not in text
-    message = OutboxMessage.objects.get(kind="programmes.referral_created")
-    assert message.status == OutboxMessage.Status.DONE
-    assert message.partnership == programme.partnership
-    assert outbox.deliver(message_id=message.pk) is False
+    # then the other manager and the assignee are told, once each, by reference only
+    assert sorted(sent.to for sent in mail.outbox) == [["m2@example.org"], ["p@example.org"]]
+    for sent in mail.outbox:
+        assert referral.young_person.reference in sent.subject
+        assert f"/programmes/referrals/{referral.pk}/" in sent.body
+        text = (sent.subject + sent.body).lower()
+        assert "bloggs" not in text
+        assert "knife" not in text
+    messages = OutboxMessage.objects.filter(kind="programmes.notice_digest")
+    assert {m.status for m in messages} == {OutboxMessage.Status.DONE}
+    assert {m.partnership for m in messages} == {programme.partnership}
+    assert all(outbox.deliver(message_id=m.pk) is False for m in messages)
     assert outbox.relay() == 0
-    assert len(mail.outbox) == 1
-    assert AuditEvent.objects.filter(verb="referral.created_notified").count() == 1
+    assert len(mail.outbox) == 2
+    assert AuditEvent.objects.filter(verb="referral.new_referrals_digest_sent").count() == 2
+    assert not NewReferralNotice.objects.exists()
 
 
 def test_same_name_and_birth_date_is_flagged_never_merged(programme):
@@ -246,44 +253,50 @@ def test_a_referral_still_inside_its_clock_is_not_counted(programme):
     )
 
 
+def _breach_mails():
+    return [m for m in mail.outbox if "contact target" in m.subject]
+
+
 def test_breach_sweep_notifies_the_manager_once(programme, django_capture_on_commit_callbacks):
     manager = programme_staff(programme, "manager", email="manager@example.org")
     breached = _timeline(programme, at(1, 10))
     _timeline(programme, at(1, 10), at(1, 20))  # met
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.breaches_notify(now=at(3))
+        first = services.notices_sweep(now=at(3))
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.breaches_notify(now=at(4))
+        second = services.notices_sweep(now=at(4))
 
-    assert len(first) == 1
+    assert NoticeDigest.objects.filter(pk__in=first, kind="breaches").count() == 1
     assert second == []
     assert BreachNotification.objects.get().referral == breached
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [manager.email]
-    assert "Person" not in mail.outbox[0].body  # no names in e-mail
+    assert len(_breach_mails()) == 1
+    assert _breach_mails()[0].to == [manager.email]
+    assert "Person" not in _breach_mails()[0].body  # no names in e-mail
 
 
-def test_a_breach_email_goes_to_active_managers_only(programme):
+def test_a_breach_email_goes_to_active_managers_only(programme, django_capture_on_commit_callbacks):
     programme_staff(programme, "manager", email="current@example.org")
     gone = programme_staff(programme, "manager", email="left@example.org")
     gone.is_active = False
     gone.save()
-    notification = BreachNotification.objects.create(referral=_timeline(programme, at(1, 10)))
+    _timeline(programme, at(1, 10))
 
-    services.breach_notification_send(notification_id=notification.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notices_sweep(now=at(3))
 
-    assert mail.outbox[0].to == ["current@example.org"]
+    assert [m.to for m in _breach_mails()] == [["current@example.org"]]
 
 
-def test_sending_a_notification_twice_sends_one_email(programme):
+def test_sending_a_digest_twice_sends_one_email(programme, django_capture_on_commit_callbacks):
     programme_staff(programme, "manager", email="m@example.org")
-    referral = _timeline(programme, at(1, 10))
-    notification = BreachNotification.objects.create(referral=referral)
+    _timeline(programme, at(1, 10))
+    with django_capture_on_commit_callbacks(execute=False):
+        digests = services.notices_sweep(now=at(3))
 
-    assert services.breach_notification_send(notification_id=notification.pk) is True
-    assert services.breach_notification_send(notification_id=notification.pk) is False
-    assert len(mail.outbox) == 1
+    assert [services.notice_digest_send(digest_id=pk) for pk in digests] == [True, True]
+    assert [services.notice_digest_send(digest_id=pk) for pk in digests] == [False, False]
+    assert len(mail.outbox) == 2  # the breach, and the referral as new
 
 
 def test_anonymisation_removes_identity_and_keeps_aggregates(programme, user_with_role):

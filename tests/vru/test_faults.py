@@ -1,12 +1,13 @@
 """Faults, against the real services: nothing that must happen is lost, nothing happens twice,
 and nothing is left half-written.
 
-(a) With the broker unreachable, creating a referral succeeds; its notification is sent once
-    the broker is back and the outbox relay sweeps again.
+(a) With the broker unreachable, creating a referral succeeds, and so does the sweep that puts
+    it in its manager's digest; the digest is sent once the broker is back and the outbox
+    relay sweeps again.
 (b) A worker process killed (SIGKILL) in the middle of a safeguarding alert's task: the task
     is redelivered and re-run, and the alert is e-mailed once.
-(c) A database error in the middle of a service (the audit write or the outbox write fails)
-    leaves nothing: no referral, no young person, no outbox message, no audit row.
+(c) A database error in the middle of a service (the audit write or the notice write fails)
+    leaves nothing: no referral, no young person, no notice, no audit row.
 
 (a) and (b) need PostgreSQL and Redis (CI sets DATABASE_URL and REDIS_URL): a real worker
 process reads this test's database and takes tasks from the real broker. The shared Redis is
@@ -29,15 +30,22 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.db import DatabaseError, connection
+from django.utils import timezone
 from kombu import Exchange, Queue
 
 from evaluation import services as evaluation_services
 from evaluation.models import SafeguardingAlert, SafeguardingContact
 from programmes import services as programme_services
-from programmes.models import Referral, StatusChange, YoungPerson, YoungPersonIdentity
+from programmes.models import (
+    NewReferralNotice,
+    Referral,
+    StatusChange,
+    YoungPerson,
+    YoungPersonIdentity,
+)
 from tests.evaluation.factories import ListeningExerciseFactory
 from tests.factories import ProgrammeFactory, govuk_date, programme_staff, referrals_of
-from tests.vru.test_worker import _database_url_for_worker
+from tests.vru.test_worker import _database_url_for_worker, tasks_routed_to
 from vru import tasks
 from vru.celery import app as celery_app
 from vru.models import AuditEvent, OutboxMessage, Role
@@ -106,13 +114,10 @@ def running_worker(tmp_path, mail_dir, *, pool="solo"):
     with celery_app.connection_for_write() as conn:
         Queue(queue, Exchange(queue), routing_key=queue)(conn.default_channel).declare()
     wait_for(lambda: "ready." in log.read_text() or worker.poll() is not None, 90, "the worker")
-    saved = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
     try:
-        yield worker
+        with tasks_routed_to(queue):  # urgent work too: one worker takes everything here
+            yield worker
     finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = saved
         worker.terminate()
         try:
             worker.wait(timeout=30)
@@ -155,6 +160,8 @@ def test_a_referral_made_while_the_broker_is_unreachable_is_notified_when_it_ret
     practitioner = programme_staff(programme, "practitioner", email="p@example.org")
     client.force_login(practitioner)
 
+    # an event two hours ago: the referral is new, not yet past its contact target
+    event = timezone.localtime() - datetime.timedelta(hours=2)
     with running_worker(tmp_path, mail_dir):
         # when the practitioner records a referral while the broker cannot be reached
         with broker_unreachable():
@@ -171,22 +178,27 @@ def test_a_referral_made_while_the_broker_is_unreachable_is_notified_when_it_ret
                     "education_status": "school",
                     "source": "custody",
                     "reason": "knife",
-                    **govuk_date("event_at", "2026-03-01 10:00"),
-                    **govuk_date("referred_at", "2026-03-01 12:00"),
+                    **govuk_date("event_at", f"{event:%Y-%m-%d %H:%M}"),
+                    **govuk_date(
+                        "referred_at", f"{event + datetime.timedelta(hours=1):%Y-%m-%d %H:%M}"
+                    ),
                 },
             )
             took = time.monotonic() - started
 
-        # then the referral is saved and the request succeeds, quickly
-        assert response.status_code == 302
-        referral = referrals_of("Broker", "Outage", datetime.date(2010, 1, 1)).get()
-        assert response.url == referral.get_absolute_url()
-        assert took < 10, f"the request waited {took:.1f} s for the broker"
-        sys.stdout.write(f"referral created with the broker unreachable in {took:.2f} s\n")
+            # then the referral is saved and the request succeeds, quickly
+            assert response.status_code == 302
+            referral = referrals_of("Broker", "Outage", datetime.date(2010, 1, 1)).get()
+            assert response.url == referral.get_absolute_url()
+            assert took < 10, f"the request waited {took:.1f} s for the broker"
+            sys.stdout.write(f"referral created with the broker unreachable in {took:.2f} s\n")
 
-        # and its notification waits in the outbox, saying why
-        message = OutboxMessage.objects.get(kind="programmes.referral_created")
-        assert message.target_id == referral.pk
+            # and the sweep puts it in the manager's digest, still with no broker
+            digests = programme_services.notices_sweep()
+
+        # then the digest's e-mail waits in the outbox, saying why
+        message = OutboxMessage.objects.get(kind="programmes.notice_digest")
+        assert [message.target_id] == digests
         assert message.status == OutboxMessage.Status.PENDING
         assert "Connection refused" in message.last_error
         time.sleep(2)
@@ -205,7 +217,7 @@ def test_a_referral_made_while_the_broker_is_unreachable_is_notified_when_it_ret
     assert sent[0]["to"] == [manager.email]
     assert referral.young_person.reference in sent[0]["subject"]
     assert "Outage" not in sent[0]["subject"] + sent[0]["body"]
-    assert AuditEvent.objects.filter(verb="referral.created_notified").count() == 1
+    assert AuditEvent.objects.filter(verb="referral.new_referrals_digest_sent").count() == 1
 
 
 # --- (b) A worker is killed in the middle of a task ------------------------------------------
@@ -265,7 +277,7 @@ def test_a_worker_killed_mid_task_reruns_it_and_the_alert_is_sent_once(
 
 REFUSE = {
     "audit": ("vru_auditevent", "NEW.verb = 'referral.created'"),
-    "outbox": ("vru_outboxmessage", "NEW.kind = 'programmes.referral_created'"),
+    "notice": ("programmes_newreferralnotice", "NEW.referral_id IS NOT NULL"),
 }
 
 
@@ -326,6 +338,7 @@ def test_a_database_error_mid_service_leaves_nothing_half_written(failing_write,
     assert not YoungPerson.objects.exists()
     assert not YoungPersonIdentity.objects.exists()
     assert not StatusChange.objects.exists()
+    assert not NewReferralNotice.objects.exists()
     assert not OutboxMessage.objects.exists()
     assert AuditEvent.objects.count() == audit_before
     assert mail.outbox == []  # nothing was handed on (tasks run in-process here)
@@ -342,5 +355,5 @@ def test_a_database_error_mid_service_leaves_nothing_half_written(failing_write,
         event_at=datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC),
         referred_at=datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC),
     )
-    assert OutboxMessage.objects.get().target_id == referral.pk
+    assert NewReferralNotice.objects.get().referral == referral
     assert AuditEvent.objects.filter(verb="referral.created").count() == 1

@@ -11,7 +11,10 @@ A handler that raises is retried with exponential backoff and becomes a dead let
 `VRU_OUTBOX_MAX_ATTEMPTS` failures; administrators see dead letters in the admin and retry them.
 
 Handlers live in each app's `handlers.py` (found like admin modules) and register with
-`@handler("app.kind")`; vru imports no other app.
+`@handler("app.kind")`; vru imports no other app. Urgent kinds (`@handler(..., urgent=True)`:
+safeguarding alerts, break-glass notices) are delivered by a task of their own on the urgent
+queue (settings.CELERY_TASK_ROUTES), and the relay hands them over before anything else, so
+a flood of ordinary work never holds them up.
 """
 
 import logging
@@ -35,18 +38,37 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[OutboxMessage], None]
 _HANDLERS: dict[str, Handler] = {}
+_URGENT: set[str] = set()
 _discovered = False
 
+DELIVER = "vru.tasks.outbox_deliver"
+DELIVER_URGENT = "vru.tasks.outbox_deliver_urgent"  # routed to the urgent queue
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
+
+def handler(kind: str, *, urgent: bool = False) -> Callable[[Handler], Handler]:
     """Register the function that does a kind's work. It must be idempotent and take only
-    the message (its `target_id`); it runs inside the transaction that marks the message done."""
+    the message (its `target_id`); it runs inside the transaction that marks the message done.
+    `urgent` work (someone may be at risk) goes through the urgent queue, ahead of the rest."""
 
     def register(function: Handler) -> Handler:
         _HANDLERS[kind] = function
+        if urgent:
+            _URGENT.add(kind)
+        else:
+            _URGENT.discard(kind)
         return function
 
     return register
+
+
+def urgent_kinds() -> frozenset[str]:
+    handlers()
+    return frozenset(_URGENT)
+
+
+def delivery_task(kind: str) -> str:
+    """The task that delivers a message of this kind (by name: vru.services.queue)."""
+    return DELIVER_URGENT if kind in urgent_kinds() else DELIVER
 
 
 def handlers() -> dict[str, Handler]:
@@ -96,23 +118,26 @@ def enqueue(
         },
     )
     if created:
-        transaction.on_commit(partial(publish_now, message_id=message.pk))
+        transaction.on_commit(partial(publish_now, message_id=message.pk, kind=kind))
     return message
 
 
-def _publish(message_id: int) -> None:
-    """Hand one message to the broker: its id only. Fails fast when the broker is down."""
-    queue.run_later("vru.tasks.outbox_deliver", message_id)
+def _publish(message_id: int, kind: str) -> None:
+    """Hand one message to the broker: its id only, to its kind's queue. Fails fast when the
+    broker is down."""
+    queue.run_later(delivery_task(kind), message_id)
 
 
-def publish_now(*, message_id: int) -> bool:
+def publish_now(*, message_id: int, kind: str | None = None) -> bool:
     """The fast path after commit: hand the message over at once if the broker answers.
     Never raises: if the broker is down the message stays pending for the relay."""
     claimed = OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.PENDING)
     if not claimed.update(status=OutboxMessage.Status.SENT, sent_at=timezone.now()):
         return False
+    if kind is None:
+        kind = OutboxMessage.objects.filter(pk=message_id).values_list("kind", flat=True).first()
     try:
-        _publish(message_id)
+        _publish(message_id, kind or "")
     except Exception as error:  # the broker is down: the relay will send it
         OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.SENT).update(
             status=OutboxMessage.Status.PENDING, last_error=_describe(error)
@@ -127,21 +152,25 @@ def relay(*, now: datetime | None = None, limit: int = 500) -> int:
 
     Due: pending and past its next attempt time, or sent so long ago (longer than
     `VRU_OUTBOX_REQUEUE_AFTER_SECONDS`) without being done that its delivery was lost (this
-    counts as a failed attempt). Rows are claimed with SKIP LOCKED so two relays never take the
-    same message. A broker that does not answer ends the sweep; the next one tries again.
+    counts as a failed attempt). Urgent kinds first, however many ordinary messages wait.
+    Rows are claimed with SKIP LOCKED so two relays never take the same message. A broker that
+    does not answer ends the sweep; the next one tries again.
     """
     now = now or timezone.now()
     lost_before = now - timedelta(seconds=settings.VRU_OUTBOX_REQUEUE_AFTER_SECONDS)
     handed_over = 0
+    urgent = urgent_kinds()
     with transaction.atomic():
-        due = list(
+        waiting = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(
                 Q(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
                 | Q(status=OutboxMessage.Status.SENT, sent_at__lt=lost_before)
             )
-            .order_by("next_attempt_at", "pk")[:limit]
+            .order_by("next_attempt_at", "pk")
         )
+        due = list(waiting.filter(kind__in=urgent)[:limit])
+        due += list(waiting.exclude(kind__in=urgent)[: limit - len(due)])
         for message in due:
             if message.status == OutboxMessage.Status.SENT:
                 message.attempts += 1
@@ -153,7 +182,7 @@ def relay(*, now: datetime | None = None, limit: int = 500) -> int:
             message.sent_at = now
             message.save(update_fields=["status", "sent_at", "attempts", "last_error"])
             try:
-                _publish(message.pk)
+                _publish(message.pk, message.kind)
             except Exception as error:  # the broker is down: stop, try again next sweep
                 OutboxMessage.objects.filter(
                     pk=message.pk, status=OutboxMessage.Status.SENT
@@ -244,7 +273,7 @@ def retry(*, actor: User, messages: Iterable[OutboxMessage]) -> int:
             partnership=actor.partnership,
             changes={"kind": message.kind, "last_error": message.last_error[:200]},
         )
-        transaction.on_commit(partial(publish_now, message_id=message.pk))
+        transaction.on_commit(partial(publish_now, message_id=message.pk, kind=message.kind))
     return len(retried)
 
 

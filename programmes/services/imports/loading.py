@@ -28,7 +28,15 @@ from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
 from programmes.inputs import Judged
-from programmes.models import Programme, Referral, StatusChange, YoungPerson, YoungPersonIdentity
+from programmes.models import (
+    NewReferralNotice,
+    Programme,
+    Referral,
+    StatusChange,
+    YoungPerson,
+    YoungPersonIdentity,
+)
+from programmes.services.notices import historical_before
 from programmes.services.referrals import reference_for, temporary_reference
 from vru.fields import encrypt_many
 
@@ -80,7 +88,9 @@ REFERRAL_FIELDS = [
     "eligibility_override",
     "created_by",
     "created_at",
+    "historical",
 ]
+NOTICE_FIELDS = ["referral", "created_at"]
 STATUS_CHANGE_FIELDS = [
     "referral",
     "from_status",
@@ -145,6 +155,8 @@ def load_postgresql(
     partnership_id = programme.partnership_id
     received = Referral.Status.RECEIVED.value
     target = timedelta(hours=programme.referral_target_hours)
+    long_past = historical_before(now)
+    historical = [r["event_at"] + target < long_past for r in referred]
 
     def people() -> Iterator[tuple]:
         for pk, r in zip(person_ids, clean, strict=True):
@@ -176,7 +188,9 @@ def load_postgresql(
                 yield (pk, first, last, born, "", postcode, "", "", r["match_index"])
 
     def referrals() -> Iterator[tuple]:
-        for pk, person, r in zip(referral_ids, referred_people, referred, strict=True):
+        for pk, person, r, past in zip(
+            referral_ids, referred_people, referred, historical, strict=True
+        ):
             yield (
                 pk,
                 partnership_id,
@@ -200,16 +214,24 @@ def load_postgresql(
                 "",
                 actor_id,
                 now,
+                past,
             )
 
     def status_changes() -> Iterator[tuple]:
         for pk, r in zip(referral_ids, referred, strict=True):
             yield (pk, "", received, "", r["referred_at"], actor_id)
 
+    def notices() -> Iterator[tuple]:
+        # the new referrals their people will hear of (programmes.services.notices)
+        for pk, past in zip(referral_ids, historical, strict=True):
+            if not past:
+                yield (pk, now)
+
     _copy(YoungPerson, PERSON_FIELDS, people())
     _copy(YoungPersonIdentity, IDENTITY_FIELDS, identities())
     _copy(Referral, REFERRAL_FIELDS, referrals())
     _copy(StatusChange, STATUS_CHANGE_FIELDS, status_changes())
+    _copy(NewReferralNotice, NOTICE_FIELDS, notices())
     _link_duplicates(clean, person_ids, duplicate_of)
     return list(zip(referral_ids, referred_people, strict=True))
 
@@ -219,6 +241,7 @@ def load_orm(
 ) -> list[tuple[int, int]]:
     only_judged(clean)
     pid = programme.partnership_id
+    long_past = historical_before(now)
     people = YoungPerson.objects.bulk_create(
         [
             YoungPerson(
@@ -266,9 +289,15 @@ def load_orm(
                 age_at_referral=r["age"],
                 lsoa_id=r["lsoa_id"],
                 created_by_id=actor_id,
+                historical=Referral.due_for(r["event_at"], programme.referral_target_hours)
+                < long_past,
             )
             for p, r in zip(people, clean, strict=True)
         ],
+        batch_size=2000,
+    )
+    NewReferralNotice.objects.bulk_create(
+        [NewReferralNotice(referral=ref) for ref in referrals if not ref.historical],
         batch_size=2000,
     )
     StatusChange.objects.bulk_create(

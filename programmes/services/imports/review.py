@@ -21,12 +21,14 @@ ProgrammesConfig.ready registers it (vru.import_kinds: the core imports no app).
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from programmes import permissions
 from programmes.models import Programme, Referral, StatusChange, YoungPerson, YoungPersonIdentity
+from programmes.services import notices
 from programmes.services.imports import service
 from programmes.services.imports.reading import read_rows
 from vru.import_kinds import Checked, ImportKind
@@ -70,6 +72,13 @@ def _rows_outside(programme: Programme, rows: list[dict]) -> int:
     return sum(1 for code in given if code and code not in ours)
 
 
+def _historical(programme: Programme, clean: list[dict], now: datetime) -> int:
+    """Rows the import would mark historical: their contact target long past (notices)."""
+    long_past = notices.historical_before(now)
+    hours = programme.referral_target_hours
+    return sum(1 for r in clean if Referral.due_for(r["event_at"], hours) < long_past)
+
+
 def _as_dicts(errors: list[RowError]) -> list[dict]:
     return [e.as_dict() for e in errors]
 
@@ -83,8 +92,9 @@ def referral_import_check(job: ImportJob) -> Checked:
     def progress(checked: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=checked)
 
+    now = timezone.now()
     clean, errors = service.referral_rows_judge(
-        programme=programme, rows=rows, now=timezone.now(), progress=progress
+        programme=programme, rows=rows, now=now, progress=progress
     )
     taken, duplicate_of = service.referral_rows_on_record(programme=programme, clean=clean)
     if taken:
@@ -104,6 +114,8 @@ def referral_import_check(job: ImportJob) -> Checked:
         "rows_skipped": len({e.row for e in errors}),
         "skipped": core_imports.skipped_by_reason(errors),
         "possible_duplicates": service.possible_duplicates_count(clean, duplicate_of),
+        "rows_historical": _historical(programme, clean, now),
+        "historical_days": settings.VRU_HISTORICAL_REFERRAL_DAYS,
         "replaced": 0,  # an import adds referrals; it never replaces any
         "refusal": refusal,
         "digest": _digest(clean),
@@ -175,8 +187,8 @@ def referral_import_apply(job: ImportJob, actor: User | None, judged: _Judged) -
 # What an import itself writes with its young people and referrals, removed with them.
 _WRITTEN_WITH_PEOPLE = ["identity", "referrals"]  # referrals: only its own (checked below)
 # status changes: only the first, its own (checked below); a breach notice is the 24-hour
-# clock's, about these referrals only
-_WRITTEN_WITH_REFERRALS = ["status_changes", "breach_notification"]
+# clock's, and a new-referral notice the import's own, about these referrals only
+_WRITTEN_WITH_REFERRALS = ["status_changes", "breach_notification", "new_referral_notice"]
 
 
 def _added(snapshot: ImportSnapshot) -> tuple[list[int], list[int]]:
