@@ -68,10 +68,11 @@ def django_db_keepdb(request):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, django_db_keepdb):
+def django_db_setup(request, django_db_setup, django_db_blocker, django_db_keepdb):
     """A kept database starts empty: a run stopped in the middle of a test that commits (a
     browser test, say) leaves that test's rows behind, which the next run would find."""
-    if django_db_keepdb:
+    chosen = _plan(request.config)
+    if django_db_keepdb and chosen is not None and chosen.keep:
         from django.core.management import call_command
 
         with django_db_blocker.unblock():
