@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='referral',
             name='historical',
-            field=models.BooleanField(default=False, help_text='Imported as a record of past work (its contact target had passed long before the import): nobody is told about it, neither as new nor as a missed target. The 24-hour clock still counts it.'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Imported as a record of past work (its contact target had passed long before the import): nobody is told about it, neither as new nor as a missed target. The 24-hour clock still counts it.'),
         ),
         migrations.AddIndex(
             model_name='breachnotification',

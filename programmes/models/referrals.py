@@ -119,6 +119,8 @@ class Referral(models.Model):
     anonymised_at = models.DateTimeField(null=True, blank=True)
     historical = models.BooleanField(
         default=False,
+        # in the table too, so bulk loads that do not name the column (COPY, benches) work
+        db_default=False,
         help_text="Imported as a record of past work (its contact target had passed long "
         "before the import): nobody is told about it, neither as new nor as a missed target. "
         "The 24-hour clock still counts it.",

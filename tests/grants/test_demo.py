@@ -36,6 +36,7 @@ def demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
             first = grants_demo.load_demo()
             again = grants_demo.load_demo()
         yield first, again
+        transaction.set_rollback(True)
 
 
 def test_each_partnership_has_past_running_and_open_rounds(demo_loaded):
