@@ -1,0 +1,46 @@
+"""Every read of programmes and referrals that depends on who is asking.
+
+A viewer who may not see a kind of record gets an empty queryset, so the doors answer 404.
+Aggregates are computed in the database; commissioners get counts of 1 to 4 as "<5".
+"""
+
+from programmes.selectors.caseload import (  # noqa: F401
+    CASELOAD_ROW_FIELDS,
+    DEFAULT_REFERRAL_ORDERING,
+    REFERRAL_ROW_FIELDS,
+    REFERRAL_SORTS,
+    referral_ordering,
+    referral_page,
+    referral_rows,
+)
+from programmes.selectors.dashboard import (  # noqa: F401
+    Dashboard,
+    compliance_by_month,
+    programme_dashboard,
+)
+from programmes.selectors.programmes import (  # noqa: F401
+    MyProgramme,
+    caseload_programmes,
+    managed_programmes,
+    notice_recipients,
+    programme_list,
+    programmes_for_referrals,
+    staff_of,
+)
+from programmes.selectors.referrals import (  # noqa: F401
+    referral_for_break_glass,
+    referral_get,
+    referral_import_jobs,
+    referral_list,
+)
+from programmes.selectors.sessions import (  # noqa: F401
+    attendee_candidate,
+    detached_contact_get,
+    session_attendees,
+    session_get,
+    session_list,
+)
+from programmes.selectors.timeline import (  # noqa: F401
+    TimelineEntry,
+    referral_timeline,
+)
