@@ -17,11 +17,11 @@ every run also compiles through the ORM and fails loudly if the stored SQL and p
 differ from it.
 """
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -39,10 +39,13 @@ class _Template:
     names: list[str]
     width: int | None  # columns of each row to keep (None: all)
     converters: dict
-    compiler: Any  # applies the converters (SQLCompiler.apply_converters)
+    using: str  # the database alias; each run converts with its own thread's connection
 
 
 _templates: OrderedDict[Hashable, _Template | None] = OrderedDict()
+# Threaded servers share the store: reading, reordering and evicting happen under one lock
+# (compiling does not, so two threads may compile a new shape at once; both results are equal).
+_lock = threading.Lock()
 
 
 def _stand_ins(kinds: Sequence[type], n: int) -> list:
@@ -67,9 +70,10 @@ def _compile(queryset: QuerySet):
 
 
 def _template(key: Hashable, build: Callable[[list], QuerySet], kinds: list[type]):
-    if key in _templates:
-        _templates.move_to_end(key)
-        return _templates[key]
+    with _lock:
+        if key in _templates:
+            _templates.move_to_end(key)
+            return _templates[key]
     template = None
     first, second = _stand_ins(kinds, 1), _stand_ins(kinds, 2)
     try:
@@ -107,11 +111,12 @@ def _template(key: Hashable, build: Callable[[list], QuerySet], kinds: list[type
                 converters=compiler.get_converters(
                     [s[0] for s in compiler.select[: compiler.col_count]]
                 ),
-                compiler=compiler,
+                using=compiler.using,
             )
-    _templates[key] = template
-    if len(_templates) > MAX_SHAPES:
-        _templates.popitem(last=False)
+    with _lock:
+        _templates[key] = template
+        if len(_templates) > MAX_SHAPES:
+            _templates.popitem(last=False)
     return template
 
 
@@ -136,7 +141,7 @@ def rows(
         _, sql, expected = _compile(queryset)
         if (sql, expected) != (template.sql, params):
             raise AssertionError(f"stored SQL for {key!r} differs from the ORM's:\n{sql}")
-    connection = connections[template.compiler.using]
+    connection = connections[template.using]
     prepared = getattr(connection, "prepared_cursor", None)
     with prepared() if prepared is not None else connection.cursor() as cursor:
         cursor.execute(template.sql, params)
@@ -144,6 +149,21 @@ def rows(
     if template.width is not None:
         fetched = [row[: template.width] for row in fetched]
     if template.converters:
-        fetched = template.compiler.apply_converters(fetched, template.converters)
+        fetched = _converted(fetched, template.converters, connection)
     names = template.names
     return [dict(zip(names, row, strict=True)) for row in fetched]
+
+
+def _converted(rows: list, converters: dict, connection) -> list:
+    """SQLCompiler.apply_converters, but with this thread's connection rather than the one
+    of the thread that compiled the shape."""
+    converters = list(converters.items())
+    converted = []
+    for row in map(list, rows):
+        for pos, (functions, expression) in converters:
+            value = row[pos]
+            for convert in functions:
+                value = convert(value, expression, connection)
+            row[pos] = value
+        converted.append(row)
+    return converted

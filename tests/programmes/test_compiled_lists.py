@@ -107,3 +107,43 @@ def test_a_filtered_list_is_the_orms_own(world):
 
     assert not compiled._templates
     assert page.count == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_sharing_the_stored_queries_each_get_their_own_rows(world, monkeypatch):
+    """A threaded server runs many lists at once: with the store so small that shapes are
+    evicted all the time, every thread still gets exactly its own page, and none fails."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    manager, ana, ben = world
+    monkeypatch.setattr(compiled, "MAX_SHAPES", 2)
+    compiled._templates.clear()
+    people = [manager, ana, ben]
+    expected = {
+        (person.pk, sort): orm_page(person, sort, None, 3).object_list
+        for person in people
+        for sort in SORTS
+    }
+
+    def run(n):
+        try:
+            person, sort = people[n % 3], SORTS[n % len(SORTS)]
+            page = selectors.referral_page(
+                viewer=person, filters={}, sort=sort, cursor=None, size=3
+            )
+            return page.object_list == expected[(person.pk, sort)]
+        finally:
+            connections.close_all()
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads change hands between any two bytecodes
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(run, range(400)))
+    finally:
+        sys.setswitchinterval(switch)
+
+    assert all(results)
