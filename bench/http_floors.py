@@ -40,8 +40,8 @@ def out(line: str = "") -> None:
     sys.stdout.flush()
 
 
-def gunicorn(port: int, bare: bool) -> subprocess.Popen:
-    env = dict(os.environ)
+def gunicorn(port: int, bare: bool, env: dict | None = None) -> subprocess.Popen:
+    env = dict(os.environ if env is None else env)
     app = "bench.bare_wsgi:application" if bare else "vru.wsgi:application"
     command = [sys.executable, "-m", "gunicorn", app]
     command += ["--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]

@@ -24,6 +24,7 @@ BENCHMARKS = [
     "grants_bench",
     "referrals_bench",
     "impact_report_bench",
+    "load",
 ]
 
 

@@ -32,3 +32,12 @@ VRU_SITE_URL = "https://vru.example.org"
 # The API's per-user rate is still counted on every request (its cost is part of each API
 # list's figure), but a benchmark's hundreds of requests a minute must not be refused.
 VRU_API_RATE = "1000000/minute"
+# bench/load.py points the cache (never the database) at a port nothing listens on, to
+# measure the service with Redis unreachable.
+if os.environ.get("VRU_BENCH_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "vru.cache.RedisCache",
+            "LOCATION": os.environ["VRU_BENCH_CACHE_URL"],
+        }
+    }

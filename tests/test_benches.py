@@ -114,3 +114,13 @@ def test_the_risk_index_benchmark_runs_beside_its_sql_floor_and_both_floors():
 
     assert "identical ranks: True" in output
     lists_beside_both_floors(output, "risk runs page", "hotspots API list", "neighbourhoods page")
+
+
+def test_the_load_benchmark_serves_signed_in_lists_with_the_cache_up_and_unreachable():
+    output = run_bench("load.py", "--referrals", "2000", "--seconds", "2", "--threads", "2")
+    assert "p99 ms" in output
+    for mode in ("cache up", "cache unreachable"):
+        for path in ("minimal signed-in view", "caseload page", "referral API list"):
+            line = next((row for row in output.splitlines() if mode in row and path in row), None)
+            assert line is not None, (mode, path)
+            assert line.split()[-1] == "0", line  # every answer was a 200
