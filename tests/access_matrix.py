@@ -389,6 +389,13 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "evaluation:outcome_score_delete": door(CASE_WORKERS, objects="outcome_score", out={ADMIN}),
     "evaluation:value_for_money": door(EVALUATION_READERS),
     "evaluation:report_list": door(REPORT_READERS),
+    # the Serious Violence Duty: read by staff and commissioners, kept by analysts and admins
+    "duty:overview": door(READERS),
+    "duty:readiness": door(READERS),
+    "duty:readiness_create": door(EDITORS),
+    "duty:holder_create": door(EDITORS),
+    "duty:holder_change": door(EDITORS, objects="duty_holder"),
+    "duty:strategy_review": door(EDITORS, objects="strategy"),
     "evaluation:report_request": door(REPORT_READERS),
     "evaluation:report_detail": with_exports(
         REPORT_READERS, "csv", "xlsx", objects="impact_report"

@@ -37,6 +37,7 @@ from tests.factories import (
     AssignmentFactory,
     CrimeCountFactory,
     CrimeFactorFactory,
+    DutyHolderFactory,
     FactorFactory,
     GrantRoundFactory,
     LSOAFactory,
@@ -46,6 +47,7 @@ from tests.factories import (
     RecommendationFactory,
     ReferralFactory,
     StrategicNeedsAssessmentFactory,
+    StrategyFactory,
     SuccessMeasureFactory,
     SuccessMeasureValueFactory,
     UserFactory,
@@ -324,6 +326,8 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "action": {"in": action},
         "public_exercise": {"in": exercise},
         "safeguarding_alert": {"in": alert},
+        "duty_holder": {"in": DutyHolderFactory(partnership=partnership, name=f"{tag} council")},
+        "strategy": {"in": StrategyFactory(partnership=partnership, title=f"{tag} strategy")},
     }
 
 

@@ -528,6 +528,30 @@ def make_risk_run(partnership, *, values: dict | None = None, weights=None, top_
 
 
 # ---------------------------------------------------------------------------------------
+# The Serious Violence Duty
+# ---------------------------------------------------------------------------------------
+
+
+class DutyHolderFactory(DjangoModelFactory):
+    class Meta:
+        model = "duty.DutyHolder"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"County Council {n}")
+    kind = "local_authority"
+
+
+class StrategyFactory(DjangoModelFactory):
+    class Meta:
+        model = "duty.Strategy"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    title = factory.Sequence(lambda n: f"Serious Violence Strategy {n}")
+    published_on = datetime.date(2024, 1, 31)
+    next_review_on = datetime.date(2025, 1, 31)
+
+
+# ---------------------------------------------------------------------------------------
 # Form data for GOV.UK date inputs (vru.forms.GovukDateField / GovukDateTimeField)
 # ---------------------------------------------------------------------------------------
 

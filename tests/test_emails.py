@@ -235,6 +235,27 @@ def password_reset(partnership, capture, client=None):
     return "password"
 
 
+def strategy_review_due(partnership, capture):
+    from duty import services as duty_services
+    from tests.factories import StrategyFactory
+
+    lead = UserFactory(
+        partnership=partnership, roles=[Role.ADMINISTRATOR], email="lead@example.org"
+    )
+    StrategyFactory(
+        partnership=partnership,
+        title="Serious Violence Strategy",
+        published_on=datetime.date(2024, 1, 31),
+        next_review_on=datetime.date(2025, 1, 31),
+        lead=lead,
+    )
+    with capture(execute=True):
+        assert (
+            duty_services.strategy_review_reminders_enqueue(today=datetime.date(2025, 1, 10)) == 1
+        )
+    return "Serious Violence Strategy"
+
+
 SCENARIOS = {
     "emails/programmes/referral_created": referral_created,
     "emails/programmes/breach_notification": breach_notification,
@@ -244,6 +265,7 @@ SCENARIOS = {
     "emails/grants/return_overdue": return_overdue,
     "emails/grants/review_reminder": review_reminder,
     "emails/account/password_reset_key": password_reset,
+    "emails/duty/strategy_review_due": strategy_review_due,
 }
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "programmes",
     "grants",
     "evaluation",
+    "duty",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,8 @@ VRU_MAX_IMPORT_BYTES = env.int("VRU_MAX_IMPORT_BYTES", default=100 * 1024 * 1024
 # A checked import file nobody confirms is forgotten after this many hours (the beat task
 # vru.tasks.import_checks_expire): its page then asks for the file again.
 VRU_IMPORT_CHECK_HOURS = env.int("VRU_IMPORT_CHECK_HOURS", default=24)
+# How long before a Serious Violence Duty strategy review falls due its lead is e-mailed.
+VRU_STRATEGY_REVIEW_NOTICE_DAYS = env.int("VRU_STRATEGY_REVIEW_NOTICE_DAYS", default=30)
 # Spreadsheets are checked before they are opened (vru.services.workbooks): an XLSX file is a
 # zip archive, so a small upload can unpack to gigabytes; its parts' unpacked sizes, its rows
 # and its declared size are checked first. Files read in the background (import jobs):
@@ -383,6 +386,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "grants-overdue-return-reminders": {
         "task": "grants.tasks.send_overdue_return_reminders",
+        "schedule": 24 * 60 * 60.0,
+    },
+    # duty: the strategy's lead is reminded VRU_STRATEGY_REVIEW_NOTICE_DAYS before a review
+    "duty-strategy-review-reminders": {
+        "task": "duty.tasks.strategy_review_reminders",
         "schedule": 24 * 60 * 60.0,
     },
 }

@@ -1,0 +1,14 @@
+"""Reads of the Duty's record, each scoped to the viewer's partnership."""
+
+from duty.selectors.duty import (  # noqa: F401
+    DutyOverview,
+    ReadinessComparison,
+    duty_holder_get,
+    duty_holder_list,
+    duty_overview,
+    readiness_assessment_list,
+    readiness_comparison,
+    strategies_due_for_reminder,
+    strategy_get,
+    strategy_list,
+)

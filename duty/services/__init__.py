@@ -1,0 +1,10 @@
+"""Writes to the Duty's record: each checks who may make it, validates, audits."""
+
+from duty.services.duty import (  # noqa: F401
+    STRATEGY_REVIEW_DUE,
+    duty_holder_save,
+    readiness_assessment_record,
+    strategy_review_record,
+    strategy_review_reminder_send,
+    strategy_review_reminders_enqueue,
+)

@@ -1,0 +1,10 @@
+"""Celery tasks of the Duty: they call services and nothing else."""
+
+from celery import shared_task
+
+from duty import services
+
+
+@shared_task
+def strategy_review_reminders() -> int:
+    return services.strategy_review_reminders_enqueue()
