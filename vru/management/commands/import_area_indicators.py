@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from vru import services
@@ -35,7 +36,10 @@ class Command(BaseCommand):
             raise CommandError(f"No partnership with slug {partnership!r}.") from exc
         if factor_set:
             services.factor_set_install(actor=None, partnership=owner, factor_set=factor_set)
-        dataset = services.read_table(file_name=file.name, content=file.read_bytes())
+        try:
+            dataset = services.read_table(file_name=file.name, content=file.read_bytes())
+        except ValidationError as exc:
+            raise CommandError(f"{file.name}: {' '.join(exc.messages)}") from exc
         outcome = services.indicators_import(
             actor=None, partnership=owner, dataset=dataset, file_name=file.name, replace=replace
         )

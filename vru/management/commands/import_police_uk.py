@@ -1,4 +1,3 @@
-import gzip
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -6,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from vru import services
 from vru.models import Partnership
+from vru.services import workbooks
 
 
 class Command(BaseCommand):
@@ -32,10 +32,10 @@ class Command(BaseCommand):
         except Partnership.DoesNotExist as exc:
             raise CommandError(f"No partnership with slug {partnership!r}.") from exc
         for path in files:
-            content = path.read_bytes()
-            if path.suffix == ".gz":
-                content = gzip.decompress(content)
             try:
+                content = path.read_bytes()
+                if path.suffix == ".gz":
+                    content = workbooks.gunzip(content, limits=workbooks.background())
                 record = services.crime_file_import(
                     actor=None,
                     partnership=owner,

@@ -35,6 +35,7 @@ from vru.services.imports.tables import (
     check_headers,
     csv_rows,
     decode_csv,
+    has_values,
     padded_rows,
     read_table,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "csv_rows",
     "decode_csv",
     "digest",
+    "has_values",
     "import_job_create",
     "import_job_hand_over",
     "import_job_run",

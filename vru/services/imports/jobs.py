@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from vru import import_kinds, permissions
 from vru.models import ImportJob, Partnership, StrategicNeedsAssessment, User
-from vru.services import queue
+from vru.services import queue, workbooks
 from vru.services.imports.resources import import_rows
 from vru.services.imports.rows import ImportOutcome, RowError
 from vru.services.imports.tables import read_table
@@ -31,6 +31,7 @@ def import_job_create(
         permissions.can_import_area_data(actor) and actor.partnership_id == partnership.pk
     ):
         raise PermissionDenied("You cannot import data into this partnership.")
+    workbooks.check_upload(file_name=file_name, content=content)
     job = ImportJob(
         partnership=partnership,
         created_by=actor,

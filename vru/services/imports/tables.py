@@ -11,6 +11,7 @@ import tablib
 from django.core.exceptions import ValidationError
 
 from vru.exports import looks_like_formula
+from vru.services import workbooks
 
 FILE_FORMATS = {"csv": "csv", "xlsx": "xlsx"}
 # Excel's own limit for one cell; anything longer is not a spreadsheet someone typed.
@@ -98,11 +99,13 @@ def decode_csv(content: bytes) -> str:
     return text
 
 
-def csv_rows(text: str) -> list[list[str]]:
+def csv_rows(text: str, *, limits: workbooks.Limits | None = None) -> list[list[str]]:
     """Every row of a CSV text, or a clear error for a file the csv module cannot read (a
-    cell larger than it allows, a quote left open)."""
+    cell larger than it allows, a quote left open) or with more rows than `limits` allow
+    (a background import's, unless given)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        return list(workbooks.count_csv_rows(reader, limits=limits or workbooks.background()))
     except csv.Error as exc:
         raise ValidationError(
             f"The file is not a CSV file we can read ({exc}).", code="malformed_csv"
@@ -143,24 +146,35 @@ def _dataset_from_rows(rows: list[list[str]]) -> tablib.Dataset:
     return dataset
 
 
-def read_table(*, file_name: str, content: bytes) -> tablib.Dataset:
-    """Read a CSV (UTF-8, with or without a byte-order mark) or XLSX file into rows."""
+def has_values(row: Sequence) -> bool:
+    """Whether a row holds anything (a row of empty cells is a blank line)."""
+    return any(cell is not None and str(cell).strip() for cell in row)
+
+
+def read_table(
+    *, file_name: str, content: bytes, limits: workbooks.Limits | None = None
+) -> tablib.Dataset:
+    """Read a CSV (UTF-8, with or without a byte-order mark) or XLSX file into rows. The file
+    is checked first against `limits` (a background import's unless given: the admin reads
+    with the smaller ones of a web request): an XLSX file's unpacked size, its rows counted
+    as a stream whatever it declares, and then read whole (vru.services.workbooks). A file
+    with a header and no row below it is refused."""
+    limits = limits or workbooks.background()
     extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if extension not in FILE_FORMATS:
         raise ValidationError("Upload a .csv or .xlsx file.", code="file_type")
     if extension == "csv":
-        dataset = _dataset_from_rows(csv_rows(decode_csv(content)))
+        dataset = _dataset_from_rows(csv_rows(decode_csv(content), limits=limits))
     else:
-        if not content.startswith(b"PK"):
-            raise ValidationError("The file is not an XLSX workbook.", code="file_type")
-        try:
-            dataset = tablib.Dataset().load(content, format="xlsx")
-        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-            raise ValidationError(
-                "The file could not be read as an XLSX workbook.", code="file_type"
-            ) from exc
+        header, rows, _facts = workbooks.read_xlsx(content, limits=limits)
+        dataset = tablib.Dataset()
+        if header:
+            dataset.headers = header
+            for row in rows:
+                dataset.append(row)
     if dataset.headers:
         check_cells(header=dataset.headers, rows=dataset)
         dataset.headers = [str(h or "").strip().lower() for h in dataset.headers]
         check_headers(dataset.headers)
+        workbooks.require_data_rows(sum(1 for row in dataset if has_values(row)))
     return dataset
