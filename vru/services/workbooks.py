@@ -36,8 +36,6 @@ MB = 1024 * 1024
 CHUNK = 1024 * 1024
 # an XLSX workbook has a few dozen parts; a file with thousands is something else
 MAX_PARTS = 2_000
-# column ZZ: no import of ours has more than a few dozen columns
-MAX_COLUMN_LETTERS = 2
 # workbook.xml and its relationships: a few kilobytes in any real workbook
 MAX_INDEX_PART_BYTES = 5 * MB
 
@@ -46,6 +44,10 @@ _ROW_NUMBER = re.compile(rb"\br\s*=\s*[\"'](\d+)[\"']")
 _WIDE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\br\s*=\s*[\"'][A-Za-z]{3,}\d")
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']+)")
 _CELL_ROW = re.compile(r"[A-Za-z]*(\d+)$")
+# the fast forms, as spreadsheets write them (a literal start is found quickly)
+_NUMBERED_ROW = re.compile(rb"<row r=[\"'](\d+)[\"']")
+_WIDE_REF = re.compile(rb" r=[\"'][A-Za-z]{3}")
+MAX_COLUMNS = 26 * 27  # column ZZ: no import of ours has more than a few dozen columns
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -192,6 +194,25 @@ def _declared_rows(ref: bytes) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _rows_in(chunk: bytes, rows: int) -> int:
+    """The rows a reader would have made by the end of this chunk, given `rows` before it:
+    a row numbered n makes n rows (the gaps are filled), a row without a number one more."""
+    tags = chunk.count(b"<row") - chunk.count(b"<rowBreaks")
+    numbered = _NUMBERED_ROW.findall(chunk)
+    if tags == len(numbered) and b":row" not in chunk:  # as every spreadsheet writes them
+        return max(rows + tags, max(map(int, numbered), default=0)) if tags else rows
+    for match in _ROW.finditer(chunk):  # anything else: tag by tag
+        number = _ROW_NUMBER.search(match.group(1))
+        rows = max(rows + 1, int(number.group(1))) if number else rows + 1
+    return rows
+
+
+def _wide(chunk: bytes) -> bool:
+    if b" =" in chunk or b"= " in chunk or b"\t=" in chunk or b"\n=" in chunk:
+        return bool(_WIDE_CELL.search(chunk))
+    return bool(_WIDE_REF.search(chunk))
+
+
 def scan_sheet(
     archive: zipfile.ZipFile, name: str, *, limits: Limits, look: tuple[int, int] | None = None
 ) -> tuple[int, int | None]:
@@ -209,28 +230,21 @@ def scan_sheet(
                 data = part.read(CHUNK)
                 seen += len(data)
                 chunk = tail + data
+                tail = b""
                 if data:
                     # keep an unfinished tag for the next chunk (a bounded tail)
                     cut = chunk.rfind(b"<")
                     if cut != -1 and chunk.find(b">", cut) == -1 and len(chunk) - cut < 4096:
                         chunk, tail = chunk[:cut], chunk[cut:]
-                    else:
-                        tail = b""
-                if declared is None:
+                if declared is None and seen <= 4 * CHUNK:  # it comes before the rows
                     found = _DIMENSION.search(chunk)
                     if found:
                         declared = _declared_rows(found.group(1))
-                for match in _ROW.finditer(chunk):
-                    number = _ROW_NUMBER.search(match.group(1))
-                    rows = max(rows + 1, int(number.group(1))) if number else rows + 1
-                    if rows > limits.rows and look is None:
-                        raise too_many_rows(limits.rows, limits, more_than=True)
-                if _WIDE_CELL.search(chunk):
-                    raise ValidationError(
-                        "The file has cells beyond column ZZ: no import has that many "
-                        "columns. Delete the cells to the right of your table.",
-                        code="too_many_columns",
-                    )
+                rows = _rows_in(chunk, rows)
+                if rows > limits.rows and look is None:
+                    raise too_many_rows(limits.rows, limits, more_than=True)
+                if _wide(chunk):
+                    raise too_wide()
                 if look is not None and (rows >= look[0] or seen >= look[1]):
                     break
                 if not data:
@@ -238,6 +252,14 @@ def scan_sheet(
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise _not_a_workbook() from exc
     return rows, declared
+
+
+def too_wide() -> ValidationError:
+    return ValidationError(
+        "The file has cells beyond column ZZ: no import has that many columns. Delete the "
+        "cells to the right of your table.",
+        code="too_many_columns",
+    )
 
 
 def check_xlsx(content: bytes, *, limits: Limits) -> WorkbookFacts:
@@ -274,9 +296,14 @@ def read_xlsx(content: bytes, *, limits: Limits) -> tuple[list, list[list], Work
             sheet.reset_dimensions()  # read every row, whatever the sheet declares
             table = []
             for values in sheet.iter_rows(values_only=True):
+                # the scan has counted; this holds whatever it could not see
+                if len(table) > limits.rows:
+                    raise too_many_rows(limits.rows, limits, more_than=True)
                 values = list(values)
                 while values and values[-1] is None:
                     values.pop()
+                if len(values) > MAX_COLUMNS:
+                    raise too_wide()
                 table.append(values)
         finally:
             book.close()
