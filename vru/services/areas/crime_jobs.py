@@ -325,10 +325,10 @@ def import_job_confirm(*, actor: User | None, job: ImportJob, replace: bool = Fa
 
 
 @transaction.atomic
-def import_job_cancel(*, actor: User, job: ImportJob) -> ImportJob:
-    """Drop a checked file without importing it."""
+def import_job_cancel(*, actor: User | None, job: ImportJob) -> ImportJob:
+    """Drop a checked file without importing it (`actor=None`: the system, a command)."""
     job = _locked(job)
-    if not permissions.can_review_import(actor, job):
+    if actor is not None and not permissions.can_review_import(actor, job):
         raise PermissionDenied("You cannot import data into this partnership.")
     if job.status != ImportJob.Status.CHECKED:
         raise ValidationError(
