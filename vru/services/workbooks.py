@@ -241,7 +241,7 @@ def scan_sheet(
                     if found:
                         declared = _declared_rows(found.group(1))
                 rows = _rows_in(chunk, rows)
-                if rows > limits.rows and look is None:
+                if rows > limits.rows + 1 and look is None:  # the header is not counted
                     raise too_many_rows(limits.rows, limits, more_than=True)
                 if _wide(chunk):
                     raise too_wide()
