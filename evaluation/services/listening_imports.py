@@ -27,7 +27,7 @@ from vru.import_kinds import Checked, ImportKind
 from vru.models import LSOA, ImportJob, ImportSnapshot, LocalAuthority, User
 from vru.resources import YesNoWidget
 from vru.services import imports as core_imports
-from vru.services import outbox
+from vru.services import outbox, workbooks
 
 
 @transaction.atomic
@@ -45,6 +45,7 @@ def responses_import_job_create(
         permissions.can_record_feedback(actor) and actor.partnership_id == exercise.partnership_id
     ):
         raise PermissionDenied("You cannot import feedback for this exercise.")
+    workbooks.check_upload(file_name=file_name, content=content)
     job = ImportJob(
         partnership=exercise.partnership,
         created_by=actor,

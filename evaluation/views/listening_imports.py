@@ -30,15 +30,21 @@ def responses_import(request, pk: int):
     form = ResponsesImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = services.responses_import_job_create(
-            actor=request.user,
-            exercise=exercise,
-            file_name=upload.name,
-            content=upload.read(),
-            skip_invalid_rows=form.cleaned_data["skip_invalid_rows"],
-        )
-        messages.success(request, "The file is being checked. Nothing changes until you confirm.")
-        return redirect("evaluation:responses_import_job", pk=exercise.pk, job_pk=job.pk)
+        try:
+            job = services.responses_import_job_create(
+                actor=request.user,
+                exercise=exercise,
+                file_name=upload.name,
+                content=upload.read(),
+                skip_invalid_rows=form.cleaned_data["skip_invalid_rows"],
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(
+                request, "The file is being checked. Nothing changes until you confirm."
+            )
+            return redirect("evaluation:responses_import_job", pk=exercise.pk, job_pk=job.pk)
     return render(
         request,
         "evaluation/import.html",

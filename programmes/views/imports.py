@@ -34,17 +34,21 @@ def referral_import(request):
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = services.referral_import_job_create(
-            actor=request.user,
-            programme=form.cleaned_data["programme"],
-            file_name=upload.name,
-            content=upload.read(),
-            skip_invalid_rows=form.cleaned_data["skip_invalid_rows"],
-        )
-        messages.success(
-            request, "The file is being checked. Nothing is imported until you confirm."
-        )
-        return redirect("programmes:referral_import_job", pk=job.pk)
+        try:
+            job = services.referral_import_job_create(
+                actor=request.user,
+                programme=form.cleaned_data["programme"],
+                file_name=upload.name,
+                content=upload.read(),
+                skip_invalid_rows=form.cleaned_data["skip_invalid_rows"],
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(
+                request, "The file is being checked. Nothing is imported until you confirm."
+            )
+            return redirect("programmes:referral_import_job", pk=job.pk)
     return render(
         request,
         "programmes/referral_import.html",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 
 from programmes import services
 from programmes.models import Referral, StatusChange, YoungPersonIdentity
@@ -247,9 +248,14 @@ def test_skipping_invalid_rows_imports_exactly_the_valid_ones_and_audits_once(pr
 
 
 def test_an_empty_file_is_an_error(programme):
-    outcome = services.referrals_import(actor=None, programme=programme, rows=rows_of(HEADER))
+    outcome = services.referrals_import(actor=None, programme=programme, rows=[])
 
     assert outcome.errors[0].message == "The file has no rows below its header."
+
+
+def test_a_file_with_only_its_header_is_refused_when_read():
+    with pytest.raises(ValidationError, match="no rows below its header"):
+        rows_of(HEADER)
 
 
 def queue(programme, text, django_capture_on_commit_callbacks, *, run=True, **kwargs):

@@ -14,6 +14,7 @@ from vru.models import (
     StrategicNeedsAssessment,
     SuccessMeasure,
 )
+from vru.services import workbooks
 
 
 def _site_has_permission(request) -> bool:
@@ -128,12 +129,16 @@ class CheckedCSV(base_formats.CSV):
 
     def create_dataset(self, in_stream, **kwargs):
         content = in_stream.encode("utf-8") if isinstance(in_stream, str) else in_stream
-        return services.read_table(file_name="import.csv", content=content)
+        return services.read_table(
+            file_name="import.csv", content=content, limits=workbooks.waiting()
+        )
 
 
 class CheckedXLSX(base_formats.XLSX):
     def create_dataset(self, in_stream):
-        return services.read_table(file_name="import.xlsx", content=in_stream)
+        return services.read_table(
+            file_name="import.xlsx", content=in_stream, limits=workbooks.waiting()
+        )
 
 
 class ScopedImportMixin:

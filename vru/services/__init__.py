@@ -29,6 +29,7 @@ from vru.services.areas import (
     risk_run_make_current,
     risk_run_reproduce,
 )
+from vru.services.areas.command_jobs import reviewed_import_by_command
 from vru.services.audit import audit_record, record_delete, record_save
 from vru.services.imports import (
     ImportOutcome,
@@ -77,6 +78,7 @@ __all__ = [
     "read_table",
     "record_delete",
     "record_save",
+    "reviewed_import_by_command",
     "reviewed_import_job_run",
     "risk_run_compute",
     "risk_run_create",

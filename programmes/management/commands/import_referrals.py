@@ -5,6 +5,7 @@ the import's page."""
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
@@ -40,13 +41,16 @@ class Command(BaseCommand):
             raise CommandError("No such programme.")
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
-        job = services.referral_import_job_create(
-            actor=None,
-            programme=target,
-            file_name=file.name,
-            content=file.read_bytes(),
-            skip_invalid_rows=skip_invalid_rows,
-        )
+        try:
+            job = services.referral_import_job_create(
+                actor=None,
+                programme=target,
+                file_name=file.name,
+                content=file.read_bytes(),
+                skip_invalid_rows=skip_invalid_rows,
+            )
+        except ValidationError as exc:
+            raise CommandError(f"{file.name}: {' '.join(exc.messages)}") from exc
         page = reverse("programmes:referral_import_job", args=[job.pk])
         # With a broker the check runs on a worker; in the embedded mode it has run already.
         job.refresh_from_db()

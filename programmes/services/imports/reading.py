@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from vru.services import imports as core_imports
-from vru.services import read_table
+from vru.services import read_table, workbooks
 
 
 def read_rows(*, file_name: str, content: bytes) -> list[dict]:
@@ -18,7 +18,9 @@ def read_rows(*, file_name: str, content: bytes) -> list[dict]:
         core_imports.check_cells(header=rows[0], rows=rows[1:])
         header = [h.strip().lower() for h in rows[0]]
         core_imports.check_headers(header)
-        return [dict(zip(header, row, strict=True)) for row in rows[1:] if any(row)]
+        found = [dict(zip(header, row, strict=True)) for row in rows[1:] if any(row)]
+        workbooks.require_data_rows(len(found))
+        return found
     return list(read_table(file_name=file_name, content=content).dict)
 
 

@@ -24,7 +24,14 @@ from programmes import permissions
 from programmes.models import Programme
 from programmes.services.imports import loading, validation
 from vru.models import AuditEvent, ImportJob, User
-from vru.services import RowError, audit_record, outbox, queue, reviewed_import_job_run
+from vru.services import (
+    RowError,
+    audit_record,
+    outbox,
+    queue,
+    reviewed_import_job_run,
+    workbooks,
+)
 
 
 @dataclass
@@ -186,6 +193,7 @@ def referral_import_job_create(
     is imported until someone confirms the check (vru.services.import_job_confirm)."""
     if actor is not None and not permissions.can_import_referrals(actor, programme):
         raise PermissionDenied
+    workbooks.check_upload(file_name=file_name, content=content)
     job = ImportJob(
         partnership=programme.partnership,
         created_by=actor,

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from vru import services
@@ -44,15 +45,18 @@ class Command(BaseCommand):
                 raise CommandError(f"No needs assessment {sna} in {owner}.")
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
-        job = services.import_job_create(
-            actor=None,
-            partnership=owner,
-            kind=kind,
-            file_name=file.name,
-            content=file.read_bytes(),
-            needs_assessment=needs_assessment,
-            skip_invalid_rows=skip_invalid_rows,
-        )
+        try:
+            job = services.import_job_create(
+                actor=None,
+                partnership=owner,
+                kind=kind,
+                file_name=file.name,
+                content=file.read_bytes(),
+                needs_assessment=needs_assessment,
+                skip_invalid_rows=skip_invalid_rows,
+            )
+        except ValidationError as exc:
+            raise CommandError(f"{file.name}: {' '.join(exc.messages)}") from exc
         # With a broker the job runs on a worker; in the embedded mode it has run already.
         job.refresh_from_db()
         if job.status in {ImportJob.Status.PENDING, ImportJob.Status.RUNNING}:

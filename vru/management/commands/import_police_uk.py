@@ -1,20 +1,21 @@
-import gzip
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from vru import services
-from vru.models import Partnership
+from vru.models import ImportJob, Partnership
+from vru.services import workbooks
 
 
 class Command(BaseCommand):
     help = (
         "Import police.uk street-level crime CSVs (optionally .gz): counts per 2021 LSOA, month "
-        "and crime type. A file for another area (its rows mostly outside the partnership or "
-        "from a force that does not serve it) is refused. Months already stored are replaced "
-        "only with --replace (what they held is kept, so the import can be undone on its "
-        "page). Prints what was skipped and why."
+        "and crime type. Each file goes the way of an upload on the page (an import job: "
+        "checked, then imported), run here. A file for another area (its rows mostly outside "
+        "the partnership or from a force that does not serve it) is refused. Months already "
+        "stored are replaced only with --replace (what they held is kept, so the import can "
+        "be undone on its page). Prints what was skipped and why."
     )
 
     def add_arguments(self, parser):
@@ -32,19 +33,22 @@ class Command(BaseCommand):
         except Partnership.DoesNotExist as exc:
             raise CommandError(f"No partnership with slug {partnership!r}.") from exc
         for path in files:
-            content = path.read_bytes()
-            if path.suffix == ".gz":
-                content = gzip.decompress(content)
             try:
-                record = services.crime_file_import(
-                    actor=None,
+                content = path.read_bytes()
+                if path.suffix == ".gz":
+                    content = workbooks.gunzip(content, limits=workbooks.background())
+                job, problem = services.reviewed_import_by_command(
                     partnership=owner,
+                    kind=ImportJob.Kind.POLICE_UK,
                     file_name=path.name.removesuffix(".gz"),
                     content=content,
                     replace=replace,
                 )
             except ValidationError as exc:
                 raise CommandError(f"{path.name}: {' '.join(exc.messages)}") from exc
+            if problem or job.crime_import is None:
+                raise CommandError(f"{path.name}: {problem or 'nothing was imported.'}")
+            record = job.crime_import
             self.stdout.write(
                 f"{path.name}: {record.rows_counted} of {record.rows_read} rows counted "
                 f"for {', '.join(record.months)}; skipped {record.skipped or 'none'}; "

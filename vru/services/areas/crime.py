@@ -40,7 +40,7 @@ from vru.models import (
     Partnership,
     User,
 )
-from vru.services import imports
+from vru.services import imports, workbooks
 from vru.services.areas._common import POLICE_UK_COLUMNS, _require, copy_rows
 from vru.services.audit import audit_record
 
@@ -195,6 +195,7 @@ def crime_file_plan(
             code="columns",
         )
     imports.check_cells(header=header, rows=rows[1:])
+    workbooks.require_data_rows(sum(1 for row in rows[1:] if imports.has_values(row)))
     plan = CrimePlan(
         partnership=partnership,
         partnership_forces=selectors.police_forces_of(partnership=partnership),

@@ -77,11 +77,8 @@ def _finish(
 
 
 def _crime_check(job: ImportJob) -> Checked:
-    def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
-
     plan = crime_file_plan(
-        partnership=job.partnership, content=bytes(job.content), progress=progress
+        partnership=job.partnership, content=bytes(job.content), progress=_progress(job)
     )
     refusal = [{"row": 1, "column": "", "message": plan.refusal}] if plan.refusal else []
     return Checked(plan.as_preview(), refusal)
@@ -150,13 +147,22 @@ def _crime_restore(snapshot: ImportSnapshot) -> dict:
 # --- area indicators ----------------------------------------------------------------------
 
 
-def _indicator_plan(job: ImportJob) -> indicators.IndicatorPlan:
+def _indicator_plan(job: ImportJob, progress=None) -> indicators.IndicatorPlan:
     dataset = imports.read_table(file_name=job.file_name, content=bytes(job.content))
-    return indicators.indicator_file_plan(partnership=job.partnership, dataset=dataset)
+    return indicators.indicator_file_plan(
+        partnership=job.partnership, dataset=dataset, progress=progress
+    )
+
+
+def _progress(job: ImportJob):
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+
+    return progress
 
 
 def _indicator_check(job: ImportJob) -> Checked:
-    plan = _indicator_plan(job)
+    plan = _indicator_plan(job, progress=_progress(job))
     return Checked(plan.as_preview(), plan.errors)
 
 
@@ -319,10 +325,10 @@ def import_job_confirm(*, actor: User | None, job: ImportJob, replace: bool = Fa
 
 
 @transaction.atomic
-def import_job_cancel(*, actor: User, job: ImportJob) -> ImportJob:
-    """Drop a checked file without importing it."""
+def import_job_cancel(*, actor: User | None, job: ImportJob) -> ImportJob:
+    """Drop a checked file without importing it (`actor=None`: the system, a command)."""
     job = _locked(job)
-    if not permissions.can_review_import(actor, job):
+    if actor is not None and not permissions.can_review_import(actor, job):
         raise PermissionDenied("You cannot import data into this partnership.")
     if job.status != ImportJob.Status.CHECKED:
         raise ValidationError(

@@ -7,6 +7,7 @@ The job's life (check, confirmation, cancel, undo) is the one every reviewed imp
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -32,6 +33,8 @@ from vru.services.audit import audit_record
 
 REPEATED = "Repeated in the file (the later row is kept)"
 REQUIRED = {"lsoa_code", "factor", "period_start", "value"}
+# the check records its progress on the job every this many rows
+PROGRESS_EVERY = 2_000
 
 
 @dataclass
@@ -84,11 +87,17 @@ class IndicatorPlan:
         }
 
 
-def indicator_file_plan(*, partnership: Partnership, dataset: tablib.Dataset) -> IndicatorPlan:
+def indicator_file_plan(
+    *,
+    partnership: Partnership,
+    dataset: tablib.Dataset,
+    progress: Callable[[int, int], None] | None = None,
+) -> IndicatorPlan:
     """Read indicator rows (lsoa_code, factor, period, period_start, value, source) and work
     out what importing them would do, per factor and period: values added, values replaced
     (stored, and different) and values unchanged. Any bad row is an error (listed with its
-    row and column): such a file imports nothing. Writes nothing."""
+    row and column): such a file imports nothing. Writes nothing. `progress(rows done,
+    rows)` is called as it goes."""
     headers = [str(h or "").strip().lower() for h in dataset.headers or []]
     plan = IndicatorPlan(partnership=partnership, rows_read=len(dataset))
     missing = REQUIRED - set(headers)
@@ -100,6 +109,8 @@ def indicator_file_plan(*, partnership: Partnership, dataset: tablib.Dataset) ->
     lsoas = dict(LSOA.objects.filter(partnership=partnership).values_list("code", "pk"))
     factors = {f.key: f for f in Factor.objects.filter(partnership=partnership)}
     for number, values in enumerate(dataset, start=2):
+        if progress is not None and (number - 1) % PROGRESS_EVERY == 0:
+            progress(number - 1, plan.rows_read)
         row = dict(
             zip(headers, [str(v if v is not None else "").strip() for v in values], strict=False)
         )
