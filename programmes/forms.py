@@ -318,20 +318,20 @@ class AttendeeForm(GovukForm):
 # --- Corrections: the record's own form, with why and the version it was loaded at --------
 
 REASON_HINT = (
-    "For example, the address was typed wrongly. Whoever can see this record will see your "
-    "reason in its version history."
+    "For example, the address was typed wrongly. Whoever can see this record will see what "
+    "you write in its version history."
 )
 
 
 def _correction_fields(form, *, version: int) -> None:
-    form.fields["reason"] = forms.CharField(
+    form.fields["why"] = forms.CharField(
         label="Why are you making this change?",
         help_text=REASON_HINT,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,  # the service refuses it empty, in its words
     )
     form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=version)
-    form.error_names = {**form.error_names, "reason": "why you are making this change"}
+    form.error_names = {**form.error_names, "why": "why you are making this change"}
 
 
 def _correction_judged(form, correct) -> dict:
@@ -342,8 +342,8 @@ def _correction_judged(form, correct) -> dict:
     _, errors = correct(changes)
     for field, messages in errors.items():
         form.add_error(field if field in form.fields else None, messages)
-    if not (cleaned.get("reason") or "").strip() and "reason" not in form.errors:
-        form.add_error("reason", "Enter why you are making this change")
+    if not (cleaned.get("why") or "").strip() and "why" not in form.errors:
+        form.add_error("why", "Enter why you are making this change")
     return cleaned
 
 

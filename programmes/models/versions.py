@@ -5,9 +5,9 @@ Decisions:
 - The history starts at the first correction: a record as first recorded is version 1 (its
   values are the "before" of version 2, and who recorded it is on the record itself), so
   creating a record, one at a time or thousands in an import, writes no version row.
-- The before and after values, and the reason, are stored encrypted with the field keys, the
+- The before and after values, and why the change was made, are stored encrypted with the field keys, the
   same way as the identity and the case notes they may hold (a corrected name, address or
-  date of birth; a note about a child; a reason that quotes either). Only the names of the
+  date of birth; a note about a child; a why that quotes either). Only the names of the
   changed fields are in a plain column. So no clear identity is ever in a plain column, and
   retention deletes a case's versions with its identity (services.retention_anonymise).
 - One table for every kind of record (`kind` + `object_id`), with the referral a case
@@ -49,7 +49,7 @@ class RecordVersion(models.Model):
         db_index=False,
     )
     changed_at = models.DateTimeField()
-    reason = EncryptedTextField()
+    why = EncryptedTextField(help_text="Why the change was made, in the words of who made it.")
     fields = models.JSONField(default=list, help_text="The names of the changed fields.")
     # {field: [before, after]} as JSON text, encrypted (see the module's decisions)
     values = EncryptedTextField()

@@ -91,7 +91,7 @@ class Version:
     number: int
     by: User | None
     at: datetime
-    reason: str
+    why: str
     changes: list[Change]
 
 
@@ -133,7 +133,7 @@ def _version(row: RecordVersion, title: str, show_identity: bool) -> Version:
                 _shown(row.kind, field, after),
             )
         )
-    return Version(title, row.version, row.changed_by, row.changed_at, row.reason, changes)
+    return Version(title, row.version, row.changed_by, row.changed_at, row.why, changes)
 
 
 def _rows(viewer: User):

@@ -33,8 +33,8 @@ from programmes.services.referrals import _locked, _require, possible_duplicates
 from vru.models import LSOA, AuditEvent, Partnership, User
 from vru.services import audit_record
 
-REASON_MISSING = "Enter why you are making this change"
-REASON_LONGEST = 2000
+WHY_MISSING = "Enter why you are making this change"
+WHY_LONGEST = 2000
 STALE = (
     "Someone else changed this record after you opened it. Your changes have not been "
     "saved: reload the page to see their changes, then make yours again."
@@ -53,18 +53,18 @@ def current_version(kind: str, object_id: int) -> int:
     return latest or 1
 
 
-def _begin(kind: str, object_id: int, version: int | None, reason: str, errors: dict) -> int:
+def _begin(kind: str, object_id: int, version: int | None, why: str, errors: dict) -> int:
     """The checks every correction starts with: the version the form was loaded at is still
-    the record's (else STALE); a reason is given. Returns the record's current version."""
+    the record's (else STALE); why is given. Returns the record's current version."""
     current = current_version(kind, object_id)
     if version is not None and int(version) != current:
         raise ValidationError({NON_FIELD_ERRORS: [STALE]}, code="stale")
-    reason = (reason or "").strip()
-    if not reason:
-        errors.setdefault("reason", []).append(REASON_MISSING)
-    elif len(reason) > REASON_LONGEST:
-        errors.setdefault("reason", []).append(
-            f"Why you are making this change must be {REASON_LONGEST} characters or fewer."
+    why = (why or "").strip()
+    if not why:
+        errors.setdefault("why", []).append(WHY_MISSING)
+    elif len(why) > WHY_LONGEST:
+        errors.setdefault("why", []).append(
+            f"Why you are making this change must be {WHY_LONGEST} characters or fewer."
         )
     return current
 
@@ -94,7 +94,7 @@ def _keep(
     partnership: Partnership,
     referral: Referral | None,
     version: int,
-    reason: str,
+    why: str,
     changed: dict,
 ) -> RecordVersion:
     return RecordVersion.objects.create(
@@ -105,7 +105,7 @@ def _keep(
         version=version,
         changed_by=actor if actor is not None and actor.pk else None,
         changed_at=timezone.now(),
-        reason=reason.strip(),
+        why=why.strip(),
         fields=sorted(changed),
         values=RecordVersion.dump(
             {name: (_shown(before), _shown(after)) for name, (before, after) in changed.items()}
@@ -132,7 +132,7 @@ def referral_correct(
     *,
     actor: User | None,
     referral: Referral,
-    reason: str,
+    why: str,
     version: int | None = None,
     reauthenticated: bool = False,
     **changes,
@@ -151,7 +151,7 @@ def referral_correct(
     referral.young_person = person
     identity = YoungPersonIdentity.objects.select_for_update().filter(young_person=person).first()
     errors: dict = {}
-    current = _begin(RecordVersion.Kind.REFERRAL, referral.pk, version, reason, errors)
+    current = _begin(RecordVersion.Kind.REFERRAL, referral.pk, version, why, errors)
     changed, refused = inputs.correct_referral(referral, identity, changes, actor=actor)
     for field, messages in refused.items():
         errors.setdefault(field, []).extend(messages)
@@ -225,7 +225,7 @@ def referral_correct(
         partnership=referral.partnership,
         referral=referral,
         version=current + 1,
-        reason=reason,
+        why=why,
         changed=changed,
     )
     _audit(actor, "referral.corrected", referral, referral.partnership, row)
@@ -246,7 +246,7 @@ def referral_correct(
 
 @transaction.atomic
 def contact_correct(
-    *, actor: User | None, contact: Contact, reason: str, version: int | None = None, **changes
+    *, actor: User | None, contact: Contact, why: str, version: int | None = None, **changes
 ) -> Contact:
     """Correct a 1:1 contact, judged as a new one is. A changed time moves the case's first
     contact with it (the earliest contact is the first)."""
@@ -256,7 +256,7 @@ def contact_correct(
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     contact.referral = referral
     errors: dict = {}
-    current = _begin(RecordVersion.Kind.CONTACT, contact.pk, version, reason, errors)
+    current = _begin(RecordVersion.Kind.CONTACT, contact.pk, version, why, errors)
     changed, refused = inputs.correct_contact(contact, _only(changes, inputs.CONTACT_CORRECTABLE))
     for field, messages in refused.items():
         errors.setdefault(field, []).extend(messages)
@@ -277,7 +277,7 @@ def contact_correct(
         partnership=referral.partnership,
         referral=referral,
         version=current + 1,
-        reason=reason,
+        why=why,
         changed=changed,
     )
     _audit(actor, "contact.corrected", contact, referral.partnership, row)
@@ -286,7 +286,7 @@ def contact_correct(
 
 @transaction.atomic
 def outcome_correct(
-    *, actor: User | None, outcome: Outcome, reason: str, version: int | None = None, **changes
+    *, actor: User | None, outcome: Outcome, why: str, version: int | None = None, **changes
 ) -> Outcome:
     referral = _locked(outcome.referral)
     if actor is not None:
@@ -294,7 +294,7 @@ def outcome_correct(
     outcome = Outcome.objects.select_for_update().get(pk=outcome.pk)
     outcome.referral = referral
     errors: dict = {}
-    current = _begin(RecordVersion.Kind.OUTCOME, outcome.pk, version, reason, errors)
+    current = _begin(RecordVersion.Kind.OUTCOME, outcome.pk, version, why, errors)
     changed, refused = inputs.correct_outcome(outcome, _only(changes, inputs.OUTCOME_CORRECTABLE))
     for field, messages in refused.items():
         errors.setdefault(field, []).extend(messages)
@@ -310,7 +310,7 @@ def outcome_correct(
         partnership=referral.partnership,
         referral=referral,
         version=current + 1,
-        reason=reason,
+        why=why,
         changed=changed,
     )
     _audit(actor, "outcome.corrected", outcome, referral.partnership, row)
@@ -322,7 +322,7 @@ def outcome_correct(
 
 @transaction.atomic
 def session_correct(
-    *, actor: User | None, session: Session, reason: str, version: int | None = None, **changes
+    *, actor: User | None, session: Session, why: str, version: int | None = None, **changes
 ) -> Session:
     """Correct a session (not its programme): judged as a new one is; changed counts
     replace the old ones."""
@@ -330,7 +330,7 @@ def session_correct(
     if actor is not None and not permissions.can_record_session(actor, session.programme):
         raise PermissionDenied
     errors: dict = {}
-    current = _begin(RecordVersion.Kind.SESSION, session.pk, version, reason, errors)
+    current = _begin(RecordVersion.Kind.SESSION, session.pk, version, why, errors)
     changed, refused = inputs.correct_session(session, _only(changes, inputs.SESSION_CORRECTABLE))
     for field, messages in refused.items():
         errors.setdefault(field, []).extend(messages)
@@ -355,7 +355,7 @@ def session_correct(
         partnership=partnership,
         referral=None,
         version=current + 1,
-        reason=reason,
+        why=why,
         changed=changed,
     )
     _audit(actor, "session.corrected", session, partnership, row)

@@ -24,7 +24,7 @@ def _save(request, form, correct, **known) -> bool:
     try:
         correct(
             actor=request.user,
-            reason=data["reason"],
+            why=data["why"],
             version=data["version"],
             **known,
             **changes,
