@@ -330,7 +330,10 @@ def _correction_fields(form, *, version: int) -> None:
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,  # the service refuses it empty, in its words
     )
-    form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=version)
+    # the version the page was loaded at: the service refuses a save over a newer one
+    form.fields["version"] = forms.IntegerField(
+        widget=forms.HiddenInput, initial=version, required=False
+    )
     form.error_names = {**form.error_names, "why": "why you are making this change"}
 
 
@@ -342,6 +345,8 @@ def _correction_judged(form, correct) -> dict:
     _, errors = correct(changes)
     for field, messages in errors.items():
         form.add_error(field if field in form.fields else None, messages)
+    if cleaned.get("version") is None:
+        form.add_error(None, "Reload the page, then make your change again.")
     if not (cleaned.get("why") or "").strip() and "why" not in form.errors:
         form.add_error("why", "Enter why you are making this change")
     return cleaned
@@ -352,25 +357,12 @@ class ReferralCorrectionForm(ReferralForm):
     set the 24-hour clock, the assignee), and without the identity unless the user may
     change it now (a recent password)."""
 
-    def __init__(
-        self,
-        *args,
-        referral,
-        identity,
-        version,
-        actor,
-        with_identity,
-        may_override=False,
-        **kwargs,
-    ):
-        super().__init__(
-            *args,
-            programmes=Programme.objects.filter(pk=referral.programme_id),
-            staff=Programme.objects.none(),
-            may_override=may_override or bool(referral.eligibility_override),
-            actor=actor,
-            **kwargs,
-        )
+    def __init__(self, *args, referral, identity, version, actor, with_identity, **kwargs):
+        # the referral's own programme, and no assignee to choose (whatever a caller passes)
+        kwargs["programmes"] = Programme.objects.filter(pk=referral.programme_id)
+        kwargs["staff"] = Programme.objects.none()
+        kwargs["may_override"] = kwargs.get("may_override") or bool(referral.eligibility_override)
+        super().__init__(*args, actor=actor, **kwargs)
         kept = set(inputs.REFERRAL_CORRECTABLE) - (
             set() if with_identity else set(inputs.IDENTITY_FIELDS)
         )
@@ -400,7 +392,8 @@ class ReferralCorrectionForm(ReferralForm):
 
 class ContactCorrectionForm(ContactForm):
     def __init__(self, *args, contact, version, **kwargs):
-        super().__init__(*args, referral=contact.referral, **kwargs)
+        kwargs["referral"] = contact.referral
+        super().__init__(*args, **kwargs)
         self.contact = contact
         self.correctable = set(inputs.CONTACT_CORRECTABLE)
         _correction_fields(self, version=version)
@@ -413,7 +406,8 @@ class ContactCorrectionForm(ContactForm):
 
 class OutcomeCorrectionForm(OutcomeForm):
     def __init__(self, *args, outcome, version, **kwargs):
-        super().__init__(*args, referral=outcome.referral, **kwargs)
+        kwargs["referral"] = outcome.referral
+        super().__init__(*args, **kwargs)
         self.outcome = outcome
         self.correctable = set(inputs.OUTCOME_CORRECTABLE)
         _correction_fields(self, version=version)
@@ -428,9 +422,8 @@ class SessionCorrectionForm(SessionForm):
     """The session form without its programme (a session stays with its programme)."""
 
     def __init__(self, *args, session, version, **kwargs):
-        super().__init__(
-            *args, programmes=Programme.objects.filter(pk=session.programme_id), **kwargs
-        )
+        kwargs["programmes"] = Programme.objects.filter(pk=session.programme_id)
+        super().__init__(*args, **kwargs)
         del self.fields["programme"]
         self.session = session
         self.correctable = set(inputs.SESSION_CORRECTABLE)
