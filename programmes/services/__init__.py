@@ -6,6 +6,7 @@ Callers import the package (`from programmes import services`) and call `service
 from programmes.services.break_glass import break_glass_notify, identity_break_glass
 from programmes.services.casework import contact_record, outcome_record
 from programmes.services.corrections import (
+    REAUTH_NEEDED,
     contact_correct,
     current_version,
     outcome_correct,
@@ -38,6 +39,7 @@ from programmes.services.sessions import (
 from programmes.services.sla import retention_anonymise, retention_schedule
 
 __all__ = [
+    "REAUTH_NEEDED",
     "ReferralImportOutcome",
     "break_glass_notify",
     "contact_correct",

@@ -5,7 +5,7 @@ values as a version and refuses a save over someone else's newer one. Thin: pars
 selector or a service, render."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -72,19 +72,26 @@ def referral_correct(request, pk: int):
         with_identity=with_identity,
         may_override=permissions.can_manage_programme(request.user, referral.programme),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = _save(
-                request,
-                form,
-                services.referral_correct,
-                referral=referral,
-                reauthenticated=with_identity,
-            )
-        except PermissionDenied:  # the identity changed without a recent password
-            return accounts.reauthenticate(request)
-        if saved:
-            return redirect(referral)
+    # a page loaded with the identity, sent after the password has become too old: its
+    # identity is not taken, and nothing is saved without it
+    identity_sent = request.method == "POST" and any(
+        name in request.POST for name in inputs.IDENTITY_FIELDS
+    )
+    if identity_sent and not with_identity:
+        form.is_valid()
+        form.add_error(None, services.REAUTH_NEEDED)
+    elif (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            request,
+            form,
+            services.referral_correct,
+            referral=referral,
+            reauthenticated=with_identity,
+        )
+    ):
+        return redirect(referral)
     return _page(
         request,
         form,

@@ -530,15 +530,25 @@ def test_without_a_recent_password_the_page_corrects_all_but_the_identity(client
     assert "Confirm it is you" in page.text
     assert not AuditEvent.objects.filter(verb="young_person.identity_viewed").exists()
 
-    # an identity field sent anyway is not taken
-    client.post(
-        url,
-        {**data, "address": "Elsewhere", "home_lsoa": case["moved"].code, "why": "moved"},
-    )
+    done = client.post(url, {**data, "home_lsoa": case["moved"].code, "why": "moved"})
 
-    referral = Referral.objects.get()
-    assert referral.lsoa == case["moved"]
-    assert referral.young_person.identity.address == "1 High Stret"
+    assert done.status_code == 302
+    assert Referral.objects.get().lsoa == case["moved"]
+
+
+def test_an_identity_sent_after_the_password_became_too_old_is_not_saved(client, case, settings):
+    # given a page loaded with the identity; by the time it is sent, the password is too old
+    client.force_login(case["practitioner"])
+    url = f"/programmes/referrals/{case['referral'].pk}/correct/"
+    data = form_values(client.get(url))
+    settings.VRU_REAUTH_REQUIRED = True
+
+    response = client.post(url, {**data, "address": "Elsewhere", "why": "moved"})
+
+    assert response.status_code == 400
+    assert "Confirm it is you" in response.context["form"].non_field_errors()[0]
+    assert Referral.objects.get().young_person.identity.address == "1 High Stret"
+    assert not RecordVersion.objects.exists()
 
 
 def test_a_contact_and_a_session_are_corrected_on_their_pages(client, case):
