@@ -35,7 +35,13 @@ from vru.models import LocalAuthority, Role, User
 
 pytestmark = pytest.mark.django_db
 
-FORM_MODULES = ("vru.forms", "vru.views.area_forms", "programmes.forms", "evaluation.forms")
+FORM_MODULES = (
+    "vru.forms",
+    "vru.views.area_forms",
+    "programmes.forms",
+    "programmes.views.correction_forms",
+    "evaluation.forms",
+)
 FORM_PACKAGES = ("grants.forms",)
 
 

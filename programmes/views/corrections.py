@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from programmes import forms, inputs, permissions, selectors, services
+from programmes import inputs, permissions, selectors, services
 from programmes.models import RecordVersion
+from programmes.views import correction_forms as forms
 from programmes.views.common import visible_referral
 from vru import accounts, doors
 
