@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programmes.views import caseload, imports, programmes, referrals, sessions
+from programmes.views import caseload, corrections, imports, programmes, referrals, sessions
 
 app_name = "programmes"
 urlpatterns = [
@@ -31,6 +31,10 @@ urlpatterns = [
         referrals.referral_consent_withdraw,
         name="referral_consent_withdraw",
     ),
+    path("referrals/<int:pk>/correct/", corrections.referral_correct, name="referral_correct"),
+    path("contacts/<int:pk>/correct/", corrections.contact_correct, name="contact_correct"),
+    path("outcomes/<int:pk>/correct/", corrections.outcome_correct, name="outcome_correct"),
+    path("sessions/<int:pk>/correct/", corrections.session_correct, name="session_correct"),
     path("sessions/", sessions.session_list, name="session_list"),
     path("sessions/new/", sessions.session_create, name="session_create"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),

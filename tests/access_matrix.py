@@ -238,6 +238,11 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
         CASE_WORKERS, objects="referral", out={ADMIN}, method="post", ok=FORM_POSTED
     ),
     "programmes:break_glass": door({MANAGER}),
+    # correcting a record: whoever may write it (a practitioner their own cases)
+    "programmes:referral_correct": door(CASE_WORKERS, objects="referral", out={ADMIN}),
+    "programmes:contact_correct": door(CASE_WORKERS, objects="contact", out={ADMIN}),
+    "programmes:outcome_correct": door(CASE_WORKERS, objects="outcome", out={ADMIN}),
+    "programmes:session_correct": door(CASE_WORKERS, objects="session", out={ADMIN}),
     # the import's page, and the confirmation posted to it (a finished import: refused
     # with a message, back to the page)
     "programmes:referral_import_job": (

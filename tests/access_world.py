@@ -117,14 +117,17 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
     # --- programmes
     programme = ProgrammeFactory(partnership=partnership, name=f"{tag} ReRoute")
     other_programme = ProgrammeFactory(partnership=partnership, name=f"{tag} Navigators")
-    referrals = {}
+    referrals, contacts, outcomes = {}, {}, {}
     for key, prog in (("in", programme), ("out", other_programme)):
         referral = ReferralFactory(programme=prog, last_name=f"{tag}surname", event_at=now)
-        programme_services.contact_record(
+        contacts[key] = programme_services.contact_record(
             actor=None,
             referral=referral,
             occurred_at=now + datetime.timedelta(hours=3),
             method="phone",
+        )
+        outcomes[key] = programme_services.outcome_record(
+            actor=None, referral=referral, kind="safety_plan", achieved_on=now.date()
         )
         referrals[key] = referral
     sessions = {
@@ -287,6 +290,8 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "programme": {"in": programme, "out": other_programme},
         "reviewer": reviewer,
         "referral": referrals,
+        "contact": contacts,
+        "outcome": outcomes,
         "session": sessions,
         "lsoa": {"in": lsoas[0]},
         "needs_assessment": {"in": published, "out": draft},

@@ -19,12 +19,14 @@ from django import forms
 from django.template.loader import render_to_string
 
 from evaluation.models import Instrument, UnitCost
+from programmes import services as programme_services
 from programmes.models import Contact
 from tests.evaluation.factories import ListeningExerciseFactory
 from tests.factories import (
     FactorFactory,
     GrantRoundFactory,
     ProgrammeFactory,
+    ReferralFactory,
     UserFactory,
     govuk_date,
 )
@@ -33,7 +35,13 @@ from vru.models import LocalAuthority, Role, User
 
 pytestmark = pytest.mark.django_db
 
-FORM_MODULES = ("vru.forms", "vru.views.area_forms", "programmes.forms", "evaluation.forms")
+FORM_MODULES = (
+    "vru.forms",
+    "vru.views.area_forms",
+    "programmes.forms",
+    "programmes.views.correction_forms",
+    "evaluation.forms",
+)
 FORM_PACKAGES = ("grants.forms",)
 
 
@@ -74,6 +82,17 @@ GENERIC = re.compile(
 @pytest.fixture
 def world(partnership):
     programme = ProgrammeFactory(partnership=partnership, name="ReRoute")
+    referral = ReferralFactory(programme=programme)
+    when = referral.referred_at + datetime.timedelta(minutes=5)
+    contact = programme_services.contact_record(
+        actor=None, referral=referral, occurred_at=when, method="phone"
+    )
+    outcome = programme_services.outcome_record(
+        actor=None, referral=referral, kind="onward", achieved_on=when.date()
+    )
+    session = programme_services.session_record(
+        actor=None, programme=programme, kind="group", held_on=when.date(), place="Club"
+    )
     grant_round = GrantRoundFactory(partnership=partnership)
     exercise = ListeningExerciseFactory(partnership=partnership)
     FactorFactory(partnership=partnership, name="Knife crime", key="knife")
@@ -83,6 +102,10 @@ def world(partnership):
         "programme": programme,
         "grant_round": grant_round,
         "exercise": exercise,
+        "referral": referral,
+        "contact": contact,
+        "outcome": outcome,
+        "session": session,
     }
 
 
@@ -125,6 +148,15 @@ def _kwargs(form_class, world) -> dict:
             "local_authorities": LocalAuthority.objects.none(),
         },
         "factors": list(world["partnership"].factors.all()),
+        # the correction forms: the record, the version it was loaded at, who corrects it
+        "referral": world["referral"],
+        "identity": world["referral"].young_person.identity,
+        "contact": world["contact"],
+        "outcome": world["outcome"],
+        "session": world["session"],
+        "version": 1,
+        "actor": world["user"],
+        "with_identity": True,
     }
     wanted = {}
     if form_class.__module__ == "vru.forms" and form_class.__name__ in ALLAUTH_WITH_USER:

@@ -93,8 +93,11 @@ OUTCOME_UNKNOWN = {"kind": unknown_choice("outcome")}
 OUTCOME_ALREADY = "This outcome is already recorded for the referral."
 
 
-def check_outcome(values: dict, *, referral: Referral, now=None, skip=()) -> tuple[dict, Errors]:
-    """An outcome of a referral: which, when (one of each kind a referral)."""
+def check_outcome(
+    values: dict, *, referral: Referral, now=None, skip=(), instead_of: Outcome | None = None
+) -> tuple[dict, Errors]:
+    """An outcome of a referral: which, when (one of each kind a referral). `instead_of`:
+    the outcome being corrected (its own kind is not "already recorded")."""
     now = now or timezone.now()
     errors: Errors = {}
     out = Judged()
@@ -112,7 +115,9 @@ def check_outcome(values: dict, *, referral: Referral, now=None, skip=()) -> tup
     if (
         referral is not None
         and out.get("kind")
-        and Outcome.objects.filter(referral=referral, kind=out["kind"]).exists()
+        and Outcome.objects.filter(referral=referral, kind=out["kind"])
+        .exclude(pk=instead_of.pk if instead_of is not None else None)
+        .exists()
     ):
         _add(errors, "kind", OUTCOME_ALREADY)
     return (dict(out) if errors else out), errors

@@ -17,6 +17,7 @@ from programmes.models.referrals import (
 )
 from programmes.models.retention import RetentionRun
 from programmes.models.sessions import DetachedContact, Session, SessionCount
+from programmes.models.versions import RecordVersion
 from programmes.models.young_people import (
     EducationStatus,
     Ethnicity,
@@ -39,6 +40,7 @@ __all__ = [
     "Outcome",
     "Programme",
     "ProgrammeStaff",
+    "RecordVersion",
     "Referral",
     "RetentionRun",
     "Session",

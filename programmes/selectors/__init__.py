@@ -13,6 +13,7 @@ from programmes.selectors.caseload import (  # noqa: F401
     referral_page,
     referral_rows,
 )
+from programmes.selectors.casework import contact_get, outcome_get  # noqa: F401
 from programmes.selectors.dashboard import (  # noqa: F401
     Dashboard,
     compliance_by_month,
@@ -43,4 +44,9 @@ from programmes.selectors.sessions import (  # noqa: F401
 from programmes.selectors.timeline import (  # noqa: F401
     TimelineEntry,
     referral_timeline,
+)
+from programmes.selectors.versions import (  # noqa: F401
+    Version,
+    case_history,
+    record_history,
 )

@@ -5,6 +5,14 @@ Callers import the package (`from programmes import services`) and call `service
 
 from programmes.services.break_glass import break_glass_notify, identity_break_glass
 from programmes.services.casework import contact_record, outcome_record
+from programmes.services.corrections import (
+    REAUTH_NEEDED,
+    contact_correct,
+    current_version,
+    outcome_correct,
+    referral_correct,
+    session_correct,
+)
 from programmes.services.imports import (
     ReferralImportOutcome,
     read_rows,
@@ -31,14 +39,18 @@ from programmes.services.sessions import (
 from programmes.services.sla import retention_anonymise, retention_schedule
 
 __all__ = [
+    "REAUTH_NEEDED",
     "ReferralImportOutcome",
     "break_glass_notify",
+    "contact_correct",
     "contact_record",
+    "current_version",
     "detached_contact_record",
     "identity_break_glass",
     "identity_view",
     "notice_digest_send",
     "notices_sweep",
+    "outcome_correct",
     "outcome_record",
     "possible_duplicates",
     "programme_create",
@@ -46,6 +58,7 @@ __all__ = [
     "read_rows",
     "referral_assign",
     "referral_consent_withdraw",
+    "referral_correct",
     "referral_create",
     "referral_import_job_create",
     "referral_import_job_run",
@@ -55,5 +68,6 @@ __all__ = [
     "retention_schedule",
     "session_attendee_add",
     "session_attendee_remove",
+    "session_correct",
     "session_record",
 ]

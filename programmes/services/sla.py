@@ -10,6 +10,7 @@ from django.utils import timezone
 from programmes.models import (
     Contact,
     Outcome,
+    RecordVersion,
     Referral,
     RetentionRun,
     YoungPerson,
@@ -54,6 +55,8 @@ def retention_anonymise(*, now: datetime | None = None) -> RetentionRun:
     )
     Contact.objects.filter(referral_id__in=expired_ids).update(notes="", next_step="")
     Outcome.objects.filter(referral_id__in=expired_ids).update(notes="")
+    # corrections keep what a case said before (names, addresses, notes): they go with it
+    RecordVersion.objects.filter(referral_id__in=expired_ids).delete()
     people = (
         YoungPerson.objects.filter(referrals__pk__in=expired_ids, anonymised_at__isnull=True)
         .exclude(referrals__anonymised_at__isnull=True)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from programmes import forms, permissions, selectors, services
 from programmes.models import Referral
+from programmes.views import corrections
 from programmes.views.common import visible_referral as _visible_referral
 from vru import accounts, doors
 from vru.models import User
@@ -76,6 +77,7 @@ def _referral_page(request, referral, **forms_in_error):
         "contact_form": forms_in_error.get("contact_form") or forms.ContactForm(prefix="contact"),
         "status_form": forms_in_error.get("status_form") or forms.StatusForm(prefix="status"),
         "outcome_form": forms_in_error.get("outcome_form") or forms.OutcomeForm(prefix="outcome"),
+        **corrections.case_corrections(request, referral, identity_shown=identity is not None),
     }
     status = 400 if forms_in_error else 200
     return render(request, "programmes/referral_detail.html", context, status=status)

@@ -51,6 +51,9 @@ def _session_page(request, session, contact_form=None):
             "detached_contacts": session.detached_contacts.select_related("referral"),
             "contact_form": contact_form or forms.DetachedContactForm(),
             "can_record": permissions.can_record_session(request.user, session.programme),
+            "history": selectors.record_history(
+                viewer=request.user, kind="session", object_id=session.pk
+            ),
         },
         status=400 if contact_form is not None else 200,
     )
