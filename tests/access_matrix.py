@@ -401,6 +401,12 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "duty:holder_create": door(EDITORS),
     "duty:holder_change": door(EDITORS, objects="duty_holder"),
     "duty:strategy_review": door(EDITORS, objects="strategy"),
+    "duty-api:duty-holder-list": api_list(READERS),
+    "duty-api:duty-holder-detail": door(READERS, objects="duty_holder"),
+    "duty-api:strategy-list": api_list(READERS),
+    "duty-api:strategy-detail": door(READERS, objects="strategy"),
+    "duty-api:readiness-assessment-list": api_list(READERS),
+    "duty-api:readiness-assessment-detail": door(READERS, objects="readiness_assessment"),
     "evaluation:report_request": door(REPORT_READERS),
     "evaluation:report_detail": with_exports(
         REPORT_READERS, "csv", "xlsx", objects="impact_report"

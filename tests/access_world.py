@@ -19,6 +19,8 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
+from duty import services as duty_services
+from duty.models import ReadinessArea
 from evaluation import services as evaluation_services
 from evaluation.models import SafeguardingAlert
 from evaluation.services import reports as report_services
@@ -333,6 +335,15 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "safeguarding_alert": {"in": alert},
         "duty_holder": {"in": DutyHolderFactory(partnership=partnership, name=f"{tag} council")},
         "strategy": {"in": StrategyFactory(partnership=partnership, title=f"{tag} strategy")},
+        "readiness_assessment": {
+            "in": duty_services.readiness_assessment_record(
+                actor=None,
+                partnership=partnership,
+                assessed_on=datetime.date(2025, 6, 30),
+                kind="self",
+                scores={area.value: 3 for area in ReadinessArea},
+            )
+        },
     }
 
 

@@ -145,6 +145,7 @@ urlpatterns = [
     path("api/", include("grants.api_urls")),
     path("evaluation/", include("evaluation.urls")),
     path("duty/", include("duty.urls")),
+    path("api/", include("duty.api_urls")),
     path("api/", include("evaluation.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
