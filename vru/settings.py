@@ -409,7 +409,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "vru.api.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "vru.api.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "vru.api.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -64,6 +64,13 @@ account_urls = [
 ]
 
 
+# Error pages, in JSON under /api/ (vru.views.errors).
+handler400 = "vru.views.errors.bad_request"
+handler403 = "vru.views.errors.permission_denied"
+handler404 = "vru.views.errors.page_not_found"
+handler500 = "vru.views.errors.server_error"
+
+
 @login_not_required
 def handler429(request, exception=None):
     """Too many attempts (allauth's rate limits on sign-in and password reset)."""
