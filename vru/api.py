@@ -121,12 +121,29 @@ class StandardPagination(pagination.PageNumberPagination):
 
 class UserRateThrottle(throttling.UserRateThrottle):
     """Per-user (or, signed out, per-address) request rate; 429 with Retry-After past it.
-    The rate is read from settings per request, so it can be changed without a restart."""
+    Counted in a sliding window by one atomic step (vru.ratelimit), so requests arriving
+    together cannot all slip under the limit. The rate is read from settings per request,
+    so it can be changed without a restart."""
 
     def get_rate(self):
         from django.conf import settings
 
         return settings.VRU_API_RATE
+
+    def allow_request(self, request, view):
+        from vru import ratelimit
+
+        self._retry_after = None
+        key = self.get_cache_key(request, view)
+        if self.rate is None or key is None:
+            return True
+        decision = ratelimit.hit(key, limit=self.num_requests, window=self.duration)
+        self._retry_after = decision.retry_after
+        return decision.allowed
+
+    def wait(self):
+        # at least a second: DRF sends no Retry-After for 0
+        return None if self._retry_after is None else max(self._retry_after, 1.0)
 
 
 _ERROR = {
