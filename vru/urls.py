@@ -61,6 +61,8 @@ account_urls = [
     ),
     path("sessions/", account_pages.session_list, name="session_list"),
     path("sessions/end/", account_pages.session_end, name="session_end"),
+    path("tokens/new/", account_pages.api_token_create, name="api_token_create"),
+    path("tokens/<int:pk>/revoke/", account_pages.api_token_revoke, name="api_token_revoke"),
 ]
 
 
