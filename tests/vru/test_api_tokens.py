@@ -204,9 +204,11 @@ def test_a_user_makes_a_token_and_sees_it_once(signed_in, analyst):
     assert key in made.text
     assert made["Cache-Control"] == "no-store"
     token = ApiToken.objects.get(owner=analyst)
-    assert token.name == "Power BI" and token.read_only
+    assert token.name == "Power BI"
+    assert token.read_only
     account = signed_in.get("/accounts/sessions/")
-    assert "Power BI" in account.text and token.prefix in account.text
+    assert "Power BI" in account.text
+    assert token.prefix in account.text
     assert key not in account.text
     assert _api(key).get("/api/lsoas/").status_code == 200
 
