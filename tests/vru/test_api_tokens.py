@@ -286,3 +286,16 @@ def test_tokens_made_by_drf_authtoken_keep_working_hashed_and_its_table_goes(par
     assert token.scope == ApiToken.Scope.ROLE
     assert "authtoken_token" not in connection.introspection.table_names()
     assert _api(old_key).get("/api/lsoas/").status_code == 200
+
+
+def test_the_command_makes_a_token_through_the_same_service(analyst, capsys):
+    from django.core.management import call_command
+
+    call_command("api_token_create", analyst.username, "--name", "nightly sync", "--days", "7")
+
+    key = capsys.readouterr().out.strip()
+    token = ApiToken.objects.get(owner=analyst)
+    assert token.key_digest == token_digest(key)
+    assert token.read_only
+    assert AuditEvent.objects.filter(verb="api_token.created", actor=analyst).exists()
+    assert _api(key).get("/api/lsoas/").status_code == 200
