@@ -271,7 +271,7 @@ def test_tokens_made_by_drf_authtoken_keep_working_hashed_and_its_table_goes(par
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, "
-            "created datetime NOT NULL, user_id integer NOT NULL)"
+            "created timestamp NOT NULL, user_id integer NOT NULL)"
         )
         cursor.execute(
             "INSERT INTO authtoken_token VALUES (%s, %s, %s)", [old_key, timezone.now(), user.pk]

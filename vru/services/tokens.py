@@ -96,19 +96,20 @@ def api_token_used(*, token: ApiToken) -> bool:
     now = timezone.now()
     if token.last_used_at is not None and now - token.last_used_at < USE_RECORDED_EVERY:
         return False
-    recorded = (
-        ApiToken.objects.filter(pk=token.pk)
-        .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - USE_RECORDED_EVERY))
-        .update(last_used_at=now)
-    )
-    if not recorded:
-        return False
+    with transaction.atomic():  # the time and its audit row together, or neither
+        recorded = (
+            ApiToken.objects.filter(pk=token.pk)
+            .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - USE_RECORDED_EVERY))
+            .update(last_used_at=now)
+        )
+        if not recorded:
+            return False
+        audit_record(
+            actor=token.owner,
+            action=AuditEvent.Action.SIGN_IN,
+            verb="api_token.used",
+            target=token,
+            changes={"name": token.name, "scope": token.scope, "prefix": token.prefix},
+        )
     token.last_used_at = now
-    audit_record(
-        actor=token.owner,
-        action=AuditEvent.Action.SIGN_IN,
-        verb="api_token.used",
-        target=token,
-        changes={"name": token.name, "scope": token.scope, "prefix": token.prefix},
-    )
     return True
