@@ -11,6 +11,25 @@ from evaluation import permissions, selectors, serializers
 from evaluation.models import Evaluation
 from evaluation.report_periods import whole_period_error
 from programmes import selectors as programme_selectors
+from vru.api import query_choice, query_int
+
+# the evaluation list's query parameters, checked before the selector (which the page shares
+# and which ignores what it does not understand)
+EVALUATION_CHOICES = {
+    "status": Evaluation.Status.values,
+    "method": Evaluation.Method.values,
+    "kind": Evaluation.Kind.values,
+    "sort": sorted(f"{sign}{key}" for key in selectors.EVALUATION_SORTS for sign in ("", "-")),
+}
+EVALUATION_PARAMETERS = [
+    *(
+        OpenApiParameter(name, OpenApiTypes.STR, enum=choices)
+        for name, choices in EVALUATION_CHOICES.items()
+    ),
+    OpenApiParameter("programme", OpenApiTypes.INT, description="One programme's id"),
+    OpenApiParameter("rating", OpenApiTypes.INT, description="Evidence rating"),
+    OpenApiParameter("q", OpenApiTypes.STR, description="Title or evaluator"),
+]
 
 PERIOD = [
     OpenApiParameter("start", OpenApiTypes.DATE, description="First day (YYYY-MM-DD)"),
@@ -19,25 +38,25 @@ PERIOD = [
 ]
 
 
-def _period(request):
+def _date(request, name: str) -> date | None:
+    value = request.query_params.get(name)
     try:
-        start = request.query_params.get("start")
-        end = request.query_params.get("end")
-        start = date.fromisoformat(start) if start else None
-        end = date.fromisoformat(end) if end else None
+        return date.fromisoformat(value) if value else None
     except ValueError:
-        raise exceptions.ValidationError({"start": "Dates are YYYY-MM-DD."}) from None
+        raise exceptions.ValidationError({name: ["Dates are YYYY-MM-DD."]}) from None
+
+
+def _period(request):
+    start, end = _date(request, "start"), _date(request, "end")
     # the figures outside casework cover whole periods only, as reports do
     whole_only = permissions.sees_suppressed_outcomes(request.user)
     if message := whole_period_error(start, end, whole_only=whole_only):
         raise exceptions.ValidationError({"start": message})
     programme = None
-    if request.query_params.get("programme"):
-        value = request.query_params["programme"]
+    programme_id = query_int(request, "programme", minimum=1)
+    if programme_id is not None:
         programme = (
-            programme_selectors.programme_list(viewer=request.user)
-            .filter(pk=int(value) if value.isdigit() else 0)
-            .first()
+            programme_selectors.programme_list(viewer=request.user).filter(pk=programme_id).first()
         )
         if programme is None:
             raise exceptions.ValidationError({"programme": "Unknown programme."})
@@ -51,6 +70,14 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = serializers.EvaluationOutputSerializer
     lookup_value_regex = r"\d+"
     filter_backends: list = []
+
+    @extend_schema(parameters=EVALUATION_PARAMETERS)
+    def list(self, request, *args, **kwargs):
+        for name, choices in EVALUATION_CHOICES.items():
+            query_choice(request, name, choices)
+        query_int(request, "programme", minimum=1)
+        query_int(request, "rating", minimum=0)
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

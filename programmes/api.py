@@ -13,6 +13,7 @@ from programmes import inputs, paging, permissions, selectors, serializers, serv
 from programmes.filters import ProgrammeFilter, ReferralChildFilter, ReferralFilter, SessionFilter
 from programmes.models import Contact, Outcome, Programme, Referral, Session
 from vru import accounts
+from vru.api import query_int
 
 
 def _referral_or_404(request, pk) -> Referral:
@@ -81,21 +82,24 @@ class ReferralSeekPagination(pagination.BasePagination):
     max_page_size = 200
 
     def page_size_for(self, request) -> int:
-        try:
-            size = int(request.query_params.get("page_size", self.page_size))
-        except ValueError:
-            return self.page_size
-        return max(1, min(size, self.max_page_size))
+        size = query_int(request, "page_size", minimum=1)
+        return self.page_size if size is None else min(size, self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
         ordering = selectors.referral_ordering(_sort_param(request.query_params))
+        cursor = request.query_params.get("cursor")
+        if cursor and paging.decode_cursor(cursor, ordering) is None:
+            # a cursor from another sort order, or altered: not silently the first page
+            raise exceptions.ValidationError(
+                {"cursor": ["Follow the next or previous link as given, with the same sort."]}
+            )
         fields = view.get_serializer_class().row_fields()
         rows = queryset.values(*fields, *[f for f, _ in ordering if f not in fields])
         self.url = request.build_absolute_uri()
         self.page = paging.seek_page(
             rows,
             ordering=ordering,
-            cursor=request.query_params.get("cursor"),
+            cursor=cursor,
             size=self.page_size_for(request),
             # the same referrals without the rows' joins: a cheaper count
             count_queryset=queryset,

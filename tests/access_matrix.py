@@ -152,6 +152,9 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "account_reset_password_from_key_done": door(PUBLIC, ok=OK_OR_REDIRECT),
     "session_list": door(SIGNED_IN),
     "session_end": door(SIGNED_IN, method="post", ok=REDIRECT),
+    "api_token_create": door(SIGNED_IN),
+    # only one's own tokens: tests/vru/test_api_tokens.py opens them
+    "api_token_revoke": door(SIGNED_IN, kwargs={"pk": 999999}, ok=NOT_FOUND),
     "mfa_index": door(SIGNED_IN),
     "mfa_authenticate": door(PUBLIC, ok=OK_OR_REDIRECT),
     "mfa_reauthenticate": door(SIGNED_IN, ok=OK_OR_REDIRECT),

@@ -124,6 +124,9 @@ def _clear_cache():
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
+    from vru import ratelimit
+
+    ratelimit.memory.clear()  # the API's rate, counted in memory without Redis
     cache = caches["default"]
     if isinstance(cache, RedisCache) and cache.key_prefix:
         client = cache._cache.get_client(write=True)
@@ -136,7 +139,8 @@ def _clear_cache():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache: every test starts with none."""
+    """Rate-limit counters live in the cache (or, for the API's, in memory without Redis):
+    every test starts with none."""
     _clear_cache()
     yield
     _clear_cache()

@@ -21,12 +21,13 @@ from django.urls import resolve
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import checks as core_checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from tests import access_matrix as matrix
 from tests.access_world import build_world, user_for
+from vru import services
+from vru.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,11 @@ def keep_the_test_connection():
         signal.connect(close_old_connections)
 
 
+def _role_token(user) -> str:
+    _token, key = services.api_token_create(actor=user, name="contract", scope=ApiToken.Scope.ROLE)
+    return key
+
+
 def test_the_api_keeps_its_contract_for_every_role(
     partnership, other_partnership, record_property, keep_the_test_connection
 ):
@@ -107,7 +113,7 @@ def test_the_api_keeps_its_contract_for_every_role(
     failures = []
     for role in matrix.ROLES:
         user = user_for(world, role)
-        headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"} if user else {}
+        headers = {"Authorization": f"Token {_role_token(user)}"} if user else {}
         cases = [0]
         for operation in operations:
             generated = operation.as_strategy(headers=headers)

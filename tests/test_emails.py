@@ -387,6 +387,25 @@ def test_a_reset_for_an_address_no_account_has_sends_nothing_and_does_not_fail(c
     assert mail.outbox == []
 
 
+def test_a_reset_answers_the_same_for_an_address_with_an_account_and_one_without(
+    client, partnership
+):
+    UserFactory(partnership=partnership, email="ana@example.org")
+
+    known = client.post(
+        "/accounts/password/reset/", {"email": "ana@example.org"}, REMOTE_ADDR="10.1.2.5"
+    )
+    unknown = client.post(
+        "/accounts/password/reset/", {"email": "nobody@example.org"}, REMOTE_ADDR="10.1.2.6"
+    )
+
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+    done = client.get(known["Location"])
+    assert done.status_code == 200
+    assert "nobody@example.org" not in done.text
+
+
 def test_a_young_persons_referral_notice_still_reaches_the_right_people(
     programme, django_capture_on_commit_callbacks
 ):

@@ -2,22 +2,73 @@
 uses."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, pagination, throttling
+from rest_framework import exceptions, filters, pagination, throttling
 from rest_framework.fields import get_error_detail
 from rest_framework.views import exception_handler
 
 
 def api_exception_handler(exc, context):
+    """DRF's handler, with a Django ValidationError as a 400, and every error an object:
+    ``{"detail": ...}`` or, for a 400, each field with its messages (a bare list of messages
+    goes under ``non_field_errors``). What DRF leaves unhandled is a 500, answered in JSON
+    by vru.views.errors.server_error."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(get_error_detail(exc))
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        response.data = {"non_field_errors": response.data}
+    return response
+
+
+# Query parameters are strict: a value of the wrong type is a 400 naming the parameter,
+# never ignored (the page's first page, the default size or order, every row instead).
+
+BOOLEAN_VALUES = {"true": True, "false": False, "1": True, "0": False}
+
+
+def query_int(request, name: str, *, minimum: int | None = None) -> int | None:
+    """A whole-number query parameter, or None when it is absent or empty."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise exceptions.ValidationError({name: ["Enter a whole number."]}) from None
+    if minimum is not None and value < minimum:
+        raise exceptions.ValidationError({name: [f"Enter {minimum} or more."]})
+    return value
+
+
+def query_bool(request, name: str) -> bool | None:
+    """A true/false query parameter (true, false, 1 or 0), or None when absent or empty."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return BOOLEAN_VALUES[raw.lower()]
+    except KeyError:
+        raise exceptions.ValidationError({name: ["Enter true or false."]}) from None
+
+
+def query_choice(request, name: str, choices) -> str | None:
+    """One of ``choices``, or None when absent or empty."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw not in choices:
+        raise exceptions.ValidationError({name: [f"Choose one of: {', '.join(choices)}."]})
+    return raw
 
 
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, which builds the view's filterset (its form, about a
     millisecond) only when the request names one of its filters: with none named, every
-    filter is empty and the filterset would return the queryset as it is."""
+    filter is empty and the filterset would return the queryset as it is. A value its form
+    refuses is a 400 (django-filter's own); so is a true/false filter given anything but
+    true, false, 1 or 0, which django-filter would read as "no filter"."""
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
@@ -25,23 +76,74 @@ class FilterBackend(DjangoFilterBackend):
             name in request.query_params for name in filterset_class.base_filters
         ):
             return queryset
+        for name, declared in filterset_class.base_filters.items():
+            if isinstance(declared, BooleanFilter):
+                query_bool(request, name)
         return super().filter_queryset(request, queryset, view)
 
 
+class OrderingFilter(filters.OrderingFilter):
+    """DRF's ?ordering=, refusing a field it cannot order by (DRF drops it silently)."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if not params:
+            return self.get_default_ordering(view)
+        fields = [param.strip() for param in params.split(",") if param.strip()]
+        ordering = self.remove_invalid_fields(queryset, fields, view, request)
+        if len(ordering) != len(fields):
+            valid = sorted(
+                name for name, _ in self.get_valid_fields(queryset, view, {"request": request})
+            )
+            raise exceptions.ValidationError(
+                {self.ordering_param: [f"Order by {', '.join(valid)} (a leading - reverses)."]}
+            )
+        return ordering
+
+
 class StandardPagination(pagination.PageNumberPagination):
+    """?page= (a number from 1, or "last") and ?page_size= (from 1; more than 200 is 200).
+    Anything else is a 400; a page past the last is a 404."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        size = query_int(request, self.page_size_query_param, minimum=1)
+        return self.page_size if size is None else min(size, self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if request.query_params.get(self.page_query_param) not in self.last_page_strings:
+            query_int(request, self.page_query_param, minimum=1)
+        return super().paginate_queryset(queryset, request, view)
+
 
 class UserRateThrottle(throttling.UserRateThrottle):
     """Per-user (or, signed out, per-address) request rate; 429 with Retry-After past it.
-    The rate is read from settings per request, so it can be changed without a restart."""
+    Counted in a sliding window by one atomic step (vru.ratelimit), so requests arriving
+    together cannot all slip under the limit. The rate is read from settings per request,
+    so it can be changed without a restart."""
 
     def get_rate(self):
         from django.conf import settings
 
         return settings.VRU_API_RATE
+
+    def allow_request(self, request, view):
+        from vru import ratelimit
+
+        self._retry_after = None
+        key = self.get_cache_key(request, view)
+        if self.rate is None or key is None:
+            return True
+        decision = ratelimit.hit(key, limit=self.num_requests, window=self.duration)
+        self._retry_after = decision.retry_after
+        return decision.allowed
+
+    def wait(self):
+        # at least a second: DRF sends no Retry-After for 0
+        return None if self._retry_after is None else max(self._retry_after, 1.0)
 
 
 _ERROR = {

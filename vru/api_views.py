@@ -5,6 +5,7 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 
 from vru import selectors, serializers
+from vru.api import query_bool
 from vru.filters import LSOAFilter, RecommendationFilter
 from vru.models import (
     LSOA,
@@ -107,10 +108,10 @@ class RiskRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def scores(self, request, pk=None):
+        filters = request.query_params.dict()
+        filters["priority"] = "1" if query_bool(request, "priority") else ""
         run = self.get_object()
-        scores = selectors.risk_score_list(
-            viewer=request.user, run=run, filters=request.query_params
-        )
+        scores = selectors.risk_score_list(viewer=request.user, run=run, filters=filters)
         page = self.paginate_queryset(scores)
         data = serializers.RiskScoreOutputSerializer(page, many=True).data
         return self.get_paginated_response(data)

@@ -3,7 +3,7 @@
 The cache holds nothing of record (sessions live in the database: vru.sessions): only
 counters and markers that may be lost, namely allauth's sign-in and password-reset rate
 limits, the authenticator-app codes already used (a code works once), and the API's
-per-user request rate. With Django's own backend, Redis being down or unreachable turned
+per-user request rate (a sliding window counted atomically on Redis: vru.ratelimit). With Django's own backend, Redis being down or unreachable turned
 every page that touches these into a 500, sign-in included.
 
 Here a Redis error (refused, timed out, reset) sends the call, and every call for the next
@@ -53,25 +53,44 @@ class RedisCache(DjangoRedisCache):
         )
 
     def _run(self, name: str, *args, **kwargs):
+        return self._redis_or_memory(
+            lambda: getattr(DjangoRedisCache, name)(self, *args, **kwargs),
+            lambda: getattr(self._fallback, name)(*args, **kwargs),
+        )
+
+    def _redis_or_memory(self, on_redis, on_memory):
         from redis.exceptions import RedisError
 
         if _down_until.get(self._where, 0.0) > time.monotonic():
-            return getattr(self._fallback, name)(*args, **kwargs)
+            return on_memory()
         try:
-            result = getattr(DjangoRedisCache, name)(self, *args, **kwargs)
+            result = on_redis()
         except RedisError as error:
             if self._where not in _down_until:
                 logger.warning(
                     "Redis cache unreachable (%s): using a memory cache per process "
-                    "until it answers again.",
+                    "until it answers again (rate limits count per process meanwhile).",
                     error,
                 )
             _down_until[self._where] = time.monotonic() + RETRY_AFTER
-            return getattr(self._fallback, name)(*args, **kwargs)
+            return on_memory()
         if self._where in _down_until:
             del _down_until[self._where]
             logger.warning("Redis cache answering again.")
         return result
+
+    def rate_limit_hit(self, key: str, *, limit: int, window: float):
+        """Count a request in ``key``'s sliding window (vru.ratelimit): atomically on Redis,
+        or in this process's memory while Redis is unreachable."""
+        from vru import ratelimit
+
+        key = self.make_key(key)
+        return self._redis_or_memory(
+            lambda: ratelimit.redis_hit(
+                self._cache.get_client(key, write=True), key, limit=limit, window=window
+            ),
+            lambda: ratelimit.memory.hit(key, limit=limit, window=window),
+        )
 
     def add(self, *args, **kwargs):
         return self._run("add", *args, **kwargs)

@@ -409,3 +409,36 @@ def needs_assessment_choice_forms(partnership_id: int):
             self.fields["needs_assessment"].widget = forms.HiddenInput()
 
     return RecommendationImportForm, RecommendationConfirmImportForm
+
+
+class ApiTokenForm(GovukForm):
+    """Make a personal API token (vru.services.api_token_create)."""
+
+    EXPIRY_CHOICES = [(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "1 year")]
+
+    name = forms.CharField(
+        max_length=100, label="Name", help_text="What the token is for, for example “Power BI”."
+    )
+    scope = forms.ChoiceField(
+        label="What it may do",
+        choices=[
+            ("read_only", "Read only: it may look at what you can see, but change nothing"),
+            ("role", "Everything your role may do, including recording and changing records"),
+        ],
+        widget=forms.RadioSelect,
+        initial="read_only",
+    )
+    days = forms.TypedChoiceField(
+        label="Expires after",
+        coerce=int,
+        choices=EXPIRY_CHOICES,
+        widget=forms.RadioSelect,
+    )
+    error_names = {"scope": "what the token may do", "days": "when the token expires"}
+
+    def __init__(self, *args, default_days: int = 90, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = dict(self.EXPIRY_CHOICES)
+        choices.setdefault(default_days, f"{default_days} days")
+        self.fields["days"].choices = sorted(choices.items())
+        self.fields["days"].initial = default_days

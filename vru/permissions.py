@@ -115,3 +115,9 @@ def sees_suppressed_figures(user: User) -> bool:
 def can_run_risk_index(user: User) -> bool:
     """Analysts (and administrators) compute hotspots, risk runs and area profiles."""
     return belongs_to_a_partnership(user) and has_role(user, *STRATEGY_EDITORS)
+
+
+def can_manage_api_tokens(user: User) -> bool:
+    """Anyone signed in may make, list and revoke their own API tokens (a token never does
+    more than its owner's role, and a read-only one less)."""
+    return user.is_authenticated and user.is_active

@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",  # allauth's passkey list uses it
     "django.forms",  # the GOV.UK form renderer extends Django's own widget templates
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -406,16 +405,19 @@ CACHES = {
 }
 
 REST_FRAMEWORK = {
+    # Tokens first: a request without credentials, or with a bad token, is a 401 with
+    # WWW-Authenticate (the first class's header). The browser's session still signs in,
+    # with CSRF checked on writes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "vru.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "vru.api.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "vru.api.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "vru.api.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -424,6 +426,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["vru.api.UserRateThrottle"],
 }
 VRU_API_RATE = env.str("VRU_API_RATE", default="600/minute")
+# Personal API tokens (vru.models.ApiToken): how long a new one lasts unless its owner says.
+VRU_API_TOKEN_DAYS = env.int("VRU_API_TOKEN_DAYS", default=90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "VRU platform API",
     "DESCRIPTION": "Priority neighbourhoods, strategic needs assessments and success "

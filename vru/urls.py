@@ -61,7 +61,16 @@ account_urls = [
     ),
     path("sessions/", account_pages.session_list, name="session_list"),
     path("sessions/end/", account_pages.session_end, name="session_end"),
+    path("tokens/new/", account_pages.api_token_create, name="api_token_create"),
+    path("tokens/<int:pk>/revoke/", account_pages.api_token_revoke, name="api_token_revoke"),
 ]
+
+
+# Error pages, in JSON under /api/ (vru.views.errors).
+handler400 = "vru.views.errors.bad_request"
+handler403 = "vru.views.errors.permission_denied"
+handler404 = "vru.views.errors.page_not_found"
+handler500 = "vru.views.errors.server_error"
 
 
 @login_not_required

@@ -1,6 +1,7 @@
 """Every read in evaluation that needs a rule, one module per part of the journey."""
 
 from evaluation.selectors.evaluations import (  # noqa: F401
+    EVALUATION_SORTS,
     OutcomeSummary,
     awards_for_evaluation,
     evaluation_findings_for,

@@ -6,7 +6,6 @@ from allauth.usersessions.models import UserSession
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from tests.factories import TEST_PASSWORD, UserFactory
 from vru import services
@@ -156,7 +155,7 @@ def test_deactivating_a_user_ends_all_their_sessions_and_tokens(partnership):
     devices = [
         signed_in_client("pat", agent=agent, address="198.51.100.20") for agent in (LAPTOP, PHONE)
     ]
-    Token.objects.create(user=user)
+    token, _key = services.api_token_create(actor=user, name="script")
 
     # when
     services.user_deactivate(actor=admin_user, user=user)
@@ -166,7 +165,8 @@ def test_deactivating_a_user_ends_all_their_sessions_and_tokens(partnership):
     assert not user.is_active
     assert all(d.get("/")["Location"].startswith("/accounts/login/") for d in devices)
     assert not UserSession.objects.filter(user=user).exists()
-    assert not Token.objects.filter(user=user).exists()
+    token.refresh_from_db()
+    assert token.revoked_at is not None
     event = AuditEvent.objects.get(verb="user.deactivated")
     assert event.changes["sessions_ended"] == 2
     assert event.actor == admin_user

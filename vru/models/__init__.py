@@ -29,9 +29,11 @@ from vru.models.strategy import (
     period_kind,
     period_label,
 )
+from vru.models.tokens import ApiToken, token_digest
 
 __all__ = [
     "LSOA",
+    "ApiToken",
     "AreaIndicator",
     "AreaProfile",
     "AuditEvent",
@@ -62,4 +64,5 @@ __all__ = [
     "comparison_errors",
     "period_kind",
     "period_label",
+    "token_digest",
 ]

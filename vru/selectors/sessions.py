@@ -1,11 +1,11 @@
-"""The viewer's own signed-in sessions (django-allauth's UserSession rows)."""
+"""The viewer's own signed-in sessions (django-allauth's UserSession rows) and API tokens."""
 
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from vru.models import User
+from vru.models import ApiToken, User
 
 
 def session_list(*, viewer: User) -> QuerySet[UserSession]:
@@ -17,3 +17,17 @@ def session_list(*, viewer: User) -> QuerySet[UserSession]:
     return UserSession.objects.filter(user=viewer, session_key__in=live_keys).order_by(
         "-last_seen_at", "-pk"
     )
+
+
+def api_token_list(*, viewer: User) -> QuerySet[ApiToken]:
+    """The viewer's own API tokens that still work (not revoked, not expired), newest first."""
+    if not viewer.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(
+        owner=viewer, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at", "-pk")
+
+
+def api_token_get(*, viewer: User, pk: int) -> ApiToken | None:
+    """One of the viewer's own working tokens, or None (someone else's does not exist)."""
+    return api_token_list(viewer=viewer).filter(pk=pk).first()

@@ -46,10 +46,20 @@ from vru.services.strategy import (
     needs_assessment_publish,
     success_measure_create,
 )
+from vru.services.tokens import (
+    api_token_create,
+    api_token_revoke,
+    api_token_used,
+    api_tokens_revoke_all,
+)
 
 __all__ = [
     "ImportOutcome",
     "RowError",
+    "api_token_create",
+    "api_token_revoke",
+    "api_token_used",
+    "api_tokens_revoke_all",
     "area_profiles_generate",
     "area_profiles_generate_latest",
     "audit_record",

@@ -4,11 +4,11 @@ all of theirs). Sessions are django-allauth's UserSession rows, one per signed-i
 from allauth.usersessions.models import UserSession
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from vru import permissions
 from vru.models import AuditEvent, User
 from vru.services.audit import audit_record
+from vru.services.tokens import api_tokens_revoke_all
 
 
 def _end(sessions) -> int:
@@ -57,7 +57,7 @@ def user_deactivate(*, actor: User | None, user: User) -> User:
         user.is_active = False
         user.save(update_fields=["is_active"])
     ended = _end(list(UserSession.objects.filter(user=user)))
-    tokens, _ = Token.objects.filter(user=user).delete()
+    tokens = api_tokens_revoke_all(user=user)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
