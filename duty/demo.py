@@ -1,20 +1,22 @@
 """The Duty demo, per partnership (duty.demo_data), loaded through the services where they
 hold a rule. Idempotent: a partnership with a governing board is left alone."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from duty import services
-from duty.demo_data import STORIES, DutyStory
+from duty.demo_data import ACTION_RATINGS, ACTION_VERBS, STORIES, DutyStory
 from duty.models import (
     DefinitionItem,
+    DutyHolder,
     GoverningBoard,
     ReadinessAssessment,
     Strategy,
     ViolenceDefinition,
 )
-from vru.models import Partnership, User
+from vru.models import Partnership, StrategicNeedsAssessment, User
 
 
 def load_demo() -> list[str]:
@@ -83,9 +85,43 @@ def _load(partnership: Partnership, prefix: str, story: DutyStory) -> str:
             scores=story.readiness,
             note=story.readiness_note,
         )
+    actions = _action_plan(partnership)
     return (
         f"Duty demo for {partnership.short_name}: {story.board}, {len(story.holders)} "
         f"organisations{', a definition' if story.definition else ''}"
         f"{', a strategy' if story.strategy else ''}"
-        f"{', a readiness assessment' if story.readiness else ''}."
+        f"{', a readiness assessment' if story.readiness else ''}, {actions} actions."
     )
+
+
+def _action_plan(partnership: Partnership) -> int:
+    holders = list(
+        DutyHolder.objects.filter(partnership=partnership, kind__in=DutyHolder.SPECIFIED).order_by(
+            "pk"
+        )
+    )
+    sna = (
+        StrategicNeedsAssessment.objects.filter(
+            partnership=partnership, status=StrategicNeedsAssessment.Status.PUBLISHED
+        )
+        .order_by("-period_start")
+        .first()
+    )
+    if sna is None or not holders:
+        return 0
+    today = timezone.localdate()
+    made = 0
+    for n, recommendation in enumerate(sna.recommendations.order_by("number")):
+        rag, reason = ACTION_RATINGS[n % len(ACTION_RATINGS)]
+        services.action_create(
+            actor=None,
+            recommendation=recommendation,
+            title=f"{ACTION_VERBS[n % len(ACTION_VERBS)]} recommendation {recommendation.number}",
+            owner=holders[n % len(holders)],
+            owner_name="Named lead (demo)",
+            due_on=today + timedelta(days=60 + 45 * n),
+            rag=rag,
+            rag_reason=reason,
+        )
+        made += 1
+    return made

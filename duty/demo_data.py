@@ -168,4 +168,19 @@ BEDFORDSHIRE = DutyStory(
     first_review=(2025, 1, 31),
 )
 
+# The action plan is synthetic: one action per recommendation of the latest needs assessment,
+# owned in turn by the specified authorities, due over the next two years, mostly green.
+ACTION_VERBS = [
+    "Agree a lead and a delivery plan for",
+    "Commission work towards",
+    "Report to the board on progress with",
+    "Share the data needed for",
+]
+ACTION_RATINGS = [
+    ("green", ""),
+    ("green", ""),
+    ("amber", "Waiting for partners' data."),
+    ("red", "No lead agreed yet."),
+]
+
 STORIES = {"essex-vvp": ("essex", ESSEX), "bedfordshire-veru": ("beds", BEDFORDSHIRE)}

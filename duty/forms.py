@@ -2,7 +2,7 @@
 
 from django import forms
 
-from duty.models import SCALE, DutyHolder, ReadinessArea, ReadinessAssessment
+from duty.models import SCALE, ActionStatus, DutyHolder, Rag, ReadinessArea, ReadinessAssessment
 from vru.forms import GovukDateField, GovukForm
 
 HINT = "For example, 31 1 2025"
@@ -65,3 +65,41 @@ class ReadinessForm(GovukForm):
             area.value: self.cleaned_data.get(f"{area.value}_evidence", "")
             for area in ReadinessArea
         }
+
+
+class ActionForm(GovukForm):
+    recommendation = forms.ModelChoiceField(
+        queryset=None, label="Recommendation", empty_label="Choose a recommendation"
+    )
+    title = forms.CharField(
+        max_length=300, label="Action", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner = forms.ModelChoiceField(
+        queryset=None, label="Owning organisation", empty_label="Choose an organisation"
+    )
+    owner_name = forms.CharField(max_length=200, label="Named owner")
+    due_on = GovukDateField(label="Due date", help_text=HINT)
+    rag = forms.ChoiceField(choices=Rag.choices, label="RAG rating", initial=Rag.GREEN)
+    rag_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for the rating",
+        help_text="Needed for amber or red.",
+    )
+
+    def __init__(self, *args, recommendations, holders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recommendation"].queryset = recommendations
+        self.fields["owner"].queryset = holders
+
+
+class ActionUpdateForm(GovukForm):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Progress")
+    status = forms.ChoiceField(choices=ActionStatus.choices, label="Status")
+    rag = forms.ChoiceField(choices=Rag.choices, label="RAG rating")
+    rag_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for the rating",
+        help_text="Needed for amber or red.",
+    )

@@ -8,3 +8,8 @@ from duty import services
 @shared_task
 def strategy_review_reminders() -> int:
     return services.strategy_review_reminders_enqueue()
+
+
+@shared_task
+def action_notices() -> int:
+    return services.action_notices_enqueue()

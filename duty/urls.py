@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duty.views import pages
+from duty.views import actions, pages
 
 app_name = "duty"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("organisations/new/", pages.holder_form, name="holder_create"),
     path("organisations/<int:pk>/", pages.holder_form, name="holder_change"),
     path("strategies/<int:pk>/review/", pages.strategy_review, name="strategy_review"),
+    path("action-plan/", actions.action_plan, name="action_plan"),
+    path("actions/new/", actions.action_create, name="action_create"),
+    path("actions/<int:pk>/", actions.action_detail, name="action_detail"),
 ]

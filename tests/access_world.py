@@ -335,6 +335,16 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "safeguarding_alert": {"in": alert},
         "duty_holder": {"in": DutyHolderFactory(partnership=partnership, name=f"{tag} council")},
         "strategy": {"in": StrategyFactory(partnership=partnership, title=f"{tag} strategy")},
+        "duty_action": {
+            "in": duty_services.action_create(
+                actor=None,
+                recommendation=RecommendationFactory(needs_assessment=published),
+                title=f"{tag} action",
+                owner=DutyHolderFactory(partnership=partnership, name=f"{tag} police"),
+                owner_name="Lead",
+                due_on=datetime.date(2026, 9, 30),
+            )
+        },
         "readiness_assessment": {
             "in": duty_services.readiness_assessment_record(
                 actor=None,

@@ -256,6 +256,24 @@ def strategy_review_due(partnership, capture):
     return "Serious Violence Strategy"
 
 
+def action_notice(partnership, capture):
+    from duty import services as duty_services
+    from tests.factories import DutyHolderFactory, RecommendationFactory
+
+    owner = DutyHolderFactory(partnership=partnership, contact_email="svd@police.example")
+    duty_services.action_create(
+        actor=None,
+        recommendation=RecommendationFactory(needs_assessment__partnership=partnership),
+        title="Share custody data monthly",
+        owner=owner,
+        owner_name="DCI Lee",
+        due_on=datetime.date(2025, 1, 31),
+    )
+    with capture(execute=True):
+        assert duty_services.action_notices_enqueue(today=datetime.date(2025, 2, 10)) == 1
+    return "Share custody data monthly"
+
+
 SCENARIOS = {
     "emails/programmes/referral_created": referral_created,
     "emails/programmes/breach_notification": breach_notification,
@@ -266,6 +284,7 @@ SCENARIOS = {
     "emails/grants/review_reminder": review_reminder,
     "emails/account/password_reset_key": password_reset,
     "emails/duty/strategy_review_due": strategy_review_due,
+    "emails/duty/action_notice": action_notice,
 }
 
 

@@ -392,6 +392,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "duty.tasks.strategy_review_reminders",
         "schedule": 24 * 60 * 60.0,
     },
+    # duty: an action's owner hears when it is overdue or turns red, once each
+    "duty-action-notices": {
+        "task": "duty.tasks.action_notices",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 # Rate-limit counters and used authenticator codes only (nothing of record): Redis, or a
 # memory cache per process while Redis is unreachable (vru.cache), never a 500.

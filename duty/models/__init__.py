@@ -1,13 +1,19 @@
+from duty.models.actions import OPEN_STATUSES, Action, ActionStatus, ActionUpdate, Rag
 from duty.models.definition import DefinitionItem, ViolenceDefinition
 from duty.models.holders import DutyHolder, GoverningBoard
 from duty.models.readiness import SCALE, ReadinessArea, ReadinessAssessment, ReadinessScore
 from duty.models.strategy import Strategy, StrategyReview
 
 __all__ = [
+    "OPEN_STATUSES",
     "SCALE",
+    "Action",
+    "ActionStatus",
+    "ActionUpdate",
     "DefinitionItem",
     "DutyHolder",
     "GoverningBoard",
+    "Rag",
     "ReadinessArea",
     "ReadinessAssessment",
     "ReadinessScore",

@@ -1,5 +1,13 @@
 """Reads of the Duty's record, each scoped to the viewer's partnership."""
 
+from duty.selectors.actions import (  # noqa: F401
+    action_get,
+    action_list,
+    action_plan,
+    actions_to_tell,
+    rag_by_holder,
+    recommendation_choices,
+)
 from duty.selectors.duty import (  # noqa: F401
     DutyOverview,
     ReadinessComparison,

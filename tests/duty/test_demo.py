@@ -73,3 +73,24 @@ def test_the_overview_shows_essexs_definition_strategy_and_readiness(demo_partne
     assert "Essex Violence and Vulnerability Work Programme" in page
     assert "synthetic demo scores" in page
     assert "Data for the chart: score by area" in page
+
+
+def test_the_demo_plan_has_an_action_for_each_recommendation_of_the_published_sna(
+    demo_partnerships,
+):
+    from duty.models import Action
+    from tests.factories import RecommendationFactory, StrategicNeedsAssessmentFactory
+    from vru.models import Partnership
+
+    sna = StrategicNeedsAssessmentFactory(
+        partnership=Partnership.objects.get(slug="essex-vvp"), published=True
+    )
+    for number in (1, 2, 3):
+        RecommendationFactory(needs_assessment=sna, number=number)
+
+    demo.load_demo()
+
+    actions = Action.objects.filter(recommendation__needs_assessment=sna)
+    assert sorted(a.recommendation.number for a in actions) == [1, 2, 3]
+    assert all(a.owner.duty == "Specified authority" for a in actions)
+    assert {a.rag for a in actions} == {"green", "amber"}  # the fourth rating is red

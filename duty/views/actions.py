@@ -1,0 +1,87 @@
+"""The action plan's pages: thin doors over duty.selectors and duty.services."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from duty import forms, permissions, selectors, services
+from duty.models import Rag
+from vru import doors
+
+
+@require_GET
+def action_plan(request):
+    doors.require(permissions.can_view_duty(request.user))
+    holders = selectors.duty_holder_list(viewer=request.user)
+    owner = request.GET.get("owner", "")
+    rag = request.GET.get("rag", "")
+    owner_id = int(owner) if owner.isdigit() and holders.filter(pk=owner).exists() else None
+    rag = rag if rag in Rag.values else None
+    return render(
+        request,
+        "duty/action_plan.html",
+        {
+            "rows": selectors.action_plan(viewer=request.user, owner=owner_id, rag=rag),
+            "by_holder": selectors.rag_by_holder(viewer=request.user),
+            "holders": holders,
+            "chosen_owner": owner_id,
+            "chosen_rag": rag,
+            "rags": Rag.choices,
+            "today": timezone.localdate(),
+            "can_edit": permissions.can_edit_duty(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request):
+    doors.require(permissions.can_edit_duty(request.user))
+    recommendations = selectors.recommendation_choices(viewer=request.user)
+    initial = {}
+    if request.GET.get("recommendation", "").isdigit():
+        initial["recommendation"] = int(request.GET["recommendation"])
+    form = forms.ActionForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        recommendations=recommendations,
+        holders=selectors.duty_holder_list(viewer=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.action_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            doors.add_errors(form, error)
+        else:
+            doors.flash(request, "Action added to the plan.")
+            return redirect("duty:action_detail", action.pk)
+    return render(request, "duty/form.html", {"form": form, "title": "Add an action"})
+
+
+@require_http_methods(["GET", "POST"])
+def action_detail(request, pk: int):
+    action = doors.found(selectors.action_get(viewer=request.user, pk=pk))
+    can_edit = permissions.can_edit_duty(request.user)
+    form = None
+    if can_edit:
+        form = forms.ActionUpdateForm(
+            request.POST if request.method == "POST" else None,
+            initial={"status": action.status, "rag": action.rag},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.action_update_record(
+                    actor=request.user, action=action, **form.cleaned_data
+                )
+            except ValidationError as error:
+                doors.add_errors(form, error)
+            else:
+                doors.flash(request, "Progress recorded.")
+                return redirect("duty:action_detail", action.pk)
+    elif request.method == "POST":
+        doors.require(False)
+    return render(
+        request,
+        "duty/action_detail.html",
+        {"action": action, "form": form, "today": timezone.localdate()},
+    )
