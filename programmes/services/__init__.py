@@ -14,7 +14,9 @@ from programmes.services.imports import (
 )
 from programmes.services.notices import notice_digest_send, notices_sweep
 from programmes.services.programmes import programme_create, programme_staff_set
+from programmes.services.recent import referral_viewed
 from programmes.services.referrals import (
+    identity_search_record,
     identity_view,
     possible_duplicates,
     referral_assign,
@@ -36,6 +38,7 @@ __all__ = [
     "contact_record",
     "detached_contact_record",
     "identity_break_glass",
+    "identity_search_record",
     "identity_view",
     "notice_digest_send",
     "notices_sweep",
@@ -50,6 +53,7 @@ __all__ = [
     "referral_import_job_create",
     "referral_import_job_run",
     "referral_status_change",
+    "referral_viewed",
     "referrals_import",
     "retention_anonymise",
     "retention_schedule",

@@ -27,7 +27,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from programmes import permissions
-from programmes.models import Programme, Referral, StatusChange, YoungPerson, YoungPersonIdentity
+from programmes.models import (
+    Programme,
+    Referral,
+    SearchToken,
+    StatusChange,
+    YoungPerson,
+    YoungPersonIdentity,
+)
 from programmes.services import notices
 from programmes.services.imports import service
 from programmes.services.imports.reading import read_rows
@@ -265,6 +272,7 @@ def referral_import_restore(snapshot: ImportSnapshot) -> dict:
         Referral.objects.filter(pk__in=chunk).delete()  # with its breach notice, if any
     for chunk in core_imports.in_chunks(person_ids):
         YoungPersonIdentity.objects.filter(young_person_id__in=chunk).delete()
+        SearchToken.objects.filter(young_person_id__in=chunk).delete()
         YoungPerson.objects.filter(pk__in=chunk).delete()
     return {
         "programme": snapshot.scope.get("programme_name", ""),
