@@ -19,6 +19,14 @@ def duration_text(span: timedelta) -> str:
     return f"{minutes} min"
 
 
+def _target_text(span: timedelta) -> str:
+    """The target as the programme sets it: "24 hours" (or "1 hour"; minutes if odd)."""
+    hours, rest = divmod(int(span.total_seconds()), 3600)
+    if rest:
+        return duration_text(span)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
 def first_contact_text(
     *, event_at: datetime, due_at: datetime, first_contact_at: datetime | None, source: str
 ) -> str:
@@ -27,7 +35,7 @@ def first_contact_text(
         return ""
     event = "the arrest" if source == "custody" else "the event"
     after = duration_text(first_contact_at - event_at)
-    target = duration_text(due_at - event_at)
+    target = _target_text(due_at - event_at)
     if first_contact_at <= due_at:
         verdict = f"within {target}"
     else:

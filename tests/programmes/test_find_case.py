@@ -110,7 +110,7 @@ def test_the_name_index_never_holds_the_clear_name_or_date_of_birth(jay):
         int(token, 16)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT * FROM {SearchToken._meta.db_table} WHERE young_person_id = %s",
+            "SELECT * FROM programmes_searchtoken WHERE young_person_id = %s",
             [jay.young_person_id],
         )
         stored = " ".join(str(v) for row in cursor.fetchall() for v in row).lower()
