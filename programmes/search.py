@@ -39,6 +39,13 @@ class Search:
     def reads_identity(self) -> bool:
         return bool(self.names) or self.born is not None
 
+    @property
+    def identity_read_by(self) -> str:
+        """What of the identity the search reads, for the audit trail ("" for none)."""
+        if self.born is not None:
+            return "date of birth"
+        return "name" if self.names else ""
+
 
 def parse_date(text: str) -> date | None:
     """A date as people type one: day month year (digits or the month's name or its first

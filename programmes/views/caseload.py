@@ -114,7 +114,7 @@ def _searched(request, referral_ids) -> None:
     if search.reads_identity:
         services.identity_search_record(
             actor=request.user,
-            by="date of birth" if search.born else "name",
+            by=search.identity_read_by,
             referral_ids=list(referral_ids),
         )
 

@@ -249,3 +249,15 @@ def test_each_caseload_cell_names_its_column_for_the_cards_on_a_phone(client, pr
     assert 'data-label="Contact due"' in html
     assert 'class="govuk-button govuk-button--secondary vru-filters-toggle"' in html
     assert "vru/filters-toggle" in html
+
+
+def test_a_search_by_name_through_the_api_is_audited_as_well(client, practitioner, jay, sam):
+    client.force_login(practitioner)
+
+    rows = client.get("/api/referrals/", {"q": "jay"}).json()["results"]
+
+    assert [r["id"] for r in rows] == [jay.pk]
+    assert AuditEvent.objects.get(verb="young_person.identity_searched").changes == {
+        "by": "name",
+        "referrals": [jay.pk],
+    }
