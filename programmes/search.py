@@ -4,8 +4,8 @@ words of a name.
 - A date ("14/03/2009", "14 3 2009", "14 March 2009", "2009-03-14") finds the young people
   born that day.
 - Otherwise the text finds the references that contain it ("5FF93082" finds
-  YP-5FF93082, whatever the case), or, if it is only words of letters (and does not start
-  as references do, "YP-"), the young people with every one of those words in their names
+  YP-5FF93082, whatever the case), or, if it has a word of letters only (and does not start
+  as references do, "YP-"), the young people with every one of its words in their names
   ("Jay" finds Jay Smith; whole words only: "Ja" does not).
 
 Names and dates of birth are encrypted; they are matched through their keyed hashes
@@ -72,7 +72,8 @@ def parse_search(text: str | None) -> Search:
     if born is not None:
         return Search(reference="", names=(), born=born)
     words = name_words(text)
-    looks_like_name = not text.upper().startswith(REFERENCE_PREFIX) and all(
+    # a name has a word of letters only ("Jay", "Demo-00042"); "5FF93082" has none
+    looks_like_name = not text.upper().startswith(REFERENCE_PREFIX) and any(
         _NAME_WORD.fullmatch(w) for w in words
     )
     names = tuple(words) if words and looks_like_name else ()

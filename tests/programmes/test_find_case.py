@@ -67,6 +67,15 @@ def test_a_case_is_found_by_a_word_of_the_young_persons_name(client, practitione
     assert found(client, practitioner, typed) == {jay.young_person.reference}
 
 
+def test_a_name_with_digits_is_found_whole_as_the_demos_are(client, programme, practitioner):
+    kai = ReferralFactory(
+        programme=programme, assigned_to=practitioner, first_name="Kai", last_name="Demo-00042"
+    )
+
+    assert found(client, practitioner, "Demo-00042") == {kai.young_person.reference}
+    assert found(client, practitioner, "00042") == set()  # digits alone: a reference part
+
+
 def test_a_name_search_matches_whole_words_only(client, practitioner, jay):
     assert found(client, practitioner, "Ja") == set()
 
