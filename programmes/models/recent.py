@@ -14,7 +14,7 @@ class RecentView(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="+")
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="recent_views")
     viewed_at = models.DateTimeField()
 
     class Meta:

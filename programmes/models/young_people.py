@@ -106,7 +106,9 @@ class SearchToken(models.Model):
     find Jay. Written with the identity, by the services that write it
     (programmes.services.search_index); deleted with it."""
 
-    young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="+")
+    young_person = models.ForeignKey(
+        YoungPerson, on_delete=models.CASCADE, related_name="search_tokens"
+    )
     token = models.CharField(max_length=32)
 
     class Meta:

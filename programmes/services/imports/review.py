@@ -192,10 +192,17 @@ def referral_import_apply(job: ImportJob, actor: User | None, judged: _Judged) -
 # --- Undo ----------------------------------------------------------------------------------
 
 # What an import itself writes with its young people and referrals, removed with them.
-_WRITTEN_WITH_PEOPLE = ["identity", "referrals"]  # referrals: only its own (checked below)
+# (the search tokens are the identity's, written with it)
+_WRITTEN_WITH_PEOPLE = ["identity", "search_tokens", "referrals"]  # referrals: its own only
 # status changes: only the first, its own (checked below); a breach notice is the 24-hour
-# clock's, and a new-referral notice the import's own, about these referrals only
-_WRITTEN_WITH_REFERRALS = ["status_changes", "breach_notification", "new_referral_notice"]
+# clock's, and a new-referral notice the import's own, about these referrals only; that
+# someone opened one ("Recently viewed") is no work on it
+_WRITTEN_WITH_REFERRALS = [
+    "status_changes",
+    "breach_notification",
+    "new_referral_notice",
+    "recent_views",
+]
 
 
 def _added(snapshot: ImportSnapshot) -> tuple[list[int], list[int]]:
