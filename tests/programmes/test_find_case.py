@@ -4,6 +4,7 @@ the reference; the last cases opened are at hand. Names and dates of birth are m
 keyed hashes, never in clear, and a search by them is audited as an identity read."""
 
 import datetime
+import importlib
 
 import pytest
 from django.core.management import call_command
@@ -163,6 +164,23 @@ def test_the_search_index_is_rebuilt_from_the_identities_on_record(client, pract
 
     call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
+    assert found(client, practitioner, "Jay") == {jay.young_person.reference}
+
+
+def test_the_migration_builds_the_index_for_identities_recorded_before_it(
+    client, practitioner, jay
+):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "programmes.migrations.0012_search_tokens_for_existing_identities"
+    )
+    before = set(SearchToken.objects.values_list("young_person_id", "token"))
+    SearchToken.objects.all().delete()
+
+    migration.build(apps, None)
+
+    assert set(SearchToken.objects.values_list("young_person_id", "token")) == before
     assert found(client, practitioner, "Jay") == {jay.young_person.reference}
 
 
