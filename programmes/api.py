@@ -12,6 +12,7 @@ from rest_framework.utils.urls import replace_query_param
 from programmes import inputs, paging, permissions, selectors, serializers, services
 from programmes.filters import ProgrammeFilter, ReferralChildFilter, ReferralFilter, SessionFilter
 from programmes.models import Contact, Outcome, Programme, Referral, Session
+from programmes.search import parse_search
 from vru import accounts
 from vru.api import query_int
 
@@ -181,7 +182,15 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def list(self, request):
         """Seek-paginated: follow the next and previous links."""
         # DRF's list: the filter backend, the seek paginator, a serializer of plain rows
-        return super().list(request)
+        response = super().list(request)
+        search = parse_search(request.query_params.get("q"))
+        if search.reads_identity:  # by name or date of birth: an identity read, audited
+            services.identity_search_record(
+                actor=request.user,
+                by=search.identity_read_by,
+                referral_ids=[row["id"] for row in response.data["results"]],
+            )
+        return response
 
     @extend_schema(
         request=serializers.ReferralCreateInputSerializer,

@@ -25,12 +25,14 @@ from programmes.models import (
     Outcome,
     Programme,
     Referral,
+    SearchToken,
     StatusChange,
     YoungPerson,
     YoungPersonIdentity,
 )
 from programmes.services.notices import historical_before
 from programmes.services.referrals import reference_for, temporary_reference
+from programmes.services.search_index import search_tokens
 from vru.models import LSOA, Partnership, User
 from vru.selectors.areas import priority_lsoa_codes
 
@@ -336,6 +338,12 @@ def save(partnership: Partnership, plans: list[Plan], rng: random.Random) -> Non
             for p in people.values()
         ],
         batch_size=2000,
+    )
+    SearchToken.objects.bulk_create(
+        search_tokens(
+            (p.record.pk, p.first_name, f"Demo-{p.number:05d}", p.born) for p in people.values()
+        ),
+        batch_size=5000,
     )
     plans.sort(key=lambda p: p.referred_at)
     # records of past work, like a historical import: nobody is told of cases long past

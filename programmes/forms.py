@@ -86,8 +86,13 @@ class ReferralForm(GovukForm):
     postcode = forms.CharField(max_length=10, required=False)
     phone = forms.CharField(max_length=30, required=False)
     email = forms.EmailField(required=False)
-    source = forms.ChoiceField(choices=Referral.Source.choices)
-    reason = forms.ChoiceField(choices=Referral.Reason.choices)
+    # nothing chosen until the person recording chooses (no default a hurried hand keeps)
+    source = forms.ChoiceField(
+        choices=[("", "Choose where the referral came from"), *Referral.Source.choices]
+    )
+    reason = forms.ChoiceField(
+        choices=[("", "Choose the reason for the referral"), *Referral.Reason.choices]
+    )
     event_at = GovukDateTimeField(
         label="When the event happened (for example, an arrest)", help_text=DATETIME_HINT
     )

@@ -12,6 +12,9 @@ class ReferralResource(resources.ModelResource):
     assigned_to = fields.Field(attribute="assigned_to__username", column_name="assigned_to")
     lsoa = fields.Field(attribute="lsoa__code", column_name="home_lsoa")
     breached = fields.Field(attribute="breached", column_name="breached")
+    first_contact_clock = fields.Field(
+        attribute="first_contact_clock", column_name="first_contact_clock", readonly=True
+    )
 
     class Meta:
         model = Referral
@@ -25,6 +28,7 @@ class ReferralResource(resources.ModelResource):
             "referred_at",
             "due_at",
             "first_contact_at",
+            "first_contact_clock",
             "breached",
             "status",
             "closure_reason",

@@ -9,6 +9,7 @@ from rest_framework.fields import SkipField, empty
 from rest_framework.settings import api_settings
 
 from programmes import inputs, yef
+from programmes.clock import first_contact_text
 from programmes.models import (
     Contact,
     EducationStatus,
@@ -67,6 +68,11 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
     home_lsoa = serializers.CharField(source="lsoa.code", default=None, allow_null=True)
     breached = serializers.BooleanField(read_only=True)
     awaiting_contact = serializers.BooleanField(read_only=True)
+    first_contact_clock = serializers.CharField(
+        read_only=True,
+        help_text='The first contact against the target, in words: "First contact 3 h 10 min '
+        'after the arrest: within 24 hours"; empty before the first contact.',
+    )
     status = serializers.CharField(help_text="received, contacted, engaged or closed")
 
     class Meta:
@@ -82,6 +88,7 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
             "referred_at",
             "due_at",
             "first_contact_at",
+            "first_contact_clock",
             "awaiting_contact",
             "breached",
             "status",
@@ -107,6 +114,21 @@ class _ListDateTimeField(serializers.DateTimeField):
         self.timezone = timezone.get_current_timezone()
 
 
+class _ListClockField(serializers.Field):
+    """Referral.first_contact_clock, from a list row's times and source (programmes.clock)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, row):
+        return first_contact_text(
+            event_at=row["event_at"],
+            due_at=row["due_at"],
+            first_contact_at=row["first_contact_at"],
+            source=row["source"],
+        )
+
+
 class ReferralRowOutputSerializer(serializers.Serializer):
     """ReferralOutputSerializer's output, read from a list row: a dict from `.values()`
     whose keys are the fields' sources (`row_fields`), so a page is one query with no model
@@ -124,6 +146,7 @@ class ReferralRowOutputSerializer(serializers.Serializer):
     referred_at = _ListDateTimeField()
     due_at = _ListDateTimeField()
     first_contact_at = _ListDateTimeField()
+    first_contact_clock = _ListClockField()
     awaiting_contact = serializers.ReadOnlyField()
     breached = serializers.ReadOnlyField()
     status = serializers.ReadOnlyField()
@@ -141,7 +164,11 @@ class ReferralRowOutputSerializer(serializers.Serializer):
     @classmethod
     def row_fields(cls) -> list[str]:
         """The `.values()` a row needs: each field's source."""
-        return [field.source or name for name, field in cls._declared_fields.items()]
+        return [
+            field.source or name
+            for name, field in cls._declared_fields.items()
+            if field.source != "*"  # read from the row's other fields
+        ]
 
     @cached_property
     def _plan(self) -> list[tuple[str, str, object]]:
@@ -160,7 +187,7 @@ class ReferralRowOutputSerializer(serializers.Serializer):
         # were most of the time of a page): None stays None, as there
         out = {}
         for name, key, write in self._plan:
-            value = row[key]
+            value = row if key == "*" else row[key]
             out[name] = value if write is None or value is None else write(value)
         return out
 

@@ -184,6 +184,26 @@ def blind_indexer() -> Callable[..., str]:
     return index
 
 
+SEARCH_TOKEN_CHARS = 32  # 128 bits of the HMAC: no two search terms meet by chance
+
+
+def search_token(kind: str, value: str | date) -> str:
+    """A keyed hash of one search term: one normalised word of a name (kind "name") or a
+    date of birth (kind "born"). Stored beside a young person (programmes' SearchToken) so
+    the caseload can find them by a word of their name or their birth date without the
+    clear value ever being stored or compared in the database. Keyed with the blind index
+    key, the kind and a purpose label in the hashed text keep it apart from match_index."""
+    text = value.isoformat() if isinstance(value, date) else normalise(value)
+    message = f"search\x1f{kind}\x1f{text}".encode()
+    return hmac.new(_blind_index_key(), message, hashlib.sha256).hexdigest()[:SEARCH_TOKEN_CHARS]
+
+
+def name_words(*names: str) -> list[str]:
+    """The words of names as the search index holds them: normalised, each once, so
+    "Jay-Ann  O'Neil" gives jay, ann, o, neil."""
+    return sorted({word for name in names for word in normalise(name or "").split()})
+
+
 class EncryptedMixin:
     """Stores its value encrypted in a text column; empty stays empty (never NULL)."""
 

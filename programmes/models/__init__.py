@@ -7,6 +7,7 @@ record belongs to exactly one partnership (directly or through its programme).
 
 from programmes.models.notices import NewReferralNotice, NoticeDigest
 from programmes.models.programmes import DEFAULT_RETENTION_MONTHS, Programme, ProgrammeStaff
+from programmes.models.recent import RecentView
 from programmes.models.referrals import (
     ALLOWED_TRANSITIONS,
     BreachNotification,
@@ -22,6 +23,7 @@ from programmes.models.young_people import (
     EducationStatus,
     Ethnicity,
     Gender,
+    SearchToken,
     YoungPerson,
     YoungPersonIdentity,
 )
@@ -40,9 +42,11 @@ __all__ = [
     "Outcome",
     "Programme",
     "ProgrammeStaff",
+    "RecentView",
     "RecordVersion",
     "Referral",
     "RetentionRun",
+    "SearchToken",
     "Session",
     "SessionCount",
     "StatusChange",

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from programmes.clock import first_contact_text
 from programmes.models.programmes import NOT_YOUR_AREA, NOT_YOUR_PROGRAMME, Programme
 from programmes.models.young_people import YoungPerson
 from vru.fields import EncryptedTextField
@@ -199,6 +200,16 @@ class Referral(models.Model):
             errors["lsoa"] = NOT_YOUR_AREA
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def first_contact_clock(self) -> str:
+        """ "First contact 3 h 10 min after the arrest: within 24 hours" (programmes.clock)."""
+        return first_contact_text(
+            event_at=self.event_at,
+            due_at=self.due_at,
+            first_contact_at=self.first_contact_at,
+            source=self.source,
+        )
 
     @staticmethod
     def due_for(event_at, target_hours: int):

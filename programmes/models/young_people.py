@@ -97,3 +97,25 @@ class YoungPersonIdentity(models.Model):
     @staticmethod
     def index_for(first_name: str, last_name: str, date_of_birth) -> str:
         return blind_index(first_name, last_name, date_of_birth)
+
+
+class SearchToken(models.Model):
+    """One keyed hash of a word of a young person's name, or of their date of birth
+    (vru.fields.search_token): how the caseload finds "Jay" or "14/03/2009" without the
+    clear value being stored or compared in the database. Whole words only: "Ja" does not
+    find Jay. Written with the identity, by the services that write it
+    (programmes.services.search_index); deleted with it."""
+
+    young_person = models.ForeignKey(
+        YoungPerson, on_delete=models.CASCADE, related_name="search_tokens"
+    )
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            # serves the search (by token) and keeps each word once per person
+            models.UniqueConstraint(fields=["token", "young_person"], name="search_token_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Search token of {self.young_person_id}"

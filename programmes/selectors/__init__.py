@@ -29,6 +29,8 @@ from programmes.selectors.programmes import (  # noqa: F401
     staff_of,
 )
 from programmes.selectors.referrals import (  # noqa: F401
+    open_only,
+    recently_viewed,
     referral_for_break_glass,
     referral_get,
     referral_import_jobs,

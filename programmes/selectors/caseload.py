@@ -99,6 +99,7 @@ def referral_rows(
     filters: dict | None = None,
     now: datetime | None = None,
     fields: tuple[str, ...] = REFERRAL_ROW_FIELDS,
+    open_only: bool = False,
 ) -> tuple[QuerySet, QuerySet]:
     """The visible referrals as plain rows (`fields`) for lists: no model instances, no
     identity. Order with `referral_ordering` (see programmes.paging); the columns of the
@@ -107,7 +108,7 @@ def referral_rows(
     Returns (rows, the same referrals without joins, for a capped count)."""
     if _referral_visibility(viewer) is None:
         return Referral.objects.none().values("id"), Referral.objects.none()
-    qs = referral_list(viewer=viewer, filters=_without_sort(filters), now=now)
+    qs = referral_list(viewer=viewer, filters=_without_sort(filters), now=now, open_only=open_only)
     return _rows(qs, fields, (filters or {}).get("sort"))
 
 
@@ -125,23 +126,28 @@ def referral_page(
     cursor: str | None,
     size: int,
     fields: tuple[str, ...] = REFERRAL_ROW_FIELDS,
+    open_only: bool = False,
 ) -> paging.SeekPage:
     """One seek page of referral_rows (the caseload page and the API list). Unfiltered, on
     PostgreSQL, its query is compiled once per shape and then only run (vru.compiled):
-    building and compiling it through the ORM cost twice what running it did."""
+    building and compiling it through the ORM cost twice what running it did. With a search
+    or any other filter it goes through the ORM (one query all the same). `open_only`
+    leaves closed referrals out (the caseload's default)."""
     ordering = referral_ordering(sort)
     visible = _referral_visibility(viewer)
     if visible is not None and not _filtered(filters) and connection.vendor == "postgresql":
-        page = _compiled_referral_page(viewer, ordering, cursor, size, fields, sort)
+        page = _compiled_referral_page(viewer, ordering, cursor, size, fields, sort, open_only)
         if page is not None:
             return page
-    rows, referrals = referral_rows(viewer=viewer, filters=filters, fields=fields)
+    rows, referrals = referral_rows(
+        viewer=viewer, filters=filters, fields=fields, open_only=open_only
+    )
     return paging.seek_page(
         rows, ordering=ordering, cursor=cursor, size=size, count_queryset=referrals
     )
 
 
-def _compiled_referral_page(viewer, ordering, cursor, size, fields, sort):
+def _compiled_referral_page(viewer, ordering, cursor, size, fields, sort, open_only):
     """referral_page from SQL compiled once per shape. The key names all the SQL's shape
     depends on: the roles that decide visibility, how many programmes the viewer staffs and
     in which staff role (in id order), the columns, the sort, the cursor's direction and its
@@ -179,6 +185,7 @@ def _compiled_referral_page(viewer, ordering, cursor, size, fields, sort):
         decoded[0] if decoded else None,
         tuple(flags),
         size,
+        open_only,
     )
     kinds = [int, int, *[int] * len(staffed), datetime, *value_kinds]
     inputs = [
@@ -200,7 +207,7 @@ def _compiled_referral_page(viewer, ordering, cursor, size, fields, sort):
             roles=roles,
             staffed=list(zip(programme_ids, staff_roles, strict=True)),
         )
-        return _rows(_referrals(visible, None, now), fields, sort)
+        return _rows(_referrals(visible, None, now, open_only=open_only), fields, sort)
 
     def as_decoded(inputs: list):
         if decoded is None:

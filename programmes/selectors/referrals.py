@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from programmes import permissions
 from programmes.filters import ReferralFilter
-from programmes.models import ProgrammeStaff, Referral
+from programmes.models import ProgrammeStaff, RecentView, Referral
 from programmes.selectors.programmes import managed_programmes
 from vru.models import ImportJob, Role, User
 
@@ -46,16 +46,25 @@ def _visibility(
 
 
 def referral_list(
-    *, viewer: User, filters: dict | None = None, now: datetime | None = None
+    *,
+    viewer: User,
+    filters: dict | None = None,
+    now: datetime | None = None,
+    open_only: bool = False,
 ) -> QuerySet[Referral]:
-    """The referrals the viewer may see: awaiting first contact (by due time) first."""
+    """The referrals the viewer may see: awaiting first contact (by due time) first; only
+    those not closed with `open_only` (the caseload, unless a status is chosen)."""
     visible = _referral_visibility(viewer)
-    return _referrals(visible, filters, now or timezone.now())
+    return _referrals(visible, filters, now or timezone.now(), open_only=open_only)
 
 
-def _referrals(visible: Q | None, filters: dict | None, now: datetime) -> QuerySet[Referral]:
+def _referrals(
+    visible: Q | None, filters: dict | None, now: datetime, *, open_only: bool = False
+) -> QuerySet[Referral]:
     # none for a viewer without a caseload, with the same columns (lists read "breached")
     referrals = Referral.objects.none() if visible is None else Referral.objects.filter(visible)
+    if open_only:
+        referrals = referrals.exclude(status=Referral.Status.CLOSED)
     qs = (
         referrals.select_related("programme", "young_person", "assigned_to", "lsoa")
         .annotate(
@@ -74,6 +83,29 @@ def _referrals(visible: Q | None, filters: dict | None, now: datetime) -> QueryS
 
 def _filtered(filters: dict | None) -> bool:
     return bool(filters) and any(filters.get(name) for name in ReferralFilter.base_filters)
+
+
+def open_only(filters) -> bool:
+    """The caseload shows open cases unless the viewer chooses statuses (Closed among them)."""
+    if not filters:
+        return True
+    chosen = filters.getlist("status") if hasattr(filters, "getlist") else filters.get("status")
+    return not chosen
+
+
+def recently_viewed(*, viewer: User, limit: int = 5) -> list[dict]:
+    """The referrals the viewer opened last (id, reference), latest first: only those they
+    may still see (one query)."""
+    visible = _referral_visibility(viewer)
+    if visible is None:
+        return []
+    return list(
+        RecentView.objects.filter(
+            user_id=viewer.pk, referral_id__in=Referral.objects.filter(visible).values("pk")
+        )
+        .order_by("-viewed_at")
+        .values("referral_id", "referral__young_person__reference")[:limit]
+    )
 
 
 def referral_get(*, viewer: User, pk: int) -> Referral | None:

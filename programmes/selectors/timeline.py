@@ -1,4 +1,8 @@
-"""A referral's timeline: contacts, outcomes and status changes in the order they happened."""
+"""A referral's timeline: contacts, outcomes and status changes in the order they happened.
+
+Outcomes carry a date and no time: they are shown with their date only, and placed after
+every timed entry of the same day (an outcome reached on the day of the arrest comes after
+the arrest, never at "00:00" above it)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +19,12 @@ class TimelineEntry:
     title: str
     detail: str
     by: str
+    date_only: bool = False  # `at` is the day's start; the time is not known
+
+
+def _order(entry: TimelineEntry):
+    # by local day; within a day the timed entries by time, then the date-only ones
+    return (timezone.localdate(entry.at), entry.date_only, entry.at)
 
 
 def referral_timeline(*, referral: Referral) -> list[TimelineEntry]:
@@ -60,6 +70,7 @@ def referral_timeline(*, referral: Referral) -> list[TimelineEntry]:
                 f"Outcome: {outcome.get_kind_display()}",
                 outcome.notes,
                 str(outcome.recorded_by or ""),
+                date_only=True,
             )
         )
-    return sorted(entries, key=lambda e: e.at)
+    return sorted(entries, key=_order)

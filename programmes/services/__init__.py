@@ -22,7 +22,9 @@ from programmes.services.imports import (
 )
 from programmes.services.notices import notice_digest_send, notices_sweep
 from programmes.services.programmes import programme_create, programme_staff_set
+from programmes.services.recent import referral_viewed
 from programmes.services.referrals import (
+    identity_search_record,
     identity_view,
     possible_duplicates,
     referral_assign,
@@ -47,6 +49,7 @@ __all__ = [
     "current_version",
     "detached_contact_record",
     "identity_break_glass",
+    "identity_search_record",
     "identity_view",
     "notice_digest_send",
     "notices_sweep",
@@ -63,6 +66,7 @@ __all__ = [
     "referral_import_job_create",
     "referral_import_job_run",
     "referral_status_change",
+    "referral_viewed",
     "referrals_import",
     "retention_anonymise",
     "retention_schedule",

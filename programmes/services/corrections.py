@@ -30,6 +30,7 @@ from programmes.models import (
     YoungPersonIdentity,
 )
 from programmes.services.referrals import _locked, _require, possible_duplicates
+from programmes.services.search_index import search_index_write
 from vru.models import LSOA, AuditEvent, Partnership, User
 from vru.services import audit_record
 
@@ -209,6 +210,13 @@ def referral_correct(
         referral.full_clean()
         referral.save(update_fields=referral_fields)
     if {"first_name", "last_name", "date_of_birth"} & set(identity_changed):
+        # the caseload finds people by name and birth date through their blind index
+        search_index_write(
+            young_person_id=person.pk,
+            first_name=identity.first_name,
+            last_name=identity.last_name,
+            date_of_birth=identity.date_of_birth,
+        )
         matches = possible_duplicates(
             partnership=referral.partnership,
             first_name=identity.first_name,

@@ -19,6 +19,7 @@ from programmes.models import (
     YoungPersonIdentity,
 )
 from programmes.services import notices
+from programmes.services.search_index import search_index_write
 from vru.models import LSOA, AuditEvent, Partnership, Role, User
 from vru.services import audit_record
 
@@ -34,7 +35,7 @@ def temporary_reference() -> str:
 
 def reference_for(pk: int) -> str:
     """The pseudonymous reference: four random characters, then the row's id (so unique)."""
-    return f"YP-{secrets.token_hex(2).upper()}{pk}"
+    return f"YP-{secrets.token_hex(2).upper()}{pk}"  # as search.REFERENCE_PREFIX
 
 
 def _require(allowed: bool) -> None:
@@ -200,6 +201,12 @@ def _referral_save(
     )
     identity.full_clean()
     identity.save()
+    search_index_write(
+        young_person_id=young_person.pk,
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+    )
     if duplicates:
         young_person.possible_duplicates.add(*duplicates)
     override = values["eligibility_override"]
@@ -267,6 +274,19 @@ def identity_view(*, actor: User, referral: Referral) -> YoungPersonIdentity | N
         changes={"referral": referral.pk},
     )
     return identity
+
+
+def identity_search_record(*, actor: User, by: str, referral_ids: list[int]) -> None:
+    """Record a search of the caseload by name or date of birth as an identity read: who,
+    by what ("name" or "date of birth"), and which referrals it showed them. Not what was
+    typed: that would put the name in clear in the audit trail."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        verb="young_person.identity_searched",
+        partnership=actor.partnership,
+        changes={"by": by, "referrals": referral_ids},
+    )
 
 
 def _change_status(

@@ -13,6 +13,7 @@ from programmes.models import (
     RecordVersion,
     Referral,
     RetentionRun,
+    SearchToken,
     YoungPerson,
     YoungPersonIdentity,
 )
@@ -64,6 +65,7 @@ def retention_anonymise(*, now: datetime | None = None) -> RetentionRun:
     )
     people_ids = list(people.values_list("pk", flat=True))
     YoungPersonIdentity.objects.filter(young_person_id__in=people_ids).delete()
+    SearchToken.objects.filter(young_person_id__in=people_ids).delete()
     YoungPerson.objects.filter(pk__in=people_ids).update(anonymised_at=now)
     for person in YoungPerson.objects.filter(pk__in=people_ids):
         person.possible_duplicates.clear()

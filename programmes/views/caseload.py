@@ -20,9 +20,10 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 from django.views.decorators.http import require_GET
 
-from programmes import permissions, selectors
+from programmes import permissions, selectors, services
 from programmes.models import Referral
 from programmes.resources import ReferralResource
+from programmes.search import parse_search
 from vru import doors
 
 REASONS = dict(Referral.Reason.choices)
@@ -56,9 +57,23 @@ def table_rows(
     zone = timezone.get_current_timezone()  # once a page, not twice a row
     detail = reverse("programmes:referral_detail", kwargs={"pk": _PK})
     assign = reverse("programmes:referral_assign", kwargs={"pk": _PK})
-    cell = '<td class="govuk-table__cell">'
+    # each cell names its column: on a narrow screen the rows show as cards (casework.css)
+    cell = '<td class="govuk-table__cell" data-label="{}">'.format
     # each programme's cell once a page: its name, and a warning if its approach is harmful
     programme_cells = {p.id: escape(p.name) + (HARMFUL if p.harmful else "") for p in programmes}
+
+    cells = [
+        cell(label)
+        for label in (
+            "Reference",
+            "Programme",
+            "Reason",
+            "Event",
+            "Contact due",
+            "Status",
+            "Practitioner",
+        )
+    ]
 
     def row_html(row) -> str:
         pk = str(row["id"])
@@ -80,25 +95,41 @@ def table_rows(
         )
         person = _person(row) if row["assigned_to_id"] else "Unassigned"
         return (
-            f'<tr class="govuk-table__row">{cell}<a class="govuk-link"'
+            f'<tr class="govuk-table__row">{cells[0]}<a class="govuk-link"'
             f' href="{detail.replace(str(_PK), pk)}">{reference}</a></td>'
-            f"{cell}{programme_cells.get(row['programme_id'], '')}</td>"
-            f"{cell}{escape(REASONS.get(row['reason'], row['reason']))}</td>"
-            f"{cell}{escape(_when(row['event_at'], '%b %Y %H:%M', zone))}</td>"
-            f"{cell}{escape(_when(row['due_at'], '%b %H:%M', zone))}{tag}</td>"
-            f"{cell}{escape(STATUSES.get(row['status'], row['status']))}</td>"
-            f"{cell}{escape(person)}{assign_link}</td></tr>"
+            f"{cells[1]}{programme_cells.get(row['programme_id'], '')}</td>"
+            f"{cells[2]}{escape(REASONS.get(row['reason'], row['reason']))}</td>"
+            f"{cells[3]}{escape(_when(row['event_at'], '%b %Y %H:%M', zone))}</td>"
+            f"{cells[4]}{escape(_when(row['due_at'], '%b %H:%M', zone))}{tag}</td>"
+            f"{cells[5]}{escape(STATUSES.get(row['status'], row['status']))}</td>"
+            f"{cells[6]}{escape(person)}{assign_link}</td></tr>"
         )
 
     return mark_safe("\n".join(row_html(row) for row in rows))
 
 
+def _searched(request, referral_ids) -> None:
+    """A search by name or date of birth is an identity read: audited, with what it showed."""
+    search = parse_search(request.GET.get("q"))
+    if search.reads_identity:
+        services.identity_search_record(
+            actor=request.user,
+            by=search.identity_read_by,
+            referral_ids=list(referral_ids),
+        )
+
+
 @require_GET
 def caseload(request):
-    """My caseload: referrals awaiting first contact first, by due time; then the rest."""
+    """My open cases: referrals awaiting first contact first, by due time; then the rest.
+    Closed ones only when a status is chosen."""
     doors.require(permissions.can_use_caseload(request.user))
+    open_only = selectors.open_only(request.GET)
     if request.GET.get("format") in {"csv", "xlsx"}:
-        referrals = selectors.referral_list(viewer=request.user, filters=request.GET)
+        referrals = selectors.referral_list(
+            viewer=request.user, filters=request.GET, open_only=open_only
+        )
+        _searched(request, referrals.values_list("pk", flat=True))  # read only if searched
         return doors.download(
             request,
             resource=ReferralResource(),
@@ -114,7 +145,9 @@ def caseload(request):
         cursor=request.GET.get("cursor"),
         size=PAGE_SIZE,
         fields=selectors.CASELOAD_ROW_FIELDS,
+        open_only=open_only,
     )
+    _searched(request, [row["id"] for row in page.object_list])
     mine = selectors.caseload_programmes(viewer=request.user)
     # managers assign caseloads from this list (each link re-checks the referral)
     can_assign = any(p.manages for p in mine)
@@ -136,5 +169,12 @@ def caseload(request):
             "can_assign": can_assign,
             "can_break_glass": permissions.can_use_break_glass(request.user),
             "current_sort": request.GET.get("sort", ""),
+            "open_only": open_only,
+            "recently_viewed": selectors.recently_viewed(viewer=request.user),
+            "filtered": any(
+                request.GET.get(name) for name in ("programme", "source", "reason", "breached")
+            )
+            or not open_only
+            or request.GET.get("unassigned"),
         },
     )

@@ -86,6 +86,7 @@ def _referral_page(request, referral, **forms_in_error):
 @require_GET
 def referral_detail(request, pk: int):
     referral = _visible_referral(request, pk)
+    services.referral_viewed(actor=request.user, referral=referral)  # "Recently viewed"
     return _referral_page(request, referral)
 
 

@@ -34,7 +34,7 @@ def test_a_manager_pages_the_caseload_imports_and_names_attendees(checked, tmp_p
 
     # the caseload: 51 referrals, the next page holds the last one, and back again
     checked.goto("/programmes/caseload/", title="Caseload")
-    expect(page.get_by_role("status")).to_contain_text("51 referrals")
+    expect(page.get_by_role("status")).to_contain_text("51 open referrals")
     page.get_by_role("link", name="Next page").click()
     checked.check()
     expect(page.locator("tbody tr")).to_have_count(1)

@@ -196,6 +196,28 @@ def test_a_change_of_identity_is_audited_naming_the_fields_never_their_values(ca
     assert identity.match_index == identity.index_for("Samuel", "Smith", datetime.date(2010, 6, 1))
 
 
+def test_a_corrected_name_and_birth_date_are_what_the_caseload_search_finds(case, client):
+    practitioner = case["practitioner"]
+    services.referral_correct(
+        actor=practitioner,
+        referral=case["referral"],
+        why="typo",
+        reauthenticated=True,
+        first_name="Samuel",
+        date_of_birth=datetime.date(2010, 6, 1),
+    )
+    client.force_login(practitioner)
+
+    def references(q):
+        page = client.get("/programmes/caseload/", {"q": q})
+        return [row["young_person__reference"] for row in page.context["page_obj"].object_list]
+
+    reference = case["referral"].young_person.reference
+    assert references("Samuel") == [reference]
+    assert references("01/06/2010") == [reference]
+    assert references("Sam") == []  # the old first name is gone from the index
+
+
 def test_home_area_is_not_identity_and_needs_no_recent_password(case):
     services.referral_correct(
         actor=case["practitioner"],

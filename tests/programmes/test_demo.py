@@ -231,3 +231,17 @@ def test_a_practitioner_sees_only_their_own_caseload(loaded):
     assert Referral.objects.filter(
         Q(awaiting_contact=True) | Q(status="engaged"), assigned_to=practitioner
     ).exists()
+
+
+def test_a_practitioner_finds_a_demo_case_by_first_name_last_name_and_date_of_birth(loaded):
+    practitioner = User.objects.get(username="essex.practitioner")
+    referral = selectors.referral_list(viewer=practitioner).select_related("young_person").first()
+    identity = YoungPersonIdentity.objects.get(young_person_id=referral.young_person_id)
+
+    for typed in (
+        identity.first_name,
+        identity.last_name,
+        f"{identity.date_of_birth:%d/%m/%Y}",
+    ):
+        found = selectors.referral_list(viewer=practitioner, filters={"q": typed})
+        assert found.filter(pk=referral.pk).exists(), typed

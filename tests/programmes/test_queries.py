@@ -74,16 +74,34 @@ LISTS = [
     (
         "/programmes/caseload/",
         "practitioner",
-        2,
-        "page of 51 rows JOIN young person, user, with the capped COUNT (LIMIT 1001) as a"
-        " subquery; the viewer's programmes (their ids scope the rows, filter choices,"
-        " whether they may assign)",
+        3,
+        "page of 51 open rows JOIN young person, user, with the capped COUNT (LIMIT 1001) as"
+        " a subquery; the viewer's programmes (their ids scope the rows, filter choices,"
+        " whether they may assign); the recently viewed referrals they may still see",
     ),
     (
         "/programmes/caseload/",
         "manager",
-        2,
+        3,
         "the same: managed programmes come as ids with the viewer's programmes",
+    ),
+    (
+        "/programmes/caseload/?q=YP-",
+        "practitioner",
+        3,
+        "a part of a reference: the same three (the page's query filtered, through the ORM)",
+    ),
+    (
+        "/programmes/caseload/?q=test",
+        "practitioner",
+        4,
+        "a name: the same three (the name's token a subquery of the page's) and the audit row",
+    ),
+    (
+        "/programmes/caseload/?q=01/05/2010",
+        "manager",
+        4,
+        "a date of birth: the same (the date's token a subquery) and the audit row",
     ),
     (
         "/programmes/sessions/",

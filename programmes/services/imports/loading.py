@@ -32,12 +32,14 @@ from programmes.models import (
     NewReferralNotice,
     Programme,
     Referral,
+    SearchToken,
     StatusChange,
     YoungPerson,
     YoungPersonIdentity,
 )
 from programmes.services.notices import historical_before
 from programmes.services.referrals import reference_for, temporary_reference
+from programmes.services.search_index import search_tokens
 from vru.fields import encrypt_many
 
 CHUNK_ROWS = 2000  # rows encrypted in one call (and about 100-400 kB of COPY data)
@@ -187,6 +189,14 @@ def load_postgresql(
                 first, last, born, postcode = sealed[4 * i : 4 * i + 4]
                 yield (pk, first, last, born, "", postcode, "", "", r["match_index"])
 
+    def tokens() -> Iterator[tuple]:
+        # the search index of names and birth dates (programmes.services.search_index)
+        people = zip(person_ids, clean, strict=True)
+        for token in search_tokens(
+            (pk, r["first_name"], r["last_name"], r["date_of_birth"]) for pk, r in people
+        ):
+            yield (token.young_person_id, token.token)
+
     def referrals() -> Iterator[tuple]:
         for pk, person, r, past in zip(
             referral_ids, referred_people, referred, historical, strict=True
@@ -229,6 +239,7 @@ def load_postgresql(
 
     _copy(YoungPerson, PERSON_FIELDS, people())
     _copy(YoungPersonIdentity, IDENTITY_FIELDS, identities())
+    _copy(SearchToken, ["young_person", "token"], tokens())
     _copy(Referral, REFERRAL_FIELDS, referrals())
     _copy(StatusChange, STATUS_CHANGE_FIELDS, status_changes())
     _copy(NewReferralNotice, NOTICE_FIELDS, notices())
@@ -272,6 +283,13 @@ def load_orm(
             for p, r in zip(people, clean, strict=True)
         ],
         batch_size=2000,
+    )
+    SearchToken.objects.bulk_create(
+        search_tokens(
+            (p.pk, r["first_name"], r["last_name"], r["date_of_birth"])
+            for p, r in zip(people, clean, strict=True)
+        ),
+        batch_size=5000,
     )
     referrals = Referral.objects.bulk_create(
         [

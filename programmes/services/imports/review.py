@@ -27,7 +27,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from programmes import permissions
-from programmes.models import Programme, Referral, StatusChange, YoungPerson, YoungPersonIdentity
+from programmes.models import (
+    Programme,
+    Referral,
+    SearchToken,
+    StatusChange,
+    YoungPerson,
+    YoungPersonIdentity,
+)
 from programmes.services import notices
 from programmes.services.imports import service
 from programmes.services.imports.reading import read_rows
@@ -185,10 +192,17 @@ def referral_import_apply(job: ImportJob, actor: User | None, judged: _Judged) -
 # --- Undo ----------------------------------------------------------------------------------
 
 # What an import itself writes with its young people and referrals, removed with them.
-_WRITTEN_WITH_PEOPLE = ["identity", "referrals"]  # referrals: only its own (checked below)
+# (the search tokens are the identity's, written with it)
+_WRITTEN_WITH_PEOPLE = ["identity", "search_tokens", "referrals"]  # referrals: its own only
 # status changes: only the first, its own (checked below); a breach notice is the 24-hour
-# clock's, and a new-referral notice the import's own, about these referrals only
-_WRITTEN_WITH_REFERRALS = ["status_changes", "breach_notification", "new_referral_notice"]
+# clock's, and a new-referral notice the import's own, about these referrals only; that
+# someone opened one ("Recently viewed") is no work on it
+_WRITTEN_WITH_REFERRALS = [
+    "status_changes",
+    "breach_notification",
+    "new_referral_notice",
+    "recent_views",
+]
 
 
 def _added(snapshot: ImportSnapshot) -> tuple[list[int], list[int]]:
@@ -265,6 +279,7 @@ def referral_import_restore(snapshot: ImportSnapshot) -> dict:
         Referral.objects.filter(pk__in=chunk).delete()  # with its breach notice, if any
     for chunk in core_imports.in_chunks(person_ids):
         YoungPersonIdentity.objects.filter(young_person_id__in=chunk).delete()
+        SearchToken.objects.filter(young_person_id__in=chunk).delete()
         YoungPerson.objects.filter(pk__in=chunk).delete()
     return {
         "programme": snapshot.scope.get("programme_name", ""),
