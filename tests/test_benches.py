@@ -65,10 +65,10 @@ def lists_beside_both_floors(output: str, *labels: str) -> None:
 
 def test_the_referrals_benchmark_runs_lists_and_import_beside_their_floors():
     output = run_bench(
-        "referrals_bench.py", "--referrals", "12000", "--import-rows", "300", "--requests", "3"
+        "referrals_bench.py", "--referrals", "20000", "--import-rows", "300", "--requests", "3"
     )
 
-    assert "loaded 12,000 referrals" in output
+    assert "loaded 20,000 referrals" in output
     lists_beside_both_floors(output, "caseload page", "referral API list", "caseload, next page")
     assert "import of 300 rows: psql \\copy" in output
     assert "% of COPY's rate" in output

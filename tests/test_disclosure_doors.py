@@ -163,10 +163,10 @@ def test_the_template_filter(threshold):
 @pytest.mark.parametrize("threshold", THRESHOLDS)
 def test_the_outcome_summaries_api(threshold, partnership, commissioner, api_client):
     from evaluation import services as evaluation_services
-    from evaluation.selectors import instruments_for
+    from tests.evaluation.factories import instrument
 
     programme = ProgrammeFactory(partnership=partnership, name="Mentoring")
-    wemwbs = instruments_for(partnership_id=partnership.pk).get(code="wemwbs")
+    wemwbs = instrument("wemwbs")  # seeded by a migration; a flushed database has lost it
     made: list[Referral] = []
 
     def participant():

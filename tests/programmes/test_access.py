@@ -353,7 +353,7 @@ def test_an_import_job_page_is_open_only_to_those_who_may_import(
 def test_another_partnerships_import_job_is_missing(signed_in, world):
     theirs = ProgrammeFactory(partnership=world.other_partnership_referral.partnership)
     job = services.referral_import_job_create(
-        actor=None, programme=theirs, file_name="custody.csv", content=b"x"
+        actor=None, programme=theirs, file_name="custody.csv", content=b"x\n1\n"
     )
 
     response = signed_in(Role.ADMINISTRATOR).get(f"/programmes/referrals/imports/{job.pk}/")
