@@ -32,8 +32,7 @@ def _staff(programme, role, *, first_name, last_name="Worker"):
 
 def _cases(programme, person, n):
     return [
-        ReferralFactory(programme=programme, assigned_to=person, event_at=EVENT)
-        for _ in range(n)
+        ReferralFactory(programme=programme, assigned_to=person, event_at=EVENT) for _ in range(n)
     ]
 
 
@@ -118,9 +117,7 @@ GIVEN = {
 }
 
 
-def test_withdrawal_of_consent_is_offered_only_where_consent_was_given(
-    client, practitioner_case
-):
+def test_withdrawal_of_consent_is_offered_only_where_consent_was_given(client, practitioner_case):
     practitioner, case = practitioner_case
     without, given = case(), case(**GIVEN)
     client.force_login(practitioner)
@@ -132,9 +129,7 @@ def test_withdrawal_of_consent_is_offered_only_where_consent_was_given(
     assert "consent-withdrawn" in page_given
 
 
-def test_posting_a_withdrawal_where_consent_was_never_given_is_refused(
-    client, practitioner_case
-):
+def test_posting_a_withdrawal_where_consent_was_never_given_is_refused(client, practitioner_case):
     practitioner, case = practitioner_case
     referral = case()
     client.force_login(practitioner)
