@@ -6,6 +6,7 @@ Callers import the package (`from grants import services`) and call `services.<n
 from grants.services.applications import (
     application_check_eligibility,
     application_create,
+    application_start,
     application_submit,
     application_update,
     attachment_add,
@@ -46,6 +47,7 @@ __all__ = [
     "application_check_eligibility",
     "application_create",
     "application_decide",
+    "application_start",
     "application_submit",
     "application_update",
     "assignment_add",
