@@ -40,6 +40,7 @@ from grants.services.panels import (
     panel_member_update,
     panel_reminders_send,
     scores_save,
+    scores_submit,
 )
 from grants.services.rounds import grant_round_create, grant_round_update
 
@@ -73,5 +74,6 @@ __all__ = [
     "panel_member_update",
     "panel_reminders_send",
     "scores_save",
+    "scores_submit",
     "tranche_release",
 ]
