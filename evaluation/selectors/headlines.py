@@ -82,7 +82,7 @@ def partnership_headlines(*, viewer: User, today: datetime.date | None = None) -
         Headline(
             key="compliance",
             figure=found["compliance"]["figure"],
-            text="of referrals first contacted within the target time (24 hours for ReRoute)",
+            text="of referrals first contacted within the target time (usually 24 hours)",
             link=programmes,
             link_text="Programme dashboards",
         ),
