@@ -31,6 +31,15 @@ class EvaluationConfig(AppConfig):
             items.append(("Impact reports", reverse("evaluation:report_list")))
         return items
 
+    def home_sections(self, request) -> list[dict]:
+        """A commissioner's home page opens on the partnership's headline figures."""
+        from evaluation import selectors
+
+        headlines = selectors.partnership_headlines(viewer=request.user)
+        if headlines is None:
+            return []
+        return [{"template": "evaluation/home_headlines.html", "headlines": headlines}]
+
     def load_demo(self) -> list[str]:
         from evaluation import demo, demo_evaluations
 

@@ -20,10 +20,9 @@ from evaluation.report_periods import (
     PeriodKind,
     period_end_of,
     period_options,
-    whole_period_error,
 )
 from vru.age_bands import ListeningAgeBand
-from vru.forms import GovukDateField, GovukForm
+from vru.forms import GovukDateField, GovukForm, PeriodFilterForm  # noqa: F401
 from vru.models import LocalAuthority
 from vru.validators import validate_import_file
 
@@ -289,33 +288,6 @@ class OutcomeScoreForm(GovukForm):
         data = super().clean()
         if data.get("total") is None and not data.get("items") and "items" not in self.errors:
             self.add_error("total", "Enter the total score or every item's answer.")
-
-
-class PeriodFilterForm(GovukForm):
-    """The optional period of a page's filter (outcomes, costs and benefits), sent by GET.
-    A date that is not real is shown beside its boxes and the period is left open."""
-
-    start = GovukDateField(required=False, help_text=HINT)
-    end = GovukDateField(required=False)
-
-    def __init__(self, *args, labels: tuple[str, str], whole_only: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.whole_only = whole_only
-        for name, label in zip(("start", "end"), labels, strict=True):
-            self.fields[name].label = label
-
-    def clean(self):
-        data = super().clean()
-        message = whole_period_error(data.get("start"), data.get("end"), whole_only=self.whole_only)
-        if message and not self.errors:
-            self.add_error("start", message)
-        return data
-
-    def period(self):
-        """The period to show: the one chosen, or all time while it is not allowed."""
-        if not self.is_bound or not self.is_valid():
-            return None, None
-        return self.cleaned_data.get("start"), self.cleaned_data.get("end")
 
 
 class ImpactReportForm(GovukForm):

@@ -50,6 +50,7 @@ urlpatterns = [
     path("panel/<int:pk>/", panel.panel_member, name="panel_member"),
     path("reviews/", reviewers.review_list, name="review_list"),
     path("reviews/<int:pk>/", reviewers.review, name="review"),
+    path("reviews/<int:pk>/check", reviewers.review_check, name="review_check"),
     path("awards/", awards.award_list, name="award_list"),
     path("awards/360giving.<str:fmt>", awards.award_360giving, name="award_360giving"),
     path("awards/<int:pk>/", awards.award_detail, name="award_detail"),

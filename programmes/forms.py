@@ -194,9 +194,24 @@ class OutcomeForm(GovukForm):
         )
 
 
+class _StaffWithWorkload(forms.ModelChoiceField):
+    """Each person with the open cases the selector counted beside them."""
+
+    def label_from_instance(self, obj):
+        name = obj.get_full_name() or obj.get_username()
+        count = getattr(obj, "open_cases", None)
+        if count is None:
+            return name
+        return f"{name} ({count} open case{'' if count == 1 else 's'})"
+
+
 class AssignForm(GovukForm):
-    assigned_to = forms.ModelChoiceField(
-        queryset=None, required=False, label="Assigned practitioner", empty_label="Unassigned"
+    assigned_to = _StaffWithWorkload(
+        queryset=None,
+        required=False,
+        label="Assigned practitioner",
+        empty_label="Unassigned",
+        help_text="Each person's open cases, in all programmes, are shown beside their name.",
     )
 
     def __init__(self, *args, staff, **kwargs):

@@ -119,6 +119,12 @@ def can_work_on_referral(user: User, referral: Referral) -> bool:
     return can_view_referral(user, referral) and referral.anonymised_at is None
 
 
+def can_withdraw_consent(user: User, referral: Referral) -> bool:
+    """Record that consent was withdrawn: only on a case where consent was given, by whoever
+    may work on it (the page offers it and the service refuses it by this one rule)."""
+    return can_work_on_referral(user, referral) and referral.consent_given_by != ""
+
+
 def can_view_identity(user: User, referral: Referral) -> bool:
     return can_view_referral(user, referral) and referral.anonymised_at is None
 

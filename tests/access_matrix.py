@@ -328,6 +328,8 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "grants:panel_member": door(GRANT_STAFF, objects="panel_member"),
     "grants:review_list": door({REVIEWER}),
     "grants:review": door({REVIEWER}, objects="assignment", out=NOBODY),
+    # before the scores are in it sends the reviewer back to the scoring page
+    "grants:review_check": door({REVIEWER}, objects="assignment", out=NOBODY, ok=OK_OR_REDIRECT),
     "grants:award_list": with_exports(GRANT_STAFF | {APPLICANT}, "csv"),
     "grants:award_360giving": (
         door(GRANT_STAFF, kwargs={"fmt": "json"}),

@@ -121,7 +121,14 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
     other_programme = ProgrammeFactory(partnership=partnership, name=f"{tag} Navigators")
     referrals, contacts, outcomes = {}, {}, {}
     for key, prog in (("in", programme), ("out", other_programme)):
-        referral = ReferralFactory(programme=prog, last_name=f"{tag}surname", event_at=now)
+        referral = ReferralFactory(
+            programme=prog,
+            last_name=f"{tag}surname",
+            event_at=now,
+            # consent given, so that recording its withdrawal is open to those who may
+            consent_given_by="young_person",
+            consent_given_at=now + datetime.timedelta(hours=2),
+        )
         contacts[key] = programme_services.contact_record(
             actor=None,
             referral=referral,

@@ -14,6 +14,11 @@ from evaluation.selectors.evaluations import (  # noqa: F401
     referral_for_scores,
     unit_costs_for,
 )
+from evaluation.selectors.headlines import (  # noqa: F401
+    Headline,
+    Headlines,
+    partnership_headlines,
+)
 from evaluation.selectors.listening import (  # noqa: F401
     CountRow,
     ExerciseSummary,

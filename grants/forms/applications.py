@@ -61,7 +61,7 @@ class ApplicationForm(GovukModelForm):
         super().__init__(*args, **kwargs)
         self.grant_round = grant_round
         self.fields["recommendations"].choices = [
-            (str(r.pk), str(r)) for r in grant_round.recommendations.all()
+            (str(r.pk), r.full_label) for r in grant_round.recommendations.all()
         ]
         self.fields["themes"].choices = [(t, t) for t in grant_round.listening_themes]
         if not self.fields["recommendations"].choices:

@@ -65,7 +65,9 @@ class GrantRoundForm(GrantRoundFields):
 
     def __init__(self, *args, recommendations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recommendations"].choices = [(str(r.pk), str(r)) for r in recommendations]
+        self.fields["recommendations"].choices = [
+            (str(r.pk), r.full_label) for r in recommendations
+        ]
 
     def clean_target_lsoa_codes(self) -> list[str]:
         return lsoa_codes(self.cleaned_data["target_lsoa_codes"])

@@ -120,6 +120,13 @@ class Application(models.Model):
                 condition=Q(status="draft") | Q(submitted_at__isnull=False),
                 name="grant_application_submitted_has_time",
             ),
+            # "Start an application" returns to the draft an organisation has for a round
+            models.UniqueConstraint(
+                fields=["grant_round", "organisation"],
+                condition=Q(status="draft"),
+                name="grant_application_one_draft_per_round",
+                violation_error_message="Your organisation already has a draft for this round.",
+            ),
         ]
         indexes = [models.Index(fields=["grant_round", "status"])]
 

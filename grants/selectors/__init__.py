@@ -32,17 +32,23 @@ from grants.selectors.panel import (
     panel_view,
 )
 from grants.selectors.reviews import (
+    REVIEWER_APPLICATION_FIELDS,
+    ApplicationForReviewer,
+    application_for_reviewer,
     assignments_for,
     panel_member_list,
     score_list,
 )
 
 __all__ = [
+    "REVIEWER_APPLICATION_FIELDS",
+    "ApplicationForReviewer",
     "ModeratedApplication",
     "Moderation",
     "ModerationRow",
     "PanelComment",
     "PanelView",
+    "application_for_reviewer",
     "application_get",
     "application_list",
     "assignments_for",

@@ -6,6 +6,7 @@ Callers import the package (`from grants import services`) and call `services.<n
 from grants.services.applications import (
     application_check_eligibility,
     application_create,
+    application_start,
     application_submit,
     application_update,
     attachment_add,
@@ -39,6 +40,7 @@ from grants.services.panels import (
     panel_member_update,
     panel_reminders_send,
     scores_save,
+    scores_submit,
 )
 from grants.services.rounds import grant_round_create, grant_round_update
 
@@ -46,6 +48,7 @@ __all__ = [
     "application_check_eligibility",
     "application_create",
     "application_decide",
+    "application_start",
     "application_submit",
     "application_update",
     "assignment_add",
@@ -71,5 +74,6 @@ __all__ = [
     "panel_member_update",
     "panel_reminders_send",
     "scores_save",
+    "scores_submit",
     "tranche_release",
 ]

@@ -38,12 +38,28 @@ def _applicant_organisation(actor: User) -> Organisation:
 
 
 @transaction.atomic
-def application_create(*, actor: User, grant_round: GrantRound) -> Application:
+def application_start(*, actor: User, grant_round: GrantRound) -> tuple[Application, bool]:
+    """The organisation's draft for this round: the one it has, or a new one. An
+    organisation has at most one draft per round, whichever door starts it (a constraint
+    holds it in the database too). Returns (draft, whether it was made now)."""
     organisation = _applicant_organisation(actor)
     if organisation.partnership_id != grant_round.partnership_id:
         raise PermissionDenied("This round is not open to your organisation.")
     if not grant_round.is_open(timezone.now()):
         raise ValidationError("This round is not open for applications.", code="closed")
+    # two clicks at once: the second waits here, then finds the first one's draft
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    existing = (
+        Application.objects.filter(
+            grant_round=grant_round,
+            organisation=organisation,
+            status=Application.Status.DRAFT,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        return existing, False
     application = Application.objects.create(
         grant_round=grant_round,
         organisation=organisation,
@@ -58,6 +74,12 @@ def application_create(*, actor: User, grant_round: GrantRound) -> Application:
         target=application,
         partnership=grant_round.partnership,
     )
+    return application, True
+
+
+def application_create(*, actor: User, grant_round: GrantRound) -> Application:
+    """Start an application: the organisation's draft for the round (application_start)."""
+    application, _ = application_start(actor=actor, grant_round=grant_round)
     return application
 
 

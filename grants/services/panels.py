@@ -300,9 +300,12 @@ def scores_save(
     assignment: Assignment,
     scores: dict[int, tuple[int | None, str]],
     submit: bool = False,
+    complete: bool = False,
 ) -> Assignment:
-    """Save the reviewer's score and comment per criterion; `submit` sends them (every
-    criterion scored), after which they cannot change. Closed after the panel deadline."""
+    """Save the reviewer's score and comment per criterion; `complete` also asks that every
+    criterion is scored (before the reviewer checks their answers); `submit` sends them
+    (every criterion scored), after which they cannot change. Closed after the panel
+    deadline."""
     assignment = _reviewer_assignment(actor, assignment)
     if assignment.status != Assignment.Status.IN_PROGRESS:
         raise ValidationError("Answer the conflict question first, or scores were already sent.")
@@ -315,7 +318,7 @@ def scores_save(
         score, comment = scores.get(criterion.pk, (None, ""))
         if score is not None and not 1 <= score <= 5:
             errors[f"score_{criterion.pk}"] = "Choose a score from 1 to 5"
-        elif submit and score is None:
+        elif (submit or complete) and score is None:
             errors[f"score_{criterion.pk}"] = f"Choose a score for “{criterion.title}”"
         Score.objects.update_or_create(
             assignment=assignment,
@@ -335,6 +338,39 @@ def scores_save(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         verb="assignment.scores_submitted" if submit else "assignment.scores_saved",
+        target=assignment,
+        partnership=grant_round.partnership,
+    )
+    return assignment
+
+
+@transaction.atomic
+def scores_submit(*, actor: User, assignment: Assignment) -> Assignment:
+    """Send the scores the reviewer saved and checked: every criterion scored; after this
+    they cannot change. Closed after the panel deadline."""
+    assignment = _reviewer_assignment(actor, assignment)
+    if assignment.status != Assignment.Status.IN_PROGRESS:
+        raise ValidationError("Answer the conflict question first, or scores were already sent.")
+    grant_round = assignment.application.grant_round
+    if timezone.now() >= grant_round.panel_deadline:
+        raise ValidationError("The panel deadline has passed.", code="closed")
+    scored = set(
+        assignment.scores.filter(score__isnull=False).values_list("criterion_id", flat=True)
+    )
+    errors = {
+        f"score_{criterion.pk}": f"Choose a score for “{criterion.title}”"
+        for criterion in grant_round.criteria.all()
+        if criterion.pk not in scored
+    }
+    if errors:
+        raise ValidationError(errors)
+    assignment.status = Assignment.Status.SUBMITTED
+    assignment.submitted_at = timezone.now()
+    assignment.save(update_fields=["status", "submitted_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        verb="assignment.scores_submitted",
         target=assignment,
         partnership=grant_round.partnership,
     )

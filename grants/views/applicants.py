@@ -18,9 +18,15 @@ def application_start(request, pk: int):
     doors.require(permissions.is_applicant(request.user))
     grant_round = get_object_or_404(selectors.open_round_list(viewer=request.user), pk=pk)
     try:
-        application = services.application_create(actor=request.user, grant_round=grant_round)
+        application, created = services.application_start(
+            actor=request.user, grant_round=grant_round
+        )
     except (ValidationError, PermissionDenied):
         raise Http404 from None
+    if not created:
+        messages.info(
+            request, "Your organisation already has a draft for this round: carry on with it."
+        )
     return redirect("grants:application_edit", pk=application.pk)
 
 

@@ -44,18 +44,22 @@ def review(request, pk: int):
     if request.method == "POST" and assignment.status == Assignment.Status.IN_PROGRESS:
         form = ScoreForm(request.POST, criteria=criteria)
         if form.is_valid():
-            submit = "submit" in request.POST
+            # "Send my scores" saves them (every part scored) and goes to check them first:
+            # only the check page's confirmation sends them
+            to_check = "submit" in request.POST
             try:
                 services.scores_save(
-                    actor=request.user, assignment=assignment, scores=form.scores(), submit=submit
+                    actor=request.user,
+                    assignment=assignment,
+                    scores=form.scores(),
+                    complete=to_check,
                 )
             except ValidationError as error:
                 doors.add_errors(form, error)
             else:
-                doors.flash(
-                    request,
-                    "Thank you: your scores are sent." if submit else "Your scores are saved.",
-                )
+                if to_check:
+                    return redirect("grants:review_check", pk=assignment.pk)
+                doors.flash(request, "Your scores are saved.")
                 return redirect(assignment)
     else:
         initial = {}
@@ -63,20 +67,63 @@ def review(request, pk: int):
             initial[f"score_{criterion_id}"] = str(score.score) if score.score else None
             initial[f"comment_{criterion_id}"] = score.comment
         form = ScoreForm(initial=initial, criteria=criteria)
-    # The application as reviewers see it: no contact details, no personal data.
     return render(
         request,
         "grants/review.html",
         {
             "assignment": assignment,
-            "application": application,
+            # the application as reviewers see it: no contact details, no personal data
+            "application": selectors.application_for_reviewer(
+                viewer=request.user, assignment=assignment
+            ),
             "round": grant_round,
-            "lsoas": application.lsoas.all(),
-            "budget_lines": application.budget_lines.all(),
             "form": form,
             "submitted": assignment.status == Assignment.Status.SUBMITTED,
             "saved": saved,
             "may_review": may_review,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_check(request, pk: int):
+    """Check your scores (the GOV.UK check-answers pattern): each score and comment with a
+    link to change it; confirming sends them, after which they cannot change."""
+    assignment = _assignment(request, pk)
+    if assignment.status != Assignment.Status.IN_PROGRESS:
+        return redirect(assignment)
+    if request.method == "POST":
+        try:
+            services.scores_submit(actor=request.user, assignment=assignment)
+        except ValidationError as error:
+            doors.flash_error(request, " ".join(error.messages))
+            return redirect(assignment)
+        doors.flash(request, "Thank you: your scores are sent.")
+        return redirect(assignment)
+    criteria = list(assignment.application.grant_round.criteria.all())
+    saved = {s.criterion_id: s for s in assignment.scores.all()}
+    rows = []
+    for number, criterion in enumerate(criteria, start=1):
+        score = saved.get(criterion.pk)
+        value = score.score if score else None
+        rows.append(
+            {
+                "number": number,
+                "criterion": criterion,
+                "score": value,
+                "descriptor": dict(criterion.descriptors).get(value, "") if value else "",
+                "comment": score.comment if score else "",
+            }
+        )
+    return render(
+        request,
+        "grants/review_check.html",
+        {
+            "assignment": assignment,
+            "application": assignment.application,
+            "round": assignment.application.grant_round,
+            "rows": rows,
+            "complete": all(row["score"] for row in rows),
         },
     )
 

@@ -21,6 +21,7 @@ from programmes.selectors.dashboard import (  # noqa: F401
 )
 from programmes.selectors.programmes import (  # noqa: F401
     MyProgramme,
+    assignable_staff,
     caseload_programmes,
     managed_programmes,
     notice_recipients,

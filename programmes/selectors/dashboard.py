@@ -1,6 +1,7 @@
 """A programme's dashboard: the 24-hour clock by month and its headline figures, in the database."""
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q
@@ -9,9 +10,25 @@ from django.utils import timezone
 
 from programmes import permissions
 from programmes.models import Programme, Referral
+from vru import charts
+from vru.charts import BarChart
 from vru.models import User
+from vru.periods import whole_period_error
 from vru.permissions import sees_suppressed_figures
 from vru.selectors import disclosure
+
+
+def event_between(start: dt.date | None, end: dt.date | None, *, field: str = "event_at") -> Q:
+    """Records whose `field` falls on a day from `start` to `end` (both included, either
+    open), days in the site's time zone."""
+    q = Q()
+    zone = timezone.get_current_timezone()
+    if start is not None:
+        q &= Q(**{f"{field}__gte": datetime.combine(start, dt.time.min, tzinfo=zone)})
+    if end is not None:
+        after = datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        q &= Q(**{f"{field}__lt": after})
+    return q
 
 
 def _decided_clock(now: datetime) -> Q:
@@ -20,7 +37,11 @@ def _decided_clock(now: datetime) -> Q:
 
 
 def compliance_by_month(
-    *, programme_ids, now: datetime | None = None, suppress: bool = False
+    *,
+    programme_ids,
+    now: datetime | None = None,
+    suppress: bool = False,
+    within: Q | None = None,
 ) -> list[dict]:
     """Per programme and month of the event: referrals decided, met on time, % met.
 
@@ -30,6 +51,7 @@ def compliance_by_month(
     now = now or timezone.now()
     rows = (
         Referral.objects.filter(programme_id__in=programme_ids)
+        .filter(within or Q())
         .filter(_decided_clock(now))
         .annotate(month=TruncMonth("event_at"))
         .values("programme_id", "month")
@@ -59,26 +81,46 @@ class Dashboard:
     open_breaches: str
     in_target_lsoas: str
     elsewhere: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    charts: list[BarChart] = field(default_factory=list)
 
 
 def programme_dashboard(
-    *, viewer: User, programme: Programme, now: datetime | None = None
+    *,
+    viewer: User,
+    programme: Programme,
+    now: datetime | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> Dashboard | None:
+    """The dashboard of referrals whose event falls from `start` to `end` (all time when
+    both are None). Whoever sees protected figures gets whole periods only (a month, a
+    quarter, a financial year: vru.periods), so no two of their dashboards overlap by a day;
+    other dates give them None, as for a dashboard they may not see."""
     if not permissions.can_view_programme_dashboard(viewer, programme):
         return None
-    now = now or timezone.now()
     suppress = sees_suppressed_figures(viewer)
-    referrals = Referral.objects.filter(programme=programme)
+    if whole_period_error(start, end, whole_only=suppress):
+        return None
+    now = now or timezone.now()
+    within = event_between(start, end)
+    referrals = Referral.objects.filter(programme=programme).filter(within)
 
     def people(filter: Q | None = None):
         # counts as the disclosure control publishes them to this viewer
         return disclosure.people("referral", filter=filter, suppress=suppress)
 
+    chart_rows = {}
+
     def grouped(field: str, choices) -> list[tuple[str, str]]:
         counts = dict(referrals.values_list(field).annotate(n=people()).order_by())
-        cells = disclosure.protect_breakdown(
-            [counts.get(value, 0) for value, _ in choices], suppress=suppress
-        )
+        numbers = [counts.get(value, 0) for value, _ in choices]
+        cells = disclosure.protect_breakdown(numbers, suppress=suppress)
+        chart_rows[field] = [
+            (label, cell, charts.published_value(n, cell))
+            for (_, label), n, cell in zip(choices, numbers, cells, strict=True)
+        ]
         return [(label, cell) for (_, label), cell in zip(choices, cells, strict=True)]
 
     target_ids = programme.target_lsoas.values("pk")
@@ -89,7 +131,9 @@ def programme_dashboard(
         decided=people(_decided_clock(now)),
         met=people(Referral.met_q()),
     )
-    compliance = compliance_by_month(programme_ids=[programme.pk], now=now, suppress=suppress)
+    compliance = compliance_by_month(
+        programme_ids=[programme.pk], now=now, suppress=suppress, within=within
+    )
     for row in compliance:
         row["decided_shown"] = disclosure.shown_count(row["decided"], suppress=suppress)
         row["percent"] = disclosure.shown_percent(row["met"], row["decided"], suppress=suppress)
@@ -97,16 +141,61 @@ def programme_dashboard(
     in_target, elsewhere = disclosure.protect_breakdown(
         [totals["in_target"], totals["total"] - totals["in_target"]], suppress=suppress
     )
+    by_status = grouped("status", Referral.Status.choices)
+    by_source = grouped("source", Referral.Source.choices)
+    by_reason = grouped("reason", Referral.Reason.choices)
+    hours = programme.referral_target_hours
+    drawn = [
+        charts.bar_chart(
+            id="chart-on-time",
+            key="Month",
+            caption=f"First contact within {hours} hours, by month of the event",
+            unit="On time",
+            rows=[
+                (
+                    f"{row['month']:%B %Y}",
+                    "–" if row["percent"] is None else f"{row['percent']}%",
+                    row["percent"],
+                )
+                for row in compliance
+            ],
+            scale_to=100,
+        ),
+        charts.bar_chart(
+            id="chart-status",
+            key="Status",
+            caption="Referrals by status",
+            unit="Referrals",
+            rows=chart_rows["status"],
+        ),
+        charts.bar_chart(
+            id="chart-source",
+            key="Source",
+            caption="Referrals by source",
+            unit="Referrals",
+            rows=chart_rows["source"],
+        ),
+        charts.bar_chart(
+            id="chart-reason",
+            key="Reason",
+            caption="Referrals by reason",
+            unit="Referrals",
+            rows=chart_rows["reason"],
+        ),
+    ]
     return Dashboard(
         programme=programme,
         suppressed=suppress,
         total=disclosure.shown_count(totals["total"], suppress=suppress),
-        by_status=grouped("status", Referral.Status.choices),
-        by_source=grouped("source", Referral.Source.choices),
-        by_reason=grouped("reason", Referral.Reason.choices),
+        by_status=by_status,
+        by_source=by_source,
+        by_reason=by_reason,
         compliance=compliance,
         overall_percent=overall,
         open_breaches=disclosure.shown_count(totals["open_breaches"], suppress=suppress),
         in_target_lsoas=in_target,
         elsewhere=elsewhere,
+        start=start,
+        end=end,
+        charts=drawn,
     )

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from programmes import permissions, yef
-from programmes.models import Programme, ProgrammeStaff
+from programmes.models import Programme, ProgrammeStaff, Referral
 from vru import compiled
 from vru.models import Role, User
 from vru.permissions import has_role
@@ -131,4 +131,18 @@ def staff_of(programmes) -> QuerySet[User]:
         User.objects.filter(programme_memberships__programme__in=programmes)
         .distinct()
         .order_by("first_name", "last_name")
+    )
+
+
+def assignable_staff(*, referral: Referral) -> QuerySet[User]:
+    """Who a referral may be assigned to (its programme's staff), each with `open_cases`: the
+    cases now assigned to them in any programme that are neither closed nor anonymised.
+    One query for the whole list, however many people it holds."""
+    open_case = Q(caseload__anonymised_at__isnull=True) & ~Q(
+        caseload__status=Referral.Status.CLOSED
+    )
+    return (
+        User.objects.filter(programme_memberships__programme=referral.programme)
+        .annotate(open_cases=Count("caseload", filter=open_case, distinct=True))
+        .order_by("first_name", "last_name", "pk")
     )

@@ -397,7 +397,11 @@ def referral_consent_withdraw(
 ) -> Referral:
     referral = _locked(referral)
     if actor is not None:
-        _require(permissions.can_work_on_referral(actor, referral))
+        _require(permissions.can_withdraw_consent(actor, referral))
+    if not referral.consent_given_by:
+        raise ValidationError(
+            "Consent was never given, so it cannot be withdrawn.", code="no_consent"
+        )
     if referral.consent_withdrawn_at is not None:
         return referral  # already recorded (a second click): nothing to do
     at = at or timezone.now()

@@ -12,7 +12,6 @@ from programmes.models import Referral
 from programmes.views import corrections
 from programmes.views.common import visible_referral as _visible_referral
 from vru import accounts, doors
-from vru.models import User
 
 # --- Caseload and referrals -------------------------------------------------------------
 
@@ -73,6 +72,7 @@ def _referral_page(request, referral, **forms_in_error):
         "duplicates": referral.young_person.possible_duplicates.all(),
         "can_work": permissions.can_work_on_referral(request.user, referral),
         "can_assign": permissions.can_assign_referral(request.user, referral),
+        "can_withdraw_consent": permissions.can_withdraw_consent(request.user, referral),
         # three forms on one page: prefixes keep their field names and ids apart
         "contact_form": forms_in_error.get("contact_form") or forms.ContactForm(prefix="contact"),
         "status_form": forms_in_error.get("status_form") or forms.StatusForm(prefix="status"),
@@ -154,9 +154,8 @@ def referral_outcome(request, pk: int):
 def referral_assign(request, pk: int):
     referral = _visible_referral(request, pk)
     doors.require(permissions.can_assign_referral(request.user, referral))
-    staff = User.objects.filter(programme_memberships__programme=referral.programme).order_by(
-        "first_name", "last_name"
-    )
+    # each practitioner with their open cases, counted in the same query
+    staff = selectors.assignable_staff(referral=referral)
     form = forms.AssignForm(
         request.POST or None, staff=staff, initial={"assigned_to": referral.assigned_to_id}
     )
@@ -176,7 +175,7 @@ def referral_assign(request, pk: int):
 @require_POST
 def referral_consent_withdraw(request, pk: int):
     referral = _visible_referral(request, pk)
-    doors.require(permissions.can_work_on_referral(request.user, referral))
+    doors.require(permissions.can_withdraw_consent(request.user, referral))
     if request.POST.get("confirm") != "yes":
         return render(request, "programmes/referral_consent_confirm.html", {"referral": referral})
     services.referral_consent_withdraw(actor=request.user, referral=referral)

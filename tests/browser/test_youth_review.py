@@ -70,6 +70,11 @@ def test_a_young_reviewer_declares_no_conflict_and_sends_scores(checked, assignm
     checked.check()
 
     page.get_by_role("button", name="Send my scores").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your scores before sending them"
+    )
+    checked.check()
+    page.get_by_role("button", name="Confirm and send my scores").click()
     expect(page.get_by_role("heading", name="Scores sent")).to_be_visible()
     checked.check()
 

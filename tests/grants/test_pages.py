@@ -147,7 +147,7 @@ def test_a_reviewer_declares_no_conflict_then_saves_and_submits_scores(client, g
     assert client.post(url, {f"score_{first.pk}": "4", "save": ""}).status_code == 302
     response = client.post(url, {f"score_{first.pk}": "4", "submit": ""})
     assert response.status_code == 200  # second criterion not scored
-    client.post(
+    to_check = client.post(
         url,
         {
             f"score_{first.pk}": "4",
@@ -156,6 +156,12 @@ def test_a_reviewer_declares_no_conflict_then_saves_and_submits_scores(client, g
             "submit": "",
         },
     )
+    # "Send my scores" shows them to check first; only the confirmation sends them
+    check_url = reverse("grants:review_check", args=[assignment.pk])
+    assert to_check["Location"] == check_url
+    assignment.refresh_from_db()
+    assert assignment.status == "in_progress"
+    client.post(check_url)
     assignment.refresh_from_db()
     assert assignment.status == "submitted"
     assert Score.objects.get(assignment=assignment, criterion=second).comment == "OK"

@@ -71,12 +71,21 @@ def world(partnership, other_partnership):
         held_on=datetime.date(2026, 3, 2),
         place="Their club",
     )
+    # consent given on each, so that the write doors below include recording its withdrawal
+    consent = {
+        "consent_given_by": "young_person",
+        "consent_given_at": event + datetime.timedelta(hours=2),
+    }
     referrals = [
         ReferralFactory(
-            programme=programme, first_name="Zed", last_name="Secretname", event_at=event
+            programme=programme,
+            first_name="Zed",
+            last_name="Secretname",
+            event_at=event,
+            **consent,
         ),
-        ReferralFactory(programme=other_programme, event_at=event),
-        ReferralFactory(programme=theirs, event_at=event),
+        ReferralFactory(programme=other_programme, event_at=event, **consent),
+        ReferralFactory(programme=theirs, event_at=event, **consent),
     ]
     # every referral has a contact (late: 30 hours after the event) and an outcome, so that
     # the API's list counts show what each role may see rather than an empty table

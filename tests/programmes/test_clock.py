@@ -269,7 +269,9 @@ def test_a_second_outcome_of_a_kind_is_a_validation_error_not_a_crash(programme)
 
 
 def test_withdrawing_consent_twice_keeps_the_first_time(programme):
-    referral = _referral(programme, at(1, 10))
+    referral = _referral(
+        programme, at(1, 10), consent_given_by="young_person", consent_given_at=at(1, 12)
+    )
     services.referral_consent_withdraw(actor=None, referral=referral, at=at(2))
 
     again = services.referral_consent_withdraw(actor=None, referral=referral, at=at(3))

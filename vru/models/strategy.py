@@ -105,7 +105,21 @@ class Recommendation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.text[:80]}"
+        return f"{self.number}. {self.short_text}"
+
+    @property
+    def full_label(self) -> str:
+        """The number and the whole text: where someone chooses a recommendation."""
+        return f"{self.number}. {self.text}"
+
+    @property
+    def short_text(self) -> str:
+        """The text up to about 80 characters, cut between words (never inside one)."""
+        limit = 80
+        if len(self.text) <= limit:
+            return self.text
+        cut = self.text[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:.-")
+        return f"{cut or self.text[:limit]}…"
 
     def clean(self) -> None:
         if not isinstance(self.intended_impacts, list) or not all(

@@ -6,7 +6,7 @@ may see it; everything is scoped to the viewer's partnership.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 
 from vru import permissions
 from vru.models import (
@@ -115,25 +115,49 @@ def risk_run_compare(*, viewer: User, run: RiskRun, other: RiskRun) -> RunCompar
     )
 
 
-def map_areas(*, viewer: User, run: RiskRun, factor_key: str = "") -> list[dict]:
-    """Everything the choropleth needs, in one query: code, name, boundary, value, rank."""
+def map_areas(
+    *, viewer: User, run: RiskRun, factor_key: str = "", boundaries: bool = True
+) -> list[dict]:
+    """Everything the choropleth needs, in one query: code, name, boundary, value, rank.
+    ``boundaries=False`` leaves the (large) boundaries out, for the page around the map:
+    its key and text summary; each row then says only whether it has one."""
     if not permissions.can_view_areas(viewer) or run.partnership_id != viewer.partnership_id:
         return []
-    rows = []
-    for s in (
-        RiskScore.objects.filter(run=run)
-        .select_related("lsoa")
-        .only(
-            "rank",
-            "score",
-            "inputs",
-            "is_priority",
-            "percentile",
-            "lsoa__code",
-            "lsoa__name",
-            "lsoa__boundary",
+    scores = RiskScore.objects.filter(run=run).order_by("rank")
+    if not boundaries:
+        # plain tuples: the page around the map reads every row of the run on each view
+        columns = ["lsoa__code", "lsoa__name", "rank", "score", "is_priority", "percentile"]
+        if factor_key:
+            columns.append("inputs")
+        has_boundary = ExpressionWrapper(
+            Q(lsoa__boundary__isnull=False), output_field=BooleanField()
         )
-        .order_by("rank")
+        return [
+            {
+                "code": row[0],
+                "name": row[1],
+                "boundary": None,
+                "has_boundary": bool(row[-1]),
+                "value": (row[6] or {}).get(factor_key) if factor_key else row[3],
+                "rank": row[2],
+                "score": row[3],
+                "is_priority": row[4],
+                "percentile": row[5],
+            }
+            for row in scores.annotate(has_boundary=has_boundary).values_list(
+                *columns, "has_boundary"
+            )
+        ]
+    rows = []
+    for s in scores.select_related("lsoa").only(
+        "rank",
+        "score",
+        "inputs",
+        "is_priority",
+        "percentile",
+        "lsoa__code",
+        "lsoa__name",
+        "lsoa__boundary",
     ):
         value = s.inputs.get(factor_key) if factor_key else s.score
         rows.append(
@@ -141,6 +165,7 @@ def map_areas(*, viewer: User, run: RiskRun, factor_key: str = "") -> list[dict]
                 "code": s.lsoa.code,
                 "name": s.lsoa.name,
                 "boundary": s.lsoa.boundary,
+                "has_boundary": bool(s.lsoa.boundary),
                 "value": value,
                 "rank": s.rank,
                 "score": s.score,

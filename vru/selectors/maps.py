@@ -81,6 +81,22 @@ def quantile_breaks(values: list[float], bands: int = len(BAND_COLOURS)) -> list
     ]
 
 
+def choropleth_legend(
+    values: list[float], *, no_data: bool = False, value_format: str = "{:.2f}"
+) -> list[tuple[str, str]]:
+    """(colour, label) of each band a choropleth of these values draws, lowest first: the
+    key beside a map, worked out without its boundaries."""
+    breaks = quantile_breaks(values)
+    legend = []
+    lower = min(values) if values else None
+    for colour, upper in zip(BAND_COLOURS, breaks, strict=False):
+        legend.append((colour, f"{value_format.format(lower)} to {value_format.format(upper)}"))
+        lower = upper
+    if no_data:
+        legend.append((NO_DATA_COLOUR, "No data"))
+    return legend
+
+
 def _band(value: float, breaks: list[float]) -> int:
     for index, upper in enumerate(breaks):
         if value <= upper:
@@ -136,13 +152,9 @@ def choropleth_svg(
                 is_priority=bool(row.get("is_priority")),
             )
         )
-    legend = []
-    lower = min(values) if values else None
-    for colour, upper in zip(BAND_COLOURS, breaks, strict=False):
-        legend.append((colour, f"{value_format.format(lower)} to {value_format.format(upper)}"))
-        lower = upper
-    if any(a.band is None for a in areas):
-        legend.append((NO_DATA_COLOUR, "No data"))
+    legend = choropleth_legend(
+        values, no_data=any(a.band is None for a in areas), value_format=value_format
+    )
     return Choropleth(
         view_box=f"0 0 {span_x * scale:.1f} {span_y * scale:.1f}", areas=areas, legend=legend
     )

@@ -4,11 +4,15 @@ vru.views.indicator_imports). Thin: selectors to read, services to write, templa
 from datetime import date
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vru import doors, permissions, selectors, services, tasks
@@ -50,36 +54,76 @@ def _run_or_404(request, pk: int) -> RiskRun:
 
 
 @require_GET
+@gzip_page
 def risk_map(request):
-    """The current run (or ?run=) as a choropleth, with the ranked table and a text summary."""
+    """The current run (or ?run=) as a choropleth, with the ranked table and a text summary.
+    The map (a path per neighbourhood: most of the page) is drawn once per run and factor and
+    kept in the cache; the page around it reads no boundaries, and is sent compressed."""
     user = request.user
     doors.require(permissions.can_view_areas(user))
-    runs = selectors.risk_run_list(viewer=user).filter(status=RiskRun.Status.DONE)
-    run_id = request.GET.get("run", "")
-    run = (
-        get_object_or_404(runs, pk=run_id)
-        if run_id.isdigit()
-        else selectors.risk_run_current(partnership=user.partnership_id)
-    )
+    runs, run = _shown_run(request)
     context = {"run": run, "runs": runs, "can_run": permissions.can_run_risk_index(user)}
     if run is not None:
-        factor_key = request.GET.get("factor", "")
-        factor = next((f for f in run.factors if f["key"] == factor_key), None)
-        rows = selectors.map_areas(viewer=user, run=run, factor_key=factor["key"] if factor else "")
-        choropleth = maps.choropleth_svg(rows)
+        factor = _shown_factor(request, run)
+        factor_key = factor["key"] if factor else ""
+        rows = selectors.map_areas(viewer=user, run=run, factor_key=factor_key, boundaries=False)
+        drawn = [r for r in rows if r["has_boundary"]]
+        values = [r["value"] for r in drawn if r["value"] is not None]
         scores = selectors.risk_score_list(viewer=user, run=run, filters=request.GET)
         page = Paginator(scores, PAGE_SIZE).get_page(request.GET.get("page"))
-        priority = [r for r in rows if r["is_priority"]]
         context.update(
             {
                 "factor": factor,
-                "choropleth": choropleth,
+                "map_html": _risk_map_html(user, run, factor) if drawn else "",
+                "legend": maps.choropleth_legend(
+                    values, no_data=any(r["value"] is None for r in drawn)
+                ),
                 "page_obj": page,
-                "priority_rows": priority,
+                "priority_rows": [r for r in rows if r["is_priority"]],
                 "current_sort": request.GET.get("sort", ""),
             }
         )
     return render(request, "vru/risk_map.html", context)
+
+
+# How long a drawn map is kept. A finished run's scores never change; boundaries change only
+# when new ones are imported, and the map follows within this time.
+RISK_MAP_CACHE_SECONDS = 60 * 60
+
+
+def _shown_run(request):
+    """The run the risk page shows: ?run= among the finished runs the viewer may see, else
+    the current one (None when there is none)."""
+    runs = selectors.risk_run_list(viewer=request.user).filter(status=RiskRun.Status.DONE)
+    run_id = request.GET.get("run", "")
+    if run_id.isdigit():
+        return runs, get_object_or_404(runs, pk=run_id)
+    return runs, selectors.risk_run_current(partnership=request.user.partnership_id)
+
+
+def _shown_factor(request, run) -> dict | None:
+    factor_key = request.GET.get("factor", "")
+    return next((f for f in run.factors if f["key"] == factor_key), None)
+
+
+def _risk_map_html(user, run, factor) -> str:
+    """The map of a run (and factor) as HTML, from the cache or drawn now. A run belongs to
+    one partnership and the map holds only its areas, so every reader of it shares it."""
+    factor_key = factor["key"] if factor else ""
+    key = f"vru:risk-map:v1:{run.pk}:{factor_key}"
+    html = cache.get(key)
+    if html is None:
+        rows = selectors.map_areas(viewer=user, run=run, factor_key=factor_key)
+        choropleth = maps.choropleth_svg(rows)
+        html = (
+            render_to_string(
+                "vru/_risk_map_figure.html", {"choropleth": choropleth, "factor": factor}
+            )
+            if choropleth
+            else ""
+        )
+        cache.set(key, html, RISK_MAP_CACHE_SECONDS)
+    return SafeString(html)
 
 
 @require_GET
