@@ -9,10 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from kombu import Exchange, Queue
+
+from vru.schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -339,65 +340,7 @@ VRU_NOTICE_SWEEP_LIMIT = env.int("VRU_NOTICE_SWEEP_LIMIT", default=100_000)
 # An imported referral whose contact target passed more than this many days before the import
 # is historical: a record of past work that notifies nobody (the clock still counts it).
 VRU_HISTORICAL_REFERRAL_DAYS = env.int("VRU_HISTORICAL_REFERRAL_DAYS", default=7)
-CELERY_BEAT_SCHEDULE: dict = {
-    # vru: hand due outbox messages (alerts, notifications, letters, retention) to the broker
-    "vru-outbox-relay": {
-        "task": "vru.tasks.outbox_relay",
-        "schedule": 10.0,
-        # its own queue; a run nobody took within 30 s is dropped (the next one does its work)
-        "options": {"queue": VRU_URGENT_QUEUE, "expires": 30},
-    },
-    "vru-outbox-purge": {
-        "task": "vru.tasks.outbox_purge",
-        "schedule": 24 * 60 * 60.0,
-    },
-    # vru: checked import files nobody confirmed within VRU_IMPORT_CHECK_HOURS are forgotten
-    # (hourly, so a file outlives its limit by an hour at most)
-    "vru-import-checks-expire": {
-        "task": "vru.tasks.import_checks_expire",
-        "schedule": 60 * 60.0,
-    },
-    # vru: area profiles per CSP and local authority for the latest crime months, monthly
-    "vru-area-profiles-monthly": {
-        "task": "vru.tasks.area_profiles_generate_latest",
-        "schedule": crontab(minute=0, hour=4, day_of_month=2),
-    },
-    # programmes: the notice sweep (24-hour-clock breaches found from database state, and
-    # new referrals, told in one digest e-mail per person) and daily retention
-    "programmes-referral-sla-sweep": {
-        "task": "programmes.tasks.referral_sla_sweep",
-        "schedule": 60.0,
-        "options": {"expires": 60},  # a sweep still queued when the next is due is dropped
-    },
-    "programmes-retention-sweep": {
-        "task": "programmes.tasks.retention_sweep",
-        "schedule": 24 * 60 * 60.0,
-    },
-    # grants: panel-deadline reminders (48 h before) and overdue monitoring-return reminders
-    "grants-panel-reminders": {
-        "task": "grants.tasks.send_panel_reminders",
-        "schedule": 60 * 60.0,
-    },
-    # evaluation: impact-report builds whose worker died are handed over again
-    "evaluation-impact-reports-resume": {
-        "task": "evaluation.tasks.impact_reports_resume_stale",
-        "schedule": 5 * 60.0,
-    },
-    "grants-overdue-return-reminders": {
-        "task": "grants.tasks.send_overdue_return_reminders",
-        "schedule": 24 * 60 * 60.0,
-    },
-    # duty: the strategy's lead is reminded VRU_STRATEGY_REVIEW_NOTICE_DAYS before a review
-    "duty-strategy-review-reminders": {
-        "task": "duty.tasks.strategy_review_reminders",
-        "schedule": 24 * 60 * 60.0,
-    },
-    # duty: an action's owner hears when it is overdue or turns red, once each
-    "duty-action-notices": {
-        "task": "duty.tasks.action_notices",
-        "schedule": 24 * 60 * 60.0,
-    },
-}
+CELERY_BEAT_SCHEDULE = beat_schedule(VRU_URGENT_QUEUE)  # vru/schedule.py
 # Rate-limit counters and used authenticator codes only (nothing of record): Redis, or a
 # memory cache per process while Redis is unreachable (vru.cache), never a 500.
 CACHES = {

@@ -1,10 +1,8 @@
+"""Forms in GOV.UK Design System markup, whose every error message names its field."""
+
 import datetime
 import re
 
-from allauth.account import forms as account_forms
-from allauth.account.forms import LoginForm
-from allauth.mfa.base import forms as mfa_forms
-from allauth.mfa.totp import forms as totp_forms
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.renderers import TemplatesSetting
@@ -12,10 +10,6 @@ from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from vru.messages import field_messages
-from vru.periods import whole_period_error
-from vru.validators import validate_import_file
-
-# --- Error messages that name their field (GOV.UK "Recover from validation errors") --------
 
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
@@ -81,6 +75,8 @@ def govuk_error_messages(field: forms.Field, name: str) -> dict[str, str]:
 # Codes set only on fields whose class uses them (or typed fields, below): on a plain text
 # field, a custom validator raising code="invalid" keeps its own words.
 _ONLY_IF_DECLARED = {"invalid", "invalid_choice", "invalid_list", "invalid_pk_value"}
+
+
 _TYPED = (
     forms.EmailField,
     forms.URLField,
@@ -314,169 +310,3 @@ class GovukForm(GovukErrorsMixin, forms.Form):
 
 class GovukModelForm(GovukErrorsMixin, forms.ModelForm):
     """The base of every model form of the product (see GovukErrorsMixin)."""
-
-
-class SignInForm(GovukErrorsMixin, LoginForm):
-    """django-allauth's sign-in form (``login`` is the username) with GOV.UK labels and no
-    autofocus or placeholders, so keyboard users meet the skip link and the page heading
-    first (GOV.UK advises against autofocus)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username"
-        self.fields["password"].label = "Password"
-        # allauth puts a "Forgot your password?" link in the hint, between the two fields in
-        # the tab order; the page has its own link after the button
-        self.fields["password"].help_text = ""
-        for name in ("login", "password"):
-            self.fields[name].widget.attrs.pop("autofocus", None)
-            self.fields[name].widget.attrs.pop("placeholder", None)
-        self.fields["login"].widget.attrs["autocomplete"] = "username"
-        self.fields["login"].widget.attrs["spellcheck"] = "false"
-
-
-# allauth's other forms on the account pages (settings.ACCOUNT_FORMS and MFA_FORMS): the same
-# messages as every form of the product, naming the field.
-class ResetPasswordForm(GovukErrorsMixin, account_forms.ResetPasswordForm):
-    error_names = {"email": "your email address"}
-
-
-class ResetPasswordKeyForm(GovukErrorsMixin, account_forms.ResetPasswordKeyForm):
-    error_names = {"password1": "a new password", "password2": "the new password again"}
-
-
-class ChangePasswordForm(GovukErrorsMixin, account_forms.ChangePasswordForm):
-    error_names = {
-        "oldpassword": "your current password",
-        "password1": "a new password",
-        "password2": "the new password again",
-    }
-
-
-class SetPasswordForm(GovukErrorsMixin, account_forms.SetPasswordForm):
-    error_names = {"password1": "a password", "password2": "the password again"}
-
-
-class ReauthenticateForm(GovukErrorsMixin, account_forms.ReauthenticateForm):
-    error_names = {"password": "your password"}
-
-
-class MFAAuthenticateForm(GovukErrorsMixin, mfa_forms.AuthenticateForm):
-    error_names = {"code": "the code from your authenticator app or a recovery code"}
-
-
-class MFAReauthenticateForm(GovukErrorsMixin, mfa_forms.ReauthenticateForm):
-    error_names = {"code": "the code from your authenticator app or a recovery code"}
-
-
-class ActivateTOTPForm(GovukErrorsMixin, totp_forms.ActivateTOTPForm):
-    error_names = {"code": "the code your authenticator app shows"}
-
-
-class ImportForm(GovukForm):
-    file = forms.FileField(
-        validators=[validate_import_file],
-        label="File to import",
-        help_text="A CSV (UTF-8) or XLSX file whose first row names the columns.",
-    )
-    skip_invalid_rows = forms.BooleanField(
-        required=False,
-        label="Import only the valid rows and list the others",
-        help_text="Leave unticked to import nothing if any row has an error.",
-    )
-
-
-def needs_assessment_choice_forms(partnership_id: int):
-    """The admin's recommendation import forms, offering only the partnership's SNAs."""
-    from import_export.forms import ConfirmImportForm, ImportForm
-
-    from vru.models import StrategicNeedsAssessment
-
-    def sna_field():
-        return forms.ModelChoiceField(
-            queryset=StrategicNeedsAssessment.objects.filter(partnership_id=partnership_id),
-            label="Needs assessment to import into",
-        )
-
-    class RecommendationImportForm(ImportForm):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.fields["needs_assessment"] = sna_field()
-
-    class RecommendationConfirmImportForm(ConfirmImportForm):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.fields["needs_assessment"] = sna_field()
-            self.fields["needs_assessment"].widget = forms.HiddenInput()
-
-    return RecommendationImportForm, RecommendationConfirmImportForm
-
-
-class ApiTokenForm(GovukForm):
-    """Make a personal API token (vru.services.api_token_create)."""
-
-    EXPIRY_CHOICES = [(7, "7 days"), (30, "30 days"), (90, "90 days"), (365, "1 year")]
-
-    name = forms.CharField(
-        max_length=100, label="Name", help_text="What the token is for, for example “Power BI”."
-    )
-    scope = forms.ChoiceField(
-        label="What it may do",
-        choices=[
-            ("read_only", "Read only: it may look at what you can see, but change nothing"),
-            ("role", "Everything your role may do, including recording and changing records"),
-        ],
-        widget=forms.RadioSelect,
-        initial="read_only",
-    )
-    days = forms.TypedChoiceField(
-        label="Expires after",
-        coerce=int,
-        choices=EXPIRY_CHOICES,
-        widget=forms.RadioSelect,
-    )
-    error_names = {"scope": "what the token may do", "days": "when the token expires"}
-
-    def __init__(self, *args, default_days: int = 90, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = dict(self.EXPIRY_CHOICES)
-        choices.setdefault(default_days, f"{default_days} days")
-        self.fields["days"].choices = sorted(choices.items())
-        self.fields["days"].initial = default_days
-
-
-class PeriodFilterForm(GovukForm):
-    """The optional period of a page of figures (a dashboard, outcomes, costs and benefits),
-    sent by GET. A date that is not real is shown beside its boxes and the period is left
-    open. Whoever sees protected figures (``whole_only``) chooses a whole month, quarter or
-    financial year (vru.periods.whole_period_error), so that two overlapping periods cannot
-    be set against each other."""
-
-    start = GovukDateField(required=False, help_text="For example, 1 4 2026")
-    end = GovukDateField(required=False, help_text="For example, 31 3 2027")
-
-    def __init__(self, *args, labels: tuple[str, str], whole_only: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.whole_only = whole_only
-        for name, label in zip(("start", "end"), labels, strict=True):
-            self.fields[name].label = label
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start and not self.errors:
-            self.add_error(
-                "end",
-                f"{self.fields['end'].label} must be the same as or after "
-                f"{self.fields['start'].label.lower()}",
-            )
-        message = whole_period_error(start, end, whole_only=self.whole_only)
-        if message and not self.errors:
-            self.add_error("start", message)
-        return data
-
-    def period(self):
-        """The period to show: the one chosen, or all time while it is not allowed."""
-        if not self.is_bound or not self.is_valid():
-            return None, None
-        return self.cleaned_data.get("start"), self.cleaned_data.get("end")
