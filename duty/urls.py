@@ -14,4 +14,9 @@ urlpatterns = [
     path("action-plan/", actions.action_plan, name="action_plan"),
     path("actions/new/", actions.action_create, name="action_create"),
     path("actions/<int:pk>/", actions.action_detail, name="action_detail"),
+    path(
+        "recommendations/<int:pk>/",
+        actions.recommendation_delivery,
+        name="recommendation_delivery",
+    ),
 ]

@@ -409,6 +409,7 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "duty:action_plan": door(READERS),
     "duty:action_create": door(EDITORS),
     "duty:action_detail": door(READERS, objects="duty_action"),
+    "duty:recommendation_delivery": door(READERS, objects="recommendation", out=EDITORS),
     "duty-api:duty-holder-list": api_list(READERS),
     "duty-api:duty-holder-detail": door(READERS, objects="duty_holder"),
     "duty-api:strategy-list": api_list(READERS),

@@ -8,6 +8,7 @@ from duty.selectors.actions import (  # noqa: F401
     rag_by_holder,
     recommendation_choices,
 )
+from duty.selectors.delivery import DeliveryPicture, delivery_picture  # noqa: F401
 from duty.selectors.duty import (  # noqa: F401
     DutyOverview,
     ReadinessComparison,

@@ -85,3 +85,17 @@ def action_detail(request, pk: int):
         "duty/action_detail.html",
         {"action": action, "form": form, "today": timezone.localdate()},
     )
+
+
+@require_GET
+def recommendation_delivery(request, pk: int):
+    picture = doors.found(selectors.delivery_picture(viewer=request.user, pk=pk))
+    return render(
+        request,
+        "duty/recommendation.html",
+        {
+            "picture": picture,
+            "today": timezone.localdate(),
+            "can_edit": permissions.can_edit_duty(request.user),
+        },
+    )

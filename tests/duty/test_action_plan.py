@@ -217,3 +217,39 @@ def test_actions_on_a_draft_needs_assessment_are_not_shown_to_commissioners(
 
     assert not selectors.action_list(viewer=user_with_role(Role.COMMISSIONER)).exists()
     assert selectors.action_list(viewer=user_with_role(Role.ANALYST)).count() == 1
+
+
+def test_a_recommendations_page_shows_its_whole_delivery_picture(
+    client, recommendation, police, partnership, user_with_role
+):
+    from tests.factories import GrantRoundFactory, ProgrammeFactory
+
+    add(recommendation, police, title="Share custody data monthly")
+    serving = ProgrammeFactory(partnership=partnership, name="ReRoute")
+    serving.recommendations.add(recommendation)
+    ProgrammeFactory(partnership=partnership, name="Unrelated programme")
+    grant_round = GrantRoundFactory(partnership=partnership, title="Safer Streets Fund")
+    grant_round.recommendations.add(recommendation)
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+
+    page = client.get(f"/duty/recommendations/{recommendation.pk}/").content.decode()
+
+    assert "Share custody data monthly" in page
+    assert "ReRoute" in page
+    assert "Unrelated programme" not in page
+    assert "Safer Streets Fund" in page
+
+
+def test_a_commissioner_sees_no_grant_round_on_the_delivery_picture(
+    client, recommendation, partnership, user_with_role
+):
+    from tests.factories import GrantRoundFactory
+
+    GrantRoundFactory(partnership=partnership, title="Safer Streets Fund").recommendations.add(
+        recommendation
+    )
+    client.force_login(user_with_role(Role.COMMISSIONER))
+
+    page = client.get(f"/duty/recommendations/{recommendation.pk}/").content.decode()
+
+    assert "Safer Streets Fund" not in page  # grants pages are for grants staff and applicants
