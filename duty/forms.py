@@ -103,3 +103,44 @@ class ActionUpdateForm(GovukForm):
         label="Reason for the rating",
         help_text="Needed for amber or red.",
     )
+
+
+RETIRED = "retired"
+
+
+class CarryForwardForm(GovukForm):
+    """For each recommendation of the previous needs assessment: its successor, or retired."""
+
+    def __init__(self, *args, previous, refreshed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.old = list(previous.recommendations.order_by("number"))
+        choices = [
+            ("", "Choose"),
+            *(
+                (str(r.pk), f"{r.number}. {r.text[:90]}")
+                for r in refreshed.recommendations.order_by("number")
+            ),
+            (RETIRED, "Retired: no successor"),
+        ]
+        for recommendation in self.old:
+            name = f"recommendation_{recommendation.number}"
+            self.fields[name] = forms.ChoiceField(
+                choices=choices,
+                label=f"{recommendation.number}. {recommendation.text[:120]}",
+                error_messages={
+                    "required": f"Choose what recommendation {recommendation.number} becomes"
+                },
+            )
+            self.fields[f"{name}_retired_because"] = forms.CharField(
+                required=False,
+                label=f"Why recommendation {recommendation.number} is retired (if it is)",
+            )
+
+    def mapping(self) -> tuple[dict[int, int | None], dict[int, str]]:
+        successors, reasons = {}, {}
+        for recommendation in self.old:
+            name = f"recommendation_{recommendation.number}"
+            value = self.cleaned_data[name]
+            successors[recommendation.pk] = None if value == RETIRED else int(value)
+            reasons[recommendation.pk] = self.cleaned_data.get(f"{name}_retired_because", "")
+        return successors, reasons

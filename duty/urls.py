@@ -15,6 +15,11 @@ urlpatterns = [
     path("actions/new/", actions.action_create, name="action_create"),
     path("actions/<int:pk>/", actions.action_detail, name="action_detail"),
     path(
+        "needs-assessments/<int:pk>/carry-forward/",
+        actions.carry_forward,
+        name="carry_forward",
+    ),
+    path(
         "recommendations/<int:pk>/",
         actions.recommendation_delivery,
         name="recommendation_delivery",

@@ -410,6 +410,7 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "duty:action_create": door(EDITORS),
     "duty:action_detail": door(READERS, objects="duty_action"),
     "duty:recommendation_delivery": door(READERS, objects="recommendation", out=EDITORS),
+    "duty:carry_forward": door(EDITORS, objects="refreshed_needs_assessment"),
     "duty-api:duty-holder-list": api_list(READERS),
     "duty-api:duty-holder-detail": door(READERS, objects="duty_holder"),
     "duty-api:strategy-list": api_list(READERS),

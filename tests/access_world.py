@@ -111,7 +111,12 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         partnership=partnership, published=True, title=f"{tag} needs assessment 2023"
     )
     published.document.save("sna.pdf", ContentFile(PDF_BYTES))
-    draft = StrategicNeedsAssessmentFactory(partnership=partnership, title=f"{tag} draft 2024")
+    draft = StrategicNeedsAssessmentFactory(
+        partnership=partnership,
+        title=f"{tag} draft 2024",
+        period_start=datetime.date(2023, 8, 1),  # the refresh of the published one
+        period_end=datetime.date(2024, 7, 31),
+    )
     draft.document.save("draft.pdf", ContentFile(PDF_BYTES))
     measure = SuccessMeasureFactory(partnership=partnership, name=f"{tag} knife crime")
     SuccessMeasureValueFactory(measure=measure)
@@ -304,6 +309,7 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "session": sessions,
         "lsoa": {"in": lsoas[0]},
         "needs_assessment": {"in": published, "out": draft},
+        "refreshed_needs_assessment": {"in": draft},
         "recommendation": {
             "in": RecommendationFactory(needs_assessment=published),
             "out": RecommendationFactory(needs_assessment=draft),

@@ -3,6 +3,7 @@ from duty.models.definition import DefinitionItem, ViolenceDefinition
 from duty.models.holders import DutyHolder, GoverningBoard
 from duty.models.readiness import SCALE, ReadinessArea, ReadinessAssessment, ReadinessScore
 from duty.models.strategy import Strategy, StrategyReview
+from duty.models.succession import RecommendationSuccession
 
 __all__ = [
     "OPEN_STATUSES",
@@ -17,6 +18,7 @@ __all__ = [
     "ReadinessArea",
     "ReadinessAssessment",
     "ReadinessScore",
+    "RecommendationSuccession",
     "Strategy",
     "StrategyReview",
     "ViolenceDefinition",

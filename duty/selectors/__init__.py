@@ -5,6 +5,9 @@ from duty.selectors.actions import (  # noqa: F401
     action_list,
     action_plan,
     actions_to_tell,
+    carry_forward_choices,
+    needs_assessment_get,
+    previous_needs_assessment,
     rag_by_holder,
     recommendation_choices,
 )

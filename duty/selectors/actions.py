@@ -9,7 +9,7 @@ from django.utils import timezone
 from duty import permissions
 from duty.models import OPEN_STATUSES, Action, ActionUpdate, DutyHolder, Rag
 from vru import selectors as core_selectors
-from vru.models import Recommendation, User
+from vru.models import Recommendation, StrategicNeedsAssessment, User
 
 
 def action_list(*, viewer: User) -> QuerySet[Action]:
@@ -135,3 +135,35 @@ def actions_to_tell(*, today) -> list[tuple[Action, str]]:
         if action.notified_for != reason:
             told.append((action, reason))
     return told
+
+
+def needs_assessment_get(*, viewer: User, pk: int):
+    if not permissions.can_edit_duty(viewer):
+        return None
+    return core_selectors.needs_assessment_list(viewer=viewer).filter(pk=pk).first()
+
+
+def previous_needs_assessment(*, refreshed):
+    """The partnership's needs assessment before ``refreshed`` (by period), not yet carried
+    forward; None when there is none."""
+    return (
+        StrategicNeedsAssessment.objects.filter(
+            partnership_id=refreshed.partnership_id, period_start__lt=refreshed.period_start
+        )
+        .exclude(recommendations__duty_succession__isnull=False)
+        .order_by("-period_start")
+        .first()
+    )
+
+
+def carry_forward_choices(*, viewer: User) -> list[tuple]:
+    """(refreshed, previous) pairs the viewer may carry forward: each needs assessment with an
+    earlier one whose recommendations are not carried forward yet."""
+    if not permissions.can_edit_duty(viewer):
+        return []
+    pairs = []
+    for sna in core_selectors.needs_assessment_list(viewer=viewer).order_by("-period_start"):
+        previous = previous_needs_assessment(refreshed=sna)
+        if previous is not None:
+            pairs.append((sna, previous))
+    return pairs

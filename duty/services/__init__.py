@@ -15,3 +15,4 @@ from duty.services.duty import (  # noqa: F401
     strategy_review_reminder_send,
     strategy_review_reminders_enqueue,
 )
+from duty.services.succession import recommendations_carry_forward  # noqa: F401

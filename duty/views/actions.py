@@ -30,6 +30,7 @@ def action_plan(request):
             "rags": Rag.choices,
             "today": timezone.localdate(),
             "can_edit": permissions.can_edit_duty(request.user),
+            "carry_forward": selectors.carry_forward_choices(viewer=request.user),
         },
     )
 
@@ -97,5 +98,45 @@ def recommendation_delivery(request, pk: int):
             "picture": picture,
             "today": timezone.localdate(),
             "can_edit": permissions.can_edit_duty(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def carry_forward(request, pk: int):
+    """Carry the previous needs assessment's recommendations forward to this refreshed one."""
+    doors.require(permissions.can_edit_duty(request.user))
+    refreshed = doors.found(selectors.needs_assessment_get(viewer=request.user, pk=pk))
+    previous = doors.found(selectors.previous_needs_assessment(refreshed=refreshed))
+    form = forms.CarryForwardForm(
+        request.POST if request.method == "POST" else None, previous=previous, refreshed=refreshed
+    )
+    if request.method == "POST" and form.is_valid():
+        successors, reasons = form.mapping()
+        try:
+            moved = services.recommendations_carry_forward(
+                actor=request.user,
+                previous=previous,
+                refreshed=refreshed,
+                successors=successors,
+                retired_because=reasons,
+            )
+        except ValidationError as error:
+            doors.add_errors(form, error)
+        else:
+            doors.flash(
+                request,
+                f"Carried forward: {moved['actions']} open actions, {moved['programmes']} "
+                f"programme links and {moved['grant_rounds']} grant-round links; "
+                f"{moved['retired']} recommendations retired.",
+            )
+            return redirect("duty:action_plan")
+    return render(
+        request,
+        "duty/form.html",
+        {
+            "form": form,
+            "title": f"Carry {previous} forward",
+            "caption": f"To {refreshed}",
         },
     )
