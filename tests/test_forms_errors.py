@@ -36,13 +36,12 @@ from vru.models import LocalAuthority, Role, User
 pytestmark = pytest.mark.django_db
 
 FORM_MODULES = (
-    "vru.forms",
     "vru.views.area_forms",
     "programmes.forms",
     "programmes.views.correction_forms",
     "evaluation.forms",
 )
-FORM_PACKAGES = ("grants.forms",)
+FORM_PACKAGES = ("vru.forms", "grants.forms")
 
 
 def _modules():
