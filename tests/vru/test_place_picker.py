@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from evaluation.forms import ResponseForm
 from grants.forms import ApplicationForm, GrantRoundForm
 from programmes.forms import ReferralForm, SessionForm
 from programmes.views.correction_forms import ReferralCorrectionForm, SessionCorrectionForm
@@ -130,6 +131,7 @@ DOORS = [
     (SessionCorrectionForm, "lsoa"),
     (ApplicationForm, "lsoa_codes"),
     (GrantRoundForm, "target_lsoa_codes"),
+    (ResponseForm, "lsoa"),
 ]
 
 
@@ -141,3 +143,11 @@ def test_every_door_refuses_an_ambiguous_place_the_same_way(world, places, form_
     assert any("‘Harlow’ matches 5 neighbourhoods" in e for e in form.errors.get(name, [])), (
         form.errors.get(name)
     )
+
+
+def test_a_listening_response_takes_its_neighbourhood_by_name(world, places):  # noqa: F811
+    kwargs = _kwargs(ResponseForm, world)
+    form = ResponseForm(data={"lsoa": "maldon 004c"}, **kwargs)
+    form.is_valid()
+    assert "lsoa" not in form.errors
+    assert form.cleaned_data["lsoa"] == places["maldon"]
