@@ -22,8 +22,8 @@ from evaluation.report_periods import (
     period_options,
 )
 from vru.age_bands import ListeningAgeBand
-from vru.forms import GovukDateField, GovukForm, PeriodFilterForm  # noqa: F401
-from vru.models import LocalAuthority
+from vru.forms import GovukDateField, GovukForm, PeriodFilterForm, PlaceField  # noqa: F401
+from vru.models import LSOA, LocalAuthority
 from vru.validators import validate_import_file
 
 HINT = "For example, 27 3 2026"
@@ -59,6 +59,10 @@ class ResponseForm(GovukForm):
     local_authority = forms.ModelChoiceField(
         queryset=LocalAuthority.objects.none(), required=False, label="Area"
     )
+    lsoa = PlaceField(
+        label="Neighbourhood",
+        help_text="If you know it: an LSOA code or name, or a place, for example Chelmsford 001A",
+    )
     age_band = forms.ChoiceField(choices=ListeningAgeBand.choices)
     gender = forms.ChoiceField(choices=[("", "Not recorded"), *Gender.choices], required=False)
     question = forms.CharField(max_length=300, label="Question asked")
@@ -79,12 +83,23 @@ class ResponseForm(GovukForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, exercise, **kwargs):
+    def __init__(self, *args, exercise, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.exercise = exercise
         self.fields["local_authority"].queryset = LocalAuthority.objects.filter(
             partnership_id=exercise.partnership_id
         )
+        self.fields["lsoa"].viewer = viewer
         self.fields["themes"].queryset = exercise.themes.all()
+
+    def clean_lsoa(self):
+        code = self.cleaned_data.get("lsoa")
+        if not code:
+            return None
+        found = LSOA.objects.filter(partnership_id=self.exercise.partnership_id, code=code).first()
+        if found is None:
+            raise forms.ValidationError("Choose a neighbourhood in your area.")
+        return found
 
 
 class CodingForm(GovukForm):

@@ -21,7 +21,7 @@ from programmes.models import (
     Session,
 )
 from vru.age_bands import AgeBand
-from vru.forms import GovukDateField, GovukDateTimeField, GovukForm
+from vru.forms import GovukDateField, GovukDateTimeField, GovukForm, PlaceField
 from vru.validators import validate_import_file
 
 DATETIME_HINT = "For example, 27 3 2026 and 14:30 (UK time)"
@@ -29,13 +29,6 @@ DATETIME_HINT = "For example, 27 3 2026 and 14:30 (UK time)"
 
 def _lines(value: str) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
-
-
-def LSOACodeField(**kwargs) -> forms.CharField:  # noqa: N802 (a field, as it reads)
-    """An LSOA code as typed; the record's input finds it in the partnership's area."""
-    kwargs.setdefault("required", False)
-    kwargs.setdefault("help_text", "The LSOA code, for example E01021234")
-    return forms.CharField(**kwargs)
 
 
 _RULE_VALIDATORS = (
@@ -124,7 +117,7 @@ class ReferralForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["assigned_to"].queryset = staff
-        self.fields["home_lsoa"] = LSOACodeField(label="Home neighbourhood (LSOA)")
+        self.fields["home_lsoa"] = PlaceField(label="Home neighbourhood (LSOA)", viewer=actor)
         if may_override:  # managers only: the service checks again
             self.fields["eligibility_override_reason"] = forms.CharField(
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -226,10 +219,10 @@ class SessionForm(GovukForm):
     place = forms.CharField(max_length=200)
     issues_raised = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, programmes, **kwargs):
+    def __init__(self, *args, programmes, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
-        self.fields["lsoa"] = LSOACodeField(label="Neighbourhood (LSOA)")
+        self.fields["lsoa"] = PlaceField(label="Neighbourhood (LSOA)", viewer=viewer)
         for band, band_label in AgeBand.choices:
             for gender, gender_label in Gender.choices:
                 self.fields[f"count_{band}_{gender}"] = forms.IntegerField(

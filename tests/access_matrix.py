@@ -172,6 +172,7 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "mfa_edit_webauthn": door(SIGNED_IN, kwargs={"pk": 999999}, ok=REDIRECT),
     "logout": door(SIGNED_IN, method="post", ok=OK_OR_REDIRECT),
     "vru:lsoa_list": with_exports(READERS, "csv", "xlsx"),
+    "vru:place_suggest": door(SIGNED_IN, query="?q=E01"),  # scoped: a partnership's own
     "vru:lsoa_detail": door(READERS, objects="lsoa"),
     "vru:sna_list": door(READERS),
     "vru:sna_detail": door(READERS, objects="needs_assessment", out=EDITORS),

@@ -132,7 +132,7 @@ def _export(request, exercise, responses) -> HttpResponse:
 def response_create(request, pk: int):
     exercise = _exercise(request, pk)
     _require(permissions.can_record_feedback(request.user))
-    form = ResponseForm(request.POST or None, exercise=exercise)
+    form = ResponseForm(request.POST or None, exercise=exercise, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             response = services.response_record(

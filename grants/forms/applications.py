@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from grants.models import Application
 from grants.models.applications import APPLICATION_FIELDS
 from grants.validators import validate_attachment
-from vru.forms import GovukForm, GovukModelForm
+from vru.forms import GovukForm, GovukModelForm, PlaceField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
@@ -33,11 +33,7 @@ class ApplicationForm(GovukModelForm):
     recommendations, themes and eligibility questions. Nothing is required to save;
     submission checks completeness (grants.services.applications.submission_problems)."""
 
-    lsoa_codes = forms.CharField(
-        label="Neighbourhoods you will work in",
-        required=False,
-        help_text="LSOA codes separated by commas, for example E01021234, E01021240.",
-    )
+    lsoa_codes = PlaceField(label="Neighbourhoods you will work in", many=True)
     recommendations = forms.MultipleChoiceField(
         label="Which needs-assessment recommendations does your project address?",
         required=False,
@@ -57,9 +53,10 @@ class ApplicationForm(GovukModelForm):
         }
         widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
 
-    def __init__(self, *args, grant_round, **kwargs):
+    def __init__(self, *args, grant_round, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.grant_round = grant_round
+        self.fields["lsoa_codes"].viewer = viewer
         self.fields["recommendations"].choices = [
             (str(r.pk), r.full_label) for r in grant_round.recommendations.all()
         ]
@@ -77,7 +74,7 @@ class ApplicationForm(GovukModelForm):
             self.question_fields.append((question, name))
 
     def clean_lsoa_codes(self) -> list[str]:
-        return lsoa_codes(self.cleaned_data["lsoa_codes"])
+        return lsoa_codes(",".join(self.cleaned_data["lsoa_codes"]))
 
     def answers(self) -> dict[int, bool]:
         return {

@@ -7,7 +7,7 @@ from django import forms
 from grants.forms.applications import YES_NO, lsoa_codes
 from grants.models import GrantRound
 from grants.models.rounds import GRANT_ROUND_FIELDS
-from vru.forms import GovukDateField, GovukDateTimeField, GovukForm, GovukModelForm
+from vru.forms import GovukDateField, GovukDateTimeField, GovukForm, GovukModelForm, PlaceField
 
 
 class GrantRoundFields(GovukModelForm):
@@ -28,14 +28,10 @@ class GrantRoundFields(GovukModelForm):
 
 
 class GrantRoundForm(GrantRoundFields):
-    """The round page: GOV.UK date boxes, neighbourhoods by LSOA code, themes one a line and
+    """The round page: GOV.UK date boxes, neighbourhoods by LSOA code or name (the place picker), themes one a line and
     the recommendations of the partnership's needs assessments."""
 
-    target_lsoa_codes = forms.CharField(
-        label="Priority neighbourhoods",
-        required=False,
-        help_text="LSOA codes separated by commas. (Until the risk index ranks them, choose them here.)",
-    )
+    target_lsoa_codes = PlaceField(label="Priority neighbourhoods", many=True)
     listening_themes = forms.CharField(
         label="Listening-project themes",
         required=False,
@@ -63,14 +59,15 @@ class GrantRoundForm(GrantRoundFields):
         "recommendations",
     ]
 
-    def __init__(self, *args, recommendations, **kwargs):
+    def __init__(self, *args, recommendations, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["target_lsoa_codes"].viewer = viewer
         self.fields["recommendations"].choices = [
             (str(r.pk), r.full_label) for r in recommendations
         ]
 
     def clean_target_lsoa_codes(self) -> list[str]:
-        return lsoa_codes(self.cleaned_data["target_lsoa_codes"])
+        return lsoa_codes(",".join(self.cleaned_data["target_lsoa_codes"]))
 
     def clean_listening_themes(self) -> list[str]:
         return [

@@ -60,7 +60,7 @@ def application_edit(request, pk: int):
     now = timezone.now()
     problems = {}
     if request.method == "POST":
-        form = ApplicationForm(request.POST, grant_round=grant_round)
+        form = ApplicationForm(request.POST, grant_round=grant_round, viewer=request.user)
         budget = BudgetLineFormSet(request.POST, prefix="budget")
         if form.is_valid() and budget.is_valid():
             data = form.cleaned_data
@@ -93,7 +93,9 @@ def application_edit(request, pk: int):
                 doors.flash(request, "Your draft is saved.")
                 return redirect("grants:application_edit", pk=application.pk)
     else:
-        form = ApplicationForm(initial=_initial(application), grant_round=grant_round)
+        form = ApplicationForm(
+            initial=_initial(application), grant_round=grant_round, viewer=request.user
+        )
         budget = BudgetLineFormSet(
             prefix="budget",
             initial=[

@@ -57,7 +57,9 @@ def round_create(request):
     """A new round with its rubric and eligibility questions."""
     doors.require(permissions.can_manage_rounds(request.user))
     recommendations = core_selectors.recommendation_list(viewer=request.user)
-    form = GrantRoundForm(request.POST or None, recommendations=recommendations)
+    form = GrantRoundForm(
+        request.POST or None, recommendations=recommendations, viewer=request.user
+    )
     criteria = CriterionFormSet(request.POST or None, prefix="criteria")
     questions = QuestionFormSet(request.POST or None, prefix="questions")
     if (

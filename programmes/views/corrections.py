@@ -173,6 +173,7 @@ def session_correct(request, pk: int):
         initial=forms.SessionCorrectionForm.initial_for(session),
         session=session,
         version=services.current_version(Kind.SESSION, session.pk),
+        viewer=request.user,
     )
     if (
         request.method == "POST"

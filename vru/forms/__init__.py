@@ -32,3 +32,4 @@ from vru.forms.imports import (  # noqa: F401
 from vru.forms.periods import (  # noqa: F401
     PeriodFilterForm,
 )
+from vru.forms.places import PlaceField, PlaceInput  # noqa: F401

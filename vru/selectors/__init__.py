@@ -45,11 +45,14 @@ from vru.selectors.people import (
     user_summary,
 )
 from vru.selectors.places import (
+    PlaceMatch,
     area_summary,
     community_safety_partnership_list,
     local_authority_list,
     lsoa_get,
     lsoa_list,
+    place_find,
+    place_suggestions,
 )
 from vru.selectors.strategy import (
     StageGroup,
@@ -64,6 +67,7 @@ __all__ = [
     "LsoaRiskProfile",
     "MeasureFigures",
     "MeasureRow",
+    "PlaceMatch",
     "RunComparison",
     "ShownComparison",
     "StageGroup",
@@ -91,6 +95,8 @@ __all__ = [
     "needs_assessment_list",
     "partnership_success_measures",
     "percent_change",
+    "place_find",
+    "place_suggestions",
     "police_forces_of",
     "priority_lsoa_codes",
     "recommendation_list",

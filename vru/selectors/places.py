@@ -1,5 +1,8 @@
 """Neighbourhoods (LSOAs), local authorities and community safety partnerships, as the viewer may see them."""
 
+import re
+from dataclasses import dataclass
+
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from vru import permissions
@@ -60,3 +63,74 @@ def area_summary(*, viewer: User) -> dict:
         csps=Count("community_safety_partnership", distinct=True),
     )
     return figures
+
+
+# --- Picking a place: a code, an LSOA name or a place's name -------------------------------
+
+LSOA_CODE = re.compile(r"^[EW]01\d{6}$", re.IGNORECASE)
+SUGGESTIONS = 10
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """What a typed place names in the viewer's partnership: the one neighbourhood it names
+    (``lsoa``), else how many it matches and a few of them (none: unknown; more: ambiguous)."""
+
+    text: str
+    lsoa: LSOA | None
+    count: int
+    examples: tuple[LSOA, ...] = ()
+
+
+def _pickable(viewer: User) -> QuerySet[LSOA]:
+    # anyone of a partnership who records a place may pick one of its neighbourhoods: names
+    # and codes of LSOAs are public (ONS), and only the viewer's partnership's are offered
+    if not permissions.belongs_to_a_partnership(viewer):
+        return LSOA.objects.none()
+    return LSOA.objects.for_viewer(viewer).select_related("local_authority").defer("boundary")
+
+
+def place_find(*, viewer: User, text: str) -> PlaceMatch:
+    """The neighbourhood of the viewer's partnership that ``text`` names: its LSOA code
+    (E01021237), its LSOA name (Chelmsford 001A), or a place, ward or local authority name
+    that only one of its neighbourhoods bears. One query for a code or a full name, two
+    otherwise; at most a few rows are read."""
+    text = " ".join(str(text or "").split())
+    qs = _pickable(viewer)
+    if not text:
+        return PlaceMatch(text, None, 0)
+    if LSOA_CODE.match(text):
+        found = qs.filter(code=text.upper()).first()
+        return PlaceMatch(text, found, int(found is not None), (found,) if found else ())
+    exact = list(qs.filter(name__iexact=text)[:2])
+    if len(exact) == 1:
+        return PlaceMatch(text, exact[0], 1, tuple(exact))
+    matching = qs.filter(
+        Q(name__istartswith=text) | Q(local_authority__name__iexact=text)
+    ).order_by("name", "code")
+    examples = tuple(matching[:3])
+    count = len(examples) if len(examples) < 3 else matching.count()
+    return PlaceMatch(text, examples[0] if count == 1 else None, count, examples)
+
+
+def place_suggestions(*, viewer: User, text: str, limit: int = SUGGESTIONS) -> list[dict]:
+    """Up to ``limit`` neighbourhoods of the viewer's partnership whose code, LSOA name or
+    local authority begins with ``text`` (or whose name holds it), for suggestions as one
+    types: {code, name, local_authority}."""
+    text = " ".join(str(text or "").split())
+    if len(text) < 2:
+        return []
+    rows = (
+        _pickable(viewer)
+        .filter(
+            Q(code__istartswith=text)
+            | Q(name__icontains=text)
+            | Q(local_authority__name__istartswith=text)
+        )
+        .order_by("name", "code")
+        .values("code", "name", "local_authority__name")[: max(0, min(limit, SUGGESTIONS))]
+    )
+    return [
+        {"code": r["code"], "name": r["name"], "local_authority": r["local_authority__name"]}
+        for r in rows
+    ]

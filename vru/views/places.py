@@ -1,7 +1,7 @@
 """Neighbourhoods (LSOAs): the list with filters and exports, and one neighbourhood's page."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -59,3 +59,11 @@ def lsoa_detail(request, code: str):
             "risk": selectors.lsoa_risk_profile(viewer=request.user, lsoa=lsoa),
         },
     )
+
+
+@require_GET
+def place_suggest(request):
+    """Neighbourhoods of the user's partnership for what they have typed (the place picker's
+    suggestions): up to ten {code, name, local_authority}; none without a partnership."""
+    results = selectors.place_suggestions(viewer=request.user, text=request.GET.get("q", ""))
+    return JsonResponse({"results": results})
