@@ -271,6 +271,7 @@ def import_bench(rows: int, programme_id: int) -> None:
 IMPORTED = [
     ("programmes_youngperson", "id > {person}"),
     ("programmes_youngpersonidentity", "young_person_id > {person}"),
+    ("programmes_searchtoken", "young_person_id > {person}"),  # the name search's index
     ("programmes_referral", "id > {referral}"),
     ("programmes_statuschange", "referral_id > {referral}"),
     (
