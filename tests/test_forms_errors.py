@@ -158,7 +158,7 @@ def _kwargs(form_class, world) -> dict:
         "with_identity": True,
     }
     wanted = {}
-    if form_class.__module__ == "vru.forms" and form_class.__name__ in ALLAUTH_WITH_USER:
+    if form_class.__module__ == "vru.forms.accounts" and form_class.__name__ in ALLAUTH_WITH_USER:
         wanted["user"] = world["user"]
         if form_class.__name__ == "ResetPasswordKeyForm":
             wanted["temp_key"] = "a-key"
