@@ -19,7 +19,7 @@ STAFF_ROLES = frozenset(
 AREA_READERS = STAFF_ROLES | {Role.COMMISSIONER}
 # Who must sign in with a second factor (docs/roles.md: roles that see personal or partnership
 # data); youth reviewers and applicants may choose it.
-MFA_REQUIRED_ROLES = STAFF_ROLES | {Role.COMMISSIONER}
+MFA_REQUIRED_ROLES = STAFF_ROLES | {Role.COMMISSIONER, Role.PARTNER, Role.PROVIDER}
 STRATEGY_EDITORS = frozenset({Role.ADMINISTRATOR, Role.ANALYST})
 ADMIN_SITE_ROLES = frozenset({Role.ADMINISTRATOR, Role.ANALYST})
 

@@ -41,6 +41,8 @@ ALLOWED = {
     R.YOUTH_REVIEWER: {"sees_suppressed_figures"},
     R.APPLICANT: {"sees_suppressed_figures"},
     R.COMMISSIONER: {"can_view_areas", "can_view_strategy", "sees_suppressed_figures"},
+    R.PARTNER: {"sees_suppressed_figures"},
+    R.PROVIDER: {"sees_suppressed_figures"},
 }
 PREDICATES = [
     "can_view_areas",

@@ -17,6 +17,16 @@ class Partnership(models.Model):
         help_text="Told by e-mail whenever someone opens a young person's identity outside "
         "their own programmes (break-glass access). Without one, the administrators are.",
     )
+    data_protection_lead = models.ForeignKey(
+        "vru.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Answers subject access requests and owns the information-sharing "
+        "agreements: reminded as a request's one-month clock runs down and when an "
+        "agreement falls due for review. Without one, the administrators are.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -34,6 +44,11 @@ class Role(models.TextChoices):
     YOUTH_REVIEWER = "youth_reviewer", "Youth reviewer"
     APPLICANT = "applicant", "Applicant"
     COMMISSIONER = "commissioner", "Commissioner"
+    # People in a duty-holder organisation (police, a council, the ICB...): their area's
+    # protected figures and their organisation's actions; nothing about a young person.
+    PARTNER = "partner", "Partner agency"
+    # Staff of a commissioned provider: their own contract's programme only.
+    PROVIDER = "provider", "Provider staff"
 
 
 class User(AbstractUser):
