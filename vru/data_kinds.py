@@ -1,0 +1,137 @@
+"""The kinds of personal data the product holds, each with its lawful basis and retention:
+the one register that the retention task, information-sharing agreements, subject access
+bundles and the privacy pages all read, so that the rules and the words cannot drift apart.
+
+A kind's retention is counted from the event its `retention_from` names (a case's closure, a
+round's close, ...); settings may lengthen or shorten a period (`VRU_RETENTION_MONTHS`, a dict
+of kind -> months) but never remove it. Programmes may keep case records for their own period
+(`Programme.retention_months`), which the programme's retention run applies.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+
+# UK GDPR Article 6 bases used here (a public authority's tasks rest on (e), not consent).
+PUBLIC_TASK = (
+    "Article 6(1)(e): a task carried out in the public interest (the Serious Violence Duty)"
+)
+LEGITIMATE_INTERESTS = "Article 6(1)(f): legitimate interests (running a fair grants process)"
+CONSENT = "Article 6(1)(a): consent"
+# Data Protection Act 2018 Schedule 1 conditions for criminal-offence and special-category data
+STATUTORY_PURPOSES = "DPA 2018 Schedule 1 paragraph 6: statutory and government purposes"
+SAFEGUARDING = "DPA 2018 Schedule 1 paragraph 18: safeguarding of children and individuals at risk"
+
+
+class DataKind(models.TextChoices):
+    IDENTITY = "identity", "Identity (name, date of birth, address)"
+    REFERRAL = "referral", "Referral and offence details"
+    CASE_NOTES = "case_notes", "Case notes and contacts"
+    OUTCOME_SCORES = "outcome_scores", "Outcome scores"
+    SESSION_ATTENDANCE = "session_attendance", "Session attendance by name"
+    LISTENING = "listening", "Listening responses"
+    REVIEWER = "reviewer", "Youth reviewers' details and scores"
+    APPLICANT = "applicant", "Applicants' contact details"
+
+
+@dataclass(frozen=True)
+class KindRule:
+    kind: DataKind
+    lawful_basis: str
+    condition: str  # Article 9 or 10 condition; "" where the data is neither
+    retention_months: int
+    retention_from: str
+    # In plain words, for the privacy pages
+    young_people: str
+    staff: str
+
+
+RULES: dict[DataKind, KindRule] = {
+    rule.kind: rule
+    for rule in [
+        KindRule(
+            DataKind.IDENTITY,
+            PUBLIC_TASK,
+            SAFEGUARDING,
+            72,
+            "the last of the young person's cases closing",
+            "Your name, date of birth and address, kept apart from everything else and seen "
+            "only by the workers on your case.",
+            "Held encrypted apart from the case under a pseudonymous reference; every read is audited.",
+        ),
+        KindRule(
+            DataKind.REFERRAL,
+            PUBLIC_TASK,
+            STATUTORY_PURPOSES,
+            72,
+            "the case closing",
+            "Why you were referred to us, for example an arrest, and what happened next.",
+            "Criminal-offence data (UK GDPR Article 10): the referral, its reason and source.",
+        ),
+        KindRule(
+            DataKind.CASE_NOTES,
+            PUBLIC_TASK,
+            SAFEGUARDING,
+            72,
+            "the case closing",
+            "Notes your worker writes when you meet or talk.",
+            "Contacts and their notes, encrypted at rest.",
+        ),
+        KindRule(
+            DataKind.OUTCOME_SCORES,
+            PUBLIC_TASK,
+            "",
+            72,
+            "the case closing",
+            "The answers you give on questionnaires about how things are going.",
+            "Scores on the evaluation's instruments, linked to the case.",
+        ),
+        KindRule(
+            DataKind.SESSION_ATTENDANCE,
+            PUBLIC_TASK,
+            "",
+            36,
+            "the session",
+            "That you came to a group session.",
+            "Named attendance at group sessions.",
+        ),
+        KindRule(
+            DataKind.LISTENING,
+            PUBLIC_TASK,
+            "",
+            36,
+            "the listening project closing",
+            "What you told us in a listening project; we publish only what many people said.",
+            "Listening responses; published only as themes and protected counts.",
+        ),
+        KindRule(
+            DataKind.REVIEWER,
+            LEGITIMATE_INTERESTS,
+            "",
+            24,
+            "the grant round closing",
+            "If you sit on a youth panel: your name and the scores you gave.",
+            "Youth reviewers' accounts and scores.",
+        ),
+        KindRule(
+            DataKind.APPLICANT,
+            LEGITIMATE_INTERESTS,
+            "",
+            72,
+            "the grant round closing",
+            "",
+            "Applicants' contact names and e-mail addresses, kept as long as the grant records.",
+        ),
+    ]
+}
+
+
+def rule_for(kind: str) -> KindRule:
+    return RULES[DataKind(kind)]
+
+
+def retention_months(kind: str) -> int:
+    """The kind's period, as settings may set it for a deployment."""
+    overrides = getattr(settings, "VRU_RETENTION_MONTHS", {}) or {}
+    return int(overrides.get(str(kind), rule_for(kind).retention_months))
