@@ -9,6 +9,7 @@ from duty.models import (
     DefinitionItem,
     DutyHolder,
     GoverningBoard,
+    PartnerMember,
     ReadinessAssessment,
     ReadinessScore,
     Strategy,
@@ -16,7 +17,7 @@ from duty.models import (
     ViolenceDefinition,
 )
 from vru.admin import NamedErrorsInline, PartnershipScopedAdmin, ReadOnlyScopedAdmin
-from vru.models import User
+from vru.models import LocalAuthority, Role, User
 
 
 class DutyAdmin(PartnershipScopedAdmin):
@@ -28,11 +29,37 @@ class GoverningBoardAdmin(DutyAdmin):
     list_display = ["name"]
 
 
+class PartnerMemberInline(NamedErrorsInline, admin.TabularInline):
+    """Who signs in for the organisation with the partner role."""
+
+    model = PartnerMember
+    extra = 1
+    verbose_name = "partner user"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(
+                partnership_id=request.user.partnership_id,
+                is_active=True,
+                role_assignments__role=Role.PARTNER,
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(DutyHolder)
 class DutyHolderAdmin(DutyAdmin):
     list_display = ["name", "kind", "lead_name", "on_board"]
     list_filter = ["kind", "on_board"]
     search_fields = ["name", "lead_name"]
+    filter_horizontal = ["areas"]
+    inlines = [PartnerMemberInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "areas":
+            kwargs["queryset"] = LocalAuthority.objects.filter(
+                partnership_id=request.user.partnership_id
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class DefinitionItemInline(NamedErrorsInline, admin.TabularInline):

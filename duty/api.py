@@ -1,9 +1,14 @@
-"""The Duty's API: read-only, the same visibility as the pages (duty.selectors)."""
+"""The Duty's API: the same visibility as the pages (duty.selectors); progress on an action
+is the one write, by whoever may update it on its page (duty.permissions)."""
 
-from rest_framework import mixins, viewsets
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from duty import selectors, serializers
-from duty.models import DutyHolder, ReadinessAssessment, Strategy
+from duty import permissions, selectors, serializers, services
+from duty.models import Action, ActionUpdate, DutyHolder, ReadinessAssessment, Strategy
 
 
 class _ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -40,3 +45,34 @@ class ReadinessAssessmentViewSet(_ReadOnly):
     serializer_class = serializers.ReadinessAssessmentOutputSerializer
     model = ReadinessAssessment
     select = staticmethod(selectors.readiness_assessment_list)
+
+
+class ActionViewSet(_ReadOnly):
+    """The action plan's actions with their progress updates (a partner: those their
+    organisation owns). POST to `updates` records progress."""
+
+    serializer_class = serializers.ActionOutputSerializer
+    model = Action
+
+    @staticmethod
+    def select(*, viewer):
+        return selectors.action_list(viewer=viewer).prefetch_related(
+            Prefetch("updates", queryset=ActionUpdate.objects.order_by("written_at", "pk"))
+        )
+
+    @extend_schema(
+        request=serializers.ActionUpdateInputSerializer,
+        responses={200: serializers.ActionOutputSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def updates(self, request, pk=None):
+        found = self.get_object()
+        if not permissions.can_update_action(request.user, found):
+            raise exceptions.PermissionDenied("You cannot update this action.")
+        payload = serializers.ActionUpdateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        values = dict(payload.validated_data)
+        services.action_update_record(
+            actor=request.user, action=found, status=values.pop("action_status"), **values
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=found.pk)).data)

@@ -9,4 +9,5 @@ router.register("duty-strategies", api.StrategyViewSet, basename="strategy")
 router.register(
     "readiness-assessments", api.ReadinessAssessmentViewSet, basename="readiness-assessment"
 )
+router.register("duty-actions", api.ActionViewSet, basename="action")
 urlpatterns = router.urls

@@ -12,11 +12,12 @@ from duty.models import (
     DefinitionItem,
     DutyHolder,
     GoverningBoard,
+    PartnerMember,
     ReadinessAssessment,
     Strategy,
     ViolenceDefinition,
 )
-from vru.models import Partnership, StrategicNeedsAssessment, User
+from vru.models import LocalAuthority, Partnership, StrategicNeedsAssessment, User
 
 
 def load_demo() -> list[str]:
@@ -27,9 +28,38 @@ def load_demo() -> list[str]:
             continue
         if GoverningBoard.objects.filter(partnership=partnership).exists():
             lines.append(f"Duty demo already loaded for {partnership.short_name}.")
-            continue
-        lines.append(_load(partnership, prefix, story))
+        else:
+            lines.append(_load(partnership, prefix, story))
+        lines.append(_partners(partnership, prefix, story))
     return lines
+
+
+@transaction.atomic
+def _partners(partnership: Partnership, prefix: str, story: DutyStory) -> str:
+    """Each organisation's areas (a council: its own; Essex County Council: the districts;
+    a CSP: its local authority; the others: the whole partnership), and the demo partner
+    user signing in for one council. Left alone where already set."""
+    areas = list(LocalAuthority.objects.filter(partnership=partnership))
+    for holder in DutyHolder.objects.filter(partnership=partnership).prefetch_related("areas"):
+        if holder.areas.all():
+            continue
+        if holder.kind in (DutyHolder.Kind.LOCAL_AUTHORITY, DutyHolder.Kind.COMMUNITY_SAFETY):
+            covered = [
+                area
+                for area in areas
+                if holder.name.startswith(area.name)
+                or (holder.name == "Essex County Council" and area.code.startswith("E07"))
+            ]
+        else:
+            covered = areas
+        holder.areas.set(covered)
+    user = User.objects.filter(username=f"{prefix}.partner", partnership=partnership).first()
+    holder = DutyHolder.objects.filter(partnership=partnership, name=story.partner_of).first()
+    if user is None or holder is None:
+        return f"No demo partner for {partnership.short_name}."
+    member, _ = PartnerMember.objects.get_or_create(user=user, defaults={"holder": holder})
+    member.full_clean()
+    return f"Demo partner {user.username} signs in for {member.holder}."
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ class DutyStory:
     board: str
     board_remit: str
     holders: list[tuple[str, str, bool, str]]  # name, kind, on the board, committed to
+    partner_of: str = ""  # the organisation the demo partner user signs in for
     definition: str = ""
     definition_source: str = ""
     factors: dict[str, str] = field(default_factory=dict)
@@ -33,6 +34,7 @@ class DutyStory:
 
 ESSEX = DutyStory(
     board="VVP Board",
+    partner_of="Thurrock Council",
     board_remit="The Violence and Vulnerability Partnership, chaired by the Police, Fire and "
     "Crime Commissioner; it commissioned the SNA for partner organisations and the 14 "
     "Community Safety Partnerships.",
@@ -148,6 +150,7 @@ ESSEX = DutyStory(
 
 BEDFORDSHIRE = DutyStory(
     board="Serious Harm Partnership Board",
+    partner_of="Bedford Borough Council",
     board_remit="Agreed to deliver the Duty in Bedfordshire, with the VERU and the three "
     "local authority Community Safety Partnerships as members.",
     holders=[

@@ -1,6 +1,16 @@
 from rest_framework import serializers
 
-from duty.models import DutyHolder, ReadinessAssessment, ReadinessScore, Strategy, StrategyReview
+from duty.models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    DutyHolder,
+    Rag,
+    ReadinessAssessment,
+    ReadinessScore,
+    Strategy,
+    StrategyReview,
+)
 
 
 class DutyHolderOutputSerializer(serializers.ModelSerializer):
@@ -67,3 +77,46 @@ class ReadinessAssessmentOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReadinessAssessment
         fields = ["id", "assessed_on", "assessed_by", "note", "scores"]
+
+
+# "action_status", not "status": named apart from other models' statuses in the OpenAPI enums
+class ActionUpdateOutputSerializer(serializers.ModelSerializer):
+    action_status = serializers.ChoiceField(
+        source="status", choices=ActionStatus.choices, read_only=True
+    )
+
+    class Meta:
+        model = ActionUpdate
+        fields = ["written_at", "note", "action_status", "rag", "rag_reason"]
+
+
+class ActionOutputSerializer(serializers.ModelSerializer):
+    recommendation_number = serializers.IntegerField(source="recommendation.number")
+    owner = serializers.CharField(source="owner.name")
+    action_status = serializers.ChoiceField(
+        source="status", choices=ActionStatus.choices, read_only=True
+    )
+    updates = ActionUpdateOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "recommendation",
+            "recommendation_number",
+            "title",
+            "owner",
+            "owner_name",
+            "due_on",
+            "action_status",
+            "rag",
+            "rag_reason",
+            "updates",
+        ]
+
+
+class ActionUpdateInputSerializer(serializers.Serializer):
+    note = serializers.CharField()
+    action_status = serializers.ChoiceField(choices=ActionStatus.choices)
+    rag = serializers.ChoiceField(choices=Rag.choices)
+    rag_reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from duty.views import actions, pages
+from duty.views import actions, annual_report, pages, partners
 
 app_name = "duty"
 
 urlpatterns = [
     path("", pages.overview, name="overview"),
     path("readiness/", pages.readiness, name="readiness"),
+    path("your-area/", partners.area, name="area"),
+    path("annual-report/", annual_report.annual_report, name="annual_report"),
     path("readiness/new/", pages.readiness_form, name="readiness_create"),
     path("organisations/new/", pages.holder_form, name="holder_create"),
     path("organisations/<int:pk>/", pages.holder_form, name="holder_change"),

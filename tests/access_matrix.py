@@ -36,6 +36,8 @@ GRANTS_OFFICER = Role.GRANTS_OFFICER
 REVIEWER = Role.YOUTH_REVIEWER
 APPLICANT = Role.APPLICANT
 COMMISSIONER = Role.COMMISSIONER
+PARTNER = Role.PARTNER
+PROVIDER = Role.PROVIDER
 
 ROLES = [*Role, ANONYMOUS]
 SIGNED_IN = frozenset(Role)
@@ -407,9 +409,16 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "duty:holder_create": door(EDITORS),
     "duty:holder_change": door(EDITORS, objects="duty_holder"),
     "duty:strategy_review": door(EDITORS, objects="strategy"),
-    "duty:action_plan": door(READERS),
+    "duty:action_plan": door(READERS | {PARTNER}),
     "duty:action_create": door(EDITORS),
-    "duty:action_detail": door(READERS, objects="duty_action"),
+    # a partner: the actions their organisation owns ("in"), not another's ("out")
+    "duty:action_detail": door(READERS | {PARTNER}, objects="duty_action", out=READERS),
+    "duty:area": door({PARTNER}),
+    "duty:annual_report": (
+        door(READERS),
+        door(READERS, query="?format=pdf"),
+        door(READERS, query="?format=csv", ok=OK_OR_REDIRECT),  # recent sign-in or confirm
+    ),
     "duty:recommendation_delivery": door(READERS, objects="recommendation", out=EDITORS),
     "duty:carry_forward": door(EDITORS, objects="refreshed_needs_assessment"),
     "duty-api:duty-holder-list": api_list(READERS),
@@ -418,6 +427,16 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "duty-api:strategy-detail": door(READERS, objects="strategy"),
     "duty-api:readiness-assessment-list": api_list(READERS),
     "duty-api:readiness-assessment-detail": door(READERS, objects="readiness_assessment"),
+    "duty-api:action-list": api_list(READERS | {PARTNER}),
+    "duty-api:action-detail": door(READERS | {PARTNER}, objects="duty_action", out=READERS),
+    # sent empty: 400 for those who may update it, 403 for readers who may not
+    "duty-api:action-updates": door(
+        READERS | {PARTNER},
+        objects="duty_action",
+        out=READERS,
+        method="post",
+        ok={400, 403},
+    ),
     "evaluation:report_request": door(REPORT_READERS),
     "evaluation:report_detail": with_exports(
         REPORT_READERS, "csv", "xlsx", objects="impact_report"

@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 
 from duty import services as duty_services
-from duty.models import ReadinessArea
+from duty.models import PartnerMember, ReadinessArea
 from evaluation import services as evaluation_services
 from evaluation.models import SafeguardingAlert
 from evaluation.services import reports as report_services
@@ -349,14 +349,15 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "duty_holder": {"in": DutyHolderFactory(partnership=partnership, name=f"{tag} council")},
         "strategy": {"in": StrategyFactory(partnership=partnership, title=f"{tag} strategy")},
         "duty_action": {
-            "in": duty_services.action_create(
+            key: duty_services.action_create(
                 actor=None,
                 recommendation=RecommendationFactory(needs_assessment=published),
-                title=f"{tag} action",
-                owner=DutyHolderFactory(partnership=partnership, name=f"{tag} police"),
+                title=f"{tag} action {key}",
+                owner=DutyHolderFactory(partnership=partnership, name=f"{tag} {owner}"),
                 owner_name="Lead",
                 due_on=datetime.date(2026, 9, 30),
             )
+            for key, owner in (("in", "police"), ("out", "fire service"))
         },
         "readiness_assessment": {
             "in": duty_services.readiness_assessment_record(
@@ -395,6 +396,9 @@ def user_for(world, role: str):
     if role == Role.YOUTH_REVIEWER:
         return PanelMember.objects.get(pk=mine["reviewer"].pk).user
     user = UserFactory(partnership=world["partnership"], roles=[role])
+    if role == Role.PARTNER:
+        PartnerMember.objects.create(user=user, holder=mine["duty_action"]["in"].owner)
+        return user
     programme = mine["programme"]["in"]
     if role == Role.PROGRAMME_MANAGER:
         programme_services.programme_staff_set(

@@ -63,6 +63,7 @@ DEMO_ROLES = [
     (Role.YOUTH_REVIEWER, "reviewer", "Riley", "Reviewer"),
     (Role.APPLICANT, "applicant", "Ash", "Applicant"),
     (Role.COMMISSIONER, "commissioner", "Cam", "Commissioner"),
+    (Role.PARTNER, "partner", "Pat", "Partner"),
 ]
 
 
@@ -303,6 +304,10 @@ def _users(partnership: Partnership, prefix: str) -> list[DemoLogin]:
             Partnership.objects.filter(
                 pk=partnership.pk, designated_safeguarding_lead__isnull=True
             ).update(designated_safeguarding_lead=user)
+            # and the data protection lead
+            Partnership.objects.filter(
+                pk=partnership.pk, data_protection_lead__isnull=True
+            ).update(data_protection_lead=user)
         logins.append(DemoLogin(partnership.short_name, Role(role).label, username))
     return logins
 

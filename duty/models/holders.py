@@ -3,7 +3,7 @@
 from django.db import models
 
 from vru.messages import field_messages
-from vru.models import Partnership
+from vru.models import LocalAuthority, Partnership, User
 from vru.models.scoping import PartnershipQuerySet
 
 
@@ -81,6 +81,15 @@ class DutyHolder(models.Model):
         "what it has committed to", blank=True, help_text="In the partnership's own words."
     )
     on_board = models.BooleanField("member of the governing board", default=False)
+    # What its people who sign in as partners may read figures of (a council: itself; a CSP
+    # or an ICB: the local authorities it covers; the police: the whole partnership's).
+    areas = models.ManyToManyField(
+        LocalAuthority,
+        blank=True,
+        related_name="+",
+        verbose_name="areas it covers",
+        help_text="The local authorities whose figures its partner users see.",
+    )
 
     objects = PartnershipQuerySet.as_manager()
 
@@ -109,3 +118,31 @@ class DutyHolder(models.Model):
         if self.kind in self.RELEVANT:
             return "Relevant authority"
         return "Partner"
+
+
+class PartnerMember(models.Model):
+    """A person of a duty-holder organisation who signs in with the partner role: they see
+    their organisation's areas' protected figures and update the actions it owns."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="partner_member")
+    holder = models.ForeignKey(DutyHolder, on_delete=models.CASCADE, related_name="members")
+
+    class Meta:
+        ordering = ["holder", "user"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.holder}"
+
+    def clean(self) -> None:
+        """The one rule for every door (admin, demo, services): a partner of this
+        partnership's organisation, holding the partner role."""
+        from django.core.exceptions import ValidationError
+
+        from vru.models import Role
+
+        if self.user_id is None or self.holder_id is None:
+            return
+        if self.user.partnership_id != self.holder.partnership_id:
+            raise ValidationError({"user": "Choose a user of this organisation's partnership."})
+        if not self.user.role_assignments.filter(role=Role.PARTNER).exists():
+            raise ValidationError({"user": "Give this user the partner agency role first."})

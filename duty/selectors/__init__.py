@@ -11,6 +11,7 @@ from duty.selectors.actions import (  # noqa: F401
     rag_by_holder,
     recommendation_choices,
 )
+from duty.selectors.annual_report import AnnualReport, annual_report  # noqa: F401
 from duty.selectors.delivery import DeliveryPicture, delivery_picture  # noqa: F401
 from duty.selectors.duty import (  # noqa: F401
     DutyOverview,
@@ -23,4 +24,9 @@ from duty.selectors.duty import (  # noqa: F401
     strategies_due_for_reminder,
     strategy_get,
     strategy_list,
+)
+from duty.selectors.partners import (  # noqa: F401
+    AreaFigures,
+    partner_area_figures,
+    partner_holder,
 )

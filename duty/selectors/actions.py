@@ -12,14 +12,29 @@ from vru import selectors as core_selectors
 from vru.models import Recommendation, StrategicNeedsAssessment, User
 
 
+def _partner_recommendations(viewer: User) -> QuerySet[Recommendation]:
+    """A partner's recommendations: those of the partnership's published needs assessments
+    on which their organisation owns an action."""
+    return Recommendation.objects.filter(
+        needs_assessment__partnership_id=viewer.partnership_id,
+        needs_assessment__status=StrategicNeedsAssessment.Status.PUBLISHED,
+        duty_actions__owner_id=permissions.partner_holder_id(viewer),
+    ).distinct()
+
+
 def action_list(*, viewer: User) -> QuerySet[Action]:
-    if not permissions.can_view_duty(viewer):
+    if permissions.can_view_duty(viewer):
+        visible = Action.objects.for_viewer(viewer).filter(
+            recommendation__in=core_selectors.recommendation_list(viewer=viewer)
+        )
+    elif (holder_id := permissions.partner_holder_id(viewer)) is not None:
+        visible = Action.objects.for_viewer(viewer).filter(
+            owner_id=holder_id,
+            recommendation__needs_assessment__status=StrategicNeedsAssessment.Status.PUBLISHED,
+        )
+    else:
         return Action.objects.none()
-    return (
-        Action.objects.for_viewer(viewer)
-        .filter(recommendation__in=core_selectors.recommendation_list(viewer=viewer))
-        .select_related("owner", "recommendation__needs_assessment")
-    )
+    return visible.select_related("owner", "recommendation__needs_assessment")
 
 
 def action_get(*, viewer: User, pk: int) -> Action | None:
@@ -33,6 +48,10 @@ def action_get(*, viewer: User, pk: int) -> Action | None:
 
 def recommendation_choices(*, viewer: User) -> QuerySet[Recommendation]:
     if not permissions.can_view_duty(viewer):
+        if permissions.partner_holder_id(viewer) is not None:
+            return _partner_recommendations(viewer).order_by(
+                "-needs_assessment__period_start", "number"
+            )
         return Recommendation.objects.none()
     return core_selectors.recommendation_list(viewer=viewer).order_by(
         "-needs_assessment__period_start", "number"
@@ -97,8 +116,9 @@ def action_plan(*, viewer: User, owner: int | None = None, rag: str | None = Non
 
 
 def rag_by_holder(*, viewer: User) -> list[HolderRow]:
-    """The open actions each organisation owns, by rating, counted in the database."""
-    if not permissions.can_view_duty(viewer):
+    """The open actions each organisation owns, by rating, counted in the database (for a
+    partner: their own organisation's)."""
+    if not permissions.can_view_action_plan(viewer):
         return []
     today = timezone.localdate()
     visible = action_list(viewer=viewer).values("pk")

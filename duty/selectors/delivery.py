@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from duty import permissions
 from duty.models import Action
 from duty.selectors.actions import action_list, recommendation_choices
 from evaluation import selectors as evaluation_selectors
@@ -26,6 +27,8 @@ class DeliveryPicture:
 
 
 def delivery_picture(*, viewer: User, pk: int) -> DeliveryPicture | None:
+    if not permissions.can_view_duty(viewer):
+        return None  # partners see their own actions, not the whole picture
     recommendation = recommendation_choices(viewer=viewer).filter(pk=pk).first()
     if recommendation is None:
         return None

@@ -72,7 +72,10 @@ def action_update_record(
         .get(pk=action.pk)
     )
     partnership = action.recommendation.needs_assessment.partnership
-    _may_edit(actor, partnership.pk)
+    if actor is not None and not (
+        permissions.can_update_action(actor, action) and actor.partnership_id == partnership.pk
+    ):
+        raise PermissionDenied("You cannot update this action.")
     update = ActionUpdate(
         action=action, note=note, status=status, rag=rag, rag_reason=rag_reason, by=actor
     )

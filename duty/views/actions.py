@@ -12,7 +12,7 @@ from vru import doors
 
 @require_GET
 def action_plan(request):
-    doors.require(permissions.can_view_duty(request.user))
+    doors.require(permissions.can_view_action_plan(request.user))
     holders = selectors.duty_holder_list(viewer=request.user)
     owner = request.GET.get("owner", "")
     rag = request.GET.get("rag", "")
@@ -30,6 +30,7 @@ def action_plan(request):
             "rags": Rag.choices,
             "today": timezone.localdate(),
             "can_edit": permissions.can_edit_duty(request.user),
+            "can_view_duty": permissions.can_view_duty(request.user),
             "carry_forward": selectors.carry_forward_choices(viewer=request.user),
         },
     )
@@ -62,9 +63,8 @@ def action_create(request):
 @require_http_methods(["GET", "POST"])
 def action_detail(request, pk: int):
     action = doors.found(selectors.action_get(viewer=request.user, pk=pk))
-    can_edit = permissions.can_edit_duty(request.user)
     form = None
-    if can_edit:
+    if permissions.can_update_action(request.user, action):
         form = forms.ActionUpdateForm(
             request.POST if request.method == "POST" else None,
             initial={"status": action.status, "rag": action.rag},
@@ -84,7 +84,12 @@ def action_detail(request, pk: int):
     return render(
         request,
         "duty/action_detail.html",
-        {"action": action, "form": form, "today": timezone.localdate()},
+        {
+            "action": action,
+            "form": form,
+            "today": timezone.localdate(),
+            "can_view_duty": permissions.can_view_duty(request.user),
+        },
     )
 
 

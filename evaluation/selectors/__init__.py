@@ -17,6 +17,7 @@ from evaluation.selectors.evaluations import (  # noqa: F401
 from evaluation.selectors.headlines import (  # noqa: F401
     Headline,
     Headlines,
+    area_headlines,
     partnership_headlines,
 )
 from evaluation.selectors.listening import (  # noqa: F401

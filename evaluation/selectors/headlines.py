@@ -16,7 +16,7 @@ from evaluation.models import FeedbackResponse, ImpactReport
 from evaluation.selectors.report_content import build_headlines
 from evaluation.selectors.report_content.scope import ReportScope, money
 from vru import periods
-from vru.models import User
+from vru.models import LocalAuthority, User
 from vru.permissions import sees_suppressed_figures
 from vru.selectors import disclosure
 
@@ -51,6 +51,34 @@ def partnership_headlines(*, viewer: User, today: datetime.date | None = None) -
         period_start=start,
         period_end=end,
     )
+    return _headlines(report, with_listening=True)
+
+
+def area_headlines(
+    *, viewer: User, local_authority: LocalAuthority, today: datetime.date | None = None
+) -> Headlines | None:
+    """The same figures for one local authority of the viewer's partnership, for whoever
+    reads figures only as protected aggregates (a partner, whose organisation's areas the
+    Duty's record knows: duty.selectors.partner_area_figures). Listening responses are not
+    recorded by area, so they are left out."""
+    if not sees_suppressed_figures(viewer) or local_authority.partnership_id != (
+        viewer.partnership_id
+    ):
+        return None
+    today = today or timezone.localdate()
+    start, end = periods.preset_dates(periods.Preset.THIS_FINANCIAL_YEAR, today=today)
+    report = ImpactReport(
+        partnership_id=viewer.partnership_id,
+        scope=ImpactReport.Scope.LOCAL_AUTHORITY,
+        scope_local_authority=local_authority,
+        period_start=start,
+        period_end=end,
+    )
+    return _headlines(report, with_listening=False)
+
+
+def _headlines(report: ImpactReport, *, with_listening: bool) -> Headlines:
+    start, end = report.period_start, report.period_end
     scope = ReportScope(report=report)
     found = {item["key"]: item for item in build_headlines(scope)["blocks"][0]["items"]}
 
@@ -67,11 +95,6 @@ def partnership_headlines(*, viewer: User, today: datetime.date | None = None) -
     reached = found["detached"], found["group_work"]
     reached_shown = _sum_shown([item["value"] for item in reached], scope)
     awards = scope.awards().aggregate(n=Count("pk"), amount=Sum("amount"))
-    responses = FeedbackResponse.objects.filter(
-        exercise__partnership_id=viewer.partnership_id,
-        responded_on__gte=start,
-        responded_on__lte=end,
-    ).aggregate(n=disclosure.people("feedback_response"))["n"]
     items = [
         headline(
             "referrals",
@@ -106,13 +129,6 @@ def partnership_headlines(*, viewer: User, today: datetime.date | None = None) -
             reports,
             "Impact reports",
         ),
-        Headline(
-            key="listening",
-            figure=disclosure.shown_count(responses),
-            text="listening responses from young people",
-            link=listening,
-            link_text="Listening projects",
-        ),
         headline("diverted", "young people diverted away from arrest", outcomes, "Outcomes"),
         headline(
             "eet",
@@ -121,6 +137,22 @@ def partnership_headlines(*, viewer: User, today: datetime.date | None = None) -
             "Outcomes",
         ),
     ]
+    if with_listening:
+        responses = FeedbackResponse.objects.filter(
+            exercise__partnership_id=report.partnership_id,
+            responded_on__gte=start,
+            responded_on__lte=end,
+        ).aggregate(n=disclosure.people("feedback_response"))["n"]
+        items.insert(
+            5,
+            Headline(
+                key="listening",
+                figure=disclosure.shown_count(responses),
+                text="listening responses from young people",
+                link=listening,
+                link_text="Listening projects",
+            ),
+        )
     kind = periods.period_kind_of(start, end)
     return Headlines(
         period_name=periods.period_name(kind, start, end), start=start, end=end, items=items
