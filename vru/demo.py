@@ -305,9 +305,9 @@ def _users(partnership: Partnership, prefix: str) -> list[DemoLogin]:
                 pk=partnership.pk, designated_safeguarding_lead__isnull=True
             ).update(designated_safeguarding_lead=user)
             # and the data protection lead
-            Partnership.objects.filter(
-                pk=partnership.pk, data_protection_lead__isnull=True
-            ).update(data_protection_lead=user)
+            Partnership.objects.filter(pk=partnership.pk, data_protection_lead__isnull=True).update(
+                data_protection_lead=user
+            )
         logins.append(DemoLogin(partnership.short_name, Role(role).label, username))
     return logins
 
