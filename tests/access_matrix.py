@@ -175,6 +175,7 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "logout": door(SIGNED_IN, method="post", ok=OK_OR_REDIRECT),
     "vru:lsoa_list": with_exports(READERS, "csv", "xlsx"),
     "vru:place_suggest": door(SIGNED_IN, query="?q=E01"),  # scoped: a partnership's own
+    "vru:place_map": door(SIGNED_IN),  # scoped: a partnership's own local authorities
     "vru:lsoa_detail": door(READERS, objects="lsoa"),
     "vru:sna_list": door(READERS),
     "vru:sna_detail": door(READERS, objects="needs_assessment", out=EDITORS),

@@ -84,6 +84,7 @@ def handler429(request, exception=None):
 core_pages = [
     path("neighbourhoods/", places.lsoa_list, name="lsoa_list"),
     path("places/suggest/", places.place_suggest, name="place_suggest"),
+    path("places/map/", places.place_map, name="place_map"),
     path("neighbourhoods/<str:code>/", places.lsoa_detail, name="lsoa_detail"),
     path("needs-assessments/", strategy.sna_list, name="sna_list"),
     path("needs-assessments/<int:pk>/", strategy.sna_detail, name="sna_detail"),

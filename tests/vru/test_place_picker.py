@@ -151,3 +151,38 @@ def test_a_listening_response_takes_its_neighbourhood_by_name(world, places):  #
     form.is_valid()
     assert "lsoa" not in form.errors
     assert form.cleaned_data["lsoa"] == places["maldon"]
+
+
+SQUARE = {"type": "Polygon", "coordinates": [[[0.4, 51.7], [0.5, 51.7], [0.5, 51.8], [0.4, 51.7]]]}
+
+
+def test_the_map_offers_the_partnerships_own_local_authorities_then_draws_one(
+    client, places, viewer
+):
+    for lsoa in [places["chelmsford_1a"], places["chelmsford_1b"], places["luton"]]:
+        lsoa.boundary = SQUARE
+        lsoa.save(update_fields=["boundary"])
+
+    authorities, drawn = selectors.place_map(viewer=viewer, local_authority_code="")
+    assert [a.name for a in authorities] == ["Chelmsford", "Harlow", "Maldon"]
+    assert drawn is None
+
+    chelmsford = places["chelmsford_1a"].local_authority.code
+    _, drawn = selectors.place_map(viewer=viewer, local_authority_code=chelmsford)
+    assert [a.code for a in drawn.areas] == ["E01021237", "E01021238"]
+
+    luton = places["luton"].local_authority.code
+    assert selectors.place_map(viewer=viewer, local_authority_code=luton)[1] is None
+
+    client.force_login(viewer)
+    body = client.get(reverse("vru:place_map"), {"local_authority": chelmsford}).content.decode()
+    assert 'data-place-code="E01021237"' in body
+    assert "Luton" not in body
+
+
+def test_a_box_for_one_place_offers_the_map_and_a_box_for_several_does_not(viewer):
+    one = _field(viewer).widget.attrs
+    several = _field(viewer, many=True).widget.attrs
+    assert one["data-place-map"] == reverse("vru:place_map")
+    assert "data-place-multiple" not in one
+    assert "data-place-multiple" in several

@@ -2,7 +2,8 @@
 LSOA code (E01021237), an LSOA name (Chelmsford 001A) or a place or local authority name that
 only one neighbourhood of the user's partnership bears, and gives the LSOA code, so the
 record's input (which imports and the API fill with codes) judges it as before. With
-JavaScript, static/vru/place-picker.js offers suggestions as one types (vru:place_suggest)."""
+JavaScript, static/vru/place-picker.js offers suggestions as one types (vru:place_suggest) and
+a map of one local authority's neighbourhoods to tap (vru:place_map)."""
 
 import re
 
@@ -25,6 +26,7 @@ class PlaceInput(forms.TextInput):
                 "autocomplete": "off",
                 "spellcheck": "false",
                 "data-place-suggest": reverse_lazy("vru:place_suggest"),
+                "data-place-map": reverse_lazy("vru:place_map"),
                 **(attrs or {}),
             }
         )
@@ -62,6 +64,8 @@ class PlaceField(forms.CharField):
         kwargs.setdefault("max_length", 2000 if many else 200)
         super().__init__(**kwargs)
         self.viewer, self.many = viewer, many
+        if many:
+            self.widget.attrs["data-place-multiple"] = ""  # typed, not tapped on the map
 
     def _code(self, text: str, errors: list) -> str | None:
         from vru import selectors  # the selectors' filters use the forms: not at import

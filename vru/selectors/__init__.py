@@ -52,6 +52,7 @@ from vru.selectors.places import (
     lsoa_get,
     lsoa_list,
     place_find,
+    place_map,
     place_suggestions,
 )
 from vru.selectors.strategy import (
@@ -96,6 +97,7 @@ __all__ = [
     "partnership_success_measures",
     "percent_change",
     "place_find",
+    "place_map",
     "place_suggestions",
     "police_forces_of",
     "priority_lsoa_codes",

@@ -13,6 +13,7 @@ from vru.models import (
     LocalAuthority,
     User,
 )
+from vru.selectors import maps
 
 
 def lsoa_list(*, viewer: User, filters: dict | None = None) -> QuerySet[LSOA]:
@@ -134,3 +135,27 @@ def place_suggestions(*, viewer: User, text: str, limit: int = SUGGESTIONS) -> l
         {"code": r["code"], "name": r["name"], "local_authority": r["local_authority__name"]}
         for r in rows
     ]
+
+
+def place_map(
+    *, viewer: User, local_authority_code: str
+) -> tuple[list[LocalAuthority], maps.Choropleth | None]:
+    """For choosing a place on a map: the viewer's partnership's local authorities, and the
+    neighbourhoods of the one chosen drawn on one projection (none chosen or unknown: None).
+    One local authority at a time keeps the drawing small enough for a phone."""
+    authorities = list(
+        LocalAuthority.objects.filter(
+            pk__in=_pickable(viewer).values("local_authority_id")
+        ).order_by("name")
+    )
+    chosen = next((la for la in authorities if la.code == local_authority_code), None)
+    if chosen is None:
+        return authorities, None
+    rows = [
+        {"code": code, "name": name, "boundary": boundary, "value": None}
+        for code, name, boundary in LSOA.objects.for_viewer(viewer)
+        .filter(local_authority=chosen)
+        .order_by("code")
+        .values_list("code", "name", "boundary")
+    ]
+    return authorities, maps.choropleth_svg(rows, width=360.0)

@@ -67,3 +67,18 @@ def place_suggest(request):
     suggestions): up to ten {code, name, local_authority}; none without a partnership."""
     results = selectors.place_suggestions(viewer=request.user, text=request.GET.get("q", ""))
     return JsonResponse({"results": results})
+
+
+@require_GET
+def place_map(request):
+    """The place picker's map (fetched by static/vru/place-picker.js into the page): the
+    partnership's local authorities to choose from, then the chosen one's neighbourhoods,
+    each a link that puts its code in the box. Names and codes of LSOAs are public."""
+    authorities, drawn = selectors.place_map(
+        viewer=request.user, local_authority_code=request.GET.get("local_authority", "")
+    )
+    return render(
+        request,
+        "vru/_place_map.html",
+        {"authorities": authorities, "drawn": drawn, "chosen": request.GET.get("local_authority")},
+    )
