@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
@@ -110,14 +111,26 @@ def _risk_map_html(user, run, factor) -> str:
     """The map of a run (and factor) as HTML, from the cache or drawn now. A run belongs to
     one partnership and the map holds only its areas, so every reader of it shares it."""
     factor_key = factor["key"] if factor else ""
-    key = f"vru:risk-map:v1:{run.pk}:{factor_key}"
+    key = f"vru:risk-map:v2:{run.pk}:{factor_key}"
     html = cache.get(key)
     if html is None:
         rows = selectors.map_areas(viewer=user, run=run, factor_key=factor_key)
         choropleth = maps.choropleth_svg(rows)
         html = (
             render_to_string(
-                "vru/_risk_map_figure.html", {"choropleth": choropleth, "factor": factor}
+                "vru/_risk_map_figure.html",
+                {
+                    "choropleth": choropleth,
+                    "factor": factor,
+                    "areas": SafeString(
+                        maps.linked_areas_markup(
+                            choropleth,
+                            href_template=reverse("vru:lsoa_detail", args=["CODE"]).replace(
+                                "CODE", "{code}"
+                            ),
+                        )
+                    ),
+                },
             )
             if choropleth
             else ""
