@@ -1,5 +1,6 @@
-"""Checks on uploaded files: by their content, not their name."""
+"""Checks on uploaded files (by their content, not their name), and the shape of a postcode."""
 
+import re
 import zipfile
 
 from django.conf import settings
@@ -45,3 +46,13 @@ def validate_document(upload) -> None:
         "The file must be a PDF, Word (.docx) or OpenDocument text document.",
         code="file_type",
     )
+
+
+# A UK postcode, written without spaces (CM11AA, SW1A1AA): the one pattern the postcode
+# directory's import and the place picker share
+POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
+
+
+def postcode_key(text: str) -> str:
+    """A postcode as the directory keeps it: capitals, no spaces."""
+    return "".join(str(text or "").upper().split())

@@ -28,6 +28,8 @@ MFA_ROLES = {
     Role.PRACTITIONER,
     Role.GRANTS_OFFICER,
     Role.COMMISSIONER,
+    Role.PARTNER,
+    Role.PROVIDER,
 }
 ALL_ROLES = list(Role)
 

@@ -13,7 +13,7 @@ from django.urls import reverse_lazy
 
 from vru.models.places import lsoa_code_validator
 
-PLACE_HINT = "An LSOA code or name, or a place, for example E01021234 or Chelmsford 001A"
+PLACE_HINT = "An LSOA code or name, a place or a postcode, for example E01021234 or Chelmsford 001A"
 PLACES_HINT = "LSOA codes or names separated by commas, for example E01021234, Chelmsford 001A"
 
 
@@ -38,6 +38,12 @@ def _is_code(text: str) -> bool:
 
 def place_error(match, error_name: str) -> str:
     """The refusal of a place that names no neighbourhood, or several, and what matched."""
+    if match.count == 0 and match.postcode:
+        return (
+            f"‘{match.text}’ is not a postcode of your partnership's neighbourhoods (or the "
+            f"postcode directory has not been imported): enter {error_name} as an LSOA code "
+            "or name"
+        )
     if match.count == 0:
         return (
             f"Enter {error_name} as an LSOA code, an LSOA name or a place in your "

@@ -15,7 +15,7 @@ from vru.models.areas import (
 from vru.models.audit import AuditEvent
 from vru.models.imports import ImportJob, ImportSnapshot
 from vru.models.outbox import OutboxMessage
-from vru.models.places import LSOA, CommunitySafetyPartnership, LocalAuthority
+from vru.models.places import LSOA, CommunitySafetyPartnership, LocalAuthority, Postcode
 from vru.models.strategy import (
     ComparisonKind,
     PreventionStage,
@@ -49,6 +49,7 @@ __all__ = [
     "LocalAuthority",
     "OutboxMessage",
     "Partnership",
+    "Postcode",
     "PreventionStage",
     "Recommendation",
     "RiskRun",

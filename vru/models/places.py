@@ -111,3 +111,18 @@ class LSOA(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("vru:lsoa_detail", kwargs={"code": self.code})
+
+
+class Postcode(models.Model):
+    """A postcode of the ONS postcode directory (NSPL or ONSPD) and the neighbourhood it lies
+    in, kept only for postcodes in the neighbourhoods the product holds. Imported whole by
+    `manage.py import_postcodes` (vru.services.postcodes); the place picker works without."""
+
+    postcode = models.CharField(max_length=8, unique=True, help_text="Without spaces: CM11AA.")
+    lsoa = models.ForeignKey(LSOA, on_delete=models.CASCADE, related_name="postcodes")
+
+    class Meta:
+        ordering = ["postcode"]
+
+    def __str__(self) -> str:
+        return f"{self.postcode} {self.lsoa_id}"

@@ -14,6 +14,7 @@ from vru.models import (
     User,
 )
 from vru.selectors import maps
+from vru.validators import POSTCODE, postcode_key
 
 
 def lsoa_list(*, viewer: User, filters: dict | None = None) -> QuerySet[LSOA]:
@@ -81,6 +82,7 @@ class PlaceMatch:
     lsoa: LSOA | None
     count: int
     examples: tuple[LSOA, ...] = ()
+    postcode: bool = False
 
 
 def _pickable(viewer: User) -> QuerySet[LSOA]:
@@ -93,7 +95,8 @@ def _pickable(viewer: User) -> QuerySet[LSOA]:
 
 def place_find(*, viewer: User, text: str) -> PlaceMatch:
     """The neighbourhood of the viewer's partnership that ``text`` names: its LSOA code
-    (E01021237), its LSOA name (Chelmsford 001A), or a place, ward or local authority name
+    (E01021237), a postcode (CM1 1AA, where the postcode directory has been imported), its
+    LSOA name (Chelmsford 001A), or a place, ward or local authority name
     that only one of its neighbourhoods bears. One query for a code or a full name, two
     otherwise; at most a few rows are read."""
     text = " ".join(str(text or "").split())
@@ -103,6 +106,10 @@ def place_find(*, viewer: User, text: str) -> PlaceMatch:
     if LSOA_CODE.match(text):
         found = qs.filter(code=text.upper()).first()
         return PlaceMatch(text, found, int(found is not None), (found,) if found else ())
+    if POSTCODE.match(postcode_key(text)):
+        # a postcode of the imported directory (vru.services.postcodes), in this partnership
+        found = qs.filter(postcodes__postcode=postcode_key(text)).first()
+        return PlaceMatch(text, found, int(found is not None), (found,) if found else (), True)
     exact = list(qs.filter(name__iexact=text)[:2])
     if len(exact) == 1:
         return PlaceMatch(text, exact[0], 1, tuple(exact))
