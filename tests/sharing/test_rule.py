@@ -23,16 +23,16 @@ def _offered(viewer, recipient, kind=DataKind.REFERRAL):
     return rules.agreements_for_disclosure(viewer=viewer, recipient=recipient, kind=kind)
 
 
-def test_an_agreement_in_force_is_offered_for_its_partner_and_kind(administrator, police, agreement):
+def test_an_agreement_in_force_is_offered_for_its_partner_and_kind(
+    administrator, police, agreement
+):
     assert agreement.status_on(TODAY()) == AgreementStatus.IN_FORCE
     assert _offered(administrator, police) == [agreement]
     assert _offered(administrator, None, DataKind.IDENTITY) == [agreement]
 
 
 def test_an_agreement_past_its_review_date_still_allows_sharing(administrator, partnership, police):
-    overdue = make_agreement(
-        partnership, [police], review_on=TODAY() - datetime.timedelta(days=1)
-    )
+    overdue = make_agreement(partnership, [police], review_on=TODAY() - datetime.timedelta(days=1))
 
     assert overdue.status_on(TODAY()) == AgreementStatus.REVIEW_OVERDUE
     assert _offered(administrator, police) == [overdue]
