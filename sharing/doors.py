@@ -7,11 +7,13 @@
   names of the fields that left (sharing.services.record_disclosure).
 
 ``requested`` reads and checks the choice (ValidationError naming the parameter);
-``disclosed_download`` is vru.exports.audited_download with the choice recorded.
+``guarded_download`` is vru.exports.audited_download with the choice checked and recorded;
+``page_choice`` is what a page shows beside its downloads.
 """
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sharing import rules, selectors, services
@@ -64,37 +66,68 @@ def record(viewer: User, disclosure: Disclosure | None, *, records, fields, door
         )
 
 
-def disclosed_download(
+def refused(request, error: ValidationError):
+    """A refused choice at a page's export door: nothing leaves; the page says why."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    messages.error(request, " ".join(error.messages))
+    params = request.GET.copy()
+    for name in ("format", *PARAMETERS):
+        params.pop(name, None)
+    return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)
+
+
+def guarded_download(
     request,
     *,
     kind: str,
-    resource,
-    queryset,
+    build,
     records,
-    name: str,
-    export_format: str,
-    verb: str,
     door: str,
+    file_stem: str,
+    file_format: str,
+    verb: str,
     **audit,
 ):
-    """An audited spreadsheet download that, when it goes to a partner, names its agreement.
-    ``records(queryset)`` gives the sharing.rules.Record of each row. Raises ValidationError
-    (nothing exported, nothing logged) when the choice is refused."""
-    disclosure = requested(request.user, request.GET, kind=kind)
+    """vru.exports.audited_download behind "who is this for?". ``build()`` makes the
+    tablib dataset and ``records()`` the sharing.rules.Record of each row; neither is called
+    when the choice is refused (nothing exported, nothing logged: the page says why)."""
+    try:
+        disclosure = requested(request.user, request.GET, kind=kind)
+    except ValidationError as error:
+        return refused(request, error)
     if not accounts.recently_authenticated(request):
         return accounts.reauthenticate(request)
-    dataset = resource.export(queryset=queryset)
+    dataset = build()
     with transaction.atomic():
         record(
             request.user,
             disclosure,
-            records=records(queryset),
+            records=records() if disclosure is not None else [],
             fields=dataset.headers or [],
             door=door,
         )
         return exports.audited_download(
-            request, dataset, file_stem=name, file_format=export_format, verb=verb, **audit
+            request, dataset, file_stem=file_stem, file_format=file_format, verb=verb, **audit
         )
+
+
+def page_choice(request, *, kind: str, formats=(("csv", "CSV"),)) -> dict:
+    """The context of the "Who is this for?" choice (templates/sharing/_who_for.html)
+    beside a page's downloads; nothing for a user who may not disclose."""
+    from sharing import permissions
+
+    if not permissions.can_disclose(request.user):
+        return {"sharing": None}
+    params = request.GET.copy()
+    for name in ("format", "page", "cursor", *PARAMETERS):
+        params.pop(name, None)
+    return {
+        "sharing": choices(request.user, kind=kind),
+        "hidden_params": params,
+        "export_formats": list(formats),
+    }
 
 
 def choices(viewer: User, *, kind: str) -> dict:

@@ -13,8 +13,7 @@ the top. Built for big lists (an administrator sees every referral of the partne
 
 from html import escape
 
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -26,7 +25,6 @@ from programmes.models import Referral
 from programmes.resources import ReferralResource
 from programmes.search import parse_search
 from sharing import doors as sharing_doors
-from sharing import permissions as sharing_permissions
 from sharing.rules import Record
 from vru import doors
 from vru.data_kinds import DataKind
@@ -131,25 +129,11 @@ def _referral_records(referrals) -> list[Record]:
     ]
 
 
-def _without_export(request) -> str:
-    params = request.GET.copy()
-    for name in ("format", *sharing_doors.PARAMETERS):
-        params.pop(name, None)
-    return f"{request.path}?{params.urlencode()}" if params else request.path
-
-
 def _sharing_choice(request) -> dict:
     """The "Who is this for?" choice beside the downloads (sharing.doors)."""
-    if not sharing_permissions.can_disclose(request.user):
-        return {"sharing": None}
-    params = request.GET.copy()
-    for name in ("format", "page", "cursor", *sharing_doors.PARAMETERS):
-        params.pop(name, None)
-    return {
-        "sharing": sharing_doors.choices(request.user, kind=DataKind.REFERRAL),
-        "hidden_params": params,
-        "export_formats": [("csv", "CSV"), ("xlsx", "XLSX")],
-    }
+    return sharing_doors.page_choice(
+        request, kind=DataKind.REFERRAL, formats=[("csv", "CSV"), ("xlsx", "XLSX")]
+    )
 
 
 @require_GET
@@ -162,22 +146,21 @@ def caseload(request):
         referrals = selectors.referral_list(
             viewer=request.user, filters=request.GET, open_only=open_only
         )
-        try:  # to a partner organisation: only under an agreement the rule offers
-            sharing_doors.requested(request.user, request.GET, kind=DataKind.REFERRAL)
-        except ValidationError as error:
-            doors.flash_error(request, " ".join(error.messages))
-            return redirect(_without_export(request))
-        _searched(request, referrals.values_list("pk", flat=True))  # read only if searched
-        return sharing_doors.disclosed_download(
+
+        def build():
+            _searched(request, referrals.values_list("pk", flat=True))  # read only if searched
+            return ReferralResource().export(queryset=referrals)
+
+        # to a partner organisation: only under an agreement the rule offers (sharing.doors)
+        return sharing_doors.guarded_download(
             request,
             kind=DataKind.REFERRAL,
-            resource=ReferralResource(),
-            queryset=referrals,
-            records=_referral_records,
-            name="referrals",
-            export_format=request.GET["format"],
-            verb="referral.exported",
+            build=build,
+            records=lambda: _referral_records(referrals),
             door="Referral export",
+            file_stem="referrals",
+            file_format=request.GET["format"],
+            verb="referral.exported",
         )
     page = selectors.referral_page(
         viewer=request.user,
