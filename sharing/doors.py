@@ -137,5 +137,5 @@ def choices(viewer: User, *, kind: str) -> dict:
     return {
         "kind": kind,
         "agreements": agreements,
-        "organisations": list(selectors.organisation_list(viewer=viewer)),
+        "organisations": selectors.organisation_list(viewer=viewer),  # read only if offered
     }
