@@ -13,8 +13,12 @@ from programmes import inputs, paging, permissions, selectors, serializers, serv
 from programmes.filters import ProgrammeFilter, ReferralChildFilter, ReferralFilter, SessionFilter
 from programmes.models import Contact, Outcome, Programme, Referral, Session
 from programmes.search import parse_search
+from sharing import api as sharing_api
+from sharing import doors as sharing_doors
+from sharing.rules import Record
 from vru import accounts
 from vru.api import query_int
+from vru.data_kinds import DataKind
 
 
 def _referral_or_404(request, pk) -> Referral:
@@ -176,13 +180,17 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 enum=[f"{sign}{key}" for key in selectors.REFERRAL_SORTS for sign in ("", "-")],
                 description="Default: awaiting first contact first, soonest due first.",
             ),
+            *sharing_api.DISCLOSURE_PARAMETERS,
         ],
         responses=serializers.ReferralOutputSerializer(many=True),
     )
     def list(self, request):
-        """Seek-paginated: follow the next and previous links."""
+        """Seek-paginated: follow the next and previous links. A pull for a partner
+        organisation names it and the agreement (docs/sharing.md)."""
+        disclosure = sharing_api.disclosure_requested(request, kind=DataKind.REFERRAL)
         # DRF's list: the filter backend, the seek paginator, a serializer of plain rows
         response = super().list(request)
+        self._disclosed(request, disclosure, [row["id"] for row in response.data["results"]])
         search = parse_search(request.query_params.get("q"))
         if search.reads_identity:  # by name or date of birth: an identity read, audited
             services.identity_search_record(
@@ -191,6 +199,27 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 referral_ids=[row["id"] for row in response.data["results"]],
             )
         return response
+
+    @extend_schema(parameters=sharing_api.DISCLOSURE_PARAMETERS)
+    def retrieve(self, request, *args, **kwargs):
+        """One referral. A pull for a partner organisation names it and the agreement."""
+        disclosure = sharing_api.disclosure_requested(request, kind=DataKind.REFERRAL)
+        response = super().retrieve(request, *args, **kwargs)
+        self._disclosed(request, disclosure, [response.data["id"]])
+        return response
+
+    def _disclosed(self, request, disclosure, ids) -> None:
+        if disclosure is None:
+            return
+        people = dict(Referral.objects.filter(pk__in=ids).values_list("pk", "young_person_id"))
+        fields = list(serializers.ReferralOutputSerializer().fields)
+        sharing_doors.record(
+            request.user,
+            disclosure,
+            records=[Record("programmes.referral", pk, people.get(pk)) for pk in ids],
+            fields=fields,
+            door="API: referrals",
+        )
 
     @extend_schema(
         request=serializers.ReferralCreateInputSerializer,

@@ -51,6 +51,7 @@ CASE_MANAGERS = frozenset({ADMIN, MANAGER})
 GRANT_STAFF = frozenset({ADMIN, GRANTS_OFFICER})
 FEEDBACK_READERS = frozenset({ADMIN, ANALYST, MANAGER, GRANTS_OFFICER})
 SAFEGUARDING = frozenset({ADMIN})
+SHARING_KEEPERS = frozenset({ADMIN})  # and the partnership's data protection lead
 
 OK = frozenset({200})
 REDIRECT = frozenset({302})
@@ -438,6 +439,24 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
         method="post",
         ok={400, 403},
     ),
+    # --- information sharing: staff read the register; administrators (and the data
+    # protection lead, whatever their role: tests/sharing/test_pages.py) keep it and read the
+    # disclosure log
+    "sharing:agreement_list": door(STAFF),
+    "sharing:agreement_detail": door(STAFF, objects="sharing_agreement"),
+    "sharing:agreement_create": door(SHARING_KEEPERS),
+    "sharing:agreement_change": door(SHARING_KEEPERS, objects="sharing_agreement"),
+    "sharing:agreement_end": door(SHARING_KEEPERS, objects="sharing_agreement"),
+    "sharing:organisation_list": door(STAFF),
+    "sharing:organisation_create": door(SHARING_KEEPERS),
+    "sharing:organisation_change": door(SHARING_KEEPERS, objects="sharing_organisation"),
+    "sharing:disclosure_log": with_exports(SHARING_KEEPERS, "csv"),
+    "sharing-api:organisation-list": api_list(STAFF),
+    "sharing-api:organisation-detail": door(STAFF, objects="sharing_organisation"),
+    "sharing-api:agreement-list": api_list(STAFF),
+    "sharing-api:agreement-detail": door(STAFF, objects="sharing_agreement"),
+    "sharing-api:disclosure-list": api_list(SHARING_KEEPERS),
+    "sharing-api:disclosure-detail": door(SHARING_KEEPERS, objects="disclosure"),
     "evaluation:report_request": door(REPORT_READERS),
     "evaluation:report_detail": with_exports(
         REPORT_READERS, "csv", "xlsx", objects="impact_report"

@@ -18,6 +18,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from duty import services as duty_services
 from duty.models import PartnerMember, ReadinessArea
@@ -27,6 +28,8 @@ from evaluation.services import reports as report_services
 from grants import services as grant_services
 from grants.models import Attachment, OrganisationMembership, PanelMember
 from programmes import services as programme_services
+from sharing import services as sharing_services
+from sharing.models import DisclosureLog
 from tests.evaluation.factories import (
     EvaluationFactory,
     FeedbackResponseFactory,
@@ -359,6 +362,7 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
             )
             for key, owner in (("in", "police"), ("out", "fire service"))
         },
+        **_sharing_records(partnership, tag),
         "readiness_assessment": {
             "in": duty_services.readiness_assessment_record(
                 actor=None,
@@ -368,6 +372,45 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
                 scores={area.value: 3 for area in ReadinessArea},
             )
         },
+    }
+
+
+def _sharing_records(partnership, tag: str) -> dict:
+    """A partner organisation, an agreement in force with it, and a disclosure under it."""
+    today = timezone.localdate()
+    organisation = sharing_services.organisation_save(
+        actor=None, partnership=partnership, name=f"{tag} constabulary", kind="police"
+    )
+    agreement = sharing_services.agreement_save(
+        actor=None,
+        partnership=partnership,
+        parties=[organisation],
+        title=f"{tag} police referrals",
+        purpose="Joint support",
+        lawful_basis="e",
+        criminal_offence_condition="para10",
+        kinds=["referral"],
+        direction="both",
+        frequency="as_needed",
+        recipient_retention="Six years",
+        signatories="Head of information governance",
+        starts_on=today - datetime.timedelta(days=30),
+        review_on=today + datetime.timedelta(days=300),
+    )
+    disclosure = DisclosureLog.objects.create(
+        partnership=partnership,
+        agreement=agreement,
+        recipient=organisation,
+        kind="referral",
+        purpose=f"{tag} case review",
+        door="Referral export",
+        fields=["id"],
+        record_count=0,
+    )
+    return {
+        "sharing_organisation": {"in": organisation},
+        "sharing_agreement": {"in": agreement},
+        "disclosure": {"in": disclosure},
     }
 
 

@@ -274,6 +274,37 @@ def action_notice(partnership, capture):
     return "Share custody data monthly"
 
 
+def agreement_review_due(partnership, capture):
+    from sharing import services as sharing_services
+
+    owner = UserFactory(
+        partnership=partnership, roles=[Role.ADMINISTRATOR], email="dpo@example.org"
+    )
+    police = sharing_services.organisation_save(
+        actor=None, partnership=partnership, name="Essex Police", kind="police"
+    )
+    sharing_services.agreement_save(
+        actor=None,
+        partnership=partnership,
+        parties=[police],
+        title="Police referrals agreement",
+        purpose="Joint support",
+        lawful_basis="e",
+        criminal_offence_condition="para10",
+        kinds=["referral"],
+        direction="both",
+        frequency="as_needed",
+        recipient_retention="Six years",
+        signatories="Head of information governance",
+        starts_on=datetime.date(2024, 1, 1),
+        review_on=datetime.date(2025, 1, 31),
+        owner=owner,
+    )
+    with capture(execute=True):
+        assert sharing_services.review_reminders_enqueue(today=datetime.date(2025, 2, 10)) == 1
+    return "Police referrals agreement"
+
+
 SCENARIOS = {
     "emails/programmes/referral_created": referral_created,
     "emails/programmes/breach_notification": breach_notification,
@@ -285,6 +316,7 @@ SCENARIOS = {
     "emails/account/password_reset_key": password_reset,
     "emails/duty/strategy_review_due": strategy_review_due,
     "emails/duty/action_notice": action_notice,
+    "emails/sharing/agreement_review_due": agreement_review_due,
 }
 
 

@@ -63,4 +63,9 @@ def beat_schedule(urgent_queue: str) -> dict:
             "task": "duty.tasks.action_notices",
             "schedule": 24 * 60 * 60.0,
         },
+        # sharing: an agreement past its review date is told to its owner, once per date
+        "sharing-agreement-review-reminders": {
+            "task": "sharing.tasks.agreement_review_reminders",
+            "schedule": 24 * 60 * 60.0,
+        },
     }

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "grants",
     "evaluation",
     "duty",
+    "sharing",
 ]
 
 MIDDLEWARE = [
@@ -387,6 +388,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # a choice set used by several fields gets one name (the kinds of personal data, and the
+    # Schedule 1 conditions of an information-sharing agreement)
+    "ENUM_NAME_OVERRIDES": {
+        "DataKindEnum": "vru.data_kinds.DataKind.choices",
+        "Schedule1ConditionEnum": "sharing.models.Schedule1Condition.choices",
+    },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

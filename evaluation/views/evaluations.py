@@ -22,7 +22,10 @@ from evaluation.models import (
     Evaluation,
 )
 from programmes import selectors as programme_selectors
+from sharing import doors as sharing_doors
+from sharing.rules import Record
 from vru import doors, exports
+from vru.data_kinds import DataKind
 
 EVALUATIONS_PAGE_SIZE = 25
 SCORES_PAGE_SIZE = 50
@@ -274,11 +277,33 @@ def outcome_score_list(request):
             "programmes": programme_selectors.programmes_for_referrals(viewer=request.user),
             "instruments": selectors.instruments_for(partnership_id=request.user.partnership_id),
             "current_sort": request.GET.get("sort", ""),
+            **sharing_doors.page_choice(request, kind=DataKind.OUTCOME_SCORES),
         },
     )
 
 
 def _export_scores(request, scores):
+    """Outcome scores by young person's reference: to a partner organisation only under an
+    agreement the rule offers (sharing.doors)."""
+    return sharing_doors.guarded_download(
+        request,
+        kind=DataKind.OUTCOME_SCORES,
+        build=lambda: _scores_dataset(scores),
+        records=lambda: [
+            Record("evaluation.outcomescore", pk, young_person_id)
+            for pk, young_person_id in scores.order_by().values_list(
+                "pk", "referral__young_person_id"
+            )
+        ],
+        door="Outcome scores export",
+        file_stem="outcome-scores",
+        file_format="csv",
+        verb="outcome_scores.exported",
+        partnership=request.user.partnership,
+    )
+
+
+def _scores_dataset(scores):
     dataset = tablib.Dataset(
         headers=["reference", "referral", "programme", "instrument", "time_point", "date", "total"]
     )
@@ -294,14 +319,7 @@ def _export_scores(request, scores):
                 s.total,
             ]
         )
-    return exports.audited_download(
-        request,
-        dataset,
-        file_stem="outcome-scores",
-        file_format="csv",
-        verb="outcome_scores.exported",
-        partnership=request.user.partnership,
-    )
+    return dataset
 
 
 @require_http_methods(["GET", "POST"])

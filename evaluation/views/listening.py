@@ -12,8 +12,10 @@ from evaluation import permissions, selectors, services
 from evaluation.forms import ActionForm, CodingForm, ExerciseForm, ResponseForm
 from evaluation.models import ListeningAction
 from evaluation.resources import FeedbackResponseResource
-from vru import exports
+from sharing import doors as sharing_doors
+from sharing.rules import Record
 from vru.age_bands import ListeningAgeBand
+from vru.data_kinds import DataKind
 
 PAGE_SIZE = 50
 
@@ -110,16 +112,23 @@ def response_list(request, pk: int):
             "local_authorities": exercise.partnership.local_authorities.all(),
             "current_sort": request.GET.get("sort", ""),
             "can_manage": permissions.can_manage_listening(request.user),
+            **sharing_doors.page_choice(request, kind=DataKind.LISTENING),
         },
     )
 
 
 def _export(request, exercise, responses) -> HttpResponse:
-    # The import format, so an export can be corrected and imported again.
-    dataset = FeedbackResponseResource(exercise=exercise).export(queryset=responses)
-    return exports.audited_download(
+    # The import format, so an export can be corrected and imported again. To a partner
+    # organisation only under an agreement the rule offers (sharing.doors).
+    return sharing_doors.guarded_download(
         request,
-        dataset,
+        kind=DataKind.LISTENING,
+        build=lambda: FeedbackResponseResource(exercise=exercise).export(queryset=responses),
+        records=lambda: [
+            Record("evaluation.feedbackresponse", pk)
+            for pk in responses.order_by().values_list("pk", flat=True)
+        ],
+        door="Listening responses export",
         file_stem=f"responses-{exercise.pk}",
         file_format="csv",
         verb="feedback_responses.exported",

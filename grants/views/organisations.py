@@ -9,8 +9,11 @@ from grants import permissions, selectors, services
 from grants.forms import MemberAddForm, OrganisationForm
 from grants.models import OrganisationMembership
 from grants.resources import OrganisationResource
+from sharing import doors as sharing_doors
+from sharing.rules import Record
 from vru import doors
 from vru import selectors as core_selectors
+from vru.data_kinds import DataKind
 
 
 def _staff_organisation(request, pk: int):
@@ -32,13 +35,22 @@ def organisation_list(request):
     organisations = selectors.organisation_list(viewer=request.user, filters=request.GET)
     export_format = request.GET.get("format")
     if export_format in {"csv", "xlsx"}:
-        return doors.download(
+        # applicants' contact details: to a partner organisation only under an agreement the
+        # rule offers (sharing.doors)
+        return sharing_doors.guarded_download(
             request,
+            kind=DataKind.APPLICANT,
             # Scoped to the partnership, as the admin import of this resource is.
-            resource=OrganisationResource(partnership=request.user.partnership),
-            queryset=organisations,
-            name="organisations",
-            export_format=export_format,
+            build=lambda: OrganisationResource(partnership=request.user.partnership).export(
+                queryset=organisations
+            ),
+            records=lambda: [
+                Record("grants.organisation", pk)
+                for pk in organisations.order_by().values_list("pk", flat=True)
+            ],
+            door="Applicant organisations export",
+            file_stem="organisations",
+            file_format=export_format,
             verb="organisations.exported",
         )
     return render(
@@ -48,6 +60,9 @@ def organisation_list(request):
             "page_obj": Paginator(organisations, doors.PAGE_SIZE).get_page(request.GET.get("page")),
             "current_sort": request.GET.get("sort", ""),
             "kinds": OrganisationForm.base_fields["kind"].choices,
+            **sharing_doors.page_choice(
+                request, kind=DataKind.APPLICANT, formats=[("csv", "CSV"), ("xlsx", "XLSX")]
+            ),
         },
     )
 

@@ -24,7 +24,10 @@ from programmes import permissions, selectors, services
 from programmes.models import Referral
 from programmes.resources import ReferralResource
 from programmes.search import parse_search
+from sharing import doors as sharing_doors
+from sharing.rules import Record
 from vru import doors
+from vru.data_kinds import DataKind
 
 REASONS = dict(Referral.Reason.choices)
 STATUSES = dict(Referral.Status.choices)
@@ -119,6 +122,20 @@ def _searched(request, referral_ids) -> None:
         )
 
 
+def _referral_records(referrals) -> list[Record]:
+    return [
+        Record("programmes.referral", pk, young_person_id)
+        for pk, young_person_id in referrals.order_by().values_list("pk", "young_person_id")
+    ]
+
+
+def _sharing_choice(request) -> dict:
+    """The "Who is this for?" choice beside the downloads (sharing.doors)."""
+    return sharing_doors.page_choice(
+        request, kind=DataKind.REFERRAL, formats=[("csv", "CSV"), ("xlsx", "XLSX")]
+    )
+
+
 @require_GET
 def caseload(request):
     """My open cases: referrals awaiting first contact first, by due time; then the rest.
@@ -129,13 +146,20 @@ def caseload(request):
         referrals = selectors.referral_list(
             viewer=request.user, filters=request.GET, open_only=open_only
         )
-        _searched(request, referrals.values_list("pk", flat=True))  # read only if searched
-        return doors.download(
+
+        def build():
+            _searched(request, referrals.values_list("pk", flat=True))  # read only if searched
+            return ReferralResource().export(queryset=referrals)
+
+        # to a partner organisation: only under an agreement the rule offers (sharing.doors)
+        return sharing_doors.guarded_download(
             request,
-            resource=ReferralResource(),
-            queryset=referrals,
-            name="referrals",
-            export_format=request.GET["format"],
+            kind=DataKind.REFERRAL,
+            build=build,
+            records=lambda: _referral_records(referrals),
+            door="Referral export",
+            file_stem="referrals",
+            file_format=request.GET["format"],
             verb="referral.exported",
         )
     page = selectors.referral_page(
@@ -176,5 +200,6 @@ def caseload(request):
             )
             or not open_only
             or request.GET.get("unassigned"),
+            **_sharing_choice(request),
         },
     )

@@ -11,6 +11,8 @@ from programmes import forms, permissions, selectors, services
 from programmes.models import Referral
 from programmes.views import corrections
 from programmes.views.common import visible_referral as _visible_referral
+from sharing import permissions as sharing_permissions
+from sharing import selectors as sharing_selectors
 from vru import accounts, doors
 
 # --- Caseload and referrals -------------------------------------------------------------
@@ -78,6 +80,11 @@ def _referral_page(request, referral, **forms_in_error):
         "status_form": forms_in_error.get("status_form") or forms.StatusForm(prefix="status"),
         "outcome_form": forms_in_error.get("outcome_form") or forms.OutcomeForm(prefix="outcome"),
         **corrections.case_corrections(request, referral, identity_shown=identity is not None),
+        # what has been shared about the young person with partner organisations
+        "shows_sharing": sharing_permissions.can_view_register(request.user),
+        "shared_with_partners": sharing_selectors.disclosures_about(
+            viewer=request.user, young_person_id=referral.young_person_id
+        ),
     }
     status = 400 if forms_in_error else 200
     return render(request, "programmes/referral_detail.html", context, status=status)

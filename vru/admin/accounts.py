@@ -25,10 +25,11 @@ class RoleAssignmentInline(NamedErrorsInline, admin.TabularInline):
 @admin.register(Partnership)
 class PartnershipAdmin(NamedErrorsAdmin, admin.ModelAdmin):
     """Administrators see their own partnership only, and choose its designated
-    safeguarding lead (told of every break-glass identity view)."""
+    safeguarding lead (told of every break-glass identity view) and its data protection lead
+    (keeps the information-sharing agreements)."""
 
-    list_display = ["name", "short_name", "designated_safeguarding_lead"]
-    fields = ["name", "short_name", "slug", "designated_safeguarding_lead"]
+    list_display = ["name", "short_name", "designated_safeguarding_lead", "data_protection_lead"]
+    fields = ["name", "short_name", "slug", "designated_safeguarding_lead", "data_protection_lead"]
     readonly_fields = ["name", "short_name", "slug"]
 
     def get_queryset(self, request):
@@ -36,7 +37,7 @@ class PartnershipAdmin(NamedErrorsAdmin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .filter(pk=request.user.partnership_id)
-            .select_related("designated_safeguarding_lead")
+            .select_related("designated_safeguarding_lead", "data_protection_lead")
         )
 
     def has_module_permission(self, request):
@@ -54,7 +55,7 @@ class PartnershipAdmin(NamedErrorsAdmin, admin.ModelAdmin):
         return False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "designated_safeguarding_lead":
+        if db_field.name in ("designated_safeguarding_lead", "data_protection_lead"):
             kwargs["queryset"] = User.objects.filter(
                 partnership_id=request.user.partnership_id, is_active=True
             )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from sharing import views
+
+app_name = "sharing"
+
+urlpatterns = [
+    path("", views.agreement_list, name="agreement_list"),
+    path("agreements/new/", views.agreement_form, name="agreement_create"),
+    path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/change/", views.agreement_form, name="agreement_change"),
+    path("agreements/<int:pk>/end/", views.agreement_end, name="agreement_end"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_form, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_form, name="organisation_change"),
+    path("disclosures/", views.disclosure_log, name="disclosure_log"),
+]
