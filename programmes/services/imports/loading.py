@@ -40,7 +40,7 @@ from programmes.models import (
 from programmes.services.notices import historical_before
 from programmes.services.referrals import reference_for, temporary_reference
 from programmes.services.search_index import search_tokens
-from vru.fields import encrypt_many
+from vru.fields import Place, encrypt_many
 
 CHUNK_ROWS = 2000  # rows encrypted in one call (and about 100-400 kB of COPY data)
 
@@ -91,6 +91,11 @@ REFERRAL_FIELDS = [
     "created_by",
     "created_at",
     "historical",
+]
+# the columns of the four identity values encrypted a row, in the order identities() makes them
+IDENTITY_COLUMNS = [
+    YoungPersonIdentity._meta.get_field(name).column
+    for name in ("first_name", "last_name", "date_of_birth", "postcode")
 ]
 NOTICE_FIELDS = ["referral", "created_at"]
 STATUS_CHANGE_FIELDS = [
@@ -173,6 +178,8 @@ def load_postgresql(
                 now,
             )
 
+    table = YoungPersonIdentity._meta.db_table
+
     def identities() -> Iterator[tuple]:
         # four values a row, encrypted in one call a chunk (an empty postcode stays empty,
         # as the field stores it)
@@ -182,9 +189,13 @@ def load_postgresql(
             for r in part:
                 plain += (r["first_name"], r["last_name"], r["date_of_birth"].isoformat())
                 plain.append(r["postcode"])
-            tokens = iter(encrypt_many([v for v in plain if v]))
-            sealed = [next(tokens) if v else "" for v in plain]
             ids = person_ids[start : start + len(part)]
+            # each value bound to its place: the identity's table, column and young person
+            # (its row_field, reserved above, so known before the COPY)
+            places = [Place(table, column, str(pk)) for pk in ids for column in IDENTITY_COLUMNS]
+            given = [(v, place) for v, place in zip(plain, places, strict=True) if v]
+            tokens = iter(encrypt_many([v for v, _ in given], [place for _, place in given]))
+            sealed = [next(tokens) if v else "" for v in plain]
             for i, (pk, r) in enumerate(zip(ids, part, strict=True)):
                 first, last, born, postcode = sealed[4 * i : 4 * i + 4]
                 yield (pk, first, last, born, "", postcode, "", "", r["match_index"])
