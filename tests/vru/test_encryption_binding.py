@@ -87,9 +87,9 @@ def test_a_case_note_copied_to_another_contact_or_column_does_not_read_there():
     _store("programmes_contact", "notes", "id", second.pk, note)  # another row
     _store("programmes_contact", "next_step", "id", first.pk, note)  # another column
 
-    with pytest.raises(MisplacedValue, match="programmes_contact.notes of row"):
+    with pytest.raises(MisplacedValue, match=r"programmes_contact\.notes of row"):
         Contact.objects.get(pk=second.pk).notes  # noqa: B018
-    with pytest.raises(MisplacedValue, match="programmes_contact.next_step of row"):
+    with pytest.raises(MisplacedValue, match=r"programmes_contact\.next_step of row"):
         Contact.objects.get(pk=first.pk).next_step  # noqa: B018
     assert Contact.objects.get(pk=first.pk).notes == "Secret one"
 
@@ -99,7 +99,8 @@ def test_a_new_row_is_sealed_to_its_id_in_the_same_save():
 
     stored = _stored("evaluation_feedbackresponse", "words", "id", response.pk)
 
-    assert stored.startswith("aesgcm2:") and "unsealed" not in stored
+    assert stored.startswith("aesgcm2:")
+    assert "unsealed" not in stored
     assert FeedbackResponse.objects.get(pk=response.pk).words == "Fresh words"
     assert response.words == "Fresh words"  # the saved instance keeps its plain value
 
@@ -154,7 +155,7 @@ def test_rotation_rewrites_values_written_before_the_binding_bound(settings):
     assert YoungPersonIdentity.objects.get(young_person_id=person).first_name == "Old token"
 
 
-class Stopped(Exception):
+class StoppedError(Exception):
     pass
 
 
@@ -171,18 +172,21 @@ def test_a_rotation_stopped_halfway_resumes_where_it_got_to_and_finishes(setting
     def stop_after_three(rotation):
         done.append(rotation.total_rows)
         if len(done) == 3:
-            raise Stopped
+            raise StoppedError
 
-    with pytest.raises(Stopped):
+    with pytest.raises(StoppedError):
         services.field_keys_rotate(batch_size=2, progress=stop_after_three)
     halfway = KeyRotation.objects.get()
-    assert halfway.finished_at is None and halfway.batches == 3
-    assert halfway.current_model and halfway.after_pk is not None
+    assert halfway.finished_at is None
+    assert halfway.batches == 3
+    assert halfway.current_model
+    assert halfway.after_pk is not None
 
     # and is run again: it resumes that run, rewriting no batch twice, and finishes
     again = services.field_keys_rotate(batch_size=2)
 
-    assert again.pk == halfway.pk and again.finished_at is not None
+    assert again.pk == halfway.pk
+    assert again.finished_at is not None
     assert again.rows["evaluation.FeedbackResponse"] == 7
     assert again.rows["programmes.YoungPersonIdentity"] == 1
     # then every value reads with the new key alone

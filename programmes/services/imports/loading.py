@@ -45,7 +45,7 @@ from vru.fields import Place, encrypt_many
 CHUNK_ROWS = 2000  # rows encrypted in one call (and about 100-400 kB of COPY data)
 
 # What each table's COPY fills, by model field name (columns come from _meta). Fields not
-# named take their column's NULL: first contact, consent times, closure, anonymisation.
+# named take their column's NULL: first contact, consent withdrawal, closure, anonymisation.
 PERSON_FIELDS = [
     "id",
     "partnership",
@@ -78,6 +78,9 @@ REFERRAL_FIELDS = [
     "referred_at",
     "due_at",
     "consent_given_by",
+    "consent_given_at",
+    "consent_reconfirm_by",
+    "parental_consent_not_needed",
     "assigned_to",
     "status",
     "closure_reason",
@@ -222,7 +225,10 @@ def load_postgresql(
                 r["event_at"],
                 r["referred_at"],
                 r["event_at"] + target,
-                "",
+                r["consent_given_by"],
+                r["consent_given_at"],
+                r["consent_reconfirm_by"],
+                r["parental_consent_not_needed"],
                 r["assigned_to_id"],
                 received,
                 "",
@@ -314,6 +320,10 @@ def load_orm(
                 referred_at=r["referred_at"],
                 due_at=Referral.due_for(r["event_at"], programme.referral_target_hours),
                 assigned_to_id=r["assigned_to_id"],
+                consent_given_by=r["consent_given_by"],
+                consent_given_at=r["consent_given_at"],
+                consent_reconfirm_by=r["consent_reconfirm_by"],
+                parental_consent_not_needed=r["parental_consent_not_needed"],
                 status_changed_at=r["referred_at"],
                 age_at_referral=r["age"],
                 lsoa_id=r["lsoa_id"],
