@@ -276,7 +276,8 @@ class ReferralImportForm(GovukForm):
         label="Custody spreadsheet",
         help_text="CSV (UTF-8) or XLSX with columns first_name, last_name, date_of_birth, reason, "
         "event_at, and optionally source, referred_at, gender, ethnicity, education_status, "
-        "home_lsoa, postcode, assigned_to (a username).",
+        "home_lsoa, postcode, assigned_to (a username), consent_given_by, consent_given_at, "
+        "consent_reconfirm_by, parental_consent_not_needed.",
     )
 
     skip_invalid_rows = forms.BooleanField(
