@@ -518,11 +518,11 @@ def test_a_failure_halfway_through_the_copy_leaves_nothing_behind(programme, mon
         pytest.skip("COPY is PostgreSQL's")
     calls = []
 
-    def fail_on_second_chunk(values):
+    def fail_on_second_chunk(values, places):
         calls.append(values)
         if len(calls) == 2:
             raise RuntimeError("the key store went away")
-        return real(values)
+        return real(values, places)
 
     real = loading.encrypt_many
     monkeypatch.setattr(loading, "CHUNK_ROWS", 2)

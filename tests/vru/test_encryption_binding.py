@@ -201,3 +201,22 @@ def test_a_rotation_stopped_halfway_resumes_where_it_got_to_and_finishes(setting
     assert (identity.first_name, identity.last_name) == ("Rotated", "Person")
     assert identity.date_of_birth == referral.young_person.identity.date_of_birth
     assert isinstance(identity.date_of_birth, datetime.date)
+
+
+def test_the_rotation_runs_as_a_celery_task_and_says_how_far_it_got(settings):
+    from io import StringIO
+
+    from vru.tasks import field_keys_rotate
+
+    FeedbackResponseFactory(words="On a worker")
+    settings.VRU_FIELD_ENCRYPTION_KEYS = [NEW_KEY, *settings.VRU_FIELD_ENCRYPTION_KEYS]
+
+    rows = field_keys_rotate.delay(batch_size=10).get()
+
+    assert rows >= 1
+    assert KeyRotation.objects.get().finished_at is not None
+    out = StringIO()
+    call_command("rotate_field_keys", "--status", stdout=out)
+    assert "finished" in out.getvalue()
+    settings.VRU_FIELD_ENCRYPTION_KEYS = [NEW_KEY]
+    assert FeedbackResponse.objects.get().words == "On a worker"
