@@ -13,7 +13,7 @@ from django.db import connection
 
 from evaluation.models import FeedbackResponse
 from tests.evaluation.factories import FeedbackResponseFactory
-from vru.fields import Place, blind_index, blind_indexer, decrypt, encrypt_many, normalise
+from vru.fields import Place, binder, blind_index, blind_indexer, decrypt, encrypt_many, normalise
 
 pytestmark = pytest.mark.django_db
 
@@ -196,12 +196,14 @@ def test_bulk_encryption_gives_tokens_that_read_back_exactly_and_never_repeat():
 
     places = [Place("a_table", "a_column", str(n)) for n in range(len(values))]
 
-    tokens = encrypt_many(values, places)
+    tokens = encrypt_many(values, [place.associated_data() for place in places])
 
     assert [decrypt(t, place) for t, place in zip(tokens, places, strict=True)] == values
     assert all(t.startswith("aesgcm2:") for t in tokens)
     assert len(set(tokens)) == len(tokens)  # a nonce of its own for each value
     assert encrypt_many([], []) == []
+    # a binder gives a Place's associated data without a Place a value
+    assert binder("a_table", "a_column")(7) == Place("a_table", "a_column", "7").associated_data()
 
 
 def test_values_written_as_fernet_tokens_before_gcm_still_read_and_rotation_rewrites_them(

@@ -40,7 +40,7 @@ from programmes.models import (
 from programmes.services.notices import historical_before
 from programmes.services.referrals import reference_for, temporary_reference
 from programmes.services.search_index import search_tokens
-from vru.fields import Place, encrypt_many
+from vru.fields import binder, encrypt_many
 
 CHUNK_ROWS = 2000  # rows encrypted in one call (and about 100-400 kB of COPY data)
 
@@ -182,6 +182,7 @@ def load_postgresql(
             )
 
     table = YoungPersonIdentity._meta.db_table
+    binders = [binder(table, column) for column in IDENTITY_COLUMNS]
 
     def identities() -> Iterator[tuple]:
         # four values a row, encrypted in one call a chunk (an empty postcode stays empty,
@@ -195,7 +196,7 @@ def load_postgresql(
             ids = person_ids[start : start + len(part)]
             # each value bound to its place: the identity's table, column and young person
             # (its row_field, reserved above, so known before the COPY)
-            places = [Place(table, column, str(pk)) for pk in ids for column in IDENTITY_COLUMNS]
+            places = [bind(pk) for pk in ids for bind in binders]
             given = [(v, place) for v, place in zip(plain, places, strict=True) if v]
             tokens = iter(encrypt_many([v for v, _ in given], [place for _, place in given]))
             sealed = [next(tokens) if v else "" for v in plain]
