@@ -32,6 +32,10 @@ sequences, and the import's COPY, which does reserve them, seals in the COPY.
 
 Tokens written before the binding ("aesgcm:", "fernet:") still read; the next save of their
 row, or a key rotation (vru.services.encryption), rewrites them bound.
+
+A bound value is decrypted when read from its model instance (the row is known there); a
+`.values()` or `.values_list()` of an encrypted field gives the stored token, not the text:
+read encrypted fields through instances.
 """
 
 import base64

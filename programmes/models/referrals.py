@@ -82,6 +82,7 @@ class Referral(models.Model):
     consent_reconfirm_by = models.DateField(null=True, blank=True)
     parental_consent_not_needed = models.TextField(
         blank=True,
+        db_default="",  # rows written in raw SQL (benchmarks, COPY) need not name it
         help_text="Why a parent's or carer's consent is not needed for this young person "
         "under 13, in the practitioner's words.",
     )
