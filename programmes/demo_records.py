@@ -33,6 +33,7 @@ from programmes.models import (
 from programmes.services.notices import historical_before
 from programmes.services.referrals import reference_for, temporary_reference
 from programmes.services.search_index import search_tokens
+from vru.fields import seal
 from vru.models import LSOA, Partnership, User
 from vru.selectors.areas import priority_lsoa_codes
 
@@ -420,5 +421,6 @@ def save(partnership: Partnership, plans: list[Plan], rng: random.Random) -> Non
             for kind, on in plan.outcomes
         ]
     StatusChange.objects.bulk_create(changes, batch_size=2000)
-    Contact.objects.bulk_create(contacts, batch_size=2000)
-    Outcome.objects.bulk_create(outcomes, batch_size=2000)
+    # bulk_create sends no post_save: the notes are bound to their rows' new ids here
+    seal(Contact.objects.bulk_create(contacts, batch_size=2000))
+    seal(Outcome.objects.bulk_create(outcomes, batch_size=2000))

@@ -96,6 +96,18 @@ class ReferralForm(GovukForm):
     consent_given_at = GovukDateTimeField(
         required=False, label="When consent was given", help_text=DATETIME_HINT
     )
+    consent_reconfirm_by = GovukDateField(
+        required=False,
+        label="Reconfirm consent by (optional)",
+        help_text="For example, 27 3 2027. If left empty, the partnership's reconfirmation "
+        "period after consent was given.",
+    )
+    parental_consent_not_needed = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Why a parent's or carer's consent is not needed (under 13s only)",
+        help_text="Only when a young person under 13 consented without a parent or carer.",
+    )
     assigned_to = forms.ModelChoiceField(
         queryset=None, required=False, label="Assigned practitioner"
     )
@@ -264,7 +276,8 @@ class ReferralImportForm(GovukForm):
         label="Custody spreadsheet",
         help_text="CSV (UTF-8) or XLSX with columns first_name, last_name, date_of_birth, reason, "
         "event_at, and optionally source, referred_at, gender, ethnicity, education_status, "
-        "home_lsoa, postcode, assigned_to (a username).",
+        "home_lsoa, postcode, assigned_to (a username), consent_given_by, consent_given_at, "
+        "consent_reconfirm_by, parental_consent_not_needed.",
     )
 
     skip_invalid_rows = forms.BooleanField(

@@ -99,6 +99,8 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
             "consent_given_by",
             "consent_given_at",
             "consent_withdrawn_at",
+            "consent_reconfirm_by",
+            "parental_consent_not_needed",
             "risk_factors",
             "protective_factors",
             "eligibility_override",
@@ -157,6 +159,8 @@ class ReferralRowOutputSerializer(serializers.Serializer):
     consent_given_by = serializers.ReadOnlyField()
     consent_given_at = _ListDateTimeField()
     consent_withdrawn_at = _ListDateTimeField()
+    consent_reconfirm_by = serializers.ReadOnlyField()
+    parental_consent_not_needed = serializers.ReadOnlyField()
     risk_factors = serializers.ReadOnlyField()
     protective_factors = serializers.ReadOnlyField()
     eligibility_override = serializers.ReadOnlyField()
@@ -264,6 +268,23 @@ class ReferralCreateInputSerializer(JudgedInputSerializer):
     postcode = serializers.CharField(required=False, allow_blank=True, default="")
     phone = serializers.CharField(required=False, allow_blank=True, default="")
     email = serializers.CharField(required=False, allow_blank=True, default="")
+    consent_given_by = serializers.ChoiceField(
+        choices=Referral.ConsentBy.choices, required=False, allow_blank=True, default=""
+    )
+    consent_given_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    consent_reconfirm_by = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Default: the partnership's reconfirmation period after consent was given.",
+    )
+    parental_consent_not_needed = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Under 13s who consented without a parent or carer: why a parent's or "
+        "carer's consent is not needed.",
+    )
     risk_factors = serializers.ListField(
         child=serializers.CharField(), required=False, default=list
     )

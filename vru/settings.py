@@ -186,6 +186,9 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 VRU_REAUTH_SECONDS = env.int("VRU_REAUTH_SECONDS", default=15 * 60)
 ACCOUNT_REAUTHENTICATION_TIMEOUT = VRU_REAUTH_SECONDS
 VRU_REAUTH_REQUIRED = env.bool("VRU_REAUTH_REQUIRED", default=True)
+# A young person's consent to a programme is reconfirmed this many months after it was given,
+# unless the practitioner records another date (programmes.inputs.consent).
+VRU_CONSENT_RECONFIRM_MONTHS = env.int("VRU_CONSENT_RECONFIRM_MONTHS", default=12)
 # Lists compiled once per shape (vru.compiled): also compile every run through the ORM and
 # fail if they differ. On in the tests; costs what the stored SQL saves.
 VRU_CHECK_COMPILED_QUERIES = env.bool("VRU_CHECK_COMPILED_QUERIES", default=False)

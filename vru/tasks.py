@@ -71,3 +71,10 @@ def hotspots_compute_all(partnership_id: int, alpha: float) -> int:
         actor=None, partnership=Partnership.objects.get(pk=partnership_id), alpha=alpha
     )
     return sum(found.values())
+
+
+@shared_task(acks_late=True)
+def field_keys_rotate(batch_size: int = 500) -> int:
+    """Key rotation on a worker: batches with their progress recorded (KeyRotation); a
+    worker stopped halfway leaves the run to resume where it got to."""
+    return services.field_keys_rotate(batch_size=batch_size).total_rows

@@ -16,7 +16,7 @@ constraints. Defaults a door offers (the API's referral time "now", the custody 
 source "custody") are the door's, applied before the input judges.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -120,3 +120,12 @@ def _moments(values: dict, errors: Errors, spec: dict, out: dict, skip, now, tod
 def raise_if(errors: Errors) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Age in whole years on `day`."""
+    return (
+        day.year
+        - date_of_birth.year
+        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+    )

@@ -1,7 +1,7 @@
 """A referral of a young person to a programme: its fields and rules at every door."""
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -18,8 +18,10 @@ from programmes.inputs.common import (
     _max,
     _moments,
     _texts,
+    age_on,
     unknown_choice,
 )
+from programmes.inputs.consent import check_consent
 from programmes.inputs.eligibility import Eligibility
 from programmes.models import (
     EducationStatus,
@@ -91,6 +93,8 @@ REFERRAL_FIELDS = (
     "risk_factors",
     "protective_factors",
     "eligibility_override_reason",
+    "consent_reconfirm_by",
+    "parental_consent_not_needed",
 )
 # the refusal of a value that is not among the choices (a door's own choice field says the same)
 REFERRAL_UNKNOWN = {
@@ -163,7 +167,8 @@ class ReferralInput:
     source, reason, gender, ethnicity, education_status, consent_given_by (choice keys),
     event_at, referred_at, consent_given_at (aware datetimes), home_lsoa (an LSOA or its code),
     address, postcode, phone, email, assigned_to (a User, a user id or a username),
-    risk_factors, protective_factors (lists of text), eligibility_override_reason.
+    risk_factors, protective_factors (lists of text), eligibility_override_reason,
+    consent_reconfirm_by (a date), parental_consent_not_needed (programmes.inputs.consent).
 
     `programmes`: those the door offers (the viewer's); or `programme`: the one a file or a
     direct call is for. `actor`: who refers (whether they may accept a referral outside the
@@ -276,6 +281,17 @@ class ReferralInput:
         event_at, referred_at = out.get("event_at"), out.get("referred_at")
         if event_at and referred_at and event_at > referred_at:
             _add(errors, "event_at", "The event must be before the referral.")
+        if "consent_given_by" not in skip and "consent_given_by" not in errors:
+            check_consent(
+                values,
+                out,
+                errors,
+                date_of_birth=out.get("date_of_birth"),
+                today=self.today,
+                zone=self.zone,
+            )
+        else:
+            out["consent_reconfirm_by"], out["parental_consent_not_needed"] = None, ""
         for name in self._lists:
             given = values.get(name)
             out[name] = [str(v).strip() for v in given if str(v).strip()] if given else []
@@ -344,11 +360,3 @@ class ReferralInput:
         for field, message in outside.items():
             if field not in errors:
                 _add(errors, field, message + hint)
-
-
-def age_on(date_of_birth: date, day: date) -> int:
-    return (
-        day.year
-        - date_of_birth.year
-        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
-    )

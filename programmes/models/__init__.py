@@ -15,6 +15,7 @@ from programmes.models.referrals import (
     Outcome,
     Referral,
     StatusChange,
+    consent_tag,
 )
 from programmes.models.retention import RetentionRun
 from programmes.models.sessions import DetachedContact, Session, SessionCount
@@ -52,4 +53,5 @@ __all__ = [
     "StatusChange",
     "YoungPerson",
     "YoungPersonIdentity",
+    "consent_tag",
 ]

@@ -1,6 +1,6 @@
 """Referrals and their casework: status changes, contacts, outcomes and breach notices."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,6 +51,7 @@ class Referral(models.Model):
     class ConsentBy(models.TextChoices):
         YOUNG_PERSON = "young_person", "Young person"
         PARENT = "parent", "Parent or carer"
+        BOTH = "both", "Young person and parent or carer"
         NOT_GIVEN = "", "Not yet given"
 
     # FKs whose lookups a composite index below already serves carry no index of their own
@@ -76,6 +77,15 @@ class Referral(models.Model):
     consent_given_by = models.CharField(max_length=12, choices=ConsentBy.choices, blank=True)
     consent_given_at = models.DateTimeField(null=True, blank=True)
     consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # consent is reconfirmed by this day (VRU_CONSENT_RECONFIRM_MONTHS after it was given,
+    # unless the practitioner recorded another day); after it, consent has expired
+    consent_reconfirm_by = models.DateField(null=True, blank=True)
+    parental_consent_not_needed = models.TextField(
+        blank=True,
+        db_default="",  # rows written in raw SQL (benchmarks, COPY) need not name it
+        help_text="Why a parent's or carer's consent is not needed for this young person "
+        "under 13, in the practitioner's words.",
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -354,3 +364,20 @@ class BreachNotification(models.Model):
 
     def __str__(self) -> str:
         return f"Breach of referral {self.referral_id}"
+
+
+CONSENT_REMIND_DAYS = 28  # "Reconfirm consent by ..." shows this many days before the day
+
+
+def consent_tag(
+    *, given_by: str, withdrawn_at, reconfirm_by: date | None, today: date
+) -> tuple[str, str] | None:
+    """(words, GOV.UK tag colour) of a consent that has expired or is soon to, for the
+    caseload's rows and the referral page alike; None when there is nothing to say."""
+    if not given_by or withdrawn_at is not None or reconfirm_by is None:
+        return None
+    if reconfirm_by < today:
+        return "Consent expired", "red"
+    if (reconfirm_by - today).days <= CONSENT_REMIND_DAYS:
+        return f"Reconfirm consent by {reconfirm_by.day} {reconfirm_by:%b %Y}", "yellow"
+    return None

@@ -67,20 +67,27 @@ class YoungPerson(models.Model):
         return self.reference
 
 
+BOUND_TO = "young_person_id"
+
+
 class YoungPersonIdentity(models.Model):
     """Who the young person is. Shown only to those allowed; every read is audited."""
 
     young_person = models.OneToOneField(
         YoungPerson, on_delete=models.CASCADE, related_name="identity"
     )
-    # encrypted at rest (vru.fields): never filter on these; use match_index
-    first_name = EncryptedCharField(max_length=100)
-    last_name = EncryptedCharField(max_length=100)
-    date_of_birth = EncryptedDateField()
-    address = EncryptedTextField(blank=True)
-    postcode = EncryptedCharField(max_length=10, blank=True)
-    phone = EncryptedCharField(max_length=30, blank=True)
-    email = EncryptedCharField(max_length=254, blank=True, validators=[validate_email])
+    # encrypted at rest (vru.fields): never filter on these; use match_index. Each value is
+    # bound to the young person it belongs to (row_field: known before the INSERT, so the
+    # import's COPY seals in one write): moved to another person's identity, it won't read.
+    first_name = EncryptedCharField(max_length=100, row_field=BOUND_TO)
+    last_name = EncryptedCharField(max_length=100, row_field=BOUND_TO)
+    date_of_birth = EncryptedDateField(row_field=BOUND_TO)
+    address = EncryptedTextField(blank=True, row_field=BOUND_TO)
+    postcode = EncryptedCharField(max_length=10, blank=True, row_field=BOUND_TO)
+    phone = EncryptedCharField(max_length=30, blank=True, row_field=BOUND_TO)
+    email = EncryptedCharField(
+        max_length=254, blank=True, validators=[validate_email], row_field=BOUND_TO
+    )
     # blind index of (first name, last name, date of birth): the possible-duplicate key,
     # matched within a partnership without decrypting
     match_index = models.CharField(max_length=64)

@@ -44,6 +44,8 @@ REFERRAL_ROW_FIELDS = (
     "consent_given_by",
     "consent_given_at",
     "consent_withdrawn_at",
+    "consent_reconfirm_by",
+    "parental_consent_not_needed",
     "risk_factors",
     "protective_factors",
     "eligibility_override",
@@ -75,7 +77,7 @@ def referral_ordering(sort: str | None) -> list[tuple[str, bool]]:
 
 
 # The caseload page's columns: fewer joins than the API's rows (the programme's name comes
-# from the viewer's programmes, the LSOA and consent are not shown)
+# from the viewer's programmes, the LSOA is not shown; consent only as its expiry tag)
 CASELOAD_ROW_FIELDS = (
     "id",
     "young_person__reference",
@@ -90,6 +92,9 @@ CASELOAD_ROW_FIELDS = (
     "assigned_to__username",
     "assigned_to__first_name",
     "assigned_to__last_name",
+    "consent_given_by",
+    "consent_withdrawn_at",
+    "consent_reconfirm_by",
 )
 
 

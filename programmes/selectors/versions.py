@@ -42,6 +42,8 @@ LABELS = {
         "reason": "Reason for the referral",
         "consent_given_by": "Consent given by",
         "consent_given_at": "When consent was given",
+        "consent_reconfirm_by": "Reconfirm consent by",
+        "parental_consent_not_needed": "Why a parent's or carer's consent is not needed",
         "risk_factors": "Risk factors",
         "protective_factors": "Protective factors",
         "eligibility_override_reason": "Reason for accepting outside the eligibility",

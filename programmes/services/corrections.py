@@ -180,6 +180,8 @@ def referral_correct(
             "reason",
             "consent_given_by",
             "consent_given_at",
+            "consent_reconfirm_by",
+            "parental_consent_not_needed",
             "risk_factors",
             "protective_factors",
         )

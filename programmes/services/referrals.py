@@ -105,6 +105,8 @@ def referral_create(
     email: str = "",
     consent_given_by: str = "",
     consent_given_at: datetime | None = None,
+    consent_reconfirm_by: date | None = None,
+    parental_consent_not_needed: str = "",
     risk_factors: list | None = None,
     protective_factors: list | None = None,
     from_detached_contact: DetachedContact | None = None,
@@ -146,6 +148,8 @@ def referral_create(
         "email": email,
         "consent_given_by": consent_given_by,
         "consent_given_at": consent_given_at,
+        "consent_reconfirm_by": consent_reconfirm_by,
+        "parental_consent_not_needed": parental_consent_not_needed,
         "risk_factors": risk_factors,
         "protective_factors": protective_factors,
         "eligibility_override_reason": eligibility_override_reason,
@@ -221,6 +225,8 @@ def _referral_save(
         due_at=Referral.due_for(values["event_at"], programme.referral_target_hours),
         consent_given_by=values["consent_given_by"],
         consent_given_at=values["consent_given_at"],
+        consent_reconfirm_by=values["consent_reconfirm_by"],
+        parental_consent_not_needed=values["parental_consent_not_needed"],
         assigned_to_id=values["assigned_to_id"],
         status=Referral.Status.RECEIVED,
         status_changed_at=referred_at,
@@ -253,6 +259,11 @@ def _referral_save(
             "reason": values["reason"],
             "possible_duplicates": [d.reference for d in duplicates],
             **({"eligibility_override": override} if override else {}),
+            **(
+                {"parental_consent_not_needed": values["parental_consent_not_needed"]}
+                if values["parental_consent_not_needed"]
+                else {}
+            ),
         },
     )
     # The managers (and the assignee) hear of it in the next sweep's digest: the notice is

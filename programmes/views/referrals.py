@@ -5,10 +5,11 @@ or a service, render."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from programmes import forms, permissions, selectors, services
-from programmes.models import Referral
+from programmes.models import Referral, consent_tag
 from programmes.views import corrections
 from programmes.views.common import visible_referral as _visible_referral
 from sharing import permissions as sharing_permissions
@@ -75,6 +76,12 @@ def _referral_page(request, referral, **forms_in_error):
         "can_work": permissions.can_work_on_referral(request.user, referral),
         "can_assign": permissions.can_assign_referral(request.user, referral),
         "can_withdraw_consent": permissions.can_withdraw_consent(request.user, referral),
+        "consent_tag": consent_tag(
+            given_by=referral.consent_given_by,
+            withdrawn_at=referral.consent_withdrawn_at,
+            reconfirm_by=referral.consent_reconfirm_by,
+            today=timezone.localdate(),
+        ),
         # three forms on one page: prefixes keep their field names and ids apart
         "contact_form": forms_in_error.get("contact_form") or forms.ContactForm(prefix="contact"),
         "status_form": forms_in_error.get("status_form") or forms.StatusForm(prefix="status"),

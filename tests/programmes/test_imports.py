@@ -217,7 +217,7 @@ def test_imported_identities_are_encrypted_at_rest(programme):
             "SELECT first_name, last_name, date_of_birth FROM programmes_youngpersonidentity"
         )
         stored = cursor.fetchone()
-    assert all(str(value).startswith("aesgcm:") for value in stored)
+    assert all(str(value).startswith("aesgcm2:") for value in stored)
     assert "Onlyhere" not in "".join(map(str, stored))
     identity = YoungPersonIdentity.objects.get()
     assert (identity.last_name, identity.date_of_birth) == ("Onlyhere", datetime.date(2010, 2, 3))
@@ -518,11 +518,11 @@ def test_a_failure_halfway_through_the_copy_leaves_nothing_behind(programme, mon
         pytest.skip("COPY is PostgreSQL's")
     calls = []
 
-    def fail_on_second_chunk(values):
+    def fail_on_second_chunk(values, places):
         calls.append(values)
         if len(calls) == 2:
             raise RuntimeError("the key store went away")
-        return real(values)
+        return real(values, places)
 
     real = loading.encrypt_many
     monkeypatch.setattr(loading, "CHUNK_ROWS", 2)

@@ -419,9 +419,9 @@ def test_a_referrals_identity_is_encrypted_at_rest_and_matched_by_blind_index(pr
             [referral.young_person_id],
         )
         first, last, dob, index = cursor.fetchone()
-    assert first.startswith("aesgcm:")
-    assert last.startswith("aesgcm:")
-    assert dob.startswith("aesgcm:")
+    assert first.startswith("aesgcm2:")
+    assert last.startswith("aesgcm2:")
+    assert dob.startswith("aesgcm2:")
     assert "Storedsecret" not in first + last
     assert len(index) == 64
     assert referral.young_person.identity.last_name == "Storedsecret"

@@ -13,6 +13,7 @@ from vru.models.areas import (
     RiskScore,
 )
 from vru.models.audit import AuditEvent
+from vru.models.encryption import KeyRotation
 from vru.models.imports import ImportJob, ImportSnapshot
 from vru.models.outbox import OutboxMessage
 from vru.models.places import LSOA, CommunitySafetyPartnership, LocalAuthority, Postcode
@@ -46,6 +47,7 @@ __all__ = [
     "Hotspot",
     "ImportJob",
     "ImportSnapshot",
+    "KeyRotation",
     "LocalAuthority",
     "OutboxMessage",
     "Partnership",

@@ -3,7 +3,10 @@
 Callers import the package (`from vru import services`) and call `services.<name>`.
 """
 
-from vru.services import outbox  # the transactional outbox: outbox.enqueue(kind=..., ...)
+from vru.services import (
+    encryption,
+    outbox,  # the transactional outbox: outbox.enqueue(kind=..., ...)
+)
 from vru.services.accounts import user_create, user_roles_set
 from vru.services.areas import (
     area_profiles_generate,
@@ -31,6 +34,7 @@ from vru.services.areas import (
 )
 from vru.services.areas.command_jobs import reviewed_import_by_command
 from vru.services.audit import audit_record, record_delete, record_save
+from vru.services.encryption import field_keys_rotate
 from vru.services.imports import (
     ImportOutcome,
     RowError,
@@ -65,8 +69,10 @@ __all__ = [
     "audit_record",
     "crime_file_import",
     "crime_file_plan",
+    "encryption",
     "factor_set_install",
     "factor_values",
+    "field_keys_rotate",
     "harm_weights_load",
     "hotspots_compute",
     "hotspots_compute_all",

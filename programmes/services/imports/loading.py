@@ -40,12 +40,12 @@ from programmes.models import (
 from programmes.services.notices import historical_before
 from programmes.services.referrals import reference_for, temporary_reference
 from programmes.services.search_index import search_tokens
-from vru.fields import encrypt_many
+from vru.fields import binder, encrypt_many
 
 CHUNK_ROWS = 2000  # rows encrypted in one call (and about 100-400 kB of COPY data)
 
 # What each table's COPY fills, by model field name (columns come from _meta). Fields not
-# named take their column's NULL: first contact, consent times, closure, anonymisation.
+# named take their column's NULL: first contact, consent withdrawal, closure, anonymisation.
 PERSON_FIELDS = [
     "id",
     "partnership",
@@ -78,6 +78,9 @@ REFERRAL_FIELDS = [
     "referred_at",
     "due_at",
     "consent_given_by",
+    "consent_given_at",
+    "consent_reconfirm_by",
+    "parental_consent_not_needed",
     "assigned_to",
     "status",
     "closure_reason",
@@ -91,6 +94,11 @@ REFERRAL_FIELDS = [
     "created_by",
     "created_at",
     "historical",
+]
+# the columns of the four identity values encrypted a row, in the order identities() makes them
+IDENTITY_COLUMNS = [
+    YoungPersonIdentity._meta.get_field(name).column
+    for name in ("first_name", "last_name", "date_of_birth", "postcode")
 ]
 NOTICE_FIELDS = ["referral", "created_at"]
 STATUS_CHANGE_FIELDS = [
@@ -173,6 +181,9 @@ def load_postgresql(
                 now,
             )
 
+    table = YoungPersonIdentity._meta.db_table
+    binders = [binder(table, column) for column in IDENTITY_COLUMNS]
+
     def identities() -> Iterator[tuple]:
         # four values a row, encrypted in one call a chunk (an empty postcode stays empty,
         # as the field stores it)
@@ -182,9 +193,13 @@ def load_postgresql(
             for r in part:
                 plain += (r["first_name"], r["last_name"], r["date_of_birth"].isoformat())
                 plain.append(r["postcode"])
-            tokens = iter(encrypt_many([v for v in plain if v]))
-            sealed = [next(tokens) if v else "" for v in plain]
             ids = person_ids[start : start + len(part)]
+            # each value bound to its place: the identity's table, column and young person
+            # (its row_field, reserved above, so known before the COPY)
+            places = [bind(pk) for pk in ids for bind in binders]
+            given = [(v, place) for v, place in zip(plain, places, strict=True) if v]
+            tokens = iter(encrypt_many([v for v, _ in given], [place for _, place in given]))
+            sealed = [next(tokens) if v else "" for v in plain]
             for i, (pk, r) in enumerate(zip(ids, part, strict=True)):
                 first, last, born, postcode = sealed[4 * i : 4 * i + 4]
                 yield (pk, first, last, born, "", postcode, "", "", r["match_index"])
@@ -211,7 +226,10 @@ def load_postgresql(
                 r["event_at"],
                 r["referred_at"],
                 r["event_at"] + target,
-                "",
+                r["consent_given_by"],
+                r["consent_given_at"],
+                r["consent_reconfirm_by"],
+                r["parental_consent_not_needed"],
                 r["assigned_to_id"],
                 received,
                 "",
@@ -303,6 +321,10 @@ def load_orm(
                 referred_at=r["referred_at"],
                 due_at=Referral.due_for(r["event_at"], programme.referral_target_hours),
                 assigned_to_id=r["assigned_to_id"],
+                consent_given_by=r["consent_given_by"],
+                consent_given_at=r["consent_given_at"],
+                consent_reconfirm_by=r["consent_reconfirm_by"],
+                parental_consent_not_needed=r["parental_consent_not_needed"],
                 status_changed_at=r["referred_at"],
                 age_at_referral=r["age"],
                 lsoa_id=r["lsoa_id"],

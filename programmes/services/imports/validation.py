@@ -42,6 +42,12 @@ OPTIONAL_COLUMNS = [
     "home_lsoa",
     "postcode",
     "assigned_to",
+    # consent (programmes.inputs.consent): who gave it, when, when to reconfirm it, and why a
+    # parent's or carer's is not needed for an under-13 who gave it alone
+    "consent_given_by",
+    "consent_given_at",
+    "consent_reconfirm_by",
+    "parental_consent_not_needed",
 ]
 PROGRESS_EVERY = 5000
 _HEX_LIST = re.compile(r"[0-9a-f]+(?:,[0-9a-f]+)*")
@@ -80,6 +86,8 @@ def validate(
     genders = lookup(Gender.choices)
     ethnicities = lookup(Ethnicity.choices)
     educations = lookup(EducationStatus.choices)
+    consents = lookup(Referral.ConsentBy.choices)
+    consent_of = _once(lambda v: choice(v, consents, None) or v)
     reason_of = _once(lambda v: choice(v, reasons, None) or v)
     source_of = _once(lambda v: choice(v, sources, Referral.Source.CUSTODY) or v)
     gender_of = _once(lambda v: choice(v, genders, None) or v)
@@ -117,8 +125,10 @@ def validate(
                     RowError(number, "referred_at", "Enter the referral time as YYYY-MM-DD HH:MM.")
                 )
             unparsed.append("referred_at")
+        consent = _consent_cells(get, number, consent_of, day_of, time_of, bad, unparsed)
         values, problems = check(
             {
+                **consent,
                 "first_name": get("first_name"),
                 "last_name": get("last_name"),
                 "date_of_birth": dob,
@@ -158,6 +168,37 @@ def validate(
         clean.append(values)
     errors.sort(key=lambda e: e.row)
     return clean, errors
+
+
+def _consent_cells(get, number, consent_of, day_of, time_of, bad, unparsed) -> dict:
+    """A row's consent cells, parsed (most files have none: nothing is parsed then)."""
+    given_by, given_at, reconfirm = (
+        get("consent_given_by"),
+        get("consent_given_at"),
+        get("consent_reconfirm_by"),
+    )
+    reason = get("parental_consent_not_needed")
+    if not (_filled(given_by) or _filled(given_at) or _filled(reconfirm) or _filled(reason)):
+        return {}
+    at = time_of(given_at)
+    if at is _UNPARSED:
+        bad.append(
+            RowError(number, "consent_given_at", "Enter the consent time as YYYY-MM-DD HH:MM.")
+        )
+        unparsed.append("consent_given_at")
+    reconfirm_on = day_of(reconfirm)
+    if reconfirm_on is _UNPARSED:
+        bad.append(
+            RowError(number, "consent_reconfirm_by", "Enter the day to reconfirm as YYYY-MM-DD.")
+        )
+        reconfirm_on = None
+    by = consent_of(given_by) if _filled(given_by) else ""
+    return {
+        "consent_given_by": by,
+        "consent_given_at": at,
+        "consent_reconfirm_by": reconfirm_on,
+        "parental_consent_not_needed": reason,
+    }
 
 
 def _filled(value) -> bool:

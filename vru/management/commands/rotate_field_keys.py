@@ -1,73 +1,52 @@
-from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from vru import services
-from vru.fields import encrypted_fields
-from vru.models import AuditEvent
-
-BATCH = 1000
+from vru.models import KeyRotation
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every encrypted field with the first key in VRU_FIELD_ENCRYPTION_KEYS. "
-        "Run after putting a new key first; then the old key can be removed."
+        "Re-encrypt every encrypted field with the first key in VRU_FIELD_ENCRYPTION_KEYS, "
+        "each value bound to its table, column and row, in batches. Run after putting a new "
+        "key first; then the old key can be removed. A stopped run resumes where it got to."
     )
 
-    def handle(self, *args, **options):
-        totals = {}
-        for model in apps.get_models():
-            fields = encrypted_fields(model)
-            if not fields:
-                continue
-            names = [f.name for f in fields]
-            count = 0
-            with transaction.atomic():
-                batch = []
-                # Reading decrypts with any listed key; saving encrypts with the first.
-                for obj in model._base_manager.only("pk", *names).iterator(chunk_size=BATCH):
-                    batch.append(obj)
-                    if len(batch) == BATCH:
-                        model._base_manager.bulk_update(batch, names)
-                        count += len(batch)
-                        batch = []
-                if batch:
-                    model._base_manager.bulk_update(batch, names)
-                    count += len(batch)
-            totals[model._meta.label] = count
-            self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted")
-        totals["mfa.Authenticator"] = self._rotate_authenticators()
-        services.audit_record(
-            actor=None,
-            action=AuditEvent.Action.UPDATE,
-            verb="encryption.keys_rotated",
-            changes={"rows": totals},
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=services.encryption.BATCH)
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue the rotation on a Celery worker instead of running it here.",
         )
+        parser.add_argument(
+            "--status", action="store_true", help="Say how far the latest rotation got."
+        )
+
+    def handle(self, *args, batch_size: int, background: bool, status: bool, **options):
+        if status:
+            latest = KeyRotation.objects.first()
+            if latest is None:
+                self.stdout.write("No key rotation has run.")
+                return
+            self.stdout.write(
+                f"{latest}: {latest.total_rows} rows in {latest.batches} batches"
+                + ("" if latest.finished_at else f", next after {latest.after_pk}")
+            )
+            return
+        if background:
+            from vru.tasks import field_keys_rotate
+
+            field_keys_rotate.delay(batch_size=batch_size)
+            self.stdout.write(
+                "Key rotation queued: `rotate_field_keys --status` says how far it got."
+            )
+            return
+
+        def progress(rotation: KeyRotation) -> None:
+            where = rotation.current_model or "finished"
+            self.stdout.write(f"{where}: {rotation.total_rows} rows re-encrypted so far")
+
+        rotation = services.field_keys_rotate(batch_size=batch_size, progress=progress)
+        for label, count in sorted(rotation.rows.items()):
+            self.stdout.write(f"{label}: {count} rows re-encrypted")
         self.stdout.write(self.style.SUCCESS("Every encrypted field now uses the first key."))
-
-    def _rotate_authenticators(self) -> int:
-        """TOTP secrets and recovery-code seeds (vru.accounts.MFAAdapter) use the same keys."""
-        from allauth.mfa.models import Authenticator
-
-        from vru.accounts import ENCRYPTED_AUTHENTICATOR_KEYS
-        from vru.fields import is_encrypted, rotate
-
-        count = 0
-        with transaction.atomic():
-            for authenticator in Authenticator.objects.select_for_update().iterator(
-                chunk_size=BATCH
-            ):
-                data = dict(authenticator.data)
-                changed = False
-                for key in ENCRYPTED_AUTHENTICATOR_KEYS:
-                    value = data.get(key)
-                    if isinstance(value, str) and is_encrypted(value):
-                        data[key] = rotate(value)
-                        changed = True
-                if changed:
-                    authenticator.data = data
-                    authenticator.save(update_fields=["data"])
-                    count += 1
-        self.stdout.write(f"mfa.Authenticator: {count} rows re-encrypted")
-        return count
