@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vru', '0015_partner_and_provider_roles_data_protection_lead'),
+        ('vru', '0016_postcode_directory'),
     ]
 
     operations = [
