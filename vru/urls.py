@@ -155,6 +155,8 @@ urlpatterns = [
     path("api/", include("grants.api_urls")),
     path("evaluation/", include("evaluation.urls")),
     path("duty/", include("duty.urls")),
+    path("rights/", include("rights.urls")),
+    path("api/", include("rights.api_urls")),
     path("api/", include("duty.api_urls")),
     path("api/", include("evaluation.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
