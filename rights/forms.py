@@ -74,4 +74,8 @@ class RedactForm(GovukForm):
         label="Words to redact (leave empty to redact the whole item)",
         help_text="Every occurrence in this item is replaced with [redacted].",
     )
-    reason = forms.CharField(max_length=500, label="Reason for the redaction")
+    reason = forms.CharField(
+        max_length=500,
+        label="Reason for the redaction",
+        error_messages={"required": "Enter why this is redacted"},
+    )
