@@ -27,6 +27,7 @@ from evaluation.services import reports as report_services
 from grants import services as grant_services
 from grants.models import Attachment, OrganisationMembership, PanelMember
 from programmes import services as programme_services
+from rights.models import GatheredItem, SubjectAccessRequest
 from tests.evaluation.factories import (
     EvaluationFactory,
     FeedbackResponseFactory,
@@ -182,6 +183,21 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         )
         for key, referral in referrals.items()
     }
+
+    # --- young people's rights: a request, with one record gathered
+    sar = SubjectAccessRequest.objects.create(
+        partnership=partnership,
+        young_person=referrals["in"].young_person,
+        requester_name=f"{tag} requester",
+        relationship="self",
+        identity_check="photo_id",
+        received_on=datetime.date(2026, 3, 20),
+        due_on=datetime.date(2026, 4, 20),
+    )
+    GatheredItem.objects.create(
+        request=sar, position=1, kind="contact", source_label="Contact", field="Notes",
+        text=f"{tag} note",
+    )
 
     # --- grants
     grant_round = GrantRoundFactory(partnership=partnership, title=f"{tag} community grants")
@@ -358,6 +374,8 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
                 due_on=datetime.date(2026, 9, 30),
             )
         },
+        "subject_access_request": {"in": sar},
+        "gathered_item": {"in": GatheredItem.objects.filter(request=sar).first()},
         "readiness_assessment": {
             "in": duty_services.readiness_assessment_record(
                 actor=None,

@@ -14,7 +14,7 @@ from rights import permissions
 from rights.models import SubjectAccessRequest
 from rights.models.requests import MAX_EXTENSION_MONTHS
 from vru import data_kinds, emails
-from vru.models import AuditEvent, Role, User
+from vru.models import AuditEvent, OutboxMessage, Role, User
 from vru.services import audit_record, outbox
 
 REQUEST_DUE = "rights.request_due"
@@ -219,6 +219,8 @@ def request_reminders_enqueue(*, today: date | None = None) -> int:
     for sar in due:
         stage = "overdue" if sar.due_on < today else "due"
         key = f"{REQUEST_DUE}:{sar.pk}:{sar.due_on.isoformat()}:{stage}"
+        if OutboxMessage.objects.filter(idempotency_key=key).exists():
+            continue  # told already at this stage of this due date
         with transaction.atomic():
             outbox.enqueue(
                 kind=REQUEST_DUE, target_id=sar.pk, partnership_id=sar.partnership_id, key=key
