@@ -51,11 +51,10 @@ class SubjectAccessRequestViewSet(
     )
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
+        sar = self.get_object()  # first: another partnership's request is a 404, not a 400
         payload = serializers.SubjectAccessRequestExtendSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        sar = services.request_extend(
-            actor=request.user, request=self.get_object(), **payload.validated_data
-        )
+        sar = services.request_extend(actor=request.user, request=sar, **payload.validated_data)
         return Response(self.get_serializer(sar).data)
 
     @extend_schema(request=None, responses=serializers.SubjectAccessRequestOutputSerializer)

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from rights.models import GatheredItem, SubjectAccessRequest
 from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory
@@ -65,7 +66,11 @@ def test_someone_who_is_no_longer_the_lead_opens_none(client, partnership, sar):
     client.force_login(former)
 
     for url in pages(sar):
-        assert client.get(url).status_code == 404, url
+        response = client.get(url)
+        if url == reverse("rights-api:subject-access-request-list"):
+            assert response.json()["results"] == []  # an API list is scoped, never an error
+        else:
+            assert response.status_code == 404, url
     assert client.post(reverse("rights:request_gather", args=[sar.pk])).status_code == 404
 
 
@@ -87,12 +92,12 @@ def test_each_audiences_privacy_notice_is_public_and_drawn_from_the_register(cli
         "applicants": [data_kinds.RULES[data_kinds.DataKind.APPLICANT]],
     }[audience]
     for rule in rules:
-        assert rule.kind.label in page
-        assert rule.retention_from in page
+        assert escape(rule.kind.label) in page
+        assert escape(rule.retention_from) in page
         if audience == "young-people":
-            assert rule.young_people.replace("'", "&#x27;") in page
+            assert escape(rule.young_people) in page
         else:
-            assert rule.lawful_basis in page
+            assert escape(rule.lawful_basis) in page
 
 
 def test_a_changed_retention_period_changes_the_notice(client, settings):

@@ -133,7 +133,9 @@ def test_erasure_is_refused_while_the_case_is_open_with_the_reason_recorded(lead
 
 def test_erasure_is_refused_within_the_retention_of_criminal_offence_data(lead, referral):
     type(referral).objects.filter(pk=referral.pk).update(
-        status="closed", closed_at=timezone.now() - datetime.timedelta(days=30)
+        status="closed",
+        closure_reason="completed",
+        closed_at=timezone.now() - datetime.timedelta(days=30),
     )
     sar = log(lead, referral, kind="erasure", received_on=timezone.localdate())
 
@@ -146,7 +148,9 @@ def test_erasure_is_refused_within_the_retention_of_criminal_offence_data(lead, 
 
 def test_erasure_goes_ahead_when_no_obligation_keeps_the_records(lead, referral):
     type(referral).objects.filter(pk=referral.pk).update(
-        status="closed", closed_at=timezone.now() - datetime.timedelta(days=365 * 7)
+        status="closed",
+        closure_reason="completed",
+        closed_at=timezone.now() - datetime.timedelta(days=365 * 7),
     )
     sar = log(lead, referral, kind="erasure", received_on=timezone.localdate())
 
