@@ -2,13 +2,13 @@
 the data protection lead; rights.selectors, rights.services). The bundle itself is not
 offered here: it is downloaded once, on its page, after the password is asked again."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from rights import selectors, serializers, services
+from rights import permissions, selectors, serializers, services
 from rights.models import SubjectAccessRequest
 
 
@@ -31,6 +31,8 @@ class SubjectAccessRequestViewSet(
         responses={201: serializers.SubjectAccessRequestOutputSerializer},
     )
     def create(self, request):
+        if not permissions.can_handle_requests(request.user):
+            raise PermissionDenied("Only an administrator or the data protection lead may do this.")
         payload = serializers.SubjectAccessRequestInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)

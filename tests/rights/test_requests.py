@@ -135,6 +135,7 @@ def test_erasure_is_refused_within_the_retention_of_criminal_offence_data(lead, 
     type(referral).objects.filter(pk=referral.pk).update(
         status="closed",
         closure_reason="completed",
+        awaiting_contact=False,
         closed_at=timezone.now() - datetime.timedelta(days=30),
     )
     sar = log(lead, referral, kind="erasure", received_on=timezone.localdate())
@@ -150,6 +151,7 @@ def test_erasure_goes_ahead_when_no_obligation_keeps_the_records(lead, referral)
     type(referral).objects.filter(pk=referral.pk).update(
         status="closed",
         closure_reason="completed",
+        awaiting_contact=False,
         closed_at=timezone.now() - datetime.timedelta(days=365 * 7),
     )
     sar = log(lead, referral, kind="erasure", received_on=timezone.localdate())
