@@ -16,6 +16,7 @@ from rights.services.review import (
     ALREADY_DOWNLOADED,
     bundle_download,
     item_redact,
+    items_viewed,
     redaction_remove,
     request_gather_start,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "erasure_decide",
     "erasure_obstacles",
     "item_redact",
+    "items_viewed",
     "redaction_remove",
     "request_create",
     "request_extend",

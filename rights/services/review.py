@@ -64,6 +64,19 @@ def request_gather_start(*, actor: User, request: SubjectAccessRequest) -> Subje
     return sar
 
 
+def items_viewed(*, actor: User, request: SubjectAccessRequest) -> None:
+    """The gathered records hold the young person's identity: every read of them is
+    audited like any identity read."""
+    _require(permissions.can_handle_requests(actor))
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        verb="subject_access.records_viewed",
+        target=request,
+        changes={"young_person": request.young_person.reference},
+    )
+
+
 def _reviewable(actor: User, item: GatheredItem) -> SubjectAccessRequest:
     _require(permissions.can_handle_requests(actor))
     sar = item.request

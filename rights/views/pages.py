@@ -159,6 +159,7 @@ def erasure_decide(request, pk: int):
 def request_review(request, pk: int):
     sar = _get(request, pk)
     items = selectors.items_for(viewer=request.user, request=sar)
+    services.items_viewed(actor=request.user, request=sar)
     sections = []
     for kind, label in GatheredItem.Kind.choices:
         rows = [
@@ -179,6 +180,8 @@ def item_redact(request, pk: int, item_pk: int):
     sar = _get(request, pk)
     item = get_object_or_404(selectors.items_for(viewer=request.user, request=sar), pk=item_pk)
     form = forms.RedactForm(request.POST if request.method == "POST" else None)
+    if request.method == "GET":
+        services.items_viewed(actor=request.user, request=sar)
     if request.method == "POST" and form.is_valid():
         try:
             services.item_redact(actor=request.user, item=item, **form.cleaned_data)

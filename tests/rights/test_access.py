@@ -12,7 +12,7 @@ from django.utils.html import escape
 from rights.models import GatheredItem, SubjectAccessRequest
 from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory
 from vru import data_kinds
-from vru.models import Role
+from vru.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,14 @@ def test_a_changed_retention_period_changes_the_notice(client, settings):
 def test_the_privacy_index_is_public(client):
     assert client.get(reverse("rights:privacy")).status_code == 200
     assert client.get("/rights/privacy/nobody/").status_code == 404
+
+
+def test_reading_the_gathered_records_is_audited(client, partnership, sar):
+    administrator = UserFactory(partnership=partnership, roles=[Role.ADMINISTRATOR])
+    client.force_login(administrator)
+
+    client.get(reverse("rights:request_review", args=[sar.pk]))
+
+    assert AuditEvent.objects.filter(
+        verb="subject_access.records_viewed", actor=administrator, target_id=str(sar.pk)
+    ).exists()
