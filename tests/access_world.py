@@ -195,7 +195,11 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         due_on=datetime.date(2026, 4, 20),
     )
     GatheredItem.objects.create(
-        request=sar, position=1, kind="contact", source_label="Contact", field="Notes",
+        request=sar,
+        position=1,
+        kind="contact",
+        source_label="Contact",
+        field="Notes",
         text=f"{tag} note",
     )
 
