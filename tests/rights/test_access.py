@@ -122,3 +122,18 @@ def test_reading_the_gathered_records_is_audited(client, partnership, sar):
     assert AuditEvent.objects.filter(
         verb="subject_access.records_viewed", actor=administrator, target_id=str(sar.pk)
     ).exists()
+
+
+def test_the_admin_lists_requests_read_only_without_the_gathered_records(client, partnership, sar):
+    administrator = UserFactory(partnership=partnership, roles=[Role.ADMINISTRATOR], is_staff=True)
+    client.force_login(administrator)
+
+    listing = client.get(reverse("admin:rights_subjectaccessrequest_changelist"))
+    change = client.get(reverse("admin:rights_subjectaccessrequest_change", args=[sar.pk]))
+    runs = client.get(reverse("admin:rights_kindretentionrun_changelist"))
+
+    assert listing.status_code == 200
+    assert sar.young_person.reference in listing.content.decode()
+    assert change.status_code == 200
+    assert "Someone" not in change.content.decode()  # who asked stays on the request's page
+    assert runs.status_code == 200
