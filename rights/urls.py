@@ -14,6 +14,11 @@ urlpatterns = [
     path("requests/<int:pk>/erasure/", pages.erasure_decide, name="erasure_decide"),
     path("requests/<int:pk>/review/", pages.request_review, name="request_review"),
     path("requests/<int:pk>/items/<int:item_pk>/redact/", pages.item_redact, name="item_redact"),
+    path(
+        "requests/<int:pk>/redactions/<int:redaction_pk>/remove/",
+        pages.redaction_remove,
+        name="redaction_remove",
+    ),
     path("requests/<int:pk>/download/", pages.bundle_download, name="bundle_download"),
     path("privacy/", privacy.privacy_index, name="privacy"),
     path("privacy/<slug:audience>/", privacy.privacy_notice, name="privacy_notice"),

@@ -125,6 +125,7 @@ KWARGS = {
     "outcome_score": lambda o: {"referral_pk": o.referral_id, "score_pk": o.pk},
     "listening_import_job": lambda o: {"pk": o.target_id, "job_pk": o.pk},
     "gathered_item": lambda o: {"pk": o.request_id, "item_pk": o.pk},
+    "redaction": lambda o: {"pk": o.item.request_id, "redaction_pk": o.pk},
 }
 
 # Evaluations: staff who plan or commission work, and commissioners (no personal data).
@@ -450,6 +451,10 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     ),
     "rights:request_review": door(DATA_PROTECTION, objects="subject_access_request"),
     "rights:item_redact": door(DATA_PROTECTION, objects="gathered_item"),
+    # the world's request is not in review: the page says a redaction cannot change now
+    "rights:redaction_remove": door(
+        DATA_PROTECTION, objects="redaction", method="post", ok=REDIRECT
+    ),
     # the tests switch re-authentication off: the page asking to confirm the download
     "rights:bundle_download": door(DATA_PROTECTION, objects="subject_access_request"),
     "rights:privacy": door(PUBLIC),

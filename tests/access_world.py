@@ -27,7 +27,7 @@ from evaluation.services import reports as report_services
 from grants import services as grant_services
 from grants.models import Attachment, OrganisationMembership, PanelMember
 from programmes import services as programme_services
-from rights.models import GatheredItem, SubjectAccessRequest
+from rights.models import GatheredItem, Redaction, SubjectAccessRequest
 from tests.evaluation.factories import (
     EvaluationFactory,
     FeedbackResponseFactory,
@@ -194,7 +194,7 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         received_on=datetime.date(2026, 3, 20),
         due_on=datetime.date(2026, 4, 20),
     )
-    GatheredItem.objects.create(
+    gathered = GatheredItem.objects.create(
         request=sar,
         position=1,
         kind="contact",
@@ -379,7 +379,12 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
             )
         },
         "subject_access_request": {"in": sar},
-        "gathered_item": {"in": GatheredItem.objects.filter(request=sar).first()},
+        "gathered_item": {"in": gathered},
+        "redaction": {
+            "in": Redaction.objects.create(
+                item=gathered, reason="A third party", redacted_by=grants_officer
+            )
+        },
         "readiness_assessment": {
             "in": duty_services.readiness_assessment_record(
                 actor=None,

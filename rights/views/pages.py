@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rights import forms, permissions, selectors, services
-from rights.models import GatheredItem, SubjectAccessRequest
+from rights.models import GatheredItem, Redaction, SubjectAccessRequest
 from rights.models.requests import redacted_text
 from vru import accounts, doors
 
@@ -200,6 +200,22 @@ def item_redact(request, pk: int, item_pk: int):
             "shown": redacted_text(item.text, list(item.redactions.all())),
         },
     )
+
+
+@require_http_methods(["POST"])
+def redaction_remove(request, pk: int, redaction_pk: int):
+    sar = _get(request, pk)
+    redaction = get_object_or_404(
+        Redaction.objects.filter(item__request=sar).select_related("item__request"),
+        pk=redaction_pk,
+    )
+    try:
+        services.redaction_remove(actor=request.user, redaction=redaction)
+    except ValidationError as exc:
+        doors.flash_error(request, exc.messages[0])
+    else:
+        doors.flash(request, "Redaction undone.")
+    return redirect("rights:request_review", pk=sar.pk)
 
 
 @never_cache
