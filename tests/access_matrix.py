@@ -52,6 +52,9 @@ GRANT_STAFF = frozenset({ADMIN, GRANTS_OFFICER})
 FEEDBACK_READERS = frozenset({ADMIN, ANALYST, MANAGER, GRANTS_OFFICER})
 SAFEGUARDING = frozenset({ADMIN})
 SHARING_KEEPERS = frozenset({ADMIN})  # and the partnership's data protection lead
+# Rights requests: administrators and the data protection lead (a responsibility given to a
+# user, not a role: tests/rights/test_access.py tries the lead at every door).
+DATA_PROTECTION = frozenset({ADMIN})
 
 OK = frozenset({200})
 REDIRECT = frozenset({302})
@@ -124,6 +127,8 @@ KWARGS = {
     "scored_referral": lambda o: {"referral_pk": o.pk},
     "outcome_score": lambda o: {"referral_pk": o.referral_id, "score_pk": o.pk},
     "listening_import_job": lambda o: {"pk": o.target_id, "job_pk": o.pk},
+    "gathered_item": lambda o: {"pk": o.request_id, "item_pk": o.pk},
+    "redaction": lambda o: {"pk": o.item.request_id, "redaction_pk": o.pk},
 }
 
 # Evaluations: staff who plan or commission work, and commissioners (no personal data).
@@ -470,6 +475,39 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "evaluation-api:evaluation-detail": door(EVALUATION_READERS, objects="evaluation"),
     "evaluation-api:outcome-summary-list": api_list(OUTCOME_READERS),
     "evaluation-api:cost-benefit-list": api_list(EVALUATION_READERS),
+    # --- young people's rights ----------------------------------------------------------
+    "rights:request_list": door(DATA_PROTECTION),
+    "rights:request_create": door(DATA_PROTECTION),
+    "rights:request_detail": door(DATA_PROTECTION, objects="subject_access_request"),
+    "rights:request_extend": door(DATA_PROTECTION, objects="subject_access_request"),
+    "rights:request_finish": door(DATA_PROTECTION, objects="subject_access_request"),
+    "rights:request_gather": door(
+        DATA_PROTECTION, objects="subject_access_request", method="post", ok=REDIRECT
+    ),
+    # an access request is not an erasure: the page says so
+    "rights:erasure_decide": door(
+        DATA_PROTECTION, objects="subject_access_request", method="post", ok=REDIRECT
+    ),
+    "rights:request_review": door(DATA_PROTECTION, objects="subject_access_request"),
+    "rights:item_redact": door(DATA_PROTECTION, objects="gathered_item"),
+    # the world's request is not in review: the page says a redaction cannot change now
+    "rights:redaction_remove": door(
+        DATA_PROTECTION, objects="redaction", method="post", ok=REDIRECT
+    ),
+    # the tests switch re-authentication off: the page asking to confirm the download
+    "rights:bundle_download": door(DATA_PROTECTION, objects="subject_access_request"),
+    "rights:privacy": door(PUBLIC),
+    "rights:privacy_notice": door(PUBLIC, kwargs={"audience": "young-people"}),
+    "rights-api:subject-access-request-list": api_list(DATA_PROTECTION),
+    "rights-api:subject-access-request-detail": door(
+        DATA_PROTECTION, objects="subject_access_request"
+    ),
+    "rights-api:subject-access-request-extend": door(
+        DATA_PROTECTION, objects="subject_access_request", method="post", ok=FORM_POSTED
+    ),
+    "rights-api:subject-access-request-gather": door(
+        DATA_PROTECTION, objects="subject_access_request", method="post", ok=FORM_POSTED
+    ),
 }
 
 # Doors that end the session: the user is signed in again after each.

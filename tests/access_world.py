@@ -28,6 +28,7 @@ from evaluation.services import reports as report_services
 from grants import services as grant_services
 from grants.models import Attachment, OrganisationMembership, PanelMember
 from programmes import services as programme_services
+from rights.models import GatheredItem, Redaction, SubjectAccessRequest
 from sharing import services as sharing_services
 from sharing.models import DisclosureLog
 from tests.evaluation.factories import (
@@ -185,6 +186,25 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         )
         for key, referral in referrals.items()
     }
+
+    # --- young people's rights: a request, with one record gathered
+    sar = SubjectAccessRequest.objects.create(
+        partnership=partnership,
+        young_person=referrals["in"].young_person,
+        requester_name=f"{tag} requester",
+        relationship="self",
+        identity_check="photo_id",
+        received_on=datetime.date(2026, 3, 20),
+        due_on=datetime.date(2026, 4, 20),
+    )
+    gathered = GatheredItem.objects.create(
+        request=sar,
+        position=1,
+        kind="contact",
+        source_label="Contact",
+        field="Notes",
+        text=f"{tag} note",
+    )
 
     # --- grants
     grant_round = GrantRoundFactory(partnership=partnership, title=f"{tag} community grants")
@@ -363,6 +383,13 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
             for key, owner in (("in", "police"), ("out", "fire service"))
         },
         **_sharing_records(partnership, tag),
+        "subject_access_request": {"in": sar},
+        "gathered_item": {"in": gathered},
+        "redaction": {
+            "in": Redaction.objects.create(
+                item=gathered, reason="A third party", redacted_by=grants_officer
+            )
+        },
         "readiness_assessment": {
             "in": duty_services.readiness_assessment_record(
                 actor=None,

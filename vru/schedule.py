@@ -68,4 +68,14 @@ def beat_schedule(urgent_queue: str) -> dict:
             "task": "sharing.tasks.agreement_review_reminders",
             "schedule": 24 * 60 * 60.0,
         },
+        # rights: the data protection lead hears as a request's one-month clock runs down
+        "rights-request-reminders": {
+            "task": "rights.tasks.request_reminders",
+            "schedule": 24 * 60 * 60.0,
+        },
+        # rights: each kind of personal data goes at its own period (vru.data_kinds)
+        "rights-retention-apply": {
+            "task": "rights.tasks.retention_apply",
+            "schedule": 24 * 60 * 60.0,
+        },
     }

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "evaluation",
     "duty",
     "sharing",
+    "rights",
 ]
 
 MIDDLEWARE = [

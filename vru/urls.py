@@ -156,6 +156,8 @@ urlpatterns = [
     path("api/", include("grants.api_urls")),
     path("evaluation/", include("evaluation.urls")),
     path("duty/", include("duty.urls")),
+    path("rights/", include("rights.urls")),
+    path("api/", include("rights.api_urls")),
     path("api/", include("duty.api_urls")),
     path("sharing/", include("sharing.urls")),
     path("api/", include("sharing.api_urls")),

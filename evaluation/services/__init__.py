@@ -11,6 +11,7 @@ from evaluation.services.listening import (  # noqa: F401
     action_save,
     exercise_create,
     exercise_set_public,
+    listening_responses_expire,
     response_code,
     response_record,
     responses_import,

@@ -349,3 +349,14 @@ def safeguarding_alert_acknowledge(*, actor: User, alert: SafeguardingAlert) -> 
             partnership=actor.partnership,
         )
     return alert
+
+
+@transaction.atomic
+def listening_responses_expire(*, now, months: int) -> int:
+    """Delete the responses of listening projects that closed more than ``months`` ago (the
+    published themes and actions stay). Returns the number of responses deleted."""
+    from dateutil.relativedelta import relativedelta
+
+    cutoff = timezone.localdate(now) - relativedelta(months=months)
+    expired = FeedbackResponse.objects.filter(exercise__period_end__lte=cutoff)
+    return expired.delete()[1].get(FeedbackResponse._meta.label, 0)

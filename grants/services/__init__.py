@@ -39,6 +39,7 @@ from grants.services.panels import (
     panel_member_create,
     panel_member_update,
     panel_reminders_send,
+    reviewer_comments_expire,
     scores_save,
     scores_submit,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "panel_member_create",
     "panel_member_update",
     "panel_reminders_send",
+    "reviewer_comments_expire",
     "scores_save",
     "scores_submit",
     "tranche_release",

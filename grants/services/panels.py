@@ -431,3 +431,16 @@ def panel_reminders_send() -> int:
                 transaction.on_commit(message.send)
             sent += 1
     return sent
+
+
+@transaction.atomic
+def reviewer_comments_expire(*, now: datetime.datetime, months: int) -> int:
+    """Clear youth reviewers' written comments on rounds that closed more than ``months``
+    ago; the numbers stay, as the decisions rest on them. Returns the comments cleared."""
+    from dateutil.relativedelta import relativedelta
+
+    cutoff = now - relativedelta(months=months)
+    expired = Score.objects.filter(
+        assignment__application__grant_round__closes_at__lte=cutoff
+    ).exclude(comment="")
+    return expired.update(comment="")

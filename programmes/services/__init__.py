@@ -38,7 +38,12 @@ from programmes.services.sessions import (
     session_attendee_remove,
     session_record,
 )
-from programmes.services.sla import retention_anonymise, retention_schedule
+from programmes.services.sla import (
+    retention_anonymise,
+    retention_schedule,
+    session_attendance_expire,
+    young_person_erase,
+)
 
 __all__ = [
     "REAUTH_NEEDED",
@@ -70,8 +75,10 @@ __all__ = [
     "referrals_import",
     "retention_anonymise",
     "retention_schedule",
+    "session_attendance_expire",
     "session_attendee_add",
     "session_attendee_remove",
     "session_correct",
     "session_record",
+    "young_person_erase",
 ]

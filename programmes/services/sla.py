@@ -14,6 +14,7 @@ from programmes.models import (
     Referral,
     RetentionRun,
     SearchToken,
+    Session,
     YoungPerson,
     YoungPersonIdentity,
 )
@@ -51,6 +52,26 @@ def retention_anonymise(*, now: datetime | None = None) -> RetentionRun:
     for pk, closed_at, months in rows.iterator(chunk_size=2000):
         if closed_at + relativedelta(months=months) <= now:
             expired_ids.append(pk)
+    people_ids = _anonymise_referrals(expired_ids, now)
+    run = RetentionRun.objects.create(
+        ran_at=now,
+        referrals_anonymised=len(expired_ids),
+        young_people_anonymised=len(people_ids),
+        referral_ids=expired_ids,
+    )
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.DELETE,
+        verb="retention.anonymised",
+        target=run,
+        changes={"referrals": len(expired_ids), "young_people": len(people_ids)},
+    )
+    return run
+
+
+def _anonymise_referrals(expired_ids: list[int], now: datetime) -> list[int]:
+    """Anonymise these referrals; returns the young people whose identity went with them
+    (those with no referral left that is not anonymised)."""
     Referral.objects.filter(pk__in=expired_ids).update(
         anonymised_at=now, risk_factors=[], protective_factors=[]
     )
@@ -69,17 +90,44 @@ def retention_anonymise(*, now: datetime | None = None) -> RetentionRun:
     YoungPerson.objects.filter(pk__in=people_ids).update(anonymised_at=now)
     for person in YoungPerson.objects.filter(pk__in=people_ids):
         person.possible_duplicates.clear()
-    run = RetentionRun.objects.create(
-        ran_at=now,
-        referrals_anonymised=len(expired_ids),
-        young_people_anonymised=len(people_ids),
-        referral_ids=expired_ids,
+    return people_ids
+
+
+@transaction.atomic
+def young_person_erase(*, actor, young_person: YoungPerson, now: datetime | None = None) -> int:
+    """Erase a young person at their request (UK GDPR Article 17), once the caller has found
+    no legal obligation to keep the records: every referral anonymised as the retention run
+    does, the identity deleted and their named session attendance removed. Returns the
+    number of records changed or removed."""
+    now = now or timezone.now()
+    referral_ids = list(
+        Referral.objects.filter(young_person=young_person, anonymised_at__isnull=True)
+        .exclude(status__in=OPEN_STATUSES_KEPT)
+        .values_list("pk", flat=True)
     )
+    _anonymise_referrals(referral_ids, now)
+    identity = YoungPersonIdentity.objects.filter(young_person=young_person).delete()[0]
+    SearchToken.objects.filter(young_person=young_person).delete()
+    attendance = Session.attendees.through.objects.filter(youngperson_id=young_person.pk)
+    attended = attendance.delete()[0]
+    YoungPerson.objects.filter(pk=young_person.pk).update(anonymised_at=now)
     audit_record(
-        actor=None,
+        actor=actor,
         action=AuditEvent.Action.DELETE,
-        verb="retention.anonymised",
-        target=run,
-        changes={"referrals": len(expired_ids), "young_people": len(people_ids)},
+        verb="young_person.erased",
+        target=young_person,
+        changes={"referrals": len(referral_ids), "identity": identity, "sessions": attended},
     )
-    return run
+    return len(referral_ids) + identity + attended
+
+
+# An erasure never reaches an open case (the caller refuses it); this keeps it so regardless.
+OPEN_STATUSES_KEPT = [s for s in Referral.Status.values if s != Referral.Status.CLOSED]
+
+
+@transaction.atomic
+def session_attendance_expire(*, now: datetime, months: int) -> int:
+    """Remove named attendance from sessions held more than ``months`` ago (the headcounts
+    by age band and gender stay). Returns the number of attendance records removed."""
+    cutoff = timezone.localdate(now) - relativedelta(months=months)
+    return Session.attendees.through.objects.filter(session__held_on__lte=cutoff).delete()[0]

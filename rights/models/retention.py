@@ -1,0 +1,16 @@
+from django.db import models
+
+
+class KindRetentionRun(models.Model):
+    """One daily run of the per-kind retention (rights.services.retention): how many
+    records of each kind of data went, never which or what they said."""
+
+    ran_at = models.DateTimeField()
+    removed = models.JSONField(default=dict, help_text="Kind of data -> records removed.")
+
+    class Meta:
+        ordering = ["-ran_at"]
+        get_latest_by = "ran_at"
+
+    def __str__(self) -> str:
+        return f"Retention run {self.ran_at:%d %b %Y %H:%M}"

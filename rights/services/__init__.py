@@ -1,0 +1,42 @@
+"""Writes of the rights app (young people's rights under UK GDPR, and retention per kind)."""
+
+from rights.services.gather import disclosures_made, request_gather
+from rights.services.requests import (
+    REQUEST_DUE,
+    erasure_decide,
+    erasure_obstacles,
+    request_create,
+    request_extend,
+    request_finish,
+    request_reminder_send,
+    request_reminders_enqueue,
+)
+from rights.services.retention import retention_apply
+from rights.services.review import (
+    ALREADY_DOWNLOADED,
+    bundle_download,
+    item_redact,
+    items_viewed,
+    redaction_remove,
+    request_gather_start,
+)
+
+__all__ = [
+    "ALREADY_DOWNLOADED",
+    "REQUEST_DUE",
+    "bundle_download",
+    "disclosures_made",
+    "erasure_decide",
+    "erasure_obstacles",
+    "item_redact",
+    "items_viewed",
+    "redaction_remove",
+    "request_create",
+    "request_extend",
+    "request_finish",
+    "request_gather",
+    "request_gather_start",
+    "request_reminder_send",
+    "request_reminders_enqueue",
+    "retention_apply",
+]

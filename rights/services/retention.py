@@ -1,0 +1,52 @@
+"""The daily retention per kind of data: each kind of vru.data_kinds goes at its own period,
+counted from its own event, through the owning app's own service (this app only calls them).
+What went is recorded as counts per kind, never which records or what they said.
+
+- identity, referral and offence details, case notes, outcome scores: programmes' own
+  retention run anonymises closed cases by each programme's period (programmes.tasks), which
+  this run does not repeat;
+- named session attendance: programmes.services.session_attendance_expire, after the
+  session plus the SESSION_ATTENDANCE period;
+- listening responses: evaluation.services.listening_responses_expire, after the project
+  closes plus the LISTENING period;
+- youth reviewers' comments: grants.services.reviewer_comments_expire, after the round closes
+  plus the REVIEWER period.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from evaluation import services as evaluation_services
+from grants import services as grant_services
+from programmes import services as programme_services
+from rights.models import KindRetentionRun
+from vru.data_kinds import DataKind, retention_months
+from vru.models import AuditEvent
+from vru.services import audit_record
+
+# Each kind this run applies, and the owning app's service that removes it.
+EXPIRERS = {
+    DataKind.SESSION_ATTENDANCE: programme_services.session_attendance_expire,
+    DataKind.LISTENING: evaluation_services.listening_responses_expire,
+    DataKind.REVIEWER: grant_services.reviewer_comments_expire,
+}
+
+
+@transaction.atomic
+def retention_apply(*, now: datetime | None = None) -> KindRetentionRun:
+    now = now or timezone.now()
+    removed = {
+        str(kind): expire(now=now, months=retention_months(kind))
+        for kind, expire in EXPIRERS.items()
+    }
+    run = KindRetentionRun.objects.create(ran_at=now, removed=removed)
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.DELETE,
+        verb="retention.kinds_applied",
+        target=run,
+        changes=removed,
+    )
+    return run
