@@ -270,6 +270,11 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "programmes:session_attendees": door(CASE_WORKERS, objects="session", out={ADMIN}),
     "programmes:session_list": with_exports(CASE_WORKERS, "csv"),
     "programmes:session_create": door(CASE_WORKERS),
+    "programmes:street": door(CASE_WORKERS),
+    "programmes:street_key": door(CASE_WORKERS),
+    "programmes:street_sync": door(CASE_WORKERS, method="post", ok=FORM_POSTED),
+    "programmes:street_service_worker": door(PUBLIC),  # the page shell's code, nobody's data
+    "programmes:street_manifest": door(PUBLIC),
     "programmes:session_detail": door(CASE_WORKERS, objects="session", out={ADMIN}),
     "programmes:session_detached_contact": door(
         CASE_WORKERS, objects="session", out={ADMIN}, method="post", ok=FORM_POSTED

@@ -18,6 +18,7 @@ from programmes.models.referrals import (
 )
 from programmes.models.retention import RetentionRun
 from programmes.models.sessions import DetachedContact, Session, SessionCount
+from programmes.models.street import StreetRecord
 from programmes.models.versions import RecordVersion
 from programmes.models.young_people import (
     EducationStatus,
@@ -50,6 +51,7 @@ __all__ = [
     "Session",
     "SessionCount",
     "StatusChange",
+    "StreetRecord",
     "YoungPerson",
     "YoungPersonIdentity",
 ]

@@ -62,3 +62,20 @@ def detached_contact_get(*, viewer: User, pk) -> DetachedContact | None:
         .select_related("session")
         .first()
     )
+
+
+def usual_places(*, viewer: User, limit: int = 5) -> list[dict]:
+    """The neighbourhoods of the viewer's own most recent sessions (their usual places),
+    newest first, for the street-work page's short list: {code, name}."""
+    rows = (
+        session_list(viewer=viewer)
+        .filter(created_by=viewer, lsoa__isnull=False)
+        .order_by("-held_on", "-id")
+        .values_list("lsoa__code", "lsoa__name")[:50]
+    )
+    places: dict[str, str] = {}
+    for code, name in rows:
+        places.setdefault(code, name)
+        if len(places) == limit:
+            break
+    return [{"code": code, "name": name} for code, name in places.items()]

@@ -39,6 +39,7 @@ from programmes.services.sessions import (
     session_record,
 )
 from programmes.services.sla import retention_anonymise, retention_schedule
+from programmes.services.street import street_key, street_records_store
 
 __all__ = [
     "REAUTH_NEEDED",
@@ -74,4 +75,6 @@ __all__ = [
     "session_attendee_remove",
     "session_correct",
     "session_record",
+    "street_key",
+    "street_records_store",
 ]

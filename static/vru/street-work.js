@@ -1,0 +1,324 @@
+// Street work: record a detached session on a phone with or without a signal, and send it
+// when there is one. Records wait in the encrypted store (street-store.js); the server
+// answers each one stored, duplicate (already stored: an earlier try got through) or
+// refused with the reason, and only what it confirmed is removed from the phone.
+import * as store from "./street-store.js";
+
+const root = document.getElementById("street");
+const $ = (id) => document.getElementById(id);
+const status = { waiting: $("street-waiting"), sent: $("street-last-sent"), net: $("street-connection") };
+let draft = null;
+let csrf = "";
+let sending = false;
+
+const uuid = () => crypto.randomUUID();
+const now = () => new Date().toISOString();
+const time = (iso) =>
+  new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", hour12: false });
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+// --- The key: from the server, for this signed-in session ---------------------------------
+
+async function unlock() {
+  if (!navigator.onLine) {
+    return store.usePublicKey();
+  }
+  let response;
+  try {
+    response = await fetch(root.dataset.keyUrl, {
+      redirect: "manual",
+      cache: "no-store",
+      headers: { Accept: "application/json" },
+    });
+  } catch {
+    return store.usePublicKey(); // no connection after all
+  }
+  if (response.type === "opaqueredirect" || [401, 403, 404].includes(response.status)) {
+    // signed out, or the session ended: what this phone holds can never be read: delete it
+    await store.wipe();
+    window.location.assign(window.location.href);
+    return false;
+  }
+  if (!response.ok) {
+    return store.usePublicKey();
+  }
+  const pair = await response.json();
+  csrf = pair.csrf;
+  await store.useKey(pair);
+  return true;
+}
+
+// --- Showing what is held ------------------------------------------------------------------
+
+function describe(record) {
+  const v = record.value;
+  if (!v) {
+    return "Locked record";
+  }
+  if (v.type === "session") {
+    const people = v.counts.reduce((sum, c) => sum + c.count, 0);
+    return `Session at ${v.place || v.lsoa || "your location"}, ${time(v.made_at)}: ${plural(people, "young person", "young people")}`;
+  }
+  return `Anonymous contact, ${time(v.made_at)}`;
+}
+
+async function render() {
+  const records = await store.all();
+  const held = records.filter((r) => r.state !== "draft");
+  const waiting = held.filter((r) => r.state === "waiting").length;
+  status.waiting.textContent = waiting
+    ? `${plural(waiting, "record", "records")} waiting to send`
+    : "Nothing waiting to send";
+  const last = await store.meta("last_sent");
+  status.sent.textContent = last ? `Last sent ${time(last)}` : "Not sent from this phone yet";
+  status.net.textContent = navigator.onLine
+    ? "Online"
+    : "Offline: records are kept on this phone until you are back online";
+  $("street-locked").hidden = store.unlocked() || held.length === 0;
+  $("street-held").replaceChildren(
+    ...held.map((record) => {
+      const item = document.createElement("li");
+      item.className = "vru-street-held";
+      item.dataset.state = record.state;
+      const text = document.createElement("p");
+      text.className = "govuk-body govuk-!-margin-bottom-1";
+      text.textContent = describe(record);
+      item.append(text);
+      if (record.state === "refused" || (store.unlocked() && !record.value)) {
+        const reason = document.createElement("p");
+        reason.className = "govuk-error-message";
+        reason.textContent = `Not stored: ${record.value ? record.value.reason : "it cannot be read any more"}`;
+        const discard = document.createElement("button");
+        discard.type = "button";
+        discard.className = "govuk-button govuk-button--warning";
+        discard.textContent = "Discard";
+        discard.setAttribute("aria-label", `Discard: ${describe(record)}`);
+        discard.addEventListener("click", async () => {
+          await store.remove(record.id);
+          await render();
+        });
+        item.append(reason, discard);
+      }
+      return item;
+    }),
+  );
+  $("street-send").hidden = waiting === 0;
+  $("street-start").hidden = draft !== null || !store.canWrite();
+  $("street-session").hidden = draft === null;
+  if (draft) {
+    $("street-session-where").textContent = `${draft.place || draft.lsoaName || "Where you are"}, started ${time(draft.made_at)}`;
+    document.querySelectorAll(".vru-street-count").forEach((row) => {
+      const key = `${row.dataset.band}|${row.dataset.gender}`;
+      row.querySelector("output").textContent = draft.counts[key] || 0;
+    });
+    $("street-contacts").replaceChildren(
+      ...draft.contacts.map((c) => {
+        const item = document.createElement("li");
+        item.textContent = `${c.age_band_label}, ${c.gender_label}${c.summary ? `: ${c.summary}` : ""}`;
+        return item;
+      }),
+    );
+  }
+}
+
+// --- Sending -----------------------------------------------------------------------------
+
+async function send() {
+  if (sending || !navigator.onLine || !store.unlocked()) {
+    return;
+  }
+  sending = true;
+  try {
+    const waiting = (await store.all()).filter((r) => r.state === "waiting" && r.value);
+    if (!waiting.length) {
+      return;
+    }
+    let response;
+    try {
+      response = await fetch(root.dataset.syncUrl, {
+        method: "POST",
+        redirect: "manual",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify({ records: waiting.map((r) => r.value) }),
+      });
+    } catch {
+      status.net.textContent = "Not sent: the connection dropped. The records are kept and sent again.";
+      return;
+    }
+    if (!response.ok) {
+      await unlock(); // signed out: wiped; otherwise a new CSRF token for the next try
+      return;
+    }
+    const answer = await response.json();
+    const byId = new Map(waiting.map((r) => [r.id, r]));
+    for (const result of answer.results) {
+      const record = byId.get(result.id);
+      if (!record) {
+        continue;
+      }
+      if (result.status === "stored" || result.status === "duplicate") {
+        await store.remove(record.id);
+      } else {
+        await store.put(record.id, "refused", record.order, { ...record.value, reason: result.reason });
+      }
+    }
+    await store.setMeta("last_sent", answer.received_at);
+  } finally {
+    sending = false;
+    await render();
+  }
+}
+
+// --- Recording ---------------------------------------------------------------------------
+
+async function saveDraft() {
+  await store.put("draft", "draft", 0, draft);
+  await render();
+}
+
+function position() {
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) {
+      resolve(null);
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ latitude: p.coords.latitude, longitude: p.coords.longitude }),
+      () => resolve(null),
+      { timeout: 10000, maximumAge: 60000 },
+    );
+  });
+}
+
+$("street-start-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const where = form.elements.where.value;
+  const next = {
+    id: uuid(),
+    type: "session",
+    kind: "detached",
+    made_at: now(),
+    programme: Number(form.elements.programme.value),
+    place: form.elements.place.value.trim(),
+    lsoa: null,
+    lsoaName: "",
+    counts: {},
+    contacts: [],
+  };
+  if (where === "other") {
+    next.lsoa = form.elements.neighbourhood.value.trim() || null;
+    next.lsoaName = next.lsoa || "";
+  } else if (where !== "here") {
+    next.lsoa = where;
+    next.lsoaName = form.querySelector(`input[value="${where}"]`).dataset.name;
+  } else {
+    Object.assign(next, (await position()) || {});
+  }
+  draft = next;
+  await saveDraft();
+  $("street-session-heading").focus();
+});
+
+document.querySelectorAll(".vru-street-count").forEach((row) => {
+  row.querySelectorAll("button").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const key = `${row.dataset.band}|${row.dataset.gender}`;
+      draft.counts[key] = Math.max(0, (draft.counts[key] || 0) + Number(button.dataset.step));
+      await saveDraft();
+    });
+  });
+});
+
+$("street-issues").addEventListener("change", async (event) => {
+  draft.issues_raised = event.target.value;
+  await saveDraft();
+});
+
+$("street-contact-add").addEventListener("click", async () => {
+  const band = $("street-contact-band");
+  const gender = $("street-contact-gender");
+  draft.contacts.push({
+    id: uuid(),
+    made_at: now(),
+    age_band: band.value,
+    age_band_label: band.selectedOptions[0].textContent,
+    gender: gender.value,
+    gender_label: gender.selectedOptions[0].textContent,
+    summary: $("street-contact-summary").value.trim(),
+  });
+  $("street-contact-summary").value = "";
+  await saveDraft();
+});
+
+$("street-close").addEventListener("click", async () => {
+  draft.issues_raised = $("street-issues").value;
+  const order = Date.now();
+  const session = {
+    id: draft.id,
+    type: "session",
+    kind: draft.kind,
+    made_at: draft.made_at,
+    programme: draft.programme,
+    place: draft.place,
+    lsoa: draft.lsoa,
+    latitude: draft.latitude,
+    longitude: draft.longitude,
+    issues_raised: draft.issues_raised || "",
+    counts: Object.entries(draft.counts)
+      .filter(([, count]) => count > 0)
+      .map(([key, count]) => {
+        const [age_band, gender] = key.split("|");
+        return { age_band, gender, count };
+      }),
+  };
+  await store.put(session.id, "waiting", order, session);
+  let n = 1;
+  for (const c of draft.contacts) {
+    const contact = { id: c.id, type: "contact", made_at: c.made_at, session: session.id };
+    Object.assign(contact, { age_band: c.age_band, gender: c.gender, summary: c.summary });
+    await store.put(c.id, "waiting", order + n++, contact);
+  }
+  await store.remove("draft");
+  draft = null;
+  $("street-issues").value = "";
+  await render();
+  await send();
+});
+
+$("street-send").addEventListener("click", send);
+window.addEventListener("online", async () => {
+  await unlock();
+  await render();
+  await send();
+});
+window.addEventListener("offline", render);
+
+// Signing out from this page: delete the store before the form goes (the sign-in page
+// that follows deletes it too).
+document.querySelectorAll('form[action$="/logout/"]').forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    store.wipe().finally(() => form.submit());
+  });
+});
+
+async function start() {
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(root.dataset.workerUrl).catch(() => null);
+  }
+  await unlock();
+  if (store.unlocked()) {
+    const kept = (await store.all()).find((r) => r.state === "draft" && r.value);
+    draft = kept ? kept.value : null;
+  }
+  if (draft) {
+    $("street-issues").value = draft.issues_raised || "";
+  }
+  await render();
+  root.dataset.ready = "true";
+  await send();
+}
+
+start();
