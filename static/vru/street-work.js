@@ -10,6 +10,7 @@ const status = { waiting: $("street-waiting"), sent: $("street-last-sent"), net:
 let draft = null;
 let csrf = "";
 let sending = false;
+let problem = "";
 
 const uuid = () => crypto.randomUUID();
 const now = () => new Date().toISOString();
@@ -72,7 +73,7 @@ async function render() {
   const last = await store.meta("last_sent");
   status.sent.textContent = last ? `Last sent ${time(last)}` : "Not sent from this phone yet";
   status.net.textContent = navigator.onLine
-    ? "Online"
+    ? problem || "Online"
     : "Offline: records are kept on this phone until you are back online";
   $("street-locked").hidden = store.unlocked() || held.length === 0;
   $("street-held").replaceChildren(
@@ -143,13 +144,14 @@ async function send() {
         body: JSON.stringify({ records: waiting.map((r) => r.value) }),
       });
     } catch {
-      status.net.textContent = "Not sent: the connection dropped. The records are kept and sent again.";
+      problem = "Not sent: the connection dropped. The records are kept and sent again.";
       return;
     }
     if (!response.ok) {
       await unlock(); // signed out: wiped; otherwise a new CSRF token for the next try
       return;
     }
+    problem = "";
     const answer = await response.json();
     const byId = new Map(waiting.map((r) => [r.id, r]));
     for (const result of answer.results) {
