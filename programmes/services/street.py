@@ -20,7 +20,7 @@ STORED = "stored"
 DUPLICATE = "duplicate"
 REFUSED = "refused"
 NOT_STAFF = "You are not on the staff of that programme."
-NO_SESSION = "Its session has not been stored yet: it is sent again with its session."
+NO_SESSION = "Its session has not been stored: a contact is stored with its session."
 
 
 class RefusedError(Exception):

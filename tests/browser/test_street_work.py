@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.sessions.models import Session as DjangoSession
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -91,6 +92,7 @@ def test_a_session_recorded_offline_arrives_once_when_back_online(browser, live_
     page.reload()
     expect(page.locator("#street")).to_have_attribute("data-ready", "true")
     expect(page.locator("#street-connection")).to_contain_text("Offline")
+    assert page.evaluate("navigator.serviceWorker.controller !== null")  # from the phone
     checker.check()
     _record_session(page)
     checker.check()
@@ -240,4 +242,27 @@ def test_signing_out_wipes_what_the_phone_held(browser, live_server, worker):
         """async () => !(await indexedDB.databases()).some((d) => d.name === "vru-street")"""
     )
     assert not any(name.startswith("vru-street") for name in _street_storage(page)["caches"])
+    context.close()
+
+
+def test_when_the_server_ends_the_session_the_phone_forgets_what_it_held(
+    browser, live_server, worker
+):
+    context, checker = _phone(browser, live_server, service_workers="block")
+    page = checker.page
+    _sign_in(checker)
+    context.set_offline(True)
+    _record_session(page)
+    page.get_by_role("button", name="Close session").click()
+    expect(page.locator("#street-waiting")).to_have_text("2 records waiting to send")
+    # the signed-in session ends on the server (idle time out, or ended from another device)
+    DjangoSession.objects.all().delete()
+
+    context.set_offline(False)
+    page.wait_for_url(checker.url("/accounts/login/?next=/programmes/street/"))
+    page.wait_for_function(
+        """async () => !(await indexedDB.databases()).some((d) => d.name === "vru-street")"""
+    )
+    checker.check()
+    assert not Session.objects.filter(place="Skate park").exists()
     context.close()

@@ -123,7 +123,7 @@ def test_a_session_of_a_programme_closed_before_it_was_made_is_refused(client, w
     assert answers[1][0] == "refused"
     assert "takes no sessions after that" in answers[1][1]
     assert answers[2][0] == "refused"
-    assert "not been stored" in answers[2][1]
+    assert "Its session has not been stored" in answers[2][1]
     assert not StreetRecord.objects.filter(client_id=closed["id"]).exists()
 
 
