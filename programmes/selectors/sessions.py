@@ -65,17 +65,19 @@ def detached_contact_get(*, viewer: User, pk) -> DetachedContact | None:
 
 
 def usual_places(*, viewer: User, limit: int = 5) -> list[dict]:
-    """The neighbourhoods of the viewer's own most recent sessions (their usual places),
-    newest first, for the street-work page's short list: {code, name}."""
-    rows = (
+    """The neighbourhoods of the viewer's own most recent sessions (their usual places), then
+    of their programmes' recent sessions, newest first, for the street-work page's short
+    list: {code, name}."""
+    recent = (
         session_list(viewer=viewer)
-        .filter(created_by=viewer, lsoa__isnull=False)
+        .filter(lsoa__isnull=False)
         .order_by("-held_on", "-id")
-        .values_list("lsoa__code", "lsoa__name")[:50]
+        .values_list("lsoa__code", "lsoa__name")
     )
     places: dict[str, str] = {}
-    for code, name in rows:
-        places.setdefault(code, name)
-        if len(places) == limit:
-            break
-    return [{"code": code, "name": name} for code, name in places.items()]
+    for rows in (recent.filter(created_by=viewer)[:50], recent[:50]):
+        for code, name in rows:
+            places.setdefault(code, name)
+            if len(places) == limit:
+                return [{"code": c, "name": n} for c, n in places.items()]
+    return [{"code": c, "name": n} for c, n in places.items()]

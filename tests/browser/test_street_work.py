@@ -266,3 +266,40 @@ def test_when_the_server_ends_the_session_the_phone_forgets_what_it_held(
     checker.check()
     assert not Session.objects.filter(place="Skate park").exists()
     context.close()
+
+
+def test_where_i_am_now_is_the_neighbourhood_holding_the_phone(browser, live_server, worker):
+    square = [[[0.40, 51.70], [0.50, 51.70], [0.50, 51.80], [0.40, 51.80], [0.40, 51.70]]]
+    here = LSOAFactory(
+        partnership=worker.partnership,
+        name="Chelmsford 007C",
+        boundary={"type": "Polygon", "coordinates": square},
+    )
+    context, checker = _phone(
+        browser,
+        live_server,
+        service_workers="block",
+        geolocation={"latitude": 51.75, "longitude": 0.45},
+        permissions=["geolocation"],
+    )
+    page = checker.page
+    _sign_in(checker)
+    page.get_by_label("Where I am now (the phone's location)").check()
+    page.get_by_label("Place", exact=True).fill("Bus station")
+    page.get_by_role("button", name="Start session").click()
+    page.get_by_role("button", name="One more: Non-binary, 18 to 24").click()
+    # the page closed and opened again mid-session: the session in progress is still there
+    page.reload()
+    expect(page.locator("#street")).to_have_attribute("data-ready", "true")
+    expect(page.get_by_role("heading", name="Session in progress")).to_be_visible()
+    page.get_by_role("button", name="One more: Non-binary, 18 to 24").click()
+    page.get_by_role("button", name="Close session").click()
+    expect(page.locator("#street-last-sent")).to_contain_text("Last sent")
+    checker.check()
+
+    session = Session.objects.get(place="Bus station")
+    assert session.lsoa == here
+    assert list(session.counts.values_list("age_band", "gender", "count")) == [
+        ("18-24", "non_binary", 2)
+    ]
+    context.close()

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from programmes import selectors, services
 from programmes.models import DetachedContact, Session, StreetRecord
 from tests.factories import LSOAFactory, ProgrammeFactory, programme_staff
 from tests.programmes import test_access as access
@@ -237,3 +238,28 @@ def test_the_key_is_one_for_the_signed_in_session_and_ends_with_it(client, world
     assert "d" not in first["public"]
     assert after["private"]["d"] != first["private"]["d"]
     assert AuditEvent.objects.filter(verb="street.key_issued", actor=worker).count() == 2
+
+
+def test_the_usual_places_are_the_workers_own_first_then_their_programmes(client, world, worker):
+    partnership = world.programme.partnership
+    mine = LSOAFactory(partnership=partnership, name="Mine 001A")
+    colleagues = LSOAFactory(partnership=partnership, name="Theirs 002B")
+    day = timezone.localdate()
+    for actor, lsoa, held_on in (
+        (None, colleagues, day),
+        (worker, mine, day - datetime.timedelta(days=9)),
+    ):
+        services.session_record(
+            actor=actor,
+            programme=world.programme,
+            kind="detached",
+            held_on=held_on,
+            place="Park",
+            lsoa=lsoa,
+        )
+
+    places = selectors.usual_places(viewer=worker)
+
+    assert [p["name"] for p in places] == ["Mine 001A", "Theirs 002B"]
+    page = client.get("/programmes/street/").content.decode()
+    assert page.index("Mine 001A") < page.index("Theirs 002B")
