@@ -81,6 +81,12 @@ def session_values(record: dict) -> tuple[dict, Errors]:
         counts[key] = counts.get(key, 0) + count
     latitude = _number(record.get("latitude"), -90, 90)
     longitude = _number(record.get("longitude"), -180, 180)
+    staff = record.get("staff") or []
+    if not isinstance(staff, list) or not all(
+        isinstance(pk, int) and not isinstance(pk, bool) for pk in staff
+    ):
+        _add(errors, "staff", "Staff present are given by their ids.")
+        staff = []
     programme = record.get("programme")
     if isinstance(programme, bool) or not isinstance(programme, int):
         _add(errors, "programme", "Select programme")
@@ -91,6 +97,7 @@ def session_values(record: dict) -> tuple[dict, Errors]:
         "lsoa": record.get("lsoa") or None,
         "counts": counts,
         "issues_raised": record.get("issues_raised") or "",
+        "staff": staff,
         "location": (latitude, longitude) if None not in (latitude, longitude) else None,
     }, errors
 

@@ -65,7 +65,13 @@ def _store_session(actor: User, values: dict, made_at) -> StreetRecord:
         lsoa=lsoa,
         counts=fields["counts"],
         issues_raised=fields["issues_raised"],
-        staff=[actor],
+        # the worker, and those of the programme's staff they said were there
+        staff=[
+            actor,
+            *User.objects.filter(
+                pk__in=fields["staff"], programme_memberships__programme=programme
+            ),
+        ],
     )
     return StreetRecord(kind=StreetRecord.Kind.SESSION, session=session)
 

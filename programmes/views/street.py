@@ -30,6 +30,7 @@ def street_page(request):
         {
             "programmes": programmes,
             "usual_places": selectors.usual_places(viewer=request.user),
+            "colleagues": selectors.street_colleagues(viewer=request.user),
             "age_bands": AgeBand.choices,
             "genders": Gender.choices,
         },

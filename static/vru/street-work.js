@@ -208,6 +208,9 @@ $("street-start-form").addEventListener("submit", async (event) => {
     lsoaName: "",
     counts: {},
     contacts: [],
+    staff: [...form.querySelectorAll('input[name="staff"]:checked')]
+      .filter((box) => !box.closest("[hidden]"))
+      .map((box) => Number(box.value)),
   };
   if (where === "other") {
     next.lsoa = form.elements.neighbourhood.value.trim() || null;
@@ -268,6 +271,7 @@ $("street-close").addEventListener("click", async () => {
     latitude: draft.latitude,
     longitude: draft.longitude,
     issues_raised: draft.issues_raised || "",
+    staff: draft.staff || [],
     counts: Object.entries(draft.counts)
       .filter(([, count]) => count > 0)
       .map(([key, count]) => {
@@ -288,6 +292,16 @@ $("street-close").addEventListener("click", async () => {
   await render();
   await send();
 });
+
+// "Other staff present": only the staff of the programme chosen
+function showColleagues() {
+  const chosen = $("street-programme").value;
+  document.querySelectorAll(".govuk-checkboxes__item[data-programme]").forEach((item) => {
+    item.hidden = item.dataset.programme !== chosen;
+  });
+}
+$("street-programme").addEventListener("change", showColleagues);
+showColleagues();
 
 $("street-send").addEventListener("click", send);
 window.addEventListener("online", async () => {

@@ -27,6 +27,7 @@ SYNC = "**/programmes/street/sync/"
 def worker(transactional_db):
     programme = ProgrammeFactory(name="Streetwise", kind="detached")
     user = programme_staff(programme, "practitioner", username="streetworker")
+    programme_staff(programme, "practitioner", first_name="Ann", last_name="Colleague")
     lsoa = LSOAFactory(partnership=programme.partnership, name="Basildon 001A")
     # an earlier session there makes it one of the worker's usual places
     services.session_record(
@@ -94,6 +95,7 @@ def test_a_session_recorded_offline_arrives_once_when_back_online(browser, live_
     expect(page.locator("#street-connection")).to_contain_text("Offline")
     assert page.evaluate("navigator.serviceWorker.controller !== null")  # from the phone
     checker.check()
+    page.get_by_label("Ann Colleague").check()
     _record_session(page)
     checker.check()
     page.get_by_role("button", name="Close session").click()
@@ -108,6 +110,7 @@ def test_a_session_recorded_offline_arrives_once_when_back_online(browser, live_
     checker.check()
     session = _stored_once()
     assert session.created_by == worker
+    assert sorted(u.last_name for u in session.staff.all()) == ["Colleague", worker.last_name]
 
     checker.goto("/programmes/sessions/", title="Sessions")
     expect(page.get_by_role("row", name=re.compile("Skate park"))).to_be_visible()

@@ -263,3 +263,14 @@ def test_the_usual_places_are_the_workers_own_first_then_their_programmes(client
     assert [p["name"] for p in places] == ["Mine 001A", "Theirs 002B"]
     page = client.get("/programmes/street/").content.decode()
     assert page.index("Mine 001A") < page.index("Theirs 002B")
+
+
+def test_other_staff_present_are_kept_when_they_staff_the_programme(client, world, worker):
+    colleague = programme_staff(world.programme, "practitioner", first_name="Ann")
+    elsewhere = programme_staff(world.other_programme, "practitioner")
+    record = _session(world.programme, staff=[colleague.pk, elsewhere.pk])
+
+    assert _send(client, [record]) == [("stored", "")]
+    session = Session.objects.get(street_records__client_id=record["id"])
+    assert set(session.staff.all()) == {worker, colleague}
+    assert "Ann" in client.get("/programmes/street/").content.decode()
