@@ -54,6 +54,7 @@ urlpatterns = [
     ),
     path("street/", street.street_page, name="street"),
     path("street/key/", street.street_key, name="street_key"),
+    path("street/devices/<uuid:device>/", street.street_device, name="street_device"),
     path("street/sync/", street.street_sync, name="street_sync"),
     path("street/sw.js", street.street_service_worker, name="street_service_worker"),
     path("street/manifest.webmanifest", street.street_manifest, name="street_manifest"),

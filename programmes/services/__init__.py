@@ -39,10 +39,20 @@ from programmes.services.sessions import (
     session_record,
 )
 from programmes.services.sla import retention_anonymise, retention_schedule
-from programmes.services.street import street_key, street_records_store
+from programmes.services.street import (
+    DeviceGoneError,
+    NotTheirsError,
+    street_device_gone,
+    street_device_revoke,
+    street_device_signed_out,
+    street_key,
+    street_records_store,
+)
 
 __all__ = [
     "REAUTH_NEEDED",
+    "DeviceGoneError",
+    "NotTheirsError",
     "ReferralImportOutcome",
     "break_glass_notify",
     "contact_correct",
@@ -75,6 +85,9 @@ __all__ = [
     "session_attendee_remove",
     "session_correct",
     "session_record",
+    "street_device_gone",
+    "street_device_revoke",
+    "street_device_signed_out",
     "street_key",
     "street_records_store",
 ]

@@ -2,15 +2,17 @@
 number of tries, through the same services (and so the same rules) as the session pages."""
 
 import base64
+import json
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from programmes import permissions
 from programmes.inputs import street as street_input
-from programmes.models import Programme, StreetRecord
+from programmes.models import Programme, StreetDevice, StreetRecord
 from programmes.services.sessions import detached_contact_record, session_record
 from vru import selectors as vru_selectors
 from vru.models import AuditEvent, User
@@ -149,38 +151,128 @@ def street_records_store(*, actor: User, records: list, now=None) -> list[dict]:
     return answers
 
 
-# --- The phone's key: an ECDH (P-256) pair made for one signed-in session ------------------
+# --- The phone's key: an ECDH (P-256) pair made for one device of one user ----------------
 
-SESSION_KEY = "street_work_key"
+
+class DeviceGoneError(Exception):
+    """The device's key is revoked for good: the phone deletes what it holds."""
+
+
+class NotTheirsError(Exception):
+    """The device id is another user's: nothing is said about it."""
 
 
 def _b64(number: int) -> str:
     return base64.urlsafe_b64encode(number.to_bytes(32, "big")).rstrip(b"=").decode()
 
 
-def street_key(*, actor: User, session) -> dict:
-    """The key pair the street-work page encrypts its store with, made once for this signed-in
-    session and kept in it (so it ends with it: signing out, or the session ending, leaves
-    what a phone holds unreadable). JWKs as Web Crypto imports them: the public one the
-    phone may keep (it only encrypts), the private one the page holds in memory only."""
+def _new_private_jwk() -> dict:
+    numbers = ec.generate_private_key(ec.SECP256R1()).private_numbers()
+    return {
+        "kty": "EC",
+        "crv": "P-256",
+        "x": _b64(numbers.public_numbers.x),
+        "y": _b64(numbers.public_numbers.y),
+        "d": _b64(numbers.private_value),
+    }
+
+
+def _ended_why(device: StreetDevice) -> str | None:
+    """Why the server has ended this device's access, if it has: revoked, or its user made
+    inactive or their password changed since the key was made."""
+    if device.revoked:
+        return device.revoked_why or StreetDevice.Revoked.ADMINISTRATOR
+    if not device.user.is_active:
+        return StreetDevice.Revoked.INACTIVE
+    if not constant_time_compare(device.password_stamp, device.user.get_session_auth_hash()):
+        return StreetDevice.Revoked.PASSWORD_CHANGED
+    return None
+
+
+def street_device_revoke(*, device: StreetDevice, why: str, actor: User | None = None) -> None:
+    """End one device: its key is never handed out again, and the phone, told so, deletes
+    its store. Audited; nothing done for a device already revoked."""
+    if device.revoked:
+        return
+    device.revoked_at = timezone.now()
+    device.revoked_why = why
+    device.save(update_fields=["revoked_at", "revoked_why"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        verb="street.device_revoked",
+        target=device,
+        partnership=device.partnership,
+        changes={"why": why},
+    )
+
+
+def street_device_gone(*, device_id) -> bool:
+    """Asked by a phone that is not signed in (its session ended): has the server ended
+    this device (True: delete the store), or does it wait for its user to sign in again
+    (False)? A device the server does not know is gone too. Says nothing else about it."""
+    device = StreetDevice.objects.select_related("user").filter(device_id=device_id).first()
+    if device is None:
+        return True
+    why = _ended_why(device)
+    if why is not None:
+        street_device_revoke(device=device, why=why)
+    return why is not None
+
+
+def street_key(*, actor: User, device_id) -> dict:
+    """The key pair the street-work page seals its store with on this device: made the first
+    time the device asks, kept (the private half encrypted at rest) and handed again to the
+    same user on the same device each time they are signed in, so records made before an idle
+    time-out are read and sent after signing in again. JWKs as Web Crypto imports them: the
+    public one the phone may keep (it only seals), the private one the page holds in memory
+    only. Each hand-out is audited. Another user's device: NotTheirsError; one ended: DeviceGoneError."""
     if not permissions.can_use_street_work(actor):
         raise PermissionDenied
-    pair = session.get(SESSION_KEY)
-    if pair is None:
-        key = ec.generate_private_key(ec.SECP256R1())
-        numbers = key.private_numbers()
-        public = {
-            "kty": "EC",
-            "crv": "P-256",
-            "x": _b64(numbers.public_numbers.x),
-            "y": _b64(numbers.public_numbers.y),
-        }
-        pair = {"public": public, "private": public | {"d": _b64(numbers.private_value)}}
-        session[SESSION_KEY] = pair
+    device = StreetDevice.objects.select_related("user").filter(device_id=device_id).first()
+    if device is not None and device.user_id != actor.pk:
+        raise NotTheirsError
+    if device is None:
+        try:
+            with transaction.atomic():
+                device = StreetDevice.objects.create(
+                    user=actor,
+                    partnership_id=actor.partnership_id,
+                    device_id=device_id,
+                    private_key=json.dumps(_new_private_jwk()),
+                    password_stamp=actor.get_session_auth_hash(),
+                )
+        except IntegrityError:  # two first requests at once, or another user's id
+            return street_key(actor=actor, device_id=device_id)
+        device.user = actor
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             verb="street.key_issued",
+            target=device,
             partnership=actor.partnership,
         )
-    return pair
+    why = _ended_why(device)
+    if why is not None:
+        street_device_revoke(device=device, why=why)
+        raise DeviceGoneError
+    device.last_used_at = timezone.now()
+    device.save(update_fields=["last_used_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        verb="street.key_handed",
+        target=device,
+        partnership=actor.partnership,
+    )
+    private = json.loads(device.private_key)
+    public = {k: v for k, v in private.items() if k != "d"}
+    return {"public": public, "private": private}
+
+
+def street_device_signed_out(*, user: User, device_id) -> None:
+    """Signing out on the phone (the phone tells its device id): that device ends, so what
+    it might still hold can never be opened again."""
+    device = StreetDevice.objects.filter(user=user, device_id=device_id).first()
+    if device is not None:
+        street_device_revoke(device=device, why=StreetDevice.Revoked.SIGNED_OUT, actor=user)

@@ -1,12 +1,14 @@
 // The street-work page's store on the phone: IndexedDB, every record encrypted with AES-GCM.
 //
-// The key comes from the server for the signed-in session only (an ECDH P-256 pair kept in
-// that session). Each record is sealed with a fresh ECDH pair of its own and the server's
-// public key (ECIES): the page can write a record with the public key alone (kept here: it
-// opens nothing), and only the private key, which the page holds in memory as a
-// non-extractable CryptoKey and never writes down, opens it again. A lost phone holds
-// ciphertext and the public key: nothing readable without the server, and the server's
-// copy of the key ends with the signed-in session.
+// The key is the server's, one ECDH P-256 pair for this device (a browser on a phone, known
+// by an id the page made, which is not a secret), kept by the server with the private half
+// encrypted at rest and handed only to the same user, signed in, asking for this device. Each
+// record is sealed with a fresh ECDH pair of its own and the device's public key (ECIES): the
+// page can write a record with the public key alone (kept here: it opens nothing), and only
+// the private key, which the page holds in memory as a non-extractable CryptoKey and never
+// writes down, opens it again. A lost phone holds ciphertext, the public key and the device
+// id: nothing readable without a signed-in session of its user, and the server can end the
+// device for good (signing out on it, a password change, an administrator).
 
 const DB = "vru-street";
 const RECORDS = "records";
@@ -53,6 +55,36 @@ export async function meta(name) {
 
 export async function setMeta(name, value) {
   return request((await store(META, "readwrite")).put(value, name));
+}
+
+// The id this page made for the device (kept with the store; a new one after a wipe), also
+// kept in a cookie so that signing out, from any page, tells the server which phone it is.
+export async function deviceId() {
+  let id = await meta("device");
+  if (!id) {
+    id = crypto.randomUUID();
+    await setMeta("device", id);
+  }
+  const secure = location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = `vru_street_device=${id}; Path=/; Max-Age=31536000; SameSite=Strict${secure}`;
+  return id;
+}
+
+// The device id kept, if a store is held at all (without making one).
+export async function heldDeviceId() {
+  if (indexedDB.databases) {
+    const names = (await indexedDB.databases()).map((d) => d.name);
+    if (!names.includes(DB)) {
+      return null;
+    }
+  }
+  return (await meta("device")) || "";
+}
+
+// Signed out (or not this user's device): the private key leaves memory; what is held
+// stays, sealed, until the key is handed out again.
+export function lock() {
+  privateKey = null;
 }
 
 export function unlocked() {
@@ -133,7 +165,7 @@ export async function all() {
       try {
         value = await unseal(row);
       } catch {
-        value = null; // sealed with a key of an earlier session: unreadable for good
+        value = null; // sealed with a key of an earlier device: unreadable for good
       }
     }
     out.push({ id: row.id, state: row.state, order: row.order, value });
@@ -141,7 +173,7 @@ export async function all() {
   return out;
 }
 
-// Sign-out, or the server ending the session: the store, the kept page and the key go.
+// Sign-out, or the server ending this device: the store, the kept page and the key go.
 export async function wipe() {
   privateKey = null;
   publicKey = null;

@@ -18,15 +18,26 @@ const time = (iso) =>
   new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", hour12: false });
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
-// --- The key: from the server, for this signed-in session ---------------------------------
+// --- The key: from the server, for this device and its user signed in ---------------------
+
+let signedOut = false; // the session ended (an idle time-out): records wait for sign-in
+let notYours = false; // another worker made this phone's records
+
+async function gone() {
+  // the server has ended this device: what it holds can never be read: delete it
+  await store.wipe();
+  window.location.assign(window.location.href);
+  return false;
+}
 
 async function unlock() {
+  const device = await store.deviceId();
   if (!navigator.onLine) {
     return store.usePublicKey();
   }
   let response;
   try {
-    response = await fetch(root.dataset.keyUrl, {
+    response = await fetch(`${root.dataset.keyUrl}?device=${device}`, {
       redirect: "manual",
       cache: "no-store",
       headers: { Accept: "application/json" },
@@ -34,19 +45,40 @@ async function unlock() {
   } catch {
     return store.usePublicKey(); // no connection after all
   }
-  if (response.type === "opaqueredirect" || [401, 403, 404].includes(response.status)) {
-    // signed out, or the session ended: what this phone holds can never be read: delete it
-    await store.wipe();
-    window.location.assign(window.location.href);
+  if (response.ok) {
+    const pair = await response.json();
+    csrf = pair.csrf;
+    signedOut = false;
+    notYours = false;
+    await store.useKey(pair);
+    return true;
+  }
+  if (response.status === 410) {
+    return gone();
+  }
+  store.lock();
+  if (response.status === 404) {
+    notYours = true;
     return false;
   }
-  if (!response.ok) {
-    return store.usePublicKey();
+  if (response.type === "opaqueredirect" || [401, 403].includes(response.status)) {
+    // signed out: only timed out (keep everything, ask to sign in again), or has the
+    // server ended this device?
+    let state;
+    try {
+      state = await fetch(root.dataset.deviceUrl.replace(/[0-]{36}/, device), {
+        redirect: "manual",
+        cache: "no-store",
+      });
+    } catch {
+      return store.usePublicKey();
+    }
+    if (state.status === 410) {
+      return gone();
+    }
+    signedOut = true;
   }
-  const pair = await response.json();
-  csrf = pair.csrf;
-  await store.useKey(pair);
-  return true;
+  return store.usePublicKey();
 }
 
 // --- Showing what is held ------------------------------------------------------------------
@@ -73,9 +105,14 @@ async function render() {
   const last = await store.meta("last_sent");
   status.sent.textContent = last ? `Last sent ${time(last)}` : "Not sent from this phone yet";
   status.net.textContent = navigator.onLine
-    ? problem || "Online"
+    ? problem || (signedOut ? "Online, signed out" : "Online")
     : "Offline: records are kept on this phone until you are back online";
-  $("street-locked").hidden = store.unlocked() || held.length === 0;
+  $("street-sign-in").hidden = !signedOut;
+  $("street-sign-in-link").textContent = waiting
+    ? `Sign in again to send ${plural(waiting, "record", "records")}`
+    : "Sign in again to send what you record";
+  $("street-not-yours").hidden = !notYours;
+  $("street-locked").hidden = store.unlocked() || held.length === 0 || notYours;
   $("street-held").replaceChildren(
     ...held.map((record) => {
       const item = document.createElement("li");
@@ -124,11 +161,12 @@ async function render() {
 
 // --- Sending -----------------------------------------------------------------------------
 
-async function send() {
+async function send(again = true) {
   if (sending || !navigator.onLine || !store.unlocked()) {
     return;
   }
   sending = true;
+  let retry = false;
   try {
     const waiting = (await store.all()).filter((r) => r.state === "waiting" && r.value);
     if (!waiting.length) {
@@ -147,8 +185,14 @@ async function send() {
       problem = "Not sent: the connection dropped. The records are kept and sent again.";
       return;
     }
+    if (response.type === "opaqueredirect" || [401, 403].includes(response.status)) {
+      // signed out (everything kept: the page asks to sign in again), the device ended
+      // (wiped), or an old CSRF token: a new one, and one more try
+      retry = (await unlock()) && again;
+      return;
+    }
     if (!response.ok) {
-      await unlock(); // signed out: wiped; otherwise a new CSRF token for the next try
+      problem = "Not sent: the server could not take them just now. They are kept and sent again.";
       return;
     }
     problem = "";
@@ -169,6 +213,9 @@ async function send() {
   } finally {
     sending = false;
     await render();
+    if (retry) {
+      await send(false); // with the new CSRF token, once
+    }
   }
 }
 
@@ -303,7 +350,7 @@ function showColleagues() {
 $("street-programme").addEventListener("change", showColleagues);
 showColleagues();
 
-$("street-send").addEventListener("click", send);
+$("street-send").addEventListener("click", () => send());
 window.addEventListener("online", async () => {
   await unlock();
   await render();
@@ -311,8 +358,8 @@ window.addEventListener("online", async () => {
 });
 window.addEventListener("offline", render);
 
-// Signing out from this page: delete the store before the form goes (the sign-in page
-// that follows deletes it too).
+// Signing out from this page: delete the store before the form goes (the server ends this
+// device, told by its cookie, and the sign-in page that follows deletes the store too).
 document.querySelectorAll('form[action$="/logout/"]').forEach((form) => {
   form.addEventListener("submit", (event) => {
     event.preventDefault();

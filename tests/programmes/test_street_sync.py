@@ -7,11 +7,12 @@ import json
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from programmes import selectors, services
-from programmes.models import DetachedContact, Session, StreetRecord
+from programmes.models import DetachedContact, Session, StreetDevice, StreetRecord
 from tests.factories import LSOAFactory, ProgrammeFactory, programme_staff
 from tests.programmes import test_access as access
 from vru.models import AuditEvent, Role
@@ -22,6 +23,7 @@ world = access.world
 make_user = access.make_user
 ALL_ROLES, ROLE_IDS, CASE_ROLES = access.ALL_ROLES, access.ROLE_IDS, access.CASE_ROLES
 SYNC = "/programmes/street/sync/"
+KEY = "/programmes/street/key/"
 SQUARE = {
     "type": "Polygon",
     "coordinates": [[[0.40, 51.70], [0.50, 51.70], [0.50, 51.80], [0.40, 51.80], [0.40, 51.70]]],
@@ -214,7 +216,7 @@ def test_the_sync_needs_the_pages_csrf_token(world):
     body = json.dumps({"records": [_session(world.programme)]})
 
     refused = browser.post(SYNC, body, content_type="application/json")
-    token = browser.get("/programmes/street/key/").json()["csrf"]
+    token = browser.get(KEY, {"device": str(uuid.uuid4())}).json()["csrf"]
     sent = browser.post(SYNC, body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
 
     assert refused.status_code == 403
@@ -227,17 +229,139 @@ def test_a_body_that_is_not_a_batch_is_a_bad_request(client, world, worker):
     assert response.status_code == 400
 
 
-def test_the_key_is_one_for_the_signed_in_session_and_ends_with_it(client, world, worker):
-    first = client.get("/programmes/street/key/").json()
-    again = client.get("/programmes/street/key/").json()
-    client.logout()
-    client.force_login(worker)
-    after = client.get("/programmes/street/key/").json()
+def _key(client, device):
+    return client.get(KEY, {"device": str(device)})
 
-    assert first["private"]["d"] == again["private"]["d"]
-    assert "d" not in first["public"]
-    assert after["private"]["d"] != first["private"]["d"]
+
+def test_the_same_device_gets_the_same_key_in_every_signed_in_session(client, world, worker):
+    device = uuid.uuid4()
+    first = _key(client, device).json()
+    client.logout()  # the session ends (as an idle time-out does): the device lives on
+    client.force_login(worker)
+    after = _key(client, device).json()
+    another = _key(client, uuid.uuid4()).json()
+
+    assert after["private"] == first["private"]
+    assert first["public"] == {k: v for k, v in first["private"].items() if k != "d"}
+    assert another["private"]["d"] != first["private"]["d"]
     assert AuditEvent.objects.filter(verb="street.key_issued", actor=worker).count() == 2
+    assert AuditEvent.objects.filter(verb="street.key_handed", actor=worker).count() == 3
+    stored = StreetDevice.objects.get(device_id=device)
+    assert stored.user == worker
+    assert stored.last_used_at is not None
+
+
+def test_the_private_key_is_encrypted_at_rest(client, world, worker):
+    device = uuid.uuid4()
+    pair = _key(client, device).json()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT private_key FROM programmes_streetdevice WHERE device_id = %s",
+            [device.hex],
+        )
+        [(raw,)] = cursor.fetchall()
+    assert pair["private"]["d"] not in raw
+
+
+def test_another_users_device_is_not_found(client, world, worker):
+    device = uuid.uuid4()
+    mine = _key(client, device).json()
+    client.force_login(make_user(world, Role.PRACTITIONER))
+
+    response = _key(client, device)
+
+    assert response.status_code == 404
+    assert mine["private"]["d"] not in response.content.decode()
+
+
+def test_a_revoked_device_is_gone_and_never_gets_its_key_again(client, world, worker):
+    device = uuid.uuid4()
+    _key(client, device)
+    services.street_device_revoke(
+        device=StreetDevice.objects.get(device_id=device), why=StreetDevice.Revoked.ADMINISTRATOR
+    )
+
+    response = _key(client, device)
+
+    assert response.status_code == 410
+    assert "private" not in response.json()
+    assert client.get(f"/programmes/street/devices/{device}/").status_code == 410
+    assert AuditEvent.objects.filter(verb="street.device_revoked").count() == 1
+
+
+def test_signed_out_the_key_is_refused_but_the_device_waits_for_sign_in(client, world, worker):
+    device = uuid.uuid4()
+    _key(client, device)
+    client.logout()
+
+    response = _key(client, device)
+
+    assert response.status_code == 302  # the sign-in page: the phone keeps its records
+    assert response["Location"].startswith("/accounts/login/")
+    assert client.get(f"/programmes/street/devices/{device}/").status_code == 204
+    assert not StreetDevice.objects.get(device_id=device).revoked
+
+
+def test_an_idle_time_out_keeps_the_device(client, world, worker, settings):
+    device = uuid.uuid4()
+    _key(client, device)
+    session = client.session
+    session["vru_last_seen"] -= settings.VRU_SESSION_IDLE_SECONDS + 60
+    session.save()
+
+    timed_out = _key(client, device)
+
+    assert timed_out.status_code == 302
+    assert not StreetDevice.objects.get(device_id=device).revoked
+    client.force_login(worker)
+    assert _key(client, device).status_code == 200
+
+
+def test_signing_out_on_the_phone_ends_its_device_only(client, world, worker):
+    phone, desk = uuid.uuid4(), uuid.uuid4()
+    _key(client, phone)
+    _key(client, desk)
+    client.cookies["vru_street_device"] = str(phone)
+
+    client.post("/accounts/logout/")
+
+    assert StreetDevice.objects.get(device_id=phone).revoked_why == "signed_out"
+    assert not StreetDevice.objects.get(device_id=desk).revoked
+    assert client.get(f"/programmes/street/devices/{phone}/").status_code == 410
+    assert client.get(f"/programmes/street/devices/{desk}/").status_code == 204
+
+
+@pytest.mark.parametrize("ending", ["password", "inactive"])
+def test_the_server_ending_the_users_access_ends_their_devices(client, world, worker, ending):
+    device = uuid.uuid4()
+    _key(client, device)
+    if ending == "password":
+        worker.set_password("a-new-password-for-2026")
+    else:
+        worker.is_active = False
+    worker.save()
+
+    assert client.get(f"/programmes/street/devices/{device}/").status_code == 410
+    assert (
+        StreetDevice.objects.get(device_id=device).revoked_why
+        == {
+            "password": "password_changed",
+            "inactive": "inactive",
+        }[ending]
+    )
+    if ending == "password":
+        client.force_login(worker)  # signed in again with the new password
+        assert _key(client, device).status_code == 410
+
+
+def test_a_device_the_server_does_not_know_is_gone(client):
+    assert client.get(f"/programmes/street/devices/{uuid.uuid4()}/").status_code == 410
+
+
+def test_the_key_needs_the_devices_id(client, world, worker):
+    assert client.get(KEY).status_code == 400
+    assert _key(client, "not-a-uuid").status_code == 400
 
 
 def test_the_usual_places_are_the_workers_own_first_then_their_programmes(client, world, worker):
