@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from programmes import services
-from programmes.models import DetachedContact, Session, StreetRecord
+from programmes.models import DetachedContact, Session, StreetDevice, StreetRecord
 from tests.browser.helpers import PageChecker
 from tests.factories import TEST_PASSWORD, LSOAFactory, ProgrammeFactory, programme_staff
 
@@ -245,10 +245,23 @@ def test_signing_out_wipes_what_the_phone_held(browser, live_server, worker):
         """async () => !(await indexedDB.databases()).some((d) => d.name === "vru-street")"""
     )
     assert not any(name.startswith("vru-street") for name in _street_storage(page)["caches"])
+    assert StreetDevice.objects.get().revoked_why == StreetDevice.Revoked.SIGNED_OUT
     context.close()
 
 
-def test_when_the_server_ends_the_session_the_phone_forgets_what_it_held(
+def _records_held(page) -> int:
+    return page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("vru-street");
+            open.onsuccess = () => {
+                const all = open.result.transaction("records").objectStore("records").count();
+                all.onsuccess = () => { resolve(all.result); open.result.close(); };
+            };
+        })"""
+    )
+
+
+def test_signed_out_by_the_idle_time_out_the_records_wait_and_arrive_after_signing_in(
     browser, live_server, worker
 ):
     context, checker = _phone(browser, live_server, service_workers="block")
@@ -258,16 +271,55 @@ def test_when_the_server_ends_the_session_the_phone_forgets_what_it_held(
     _record_session(page)
     page.get_by_role("button", name="Close session").click()
     expect(page.locator("#street-waiting")).to_have_text("2 records waiting to send")
-    # the signed-in session ends on the server (idle time out, or ended from another device)
+    # while the phone has no signal the signed-in session ends on the server (idle time-out)
     DjangoSession.objects.all().delete()
 
     context.set_offline(False)
-    page.wait_for_url(checker.url("/accounts/login/?next=/programmes/street/"))
-    page.wait_for_function(
-        """async () => !(await indexedDB.databases()).some((d) => d.name === "vru-street")"""
-    )
+    sign_in_again = page.get_by_role("link", name="Sign in again to send 2 records")
+    expect(sign_in_again).to_be_visible()
+    expect(page.locator("#street-waiting")).to_have_text("2 records waiting to send")
+    assert _records_held(page) == 2
     checker.check()
     assert not Session.objects.filter(place="Skate park").exists()
+    assert not StreetDevice.objects.get().revoked
+
+    sign_in_again.click()
+    page.wait_for_url(checker.url("/accounts/login/?next=/programmes/street/"))
+    checker.check()
+    assert _records_held(page) == 2  # the sign-in page keeps them: the device lives on
+    page.get_by_label("Username").fill("streetworker")
+    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(checker.url(STREET))
+    expect(page.locator("#street-waiting")).to_have_text("Nothing waiting to send")
+    expect(page.locator("#street-sign-in")).to_be_hidden()
+    checker.check()
+    _stored_once()
+    assert StreetDevice.objects.count() == 1  # the same device, its key handed out again
+    context.close()
+
+
+def test_a_device_the_server_revoked_forgets_what_it_held(browser, live_server, worker):
+    context, checker = _phone(browser, live_server, service_workers="block")
+    page = checker.page
+    _sign_in(checker)
+    context.set_offline(True)
+    _record_session(page)
+    page.get_by_role("button", name="Close session").click()
+    expect(page.locator("#street-waiting")).to_have_text("2 records waiting to send")
+    device = StreetDevice.objects.get()
+    services.street_device_revoke(device=device, why=StreetDevice.Revoked.ADMINISTRATOR)
+    checker.expected_failures.add(checker.url(f"{STREET}key/?device={device.device_id}"))
+
+    context.set_offline(False)
+    # the store deleted, the page opened afresh on a new device of its own
+    page.wait_for_function(f"() => !document.cookie.includes('{device.device_id}')")
+    expect(page.locator("#street")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#street-waiting")).to_have_text("Nothing waiting to send")
+    assert _records_held(page) == 0
+    checker.check()
+    assert not Session.objects.filter(place="Skate park").exists()
+    assert StreetDevice.objects.filter(revoked_at__isnull=True).exclude(pk=device.pk).count() == 1
     context.close()
 
 
