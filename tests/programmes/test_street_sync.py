@@ -398,3 +398,28 @@ def test_other_staff_present_are_kept_when_they_staff_the_programme(client, worl
     session = Session.objects.get(street_records__client_id=record["id"])
     assert set(session.staff.all()) == {worker, colleague}
     assert "Ann" in client.get("/programmes/street/").content.decode()
+
+
+def test_an_administrator_revokes_a_lost_phone_from_the_admin(client, world, worker):
+    device = uuid.uuid4()
+    _key(client, device)
+    admin = make_user(world, Role.ADMINISTRATOR)
+    admin.is_staff = True
+    admin.save(update_fields=["is_staff"])
+    client.force_login(admin)
+    listed = client.get("/admin/programmes/streetdevice/")
+    pk = StreetDevice.objects.get(device_id=device).pk
+
+    client.post(
+        "/admin/programmes/streetdevice/",
+        {"action": "revoke", "_selected_action": [pk]},
+    )
+
+    assert listed.status_code == 200
+    assert str(device) in listed.content.decode()
+    assert '"d"' not in listed.content.decode()
+    revoked = StreetDevice.objects.get(device_id=device)
+    assert revoked.revoked_why == "administrator"
+    assert AuditEvent.objects.get(verb="street.device_revoked").actor == admin
+    client.force_login(worker)
+    assert _key(client, device).status_code == 410
