@@ -7,7 +7,8 @@ import * as store from "./street-store.js";
 const root = document.getElementById("street");
 const $ = (id) => document.getElementById(id);
 const status = { waiting: $("street-waiting"), sent: $("street-last-sent"), net: $("street-connection") };
-let draft = null;
+let draft = null; // the session in progress
+let draftKey = "";
 let csrf = "";
 let sending = false;
 let problem = "";
@@ -222,7 +223,7 @@ async function send(again = true) {
 // --- Recording ---------------------------------------------------------------------------
 
 async function saveDraft() {
-  await store.put("draft", "draft", 0, draft);
+  await store.put(draftKey, "draft", 0, draft);
   await render();
 }
 
@@ -269,6 +270,9 @@ $("street-start-form").addEventListener("submit", async (event) => {
     Object.assign(next, (await position()) || {});
   }
   draft = next;
+  // each session in progress is kept under its own id: one locked on the phone (opened
+  // without the key) is never written over, and opens once the key is back
+  draftKey = `draft-${next.id}`;
   await saveDraft();
   $("street-session-heading").focus();
 });
@@ -333,12 +337,29 @@ $("street-close").addEventListener("click", async () => {
     Object.assign(contact, { age_band: c.age_band, gender: c.gender, summary: c.summary });
     await store.put(c.id, "waiting", order + n++, contact);
   }
-  await store.remove("draft");
+  await store.remove(draftKey);
   draft = null;
   $("street-issues").value = "";
+  await resume();
   await render();
   await send();
 });
+
+// A session in progress kept on the phone (the page closed, or locked when it opened): the
+// earliest readable one is taken up again.
+async function resume() {
+  if (draft || !store.unlocked()) {
+    return;
+  }
+  const kept = (await store.all())
+    .filter((r) => r.state === "draft" && r.value)
+    .sort((a, b) => a.value.made_at.localeCompare(b.value.made_at));
+  if (kept.length) {
+    draft = kept[0].value;
+    draftKey = kept[0].id;
+    $("street-issues").value = draft.issues_raised || "";
+  }
+}
 
 // "Other staff present": only the staff of the programme chosen
 function showColleagues() {
@@ -353,6 +374,7 @@ showColleagues();
 $("street-send").addEventListener("click", () => send());
 window.addEventListener("online", async () => {
   await unlock();
+  await resume();
   await render();
   await send();
 });
@@ -372,13 +394,7 @@ async function start() {
     navigator.serviceWorker.register(root.dataset.workerUrl).catch(() => null);
   }
   await unlock();
-  if (store.unlocked()) {
-    const kept = (await store.all()).find((r) => r.state === "draft" && r.value);
-    draft = kept ? kept.value : null;
-  }
-  if (draft) {
-    $("street-issues").value = draft.issues_raised || "";
-  }
+  await resume();
   await render();
   root.dataset.ready = "true";
   await send();

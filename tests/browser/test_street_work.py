@@ -323,6 +323,43 @@ def test_a_device_the_server_revoked_forgets_what_it_held(browser, live_server, 
     context.close()
 
 
+def test_a_session_in_progress_locked_on_the_phone_is_not_written_over(
+    browser, live_server, worker
+):
+    context, checker = _phone(browser, live_server)
+    page = checker.page
+    _sign_in(checker)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    _record_session(page)  # left in progress
+
+    # opened again without a signal: the key is not in memory, the session in progress is
+    # locked, and the worker starts another one
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("#street")).to_have_attribute("data-ready", "true")
+    page.get_by_label("Basildon 001A").check()
+    page.get_by_label("Place", exact=True).fill("Bus stop")
+    page.get_by_role("button", name="Start session").click()
+    page.get_by_role("button", name="One more: Male, 18 to 24").click()
+    page.get_by_role("button", name="Close session").click()
+    expect(page.locator("#street-waiting")).to_have_text("1 record waiting to send")
+
+    # back online: the one closed is sent, the one in progress opens again as it was
+    context.set_offline(False)
+    expect(page.locator("#street-waiting")).to_have_text("Nothing waiting to send")
+    expect(page.locator("#street-session-where")).to_contain_text("Skate park")
+    expect(page.locator("#street-contacts")).to_contain_text("Asked about boxing")
+    checker.check()
+    assert Session.objects.filter(place="Bus stop").count() == 1
+    with page.expect_response(SYNC):
+        page.get_by_role("button", name="Close session").click()
+    expect(page.locator("#street-waiting")).to_have_text("Nothing waiting to send")
+    session = Session.objects.get(place="Skate park")
+    assert sorted(session.counts.values_list("gender", "count")) == [("female", 1), ("male", 3)]
+    assert DetachedContact.objects.filter(summary="Asked about boxing").count() == 1
+    context.close()
+
+
 def test_where_i_am_now_is_the_neighbourhood_holding_the_phone(browser, live_server, worker):
     square = [[[0.40, 51.70], [0.50, 51.70], [0.50, 51.80], [0.40, 51.80], [0.40, 51.70]]]
     here = LSOAFactory(
