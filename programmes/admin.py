@@ -13,8 +13,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from programmes import services as programme_services
 from programmes import yef
-from programmes.models import Programme, ProgrammeStaff
+from programmes.models import Programme, ProgrammeStaff, StreetDevice
 from vru import permissions as core_permissions
 from vru.admin import NamedErrorsInline, PartnershipScopedAdmin
 from vru.models import LSOA, AuditEvent, LocalAuthority, Recommendation, User
@@ -109,3 +110,35 @@ class ProgrammeAdmin(PartnershipScopedAdmin):
                 verb="programme.staff_changed",
                 target=form.instance,
             )
+
+
+@admin.register(StreetDevice)
+class StreetDeviceAdmin(PartnershipScopedAdmin):
+    """The phones the street-work page runs on, read-only, with one action: revoke a lost
+    or stolen phone (its key is never handed out again, and the phone, told so when it
+    next asks, deletes what it holds). The private key is never shown."""
+
+    allowed = staticmethod(core_permissions.can_manage_users)  # administrators
+    list_display = ["device_id", "user", "created_at", "last_used_at", "revoked_at", "revoked_why"]
+    list_filter = ["revoked_why"]
+    search_fields = ["user__username", "user__last_name"]
+    fields = ["device_id", "user", "created_at", "last_used_at", "revoked_at", "revoked_why"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke the chosen phones (what they hold is deleted)")
+    def revoke(self, request, queryset):
+        for device in queryset.filter(revoked_at__isnull=True).select_related("partnership"):
+            programme_services.street_device_revoke(
+                device=device, why=StreetDevice.Revoked.ADMINISTRATOR, actor=request.user
+            )
+        self.message_user(request, "Revoked.")

@@ -5,13 +5,18 @@ class ProgrammesConfig(AppConfig):
     name = "programmes"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_out
+
         from programmes.services.imports.review import REFERRAL_IMPORTS
+        from programmes.views.street import street_signed_out
         from vru import import_kinds
         from vru.models import ImportJob
 
         # custody spreadsheets: checked first, imported once confirmed, undoable (the core's
         # machinery for reviewed imports, which imports no app)
         import_kinds.register(ImportJob.Kind.REFERRALS, REFERRAL_IMPORTS)
+        # signing out on a phone ends its street-work device
+        user_logged_out.connect(street_signed_out, dispatch_uid="programmes.street_signed_out")
 
     def navigation(self, user) -> list[tuple[str, str]]:
         from programmes import permissions

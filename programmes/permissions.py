@@ -141,6 +141,12 @@ def can_record_session(user: User, programme: Programme) -> bool:
     return can_create_referral(user, programme)
 
 
+def can_use_street_work(user: User) -> bool:
+    """The street-work page and its sync: whoever records sessions (on the programmes they
+    may record them for: each record is judged by can_record_session)."""
+    return can_use_caseload(user)
+
+
 def sees_named_cases(user: User) -> bool:
     return can_use_caseload(user)
 

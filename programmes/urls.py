@@ -1,6 +1,14 @@
 from django.urls import path
 
-from programmes.views import caseload, corrections, imports, programmes, referrals, sessions
+from programmes.views import (
+    caseload,
+    corrections,
+    imports,
+    programmes,
+    referrals,
+    sessions,
+    street,
+)
 
 app_name = "programmes"
 urlpatterns = [
@@ -44,4 +52,10 @@ urlpatterns = [
         sessions.session_detached_contact,
         name="session_detached_contact",
     ),
+    path("street/", street.street_page, name="street"),
+    path("street/key/", street.street_key, name="street_key"),
+    path("street/devices/<uuid:device>/", street.street_device, name="street_device"),
+    path("street/sync/", street.street_sync, name="street_sync"),
+    path("street/sw.js", street.street_service_worker, name="street_service_worker"),
+    path("street/manifest.webmanifest", street.street_manifest, name="street_manifest"),
 ]

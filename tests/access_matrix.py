@@ -279,6 +279,18 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "programmes:session_attendees": door(CASE_WORKERS, objects="session", out={ADMIN}),
     "programmes:session_list": with_exports(CASE_WORKERS, "csv"),
     "programmes:session_create": door(CASE_WORKERS),
+    "programmes:street": door(CASE_WORKERS),
+    "programmes:street_key": door(
+        CASE_WORKERS, query="?device=6f1c2a4e-1b7d-4c1e-9a55-2f0d8b3c7e10"
+    ),
+    # a phone signed out asks whether its device was ended: 410 for one the server ended or
+    # does not know, 204 for one waiting for its user to sign in; the same for everyone
+    "programmes:street_device": door(
+        PUBLIC, kwargs={"device": "0b8c9e2d-53a1-4f6e-8d2c-7a4b1e9f3c65"}, ok={410}
+    ),
+    "programmes:street_sync": door(CASE_WORKERS, method="post", ok=FORM_POSTED),
+    "programmes:street_service_worker": door(PUBLIC),  # the page shell's code, nobody's data
+    "programmes:street_manifest": door(PUBLIC),
     "programmes:session_detail": door(CASE_WORKERS, objects="session", out={ADMIN}),
     "programmes:session_detached_contact": door(
         CASE_WORKERS, objects="session", out={ADMIN}, method="post", ok=FORM_POSTED

@@ -130,6 +130,13 @@ SESSION_REQUIRED = {
     "held_on": "Enter date of the session",
     "place": "Enter place",
 }
+
+
+def programme_closed(programme: Programme) -> str:
+    ended = programme.ends_on
+    return f"{programme.name} closed on {ended.day} {ended:%B %Y}: it takes no sessions after that."
+
+
 SESSION_UNKNOWN = {"kind": unknown_choice("kind of session"), "programme": NOT_YOUR_PROGRAMME}
 
 
@@ -164,6 +171,11 @@ def check_session(
     _moments(
         values, errors, {"held_on": ("A session", SESSION_REQUIRED["held_on"])}, out, skip, now
     )
+    held_on = out.get("held_on")
+    if programme is not None and programme.ends_on and held_on and held_on > programme.ends_on:
+        # a closed programme takes no more sessions (one sent late from a phone, made
+        # while it ran, is still taken: it keeps the day it was made)
+        _add(errors, "held_on", programme_closed(programme))
     texts = {
         "place": ("the place", _max(Session, "place"), SESSION_REQUIRED["place"]),
         "issues_raised": ("the issues raised", None, None),

@@ -19,6 +19,7 @@ from programmes.models.referrals import (
 )
 from programmes.models.retention import RetentionRun
 from programmes.models.sessions import DetachedContact, Session, SessionCount
+from programmes.models.street import StreetDevice, StreetRecord
 from programmes.models.versions import RecordVersion
 from programmes.models.young_people import (
     EducationStatus,
@@ -51,6 +52,8 @@ __all__ = [
     "Session",
     "SessionCount",
     "StatusChange",
+    "StreetDevice",
+    "StreetRecord",
     "YoungPerson",
     "YoungPersonIdentity",
     "consent_tag",

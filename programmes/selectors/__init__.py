@@ -43,6 +43,8 @@ from programmes.selectors.sessions import (  # noqa: F401
     session_attendees,
     session_get,
     session_list,
+    street_colleagues,
+    usual_places,
 )
 from programmes.selectors.timeline import (  # noqa: F401
     TimelineEntry,

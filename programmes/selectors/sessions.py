@@ -4,8 +4,8 @@ from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from programmes import permissions
-from programmes.models import DetachedContact, Session, YoungPerson
-from programmes.selectors.programmes import _staffed_programme_ids
+from programmes.models import DetachedContact, ProgrammeStaff, Session, YoungPerson
+from programmes.selectors.programmes import _staffed_programme_ids, programmes_for_referrals
 from programmes.selectors.referrals import referral_list
 from vru.models import Role, User
 from vru.permissions import has_role
@@ -62,3 +62,40 @@ def detached_contact_get(*, viewer: User, pk) -> DetachedContact | None:
         .select_related("session")
         .first()
     )
+
+
+def usual_places(*, viewer: User, limit: int = 5) -> list[dict]:
+    """The neighbourhoods of the viewer's own most recent sessions (their usual places), then
+    of their programmes' recent sessions, newest first, for the street-work page's short
+    list: {code, name}."""
+    recent = (
+        session_list(viewer=viewer)
+        .filter(lsoa__isnull=False)
+        .order_by("-held_on", "-id")
+        .values_list("lsoa__code", "lsoa__name")
+    )
+    places: dict[str, str] = {}
+    for rows in (recent.filter(created_by=viewer)[:50], recent[:50]):
+        for code, name in rows:
+            places.setdefault(code, name)
+            if len(places) == limit:
+                return [{"code": c, "name": n} for c, n in places.items()]
+    return [{"code": c, "name": n} for c, n in places.items()]
+
+
+def street_colleagues(*, viewer: User) -> list[dict]:
+    """Staff of the programmes the viewer records sessions for, but the viewer, for "other
+    staff present" on the street-work page: {programme, user, name}, by name."""
+    rows = (
+        ProgrammeStaff.objects.filter(
+            programme__in=programmes_for_referrals(viewer=viewer).values("pk"),
+            user__is_active=True,
+        )
+        .exclude(user=viewer)
+        .order_by("user__first_name", "user__last_name", "user_id")
+        .values_list("programme_id", "user_id", "user__first_name", "user__last_name")
+    )
+    return [
+        {"programme": programme, "user": user, "name": f"{first} {last}".strip()}
+        for programme, user, first, last in rows
+    ]

@@ -44,9 +44,20 @@ from programmes.services.sla import (
     session_attendance_expire,
     young_person_erase,
 )
+from programmes.services.street import (
+    DeviceGoneError,
+    NotTheirsError,
+    street_device_gone,
+    street_device_revoke,
+    street_device_signed_out,
+    street_key,
+    street_records_store,
+)
 
 __all__ = [
     "REAUTH_NEEDED",
+    "DeviceGoneError",
+    "NotTheirsError",
     "ReferralImportOutcome",
     "break_glass_notify",
     "contact_correct",
@@ -80,5 +91,10 @@ __all__ = [
     "session_attendee_remove",
     "session_correct",
     "session_record",
+    "street_device_gone",
+    "street_device_revoke",
+    "street_device_signed_out",
+    "street_key",
+    "street_records_store",
     "young_person_erase",
 ]

@@ -166,3 +166,62 @@ def place_map(
         .values_list("code", "name", "boundary")
     ]
     return authorities, maps.choropleth_svg(rows, width=360.0)
+
+
+# --- Where a phone is: the neighbourhood whose boundary holds a point ----------------------
+
+
+def _ring_holds(ring: list, x: float, y: float) -> bool:
+    """Ray casting: does the closed ring of [lon, lat] points hold (x, y)?"""
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i][0], ring[i][1]
+        xj, yj = ring[j][0], ring[j][1]
+        if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def _polygons(geometry: dict) -> list:
+    kind = (geometry or {}).get("type")
+    if kind == "Polygon":
+        return [geometry["coordinates"]]
+    if kind == "MultiPolygon":
+        return list(geometry["coordinates"])
+    return []
+
+
+def geometry_holds(geometry: dict, latitude: float, longitude: float) -> bool:
+    """A GeoJSON Polygon or MultiPolygon (WGS84) holds the point: inside an outer ring and
+    in none of its holes."""
+    for rings in _polygons(geometry):
+        if (
+            rings
+            and _ring_holds(rings[0], longitude, latitude)
+            and not any(_ring_holds(hole, longitude, latitude) for hole in rings[1:])
+        ):
+            return True
+    return False
+
+
+def lsoa_at(*, viewer: User, latitude: float, longitude: float) -> LSOA | None:
+    """The neighbourhood of the viewer's partnership whose boundary holds the point (from a
+    phone's location), or None: outside them all, or the partnership has no boundaries.
+    The boundaries are read a bounding box first, in Python (no spatial database)."""
+    found = None
+    rows = _pickable(viewer).filter(boundary__isnull=False).values_list("pk", "boundary")
+    for pk, geometry in rows.iterator(chunk_size=200):
+        polygons = _polygons(geometry)
+        points = [p for rings in polygons for p in (rings[0] if rings else [])]
+        if not points:
+            continue
+        lons = [p[0] for p in points]
+        lats = [p[1] for p in points]
+        if not (min(lons) <= longitude <= max(lons) and min(lats) <= latitude <= max(lats)):
+            continue
+        if geometry_holds(geometry, latitude, longitude):
+            found = pk
+            break
+    return _pickable(viewer).filter(pk=found).first() if found else None

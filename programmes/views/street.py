@@ -1,0 +1,133 @@
+"""Street work on a phone: the page (installable, works without a connection), its key, the
+sync that takes the records made offline, and the service worker and manifest that make it
+an app. Thin: the services store, the selectors read."""
+
+import json
+import uuid
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from programmes import permissions, selectors, services
+from programmes.inputs import street as street_input
+from programmes.models import Gender
+from vru import doors
+from vru.age_bands import AgeBand
+
+
+@require_GET
+def street_page(request):
+    programmes = selectors.programmes_for_referrals(viewer=request.user)
+    doors.require(permissions.can_use_street_work(request.user) and programmes.exists())
+    return render(
+        request,
+        "programmes/street.html",
+        {
+            "programmes": programmes,
+            "usual_places": selectors.usual_places(viewer=request.user),
+            "colleagues": selectors.street_colleagues(viewer=request.user),
+            "age_bands": AgeBand.choices,
+            "genders": Gender.choices,
+        },
+    )
+
+
+DEVICE_COOKIE = "vru_street_device"  # the phone's device id (not a secret), for signing out
+
+
+def _device_id(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+@never_cache
+@require_GET
+def street_key(request):
+    """The key this device's store is sealed with (?device=<the id the phone made>), handed
+    to its own user signed in; and a fresh CSRF token for the sync (a page shell from the
+    cache may hold an old one). Another user's device: 404. A device the server has ended:
+    410, and the phone deletes its store. Signed out (an idle time-out), the sign-in page's
+    redirect: the phone keeps its records and asks the worker to sign in again."""
+    doors.require(permissions.can_use_street_work(request.user))
+    device_id = _device_id(request.GET.get("device", ""))
+    if device_id is None:
+        return JsonResponse({"error": "Send ?device=<the id this phone made>."}, status=400)
+    try:
+        pair = services.street_key(actor=request.user, device_id=device_id)
+    except services.NotTheirsError:
+        raise Http404 from None
+    except services.DeviceGoneError:
+        return JsonResponse({"error": "This phone's key has been revoked."}, status=410)
+    return JsonResponse({**pair, "csrf": get_token(request)})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def street_device(request, device):
+    """Asked by a phone whose session has ended: 410 Gone when the server has ended this
+    device (revoked, its user made inactive or their password changed: the phone deletes
+    its store), 204 when it only waits for its user to sign in again. Nothing else."""
+    if services.street_device_gone(device_id=device):
+        return HttpResponse(status=410)
+    return HttpResponse(status=204)
+
+
+def street_signed_out(sender, request, user, **kwargs):
+    """Signing out (connected to user_logged_out): the phone the worker signs out on ends,
+    found by the device id its street-work page keeps in a cookie. Only the sign-out itself
+    (a POST to the sign-out page), never the idle time-out, which keeps the device."""
+    if request is None or user is None or request.method != "POST":
+        return
+    if request.path_info != reverse("logout"):
+        return
+    device_id = _device_id(request.COOKIES.get(DEVICE_COOKIE, ""))
+    if device_id is not None:
+        services.street_device_signed_out(user=user, device_id=device_id)
+
+
+@never_cache
+@require_POST
+def street_sync(request):
+    """A batch of records from the phone: {"records": [...]}; each answered stored,
+    duplicate or refused (with the reason), in order."""
+    doors.require(permissions.can_use_street_work(request.user))
+    try:
+        body = json.loads(request.body or b"null")
+    except ValueError:
+        body = None
+    records = body.get("records") if isinstance(body, dict) else None
+    if not isinstance(records, list) or len(records) > street_input.MAX_RECORDS:
+        return JsonResponse(
+            {"error": f"Send {{'records': [...]}}, at most {street_input.MAX_RECORDS}."},
+            status=400,
+        )
+    results = services.street_records_store(actor=request.user, records=records)
+    return JsonResponse({"results": results, "received_at": timezone.now().isoformat()})
+
+
+@login_not_required
+@require_GET
+def street_service_worker(request):
+    """The service worker, served from the street page's own path so that its scope is
+    that page (it holds nothing of anyone's: the page shell and its static files)."""
+    script = render_to_string("programmes/street_sw.js", request=request)
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_not_required
+@require_GET
+def street_manifest(request):
+    manifest = render_to_string("programmes/street.webmanifest", request=request)
+    return HttpResponse(manifest, content_type="application/manifest+json")
