@@ -121,6 +121,7 @@ KWARGS = {
     "scored_referral": lambda o: {"referral_pk": o.pk},
     "outcome_score": lambda o: {"referral_pk": o.referral_id, "score_pk": o.pk},
     "listening_import_job": lambda o: {"pk": o.target_id, "job_pk": o.pk},
+    "spend_import_job": lambda o: {"job_pk": o.pk},
 }
 
 # Evaluations: staff who plan or commission work, and commissioners (no personal data).
@@ -128,6 +129,10 @@ EVALUATION_READERS = READERS
 EVALUATION_EDITORS = EDITORS | {MANAGER}  # managers: evaluations of their programmes
 OUTCOME_READERS = frozenset({ADMIN, ANALYST, MANAGER, COMMISSIONER})  # suppressed aggregates
 REPORT_READERS = OUTCOME_READERS
+
+# Money: read by those who plan and commission work; kept by administrators and grants officers.
+FINANCE_READERS = frozenset({ADMIN, ANALYST, MANAGER, GRANTS_OFFICER, COMMISSIONER})
+FINANCE_KEEPERS = GRANT_STAFF
 
 
 ROUTES: dict[str, Door | tuple[Door, ...]] = {
@@ -418,6 +423,32 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "duty-api:strategy-detail": door(READERS, objects="strategy"),
     "duty-api:readiness-assessment-list": api_list(READERS),
     "duty-api:readiness-assessment-detail": door(READERS, objects="readiness_assessment"),
+    # --- money ------------------------------------------------------------------------
+    "finance:overview": with_exports(FINANCE_READERS, "csv"),
+    "finance:stream_list": (
+        door(FINANCE_READERS),
+        door(FINANCE_KEEPERS, method="post", ok=FORM_POSTED),
+    ),
+    "finance:stream_detail": (
+        door(FINANCE_READERS, objects="funding_stream"),
+        door(FINANCE_KEEPERS, objects="funding_stream", method="post", ok=FORM_POSTED),
+    ),
+    # managers: the spend of the programmes they manage
+    "finance:spend_record": door(FINANCE_KEEPERS | {MANAGER}),
+    "finance:spend_import": door(FINANCE_KEEPERS),
+    "finance:spend_import_job": (
+        door(FINANCE_KEEPERS, objects="spend_import_job"),
+        door(FINANCE_KEEPERS, objects="spend_import_job", method="post", ok=REDIRECT),
+    ),
+    "finance:spend_import_job_cancel": door(
+        FINANCE_KEEPERS, objects="spend_import_job", method="post", ok=REDIRECT
+    ),
+    # administrators, and whoever ran the import (the world's was the system's)
+    "finance:spend_import_job_restore": door({ADMIN}, objects="spend_import_job"),
+    "finance-api:funding-stream-list": api_list(FINANCE_READERS),
+    "finance-api:funding-stream-detail": door(FINANCE_READERS, objects="funding_stream"),
+    "finance-api:quarterly-spend-list": api_list(FINANCE_READERS),
+    "finance-api:quarterly-spend-detail": door(FINANCE_READERS, objects="quarterly_spend"),
     "evaluation:report_request": door(REPORT_READERS),
     "evaluation:report_detail": with_exports(
         REPORT_READERS, "csv", "xlsx", objects="impact_report"

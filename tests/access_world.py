@@ -24,6 +24,7 @@ from duty.models import ReadinessArea
 from evaluation import services as evaluation_services
 from evaluation.models import SafeguardingAlert
 from evaluation.services import reports as report_services
+from finance import services as finance_services
 from grants import services as grant_services
 from grants.models import Attachment, OrganisationMembership, PanelMember
 from programmes import services as programme_services
@@ -288,6 +289,30 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
     )
     report = report_services.impact_report_build(report_id=report.pk)
     member = UserFactory(partnership=partnership, roles=[Role.APPLICANT])
+
+    # --- money
+    stream = finance_services.funding_stream_save(
+        actor=None,
+        partnership=partnership,
+        funder="Home Office",
+        grant_name=f"{tag} VRU grant",
+        financial_year=2025,
+        amount=Decimal("100000"),
+        spend_type="intervention",
+    )
+    finance_services.allocation_add(
+        actor=None, stream=stream, programme=programme, amount=Decimal("40000")
+    )
+    spend = finance_services.spend_record(
+        actor=None, programme=programme, financial_year=2025, quarter=1, amount=Decimal("9000")
+    )
+    spend_import = ImportJob.objects.create(
+        partnership=partnership,
+        kind=ImportJob.Kind.FINANCE_SPEND,
+        file_name=f"{tag} spend.csv",
+        content=b"",
+        status=ImportJob.Status.SUCCEEDED,
+    )
     membership = OrganisationMembership.objects.create(user=member, organisation=organisation)
 
     return {
@@ -343,6 +368,9 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "exercise": {"in": exercise},
         "response": {"in": response},
         "listening_import_job": {"in": listening_import},
+        "funding_stream": {"in": stream},
+        "quarterly_spend": {"in": spend},
+        "spend_import_job": {"in": spend_import},
         "action": {"in": action},
         "public_exercise": {"in": exercise},
         "safeguarding_alert": {"in": alert},

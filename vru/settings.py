@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "grants",
     "evaluation",
     "duty",
+    "finance",
 ]
 
 MIDDLEWARE = [

@@ -157,6 +157,8 @@ urlpatterns = [
     path("duty/", include("duty.urls")),
     path("api/", include("duty.api_urls")),
     path("api/", include("evaluation.api_urls")),
+    path("finance/", include("finance.urls")),
+    path("api/", include("finance.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

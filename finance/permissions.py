@@ -1,0 +1,56 @@
+"""Who may do what with money: funding streams, allocations, spend, quarterly returns and
+commissioned providers. One predicate per rule (docs/roles.md, docs/finance.md).
+
+- Funding, allocations and the spend report: administrators, grants officers, analysts,
+  programme managers and commissioners may read (money, no people); administrators and grants
+  officers keep the record.
+- Spend of a programme: administrators and grants officers, or the programme's manager.
+- Quarterly returns: administrators and grants officers produce, review, lock and correct
+  them; analysts and commissioners read them (commissioners only through the disclosure
+  control).
+"""
+
+from programmes.models import Programme
+from programmes.permissions import can_manage_programme
+from vru.models import Role, User
+from vru.permissions import belongs_to_a_partnership, has_role
+
+FINANCE_KEEPERS = frozenset({Role.ADMINISTRATOR, Role.GRANTS_OFFICER})
+FINANCE_READERS = FINANCE_KEEPERS | {Role.ANALYST, Role.PROGRAMME_MANAGER, Role.COMMISSIONER}
+RETURN_READERS = FINANCE_KEEPERS | {Role.ANALYST, Role.COMMISSIONER}
+
+
+def can_view_finance(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *FINANCE_READERS)
+
+
+def can_keep_funding(user: User) -> bool:
+    """Add and change funding streams and their allocations."""
+    return belongs_to_a_partnership(user) and has_role(user, *FINANCE_KEEPERS)
+
+
+def can_record_spend(user: User, programme: Programme) -> bool:
+    if not belongs_to_a_partnership(user) or programme.partnership_id != user.partnership_id:
+        return False
+    if has_role(user, *FINANCE_KEEPERS):
+        return True
+    return can_manage_programme(user, programme)
+
+
+def can_import_spend(user: User) -> bool:
+    return can_keep_funding(user)
+
+
+def can_view_returns(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *RETURN_READERS)
+
+
+def can_prepare_returns(user: User) -> bool:
+    """Produce, review, lock and correct quarterly returns."""
+    return can_keep_funding(user)
+
+
+def sees_return_records(user: User) -> bool:
+    """True counts and the drill-down to records (staff); everyone else gets the return
+    through the disclosure control."""
+    return can_prepare_returns(user)

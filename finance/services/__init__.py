@@ -1,0 +1,15 @@
+from finance.services.funding import (
+    allocation_add,
+    allocation_remove,
+    funding_stream_save,
+    spend_record,
+)
+from finance.services.spend_imports import spend_import_job_create
+
+__all__ = [
+    "allocation_add",
+    "allocation_remove",
+    "funding_stream_save",
+    "spend_import_job_create",
+    "spend_record",
+]
