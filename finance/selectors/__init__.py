@@ -5,7 +5,9 @@ from finance.selectors.funding import (
     quarters_starting_within,
     recorded_spend,
     spend_against_allocation,
+    spend_by_programme,
     spend_records,
+    spend_within,
 )
 from finance.selectors.imports import spend_import_jobs
 
@@ -16,6 +18,8 @@ __all__ = [
     "quarters_starting_within",
     "recorded_spend",
     "spend_against_allocation",
+    "spend_by_programme",
     "spend_import_jobs",
     "spend_records",
+    "spend_within",
 ]

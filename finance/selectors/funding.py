@@ -232,3 +232,21 @@ def recorded_spend(*, programme_id: int, start: date, end: date) -> tuple[Decima
         total=Sum("amount"), quarters=Count("pk")
     )
     return found["total"], found["quarters"]
+
+
+def spend_by_programme(programme_ids) -> dict[int, list[tuple[date, Decimal]]]:
+    """Programme id -> (first day of the quarter, amount) of every quarter with a recorded
+    figure, in one query (value for money sums them over each evaluation's dates)."""
+    found: dict[int, list[tuple[date, Decimal]]] = {}
+    for programme_id, year, quarter, amount in QuarterlySpend.objects.filter(
+        programme_id__in=list(programme_ids)
+    ).values_list("programme_id", "financial_year", "quarter", "amount"):
+        found.setdefault(programme_id, []).append((quarter_dates(year, quarter)[0], amount))
+    return found
+
+
+def spend_within(quarters: list[tuple[date, Decimal]], start: date, end: date):
+    """(total, quarters counted) of the quarters that start within [start, end]; total is
+    None when none does."""
+    inside = [amount for first, amount in quarters if start <= first <= end]
+    return (sum(inside, Decimal(0)) if inside else None), len(inside)

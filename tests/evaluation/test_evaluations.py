@@ -295,7 +295,7 @@ def test_without_recorded_figures_the_budget_and_referrals_in_the_dates_are_used
         viewer=user_with_role(Role.ANALYST), partnership=partnership, start=None, end=None
     )
 
-    assert (row.cost, row.cost_source) == (Decimal("60000"), "programme budget")
+    assert (row.cost, row.cost_source) == (Decimal("60000"), "programme budget (no spend recorded)")
     assert row.participants == 6
     assert row.cost_per_participant == Decimal("10000.00")
     assert (row.benefit, row.ratio) == (None, None)  # no benefit assumptions yet
