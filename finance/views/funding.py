@@ -3,7 +3,8 @@ spend. Thin: parse, call a selector or a service, render."""
 
 import tablib
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,8 +33,9 @@ SPEND_COLUMNS = [
 
 
 def _require(allowed: bool) -> None:
+    """A page a role may not open is "not found" (docs/roles.md)."""
     if not allowed:
-        raise PermissionDenied
+        raise Http404
 
 
 def _int(value, default: int, low: int, high: int) -> int:

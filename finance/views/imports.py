@@ -3,7 +3,8 @@ then the import's own page (progress, the check, the confirmation, the way back)
 life is the core's (vru.services.import_job_*)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,7 +22,7 @@ ROW_ERRORS_SHOWN = 500
 @require_http_methods(["GET", "POST"])
 def spend_import(request):
     if not permissions.can_import_spend(request.user):
-        raise PermissionDenied
+        raise Http404
     form = SpendImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -94,7 +95,7 @@ def spend_import_job_cancel(request, job_pk: int):
 def spend_import_job_restore(request, job_pk: int):
     job = get_object_or_404(selectors.spend_import_jobs(viewer=request.user), pk=job_pk)
     if not core_permissions.can_restore_import(request.user, job):
-        raise PermissionDenied
+        raise Http404
     if request.method == "POST":
         try:
             core_services.import_job_restore(actor=request.user, job=job)
