@@ -21,3 +21,8 @@ class FinanceConfig(AppConfig):
         if permissions.can_view_finance(user):
             return [("Money", reverse("finance:overview"))]
         return []
+
+    def load_demo(self) -> list[str]:
+        from finance import demo
+
+        return demo.load_demo()
