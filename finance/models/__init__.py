@@ -8,11 +8,16 @@ from finance.models.funding import (
     quarter_dates,
     quarter_of,
 )
+from finance.models.returns import BREAKDOWNS, COLUMNS, COUNT_COLUMNS, QuarterlyReturn
 
 __all__ = [
+    "BREAKDOWNS",
+    "COLUMNS",
+    "COUNT_COLUMNS",
     "Allocation",
     "FundingStream",
     "Quarter",
+    "QuarterlyReturn",
     "QuarterlySpend",
     "financial_year_label",
     "financial_year_of",

@@ -10,13 +10,16 @@ from finance.selectors.funding import (
     spend_within,
 )
 from finance.selectors.imports import spend_import_jobs
+from finance.selectors.returns import compute_return, returns_for
 
 __all__ = [
     "SpendLine",
     "allocations",
+    "compute_return",
     "funding_streams",
     "quarters_starting_within",
     "recorded_spend",
+    "returns_for",
     "spend_against_allocation",
     "spend_by_programme",
     "spend_import_jobs",

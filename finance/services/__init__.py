@@ -4,12 +4,24 @@ from finance.services.funding import (
     funding_stream_save,
     spend_record,
 )
+from finance.services.returns import (
+    return_correct,
+    return_lock,
+    return_produce,
+    return_refresh,
+    return_review,
+)
 from finance.services.spend_imports import spend_import_job_create
 
 __all__ = [
     "allocation_add",
     "allocation_remove",
     "funding_stream_save",
+    "return_correct",
+    "return_lock",
+    "return_produce",
+    "return_refresh",
+    "return_review",
     "spend_import_job_create",
     "spend_record",
 ]
