@@ -3,7 +3,7 @@
 from rest_framework import mixins, viewsets
 
 from finance import selectors, serializers
-from finance.models import FundingStream, QuarterlySpend
+from finance.models import FundingStream, QuarterlyReturn, QuarterlySpend
 
 
 class _ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -35,3 +35,12 @@ class QuarterlySpendViewSet(_ReadOnly):
     serializer_class = serializers.QuarterlySpendOutputSerializer
     model = QuarterlySpend
     select = staticmethod(selectors.spend_records)
+
+
+class QuarterlyReturnViewSet(_ReadOnly):
+    """Quarterly returns, every version; counts through the disclosure control for anyone
+    who is not partnership staff."""
+
+    serializer_class = serializers.QuarterlyReturnOutputSerializer
+    model = QuarterlyReturn
+    select = staticmethod(selectors.returns_for)

@@ -1,6 +1,7 @@
 """The money demo, per partnership: a Home Office VRU grant (core and intervention streams)
 for each of the last two complete financial years, allocated across the partnership's
-programmes and grant rounds, and quarterly spend of every programme in both years.
+programmes and grant rounds, quarterly spend of every programme in both years, and the
+locked quarterly return of the last quarter of the later year.
 
 Every figure here is SYNTHETIC (made up for the demo, worked out from each programme's place
 in a sorted list), not any VRU's accounts. Idempotent: a partnership that has a funding
@@ -78,6 +79,12 @@ def _load(partnership: Partnership, years: list[int]) -> str:
             services.allocation_add(
                 actor=None, stream=intervention, grant_round=grant_round, amount=grant_round.budget
             )
+    # the last complete quarter's return, produced from the demo's records, reviewed, locked
+    quarterly_return = services.return_produce(
+        actor=None, partnership=partnership, financial_year=years[-1], quarter=4
+    )
+    services.return_review(actor=None, quarterly_return=quarterly_return)
+    services.return_lock(actor=None, quarterly_return=quarterly_return)
     labels = ", ".join(financial_year_label(year) for year in years)
     return (
         f"Money demo for {partnership.short_name}: funding, allocations and quarterly spend "

@@ -63,3 +63,18 @@ class SpendImportForm(GovukForm):
         help_text="CSV (UTF-8) or XLSX with the columns programme, financial_year (2024/25), "
         "quarter (1 to 4; April to June is 1), amount; optionally note.",
     )
+
+
+class ReturnProduceForm(GovukForm):
+    financial_year = forms.IntegerField(
+        min_value=2000, max_value=2100, label="Financial year", help_text=YEAR_HINT
+    )
+    quarter = forms.TypedChoiceField(coerce=int, choices=Quarter.choices, label="Quarter")
+
+
+class ReturnCorrectForm(GovukForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is the return corrected?",
+        help_text="The locked version stays as it was; the correction is a new version.",
+    )

@@ -13,7 +13,7 @@ commissioned providers. One predicate per rule (docs/roles.md, docs/finance.md).
 from programmes.models import Programme
 from programmes.permissions import can_manage_programme
 from vru.models import Role, User
-from vru.permissions import belongs_to_a_partnership, has_role
+from vru.permissions import belongs_to_a_partnership, has_role, sees_suppressed_figures
 
 FINANCE_KEEPERS = frozenset({Role.ADMINISTRATOR, Role.GRANTS_OFFICER})
 FINANCE_READERS = FINANCE_KEEPERS | {Role.ANALYST, Role.PROGRAMME_MANAGER, Role.COMMISSIONER}
@@ -50,7 +50,7 @@ def can_prepare_returns(user: User) -> bool:
     return can_keep_funding(user)
 
 
-def sees_return_records(user: User) -> bool:
-    """True counts and the drill-down to records (staff); everyone else gets the return
-    through the disclosure control."""
-    return can_prepare_returns(user)
+def sees_true_return_counts(user: User) -> bool:
+    """Staff see a return's true counts inside the partnership; everyone else (commissioners)
+    gets it through the disclosure control, as does any export marked external."""
+    return can_view_returns(user) and not sees_suppressed_figures(user)

@@ -1,6 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from finance.models import Allocation, FundingStream, QuarterlySpend
+from finance import permissions
+from finance.models import Allocation, FundingStream, QuarterlyReturn, QuarterlySpend
 
 
 class AllocationOutputSerializer(serializers.ModelSerializer):
@@ -42,3 +44,40 @@ class QuarterlySpendOutputSerializer(serializers.ModelSerializer):
             "amount",
             "note",
         ]
+
+
+class QuarterlyReturnOutputSerializer(serializers.ModelSerializer):
+    """A quarterly return. `rows` follow the fixed columns (README, "The quarterly return"):
+    true counts for partnership staff, the disclosure control's copy for everyone else."""
+
+    rows = serializers.SerializerMethodField()
+    figures = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QuarterlyReturn
+        fields = [
+            "id",
+            "financial_year",
+            "quarter",
+            "version",
+            "status",
+            "supersedes",
+            "correction_reason",
+            "produced_at",
+            "reviewed_at",
+            "locked_at",
+            "figures",
+            "rows",
+        ]
+
+    def _true_counts(self) -> bool:
+        request = self.context.get("request")
+        return request is not None and permissions.sees_true_return_counts(request.user)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["true counts", "disclosure control"]))
+    def get_figures(self, obj) -> str:
+        return "true counts" if self._true_counts() else "disclosure control"
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_rows(self, obj) -> list:
+        return obj.rows if self._true_counts() else obj.published_rows

@@ -20,4 +20,11 @@ urlpatterns = [
         views.spend_import_job_restore,
         name="spend_import_job_restore",
     ),
+    path("returns/", views.return_list, name="return_list"),
+    path("returns/<int:pk>/", views.return_detail, name="return_detail"),
+    path("returns/<int:pk>/refresh/", views.return_refresh, name="return_refresh"),
+    path("returns/<int:pk>/review/", views.return_review, name="return_review"),
+    path("returns/<int:pk>/lock/", views.return_lock, name="return_lock"),
+    path("returns/<int:pk>/correct/", views.return_correct, name="return_correct"),
+    path("returns/<int:pk>/export/", views.return_export, name="return_export"),
 ]

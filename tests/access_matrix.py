@@ -133,6 +133,7 @@ REPORT_READERS = OUTCOME_READERS
 # Money: read by those who plan and commission work; kept by administrators and grants officers.
 FINANCE_READERS = frozenset({ADMIN, ANALYST, MANAGER, GRANTS_OFFICER, COMMISSIONER})
 FINANCE_KEEPERS = GRANT_STAFF
+RETURN_READERS = FINANCE_KEEPERS | {ANALYST, COMMISSIONER}
 
 
 ROUTES: dict[str, Door | tuple[Door, ...]] = {
@@ -445,6 +446,29 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     ),
     # administrators, and whoever ran the import (the world's was the system's)
     "finance:spend_import_job_restore": door({ADMIN}, objects="spend_import_job"),
+    "finance:return_list": (
+        door(RETURN_READERS),
+        door(FINANCE_KEEPERS, method="post", ok=FORM_POSTED),
+    ),
+    "finance:return_detail": door(RETURN_READERS, objects="quarterly_return"),
+    "finance:return_refresh": door(
+        FINANCE_KEEPERS, objects="quarterly_return", method="post", ok=REDIRECT
+    ),
+    "finance:return_review": door(
+        FINANCE_KEEPERS, objects="quarterly_return", method="post", ok=REDIRECT
+    ),
+    "finance:return_lock": door(
+        FINANCE_KEEPERS, objects="quarterly_return", method="post", ok=REDIRECT
+    ),
+    "finance:return_correct": door(
+        FINANCE_KEEPERS, objects="quarterly_return", method="post", ok=REDIRECT
+    ),
+    "finance:return_export": (
+        door(RETURN_READERS, objects="quarterly_return", query="?format=csv"),
+        door(RETURN_READERS, objects="quarterly_return", query="?format=xlsx&external=1"),
+    ),
+    "finance-api:quarterly-return-list": api_list(RETURN_READERS),
+    "finance-api:quarterly-return-detail": door(RETURN_READERS, objects="quarterly_return"),
     "finance-api:funding-stream-list": api_list(FINANCE_READERS),
     "finance-api:funding-stream-detail": door(FINANCE_READERS, objects="funding_stream"),
     "finance-api:quarterly-spend-list": api_list(FINANCE_READERS),

@@ -306,6 +306,9 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
     spend = finance_services.spend_record(
         actor=None, programme=programme, financial_year=2025, quarter=1, amount=Decimal("9000")
     )
+    quarterly_return = finance_services.return_produce(
+        actor=None, partnership=partnership, financial_year=2025, quarter=1
+    )
     spend_import = ImportJob.objects.create(
         partnership=partnership,
         kind=ImportJob.Kind.FINANCE_SPEND,
@@ -371,6 +374,7 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "funding_stream": {"in": stream},
         "quarterly_spend": {"in": spend},
         "spend_import_job": {"in": spend_import},
+        "quarterly_return": {"in": quarterly_return},
         "action": {"in": action},
         "public_exercise": {"in": exercise},
         "safeguarding_alert": {"in": alert},

@@ -4,7 +4,7 @@ two financial years, labelled synthetic, and loading it twice changes nothing.""
 import pytest
 
 from finance import demo
-from finance.models import Allocation, FundingStream, QuarterlySpend
+from finance.models import Allocation, FundingStream, QuarterlyReturn, QuarterlySpend
 from tests.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,3 +30,6 @@ def test_the_money_demo_holds_two_years_of_funding_and_spend_and_loads_once(part
     ) == counts
     assert len(set(FundingStream.objects.values_list("financial_year", flat=True))) == 2
     assert all(demo.SYNTHETIC in s.note for s in QuarterlySpend.objects.all())
+    [locked] = QuarterlyReturn.objects.all()
+    assert (locked.quarter, locked.status) == (4, "locked")
+    assert {row["intervention"] for row in locked.rows} == {"ReRoute", "Detached youth work"}
