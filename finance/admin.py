@@ -4,7 +4,7 @@ pages, whose services check, validate and audit (finance.services)."""
 from django.contrib import admin
 
 from finance import permissions
-from finance.models import Allocation, FundingStream, QuarterlySpend
+from finance.models import Allocation, FundingStream, QuarterlyReturn, QuarterlySpend
 from vru.admin import ReadOnlyScopedAdmin
 
 
@@ -33,3 +33,10 @@ class QuarterlySpendAdmin(FinanceAdmin):
     list_display = ["programme", "financial_year", "quarter", "amount", "recorded_at"]
     list_filter = ["financial_year", "quarter"]
     search_fields = ["programme__name"]
+
+
+@admin.register(QuarterlyReturn)
+class QuarterlyReturnAdmin(FinanceAdmin):
+    list_display = ["financial_year", "quarter", "version", "status", "locked_at"]
+    list_filter = ["financial_year", "quarter", "status"]
+    search_fields = ["correction_reason"]
