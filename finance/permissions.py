@@ -54,3 +54,24 @@ def sees_true_return_counts(user: User) -> bool:
     """Staff see a return's true counts inside the partnership; everyone else (commissioners)
     gets it through the disclosure control, as does any export marked external."""
     return can_view_returns(user) and not sees_suppressed_figures(user)
+
+
+def provider_of(user: User):
+    """The provider a provider-staff user works for (None for anyone else)."""
+    if not belongs_to_a_partnership(user) or not has_role(user, Role.PROVIDER):
+        return None
+    link = getattr(user, "provider_link", None)
+    return None if link is None else link.provider
+
+
+def can_record_kpi_figures(user: User, contract) -> bool:
+    """Those who keep funding, and the staff of the contract's provider."""
+    if (
+        not belongs_to_a_partnership(user)
+        or contract.provider.partnership_id != user.partnership_id
+    ):
+        return False
+    if has_role(user, *FINANCE_KEEPERS):
+        return True
+    provider = provider_of(user)
+    return provider is not None and provider.pk == contract.provider_id
