@@ -4,7 +4,14 @@ two financial years, labelled synthetic, and loading it twice changes nothing.""
 import pytest
 
 from finance import demo
-from finance.models import Allocation, FundingStream, QuarterlyReturn, QuarterlySpend
+from finance.models import (
+    Allocation,
+    Contract,
+    FundingStream,
+    KPIFigure,
+    QuarterlyReturn,
+    QuarterlySpend,
+)
 from tests.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +40,5 @@ def test_the_money_demo_holds_two_years_of_funding_and_spend_and_loads_once(part
     [locked] = QuarterlyReturn.objects.all()
     assert (locked.quarter, locked.status) == (4, "locked")
     assert {row["intervention"] for row in locked.rows} == {"ReRoute", "Detached youth work"}
+    assert Contract.objects.count() == 2  # one per programme, up to three
+    assert KPIFigure.objects.count() == 2 * 2 * 8  # 2 contracts x 2 KPIs x 8 quarters
