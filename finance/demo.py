@@ -105,8 +105,8 @@ KPIS = (
 
 def _providers(partnership: Partnership, programmes: list, years: list[int]) -> int:
     """Three commissioned providers, each contracted for one programme with two KPIs and
-    quarterly figures for both years (synthetic). The partnership's demo provider-staff user
-    works for the first."""
+    quarterly figures for both years (synthetic). A provider-staff user of the partnership, if
+    there is one (the core demo makes none yet), works for the first."""
     for n, programme in enumerate(programmes):
         provider = services.provider_create(
             actor=None, partnership=partnership, name=f"{PROVIDERS[n]} (synthetic demo)"
