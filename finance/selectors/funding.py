@@ -114,7 +114,7 @@ def spend_against_allocation(
     *, viewer: User, financial_year: int, upto: int = 4
 ) -> list[SpendLine]:
     """Each programme and grant round with an allocation or spend in `financial_year`: its
-    allocation, spend per quarter (to quarter `upto`), year to date and variance. Three
+    allocation, spend per quarter (to quarter `upto`), year to date and variance. Two
     queries, every sum in the database."""
     if not permissions.can_view_finance(viewer):
         return []
