@@ -375,8 +375,9 @@ def test_cost_benefit_takes_a_bounded_number_of_queries(
     analyst = user_with_role(Role.ANALYST)
     analyst.role_names  # noqa: B018 - roles cached, as on a request
 
-    # evaluations (with referral counts); monitoring returns; benefit assumptions
-    with django_assert_max_num_queries(3):
+    # evaluations (with referral counts); monitoring returns; tranches paid; benefit
+    # assumptions; spend recorded for the programmes (finance)
+    with django_assert_max_num_queries(5):
         rows = selectors.cost_benefit_for(
             viewer=analyst, partnership=partnership, start=None, end=None
         )
