@@ -129,6 +129,7 @@ KWARGS = {
     "listening_import_job": lambda o: {"pk": o.target_id, "job_pk": o.pk},
     "gathered_item": lambda o: {"pk": o.request_id, "item_pk": o.pk},
     "redaction": lambda o: {"pk": o.item.request_id, "redaction_pk": o.pk},
+    "spend_import_job": lambda o: {"job_pk": o.pk},
 }
 
 # Evaluations: staff who plan or commission work, and commissioners (no personal data).
@@ -136,6 +137,11 @@ EVALUATION_READERS = READERS
 EVALUATION_EDITORS = EDITORS | {MANAGER}  # managers: evaluations of their programmes
 OUTCOME_READERS = frozenset({ADMIN, ANALYST, MANAGER, COMMISSIONER})  # suppressed aggregates
 REPORT_READERS = OUTCOME_READERS
+
+# Money: read by those who plan and commission work; kept by administrators and grants officers.
+FINANCE_READERS = frozenset({ADMIN, ANALYST, MANAGER, GRANTS_OFFICER, COMMISSIONER})
+FINANCE_KEEPERS = GRANT_STAFF
+RETURN_READERS = FINANCE_KEEPERS | {ANALYST, COMMISSIONER}
 
 
 ROUTES: dict[str, Door | tuple[Door, ...]] = {
@@ -474,6 +480,55 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "sharing-api:agreement-detail": door(STAFF, objects="sharing_agreement"),
     "sharing-api:disclosure-list": api_list(SHARING_KEEPERS),
     "sharing-api:disclosure-detail": door(SHARING_KEEPERS, objects="disclosure"),
+    # --- money ------------------------------------------------------------------------
+    "finance:overview": with_exports(FINANCE_READERS, "csv"),
+    "finance:stream_list": (
+        door(FINANCE_READERS),
+        door(FINANCE_KEEPERS, method="post", ok=FORM_POSTED),
+    ),
+    "finance:stream_detail": (
+        door(FINANCE_READERS, objects="funding_stream"),
+        door(FINANCE_KEEPERS, objects="funding_stream", method="post", ok=FORM_POSTED),
+    ),
+    # managers: the spend of the programmes they manage
+    "finance:spend_record": door(FINANCE_KEEPERS | {MANAGER}),
+    "finance:spend_import": door(FINANCE_KEEPERS),
+    "finance:spend_import_job": (
+        door(FINANCE_KEEPERS, objects="spend_import_job"),
+        door(FINANCE_KEEPERS, objects="spend_import_job", method="post", ok=REDIRECT),
+    ),
+    "finance:spend_import_job_cancel": door(
+        FINANCE_KEEPERS, objects="spend_import_job", method="post", ok=REDIRECT
+    ),
+    # administrators, and whoever ran the import (the world's was the system's)
+    "finance:spend_import_job_restore": door({ADMIN}, objects="spend_import_job"),
+    "finance:return_list": (
+        door(RETURN_READERS),
+        door(FINANCE_KEEPERS, method="post", ok=FORM_POSTED),
+    ),
+    "finance:return_detail": door(RETURN_READERS, objects="quarterly_return"),
+    "finance:return_refresh": door(
+        FINANCE_KEEPERS, objects="quarterly_return", method="post", ok=REDIRECT
+    ),
+    "finance:return_review": door(
+        FINANCE_KEEPERS, objects="quarterly_return", method="post", ok=REDIRECT
+    ),
+    "finance:return_lock": door(
+        FINANCE_KEEPERS, objects="quarterly_return", method="post", ok=REDIRECT
+    ),
+    "finance:return_correct": door(
+        FINANCE_KEEPERS, objects="quarterly_return", method="post", ok=REDIRECT
+    ),
+    "finance:return_export": (
+        door(RETURN_READERS, objects="quarterly_return", query="?format=csv"),
+        door(RETURN_READERS, objects="quarterly_return", query="?format=xlsx&external=1"),
+    ),
+    "finance-api:quarterly-return-list": api_list(RETURN_READERS),
+    "finance-api:quarterly-return-detail": door(RETURN_READERS, objects="quarterly_return"),
+    "finance-api:funding-stream-list": api_list(FINANCE_READERS),
+    "finance-api:funding-stream-detail": door(FINANCE_READERS, objects="funding_stream"),
+    "finance-api:quarterly-spend-list": api_list(FINANCE_READERS),
+    "finance-api:quarterly-spend-detail": door(FINANCE_READERS, objects="quarterly_spend"),
     "evaluation:report_request": door(REPORT_READERS),
     "evaluation:report_detail": with_exports(
         REPORT_READERS, "csv", "xlsx", objects="impact_report"

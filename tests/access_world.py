@@ -25,6 +25,7 @@ from duty.models import PartnerMember, ReadinessArea
 from evaluation import services as evaluation_services
 from evaluation.models import SafeguardingAlert
 from evaluation.services import reports as report_services
+from finance import services as finance_services
 from grants import services as grant_services
 from grants.models import Attachment, OrganisationMembership, PanelMember
 from programmes import services as programme_services
@@ -311,6 +312,33 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
     )
     report = report_services.impact_report_build(report_id=report.pk)
     member = UserFactory(partnership=partnership, roles=[Role.APPLICANT])
+
+    # --- money
+    stream = finance_services.funding_stream_save(
+        actor=None,
+        partnership=partnership,
+        funder="Home Office",
+        grant_name=f"{tag} VRU grant",
+        financial_year=2025,
+        amount=Decimal("100000"),
+        spend_type="intervention",
+    )
+    finance_services.allocation_add(
+        actor=None, stream=stream, programme=programme, amount=Decimal("40000")
+    )
+    spend = finance_services.spend_record(
+        actor=None, programme=programme, financial_year=2025, quarter=1, amount=Decimal("9000")
+    )
+    quarterly_return = finance_services.return_produce(
+        actor=None, partnership=partnership, financial_year=2025, quarter=1
+    )
+    spend_import = ImportJob.objects.create(
+        partnership=partnership,
+        kind=ImportJob.Kind.FINANCE_SPEND,
+        file_name=f"{tag} spend.csv",
+        content=b"",
+        status=ImportJob.Status.SUCCEEDED,
+    )
     membership = OrganisationMembership.objects.create(user=member, organisation=organisation)
 
     return {
@@ -366,6 +394,10 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "exercise": {"in": exercise},
         "response": {"in": response},
         "listening_import_job": {"in": listening_import},
+        "funding_stream": {"in": stream},
+        "quarterly_spend": {"in": spend},
+        "spend_import_job": {"in": spend_import},
+        "quarterly_return": {"in": quarterly_return},
         "action": {"in": action},
         "public_exercise": {"in": exercise},
         "safeguarding_alert": {"in": alert},

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "duty",
     "sharing",
     "rights",
+    "finance",
 ]
 
 MIDDLEWARE = [

@@ -162,6 +162,8 @@ urlpatterns = [
     path("sharing/", include("sharing.urls")),
     path("api/", include("sharing.api_urls")),
     path("api/", include("evaluation.api_urls")),
+    path("finance/", include("finance.urls")),
+    path("api/", include("finance.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from evaluation import permissions
 from evaluation.models import PUBLISHED_BENEFIT_COST_RATIO, BenefitAssumption, Evaluation, UnitCost
 from evaluation.selectors.evaluations import evaluation_findings_for, evaluation_list
+from finance import selectors as finance_selectors
 from programmes.models import Programme, Referral
 from vru.models import Partnership, User
 from vru.selectors import disclosure
@@ -37,6 +38,9 @@ class CostBenefit:
     evaluation: Evaluation
     cost: Decimal | None
     cost_source: str
+    # which cost it used: "recorded" (the evaluation's own), "actual" (spend recorded in
+    # finance, or grant tranches paid) or "budget" (the programme's budget, the award's amount)
+    cost_basis: str
     participants: int | None
     participants_shown: str
     participants_source: str
@@ -112,9 +116,14 @@ def evaluation_cost_benefit(*, viewer: User, evaluation: Evaluation) -> CostBene
 
 
 def _cost_benefits(qs: QuerySet[Evaluation], *, suppress: bool) -> list[CostBenefit]:
-    evaluations = list(_with_counts(qs).prefetch_related("award__monitoring_returns"))
+    evaluations = list(
+        _with_counts(qs).prefetch_related("award__monitoring_returns", "award__tranches")
+    )
     if not evaluations:
         return []
+    spend = finance_selectors.spend_by_programme(
+        {e.programme_id for e in evaluations if e.programme_id}
+    )
     lines: dict[int, list[BenefitLine]] = {}
     for assumption in BenefitAssumption.objects.filter(evaluation__in=evaluations).select_related(
         "unit_cost"
@@ -126,16 +135,36 @@ def _cost_benefits(qs: QuerySet[Evaluation], *, suppress: bool) -> list[CostBene
                 assumption.basis,
             )
         )
-    return [_cost_benefit(e, lines.get(e.pk, []), suppress) for e in evaluations]
+    return [
+        _cost_benefit(e, lines.get(e.pk, []), suppress, spend.get(e.programme_id, []))
+        for e in evaluations
+    ]
 
 
-def _cost_benefit(evaluation: Evaluation, lines: list[BenefitLine], suppress: bool):
+def _cost(evaluation: Evaluation, spend: list) -> tuple[Decimal | None, str, str]:
+    """(cost, source in words, basis): the evaluation's recorded cost; else what was actually
+    spent in its dates (quarterly spend of the programme, tranches paid of the award); else
+    the budget (the programme's budget, the award's amount)."""
     if evaluation.cost is not None:
-        cost, cost_source = evaluation.cost, "recorded cost"
-    elif evaluation.programme is not None:
-        cost, cost_source = evaluation.programme.budget, "programme budget"
-    else:
-        cost, cost_source = evaluation.award.amount, "grant award"
+        return evaluation.cost, "recorded cost", "recorded"
+    end = evaluation.ends_on or timezone.localdate()
+    if evaluation.programme is not None:
+        actual, quarters = finance_selectors.spend_within(spend, evaluation.starts_on, end)
+        if actual is not None:
+            return (
+                actual,
+                f"actual spend ({quarters} quarter{'s' if quarters != 1 else ''} recorded)",
+                "actual",
+            )
+        return evaluation.programme.budget, "programme budget (no spend recorded)", "budget"
+    paid = [t.amount for t in evaluation.award.tranches.all() if t.released_at is not None]
+    if paid:
+        return sum(paid, Decimal(0)), "actual spend (grant tranches paid)", "actual"
+    return evaluation.award.amount, "grant award (nothing paid yet)", "budget"
+
+
+def _cost_benefit(evaluation: Evaluation, lines: list[BenefitLine], suppress: bool, spend: list):
+    cost, cost_source, cost_basis = _cost(evaluation, spend)
     if evaluation.participants is not None:
         participants, participants_source = evaluation.participants, "recorded"
     elif evaluation.programme is not None:
@@ -161,6 +190,7 @@ def _cost_benefit(evaluation: Evaluation, lines: list[BenefitLine], suppress: bo
         evaluation=evaluation,
         cost=cost,
         cost_source=cost_source,
+        cost_basis=cost_basis,
         participants=None if hidden else participants,
         participants_shown=shown_count(participants, suppress=suppress),
         participants_source=participants_source,

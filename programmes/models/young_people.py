@@ -24,6 +24,8 @@ class Ethnicity(models.TextChoices):
     WHITE = "white", "White"
     OTHER = "other", "Other ethnic group"
     NOT_SAID = "not_said", "Prefer not to say"
+    # asked, or not asked, and nothing recorded (the quarterly return counts it apart)
+    NOT_KNOWN = "not_known", "Not known"
 
 
 class EducationStatus(models.TextChoices):

@@ -295,7 +295,7 @@ def test_without_recorded_figures_the_budget_and_referrals_in_the_dates_are_used
         viewer=user_with_role(Role.ANALYST), partnership=partnership, start=None, end=None
     )
 
-    assert (row.cost, row.cost_source) == (Decimal("60000"), "programme budget")
+    assert (row.cost, row.cost_source) == (Decimal("60000"), "programme budget (no spend recorded)")
     assert row.participants == 6
     assert row.cost_per_participant == Decimal("10000.00")
     assert (row.benefit, row.ratio) == (None, None)  # no benefit assumptions yet
@@ -375,8 +375,9 @@ def test_cost_benefit_takes_a_bounded_number_of_queries(
     analyst = user_with_role(Role.ANALYST)
     analyst.role_names  # noqa: B018 - roles cached, as on a request
 
-    # evaluations (with referral counts); monitoring returns; benefit assumptions
-    with django_assert_max_num_queries(3):
+    # evaluations (with referral counts); monitoring returns; tranches paid; benefit
+    # assumptions; spend recorded for the programmes (finance)
+    with django_assert_max_num_queries(5):
         rows = selectors.cost_benefit_for(
             viewer=analyst, partnership=partnership, start=None, end=None
         )

@@ -23,6 +23,7 @@ class ImportJob(models.Model):
         POLICE_UK = "police_uk", "police.uk street-level crime"
         AREA_INDICATORS = "area_indicators", "Area indicators"
         LISTENING_RESPONSES = "listening_responses", "Listening responses"
+        FINANCE_SPEND = "finance_spend", "Quarterly spend (finance system spreadsheet)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to start"

@@ -1,0 +1,90 @@
+"""Money in the admin, read-only: streams, allocations and spend are written on the money
+pages, whose services check, validate and audit (finance.services)."""
+
+from django.contrib import admin
+
+from finance import permissions
+from finance.models import (
+    KPI,
+    Allocation,
+    Contract,
+    FundingStream,
+    KPIFigure,
+    Provider,
+    ProviderStaff,
+    QuarterlyReturn,
+    QuarterlySpend,
+)
+from vru.admin import ReadOnlyScopedAdmin
+
+
+class FinanceAdmin(ReadOnlyScopedAdmin):
+    allowed = staticmethod(permissions.can_keep_funding)
+
+
+@admin.register(FundingStream)
+class FundingStreamAdmin(FinanceAdmin):
+    list_display = ["funder", "grant_name", "financial_year", "amount", "spend_type"]
+    list_filter = ["financial_year", "spend_type"]
+    search_fields = ["funder", "grant_name"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(FinanceAdmin):
+    partnership_path = "stream__partnership"
+    list_display = ["stream", "programme", "grant_round", "amount"]
+    list_filter = ["stream__financial_year"]
+    search_fields = ["stream__grant_name", "programme__name", "grant_round__title"]
+
+
+@admin.register(QuarterlySpend)
+class QuarterlySpendAdmin(FinanceAdmin):
+    partnership_path = "programme__partnership"
+    list_display = ["programme", "financial_year", "quarter", "amount", "recorded_at"]
+    list_filter = ["financial_year", "quarter"]
+    search_fields = ["programme__name"]
+
+
+@admin.register(QuarterlyReturn)
+class QuarterlyReturnAdmin(FinanceAdmin):
+    list_display = ["financial_year", "quarter", "version", "status", "locked_at"]
+    list_filter = ["financial_year", "quarter", "status"]
+    search_fields = ["correction_reason"]
+
+
+@admin.register(Provider)
+class ProviderAdmin(FinanceAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(ProviderStaff)
+class ProviderStaffAdmin(FinanceAdmin):
+    partnership_path = "provider__partnership"
+    list_display = ["user", "provider"]
+    list_filter = ["provider"]
+    search_fields = ["user__username", "provider__name"]
+
+
+@admin.register(Contract)
+class ContractAdmin(FinanceAdmin):
+    partnership_path = "provider__partnership"
+    list_display = ["provider", "programme", "value", "starts_on", "ends_on"]
+    list_filter = ["provider"]
+    search_fields = ["provider__name", "programme__name"]
+
+
+@admin.register(KPI)
+class KPIAdmin(FinanceAdmin):
+    partnership_path = "contract__provider__partnership"
+    list_display = ["name", "contract", "target", "unit"]
+    list_filter = ["contract__provider"]
+    search_fields = ["name"]
+
+
+@admin.register(KPIFigure)
+class KPIFigureAdmin(FinanceAdmin):
+    partnership_path = "kpi__contract__provider__partnership"
+    list_display = ["kpi", "financial_year", "quarter", "value"]
+    list_filter = ["financial_year", "quarter"]
+    search_fields = ["kpi__name"]

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class FinanceConfig(AppConfig):
+    name = "finance"
+    verbose_name = "Money and returns"
+
+    def ready(self) -> None:
+        from finance.services.spend_imports import SPEND_IMPORTS
+        from vru import import_kinds
+        from vru.models import ImportJob
+
+        # spend from the finance system's spreadsheet: checked first, imported once
+        # confirmed, undoable (the core's machinery for reviewed imports)
+        import_kinds.register(ImportJob.Kind.FINANCE_SPEND, SPEND_IMPORTS)
+
+    def navigation(self, user) -> list[tuple[str, str]]:
+        from finance import permissions
+        from vru.extensions import url as reverse
+
+        if permissions.can_view_finance(user):
+            return [("Money", reverse("finance:overview"))]
+        return []
+
+    def load_demo(self) -> list[str]:
+        from finance import demo
+
+        return demo.load_demo()

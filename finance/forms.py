@@ -1,0 +1,80 @@
+"""The money forms only parse; the services judge (finance.services)."""
+
+from django import forms
+
+from finance.models import FundingStream, Quarter
+from vru.forms import GovukForm
+from vru.validators import validate_import_file
+
+YEAR_HINT = "The year it starts: 2024 for 2024/25."
+
+
+class FundingStreamForm(GovukForm):
+    funder = forms.CharField(max_length=200, help_text="For example, the Home Office.")
+    grant_name = forms.CharField(max_length=200, label="Grant name")
+    financial_year = forms.IntegerField(
+        min_value=2000, max_value=2100, label="Financial year", help_text=YEAR_HINT
+    )
+    amount = forms.DecimalField(min_value=0.01, max_digits=12, decimal_places=2, label="Amount (£)")
+    spend_type = forms.ChoiceField(
+        choices=FundingStream.SpendType.choices, label="Core or intervention spend"
+    )
+    conditions = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Conditions (optional)"
+    )
+
+
+class AllocationForm(GovukForm):
+    target = forms.ChoiceField(label="Allocate to", help_text="A programme or a grant round.")
+    amount = forms.DecimalField(min_value=0.01, max_digits=12, decimal_places=2, label="Amount (£)")
+
+    def __init__(self, *args, programmes=(), grant_rounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [
+            ("", "Choose a programme or a grant round"),
+            ("Programmes", [(f"programme:{p.pk}", p.name) for p in programmes]),
+            ("Grant rounds", [(f"round:{r.pk}", r.title) for r in grant_rounds]),
+        ]
+
+
+class SpendForm(GovukForm):
+    programme = forms.ChoiceField(label="Programme")
+    financial_year = forms.IntegerField(
+        min_value=2000, max_value=2100, label="Financial year", help_text=YEAR_HINT
+    )
+    quarter = forms.TypedChoiceField(coerce=int, choices=Quarter.choices, label="Quarter")
+    amount = forms.DecimalField(
+        min_value=0, max_digits=12, decimal_places=2, label="Amount spent (£)"
+    )
+    note = forms.CharField(max_length=300, required=False, label="Note (optional)")
+
+    def __init__(self, *args, programmes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [
+            ("", "Choose a programme"),
+            *((str(p.pk), p.name) for p in programmes),
+        ]
+
+
+class SpendImportForm(GovukForm):
+    file = forms.FileField(
+        validators=[validate_import_file],
+        label="Spreadsheet of spend",
+        help_text="CSV (UTF-8) or XLSX with the columns programme, financial_year (2024/25), "
+        "quarter (1 to 4; April to June is 1), amount; optionally note.",
+    )
+
+
+class ReturnProduceForm(GovukForm):
+    financial_year = forms.IntegerField(
+        min_value=2000, max_value=2100, label="Financial year", help_text=YEAR_HINT
+    )
+    quarter = forms.TypedChoiceField(coerce=int, choices=Quarter.choices, label="Quarter")
+
+
+class ReturnCorrectForm(GovukForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is the return corrected?",
+        help_text="The locked version stays as it was; the correction is a new version.",
+    )

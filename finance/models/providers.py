@@ -1,0 +1,131 @@
+"""Commissioned providers: an organisation delivering a programme under a contract (value,
+dates, KPIs with targets), the quarterly KPI figures it reports, and its staff (users with
+the provider role, linked to one provider)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from finance.models.funding import Quarter, financial_year_label
+from programmes.models import Programme
+from vru.models import Partnership
+from vru.models.scoping import PartnershipQuerySet, scoped_to
+
+
+class Provider(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="finance_provider_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProviderStaff(models.Model):
+    """A user with the provider role, working for one provider."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="staff")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_link"
+    )
+
+    objects = scoped_to("provider__partnership").as_manager()
+
+    class Meta:
+        ordering = ["provider", "user"]
+        verbose_name_plural = "provider staff"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.provider})"
+
+
+class Contract(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(
+        "value (£)", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    objects = scoped_to("provider__partnership").as_manager()
+
+    class Meta:
+        ordering = ["provider", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")),
+                name="finance_contract_dates_order",
+                violation_error_message="The end date must be after the start date",
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="finance_contract_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.programme}"
+
+    def clean(self) -> None:
+        if (
+            self.provider_id
+            and self.programme_id
+            and self.provider.partnership_id != self.programme.partnership_id
+        ):
+            raise ValidationError({"programme": "Choose one of your partnership's programmes."})
+
+
+class KPI(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(max_length=200)
+    target = models.DecimalField(max_digits=12, decimal_places=2)
+    unit = models.CharField(max_length=50, blank=True, help_text="e.g. young people, sessions")
+
+    objects = scoped_to("contract__provider__partnership").as_manager()
+
+    class Meta:
+        ordering = ["contract", "name"]
+        verbose_name = "KPI"
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "name"], name="finance_kpi_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KPIFigure(models.Model):
+    """What a provider reports against a KPI for one quarter of a financial year."""
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="figures")
+    financial_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(choices=Quarter.choices)
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    objects = scoped_to("kpi__contract__provider__partnership").as_manager()
+
+    class Meta:
+        ordering = ["kpi", "financial_year", "quarter"]
+        verbose_name = "KPI figure"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "financial_year", "quarter"], name="finance_kpi_figure_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="finance_kpi_quarter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {financial_year_label(self.financial_year)} Q{self.quarter}"

@@ -1,0 +1,77 @@
+"""Who may do what with money: funding streams, allocations, spend, quarterly returns and
+commissioned providers. One predicate per rule (docs/roles.md, docs/finance.md).
+
+- Funding, allocations and the spend report: administrators, grants officers, analysts,
+  programme managers and commissioners may read (money, no people); administrators and grants
+  officers keep the record.
+- Spend of a programme: administrators and grants officers, or the programme's manager.
+- Quarterly returns: administrators and grants officers produce, review, lock and correct
+  them; analysts and commissioners read them (commissioners only through the disclosure
+  control).
+"""
+
+from programmes.models import Programme
+from programmes.permissions import can_manage_programme
+from vru.models import Role, User
+from vru.permissions import belongs_to_a_partnership, has_role, sees_suppressed_figures
+
+FINANCE_KEEPERS = frozenset({Role.ADMINISTRATOR, Role.GRANTS_OFFICER})
+FINANCE_READERS = FINANCE_KEEPERS | {Role.ANALYST, Role.PROGRAMME_MANAGER, Role.COMMISSIONER}
+RETURN_READERS = FINANCE_KEEPERS | {Role.ANALYST, Role.COMMISSIONER}
+
+
+def can_view_finance(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *FINANCE_READERS)
+
+
+def can_keep_funding(user: User) -> bool:
+    """Add and change funding streams and their allocations."""
+    return belongs_to_a_partnership(user) and has_role(user, *FINANCE_KEEPERS)
+
+
+def can_record_spend(user: User, programme: Programme) -> bool:
+    if not belongs_to_a_partnership(user) or programme.partnership_id != user.partnership_id:
+        return False
+    if has_role(user, *FINANCE_KEEPERS):
+        return True
+    return can_manage_programme(user, programme)
+
+
+def can_import_spend(user: User) -> bool:
+    return can_keep_funding(user)
+
+
+def can_view_returns(user: User) -> bool:
+    return belongs_to_a_partnership(user) and has_role(user, *RETURN_READERS)
+
+
+def can_prepare_returns(user: User) -> bool:
+    """Produce, review, lock and correct quarterly returns."""
+    return can_keep_funding(user)
+
+
+def sees_true_return_counts(user: User) -> bool:
+    """Staff see a return's true counts inside the partnership; everyone else (commissioners)
+    gets it through the disclosure control, as does any export marked external."""
+    return can_view_returns(user) and not sees_suppressed_figures(user)
+
+
+def provider_of(user: User):
+    """The provider a provider-staff user works for (None for anyone else)."""
+    if not belongs_to_a_partnership(user) or not has_role(user, Role.PROVIDER):
+        return None
+    link = getattr(user, "provider_link", None)
+    return None if link is None else link.provider
+
+
+def can_record_kpi_figures(user: User, contract) -> bool:
+    """Those who keep funding, and the staff of the contract's provider."""
+    if (
+        not belongs_to_a_partnership(user)
+        or contract.provider.partnership_id != user.partnership_id
+    ):
+        return False
+    if has_role(user, *FINANCE_KEEPERS):
+        return True
+    provider = provider_of(user)
+    return provider is not None and provider.pk == contract.provider_id

@@ -1,0 +1,28 @@
+from finance.selectors.funding import (
+    SpendLine,
+    allocations,
+    funding_streams,
+    quarters_starting_within,
+    recorded_spend,
+    spend_against_allocation,
+    spend_by_programme,
+    spend_records,
+    spend_within,
+)
+from finance.selectors.imports import spend_import_jobs
+from finance.selectors.returns import compute_return, returns_for
+
+__all__ = [
+    "SpendLine",
+    "allocations",
+    "compute_return",
+    "funding_streams",
+    "quarters_starting_within",
+    "recorded_spend",
+    "returns_for",
+    "spend_against_allocation",
+    "spend_by_programme",
+    "spend_import_jobs",
+    "spend_records",
+    "spend_within",
+]

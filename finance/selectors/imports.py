@@ -1,0 +1,15 @@
+from django.db.models import QuerySet
+
+from finance import permissions
+from vru.models import ImportJob, User
+
+
+def spend_import_jobs(*, viewer: User) -> QuerySet[ImportJob]:
+    """The partnership's imports of spend, for those who may import it (newest first)."""
+    if not permissions.can_import_spend(viewer):
+        return ImportJob.objects.none()
+    return (
+        ImportJob.objects.for_viewer(viewer)
+        .filter(kind=ImportJob.Kind.FINANCE_SPEND)
+        .select_related("created_by", "confirmed_by", "restored_by", "partnership")
+    )

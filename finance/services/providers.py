@@ -1,0 +1,134 @@
+"""Commissioned providers: their organisations, contracts and KPIs (kept by administrators
+and grants officers), their staff (linked to one provider and made practitioners of the
+programmes their provider is contracted for), and the quarterly KPI figures they report."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from finance import permissions
+from finance.models import KPI, Contract, KPIFigure, Provider, ProviderStaff
+from programmes import services as programme_services
+from programmes.models import Programme, ProgrammeStaff
+from vru.models import AuditEvent, Partnership, Role, User
+from vru.services.audit import audit_record
+
+
+def _may_keep(actor: User | None, partnership_id: int) -> None:
+    if actor is not None and not (
+        permissions.can_keep_funding(actor) and actor.partnership_id == partnership_id
+    ):
+        raise PermissionDenied("You cannot change this partnership's commissioned providers.")
+
+
+@transaction.atomic
+def provider_create(*, actor: User | None, partnership: Partnership, name: str) -> Provider:
+    _may_keep(actor, partnership.pk)
+    provider = Provider(partnership=partnership, name=name)
+    provider.full_clean()
+    provider.save()
+    audit_record(
+        actor=actor, action=AuditEvent.Action.CREATE, verb="provider.created", target=provider
+    )
+    return provider
+
+
+def _staff_programmes(provider: Provider, user: User, actor: User | None) -> None:
+    """Make the user a practitioner of every programme the provider is contracted for."""
+    for programme in Programme.objects.filter(
+        pk__in=provider.contracts.values("programme")
+    ).distinct():
+        programme_services.programme_staff_set(
+            actor=actor, programme=programme, user=user, role=ProgrammeStaff.StaffRole.PRACTITIONER
+        )
+
+
+@transaction.atomic
+def provider_staff_add(*, actor: User | None, provider: Provider, user: User) -> ProviderStaff:
+    """Link a provider-staff user to their provider; they become practitioners of the
+    programmes it is contracted for (programmes.ProgrammeStaff)."""
+    _may_keep(actor, provider.partnership_id)
+    if Role.PROVIDER not in user.role_names:
+        raise ValidationError({"user": "Only a user with the provider staff role."})
+    if user.partnership_id != provider.partnership_id:
+        raise ValidationError({"user": "Choose a user of your partnership."})
+    link = ProviderStaff(provider=provider, user=user)
+    link.full_clean()
+    link.save()
+    _staff_programmes(provider, user, actor)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        verb="provider.staff_added",
+        target=provider,
+        changes={"user": user.pk},
+    )
+    return link
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    actor: User | None,
+    provider: Provider,
+    programme: Programme,
+    value: Decimal,
+    starts_on: date,
+    ends_on: date,
+    kpis: list[tuple[str, Decimal, str]] = (),
+) -> Contract:
+    """A contract with its KPIs ((name, target, unit) each); the provider's staff become
+    practitioners of the programme."""
+    _may_keep(actor, provider.partnership_id)
+    contract = Contract(
+        provider=provider, programme=programme, value=value, starts_on=starts_on, ends_on=ends_on
+    )
+    contract.full_clean()
+    contract.save()
+    for name, target, unit in kpis:
+        kpi = KPI(contract=contract, name=name, target=target, unit=unit)
+        kpi.full_clean()
+        kpi.save()
+    for link in provider.staff.select_related("user"):
+        _staff_programmes(provider, link.user, actor)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        verb="contract.created",
+        target=contract,
+        partnership=provider.partnership,
+        changes={"programme": programme.pk, "value": str(value), "kpis": len(kpis)},
+    )
+    return contract
+
+
+@transaction.atomic
+def kpi_figure_record(
+    *, actor: User | None, kpi: KPI, financial_year: int, quarter: int, value: Decimal
+) -> KPIFigure:
+    """Record (or correct) a KPI's figure for a quarter: those who keep funding, or the
+    staff of the contract's provider."""
+    contract = kpi.contract
+    if actor is not None and not permissions.can_record_kpi_figures(actor, contract):
+        raise PermissionDenied("You cannot record figures for this contract.")
+    figure = (
+        KPIFigure.objects.select_for_update()
+        .filter(kpi=kpi, financial_year=financial_year, quarter=quarter)
+        .first()
+    )
+    before = None if figure is None else str(figure.value)
+    figure = figure or KPIFigure(kpi=kpi, financial_year=financial_year, quarter=quarter)
+    figure.value, figure.recorded_by = value, actor
+    figure.full_clean()
+    figure.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+        verb="kpi_figure.corrected" if before else "kpi_figure.recorded",
+        target=figure,
+        partnership=contract.provider.partnership,
+        changes={"value": {"before": before, "after": str(value)}},
+    )
+    return figure

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from finance import views
+
+app_name = "finance"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("funding/", views.stream_list, name="stream_list"),
+    path("funding/<int:pk>/", views.stream_detail, name="stream_detail"),
+    path("spend/new/", views.spend_record, name="spend_record"),
+    path("spend/import/", views.spend_import, name="spend_import"),
+    path("spend/imports/<int:job_pk>/", views.spend_import_job, name="spend_import_job"),
+    path(
+        "spend/imports/<int:job_pk>/cancel/",
+        views.spend_import_job_cancel,
+        name="spend_import_job_cancel",
+    ),
+    path(
+        "spend/imports/<int:job_pk>/undo/",
+        views.spend_import_job_restore,
+        name="spend_import_job_restore",
+    ),
+    path("returns/", views.return_list, name="return_list"),
+    path("returns/<int:pk>/", views.return_detail, name="return_detail"),
+    path("returns/<int:pk>/refresh/", views.return_refresh, name="return_refresh"),
+    path("returns/<int:pk>/review/", views.return_review, name="return_review"),
+    path("returns/<int:pk>/lock/", views.return_lock, name="return_lock"),
+    path("returns/<int:pk>/correct/", views.return_correct, name="return_correct"),
+    path("returns/<int:pk>/export/", views.return_export, name="return_export"),
+]

@@ -1,0 +1,34 @@
+from finance.views.funding import overview, spend_record, stream_detail, stream_list
+from finance.views.imports import (
+    spend_import,
+    spend_import_job,
+    spend_import_job_cancel,
+    spend_import_job_restore,
+)
+from finance.views.returns import (
+    return_correct,
+    return_detail,
+    return_export,
+    return_list,
+    return_lock,
+    return_refresh,
+    return_review,
+)
+
+__all__ = [
+    "overview",
+    "return_correct",
+    "return_detail",
+    "return_export",
+    "return_list",
+    "return_lock",
+    "return_refresh",
+    "return_review",
+    "spend_import",
+    "spend_import_job",
+    "spend_import_job_cancel",
+    "spend_import_job_restore",
+    "spend_record",
+    "stream_detail",
+    "stream_list",
+]
