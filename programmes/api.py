@@ -296,11 +296,32 @@ class _ReferralChildViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_serializer_class(self):
         return self.output_serializer
 
+    data_kind = ""  # what the records are, in the register of personal data (vru.data_kinds)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()
         visible = selectors.referral_list(viewer=self.request.user).order_by().values("pk")
         return self.model.objects.filter(referral_id__in=visible)
+
+    @extend_schema(parameters=sharing_api.DISCLOSURE_PARAMETERS)
+    def list(self, request, *args, **kwargs):
+        """A pull for a partner organisation names it and the agreement (docs/sharing.md)."""
+        disclosure = sharing_api.disclosure_requested(request, kind=self.data_kind)
+        response = super().list(request, *args, **kwargs)
+        if disclosure is not None:
+            ids = [row["id"] for row in response.data["results"]]
+            people = dict(
+                self.model.objects.filter(pk__in=ids).values_list("pk", "referral__young_person_id")
+            )
+            sharing_doors.record(
+                request.user,
+                disclosure,
+                records=[Record(self.model._meta.label_lower, pk, people.get(pk)) for pk in ids],
+                fields=list(self.output_serializer().fields),
+                door=f"API: {self.model._meta.verbose_name_plural}",
+            )
+        return response
 
 
 class ContactViewSet(_ReferralChildViewSet):
@@ -308,6 +329,7 @@ class ContactViewSet(_ReferralChildViewSet):
 
     model = Contact
     output_serializer = serializers.ContactOutputSerializer
+    data_kind = DataKind.CASE_NOTES
 
     @extend_schema(
         request=serializers.ContactInputSerializer,
@@ -334,6 +356,7 @@ class OutcomeViewSet(_ReferralChildViewSet):
 
     model = Outcome
     output_serializer = serializers.OutcomeOutputSerializer
+    data_kind = DataKind.REFERRAL  # outcomes are part of the case's record
 
     @extend_schema(
         request=serializers.OutcomeInputSerializer,
