@@ -19,8 +19,11 @@ from grants.forms import (
 )
 from grants.models import Application, Assignment
 from grants.resources import ApplicationResource, GrantRoundResource, ScoreResource
+from sharing import doors as sharing_doors
+from sharing.rules import Record
 from vru import doors, uploads
 from vru import selectors as core_selectors
+from vru.data_kinds import DataKind
 from vru.exports import audited_download
 
 
@@ -156,12 +159,18 @@ def round_moderation(request, pk: int):
         scores = selectors.score_list(viewer=request.user).filter(
             assignment__application__grant_round=grant_round
         )
-        return doors.download(
+        # the youth panel's scores (reviewers' data): to a partner organisation only under an
+        # agreement the rule offers (sharing.doors)
+        return sharing_doors.guarded_download(
             request,
-            resource=ScoreResource(),
-            queryset=scores,
-            name="scores",
-            export_format=request.GET["format"].removeprefix("scores-"),
+            kind=DataKind.REVIEWER,
+            build=lambda: ScoreResource().export(queryset=scores),
+            records=lambda: [
+                Record("grants.score", pk) for pk in scores.order_by().values_list("pk", flat=True)
+            ],
+            door="Youth panel scores export",
+            file_stem="scores",
+            file_format=request.GET["format"].removeprefix("scores-"),
             verb="scores.exported",
         )
     normalised = request.GET.get("normalised") == "1"
@@ -178,7 +187,19 @@ def round_moderation(request, pk: int):
             target=grant_round,
             partnership=grant_round.partnership,
         )
-    return render(request, "grants/moderation.html", {"m": result, "round": grant_round})
+    return render(
+        request,
+        "grants/moderation.html",
+        {
+            "m": result,
+            "round": grant_round,
+            **sharing_doors.page_choice(
+                request,
+                kind=DataKind.REVIEWER,
+                formats=[("scores-csv", "CSV"), ("scores-xlsx", "XLSX")],
+            ),
+        },
+    )
 
 
 def _moderation_dataset(result) -> tablib.Dataset:
