@@ -420,22 +420,22 @@ API_LISTS = [
     (
         "referrals",
         "/api/referrals/",
-        {Role.ADMINISTRATOR: 2, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1},
+        {Role.ADMINISTRATOR: 2, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1, Role.PROVIDER: 1},
     ),
     (
         "contacts",
         "/api/contacts/",
-        {Role.ADMINISTRATOR: 2, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1},
+        {Role.ADMINISTRATOR: 2, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1, Role.PROVIDER: 1},
     ),
     (
         "outcomes",
         "/api/outcomes/",
-        {Role.ADMINISTRATOR: 2, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1},
+        {Role.ADMINISTRATOR: 2, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1, Role.PROVIDER: 1},
     ),
     (
         "sessions",
         "/api/sessions/",
-        {Role.ADMINISTRATOR: 1, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1},
+        {Role.ADMINISTRATOR: 1, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1, Role.PROVIDER: 1},
     ),
     ("programmes", "/api/programmes/", dict.fromkeys(READERS, 2)),
 ]
