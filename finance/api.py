@@ -3,7 +3,7 @@
 from rest_framework import mixins, viewsets
 
 from finance import selectors, serializers
-from finance.models import FundingStream, QuarterlyReturn, QuarterlySpend
+from finance.models import Contract, FundingStream, KPIFigure, QuarterlyReturn, QuarterlySpend
 
 
 class _ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -44,3 +44,23 @@ class QuarterlyReturnViewSet(_ReadOnly):
     serializer_class = serializers.QuarterlyReturnOutputSerializer
     model = QuarterlyReturn
     select = staticmethod(selectors.returns_for)
+
+
+class ContractViewSet(_ReadOnly):
+    """Contracts with commissioned providers and their KPIs: every contract for those who
+    keep funding, their own provider's for provider staff."""
+
+    serializer_class = serializers.ContractOutputSerializer
+    model = Contract
+
+    @staticmethod
+    def select(*, viewer):
+        return selectors.contracts(viewer=viewer).prefetch_related("kpis")
+
+
+class KPIFigureViewSet(_ReadOnly):
+    """Quarterly KPI figures of the contracts the viewer may see."""
+
+    serializer_class = serializers.KPIFigureOutputSerializer
+    model = KPIFigure
+    select = staticmethod(selectors.kpi_figures)

@@ -7,4 +7,6 @@ router = SimpleRouter()
 router.register("funding-streams", api.FundingStreamViewSet, basename="funding-stream")
 router.register("quarterly-spend", api.QuarterlySpendViewSet, basename="quarterly-spend")
 router.register("quarterly-returns", api.QuarterlyReturnViewSet, basename="quarterly-return")
+router.register("contracts", api.ContractViewSet, basename="contract")
+router.register("kpi-figures", api.KPIFigureViewSet, basename="kpi-figure")
 urlpatterns = router.urls

@@ -20,6 +20,8 @@ class FinanceConfig(AppConfig):
 
         if permissions.can_view_finance(user):
             return [("Money", reverse("finance:overview"))]
+        if permissions.can_view_contracts(user):  # provider staff
+            return [("Your contract", reverse("finance:contract_list"))]
         return []
 
     def load_demo(self) -> list[str]:

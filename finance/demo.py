@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from finance import services
-from finance.models import FundingStream, financial_year_label, financial_year_of
+from finance.models import FundingStream, Provider, financial_year_label, financial_year_of
 from grants.models import GrantRound
 from programmes.models import Programme
 from vru.models import Partnership, Role, User
@@ -31,9 +31,30 @@ def load_demo() -> list[str]:
     for partnership in Partnership.objects.order_by("pk"):
         if FundingStream.objects.filter(partnership=partnership).exists():
             lines.append(f"Money demo already loaded for {partnership.short_name}.")
-            continue
-        lines.append(_load(partnership, [last_complete - 1, last_complete]))
+        else:
+            lines.append(_load(partnership, [last_complete - 1, last_complete]))
+        _link_provider_staff(partnership)
     return lines
+
+
+@transaction.atomic
+def _link_provider_staff(partnership: Partnership) -> None:
+    """The demo's provider-staff users (e.g. essex.provider) work for the partnership's first
+    demo provider, which makes them practitioners of its contracted programme. Idempotent:
+    a user already linked is left alone."""
+    provider = (
+        Provider.objects.filter(partnership=partnership, name__endswith="(synthetic demo)")
+        .order_by("name")
+        .first()
+    )
+    if provider is None:
+        return
+    for staff in User.objects.filter(
+        partnership=partnership,
+        role_assignments__role=Role.PROVIDER,
+        provider_link__isnull=True,
+    ).distinct():
+        services.provider_staff_add(actor=None, provider=provider, user=staff)
 
 
 @transaction.atomic
@@ -105,8 +126,8 @@ KPIS = (
 
 def _providers(partnership: Partnership, programmes: list, years: list[int]) -> int:
     """Three commissioned providers, each contracted for one programme with two KPIs and
-    quarterly figures for both years (synthetic). A provider-staff user of the partnership, if
-    there is one (the core demo makes none yet), works for the first."""
+    quarterly figures for both years (synthetic); the demo's provider staff are linked to the
+    first by _link_provider_staff."""
     for n, programme in enumerate(programmes):
         provider = services.provider_create(
             actor=None, partnership=partnership, name=f"{PROVIDERS[n]} (synthetic demo)"
@@ -131,10 +152,4 @@ def _providers(partnership: Partnership, programmes: list, years: list[int]) -> 
                         quarter=quarter,
                         value=(kpi.target / 4 * share).quantize(Decimal("1")),
                     )
-        if n == 0:
-            staff = User.objects.filter(
-                partnership=partnership, role_assignments__role=Role.PROVIDER
-            ).first()
-            if staff is not None:
-                services.provider_staff_add(actor=None, provider=provider, user=staff)
     return len(programmes)

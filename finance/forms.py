@@ -78,3 +78,19 @@ class ReturnCorrectForm(GovukForm):
         label="Why is the return corrected?",
         help_text="The locked version stays as it was; the correction is a new version.",
     )
+
+
+class KPIFigureForm(GovukForm):
+    kpi = forms.ChoiceField(label="KPI")
+    financial_year = forms.IntegerField(
+        min_value=2000, max_value=2100, label="Financial year", help_text=YEAR_HINT
+    )
+    quarter = forms.TypedChoiceField(coerce=int, choices=Quarter.choices, label="Quarter")
+    value = forms.DecimalField(max_digits=12, decimal_places=2, label="Figure")
+
+    def __init__(self, *args, kpis=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kpi"].choices = [
+            ("", "Choose a KPI"),
+            *((str(k.pk), f"{k.name} (target {k.target:g} {k.unit})".strip()) for k in kpis),
+        ]

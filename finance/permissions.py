@@ -75,3 +75,13 @@ def can_record_kpi_figures(user: User, contract) -> bool:
         return True
     provider = provider_of(user)
     return provider is not None and provider.pk == contract.provider_id
+
+
+def can_view_contracts(user: User) -> bool:
+    """The contracts pages: those who keep funding see every contract of the partnership;
+    provider staff only their own provider's (finance.selectors.contracts)."""
+    return can_keep_funding(user) or provider_of(user) is not None
+
+
+def can_view_contract(user: User, contract) -> bool:
+    return can_record_kpi_figures(user, contract)

@@ -2,7 +2,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from finance import permissions
-from finance.models import Allocation, FundingStream, QuarterlyReturn, QuarterlySpend
+from finance.models import (
+    KPI,
+    Allocation,
+    Contract,
+    FundingStream,
+    KPIFigure,
+    QuarterlyReturn,
+    QuarterlySpend,
+)
 
 
 class AllocationOutputSerializer(serializers.ModelSerializer):
@@ -81,3 +89,35 @@ class QuarterlyReturnOutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_rows(self, obj) -> list:
         return obj.rows if self._true_counts() else obj.published_rows
+
+
+class KPIOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KPI
+        fields = ["id", "name", "target", "unit"]
+
+
+class ContractOutputSerializer(serializers.ModelSerializer):
+    provider_name = serializers.CharField(source="provider.name", read_only=True)
+    kpis = KPIOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            "provider",
+            "provider_name",
+            "programme",
+            "value",
+            "starts_on",
+            "ends_on",
+            "kpis",
+        ]
+
+
+class KPIFigureOutputSerializer(serializers.ModelSerializer):
+    contract = serializers.IntegerField(source="kpi.contract_id", read_only=True)
+
+    class Meta:
+        model = KPIFigure
+        fields = ["id", "contract", "kpi", "financial_year", "quarter", "value", "recorded_at"]

@@ -1,7 +1,9 @@
 """Who may do what with programmes and referrals. One predicate per rule.
 
 docs/roles.md: administrators see everything in their partnership; programme managers all cases of
-their programmes; practitioners only their own caseload and their programme's sessions;
+their programmes; practitioners only their own caseload and their programme's sessions; provider staff (a
+commissioned provider's staff, made practitioners of the programmes their provider is contracted
+for by finance.services) exactly as practitioners, through that programme membership only;
 analysts and commissioners aggregates only (commissioners with small numbers suppressed);
 youth reviewers and applicants nothing here.
 """
@@ -11,7 +13,11 @@ from vru import viewer
 from vru.models import Role, User
 from vru.permissions import belongs_to_a_partnership, has_role
 
-CASE_ROLES = frozenset({Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, Role.PRACTITIONER})
+# Who works on their own caseload and their programmes' sessions, limited to the programmes
+# they staff (programmes.ProgrammeStaff): practitioners, and provider staff (commissioned
+# providers' staff, staffed on their contracts' programmes by finance.services.providers).
+FRONTLINE_ROLES = frozenset({Role.PRACTITIONER, Role.PROVIDER})
+CASE_ROLES = frozenset({Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, *FRONTLINE_ROLES})
 PROGRAMME_READERS = frozenset(
     {
         Role.ADMINISTRATOR,
@@ -85,6 +91,13 @@ def can_view_programme_dashboard(user: User, programme: Programme) -> bool:
     return can_manage_programme(user, programme)
 
 
+def is_frontline(user: User) -> bool:
+    """Works only their own caseload (a practitioner or provider staff), managing nothing."""
+    return has_role(user, *FRONTLINE_ROLES) and not has_role(
+        user, Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER
+    )
+
+
 def can_use_caseload(user: User) -> bool:
     return belongs_to_a_partnership(user) and has_role(user, *CASE_ROLES)
 
@@ -94,7 +107,7 @@ def can_create_referral(user: User, programme: Programme) -> bool:
         return False
     if has_role(user, Role.ADMINISTRATOR):
         return True
-    return has_role(user, Role.PROGRAMME_MANAGER, Role.PRACTITIONER) and (
+    return has_role(user, Role.PROGRAMME_MANAGER, *FRONTLINE_ROLES) and (
         _staff_role(user, programme) is not None
     )
 
@@ -108,7 +121,7 @@ def can_view_referral(user: User, referral: Referral) -> bool:
     if can_manage_programme(user, referral.programme):
         return True
     return (
-        has_role(user, Role.PRACTITIONER)
+        has_role(user, *FRONTLINE_ROLES)
         and referral.assigned_to_id == user.pk
         and _staff_role(user, referral.programme) is not None
     )

@@ -46,7 +46,8 @@ NOBODY = frozenset()
 STAFF = frozenset({ADMIN, ANALYST, MANAGER, PRACTITIONER, GRANTS_OFFICER})
 READERS = STAFF | {COMMISSIONER}  # area, strategy and programme pages
 EDITORS = frozenset({ADMIN, ANALYST})  # strategy upkeep, imports, the risk index
-CASE_WORKERS = frozenset({ADMIN, MANAGER, PRACTITIONER})  # referrals, sessions
+# referrals, sessions: provider staff as practitioners of their contracts' programmes
+CASE_WORKERS = frozenset({ADMIN, MANAGER, PRACTITIONER, PROVIDER})
 CASE_MANAGERS = frozenset({ADMIN, MANAGER})
 GRANT_STAFF = frozenset({ADMIN, GRANTS_OFFICER})
 FEEDBACK_READERS = frozenset({ADMIN, ANALYST, MANAGER, GRANTS_OFFICER})
@@ -142,6 +143,7 @@ REPORT_READERS = OUTCOME_READERS
 FINANCE_READERS = frozenset({ADMIN, ANALYST, MANAGER, GRANTS_OFFICER, COMMISSIONER})
 FINANCE_KEEPERS = GRANT_STAFF
 RETURN_READERS = FINANCE_KEEPERS | {ANALYST, COMMISSIONER}
+CONTRACT_READERS = FINANCE_KEEPERS | {PROVIDER}  # provider staff: their own contract only
 
 
 ROUTES: dict[str, Door | tuple[Door, ...]] = {
@@ -502,6 +504,15 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     ),
     # administrators, and whoever ran the import (the world's was the system's)
     "finance:spend_import_job_restore": door({ADMIN}, objects="spend_import_job"),
+    "finance:contract_list": door(CONTRACT_READERS),
+    "finance:contract_detail": door(CONTRACT_READERS, objects="contract", out=FINANCE_KEEPERS),
+    "finance:kpi_figure_record": door(CONTRACT_READERS, objects="contract", out=FINANCE_KEEPERS),
+    "finance-api:contract-list": api_list(CONTRACT_READERS),
+    "finance-api:contract-detail": door(CONTRACT_READERS, objects="contract", out=FINANCE_KEEPERS),
+    "finance-api:kpi-figure-list": api_list(CONTRACT_READERS),
+    "finance-api:kpi-figure-detail": door(
+        CONTRACT_READERS, objects="kpi_figure", out=FINANCE_KEEPERS
+    ),
     "finance:return_list": (
         door(RETURN_READERS),
         door(FINANCE_KEEPERS, method="post", ok=FORM_POSTED),

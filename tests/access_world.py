@@ -332,6 +332,31 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
     quarterly_return = finance_services.return_produce(
         actor=None, partnership=partnership, financial_year=2025, quarter=1
     )
+    # commissioned providers: "in" delivers the "in" programme, "out" another provider the other
+    contracts = {}
+    for key, prog in (("in", programme), ("out", other_programme)):
+        provider = finance_services.provider_create(
+            actor=None, partnership=partnership, name=f"{tag} provider {key}"
+        )
+        contracts[key] = finance_services.contract_create(
+            actor=None,
+            provider=provider,
+            programme=prog,
+            value=Decimal("50000"),
+            starts_on=datetime.date(2025, 4, 1),
+            ends_on=datetime.date(2026, 3, 31),
+            kpis=[("Young people engaged", Decimal("40"), "young people")],
+        )
+    kpi_figures = {
+        key: finance_services.kpi_figure_record(
+            actor=None,
+            kpi=contract.kpis.get(),
+            financial_year=2025,
+            quarter=1,
+            value=Decimal("12"),
+        )
+        for key, contract in contracts.items()
+    }
     spend_import = ImportJob.objects.create(
         partnership=partnership,
         kind=ImportJob.Kind.FINANCE_SPEND,
@@ -398,6 +423,8 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "quarterly_spend": {"in": spend},
         "spend_import_job": {"in": spend_import},
         "quarterly_return": {"in": quarterly_return},
+        "contract": contracts,
+        "kpi_figure": kpi_figures,
         "action": {"in": action},
         "public_exercise": {"in": exercise},
         "safeguarding_alert": {"in": alert},
@@ -488,7 +515,7 @@ def build_world(partnership, other_partnership) -> dict:
 def user_for(world, role: str):
     """A user of the world's first partnership holding `role`, wired to the "in" records:
     the manager manages the programme, the practitioner holds the referral in their
-    caseload, the applicant belongs to the organisation, the reviewer is the assigned panel
+    caseload (so does provider staff, of the provider contracted for the programme), the applicant belongs to the organisation, the reviewer is the assigned panel
     member. ``None`` for anonymous."""
     if role == "anonymous":
         return None
@@ -506,10 +533,17 @@ def user_for(world, role: str):
         programme_services.programme_staff_set(
             actor=None, programme=programme, user=user, role="manager"
         )
-    elif role == Role.PRACTITIONER:
-        programme_services.programme_staff_set(
-            actor=None, programme=programme, user=user, role="practitioner"
-        )
+    elif role in (Role.PRACTITIONER, Role.PROVIDER):
+        if role == Role.PROVIDER:
+            # linked to the provider contracted for the "in" programme, which makes them a
+            # practitioner of it (finance.services.provider_staff_add)
+            finance_services.provider_staff_add(
+                actor=None, provider=mine["contract"]["in"].provider, user=user
+            )
+        else:
+            programme_services.programme_staff_set(
+                actor=None, programme=programme, user=user, role="practitioner"
+            )
         programme_services.referral_assign(
             actor=None, referral=mine["referral"]["in"], assigned_to=user
         )

@@ -64,6 +64,7 @@ DEMO_ROLES = [
     (Role.APPLICANT, "applicant", "Ash", "Applicant"),
     (Role.COMMISSIONER, "commissioner", "Cam", "Commissioner"),
     (Role.PARTNER, "partner", "Pat", "Partner"),
+    (Role.PROVIDER, "provider", "Pia", "Provider"),
 ]
 
 

@@ -10,13 +10,17 @@ from finance.selectors.funding import (
     spend_within,
 )
 from finance.selectors.imports import spend_import_jobs
+from finance.selectors.providers import contract_kpis, contracts, kpi_figures
 from finance.selectors.returns import compute_return, returns_for
 
 __all__ = [
     "SpendLine",
     "allocations",
     "compute_return",
+    "contract_kpis",
+    "contracts",
     "funding_streams",
+    "kpi_figures",
     "quarters_starting_within",
     "recorded_spend",
     "returns_for",

@@ -5,6 +5,7 @@ from finance.views.imports import (
     spend_import_job_cancel,
     spend_import_job_restore,
 )
+from finance.views.providers import contract_detail, contract_list, kpi_figure_record
 from finance.views.returns import (
     return_correct,
     return_detail,
@@ -16,6 +17,9 @@ from finance.views.returns import (
 )
 
 __all__ = [
+    "contract_detail",
+    "contract_list",
+    "kpi_figure_record",
     "overview",
     "return_correct",
     "return_detail",

@@ -161,7 +161,7 @@ def _compiled_referral_page(viewer, ordering, cursor, size, fields, sort, open_o
     roles = frozenset(viewer.role_names) & {
         Role.ADMINISTRATOR,
         Role.PROGRAMME_MANAGER,
-        Role.PRACTITIONER,
+        *permissions.FRONTLINE_ROLES,
     }
     staffed = [] if Role.ADMINISTRATOR in roles else sorted(permissions.staff_roles(viewer).items())
     decoded = paging.decode_cursor(cursor, ordering)

@@ -38,8 +38,8 @@ def _visibility(
     if Role.PROGRAMME_MANAGER in roles:
         managed = [p for p, role in staffed if role == ProgrammeStaff.StaffRole.MANAGER]
         q |= Q(programme_id__in=managed)
-    if Role.PRACTITIONER in roles:
-        # their own caseload, while they still work on the programme
+    if roles & permissions.FRONTLINE_ROLES:
+        # their own caseload (practitioners, provider staff), while they still work on the programme
         q |= Q(assigned_to_id=user_id, programme_id__in=[p for p, _ in staffed])
     # the partnership bounds it all (a programme id of another partnership shows nothing)
     return Q(partnership_id=partnership_id) & q

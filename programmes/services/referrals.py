@@ -20,7 +20,7 @@ from programmes.models import (
 )
 from programmes.services import notices
 from programmes.services.search_index import search_index_write
-from vru.models import LSOA, AuditEvent, Partnership, Role, User
+from vru.models import LSOA, AuditEvent, Partnership, User
 from vru.services import audit_record
 
 # Before digests, each new referral had an outbox message of its own: those still waiting
@@ -122,11 +122,7 @@ def referral_create(
     A referral without a referral time is referred now."""
     if actor is not None:
         _require(permissions.can_create_referral(actor, programme))
-        if (
-            assigned_to is None
-            and permissions.has_role(actor, Role.PRACTITIONER)
-            and not permissions.has_role(actor, Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER)
-        ):
+        if assigned_to is None and permissions.is_frontline(actor):
             assigned_to = actor
     given = {
         "programme": programme,

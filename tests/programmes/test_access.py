@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from finance import services as finance_services
 from programmes import services
 from tests.factories import (
     ProgrammeFactory,
@@ -34,7 +35,8 @@ READERS = {
     Role.GRANTS_OFFICER,
     Role.COMMISSIONER,
 }
-CASE_ROLES = {Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, Role.PRACTITIONER}
+# provider staff: as practitioners of their contracted programme (docs/roles.md)
+CASE_ROLES = {Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, Role.PRACTITIONER, Role.PROVIDER}
 MANAGERS = {Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER}
 DASHBOARD = {Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER, Role.COMMISSIONER}
 
@@ -120,6 +122,21 @@ def make_user(world, role, partnership=None):
         services.programme_staff_set(
             actor=None, programme=world.programme, user=user, role="practitioner"
         )
+        services.referral_assign(actor=None, referral=world.referral, assigned_to=user)
+    elif role == Role.PROVIDER and user.partnership_id == world.programme.partnership_id:
+        # staff of a provider contracted for the programme: its practitioner (finance)
+        provider = finance_services.provider_create(
+            actor=None, partnership=user.partnership, name=f"Provider {user.pk}"
+        )
+        finance_services.contract_create(
+            actor=None,
+            provider=provider,
+            programme=world.programme,
+            value=1000,
+            starts_on=datetime.date(2025, 4, 1),
+            ends_on=datetime.date(2026, 3, 31),
+        )
+        finance_services.provider_staff_add(actor=None, provider=provider, user=user)
         services.referral_assign(actor=None, referral=world.referral, assigned_to=user)
     return user
 
@@ -403,22 +420,22 @@ API_LISTS = [
     (
         "referrals",
         "/api/referrals/",
-        {Role.ADMINISTRATOR: 2, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1},
+        {Role.ADMINISTRATOR: 2, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1, Role.PROVIDER: 1},
     ),
     (
         "contacts",
         "/api/contacts/",
-        {Role.ADMINISTRATOR: 2, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1},
+        {Role.ADMINISTRATOR: 2, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1, Role.PROVIDER: 1},
     ),
     (
         "outcomes",
         "/api/outcomes/",
-        {Role.ADMINISTRATOR: 2, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1},
+        {Role.ADMINISTRATOR: 2, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1, Role.PROVIDER: 1},
     ),
     (
         "sessions",
         "/api/sessions/",
-        {Role.ADMINISTRATOR: 1, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1},
+        {Role.ADMINISTRATOR: 1, Role.PROGRAMME_MANAGER: 1, Role.PRACTITIONER: 1, Role.PROVIDER: 1},
     ),
     ("programmes", "/api/programmes/", dict.fromkeys(READERS, 2)),
 ]

@@ -1,0 +1,37 @@
+"""Reads of commissioned providers' contracts and KPI figures, as the viewer may see them:
+those who keep funding every contract of the partnership, provider staff their own
+provider's only (finance.permissions)."""
+
+from django.db.models import QuerySet
+
+from finance import permissions
+from finance.models import KPI, Contract, KPIFigure
+from vru.models import User
+
+
+def contracts(*, viewer: User) -> QuerySet[Contract]:
+    if permissions.can_keep_funding(viewer):
+        qs = Contract.objects.filter(provider__partnership_id=viewer.partnership_id)
+    else:
+        provider = permissions.provider_of(viewer)
+        if provider is None:
+            return Contract.objects.none()
+        qs = Contract.objects.filter(provider=provider)
+    return qs.select_related("provider", "programme").order_by("provider__name", "-starts_on", "pk")
+
+
+def kpi_figures(*, viewer: User) -> QuerySet[KPIFigure]:
+    return (
+        KPIFigure.objects.filter(kpi__contract__in=contracts(viewer=viewer).order_by().values("pk"))
+        .select_related("kpi")
+        .order_by("kpi__contract", "kpi__name", "financial_year", "quarter", "pk")
+    )
+
+
+def contract_kpis(*, contract: Contract) -> list[dict]:
+    """The contract's KPIs with their targets and figures by (year, quarter), in order."""
+    rows = []
+    for kpi in KPI.objects.filter(contract=contract).prefetch_related("figures").order_by("name"):
+        figures = sorted(kpi.figures.all(), key=lambda f: (f.financial_year, f.quarter))
+        rows.append({"kpi": kpi, "figures": figures})
+    return rows
