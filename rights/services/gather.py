@@ -21,6 +21,7 @@ from evaluation.models import OutcomeScore
 from programmes.models import Contact, Outcome, Referral, YoungPersonIdentity
 from rights.models import GatheredItem, SubjectAccessRequest
 from sharing.models import DisclosureLog
+from vru import fields
 from vru.models import AuditEvent
 from vru.services import audit_record
 
@@ -278,7 +279,8 @@ def request_gather(*, request_id: int) -> SubjectAccessRequest:
                             text=text,
                         )
                     )
-                GatheredItem.objects.bulk_create(items)
+                # bulk inserts send no post_save: bind each text to its new row
+                fields.seal(GatheredItem.objects.bulk_create(items))
                 counts[str(kind)] = len(items)
     except Exception as exc:
         logger.exception("Gathering subject access request %s failed", sar.pk)
