@@ -30,7 +30,9 @@ READERS = {
 CREATORS = {Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER, Role.GRANTS_OFFICER}
 EDITORS = {Role.ADMINISTRATOR, Role.ANALYST}  # of any evaluation; managers of their own below
 AGGREGATES = {Role.ADMINISTRATOR, Role.ANALYST, Role.PROGRAMME_MANAGER, Role.COMMISSIONER}
-CASELOAD = {Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, Role.PRACTITIONER}
+# provider staff use outcome scores as practitioners do (their own cases; none here, so an
+# empty list rather than a 404)
+CASELOAD = {Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, Role.PRACTITIONER, Role.PROVIDER}
 
 
 @pytest.fixture
