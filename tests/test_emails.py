@@ -305,6 +305,27 @@ def agreement_review_due(partnership, capture):
     return "Police referrals agreement"
 
 
+def request_due(partnership, capture):
+    from rights import services as rights_services
+
+    lead = UserFactory(partnership=partnership, roles=[Role.ANALYST], email="dpo@example.org")
+    partnership.data_protection_lead = lead
+    partnership.save(update_fields=["data_protection_lead"])
+    referral = _refer(ProgrammeFactory(partnership=partnership, name="ReRoute"))
+    rights_services.request_create(
+        actor=lead,
+        young_person=referral.young_person,
+        kind="access",
+        requester_name="A parent",
+        relationship="parent",
+        identity_check="parental",
+        received_on=datetime.date(2025, 1, 10),
+    )
+    with capture(execute=True):
+        assert rights_services.request_reminders_enqueue(today=datetime.date(2025, 2, 11)) == 1
+    return referral.young_person.reference
+
+
 SCENARIOS = {
     "emails/programmes/referral_created": referral_created,
     "emails/programmes/breach_notification": breach_notification,
@@ -317,6 +338,7 @@ SCENARIOS = {
     "emails/duty/strategy_review_due": strategy_review_due,
     "emails/duty/action_notice": action_notice,
     "emails/sharing/agreement_review_due": agreement_review_due,
+    "emails/rights/request_due": request_due,
 }
 
 
