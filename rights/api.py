@@ -3,7 +3,7 @@ the data protection lead; rights.selectors, rights.services). The bundle itself 
 offered here: it is downloaded once, on its page, after the password is asked again."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -59,7 +59,15 @@ class SubjectAccessRequestViewSet(
         sar = services.request_extend(actor=request.user, request=sar, **payload.validated_data)
         return Response(self.get_serializer(sar).data)
 
-    @extend_schema(request=None, responses=serializers.SubjectAccessRequestOutputSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: serializers.SubjectAccessRequestOutputSerializer,
+            400: OpenApiResponse(
+                description="The request cannot be gathered now (already gathering, or sent)."
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def gather(self, request, pk=None):
         sar = services.request_gather_start(actor=request.user, request=self.get_object())
