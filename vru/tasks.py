@@ -74,7 +74,8 @@ def hotspots_compute_all(partnership_id: int, alpha: float) -> int:
 
 
 @shared_task(acks_late=True)
-def field_keys_rotate(batch_size: int = 500) -> int:
-    """Key rotation on a worker: batches with their progress recorded (KeyRotation); a
-    worker stopped halfway leaves the run to resume where it got to."""
-    return services.field_keys_rotate(batch_size=batch_size).total_rows
+def field_keys_rotate() -> int:
+    """Key rotation on a worker: batches (of the service's default size) with their progress
+    recorded (KeyRotation); a worker stopped halfway leaves the run to resume where it got
+    to. No arguments: a task takes ids only (nothing but ids goes through the broker)."""
+    return services.field_keys_rotate().total_rows

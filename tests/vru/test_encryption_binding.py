@@ -211,7 +211,7 @@ def test_the_rotation_runs_as_a_celery_task_and_says_how_far_it_got(settings):
     FeedbackResponseFactory(words="On a worker")
     settings.VRU_FIELD_ENCRYPTION_KEYS = [NEW_KEY, *settings.VRU_FIELD_ENCRYPTION_KEYS]
 
-    rows = field_keys_rotate.delay(batch_size=10).get()
+    rows = field_keys_rotate.delay().get()
 
     assert rows >= 1
     assert KeyRotation.objects.get().finished_at is not None

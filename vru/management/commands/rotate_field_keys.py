@@ -12,7 +12,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=services.encryption.BATCH)
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=services.encryption.BATCH,
+            help="Rows per batch in the foreground (in the background: the default)",
+        )
         parser.add_argument(
             "--background",
             action="store_true",
@@ -36,7 +41,7 @@ class Command(BaseCommand):
         if background:
             from vru.tasks import field_keys_rotate
 
-            field_keys_rotate.delay(batch_size=batch_size)
+            field_keys_rotate.delay()  # in the service's default batches
             self.stdout.write(
                 "Key rotation queued: `rotate_field_keys --status` says how far it got."
             )
