@@ -7,11 +7,12 @@ commissioned providers. One predicate per rule (docs/roles.md, docs/finance.md).
 - Spend of a programme: administrators and grants officers, or the programme's manager.
 - Quarterly returns: administrators and grants officers produce, review, lock and correct
   them; analysts and commissioners read them (commissioners only through the disclosure
-  control).
+  control). The records behind a programme row's figure: those who see the true counts and
+  may see every case of that programme (administrators).
 """
 
 from programmes.models import Programme
-from programmes.permissions import can_manage_programme
+from programmes.permissions import can_manage_programme, can_view_programme_cases
 from vru.models import Role, User
 from vru.permissions import belongs_to_a_partnership, has_role, sees_suppressed_figures
 
@@ -54,6 +55,12 @@ def sees_true_return_counts(user: User) -> bool:
     """Staff see a return's true counts inside the partnership; everyone else (commissioners)
     gets it through the disclosure control, as does any export marked external."""
     return can_view_returns(user) and not sees_suppressed_figures(user)
+
+
+def can_drill_into_return(user: User, programme: Programme) -> bool:
+    """List the records behind a programme row's figure: whoever sees the return's true
+    counts and may read every case of the programme (programmes.permissions)."""
+    return sees_true_return_counts(user) and can_view_programme_cases(user, programme)
 
 
 def provider_of(user: User):

@@ -30,4 +30,9 @@ urlpatterns = [
     path("returns/<int:pk>/lock/", views.return_lock, name="return_lock"),
     path("returns/<int:pk>/correct/", views.return_correct, name="return_correct"),
     path("returns/<int:pk>/export/", views.return_export, name="return_export"),
+    path(
+        "returns/<int:pk>/records/<int:programme_pk>/<str:column>/",
+        views.return_records,
+        name="return_records",
+    ),
 ]

@@ -131,6 +131,7 @@ KWARGS = {
     "gathered_item": lambda o: {"pk": o.request_id, "item_pk": o.pk},
     "redaction": lambda o: {"pk": o.item.request_id, "redaction_pk": o.pk},
     "spend_import_job": lambda o: {"job_pk": o.pk},
+    "return_cell": lambda o: {"pk": o.pk, "programme_pk": o.programme_pk, "column": o.column},
 }
 
 # Evaluations: staff who plan or commission work, and commissioners (no personal data).
@@ -534,6 +535,8 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
         door(RETURN_READERS, objects="quarterly_return", query="?format=csv"),
         door(RETURN_READERS, objects="quarterly_return", query="?format=xlsx&external=1"),
     ),
+    # the records behind a programme's figure: true counts and every case of the programme
+    "finance:return_records": door({ADMIN}, objects="return_cell"),
     "finance-api:quarterly-return-list": api_list(RETURN_READERS),
     "finance-api:quarterly-return-detail": door(RETURN_READERS, objects="quarterly_return"),
     "finance-api:funding-stream-list": api_list(FINANCE_READERS),

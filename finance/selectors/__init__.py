@@ -11,6 +11,12 @@ from finance.selectors.funding import (
 )
 from finance.selectors.imports import spend_import_jobs
 from finance.selectors.providers import contract_kpis, contracts, kpi_figures
+from finance.selectors.return_records import (
+    return_cell_records,
+    return_drill_downs,
+    return_programme,
+    stored_figure,
+)
 from finance.selectors.returns import compute_return, returns_for
 
 __all__ = [
@@ -23,10 +29,14 @@ __all__ = [
     "kpi_figures",
     "quarters_starting_within",
     "recorded_spend",
+    "return_cell_records",
+    "return_drill_downs",
+    "return_programme",
     "returns_for",
     "spend_against_allocation",
     "spend_by_programme",
     "spend_import_jobs",
     "spend_records",
     "spend_within",
+    "stored_figure",
 ]

@@ -17,9 +17,10 @@ from datetime import datetime, time
 
 from django.utils import timezone
 
+from finance import permissions
 from finance.models import quarter_dates
 from finance.models.returns import AGE_COLUMNS, ETHNICITY_COLUMNS, SEX_COLUMNS
-from programmes.models import Outcome, Referral
+from programmes.models import Outcome, Programme, Referral
 from vru.age_bands import AGE_NOT_KNOWN, band_of
 from vru.selectors.areas import priority_lsoa_codes
 
@@ -117,3 +118,56 @@ def cell_records(
     """(record key, referral id) of each record behind one cell, as it is counted now."""
     cells = programme_cells(partnership_id, year, quarter, programme_id=programme_id)
     return list(cells.get(programme_id, {}).get(column, {}).items())
+
+
+def return_programme(*, quarterly_return, pk: int):
+    """A programme of the return's partnership (None for any other)."""
+    return Programme.objects.filter(partnership_id=quarterly_return.partnership_id, pk=pk).first()
+
+
+def stored_figure(*, quarterly_return, programme, column: str) -> int:
+    """The figure the return holds for the programme's cell (0 when it has no row for it):
+    rows carry the programme's id; returns produced before that are matched by name."""
+    for row in quarterly_return.rows:
+        if row.get("intervention_type") != "programme":
+            continue
+        if "programme_id" in row:
+            match = row["programme_id"] == programme.pk
+        else:
+            match = row.get("intervention") == programme.name
+        if match:
+            return row.get(column) or 0
+    return 0
+
+
+def return_cell_records(*, quarterly_return, programme, column: str) -> list[tuple[int, int]]:
+    """The records behind one cell of the return's programme row, as they are now."""
+    return cell_records(
+        quarterly_return.partnership_id,
+        quarterly_return.financial_year,
+        quarterly_return.quarter,
+        programme_id=programme.pk,
+        column=column,
+    )
+
+
+def return_drill_downs(*, viewer, quarterly_return) -> dict[int, int]:
+    """Row index -> programme id, for each programme row of the return whose figures the
+    viewer may open (finance.permissions.can_drill_into_return)."""
+    if not permissions.sees_true_return_counts(viewer):
+        return {}
+    programmes = {
+        p.pk: p for p in Programme.objects.filter(partnership_id=quarterly_return.partnership_id)
+    }
+    by_name = {p.name: p for p in programmes.values()}
+    drill = {}
+    for index, row in enumerate(quarterly_return.rows):
+        if row.get("intervention_type") != "programme":
+            continue
+        if "programme_id" in row:
+            programme = programmes.get(row["programme_id"])
+        else:
+            programme = by_name.get(row.get("intervention"))
+        if programme is not None and permissions.can_drill_into_return(viewer, programme):
+            drill[index] = programme.pk
+    return drill

@@ -14,6 +14,7 @@ from finance.services.returns import (
     return_correct,
     return_lock,
     return_produce,
+    return_records_viewed,
     return_refresh,
     return_review,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "return_correct",
     "return_lock",
     "return_produce",
+    "return_records_viewed",
     "return_refresh",
     "return_review",
     "spend_import_job_create",

@@ -6,6 +6,7 @@ from finance.views.imports import (
     spend_import_job_restore,
 )
 from finance.views.providers import contract_detail, contract_list, kpi_figure_record
+from finance.views.return_records import return_records
 from finance.views.returns import (
     return_correct,
     return_detail,
@@ -26,6 +27,7 @@ __all__ = [
     "return_export",
     "return_list",
     "return_lock",
+    "return_records",
     "return_refresh",
     "return_review",
     "spend_import",
