@@ -84,6 +84,12 @@ def can_record_kpi_figures(user: User, contract) -> bool:
     return provider is not None and provider.pk == contract.provider_id
 
 
+def can_keep_providers(user: User) -> bool:
+    """Add and change provider organisations, their contracts and KPIs: those who keep
+    funding."""
+    return can_keep_funding(user)
+
+
 def can_view_contracts(user: User) -> bool:
     """The contracts pages: those who keep funding see every contract of the partnership;
     provider staff only their own provider's (finance.selectors.contracts)."""

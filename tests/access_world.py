@@ -433,6 +433,8 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
             for key, prog in (("in", programme), ("out", other_programme))
         },
         "contract": contracts,
+        "provider": {key: contract.provider for key, contract in contracts.items()},
+        "kpi": {key: contract.kpis.get() for key, contract in contracts.items()},
         "kpi_figure": kpi_figures,
         "action": {"in": action},
         "public_exercise": {"in": exercise},

@@ -10,7 +10,14 @@ from finance.selectors.funding import (
     spend_within,
 )
 from finance.selectors.imports import spend_import_jobs
-from finance.selectors.providers import contract_kpis, contracts, kpi_figures
+from finance.selectors.providers import (
+    contract_kpi,
+    contract_kpis,
+    contract_programmes,
+    contracts,
+    kpi_figures,
+    providers,
+)
 from finance.selectors.return_records import (
     return_cell_records,
     return_drill_downs,
@@ -23,10 +30,13 @@ __all__ = [
     "SpendLine",
     "allocations",
     "compute_return",
+    "contract_kpi",
     "contract_kpis",
+    "contract_programmes",
     "contracts",
     "funding_streams",
     "kpi_figures",
+    "providers",
     "quarters_starting_within",
     "recorded_spend",
     "return_cell_records",
