@@ -181,3 +181,12 @@ def test_a_locked_return_lists_the_records_as_they_are_now_and_says_if_they_stil
     response = client.get(reached)
     assert response.context["count"] == 3
     assert "The records now give 3; the locked figure is 2." in response.content.decode()
+
+
+def test_the_api_and_the_export_keep_to_the_fixed_columns(client, admin, produced):
+    client.force_login(admin)
+
+    rows = client.get(f"/api/quarterly-returns/{produced.pk}/").json()["rows"]
+
+    assert all("programme_id" not in row for row in rows)
+    assert all("programme_id" not in row for row in produced.published_rows)
