@@ -131,6 +131,8 @@ KWARGS = {
     "gathered_item": lambda o: {"pk": o.request_id, "item_pk": o.pk},
     "redaction": lambda o: {"pk": o.item.request_id, "redaction_pk": o.pk},
     "spend_import_job": lambda o: {"job_pk": o.pk},
+    "kpi": lambda o: {"pk": o.contract_id, "kpi_pk": o.pk},
+    "return_cell": lambda o: {"pk": o.pk, "programme_pk": o.programme_pk, "column": o.column},
 }
 
 # Evaluations: staff who plan or commission work, and commissioners (no personal data).
@@ -507,6 +509,23 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "finance:contract_list": door(CONTRACT_READERS),
     "finance:contract_detail": door(CONTRACT_READERS, objects="contract", out=FINANCE_KEEPERS),
     "finance:kpi_figure_record": door(CONTRACT_READERS, objects="contract", out=FINANCE_KEEPERS),
+    # keeping providers, contracts and KPIs: those who keep funding
+    "finance:provider_list": (
+        door(FINANCE_KEEPERS),
+        door(FINANCE_KEEPERS, method="post", ok=FORM_POSTED),
+    ),
+    "finance:provider_edit": door(FINANCE_KEEPERS, objects="provider"),
+    "finance:contract_create": (
+        door(FINANCE_KEEPERS),
+        door(FINANCE_KEEPERS, method="post", ok=FORM_POSTED),
+    ),
+    "finance:contract_edit": door(FINANCE_KEEPERS, objects="contract"),
+    "finance:kpi_create": door(FINANCE_KEEPERS, objects="contract"),
+    "finance:kpi_edit": door(FINANCE_KEEPERS, objects="kpi"),
+    "finance:kpi_delete": (
+        door(FINANCE_KEEPERS, objects="kpi"),
+        door(FINANCE_KEEPERS, objects="kpi", method="post", ok=REDIRECT),
+    ),
     "finance-api:contract-list": api_list(CONTRACT_READERS),
     "finance-api:contract-detail": door(CONTRACT_READERS, objects="contract", out=FINANCE_KEEPERS),
     "finance-api:kpi-figure-list": api_list(CONTRACT_READERS),
@@ -534,6 +553,8 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
         door(RETURN_READERS, objects="quarterly_return", query="?format=csv"),
         door(RETURN_READERS, objects="quarterly_return", query="?format=xlsx&external=1"),
     ),
+    # the records behind a programme's figure: true counts and every case of the programme
+    "finance:return_records": door({ADMIN}, objects="return_cell"),
     "finance-api:quarterly-return-list": api_list(RETURN_READERS),
     "finance-api:quarterly-return-detail": door(RETURN_READERS, objects="quarterly_return"),
     "finance-api:funding-stream-list": api_list(FINANCE_READERS),

@@ -6,14 +6,19 @@ from finance.services.funding import (
 )
 from finance.services.providers import (
     contract_create,
+    contract_update,
+    kpi_delete,
     kpi_figure_record,
+    kpi_save,
     provider_create,
     provider_staff_add,
+    provider_update,
 )
 from finance.services.returns import (
     return_correct,
     return_lock,
     return_produce,
+    return_records_viewed,
     return_refresh,
     return_review,
 )
@@ -23,13 +28,18 @@ __all__ = [
     "allocation_add",
     "allocation_remove",
     "contract_create",
+    "contract_update",
     "funding_stream_save",
+    "kpi_delete",
     "kpi_figure_record",
+    "kpi_save",
     "provider_create",
     "provider_staff_add",
+    "provider_update",
     "return_correct",
     "return_lock",
     "return_produce",
+    "return_records_viewed",
     "return_refresh",
     "return_review",
     "spend_import_job_create",
