@@ -12,22 +12,21 @@ the bare view and the minimal signed-in view. Target (docs/performance.md): an A
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench import database
+
 DB = os.environ.setdefault("VRU_BENCH_DB", "vru_bench_core")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    for sql in (f"DROP DATABASE IF EXISTS {DB}", f"CREATE DATABASE {DB}"):
-        subprocess.run([*PSQL, "-d", "postgres", "-c", sql], check=True)
+    database.create(DB)
 
     import django
 

@@ -32,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import database  # noqa: E402  (after the path)
+
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 DB = os.environ.setdefault("VRU_BENCH_DB", "vru_bench_grants")
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
@@ -213,8 +215,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100)
     args = parser.parse_args()
 
-    psql(f"DROP DATABASE IF EXISTS {DB}")
-    psql(f"CREATE DATABASE {DB}")
+    database.create(DB)
     import django
 
     django.setup()

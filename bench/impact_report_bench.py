@@ -30,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import database  # noqa: E402  (after the path)
+
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 DB = os.environ.setdefault("VRU_BENCH_DB", "vru_bench_report")
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
@@ -342,8 +344,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="of each page, beside the floors")
     args = parser.parse_args()
     if not args.reuse:
-        psql(f"DROP DATABASE IF EXISTS {DB}", db="postgres")
-        psql(f"CREATE DATABASE {DB}", db="postgres")
+        database.create(DB)
     import django
 
     django.setup()

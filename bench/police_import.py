@@ -24,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import database  # noqa: E402  (after the path)
+
 DB = os.environ.setdefault("VRU_BENCH_DB", "vru_bench_police")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"  # tasks run in-process
 PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
@@ -39,8 +41,7 @@ def psql(sql: str, db: str = DB) -> None:
 
 
 def fresh_database() -> None:
-    psql(f"DROP DATABASE IF EXISTS {DB}", db="postgres")
-    psql(f"CREATE DATABASE {DB}", db="postgres")
+    database.create(DB)
     import django
 
     django.setup()

@@ -34,6 +34,15 @@ def pytest_configure(config):
     config.stash[_PLAN], config.stash[_LOCK] = chosen, lock  # the lock lives as long as the run
     if chosen.keep:
         databases.drop_stale(default, chosen)
+    databases.ensure_template(default, databases.template_of(chosen))
+
+
+def pytest_unconfigure(config):
+    chosen = None if hasattr(config, "workerinput") else config.stash.get(_PLAN, None)
+    if chosen is not None and not chosen.keep:
+        from django.conf import settings
+
+        databases.drop(settings.DATABASES["default"], databases.template_of(chosen))
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -56,8 +65,17 @@ def django_db_modify_db_settings(request):
     if chosen is not None:
         from django.conf import settings
 
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = chosen.name
+        test = settings.DATABASES["default"].setdefault("TEST", {})
+        test["NAME"] = chosen.name
+        test["TEMPLATE"] = databases.template_of(chosen)  # copied, not migrated again
     request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")  # _gw0, _gw1 ...
+
+
+@pytest.fixture(scope="session")
+def database_template(request) -> str | None:
+    """The run's migrated template database (PostgreSQL), which benchmarks may copy too."""
+    chosen = _plan(request.config)
+    return chosen and databases.template_of(chosen)
 
 
 @pytest.fixture(scope="session")

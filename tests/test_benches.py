@@ -20,6 +20,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def copied_from_the_runs_template(database_template, monkeypatch):
+    """Each benchmark copies the run's migrated template rather than migrating its own."""
+    if database_template:
+        monkeypatch.setenv("VRU_BENCH_TEMPLATE", database_template)
+
+
 def run_bench(script: str, *args: str) -> str:
     database = f"vru_bench_test_{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "VRU_BENCH_DB": database}

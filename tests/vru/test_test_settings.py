@@ -102,14 +102,30 @@ def test_only_this_checkouts_databases_for_other_migrations_are_stale():
     existing = [
         current.name,
         f"{current.name}_gw0",
+        f"{current.name}_tpl",  # the template the current ones were copied from
         older,
         f"{older}_gw1",
+        f"{older}_tpl",
         "test_vru_12345_gw0",  # a fresh database of a run going on right now
+        "test_vru_12345_tpl",
         "test_vru_0123abcd_mbbbb2222",  # another checkout's
         "vru",
     ]
 
-    assert databases.stale(existing, current, "vru") == [older, f"{older}_gw1"]
+    assert databases.stale(existing, current, "vru") == [older, f"{older}_gw1", f"{older}_tpl"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL runs only")
+@pytest.mark.django_db
+def test_each_test_database_is_a_copy_of_the_runs_migrated_template(database_template):
+    """Copied, not migrated again: the template exists, and this database has its migrations."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database_template])
+        assert cursor.fetchone() is not None
+    assert connection.settings_dict["TEST"]["TEMPLATE"] == database_template
+    assert MigrationRecorder(connection).applied_migrations()
 
 
 @pytest.mark.skipif(not settings.REDIS_URL, reason="the cache is Redis only with REDIS_URL")
