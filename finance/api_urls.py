@@ -9,4 +9,5 @@ router.register("quarterly-spend", api.QuarterlySpendViewSet, basename="quarterl
 router.register("quarterly-returns", api.QuarterlyReturnViewSet, basename="quarterly-return")
 router.register("contracts", api.ContractViewSet, basename="contract")
 router.register("kpi-figures", api.KPIFigureViewSet, basename="kpi-figure")
+router.register("fair-reach", api.FairReachViewSet, basename="fair-reach")
 urlpatterns = router.urls

@@ -8,12 +8,20 @@ commissioned providers. One predicate per rule (docs/roles.md, docs/finance.md).
 - Quarterly returns: administrators and grants officers produce, review, lock and correct
   them; analysts and commissioners read them (commissioners only through the disclosure
   control).
+- Fair reach (equality monitoring): whoever reads quarterly returns, commissioners only
+  through the disclosure control. The population it compares with is area data: imported
+  by whoever imports area data (administrators and analysts).
 """
 
 from programmes.models import Programme
 from programmes.permissions import can_manage_programme
 from vru.models import Role, User
-from vru.permissions import belongs_to_a_partnership, has_role, sees_suppressed_figures
+from vru.permissions import (
+    belongs_to_a_partnership,
+    can_import_area_data,
+    has_role,
+    sees_suppressed_figures,
+)
 
 FINANCE_KEEPERS = frozenset({Role.ADMINISTRATOR, Role.GRANTS_OFFICER})
 FINANCE_READERS = FINANCE_KEEPERS | {Role.ANALYST, Role.PROGRAMME_MANAGER, Role.COMMISSIONER}
@@ -54,6 +62,20 @@ def sees_true_return_counts(user: User) -> bool:
     """Staff see a return's true counts inside the partnership; everyone else (commissioners)
     gets it through the disclosure control, as does any export marked external."""
     return can_view_returns(user) and not sees_suppressed_figures(user)
+
+
+def can_view_fair_reach(user: User) -> bool:
+    """Fair reach: the same readers as the quarterly return."""
+    return can_view_returns(user)
+
+
+def sees_true_fair_reach_counts(user: User) -> bool:
+    return sees_true_return_counts(user)
+
+
+def can_import_population(user: User) -> bool:
+    """The population fair reach compares with is area data."""
+    return can_import_area_data(user)
 
 
 def provider_of(user: User):

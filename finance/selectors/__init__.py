@@ -1,3 +1,4 @@
+from finance.selectors.fair_reach import fair_reach, katz_interval
 from finance.selectors.funding import (
     SpendLine,
     allocations,
@@ -9,7 +10,7 @@ from finance.selectors.funding import (
     spend_records,
     spend_within,
 )
-from finance.selectors.imports import spend_import_jobs
+from finance.selectors.imports import population_import_jobs, spend_import_jobs
 from finance.selectors.providers import contract_kpis, contracts, kpi_figures
 from finance.selectors.returns import compute_return, returns_for
 
@@ -19,8 +20,11 @@ __all__ = [
     "compute_return",
     "contract_kpis",
     "contracts",
+    "fair_reach",
     "funding_streams",
+    "katz_interval",
     "kpi_figures",
+    "population_import_jobs",
     "quarters_starting_within",
     "recorded_spend",
     "returns_for",

@@ -4,6 +4,7 @@ from finance.services.funding import (
     funding_stream_save,
     spend_record,
 )
+from finance.services.population_imports import population_import_job_create
 from finance.services.providers import (
     contract_create,
     kpi_figure_record,
@@ -25,6 +26,7 @@ __all__ = [
     "contract_create",
     "funding_stream_save",
     "kpi_figure_record",
+    "population_import_job_create",
     "provider_create",
     "provider_staff_add",
     "return_correct",

@@ -1,9 +1,16 @@
+from finance.views.fair_reach import fair_reach
 from finance.views.funding import overview, spend_record, stream_detail, stream_list
 from finance.views.imports import (
     spend_import,
     spend_import_job,
     spend_import_job_cancel,
     spend_import_job_restore,
+)
+from finance.views.population import (
+    population_import,
+    population_import_job,
+    population_import_job_cancel,
+    population_import_job_restore,
 )
 from finance.views.providers import contract_detail, contract_list, kpi_figure_record
 from finance.views.returns import (
@@ -19,8 +26,13 @@ from finance.views.returns import (
 __all__ = [
     "contract_detail",
     "contract_list",
+    "fair_reach",
     "kpi_figure_record",
     "overview",
+    "population_import",
+    "population_import_job",
+    "population_import_job_cancel",
+    "population_import_job_restore",
     "return_correct",
     "return_detail",
     "return_export",
