@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from finance import permissions, selectors, serializers
 from finance.models import (
@@ -86,7 +87,7 @@ FAIR_REACH_PARAMETERS = [
 ]
 
 
-class FairReachViewSet(viewsets.ViewSet):
+class FairReachView(APIView):
     """Fair reach: young people referred in a financial year or quarter by ethnic group and
     sex, each group's share against its share of the population, the ratio and its 95%
     interval (Katz), small groups "too few to say"; counts through the disclosure control for
@@ -95,11 +96,13 @@ class FairReachViewSet(viewsets.ViewSet):
     @extend_schema(
         parameters=FAIR_REACH_PARAMETERS, responses=serializers.FairReachOutputSerializer
     )
-    def list(self, request):
+    def get(self, request):
         user = request.user
         if not permissions.can_view_fair_reach(user):
             raise exceptions.NotFound
         year = query_int(request, "year", minimum=2000)
+        if year is not None and year > 2100:
+            raise exceptions.ValidationError({"year": ["Enter 2100 or less."]})
         if year is None:
             year = financial_year_of(timezone.localdate())
         quarter = query_int(request, "quarter", minimum=1)

@@ -28,6 +28,6 @@ class FinanceConfig(AppConfig):
         return []
 
     def load_demo(self) -> list[str]:
-        from finance import demo
+        from finance import demo, demo_population
 
-        return demo.load_demo()
+        return demo.load_demo() + demo_population.load_demo()

@@ -131,6 +131,7 @@ KWARGS = {
     "gathered_item": lambda o: {"pk": o.request_id, "item_pk": o.pk},
     "redaction": lambda o: {"pk": o.item.request_id, "redaction_pk": o.pk},
     "spend_import_job": lambda o: {"job_pk": o.pk},
+    "population_import_job": lambda o: {"job_pk": o.pk},
 }
 
 # Evaluations: staff who plan or commission work, and commissioners (no personal data).
@@ -534,6 +535,20 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
         door(RETURN_READERS, objects="quarterly_return", query="?format=csv"),
         door(RETURN_READERS, objects="quarterly_return", query="?format=xlsx&external=1"),
     ),
+    # fair reach: the quarterly return's readers (commissioners through the disclosure
+    # control); its population is area data, imported by administrators and analysts
+    "finance:fair_reach": with_exports(RETURN_READERS, "csv"),
+    "finance-api:fair-reach": api_list(RETURN_READERS),
+    "finance:population_import": door(EDITORS),
+    "finance:population_import_job": (
+        door(EDITORS, objects="population_import_job"),
+        door(EDITORS, objects="population_import_job", method="post", ok=REDIRECT),
+    ),
+    "finance:population_import_job_cancel": door(
+        EDITORS, objects="population_import_job", method="post", ok=REDIRECT
+    ),
+    # administrators, and whoever ran the import (the world's was the system's)
+    "finance:population_import_job_restore": door({ADMIN}, objects="population_import_job"),
     "finance-api:quarterly-return-list": api_list(RETURN_READERS),
     "finance-api:quarterly-return-detail": door(RETURN_READERS, objects="quarterly_return"),
     "finance-api:funding-stream-list": api_list(FINANCE_READERS),
