@@ -271,3 +271,36 @@ def test_the_csv_and_the_api_hold_what_the_page_shows(client, officer, populatio
     assert api_asian["ratio"] == pytest.approx(line.ratio)
     mixed = next(g for g in body["ethnicity"] if g["key"] == "mixed")
     assert (mixed["ratio"], mixed["note"]) == (None, TOO_FEW)
+
+
+@pytest.mark.parametrize("threshold", [5, 10])
+def test_the_small_number_threshold_hides_counts_and_ratios_for_commissioners(
+    settings, partnership, population, records, threshold
+):
+    settings.VRU_SMALL_NUMBER_THRESHOLD = threshold
+    commissioner = UserFactory(partnership=partnership, roles=[Role.COMMISSIONER])
+    result = fair_reach(viewer=commissioner, year=2025, quarter=1, programme=records)
+    for line in result.ethnicity + result.sex:
+        if 0 < line.referred < threshold:
+            assert line.shown == f"<{threshold}"
+            assert line.ratio is None
+            assert line.share_of_referrals is None
+
+
+def test_without_a_population_the_page_shows_counts_and_says_there_is_none(
+    client, partnership, records
+):
+    commissioner = UserFactory(partnership=partnership, roles=[Role.COMMISSIONER])
+    client.force_login(commissioner)
+    response = client.get("/finance/fair-reach/", {"year": 2025, "quarter": 1})
+    assert response.status_code == 200
+    assert "There is no population for this partnership yet" in response.content.decode()
+    result = response.context["result"]
+    assert result.population is None
+    assert all(line.ratio is None for line in result.ethnicity)
+
+
+def test_a_period_that_is_not_a_year_is_a_form_error(client, officer):
+    client.force_login(officer)
+    response = client.get("/finance/fair-reach/", {"year": "soon"})
+    assert response.status_code == 400
