@@ -158,6 +158,8 @@ class FairReachOutputSerializer(serializers.Serializer):
         source="suppressed", help_text="True: counts went through the disclosure control."
     )
     young_people_referred = serializers.CharField(source="people_shown")
+    young_people_in_ethnicity_ratios = serializers.CharField(source="ethnicity_compared_shown")
+    young_people_in_sex_ratios = serializers.CharField(source="sex_compared_shown")
     ethnicity_unknown_percent = serializers.FloatField(allow_null=True)
     sex_unknown_percent = serializers.FloatField(allow_null=True)
     min_referred = serializers.IntegerField(help_text="Fewer in a group: too few to say.")

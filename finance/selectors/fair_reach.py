@@ -29,7 +29,11 @@ For a financial year or one of its quarters, and one programme or all:
   and no ratio ("too few to say"), whoever reads it: the interval would be too wide to mean
   anything. Outside the partnership (commissioners) every count goes through the disclosure
   control first (each person's fixed adjustment, the same as the quarterly return's, then
-  small numbers and secondary suppression), and the rule reads the published count.
+  small numbers and secondary suppression), and the rule reads the published count. The
+  groups compared, their sum (the shares' denominator), the rest and everyone are protected
+  as lines of their own (disclosure.protect_lines): a share or ratio reveals its
+  denominator, so when that sum is withheld, or a group is withheld to protect another,
+  there is no share and no ratio ("withheld so that a small group cannot be worked out").
 """
 
 import math
@@ -52,6 +56,7 @@ from finance.models import (
 )
 from finance.selectors.returns import PERSON_KIND
 from programmes.models import Ethnicity, Gender, Programme, Referral
+from vru import periods
 from vru.age_bands import AgeBand, band_of
 from vru.age_bands import label as band_label
 from vru.models import User
@@ -61,6 +66,7 @@ MIN_REFERRED = 10  # fewer young people in a group than this: "too few to say"
 LEVEL = 0.95
 Z = NormalDist().inv_cdf(1 - (1 - LEVEL) / 2)  # 1.959963...
 TOO_FEW = "Too few to say"
+WITHHELD = "Withheld so that a small group cannot be worked out"
 NOT_COMPARED = "No census population to compare with"
 EXCLUDED = "Not known: left out of the ratios"
 ETHNICITY_UNKNOWN = [Ethnicity.NOT_SAID.value, Ethnicity.NOT_KNOWN.value]
@@ -80,12 +86,15 @@ def katz_interval(
 
 
 def period_bounds(year: int, quarter: int | None) -> tuple[datetime, datetime, str]:
+    """A whole quarter or financial year (vru.periods: whole periods only, so that two
+    outputs cannot be set against each other by a day), as aware datetimes and its name
+    ("2025/26 Q1 (April to June 2025)")."""
+    kind = periods.PeriodKind.QUARTER if quarter else periods.PeriodKind.FINANCIAL_YEAR
+    first = quarter_dates(year, quarter)[0] if quarter else date(year, 4, 1)
+    last = periods.period_end_of(kind, first)
+    name = financial_year_label(year)
     if quarter:
-        first, last = quarter_dates(year, quarter)
-        name = f"{financial_year_label(year)} Q{quarter}"
-    else:
-        first, last = date(year, 4, 1), date(year + 1, 3, 31)
-        name = financial_year_label(year)
+        name += f" Q{quarter} ({periods.period_name(kind, first, last)})"
     tz = timezone.get_current_timezone()
     return (
         datetime.combine(first, time.min, tzinfo=tz),
@@ -190,6 +199,8 @@ class FairReach:
     suppressed: bool
     people: int
     people_shown: str
+    ethnicity_compared_shown: str  # young people in the ethnicity ratios (group known)
+    sex_compared_shown: str  # in the sex ratios (female or male)
     population: PopulationUsed | None
     ethnicity: list[GroupLine] = field(default_factory=list)
     sex: list[GroupLine] = field(default_factory=list)
@@ -214,22 +225,55 @@ def _people(partnership_id: int, start, end, programme: Programme | None) -> dic
     return people
 
 
-def _lines(keys, labels, counts: dict[str, int], suppress: bool) -> tuple[list[GroupLine], str]:
-    values = [counts.get(k, 0) for k in keys]
-    if suppress:
-        table = disclosure.protect_list(values)
-        shown = [row[0] for row in table.cells]
-        total = table.column_totals[0]
-    else:
-        shown, total = [f"{v:,}" for v in values], f"{sum(values):,}"
-    lines = [
-        GroupLine(key=k, label=labels[k], referred=v, shown=s, compared=False)
-        for k, v, s in zip(keys, values, shown, strict=True)
+N, REST, ALL = "_compared", "_rest", "_all"
+
+
+def _published(breakdowns: dict[str, tuple[list, list, dict]], suppress: bool) -> dict:
+    """Every count shown, keyed (breakdown, group), with each breakdown's sums: N, the groups
+    compared (the denominator of every share of referrals, so it is published with them),
+    REST, the others, and ALL, everyone (the same for every breakdown). Outside the
+    partnership they are protected together as lines of sums (disclosure.protect_lines);
+    when a line needs one more value hidden, everyone's count goes first, as the figure the
+    ratios can best do without."""
+    values: dict = {}
+    lines = []
+    for name, (compared, rest, counts) in breakdowns.items():
+        for key in [*compared, *rest]:
+            values[(name, key)] = counts.get(key, 0)
+        values[(name, N)] = sum(counts.get(k, 0) for k in compared)
+        values[(name, REST)] = sum(counts.get(k, 0) for k in rest)
+        values[ALL] = values[(name, N)] + values[(name, REST)]
+        lines += [
+            [*((name, k) for k in compared), (name, N)],
+            [*((name, k) for k in rest), (name, REST)],
+            [(name, N), (name, REST), ALL],
+        ]
+    if not suppress:
+        return {key: f"{value:,}" for key, value in values.items()}
+    totals = {key for key in values if key == ALL or key[1] in {N, REST}}
+    return disclosure.protect_lines(values, lines, totals=totals, hide_first={ALL})
+
+
+def _lines(name, keys, labels, counts, shown) -> list[GroupLine]:
+    return [
+        GroupLine(
+            key=k,
+            label=labels[k],
+            referred=counts.get(k, 0),
+            shown=shown[(name, k)],
+            compared=False,
+        )
+        for k in keys
     ]
-    return lines, total
 
 
-def _compare(lines: list[GroupLine], population: dict[str, int] | None, keys: list[str]) -> None:
+def _is_shown(count: int, shown: str) -> bool:
+    return shown == f"{count:,}"
+
+
+def _compare(
+    lines: list[GroupLine], population: dict[str, int] | None, keys: list[str], n_shown: str
+) -> None:
     compared = [line for line in lines if line.key in keys]
     n = sum(line.referred for line in compared)
     total = sum((population or {}).get(k, 0) for k in keys)
@@ -241,21 +285,29 @@ def _compare(lines: list[GroupLine], population: dict[str, int] | None, keys: li
             continue
         line.population = group_population
         line.share_of_population = 100 * group_population / total
-        hidden = line.shown != f"{line.referred:,}"
-        if hidden or line.referred < MIN_REFERRED or not group_population:
+        if line.shown == disclosure.SECONDARY_MARK or not _is_shown(n, n_shown):
+            line.verdict = WITHHELD  # a share would give a hidden group away
+            continue
+        if not _is_shown(line.referred, line.shown) or line.referred < MIN_REFERRED:
             line.verdict = TOO_FEW
+            continue
+        if not group_population:
+            line.verdict = NOT_COMPARED
             continue
         line.share_of_referrals = 100 * line.referred / n
         line.ratio, line.low, line.high = katz_interval(line.referred, n, group_population, total)
 
 
-def _unknown_percent(lines, unknown_keys, people: int, suppress: bool) -> float | None:
-    unknown = sum(line.referred for line in lines if line.key in unknown_keys)
-    if any(line.shown != f"{line.referred:,}" for line in lines if line.key in unknown_keys):
+def _unknown_percent(lines, unknown_keys, people: int, people_shown: str, suppress: bool):
+    unknown = [line for line in lines if line.key in unknown_keys]
+    part = sum(line.referred for line in unknown)
+    if not people or not all(_is_shown(line.referred, line.shown) for line in unknown):
         return None
-    if not people or (suppress and disclosure.shown_percent(unknown, people) is None):
+    if suppress and (
+        not _is_shown(people, people_shown) or disclosure.shown_percent(part, people) is None
+    ):
         return None
-    return 100 * unknown / people
+    return 100 * part / people
 
 
 def fair_reach(
@@ -282,30 +334,48 @@ def fair_reach(
             bands.add(band)
     total = sum(ethnicity.values())
     population = population_used(viewer.partnership_id, programme, bands)
-    ethnicity_keys = [*COMPARED_GROUPS, *ETHNICITY_UNKNOWN]
-    ethnicity_lines, people_shown = _lines(
-        ethnicity_keys, dict(Ethnicity.choices), ethnicity, suppress
+    sex_rest = [*SEX_NOT_COMPARED, *SEX_UNKNOWN]
+    shown = _published(
+        {
+            "ethnicity": (COMPARED_GROUPS, ETHNICITY_UNKNOWN, ethnicity),
+            "sex": (SEX_COMPARED, sex_rest, sex),
+        },
+        suppress,
     )
-    _compare(ethnicity_lines, population and population.by_ethnicity, COMPARED_GROUPS)
-    sex_keys = [*SEX_COMPARED, *SEX_NOT_COMPARED, *SEX_UNKNOWN]
-    sex_lines, _ = _lines(sex_keys, dict(Gender.choices), sex, suppress)
-    _compare(sex_lines, population and population.by_sex, SEX_COMPARED)
+    ethnicity_lines = _lines(
+        "ethnicity",
+        [*COMPARED_GROUPS, *ETHNICITY_UNKNOWN],
+        dict(Ethnicity.choices),
+        ethnicity,
+        shown,
+    )
+    _compare(
+        ethnicity_lines,
+        population and population.by_ethnicity,
+        COMPARED_GROUPS,
+        shown[("ethnicity", N)],
+    )
+    sex_lines = _lines("sex", [*SEX_COMPARED, *sex_rest], dict(Gender.choices), sex, shown)
+    _compare(sex_lines, population and population.by_sex, SEX_COMPARED, shown[("sex", N)])
     for line in ethnicity_lines + sex_lines:
         if line.key in ETHNICITY_UNKNOWN or line.key in SEX_UNKNOWN:
             line.verdict = EXCLUDED
         elif not line.compared:
             line.verdict = NOT_COMPARED
+    people_shown = shown[ALL]
     return FairReach(
         period=name,
         programme=programme,
         suppressed=suppress,
         people=total,
         people_shown=people_shown,
+        ethnicity_compared_shown=shown[("ethnicity", N)],
+        sex_compared_shown=shown[("sex", N)],
         population=population,
         ethnicity=ethnicity_lines,
         sex=sex_lines,
         ethnicity_unknown_percent=_unknown_percent(
-            ethnicity_lines, ETHNICITY_UNKNOWN, total, suppress
+            ethnicity_lines, ETHNICITY_UNKNOWN, total, people_shown, suppress
         ),
-        sex_unknown_percent=_unknown_percent(sex_lines, SEX_UNKNOWN, total, suppress),
+        sex_unknown_percent=_unknown_percent(sex_lines, SEX_UNKNOWN, total, people_shown, suppress),
     )

@@ -231,22 +231,56 @@ def test_commissioners_get_published_counts_and_ratios_worked_out_from_them(
             "young_person"
         )
     }
-    adjusted = {}
+    ethnicity, sex = {}, {}
     for pk, person in people.items():
-        adjusted[person.ethnicity] = (
-            adjusted.get(person.ethnicity, 0) + 1 + disclosure.adjustment(PERSON_KIND, pk)
-        )
-    keys = ["asian", "black", "mixed", "white", "other", "not_said", "not_known"]
-    table = disclosure.protect_list([adjusted.get(k, 0) for k in keys])
+        weight = 1 + disclosure.adjustment(PERSON_KIND, pk)
+        ethnicity[person.ethnicity] = ethnicity.get(person.ethnicity, 0) + weight
+        sex[person.gender] = sex.get(person.gender, 0) + weight
+    compared = ["asian", "black", "mixed", "white", "other"]
+    rest = ["not_said", "not_known"]
+    sex_compared, sex_rest = ["female", "male"], ["non_binary", "other", "not_said"]
+    # in the selector's order (which breaks ties between equal counts)
+    counts = {k: ethnicity.get(k, 0) for k in compared + rest}
+    counts["n"] = sum(counts[k] for k in compared)
+    counts["u"] = sum(counts[k] for k in rest)
+    counts["all"] = counts["n"] + counts["u"]
+    counts |= {f"sex:{k}": sex.get(k, 0) for k in sex_compared + sex_rest}
+    counts["sex:n"] = sum(counts[f"sex:{k}"] for k in sex_compared)
+    counts["sex:u"] = sum(counts[f"sex:{k}"] for k in sex_rest)
+    lines_of_sums = [
+        [*compared, "n"],
+        [*rest, "u"],
+        ["n", "u", "all"],
+        [*(f"sex:{k}" for k in sex_compared), "sex:n"],
+        [*(f"sex:{k}" for k in sex_rest), "sex:u"],
+        ["sex:n", "sex:u", "all"],
+    ]
+    shown = disclosure.protect_lines(
+        counts,
+        lines_of_sums,
+        totals={"n", "u", "sex:n", "sex:u", "all"},
+        hide_first={"all"},
+    )
+    assert (result.ethnicity_compared_shown, result.people_shown) == (shown["n"], shown["all"])
     lines = {line.key: line for line in result.ethnicity}
-    for key, row in zip(keys, table.cells, strict=True):
-        assert lines[key].shown == row[0]
-        assert lines[key].referred == adjusted.get(key, 0)
-        if row[0] != f"{adjusted.get(key, 0):,}" or adjusted.get(key, 0) < MIN_REFERRED:
-            assert lines[key].ratio is None
-    # a group of 3 is never shown as a count, nor given a ratio
+    hidden = {"<5", "[c]"}
+    for key in compared + rest:
+        assert lines[key].shown == shown[key]
+        assert lines[key].referred == counts[key]
+    for key in compared:
+        line = lines[key]
+        if line.shown in hidden or shown["n"] in hidden or counts[key] < MIN_REFERRED:
+            assert line.ratio is None
+            assert line.share_of_referrals is None
+        else:
+            # worked out from the published counts
+            assert line.share_of_referrals == pytest.approx(100 * counts[key] / counts["n"])
+    # no share gives a hidden group away: its denominator is published only when no line of
+    # sums is left with exactly one hidden value
+    for line_of_sum in lines_of_sums:
+        assert sum(shown[k] in hidden for k in line_of_sum) != 1
+    # a group of 3 is never given a ratio
     assert lines["mixed"].ratio is None
-    assert lines["mixed"].shown in {"<5", "[c]", "0"} or adjusted["mixed"] >= 5
 
 
 def test_the_csv_and_the_api_hold_what_the_page_shows(client, officer, population, records):
