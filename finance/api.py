@@ -18,6 +18,7 @@ from finance.models import (
 )
 from programmes.models import Programme
 from vru.api import query_int
+from vru.filters import MAX_ID
 
 
 class _ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -110,6 +111,8 @@ class FairReachView(APIView):
             raise exceptions.ValidationError({"quarter": ["Enter 1 to 4."]})
         programme = None
         programme_id = query_int(request, "programme", minimum=1)
+        if programme_id is not None and programme_id > MAX_ID:
+            raise exceptions.ValidationError({"programme": ["Unknown programme."]})
         if programme_id is not None:
             programme = Programme.objects.filter(
                 partnership_id=user.partnership_id, pk=programme_id

@@ -338,3 +338,18 @@ def test_a_period_that_is_not_a_year_is_a_form_error(client, officer):
     client.force_login(officer)
     response = client.get("/finance/fair-reach/", {"year": "soon"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"programme": "99999999999999999999999"},
+        {"programme": "1.5"},
+        {"year": "99999"},
+        {"quarter": "5"},
+        {"year": "1999"},
+    ],
+)
+def test_the_api_answers_a_query_it_cannot_use_with_a_400(client, officer, query):
+    client.force_login(officer)
+    assert client.get("/api/fair-reach/", query).status_code == 400
