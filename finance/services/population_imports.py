@@ -31,6 +31,7 @@ COLUMNS = ("local_authority_code", "age", "sex", "ethnic_group", "observation", 
 REQUIRED = COLUMNS[:5]
 DEFAULT_YEAR = 2021
 DEFAULT_SOURCE = "ONS Census 2021, ethnic group by age and sex"
+DOES_NOT_APPLY = "does not apply"
 
 
 def _words(text: str) -> str:
@@ -91,13 +92,22 @@ def may_review(user: User, job: ImportJob) -> bool:
 
 
 def _age(value) -> str | None:
+    """A reach band from a single year ("15", "Aged 15 years"), the ONS's youngest and oldest
+    categories ("Aged 4 years and under", "Aged 100 years and over"), a reach band's value or
+    name, or all ages; None when it is none of these or does not fall in one band."""
     text = _words(value if value is not None else "")
     if text.endswith(".0"):
         text = text[:-2]
+    text = text.removeprefix("aged ")
+    for suffix in (" years", " year"):
+        text = text.replace(suffix, "")
     if text.isdigit() and int(text) <= 100:
         return band_of(int(text))
-    if text in {"aged 100 years and over", "100 and over", "100+"}:
-        return str(AgeBand.OVER_24)
+    head, _, tail = text.partition(" and ")
+    if head.isdigit() and tail == "under":
+        return str(AgeBand.UNDER_10) if int(head) <= 9 else None
+    if head.isdigit() and tail == "over":
+        return str(AgeBand.OVER_24) if int(head) >= 25 else None
     return BANDS.get(text)
 
 
@@ -150,6 +160,8 @@ def parse_rows(job: ImportJob) -> tuple[dict, list[dict], int]:
             continue
         rows_read += 1
         cell = _cell(headers, raw)
+        if _words(cell.get("ethnic_group") or "") == DOES_NOT_APPLY:
+            continue  # the ONS tables' row for people outside the question: always 0
         found = []
         code = str(cell.get("local_authority_code") or "").strip().upper()
         area = areas.get(code)

@@ -66,7 +66,9 @@ def test_a_checked_file_imports_once_confirmed_adds_up_single_years_and_undoes(
         client,
         csv(
             "E06000055,14,Female,Asian,10",
-            'E06000055,15,Female,"Asian, Asian British or Asian Welsh",12',
+            'E06000055,Aged 15 years,Female,"Asian, Asian British or Asian Welsh",12',
+            "E06000055,Aged 15 years,Female,Does not apply,0",
+            "E06000055,Aged 4 years and under,Male,Black,7",
             "e06000055,18 to 24,Male,White British,300",
             "E06000055,18 to 24,Male,White: other White groups,40",
         ),
@@ -75,8 +77,8 @@ def test_a_checked_file_imports_once_confirmed_adds_up_single_years_and_undoes(
     job.refresh_from_db()
     assert job.status == ImportJob.Status.CHECKED, job.row_errors
     assert (job.preview["figures"], job.preview["people"], job.preview["figures_replaced"]) == (
-        3,
-        362,
+        4,
+        369,
         1,
     )
     assert stored() == {("all", "all", "white"): 5}  # nothing yet
@@ -87,6 +89,7 @@ def test_a_checked_file_imports_once_confirmed_adds_up_single_years_and_undoes(
     assert job.status == ImportJob.Status.SUCCEEDED
     assert stored() == {
         ("14-17", "female", "asian"): 22,
+        ("u10", "male", "black"): 7,
         ("18-24", "male", "white_british"): 300,
         ("18-24", "male", "white_other"): 40,
     }
