@@ -93,8 +93,9 @@ def may_review(user: User, job: ImportJob) -> bool:
 
 def _age(value) -> str | None:
     """A reach band from a single year ("15", "Aged 15 years"), the ONS's youngest and oldest
-    categories ("Aged 4 years and under", "Aged 100 years and over"), a reach band's value or
-    name, or all ages; None when it is none of these or does not fall in one band."""
+    categories ("Aged 4 years and under", "Aged 100 years and over"), a range inside one reach
+    band ("Aged 5 to 9 years"), a reach band's value or name, or all ages; None when it is
+    none of these or does not fall in one band."""
     text = _words(value if value is not None else "")
     if text.endswith(".0"):
         text = text[:-2]
@@ -103,6 +104,10 @@ def _age(value) -> str | None:
         text = text.replace(suffix, "")
     if text.isdigit() and int(text) <= 100:
         return band_of(int(text))
+    low, _, high = text.partition(" to ")
+    if low.isdigit() and high.isdigit() and int(low) <= int(high) <= 100:
+        band = band_of(int(low))
+        return band if band == band_of(int(high)) else None  # a range across two bands
     head, _, tail = text.partition(" and ")
     if head.isdigit() and tail == "under":
         return str(AgeBand.UNDER_10) if int(head) <= 9 else None
@@ -177,7 +182,11 @@ def parse_rows(job: ImportJob) -> tuple[dict, list[dict], int]:
         age = _age(cell.get("age"))
         if age is None:
             found.append(
-                ("age", "Enter a single year of age (0 to 100), a reach band or 'all ages'.")
+                (
+                    "age",
+                    "Enter a single year of age (0 to 100), a range inside one reach band "
+                    "(under 10, 10 to 13, 14 to 17, 18 to 24, 25 and over), or 'all ages'.",
+                )
             )
         sex = SEXES.get(_words(cell.get("sex") or ""))
         if sex is None:

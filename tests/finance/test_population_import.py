@@ -69,6 +69,7 @@ def test_a_checked_file_imports_once_confirmed_adds_up_single_years_and_undoes(
             'E06000055,Aged 15 years,Female,"Asian, Asian British or Asian Welsh",12',
             "E06000055,Aged 15 years,Female,Does not apply,0",
             "E06000055,Aged 4 years and under,Male,Black,7",
+            "E06000055,Aged 5 to 9 years,Male,Black,1",
             "e06000055,18 to 24,Male,White British,300",
             "E06000055,18 to 24,Male,White: other White groups,40",
         ),
@@ -78,7 +79,7 @@ def test_a_checked_file_imports_once_confirmed_adds_up_single_years_and_undoes(
     assert job.status == ImportJob.Status.CHECKED, job.row_errors
     assert (job.preview["figures"], job.preview["people"], job.preview["figures_replaced"]) == (
         4,
-        369,
+        370,
         1,
     )
     assert stored() == {("all", "all", "white"): 5}  # nothing yet
@@ -89,7 +90,7 @@ def test_a_checked_file_imports_once_confirmed_adds_up_single_years_and_undoes(
     assert job.status == ImportJob.Status.SUCCEEDED
     assert stored() == {
         ("14-17", "female", "asian"): 22,
-        ("u10", "male", "black"): 7,
+        ("u10", "male", "black"): 8,
         ("18-24", "male", "white_british"): 300,
         ("18-24", "male", "white_other"): 40,
     }
@@ -110,7 +111,7 @@ def test_one_bad_row_refuses_the_whole_file_naming_row_column_and_reason(
         csv(
             "E06000055,14,Female,Asian,10",
             "E09999999,14,Female,Asian,10",
-            "E06000055,fourteen,Female,Asian,10",
+            "E06000055,Aged 10 to 14 years,Female,Asian,10",
             "E06000055,14,Female,Martian,-3",
             "E06000055,all ages,Female,Black,10",
         ),
