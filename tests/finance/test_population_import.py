@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from finance.models import PopulationFigure
-from tests.factories import LocalAuthorityFactory, UserFactory
+from tests.factories import LocalAuthorityFactory, PartnershipFactory, UserFactory
 from vru import services as core_services
 from vru.models import ImportJob, Role
 
@@ -151,3 +151,25 @@ def test_a_missing_column_is_named(client, analyst, area, django_capture_on_comm
     assert job.row_errors[0]["row"] == 1
     assert job.row_errors[0]["column"] == "observation"
     assert not PopulationFigure.objects.exists()
+
+
+def test_the_admin_lists_the_partnerships_population_read_only(client, partnership, analyst, area):
+    other = PartnershipFactory()
+    for owner, where in ((partnership, area), (other, LocalAuthorityFactory(partnership=other))):
+        PopulationFigure.objects.create(
+            partnership=owner,
+            local_authority=where,
+            source=f"source of {owner.slug}",
+            year=2021,
+            age_band="all",
+            sex="all",
+            ethnic_group="white",
+            people=5,
+        )
+    client.force_login(analyst)
+    response = client.get("/admin/finance/populationfigure/")
+    assert response.status_code == 200
+    assert f"source of {partnership.slug}" in response.content.decode()
+    assert f"source of {other.slug}" not in response.content.decode()
+    figure = PopulationFigure.objects.get(partnership=partnership)
+    assert client.post(f"/admin/finance/populationfigure/{figure.pk}/delete/").status_code == 403
