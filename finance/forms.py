@@ -3,7 +3,7 @@
 from django import forms
 
 from finance.models import FundingStream, Quarter
-from vru.forms import GovukForm
+from vru.forms import GovukDateField, GovukForm
 from vru.validators import validate_import_file
 
 YEAR_HINT = "The year it starts: 2024 for 2024/25."
@@ -94,6 +94,47 @@ class KPIFigureForm(GovukForm):
             ("", "Choose a KPI"),
             *((str(k.pk), f"{k.name} (target {k.target:g} {k.unit})".strip()) for k in kpis),
         ]
+
+
+class ProviderForm(GovukForm):
+    name = forms.CharField(max_length=200, label="Provider organisation's name")
+
+
+class ContractTermsForm(GovukForm):
+    value = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2, label="Value (£)")
+    starts_on = GovukDateField(label="Start date", help_text="For example, 1 4 2025")
+    ends_on = GovukDateField(label="End date", help_text="For example, 31 3 2026")
+
+
+class ContractForm(ContractTermsForm):
+    provider = forms.ChoiceField(label="Provider")
+    programme = forms.ChoiceField(label="Programme it delivers")
+    field_order = ["provider", "programme", "value", "starts_on", "ends_on"]
+
+    def __init__(self, *args, providers=(), programmes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [
+            ("", "Choose a provider"),
+            *((str(p.pk), p.name) for p in providers),
+        ]
+        self.fields["programme"].choices = [
+            ("", "Choose a programme"),
+            *((str(p.pk), p.name) for p in programmes),
+        ]
+        self.order_fields(self.field_order)
+
+
+class KPIForm(GovukForm):
+    name = forms.CharField(
+        max_length=200, label="KPI", help_text="For example, young people engaged."
+    )
+    target = forms.DecimalField(max_digits=12, decimal_places=2, label="Target")
+    unit = forms.CharField(
+        max_length=50,
+        required=False,
+        label="Unit (optional)",
+        help_text="For example, young people or sessions.",
+    )
 
 
 class PopulationImportForm(GovukForm):

@@ -7,14 +7,15 @@ commissioned providers. One predicate per rule (docs/roles.md, docs/finance.md).
 - Spend of a programme: administrators and grants officers, or the programme's manager.
 - Quarterly returns: administrators and grants officers produce, review, lock and correct
   them; analysts and commissioners read them (commissioners only through the disclosure
-  control).
+  control). The records behind a programme row's figure: those who see the true counts and
+  may see every case of that programme (administrators).
 - Fair reach (equality monitoring): whoever reads quarterly returns, commissioners only
   through the disclosure control. The population it compares with is area data: imported
   by whoever imports area data (administrators and analysts).
 """
 
 from programmes.models import Programme
-from programmes.permissions import can_manage_programme
+from programmes.permissions import can_manage_programme, can_view_programme_cases
 from vru.models import Role, User
 from vru.permissions import (
     belongs_to_a_partnership,
@@ -64,6 +65,12 @@ def sees_true_return_counts(user: User) -> bool:
     return can_view_returns(user) and not sees_suppressed_figures(user)
 
 
+def can_drill_into_return(user: User, programme: Programme) -> bool:
+    """List the records behind a programme row's figure: whoever sees the return's true
+    counts and may read every case of the programme (programmes.permissions)."""
+    return sees_true_return_counts(user) and can_view_programme_cases(user, programme)
+
+
 def can_view_fair_reach(user: User) -> bool:
     """Fair reach: the same readers as the quarterly return."""
     return can_view_returns(user)
@@ -97,6 +104,12 @@ def can_record_kpi_figures(user: User, contract) -> bool:
         return True
     provider = provider_of(user)
     return provider is not None and provider.pk == contract.provider_id
+
+
+def can_keep_providers(user: User) -> bool:
+    """Add and change provider organisations, their contracts and KPIs: those who keep
+    funding."""
+    return can_keep_funding(user)
 
 
 def can_view_contracts(user: User) -> bool:

@@ -88,7 +88,10 @@ class QuarterlyReturnOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_rows(self, obj) -> list:
-        return obj.rows if self._true_counts() else obj.published_rows
+        rows = obj.rows if self._true_counts() else obj.published_rows
+        # the fixed columns only (a programme row keeps its programme's id for the page's
+        # drill-down links)
+        return [{k: v for k, v in row.items() if k != "programme_id"} for row in rows]
 
 
 class KPIOutputSerializer(serializers.ModelSerializer):

@@ -21,6 +21,13 @@ urlpatterns = [
         name="spend_import_job_restore",
     ),
     path("contracts/", views.contract_list, name="contract_list"),
+    path("providers/", views.provider_list, name="provider_list"),
+    path("providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
+    path("contracts/new/", views.contract_create, name="contract_create"),
+    path("contracts/<int:pk>/edit/", views.contract_edit, name="contract_edit"),
+    path("contracts/<int:pk>/kpis/new/", views.kpi_create, name="kpi_create"),
+    path("contracts/<int:pk>/kpis/<int:kpi_pk>/edit/", views.kpi_edit, name="kpi_edit"),
+    path("contracts/<int:pk>/kpis/<int:kpi_pk>/delete/", views.kpi_delete, name="kpi_delete"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract_detail"),
     path("contracts/<int:pk>/figures/new/", views.kpi_figure_record, name="kpi_figure_record"),
     path("fair-reach/", views.fair_reach, name="fair_reach"),
@@ -47,4 +54,9 @@ urlpatterns = [
     path("returns/<int:pk>/lock/", views.return_lock, name="return_lock"),
     path("returns/<int:pk>/correct/", views.return_correct, name="return_correct"),
     path("returns/<int:pk>/export/", views.return_export, name="return_export"),
+    path(
+        "returns/<int:pk>/records/<int:programme_pk>/<str:column>/",
+        views.return_records,
+        name="return_records",
+    ),
 ]

@@ -83,6 +83,12 @@ def can_manage_programme(user: User, programme: Programme) -> bool:
     )
 
 
+def can_view_programme_cases(user: User, programme: Programme) -> bool:
+    """Every case of the programme, not only one's own caseload (lists of the records behind
+    a figure): administrators and the programme's managers."""
+    return can_manage_programme(user, programme)
+
+
 def can_view_programme_dashboard(user: User, programme: Programme) -> bool:
     if not _in_partnership(user, programme):
         return False

@@ -131,6 +131,8 @@ KWARGS = {
     "gathered_item": lambda o: {"pk": o.request_id, "item_pk": o.pk},
     "redaction": lambda o: {"pk": o.item.request_id, "redaction_pk": o.pk},
     "spend_import_job": lambda o: {"job_pk": o.pk},
+    "kpi": lambda o: {"pk": o.contract_id, "kpi_pk": o.pk},
+    "return_cell": lambda o: {"pk": o.pk, "programme_pk": o.programme_pk, "column": o.column},
     "population_import_job": lambda o: {"job_pk": o.pk},
 }
 
@@ -508,6 +510,23 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "finance:contract_list": door(CONTRACT_READERS),
     "finance:contract_detail": door(CONTRACT_READERS, objects="contract", out=FINANCE_KEEPERS),
     "finance:kpi_figure_record": door(CONTRACT_READERS, objects="contract", out=FINANCE_KEEPERS),
+    # keeping providers, contracts and KPIs: those who keep funding
+    "finance:provider_list": (
+        door(FINANCE_KEEPERS),
+        door(FINANCE_KEEPERS, method="post", ok=FORM_POSTED),
+    ),
+    "finance:provider_edit": door(FINANCE_KEEPERS, objects="provider"),
+    "finance:contract_create": (
+        door(FINANCE_KEEPERS),
+        door(FINANCE_KEEPERS, method="post", ok=FORM_POSTED),
+    ),
+    "finance:contract_edit": door(FINANCE_KEEPERS, objects="contract"),
+    "finance:kpi_create": door(FINANCE_KEEPERS, objects="contract"),
+    "finance:kpi_edit": door(FINANCE_KEEPERS, objects="kpi"),
+    "finance:kpi_delete": (
+        door(FINANCE_KEEPERS, objects="kpi"),
+        door(FINANCE_KEEPERS, objects="kpi", method="post", ok=REDIRECT),
+    ),
     "finance-api:contract-list": api_list(CONTRACT_READERS),
     "finance-api:contract-detail": door(CONTRACT_READERS, objects="contract", out=FINANCE_KEEPERS),
     "finance-api:kpi-figure-list": api_list(CONTRACT_READERS),
@@ -535,6 +554,8 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
         door(RETURN_READERS, objects="quarterly_return", query="?format=csv"),
         door(RETURN_READERS, objects="quarterly_return", query="?format=xlsx&external=1"),
     ),
+    # the records behind a programme's figure: true counts and every case of the programme
+    "finance:return_records": door({ADMIN}, objects="return_cell"),
     # fair reach: the quarterly return's readers (commissioners through the disclosure
     # control); its population is area data, imported by administrators and analysts
     "finance:fair_reach": with_exports(RETURN_READERS, "csv"),

@@ -16,6 +16,7 @@ matrix can check that no response of the first partnership ever shows one of the
 
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -431,7 +432,17 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "spend_import_job": {"in": spend_import},
         "population_import_job": {"in": population_import},
         "quarterly_return": {"in": quarterly_return},
+        # a figure of the return: the "in" programme's (managed by the world's manager) and
+        # another programme's
+        "return_cell": {
+            key: SimpleNamespace(
+                pk=quarterly_return.pk, programme_pk=prog.pk, column="young_people_reached"
+            )
+            for key, prog in (("in", programme), ("out", other_programme))
+        },
         "contract": contracts,
+        "provider": {key: contract.provider for key, contract in contracts.items()},
+        "kpi": {key: contract.kpis.get() for key, contract in contracts.items()},
         "kpi_figure": kpi_figures,
         "action": {"in": action},
         "public_exercise": {"in": exercise},

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("vru", "programmes", "grants", "evaluation")
 POSTGRESQL_ENGINES = {"django.db.backends.postgresql", "vru.postgresql"}
 
 
@@ -37,11 +36,12 @@ def checkout_tag(root: Path = ROOT) -> str:
 
 
 def migrations_fingerprint(root: Path = ROOT) -> str:
+    """Every app's migrations (any top-level folder with a migrations package), so a new
+    app's migration changes the name as much as an old app's does."""
     digest = hashlib.sha256()
-    for app in APPS:
-        for path in sorted((root / app / "migrations").glob("*.py")):
-            digest.update(f"{app}/{path.name}\0".encode())
-            digest.update(path.read_bytes())
+    for path in sorted(root.glob("*/migrations/*.py")):
+        digest.update(f"{path.parent.parent.name}/{path.name}\0".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:8]
 
 

@@ -29,6 +29,19 @@ class Provider(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """The one rule for every door (pages, services, admin): a name, unique in the
+        partnership, named on the field."""
+        self.name = (self.name or "").strip()
+        if (
+            self.name
+            and self.partnership_id
+            and Provider.objects.filter(partnership_id=self.partnership_id, name__iexact=self.name)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"name": "Your partnership already has a provider of that name."})
+
 
 class ProviderStaff(models.Model):
     """A user with the provider role, working for one provider."""
@@ -74,12 +87,17 @@ class Contract(models.Model):
         return f"{self.provider}: {self.programme}"
 
     def clean(self) -> None:
+        errors = {}
         if (
             self.provider_id
             and self.programme_id
             and self.provider.partnership_id != self.programme.partnership_id
         ):
-            raise ValidationError({"programme": "Choose one of your partnership's programmes."})
+            errors["programme"] = "Choose one of your partnership's programmes."
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            errors["ends_on"] = "The end date must be after the start date."
+        if errors:
+            raise ValidationError(errors)
 
 
 class KPI(models.Model):
@@ -99,6 +117,22 @@ class KPI(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        self.name = (self.name or "").strip()
+        if self.target is not None and self.target < 0:
+            errors["target"] = "The target must be 0 or more."
+        if (
+            self.name
+            and self.contract_id
+            and KPI.objects.filter(contract_id=self.contract_id, name__iexact=self.name)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["name"] = "This contract already has a KPI of that name."
+        if errors:
+            raise ValidationError(errors)
 
 
 class KPIFigure(models.Model):

@@ -54,7 +54,7 @@ from finance.models import (
     financial_year_label,
     quarter_dates,
 )
-from finance.selectors.returns import PERSON_KIND
+from finance.selectors.return_records import PERSON_KIND
 from programmes.models import Ethnicity, Gender, Programme, Referral
 from vru import periods
 from vru.age_bands import AgeBand, band_of

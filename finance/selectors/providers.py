@@ -5,7 +5,8 @@ provider's only (finance.permissions)."""
 from django.db.models import QuerySet
 
 from finance import permissions
-from finance.models import KPI, Contract, KPIFigure
+from finance.models import KPI, Contract, KPIFigure, Provider
+from programmes.models import Programme
 from vru.models import User
 
 
@@ -35,3 +36,21 @@ def contract_kpis(*, contract: Contract) -> list[dict]:
         figures = sorted(kpi.figures.all(), key=lambda f: (f.financial_year, f.quarter))
         rows.append({"kpi": kpi, "figures": figures})
     return rows
+
+
+def providers(*, viewer: User) -> QuerySet[Provider]:
+    """The partnership's provider organisations, for those who keep them."""
+    if not permissions.can_keep_providers(viewer):
+        return Provider.objects.none()
+    return Provider.objects.filter(partnership_id=viewer.partnership_id).order_by("name", "pk")
+
+
+def contract_programmes(*, viewer: User) -> QuerySet[Programme]:
+    """The programmes a contract may be for: the partnership's (for those who keep them)."""
+    if not permissions.can_keep_providers(viewer):
+        return Programme.objects.none()
+    return Programme.objects.filter(partnership_id=viewer.partnership_id).order_by("name", "pk")
+
+
+def contract_kpi(*, contract: Contract, pk: int) -> KPI | None:
+    return KPI.objects.filter(contract=contract, pk=pk).first()

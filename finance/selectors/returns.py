@@ -11,37 +11,45 @@ One row per intervention active in the quarter:
   distinct young people whose referral had its first contact in the quarter. Completions:
   distinct young people whose referral closed as completed in the quarter. Outcomes recorded:
   outcomes achieved in the quarter. Priority neighbourhoods: the current risk run's priority
-  LSOAs (vru.selectors.areas.priority_lsoa_codes).
+  LSOAs (vru.selectors.areas.priority_lsoa_codes). Every count is the number of records
+  finance.selectors.return_records lists behind it (the drill-down reads the same lists).
 - a **grant award** with a tranche released or a monitoring return approved in the quarter.
   Spend: tranches released in the quarter. Reach: the latest monitoring return approved in
-  the quarter (its young people by age band and by LSOA); grant monitoring returns do not
-  collect sex, ethnicity, starts, completions or outcomes, so reach is "not known" by sex and
-  ethnicity and those three are left empty.
+  the quarter (its young people by age band and by LSOA, its new starts, completions and
+  outcomes achieved); grant monitoring returns do not collect sex or ethnicity, so reach is
+  "not known" by both. A return sent before it asked for starts, completions and outcomes
+  leaves those empty.
 
 The published copy (outside the partnership) goes through the disclosure control
 (vru.selectors.disclosure): each person counts with their fixed adjustment, then small
 numbers are hidden and every breakdown is protected against subtraction from its total.
 """
 
-from collections import defaultdict
-from datetime import datetime, time
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
-from django.utils import timezone
 
 from finance import permissions
-from finance.models import QuarterlyReturn, QuarterlySpend, quarter_dates
+from finance.models import QuarterlyReturn, QuarterlySpend
 from finance.models.returns import AGE_COLUMNS, BREAKDOWNS, ETHNICITY_COLUMNS, SEX_COLUMNS
+from finance.selectors.return_records import (
+    column_of,
+    disclosure_kind,
+    programme_cells,
+    quarter_bounds,
+)
 from grants.models import Award, MonitoringReturn, Tranche
-from programmes.models import Outcome, Programme, Referral
-from vru.age_bands import AGE_NOT_KNOWN, band_of
+from programmes.models import Programme
 from vru.models import User
 from vru.selectors import disclosure
 from vru.selectors.areas import priority_lsoa_codes
 
-PERSON_KIND = "finance_return_person"
-PEOPLE_COLUMNS = ("young_people_reached", "new_starts", "completions", "outcomes_recorded")
+# a grant award's figures as its monitoring return gives them (grants.MonitoringReturn)
+AWARD_FIGURES = {
+    "new_starts": "new_starts",
+    "completions": "completions",
+    "outcomes_recorded": "outcomes_achieved",
+}
 
 
 def returns_for(*, viewer: User) -> QuerySet[QuarterlyReturn]:
@@ -50,12 +58,6 @@ def returns_for(*, viewer: User) -> QuerySet[QuarterlyReturn]:
     return QuarterlyReturn.objects.filter(partnership_id=viewer.partnership_id).select_related(
         "produced_by", "reviewed_by", "locked_by", "supersedes"
     )
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[datetime, datetime]:
-    start, end = quarter_dates(year, quarter)
-    tz = timezone.get_current_timezone()
-    return datetime.combine(start, time.min, tzinfo=tz), datetime.combine(end, time.max, tzinfo=tz)
 
 
 def _empty_row(kind: str, name: str, delivered_by: str) -> dict:
@@ -76,13 +78,10 @@ def _empty_row(kind: str, name: str, delivered_by: str) -> dict:
 
 def compute_return(partnership_id: int, year: int, quarter: int) -> tuple[list, list]:
     """(rows, published rows) of the return for a quarter, from the records. Reads only."""
-    first, last = quarter_dates(year, quarter)
     start, end = quarter_bounds(year, quarter)
     priority = priority_lsoa_codes(partnership_id)
     rows, published = [], []
-    for row, adjusted in _programme_rows(
-        partnership_id, year, quarter, start, end, first, last, priority
-    ):
+    for row, adjusted in _programme_rows(partnership_id, year, quarter):
         rows.append(row)
         published.append(_publish(row, adjusted))
     for row, adjusted in _award_rows(partnership_id, start, end, priority):
@@ -91,91 +90,30 @@ def compute_return(partnership_id: int, year: int, quarter: int) -> tuple[list, 
     return rows, published
 
 
-def _programme_rows(partnership_id, year, quarter, start, end, first, last, priority):
+def _programme_rows(partnership_id, year, quarter):
     programmes = {p.pk: p for p in Programme.objects.filter(partnership_id=partnership_id)}
-    referrals = Referral.objects.filter(programme__partnership_id=partnership_id)
-    # latest referral (with a contact in the quarter) of each person reached, per programme
-    people: dict[int, dict[int, dict]] = defaultdict(dict)
-    for r in (
-        referrals.filter(contacts__occurred_at__range=(start, end))
-        .distinct()
-        .order_by("programme_id", "young_person_id", "referred_at", "pk")
-        .values(
-            "programme_id",
-            "young_person_id",
-            "age_at_referral",
-            "lsoa__code",
-            "young_person__gender",
-            "young_person__ethnicity",
-        )
-    ):
-        people[r["programme_id"]][r["young_person_id"]] = r
-    starts = _people_by_programme(referrals.filter(first_contact_at__range=(start, end)))
-    completions = _people_by_programme(
-        referrals.filter(
-            closed_at__range=(start, end), closure_reason=Referral.ClosureReason.COMPLETED
-        )
-    )
-    outcomes = _ids_by_programme(
-        Outcome.objects.filter(
-            referral__programme__partnership_id=partnership_id, achieved_on__range=(first, last)
-        ).values_list("referral__programme_id", "pk")
-    )
+    cells = programme_cells(partnership_id, year, quarter)
     spend = dict(
         QuarterlySpend.objects.filter(
             programme__partnership_id=partnership_id, financial_year=year, quarter=quarter
         ).values_list("programme_id", "amount")
     )
-    active = set(people) | set(starts) | set(completions) | set(outcomes) | set(spend)
+    active = set(cells) | set(spend)
     for programme in sorted((programmes[pk] for pk in active), key=lambda p: p.name):
         row = _empty_row("programme", programme.name, programme.delivering_organisation)
         adjusted = _empty_row("programme", programme.name, programme.delivering_organisation)
+        row["programme_id"] = programme.pk  # for the drill-down; never exported or published
         if programme.pk in spend:
             row["spend_in_quarter"] = _money(spend[programme.pk])
-        for person_id, r in people.get(programme.pk, {}).items():
-            weight = 1 + disclosure.adjustment(PERSON_KIND, person_id)
-            band = band_of(r["age_at_referral"]) or AGE_NOT_KNOWN[0]
-            cells = [
-                "young_people_reached",
-                _column(AGE_COLUMNS, band),
-                _column(SEX_COLUMNS, r["young_person__gender"]),
-                _column(ETHNICITY_COLUMNS, r["young_person__ethnicity"]),
-            ]
-            if r["lsoa__code"] in priority:
-                cells.append("reached_in_priority_neighbourhoods")
-            for cell in cells:
-                row[cell] += 1
-                adjusted[cell] += weight
-        for column, found in (("new_starts", starts), ("completions", completions)):
-            for person_id in found.get(programme.pk, ()):
-                row[column] += 1
-                adjusted[column] += 1 + disclosure.adjustment(PERSON_KIND, person_id)
-        for outcome_id in outcomes.get(programme.pk, ()):
-            row["outcomes_recorded"] += 1
-            adjusted["outcomes_recorded"] += 1 + disclosure.adjustment("outcome", outcome_id)
+        for column, records in cells.get(programme.pk, {}).items():
+            kind = disclosure_kind(column)
+            row[column] = len(records)
+            adjusted[column] = sum(1 + disclosure.adjustment(kind, key) for key in records)
         yield row, adjusted
 
 
 def _money(amount) -> str:
     return str(Decimal(amount).quantize(Decimal("0.01")))
-
-
-def _column(columns, value) -> str:
-    for name, key in columns:
-        if key == value:
-            return name
-    return columns[-1][0]  # not known
-
-
-def _people_by_programme(referrals) -> dict[int, set[int]]:
-    return _ids_by_programme(referrals.values_list("programme_id", "young_person_id").distinct())
-
-
-def _ids_by_programme(pairs) -> dict[int, set[int]]:
-    found: dict[int, set[int]] = defaultdict(set)
-    for programme_id, record_id in pairs:
-        found[programme_id].add(record_id)
-    return found
 
 
 def _award_rows(partnership_id, start, end, priority):
@@ -201,15 +139,15 @@ def _award_rows(partnership_id, start, end, priority):
         name = f"{application.organisation} ({application.grant_round.title})"
         row = _empty_row("grant award", name, str(application.organisation))
         adjusted = _empty_row("grant award", name, str(application.organisation))
-        for column in ("new_starts", "completions", "outcomes_recorded"):
-            row[column] = adjusted[column] = None  # not collected by monitoring returns
+        for column in AWARD_FIGURES:
+            row[column] = adjusted[column] = None  # until a monitoring return gives them
         if award.pk in paid:
             row["spend_in_quarter"] = _money(paid[award.pk])
         monitoring_return = latest.get(award.pk)
         if monitoring_return is not None:
             for band, count in (monitoring_return.young_people_by_age_band or {}).items():
                 count = int(count)
-                column = _column(AGE_COLUMNS, band)
+                column = column_of(AGE_COLUMNS, band)
                 row[column] += count
                 if count:
                     adjusted[column] += max(
@@ -228,6 +166,20 @@ def _award_rows(partnership_id, start, end, priority):
                     0,
                     in_priority + disclosure.adjustment("monitoring_return", monitoring_return.pk),
                 )
+            for column, field in AWARD_FIGURES.items():
+                count = getattr(monitoring_return, field)
+                if count is None:
+                    continue  # a return sent before it asked for the figure
+                row[column] = count
+                adjusted[column] = (
+                    max(
+                        0,
+                        count
+                        + disclosure.adjustment(f"monitoring_return:{field}", monitoring_return.pk),
+                    )
+                    if count
+                    else 0
+                )
             for target in (row, adjusted):
                 total = sum(target[name] for name, _ in AGE_COLUMNS)
                 target["young_people_reached"] = total
@@ -240,6 +192,7 @@ def _publish(row: dict, adjusted: dict) -> dict:
     """The row as it leaves the partnership: adjusted counts, small numbers hidden ("<5"),
     and each breakdown protected so that no hidden cell can be found by subtraction."""
     shown = dict(row)
+    shown.pop("programme_id", None)
     total_hidden = False
     for columns in BREAKDOWNS.values():
         table = disclosure.protect_table(

@@ -35,6 +35,24 @@ def provider_create(*, actor: User | None, partnership: Partnership, name: str) 
     return provider
 
 
+@transaction.atomic
+def provider_update(*, actor: User | None, provider: Provider, name: str) -> Provider:
+    _may_keep(actor, provider.partnership_id)
+    before = provider.name
+    provider.name = name
+    provider.full_clean()
+    provider.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        verb="provider.updated",
+        target=provider,
+        partnership=provider.partnership,
+        changes={"name": {"before": before, "after": provider.name}},
+    )
+    return provider
+
+
 def _staff_programmes(provider: Provider, user: User, actor: User | None) -> None:
     """Make the user a practitioner of every programme the provider is contracted for."""
     for programme in Programme.objects.filter(
@@ -132,3 +150,89 @@ def kpi_figure_record(
         changes={"value": {"before": before, "after": str(value)}},
     )
     return figure
+
+
+@transaction.atomic
+def contract_update(
+    *, actor: User | None, contract: Contract, value: Decimal, starts_on: date, ends_on: date
+) -> Contract:
+    """Change a contract's value and dates (its provider and programme stay: a new
+    programme is a new contract, so staff access follows contracts)."""
+    _may_keep(actor, contract.provider.partnership_id)
+    before = {"value": str(contract.value), "starts_on": str(contract.starts_on)}
+    before["ends_on"] = str(contract.ends_on)
+    contract.value, contract.starts_on, contract.ends_on = value, starts_on, ends_on
+    contract.full_clean()
+    contract.save()
+    after = {"value": str(value), "starts_on": str(starts_on), "ends_on": str(ends_on)}
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        verb="contract.updated",
+        target=contract,
+        partnership=contract.provider.partnership,
+        changes={
+            name: {"before": before[name], "after": after[name]}
+            for name in after
+            if before[name] != after[name]
+        },
+    )
+    return contract
+
+
+def _kpi_values(kpi: KPI) -> dict:
+    return {"name": kpi.name, "target": str(kpi.target), "unit": kpi.unit}
+
+
+@transaction.atomic
+def kpi_save(
+    *,
+    actor: User | None,
+    contract: Contract,
+    name: str,
+    target: Decimal,
+    unit: str = "",
+    kpi: KPI | None = None,
+) -> KPI:
+    """Add a KPI to the contract, or change one of its KPIs (name, target, unit)."""
+    _may_keep(actor, contract.provider.partnership_id)
+    if kpi is not None and kpi.contract_id != contract.pk:
+        raise PermissionDenied("That KPI is not this contract's.")
+    before = None if kpi is None else _kpi_values(kpi)
+    kpi = kpi or KPI(contract=contract)
+    kpi.name, kpi.target, kpi.unit = name, target, (unit or "").strip()
+    kpi.full_clean()
+    kpi.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if before is None else AuditEvent.Action.UPDATE,
+        verb="kpi.created" if before is None else "kpi.updated",
+        target=kpi,
+        partnership=contract.provider.partnership,
+        changes={"before": before, "after": _kpi_values(kpi)},
+    )
+    return kpi
+
+
+@transaction.atomic
+def kpi_delete(*, actor: User | None, kpi: KPI) -> None:
+    """Remove a KPI that has no figures. One with figures is refused: what a provider
+    reported stays on record (change the KPI instead)."""
+    contract = kpi.contract
+    _may_keep(actor, contract.provider.partnership_id)
+    figures = KPIFigure.objects.filter(kpi=kpi).count()
+    if figures:
+        raise ValidationError(
+            f"{kpi.name} has {figures} figure{'s' if figures != 1 else ''} recorded, so it "
+            "stays: change its name or target instead.",
+            code="kpi_has_figures",
+        )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        verb="kpi.deleted",
+        target=kpi,
+        partnership=contract.provider.partnership,
+        changes={"before": _kpi_values(kpi)},
+    )
+    kpi.delete()

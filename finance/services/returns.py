@@ -170,3 +170,17 @@ def return_correct(
         changes={"supersedes": quarterly_return.pk, "reason": correction.correction_reason},
     )
     return correction
+
+
+def return_records_viewed(
+    *, actor: User, quarterly_return: QuarterlyReturn, programme, column: str, count: int
+) -> None:
+    """Listing the young people (by pseudonymous reference) behind a figure is audited."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        verb="quarterly_return.records_viewed",
+        target=quarterly_return,
+        partnership=quarterly_return.partnership,
+        changes={"programme": programme.pk, "column": column, "records": count},
+    )

@@ -12,7 +12,17 @@ from finance.views.population import (
     population_import_job_cancel,
     population_import_job_restore,
 )
+from finance.views.provider_upkeep import (
+    contract_create,
+    contract_edit,
+    kpi_create,
+    kpi_delete,
+    kpi_edit,
+    provider_edit,
+    provider_list,
+)
 from finance.views.providers import contract_detail, contract_list, kpi_figure_record
+from finance.views.return_records import return_records
 from finance.views.returns import (
     return_correct,
     return_detail,
@@ -24,20 +34,28 @@ from finance.views.returns import (
 )
 
 __all__ = [
+    "contract_create",
     "contract_detail",
+    "contract_edit",
     "contract_list",
     "fair_reach",
+    "kpi_create",
+    "kpi_delete",
+    "kpi_edit",
     "kpi_figure_record",
     "overview",
     "population_import",
     "population_import_job",
     "population_import_job_cancel",
     "population_import_job_restore",
+    "provider_edit",
+    "provider_list",
     "return_correct",
     "return_detail",
     "return_export",
     "return_list",
     "return_lock",
+    "return_records",
     "return_refresh",
     "return_review",
     "spend_import",

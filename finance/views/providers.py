@@ -30,6 +30,7 @@ def contract_list(request):
         {
             "contracts": selectors.contracts(viewer=user),
             "provider": permissions.provider_of(user),
+            "can_keep": permissions.can_keep_providers(user),
         },
     )
 
@@ -49,6 +50,7 @@ def contract_detail(request, pk: int):
             "contract": contract,
             "rows": rows,
             "can_record": permissions.can_record_kpi_figures(user, contract),
+            "can_keep": permissions.can_keep_providers(user),
         },
     )
 

@@ -74,12 +74,15 @@ def return_detail(request, pk: int):
     quarterly_return = _return(request, pk)
     true_counts = permissions.sees_true_return_counts(request.user)
     rows = _rows_for(request, quarterly_return, external=False)
+    drill = selectors.return_drill_downs(viewer=request.user, quarterly_return=quarterly_return)
     return render(
         request,
         "finance/return_detail.html",
         {
             "return": quarterly_return,
             "rows": rows,
+            "table": [(row, drill.get(index)) for index, row in enumerate(rows)],
+            "drill_note": bool(drill),
             "columns": COUNT_COLUMNS,
             "labels": LABELS,
             "true_counts": true_counts,

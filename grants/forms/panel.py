@@ -160,6 +160,21 @@ class AssignmentAddForm(GovukForm):
 
 class MonitoringReturnForm(GovukForm):
     sessions_delivered = forms.IntegerField(label="Sessions delivered", min_value=0)
+    new_starts = forms.IntegerField(
+        label="New starts",
+        min_value=0,
+        help_text="Young people who started with the project in this period (each once).",
+    )
+    completions = forms.IntegerField(
+        label="Completions",
+        min_value=0,
+        help_text="Young people who completed the project in this period (each once).",
+    )
+    outcomes_achieved = forms.IntegerField(
+        label="Outcomes achieved",
+        min_value=0,
+        help_text="Outcomes young people achieved in this period, e.g. back in education.",
+    )
     spend_to_date = forms.DecimalField(
         label="Spend to date (£)", min_value=Decimal("0"), max_digits=12, decimal_places=2
     )

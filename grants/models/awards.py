@@ -163,6 +163,11 @@ class MonitoringReturn(models.Model):
     young_people_by_age_band = models.JSONField(default=dict, blank=True)
     young_people_by_lsoa = models.JSONField(default=dict, blank=True)
     sessions_delivered = models.PositiveIntegerField(null=True, blank=True)
+    # distinct young people who started / completed in the period, and outcomes achieved (the
+    # quarterly return's columns; empty on returns sent before they were asked)
+    new_starts = models.PositiveIntegerField(null=True, blank=True)
+    completions = models.PositiveIntegerField(null=True, blank=True)
+    outcomes_achieved = models.PositiveIntegerField(null=True, blank=True)
     spend_to_date = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     case_study = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -184,6 +189,17 @@ class MonitoringReturn(models.Model):
 
     def __str__(self) -> str:
         return f"Monitoring return {self.number}"
+
+    def clean(self) -> None:
+        """New starts and completions are young people reached: neither can be more."""
+        reached = self.young_people_reached
+        errors = {
+            field: f"{label} cannot be more than the young people reached ({reached})"
+            for field, label in (("new_starts", "New starts"), ("completions", "Completions"))
+            if getattr(self, field) is not None and getattr(self, field) > reached
+        }
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def young_people_reached(self) -> int:

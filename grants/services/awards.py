@@ -150,7 +150,12 @@ def monitoring_return_submit(
     sessions_delivered: int,
     spend_to_date: Decimal,
     case_study: str,
+    new_starts: int | None = None,
+    completions: int | None = None,
+    outcomes_achieved: int | None = None,
 ) -> MonitoringReturn:
+    """Starts and completions (distinct young people) and outcomes achieved feed the
+    quarterly return's columns; the model's clean() holds them to the young people reached."""
     monitoring_return = (
         MonitoringReturn.objects.select_for_update(of=("self",))
         .select_related("award__decision__application__grant_round")
@@ -185,6 +190,14 @@ def monitoring_return_submit(
         raise ValidationError({"spend_to_date": "Spend must be between £0 and the award"})
     monitoring_return.young_people_by_age_band = young_people_by_age_band
     monitoring_return.young_people_by_lsoa = young_people_by_lsoa
+    for field, count in (
+        ("new_starts", new_starts),
+        ("completions", completions),
+        ("outcomes_achieved", outcomes_achieved),
+    ):
+        if count is not None and not _count(count):
+            raise ValidationError({field: "Give a whole number, 0 or more"})
+        setattr(monitoring_return, field, count)
     monitoring_return.sessions_delivered = sessions_delivered
     monitoring_return.spend_to_date = spend_to_date
     monitoring_return.case_study = case_study

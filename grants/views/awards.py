@@ -146,6 +146,9 @@ def monitoring_return(request, pk: int):
                     young_people_by_age_band=form.by_age_band(),
                     young_people_by_lsoa=form.cleaned_data["lsoa_counts"],
                     sessions_delivered=form.cleaned_data["sessions_delivered"],
+                    new_starts=form.cleaned_data["new_starts"],
+                    completions=form.cleaned_data["completions"],
+                    outcomes_achieved=form.cleaned_data["outcomes_achieved"],
                     spend_to_date=form.cleaned_data["spend_to_date"],
                     case_study=form.cleaned_data["case_study"],
                 )

@@ -31,6 +31,7 @@ from programmes.selectors.programmes import (  # noqa: F401
 )
 from programmes.selectors.referrals import (  # noqa: F401
     open_only,
+    programme_case_rows,
     recently_viewed,
     referral_for_break_glass,
     referral_get,

@@ -112,6 +112,20 @@ def referral_get(*, viewer: User, pk: int) -> Referral | None:
     return referral_list(viewer=viewer).filter(pk=pk).first()
 
 
+def programme_case_rows(*, viewer: User, programme, pks) -> QuerySet | None:
+    """The programme's referrals among ``pks`` as pseudonymous rows (id, reference, referred,
+    status; never a name), for a viewer who may see every case of the programme; None for
+    anyone else (the door answers 404)."""
+    if not permissions.can_view_programme_cases(viewer, programme):
+        return None
+    return (
+        referral_list(viewer=viewer)
+        .filter(programme=programme, pk__in=list(pks))
+        .order_by("young_person__reference", "pk")
+        .values("pk", "young_person__reference", "referred_at", "status", "anonymised_at")
+    )
+
+
 def referral_import_jobs(*, viewer: User) -> QuerySet[ImportJob]:
     """Referral import jobs the viewer may follow: those into programmes they manage."""
     managed = managed_programmes(viewer=viewer).values("pk")

@@ -13,7 +13,7 @@ import pytest
 from finance.models import PopulationFigure
 from finance.selectors import fair_reach, katz_interval
 from finance.selectors.fair_reach import MIN_REFERRED, TOO_FEW
-from finance.selectors.returns import PERSON_KIND
+from finance.selectors.return_records import PERSON_KIND
 from programmes.models import Referral, YoungPerson
 from tests.factories import LocalAuthorityFactory, ProgrammeFactory, ReferralFactory, UserFactory
 from vru.models import Role

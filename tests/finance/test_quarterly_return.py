@@ -119,6 +119,9 @@ def records(partnership, officer):
         approved_at=at(8, 20),
         young_people_by_age_band={"10-13": 7, "14-17": 3},
         young_people_by_lsoa={priority_code: 4, "E01099999": 6},
+        new_starts=4,
+        completions=2,
+        outcomes_achieved=3,
     )
     return {"reroute": reroute, "mentoring": mentoring, "award": award, "priority": priority_code}
 
@@ -178,9 +181,9 @@ def recompute(partnership, records) -> dict[str, dict]:
             sum(t.amount for t in award.tranches.all() if in_quarter(t.released_at))
         ),
         young_people_reached=reached,
-        new_starts=None,
-        completions=None,
-        outcomes_recorded=None,
+        new_starts=monitoring_return.new_starts,
+        completions=monitoring_return.completions,
+        outcomes_recorded=monitoring_return.outcomes_achieved,
         sex_not_known=reached,
         ethnicity_not_known=reached,
         reached_in_priority_neighbourhoods=sum(
@@ -223,6 +226,23 @@ def test_every_cell_of_the_return_is_worked_out_again_from_the_records(
     assert (reroute["age_14_to_17"], reroute["age_18_to_24"], reroute["age_10_to_13"]) == (1, 1, 0)
     assert reroute["reached_in_priority_neighbourhoods"] == 1
     assert reroute["spend_in_quarter"] == "12000.00"
+    award = got[next(name for name in got if name not in {"ReRoute", "Mentoring"})]
+    assert (award["new_starts"], award["completions"], award["outcomes_recorded"]) == (4, 2, 3)
+
+
+def test_an_award_whose_monitoring_return_predates_starts_and_completions_leaves_them_empty(
+    partnership, officer, records
+):
+    records["award"].monitoring_returns.update(
+        new_starts=None, completions=None, outcomes_achieved=None
+    )
+    produced = services.return_produce(
+        actor=officer, partnership=partnership, financial_year=2025, quarter=2
+    )
+    award = next(r for r in produced.rows if r["intervention_type"] == "grant award")
+    published = next(r for r in produced.published_rows if r["intervention_type"] == "grant award")
+    assert (award["new_starts"], award["completions"], award["outcomes_recorded"]) == (None,) * 3
+    assert (published["new_starts"], published["completions"]) == ("", "")
 
 
 def test_a_return_is_reviewed_then_locked_and_a_correction_is_a_new_version_beside_it(

@@ -2,13 +2,16 @@
 as the broker waits before handing it out again (docs/reliability.md), and tasks carry ids only."""
 
 import inspect
+from pathlib import Path
 
 from django.conf import settings
 from django.utils.module_loading import autodiscover_modules
 
 from vru.celery import app
 
-OUR_APPS = ("vru.", "programmes.", "grants.", "evaluation.")
+ROOT = Path(__file__).resolve().parents[2]
+# Every app of the project (a top-level package with an apps.py), not a list to keep up to date
+OUR_APPS = tuple(sorted(f"{path.parent.name}." for path in ROOT.glob("*/apps.py")))
 
 
 def our_tasks():

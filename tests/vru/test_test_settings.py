@@ -85,6 +85,17 @@ def test_a_changed_added_or_renamed_migration_changes_the_kept_databases_name(tm
     assert len({before, changed, added, renamed}) == 4
 
 
+def test_a_new_apps_migrations_change_the_kept_databases_name_too(tmp_path):
+    (tmp_path / "grants" / "migrations").mkdir(parents=True)
+    (tmp_path / "grants" / "migrations" / "0001_initial.py").write_text("operations = []\n")
+    before = databases.migrations_fingerprint(tmp_path)
+
+    (tmp_path / "newapp" / "migrations").mkdir(parents=True)
+    (tmp_path / "newapp" / "migrations" / "0001_initial.py").write_text("operations = []\n")
+
+    assert databases.migrations_fingerprint(tmp_path) != before
+
+
 def test_only_this_checkouts_databases_for_other_migrations_are_stale():
     current = databases.Plan(name=databases.kept_prefix("vru") + "aaaa1111", keep=True)
     older = databases.kept_prefix("vru") + "bbbb2222"
