@@ -10,6 +10,7 @@ from finance.models import (
     Contract,
     FundingStream,
     KPIFigure,
+    PopulationFigure,
     Provider,
     ProviderStaff,
     QuarterlyReturn,
@@ -88,3 +89,23 @@ class KPIFigureAdmin(FinanceAdmin):
     list_display = ["kpi", "financial_year", "quarter", "value"]
     list_filter = ["financial_year", "quarter"]
     search_fields = ["kpi__name"]
+
+
+@admin.register(PopulationFigure)
+class PopulationFigureAdmin(ReadOnlyScopedAdmin):
+    """The population fair reach compares with: imported (or loaded by the demo), shown
+    here to those who import area data."""
+
+    allowed = staticmethod(permissions.can_import_population)
+    list_display = [
+        "local_authority",
+        "year",
+        "age_band",
+        "sex",
+        "ethnic_group",
+        "people",
+        "synthetic",
+        "source",
+    ]
+    list_filter = ["year", "age_band", "sex", "ethnic_group", "synthetic"]
+    search_fields = ["local_authority__name", "local_authority__code", "source"]

@@ -1,9 +1,24 @@
 """The money API: read-only, the same visibility as the pages (finance.selectors)."""
 
-from rest_framework import mixins, viewsets
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from finance import selectors, serializers
-from finance.models import Contract, FundingStream, KPIFigure, QuarterlyReturn, QuarterlySpend
+from finance import permissions, selectors, serializers
+from finance.models import (
+    Contract,
+    FundingStream,
+    KPIFigure,
+    QuarterlyReturn,
+    QuarterlySpend,
+    financial_year_of,
+)
+from programmes.models import Programme
+from vru.api import query_int
+from vru.filters import MAX_ID
 
 
 class _ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -64,3 +79,45 @@ class KPIFigureViewSet(_ReadOnly):
     serializer_class = serializers.KPIFigureOutputSerializer
     model = KPIFigure
     select = staticmethod(selectors.kpi_figures)
+
+
+FAIR_REACH_PARAMETERS = [
+    OpenApiParameter("year", OpenApiTypes.INT, description="Financial year (2024 is 2024/25)"),
+    OpenApiParameter("quarter", OpenApiTypes.INT, description="1 to 4 (April to June is 1)"),
+    OpenApiParameter("programme", OpenApiTypes.INT, description="One programme's id"),
+]
+
+
+class FairReachView(APIView):
+    """Fair reach: young people referred in a financial year or quarter by ethnic group and
+    sex, each group's share against its share of the population, the ratio and its 95%
+    interval (Katz), small groups "too few to say"; counts through the disclosure control for
+    anyone who is not partnership staff."""
+
+    @extend_schema(
+        parameters=FAIR_REACH_PARAMETERS, responses=serializers.FairReachOutputSerializer
+    )
+    def get(self, request):
+        user = request.user
+        if not permissions.can_view_fair_reach(user):
+            raise exceptions.NotFound
+        year = query_int(request, "year", minimum=2000)
+        if year is not None and year > 2100:
+            raise exceptions.ValidationError({"year": ["Enter 2100 or less."]})
+        if year is None:
+            year = financial_year_of(timezone.localdate())
+        quarter = query_int(request, "quarter", minimum=1)
+        if quarter is not None and quarter > 4:
+            raise exceptions.ValidationError({"quarter": ["Enter 1 to 4."]})
+        programme = None
+        programme_id = query_int(request, "programme", minimum=1)
+        if programme_id is not None and programme_id > MAX_ID:
+            raise exceptions.ValidationError({"programme": ["Unknown programme."]})
+        if programme_id is not None:
+            programme = Programme.objects.filter(
+                partnership_id=user.partnership_id, pk=programme_id
+            ).first()
+            if programme is None:
+                raise exceptions.ValidationError({"programme": ["Unknown programme."]})
+        result = selectors.fair_reach(viewer=user, year=year, quarter=quarter, programme=programme)
+        return Response(serializers.FairReachOutputSerializer(result).data)

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from finance import api
@@ -9,4 +10,7 @@ router.register("quarterly-spend", api.QuarterlySpendViewSet, basename="quarterl
 router.register("quarterly-returns", api.QuarterlyReturnViewSet, basename="quarterly-return")
 router.register("contracts", api.ContractViewSet, basename="contract")
 router.register("kpi-figures", api.KPIFigureViewSet, basename="kpi-figure")
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("fair-reach/", api.FairReachView.as_view(), name="fair-reach"),
+]

@@ -6,6 +6,7 @@ class FinanceConfig(AppConfig):
     verbose_name = "Money and returns"
 
     def ready(self) -> None:
+        from finance.services.population_imports import POPULATION_IMPORTS
         from finance.services.spend_imports import SPEND_IMPORTS
         from vru import import_kinds
         from vru.models import ImportJob
@@ -13,6 +14,8 @@ class FinanceConfig(AppConfig):
         # spend from the finance system's spreadsheet: checked first, imported once
         # confirmed, undoable (the core's machinery for reviewed imports)
         import_kinds.register(ImportJob.Kind.FINANCE_SPEND, SPEND_IMPORTS)
+        # the population fair reach compares with (area data: the same machinery)
+        import_kinds.register(ImportJob.Kind.POPULATION, POPULATION_IMPORTS)
 
     def navigation(self, user) -> list[tuple[str, str]]:
         from finance import permissions
@@ -25,6 +28,6 @@ class FinanceConfig(AppConfig):
         return []
 
     def load_demo(self) -> list[str]:
-        from finance import demo
+        from finance import demo, demo_population
 
-        return demo.load_demo()
+        return demo.load_demo() + demo_population.load_demo()

@@ -135,3 +135,35 @@ class KPIForm(GovukForm):
         label="Unit (optional)",
         help_text="For example, young people or sessions.",
     )
+
+
+class PopulationImportForm(GovukForm):
+    file = forms.FileField(
+        validators=[validate_import_file],
+        label="Population table",
+        help_text="CSV (UTF-8) or XLSX with the columns local_authority_code, age, sex, "
+        "ethnic_group, observation; optionally year and source (docs: Money, fair reach).",
+    )
+
+
+class FairReachForm(GovukForm):
+    """The period (a financial year, or one of its quarters) and programme of fair reach."""
+
+    year = forms.IntegerField(
+        min_value=2000, max_value=2100, label="Financial year", help_text=YEAR_HINT
+    )
+    quarter = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", "The whole year"), *Quarter.choices],
+        label="Quarter",
+    )
+    programme = forms.ChoiceField(required=False, label="Programme")
+
+    def __init__(self, *args, programmes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [
+            ("", "All programmes"),
+            *((str(p.pk), p.name) for p in programmes),
+        ]

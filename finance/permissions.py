@@ -9,12 +9,20 @@ commissioned providers. One predicate per rule (docs/roles.md, docs/finance.md).
   them; analysts and commissioners read them (commissioners only through the disclosure
   control). The records behind a programme row's figure: those who see the true counts and
   may see every case of that programme (administrators).
+- Fair reach (equality monitoring): whoever reads quarterly returns, commissioners only
+  through the disclosure control. The population it compares with is area data: imported
+  by whoever imports area data (administrators and analysts).
 """
 
 from programmes.models import Programme
 from programmes.permissions import can_manage_programme, can_view_programme_cases
 from vru.models import Role, User
-from vru.permissions import belongs_to_a_partnership, has_role, sees_suppressed_figures
+from vru.permissions import (
+    belongs_to_a_partnership,
+    can_import_area_data,
+    has_role,
+    sees_suppressed_figures,
+)
 
 FINANCE_KEEPERS = frozenset({Role.ADMINISTRATOR, Role.GRANTS_OFFICER})
 FINANCE_READERS = FINANCE_KEEPERS | {Role.ANALYST, Role.PROGRAMME_MANAGER, Role.COMMISSIONER}
@@ -61,6 +69,20 @@ def can_drill_into_return(user: User, programme: Programme) -> bool:
     """List the records behind a programme row's figure: whoever sees the return's true
     counts and may read every case of the programme (programmes.permissions)."""
     return sees_true_return_counts(user) and can_view_programme_cases(user, programme)
+
+
+def can_view_fair_reach(user: User) -> bool:
+    """Fair reach: the same readers as the quarterly return."""
+    return can_view_returns(user)
+
+
+def sees_true_fair_reach_counts(user: User) -> bool:
+    return sees_true_return_counts(user)
+
+
+def can_import_population(user: User) -> bool:
+    """The population fair reach compares with is area data."""
+    return can_import_area_data(user)
 
 
 def provider_of(user: User):

@@ -124,3 +124,52 @@ class KPIFigureOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = KPIFigure
         fields = ["id", "contract", "kpi", "financial_year", "quarter", "value", "recorded_at"]
+
+
+class FairReachGroupOutputSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    young_people_referred = serializers.CharField(
+        source="shown", help_text='As published: "<5" or "[c]" when withheld.'
+    )
+    compared = serializers.BooleanField(help_text="Whether the group is in the ratios.")
+    share_of_referrals_percent = serializers.FloatField(
+        source="share_of_referrals", allow_null=True
+    )
+    population = serializers.IntegerField(allow_null=True)
+    share_of_population_percent = serializers.FloatField(
+        source="share_of_population", allow_null=True
+    )
+    ratio = serializers.FloatField(allow_null=True)
+    ratio_95_low = serializers.FloatField(source="low", allow_null=True)
+    ratio_95_high = serializers.FloatField(source="high", allow_null=True)
+    note = serializers.CharField(source="verdict", help_text='e.g. "Too few to say".')
+
+
+class FairReachPopulationOutputSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    sources = serializers.ListField(child=serializers.CharField())
+    year = serializers.IntegerField()
+    same_ages = serializers.BooleanField()
+    synthetic = serializers.BooleanField()
+
+
+class FairReachOutputSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    programme = serializers.SerializerMethodField()
+    published = serializers.BooleanField(
+        source="suppressed", help_text="True: counts went through the disclosure control."
+    )
+    young_people_referred = serializers.CharField(source="people_shown")
+    young_people_in_ethnicity_ratios = serializers.CharField(source="ethnicity_compared_shown")
+    young_people_in_sex_ratios = serializers.CharField(source="sex_compared_shown")
+    ethnicity_unknown_percent = serializers.FloatField(allow_null=True)
+    sex_unknown_percent = serializers.FloatField(allow_null=True)
+    min_referred = serializers.IntegerField(help_text="Fewer in a group: too few to say.")
+    population = FairReachPopulationOutputSerializer(allow_null=True)
+    ethnicity = FairReachGroupOutputSerializer(many=True)
+    sex = FairReachGroupOutputSerializer(many=True)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_programme(self, result) -> int | None:
+        return None if result.programme is None else result.programme.pk

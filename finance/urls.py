@@ -30,6 +30,23 @@ urlpatterns = [
     path("contracts/<int:pk>/kpis/<int:kpi_pk>/delete/", views.kpi_delete, name="kpi_delete"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract_detail"),
     path("contracts/<int:pk>/figures/new/", views.kpi_figure_record, name="kpi_figure_record"),
+    path("fair-reach/", views.fair_reach, name="fair_reach"),
+    path("fair-reach/population/import/", views.population_import, name="population_import"),
+    path(
+        "fair-reach/population/imports/<int:job_pk>/",
+        views.population_import_job,
+        name="population_import_job",
+    ),
+    path(
+        "fair-reach/population/imports/<int:job_pk>/cancel/",
+        views.population_import_job_cancel,
+        name="population_import_job_cancel",
+    ),
+    path(
+        "fair-reach/population/imports/<int:job_pk>/undo/",
+        views.population_import_job_restore,
+        name="population_import_job_restore",
+    ),
     path("returns/", views.return_list, name="return_list"),
     path("returns/<int:pk>/", views.return_detail, name="return_detail"),
     path("returns/<int:pk>/refresh/", views.return_refresh, name="return_refresh"),

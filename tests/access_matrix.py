@@ -133,6 +133,7 @@ KWARGS = {
     "spend_import_job": lambda o: {"job_pk": o.pk},
     "kpi": lambda o: {"pk": o.contract_id, "kpi_pk": o.pk},
     "return_cell": lambda o: {"pk": o.pk, "programme_pk": o.programme_pk, "column": o.column},
+    "population_import_job": lambda o: {"job_pk": o.pk},
 }
 
 # Evaluations: staff who plan or commission work, and commissioners (no personal data).
@@ -555,6 +556,20 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     ),
     # the records behind a programme's figure: true counts and every case of the programme
     "finance:return_records": door({ADMIN}, objects="return_cell"),
+    # fair reach: the quarterly return's readers (commissioners through the disclosure
+    # control); its population is area data, imported by administrators and analysts
+    "finance:fair_reach": with_exports(RETURN_READERS, "csv"),
+    "finance-api:fair-reach": api_list(RETURN_READERS),
+    "finance:population_import": door(EDITORS),
+    "finance:population_import_job": (
+        door(EDITORS, objects="population_import_job"),
+        door(EDITORS, objects="population_import_job", method="post", ok=REDIRECT),
+    ),
+    "finance:population_import_job_cancel": door(
+        EDITORS, objects="population_import_job", method="post", ok=REDIRECT
+    ),
+    # administrators, and whoever ran the import (the world's was the system's)
+    "finance:population_import_job_restore": door({ADMIN}, objects="population_import_job"),
     "finance-api:quarterly-return-list": api_list(RETURN_READERS),
     "finance-api:quarterly-return-detail": door(RETURN_READERS, objects="quarterly_return"),
     "finance-api:funding-stream-list": api_list(FINANCE_READERS),

@@ -365,6 +365,13 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         content=b"",
         status=ImportJob.Status.SUCCEEDED,
     )
+    population_import = ImportJob.objects.create(
+        partnership=partnership,
+        kind=ImportJob.Kind.POPULATION,
+        file_name=f"{tag} population.csv",
+        content=b"",
+        status=ImportJob.Status.SUCCEEDED,
+    )
     membership = OrganisationMembership.objects.create(user=member, organisation=organisation)
 
     return {
@@ -423,6 +430,7 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "funding_stream": {"in": stream},
         "quarterly_spend": {"in": spend},
         "spend_import_job": {"in": spend_import},
+        "population_import_job": {"in": population_import},
         "quarterly_return": {"in": quarterly_return},
         # a figure of the return: the "in" programme's (managed by the world's manager) and
         # another programme's

@@ -1,3 +1,4 @@
+from finance.selectors.fair_reach import fair_reach, katz_interval
 from finance.selectors.funding import (
     SpendLine,
     allocations,
@@ -9,7 +10,7 @@ from finance.selectors.funding import (
     spend_records,
     spend_within,
 )
-from finance.selectors.imports import spend_import_jobs
+from finance.selectors.imports import population_import_jobs, spend_import_jobs
 from finance.selectors.providers import (
     contract_kpi,
     contract_kpis,
@@ -34,8 +35,11 @@ __all__ = [
     "contract_kpis",
     "contract_programmes",
     "contracts",
+    "fair_reach",
     "funding_streams",
+    "katz_interval",
     "kpi_figures",
+    "population_import_jobs",
     "providers",
     "quarters_starting_within",
     "recorded_spend",

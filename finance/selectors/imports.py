@@ -13,3 +13,14 @@ def spend_import_jobs(*, viewer: User) -> QuerySet[ImportJob]:
         .filter(kind=ImportJob.Kind.FINANCE_SPEND)
         .select_related("created_by", "confirmed_by", "restored_by", "partnership")
     )
+
+
+def population_import_jobs(*, viewer: User) -> QuerySet[ImportJob]:
+    """The partnership's imports of population figures, for those who may import area data."""
+    if not permissions.can_import_population(viewer):
+        return ImportJob.objects.none()
+    return (
+        ImportJob.objects.for_viewer(viewer)
+        .filter(kind=ImportJob.Kind.POPULATION)
+        .select_related("created_by", "confirmed_by", "restored_by", "partnership")
+    )

@@ -4,6 +4,7 @@ from finance.services.funding import (
     funding_stream_save,
     spend_record,
 )
+from finance.services.population_imports import population_import_job_create
 from finance.services.providers import (
     contract_create,
     contract_update,
@@ -33,6 +34,7 @@ __all__ = [
     "kpi_delete",
     "kpi_figure_record",
     "kpi_save",
+    "population_import_job_create",
     "provider_create",
     "provider_staff_add",
     "provider_update",

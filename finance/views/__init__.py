@@ -1,9 +1,16 @@
+from finance.views.fair_reach import fair_reach
 from finance.views.funding import overview, spend_record, stream_detail, stream_list
 from finance.views.imports import (
     spend_import,
     spend_import_job,
     spend_import_job_cancel,
     spend_import_job_restore,
+)
+from finance.views.population import (
+    population_import,
+    population_import_job,
+    population_import_job_cancel,
+    population_import_job_restore,
 )
 from finance.views.provider_upkeep import (
     contract_create,
@@ -31,11 +38,16 @@ __all__ = [
     "contract_detail",
     "contract_edit",
     "contract_list",
+    "fair_reach",
     "kpi_create",
     "kpi_delete",
     "kpi_edit",
     "kpi_figure_record",
     "overview",
+    "population_import",
+    "population_import_job",
+    "population_import_job_cancel",
+    "population_import_job_restore",
     "provider_edit",
     "provider_list",
     "return_correct",

@@ -92,6 +92,7 @@ def overview(request):
             "years": range(financial_year_of(today) - 4, financial_year_of(today) + 2),
             "can_keep": permissions.can_keep_funding(user),
             "can_import": permissions.can_import_spend(user),
+            "can_view_fair_reach": permissions.can_view_fair_reach(user),
             "can_record": permissions.can_keep_funding(user) or bool(_spend_programmes(user)),
         },
     )

@@ -24,6 +24,7 @@ class ImportJob(models.Model):
         AREA_INDICATORS = "area_indicators", "Area indicators"
         LISTENING_RESPONSES = "listening_responses", "Listening responses"
         FINANCE_SPEND = "finance_spend", "Quarterly spend (finance system spreadsheet)"
+        POPULATION = "population", "Population by ethnic group, age and sex (ONS Census 2021)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to start"

@@ -327,6 +327,49 @@ def protect_breakdown(counts: list[int], *, suppress: bool = True) -> list[str]:
     return [row[0] for row in table.cells]
 
 
+def protect_lines(
+    counts: dict[str, int],
+    lines: list[list[str]],
+    *,
+    totals=(),
+    hide_first=(),
+    limit: int | None = None,
+) -> dict[str, str]:
+    """Primary and secondary suppression of named (already adjusted) counts that add up along
+    ``lines``, for breakdowns with subtotals that no grid holds (e.g. groups known, their
+    subtotal, groups not known, theirs, and the whole). Each line lists the keys of one sum
+    and its total (a key in ``totals``). The rules are ``protect_table``'s: small counts are
+    "<5"; while some line has exactly one hidden value, one more of it is hidden ("[c]"),
+    the smallest non-zero count first, then a zero, then a total; keys in ``hide_first``
+    (a figure the output can best do without) before any of them."""
+    limit = limit if limit is not None else threshold()
+    totals, hide_first = set(totals), set(hide_first)
+    primary = {key for key, value in counts.items() if is_small(value, limit)}
+    hidden = set(primary)
+    order = {key: i for i, key in enumerate(counts)}
+
+    def preference(key: str) -> tuple[int, int, int, int]:
+        value = counts[key]
+        rank = 0 if key in hide_first else 2 if key in totals else 1
+        return (rank, 1 if value == 0 else 0, value, order[key])
+
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(key in hidden for key in line) == 1:
+                hidden.add(min((key for key in line if key not in hidden), key=preference))
+                changed = True
+    return {
+        key: PRIMARY_MARK.format(threshold=limit)
+        if key in primary
+        else SECONDARY_MARK
+        if key in hidden
+        else f"{value:,}"
+        for key, value in counts.items()
+    }
+
+
 # --- 4. Charts ---------------------------------------------------------------------------
 
 
