@@ -4,8 +4,12 @@ bundles and the privacy pages all read, so that the rules and the words cannot d
 
 A kind's retention is counted from the event its `retention_from` names (a case's closure, a
 round's close, ...); settings may lengthen or shorten a period (`VRU_RETENTION_MONTHS`, a dict
-of kind -> months) but never remove it. Programmes may keep case records for their own period
-(`Programme.retention_months`), which the programme's retention run applies.
+of kind -> months) but never remove it. The daily retention per kind (rights) applies every
+kind here except applicants' contact details through the app that owns the data.
+
+For case data (identity, referral and offence details, case notes, outcome scores) a programme
+may keep its cases for less than the register's period, never longer: each case goes at the
+earlier of the kind's period here and its programme's own (`Programme.retention_months`).
 """
 
 from dataclasses import dataclass
