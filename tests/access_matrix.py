@@ -583,6 +583,10 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "rights:request_gather": door(
         DATA_PROTECTION, objects="subject_access_request", method="post", ok=REDIRECT
     ),
+    # the world's request is not stalled: the page says gathering again is not offered yet
+    "rights:request_gather_again": door(
+        DATA_PROTECTION, objects="subject_access_request", method="post", ok=REDIRECT
+    ),
     # an access request is not an erasure: the page says so
     "rights:erasure_decide": door(
         DATA_PROTECTION, objects="subject_access_request", method="post", ok=REDIRECT
