@@ -12,8 +12,9 @@ What went is recorded as counts per kind, never which records or what they said.
   session plus the SESSION_ATTENDANCE period;
 - listening responses: evaluation.services.listening_responses_expire, after the project
   closes plus the LISTENING period;
-- youth reviewers' comments: grants.services.reviewer_comments_expire, after the round closes
-  plus the REVIEWER period.
+- youth reviewers' details and scores: grants.services.reviewers_expire, after the round
+  closes plus the REVIEWER period (comments cleared, the reviewer's identity detached from the
+  round's scores, accounts with no later round anonymised; the score numbers stay).
 """
 
 from datetime import datetime
@@ -37,7 +38,7 @@ EXPIRERS = {
     DataKind.OUTCOME_SCORES: evaluation_services.outcome_scores_expire,
     DataKind.SESSION_ATTENDANCE: programme_services.session_attendance_expire,
     DataKind.LISTENING: evaluation_services.listening_responses_expire,
-    DataKind.REVIEWER: grant_services.reviewer_comments_expire,
+    DataKind.REVIEWER: grant_services.reviewers_expire,
 }
 
 
