@@ -474,6 +474,7 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "sharing:agreement_create": door(SHARING_KEEPERS),
     "sharing:agreement_change": door(SHARING_KEEPERS, objects="sharing_agreement"),
     "sharing:agreement_end": door(SHARING_KEEPERS, objects="sharing_agreement"),
+    "sharing:partner_token_issue": door(SHARING_KEEPERS, objects="sharing_agreement"),
     "sharing:organisation_list": door(STAFF),
     "sharing:organisation_create": door(SHARING_KEEPERS),
     "sharing:organisation_change": door(SHARING_KEEPERS, objects="sharing_organisation"),

@@ -370,7 +370,11 @@ REST_FRAMEWORK = {
         "vru.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # a partner's token (sharing.models.PartnerToken) reads only doors that record it
+        "sharing.api_permissions.PartnerTokensAtDisclosureDoorsOnly",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "vru.api.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [
