@@ -155,3 +155,33 @@ def test_gathering_a_request_twice_gathers_it_once(lead, partnership):
 
     assert GatheredItem.objects.filter(request=sar).count() == items
     assert AuditEvent.objects.filter(verb="subject_access.gathered").count() == 1
+
+
+def test_the_api_shows_a_stalled_gathering_and_gathers_it_again(
+    api_client, lead, partnership, django_capture_on_commit_callbacks
+):
+    sar = gathering(lead, partnership, quiet_for_minutes=60)
+    api_client.force_authenticate(lead)
+    url = f"/api/subject-access-requests/{sar.pk}/"
+
+    assert api_client.get(url).json()["stalled"] is True
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(f"{url}gather/")
+
+    assert response.status_code == 200
+    sar.refresh_from_db()
+    assert (sar.status, sar.gather_attempt) == ("in_review", 2)
+    assert api_client.get(url).json()["stalled"] is False
+
+
+def test_the_api_refuses_to_gather_again_while_the_gathering_still_moves(
+    api_client, lead, partnership
+):
+    sar = gathering(lead, partnership, quiet_for_minutes=1)
+    api_client.force_authenticate(lead)
+
+    response = api_client.post(f"/api/subject-access-requests/{sar.pk}/gather/")
+
+    assert response.status_code == 400
+    sar.refresh_from_db()
+    assert sar.gather_attempt == 1
