@@ -89,7 +89,9 @@ RULES: dict[DataKind, KindRule] = {
             72,
             "the case closing",
             "The answers you give on questionnaires about how things are going.",
-            "Scores on the evaluation's instruments, linked to the case.",
+            "Scores on the evaluation's instruments, linked to the case; at the end of the "
+            "period the answers item by item go and the totals stay on the pseudonymous case "
+            "for the evaluation's before-and-after figures.",
         ),
         KindRule(
             DataKind.SESSION_ATTENDANCE,
@@ -116,7 +118,9 @@ RULES: dict[DataKind, KindRule] = {
             24,
             "the grant round closing",
             "If you sit on a youth panel: your name and the scores you gave.",
-            "Youth reviewers' accounts and scores.",
+            "Youth reviewers' accounts and scores; at the end of the period the comments go, "
+            "the scores are kept without the reviewer's name, and an account with no later "
+            "round is anonymised.",
         ),
         KindRule(
             DataKind.APPLICANT,
