@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0009_application_one_draft_per_round'),
+        ('grants', '0010_monitoring_return_starts_completions_outcomes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
