@@ -14,7 +14,9 @@ from grants.forms import GrantRoundAdminForm, OrganisationAdminForm
 from grants.models.rounds import GRANT_ROUND_FIELDS
 from grants.permissions import is_grants_staff
 from grants.resources import OrganisationResource
+from sharing.admin_doors import DisclosedExportMixin
 from vru.admin import NamedErrorsInline, PartnershipScopedAdmin, ScopedImportMixin
+from vru.data_kinds import DataKind
 from vru.models import Role, User
 from vru.permissions import has_role
 
@@ -28,9 +30,12 @@ class GrantsAdmin(PartnershipScopedAdmin):
 
 
 @admin.register(models.Organisation)
-class OrganisationAdmin(ScopedImportMixin, ImportExportMixin, GrantsAdmin):
+class OrganisationAdmin(DisclosedExportMixin, ScopedImportMixin, ImportExportMixin, GrantsAdmin):
     form = OrganisationAdminForm  # the pages' validated input (grants.forms)
     resource_classes = [OrganisationResource]
+    # applicants' contact details: to a partner only under an agreement (as on the page)
+    disclosure_kind = DataKind.APPLICANT
+    disclosure_door = "Applicant organisations export (admin)"
     list_display = ["name", "kind", "charity_number", "safeguarding_policy_date"]
     search_fields = ["name", "charity_number", "company_number"]
 

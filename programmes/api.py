@@ -156,6 +156,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     pagination_class = ReferralSeekPagination
     lookup_value_regex = r"\d+"
     ordering_fields = ["due_at", "event_at", "referred_at", "status"]
+    # the actions that record what they disclose: a partner's token reads these only
+    disclosure_actions = ("list", "retrieve")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -292,6 +294,7 @@ class _ReferralChildViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     # would answer 400 for ids that exist elsewhere and so reveal them
     filterset_class = ReferralChildFilter
     lookup_value_regex = r"\d+"
+    disclosure_actions = ("list",)  # recorded: a partner's token reads it
 
     def get_serializer_class(self):
         return self.output_serializer

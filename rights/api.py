@@ -3,6 +3,7 @@ the data protection lead; rights.selectors, rights.services). The bundle itself 
 offered here: it is downloaded once, on its page, after the password is asked again."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -64,11 +65,18 @@ class SubjectAccessRequestViewSet(
         responses={
             200: serializers.SubjectAccessRequestOutputSerializer,
             400: OpenApiResponse(
-                description="The request cannot be gathered now (already gathering, or sent)."
+                description="The request cannot be gathered now (already gathering and not "
+                "stalled, or sent)."
             ),
         },
     )
     @action(detail=True, methods=["post"])
     def gather(self, request, pk=None):
-        sar = services.request_gather_start(actor=request.user, request=self.get_object())
+        """Gather the records; a stalled gathering (no progress for
+        VRU_SAR_GATHER_STALL_MINUTES) is gathered again from the start."""
+        sar = self.get_object()
+        if sar.stalled(timezone.now()):
+            sar = services.request_gather_again(actor=request.user, request=sar)
+        else:
+            sar = services.request_gather_start(actor=request.user, request=sar)
         return Response(self.get_serializer(sar).data)

@@ -15,6 +15,9 @@ class SubjectAccessRequestOutputSerializer(serializers.ModelSerializer):
         source="status", choices=Request.Status.choices, read_only=True
     )
     overdue = serializers.SerializerMethodField()
+    stalled = serializers.SerializerMethodField(
+        help_text="Gathering with no progress for VRU_SAR_GATHER_STALL_MINUTES: gather again."
+    )
 
     class Meta:
         model = SubjectAccessRequest
@@ -34,12 +37,18 @@ class SubjectAccessRequestOutputSerializer(serializers.ModelSerializer):
             "gathered_at",
             "downloaded_at",
             "overdue",
+            "stalled",
         ]
 
     def get_overdue(self, obj) -> bool:
         from django.utils import timezone
 
         return obj.overdue(timezone.localdate())
+
+    def get_stalled(self, obj) -> bool:
+        from django.utils import timezone
+
+        return obj.stalled(timezone.now())
 
 
 class SubjectAccessRequestInputSerializer(serializers.Serializer):

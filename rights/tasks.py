@@ -12,6 +12,12 @@ def request_gather(request_id: int) -> None:
 
 
 @shared_task
+def request_gathers_resume() -> int:
+    """Hand every stalled gathering (its worker died) over again."""
+    return services.request_gathers_resume()
+
+
+@shared_task
 def request_reminders() -> int:
     return services.request_reminders_enqueue()
 

@@ -11,6 +11,9 @@ urlpatterns = [
     path("requests/<int:pk>/extend/", pages.request_extend, name="request_extend"),
     path("requests/<int:pk>/finish/", pages.request_finish, name="request_finish"),
     path("requests/<int:pk>/gather/", pages.request_gather, name="request_gather"),
+    path(
+        "requests/<int:pk>/gather-again/", pages.request_gather_again, name="request_gather_again"
+    ),
     path("requests/<int:pk>/erasure/", pages.erasure_decide, name="erasure_decide"),
     path("requests/<int:pk>/review/", pages.request_review, name="request_review"),
     path("requests/<int:pk>/items/<int:item_pk>/redact/", pages.item_redact, name="item_redact"),

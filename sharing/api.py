@@ -56,7 +56,8 @@ DISCLOSURE_PARAMETERS = [
         "recipient",
         OpenApiTypes.INT,
         description="The partner organisation (sharing-organisations id) the data is for. "
-        "A pull made for a partner must name it, with disclosure_agreement.",
+        "A pull made for a partner must name it, with disclosure_agreement, unless it is made "
+        "with a token issued for that partner (recorded against the token's agreement).",
     ),
     OpenApiParameter(
         "disclosure_agreement",
@@ -71,16 +72,40 @@ DISCLOSURE_PARAMETERS = [
         description="Why it is shared (default: the agreement's purpose).",
     ),
 ]
+# A token issued for a partner (sharing.models.PartnerToken) needs neither recipient nor
+# disclosure_agreement: each pull with it is recorded against its own agreement.
 
 
 def disclosure_requested(request, *, kind: str):
     """The API's "who is this for?": None for our own work, else the checked choice; a
-    refusal is a 400 naming the parameter."""
+    refusal is a 400 naming the parameter. A partner's token is that choice by itself: its
+    recipient and agreement, checked by the same rule (403 once the agreement is not in
+    force or does not cover the data); naming another is a 400."""
     from django.core.exceptions import ValidationError
     from rest_framework import exceptions
 
-    from sharing import doors
+    from sharing import doors, rules
+    from sharing.api_permissions import partner_token
 
+    bound = partner_token(request)
+    if bound is not None:
+        params = request.query_params
+        for name, value in (
+            ("recipient", bound.recipient_id),
+            ("disclosure_agreement", bound.agreement_id),
+        ):
+            if params.get(name) not in (None, "", str(value)):
+                raise exceptions.ValidationError(
+                    {name: "This token is issued for one partner under one agreement."}
+                )
+        try:
+            rules.check_disclosure(
+                viewer=request.user, agreement=bound.agreement, recipient=bound.recipient, kind=kind
+            )
+        except ValidationError as error:
+            raise exceptions.PermissionDenied(" ".join(error.messages)) from None
+        purpose = (params.get("disclosure_purpose") or "").strip()
+        return doors.Disclosure(bound.agreement, bound.recipient, kind, purpose)
     try:
         return doors.requested(request.user, request.query_params, kind=kind)
     except ValidationError as error:

@@ -93,6 +93,27 @@ class EndAgreementForm(GovukForm):
     )
 
 
+class PartnerTokenForm(GovukForm):
+    """Issue an API token for one of the agreement's parties (sharing.services)."""
+
+    recipient = forms.ModelChoiceField(
+        label="Partner organisation",
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Select the partner organisation the token is for"},
+    )
+    name = forms.CharField(
+        label="Name", max_length=100, required=False, help_text="What the token is for."
+    )
+    days = forms.IntegerField(
+        label="Lasts for (days)", min_value=1, max_value=365, initial=90, required=False
+    )
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = agreement.parties.order_by("name")
+
+
 class AgreementFilterForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "Any status"), *AgreementStatus.choices], required=False

@@ -303,3 +303,24 @@ class DisclosedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_label} {self.record_id}"
+
+
+class PartnerToken(models.Model):
+    """An API token (vru.models.ApiToken, read-only) issued for a partner organisation's
+    system under one agreement: every pull of personal data with it is recorded against
+    that agreement and recipient without the caller naming them, and refused once the
+    agreement is not in force or does not cover the data (sharing.api). It reads only the
+    API doors that record disclosures."""
+
+    token = models.OneToOneField(
+        "vru.ApiToken", on_delete=models.CASCADE, related_name="partner", editable=False
+    )
+    recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="tokens")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.token} for {self.recipient}"

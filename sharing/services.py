@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sharing import permissions, rules, selectors
-from sharing.models import Agreement, DisclosedRecord, DisclosureLog, Organisation
+from sharing.models import Agreement, DisclosedRecord, DisclosureLog, Organisation, PartnerToken
 from vru import emails
 from vru.models import AuditEvent, Partnership, Role, User
 from vru.services import outbox
@@ -277,3 +277,42 @@ def review_reminder_send(*, agreement_id: int) -> int:
         )
         sent += 1
     return sent
+
+
+@transaction.atomic
+def partner_token_issue(
+    *,
+    actor: User,
+    agreement: Agreement,
+    recipient: Organisation,
+    name: str,
+    days: int | None = None,
+) -> tuple[PartnerToken, str]:
+    """Issue a read-only API token for a partner organisation's system under one agreement
+    (administrators and the data protection lead): the agreement must allow sharing today with
+    that recipient as a party. The token belongs to the actor (it sees what they see, read
+    only) and every pull of personal data with it is recorded against the agreement
+    (sharing.api). Returns it with its key, which is not kept: show it once."""
+    from vru.services import api_token_create
+
+    if not permissions.can_manage_agreements(actor):
+        raise PermissionDenied("Only an administrator or the data protection lead may do this.")
+    kinds = list(agreement.kinds or [])
+    rules.check_disclosure(
+        viewer=actor, agreement=agreement, recipient=recipient, kind=kinds[0] if kinds else ""
+    )
+    token, key = api_token_create(
+        actor=actor,
+        name=name or f"{recipient.name}: {agreement.title}",
+        scope="read_only",
+        days=days,
+    )
+    bound = PartnerToken.objects.create(token=token, recipient=recipient, agreement=agreement)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        verb="sharing.partner_token_issued",
+        target=agreement,
+        changes={"token": token.pk, "recipient": recipient.pk},
+    )
+    return bound, key

@@ -10,6 +10,11 @@ urlpatterns = [
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/change/", views.agreement_form, name="agreement_change"),
     path("agreements/<int:pk>/end/", views.agreement_end, name="agreement_end"),
+    path(
+        "agreements/<int:pk>/partner-token/",
+        views.partner_token_issue,
+        name="partner_token_issue",
+    ),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_form, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_form, name="organisation_change"),

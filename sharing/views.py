@@ -132,6 +132,29 @@ def agreement_end(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+def partner_token_issue(request, pk: int):
+    """Issue a read-only API token for a partner's system under this agreement. Its key is
+    on the page this answers with, and nowhere else, ever."""
+    doors.require(permissions.can_manage_agreements(request.user))
+    agreement = doors.found(selectors.agreement_get(viewer=request.user, pk=pk))
+    form = forms.PartnerTokenForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bound, key = services.partner_token_issue(
+                actor=request.user, agreement=agreement, **form.cleaned_data
+            )
+        except ValidationError as error:
+            doors.add_errors(form, error)
+        else:
+            return render(
+                request, "sharing/partner_token_issued.html", {"bound": bound, "key": key}
+            )
+    return render(
+        request, "sharing/partner_token_form.html", {"form": form, "agreement": agreement}
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def organisation_form(request, pk: int | None = None):
     doors.require(permissions.can_manage_agreements(request.user))
     organisation = (

@@ -475,6 +475,7 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "sharing:agreement_create": door(SHARING_KEEPERS),
     "sharing:agreement_change": door(SHARING_KEEPERS, objects="sharing_agreement"),
     "sharing:agreement_end": door(SHARING_KEEPERS, objects="sharing_agreement"),
+    "sharing:partner_token_issue": door(SHARING_KEEPERS, objects="sharing_agreement"),
     "sharing:organisation_list": door(STAFF),
     "sharing:organisation_create": door(SHARING_KEEPERS),
     "sharing:organisation_change": door(SHARING_KEEPERS, objects="sharing_organisation"),
@@ -596,6 +597,10 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "rights:request_extend": door(DATA_PROTECTION, objects="subject_access_request"),
     "rights:request_finish": door(DATA_PROTECTION, objects="subject_access_request"),
     "rights:request_gather": door(
+        DATA_PROTECTION, objects="subject_access_request", method="post", ok=REDIRECT
+    ),
+    # the world's request is not stalled: the page says gathering again is not offered yet
+    "rights:request_gather_again": door(
         DATA_PROTECTION, objects="subject_access_request", method="post", ok=REDIRECT
     ),
     # an access request is not an erasure: the page says so

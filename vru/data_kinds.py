@@ -4,8 +4,12 @@ bundles and the privacy pages all read, so that the rules and the words cannot d
 
 A kind's retention is counted from the event its `retention_from` names (a case's closure, a
 round's close, ...); settings may lengthen or shorten a period (`VRU_RETENTION_MONTHS`, a dict
-of kind -> months) but never remove it. Programmes may keep case records for their own period
-(`Programme.retention_months`), which the programme's retention run applies.
+of kind -> months) but never remove it. The daily retention per kind (rights) applies every
+kind here except applicants' contact details through the app that owns the data.
+
+For case data (identity, referral and offence details, case notes, outcome scores) a programme
+may keep its cases for less than the register's period, never longer: each case goes at the
+earlier of the kind's period here and its programme's own (`Programme.retention_months`).
 """
 
 from dataclasses import dataclass
@@ -85,7 +89,9 @@ RULES: dict[DataKind, KindRule] = {
             72,
             "the case closing",
             "The answers you give on questionnaires about how things are going.",
-            "Scores on the evaluation's instruments, linked to the case.",
+            "Scores on the evaluation's instruments, linked to the case; at the end of the "
+            "period the answers item by item go and the totals stay on the pseudonymous case "
+            "for the evaluation's before-and-after figures.",
         ),
         KindRule(
             DataKind.SESSION_ATTENDANCE,
@@ -112,7 +118,9 @@ RULES: dict[DataKind, KindRule] = {
             24,
             "the grant round closing",
             "If you sit on a youth panel: your name and the scores you gave.",
-            "Youth reviewers' accounts and scores.",
+            "Youth reviewers' accounts and scores; at the end of the period the comments go, "
+            "the scores are kept without the reviewer's name, and an account with no later "
+            "round is anonymised.",
         ),
         KindRule(
             DataKind.APPLICANT,

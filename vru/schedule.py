@@ -73,6 +73,11 @@ def beat_schedule(urgent_queue: str) -> dict:
             "task": "rights.tasks.request_reminders",
             "schedule": 24 * 60 * 60.0,
         },
+        # rights: a subject access gathering whose worker died is handed over again
+        "rights-request-gathers-resume": {
+            "task": "rights.tasks.request_gathers_resume",
+            "schedule": 5 * 60.0,
+        },
         # rights: each kind of personal data goes at its own period (vru.data_kinds)
         "rights-retention-apply": {
             "task": "rights.tasks.retention_apply",

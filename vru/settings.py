@@ -338,6 +338,10 @@ VRU_OUTBOX_BACKOFF_SECONDS = 30  # 30 s, 1, 2, 4 ... minutes between tries
 VRU_OUTBOX_BACKOFF_MAX_SECONDS = 60 * 60
 # A message handed to the broker but not done after this long was lost: hand it over again.
 VRU_OUTBOX_REQUEUE_AFTER_SECONDS = 15 * 60
+# A subject access request gathering with no progress for this long has lost its worker:
+# its page says so and offers Gather again, and a beat task hands it over again
+# (rights.tasks.request_gathers_resume). Longer than any task may run (CELERY_TASK_TIME_LIMIT).
+VRU_SAR_GATHER_STALL_MINUTES = env.int("VRU_SAR_GATHER_STALL_MINUTES", default=15)
 VRU_OUTBOX_KEEP_DONE_DAYS = 30  # then done messages are deleted (dead letters stay)
 # Notices about cases (new referrals, missed contact targets) go out as digests: one e-mail
 # per person per sweep listing the cases (programmes.services.notices). A sweep takes at most
@@ -366,7 +370,11 @@ REST_FRAMEWORK = {
         "vru.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # a partner's token (sharing.models.PartnerToken) reads only doors that record it
+        "sharing.api_permissions.PartnerTokensAtDisclosureDoorsOnly",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "vru.api.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [

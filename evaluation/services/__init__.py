@@ -6,6 +6,7 @@ from evaluation.services.evaluations import (  # noqa: F401
     evaluation_save,
     outcome_score_delete,
     outcome_score_record,
+    outcome_scores_expire,
 )
 from evaluation.services.listening import (  # noqa: F401
     action_save,

@@ -10,6 +10,7 @@ from django.db import transaction
 from evaluation import permissions, selectors
 from evaluation.models import BenefitAssumption, Evaluation, Instrument, OutcomeScore, UnitCost
 from grants.models import Award
+from programmes import services as programme_services
 from programmes.models import Programme, Referral
 from vru.models import AuditEvent, Partnership, User
 from vru.services import audit_record
@@ -276,3 +277,16 @@ def outcome_score_delete(*, actor: User, score: OutcomeScore) -> None:
         partnership=referral.partnership,
         changes=changes,
     )
+
+
+@transaction.atomic
+def outcome_scores_expire(*, now, months: int) -> int:
+    """Outcome scores on cases closed more than ``months`` ago (bounded by the programme's
+    own period; programmes.services.cases_past_retention): the answers item by item and who
+    recorded them go; the total, instrument, time point and day stay on the pseudonymous case
+    for the evaluation's before-and-after aggregates. Returns the number of scores cleared."""
+    cases = programme_services.cases_past_retention(now=now, months=months).values("pk")
+    held = OutcomeScore.objects.filter(referral_id__in=cases).exclude(
+        items=[], recorded_by__isnull=True
+    )
+    return held.update(items=[], recorded_by=None)

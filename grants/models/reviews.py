@@ -17,15 +17,27 @@ ADULT_AGE = 18
 
 
 class PanelMember(models.Model):
-    """A young reviewer on the partnership's youth panel."""
+    """A young reviewer on the partnership's youth panel.
+
+    After a round closes and the REVIEWER retention period passes (vru.data_kinds), the
+    reviewer's scores in it move to a stand-in with no account and no details (one per
+    reviewer and round, so the round's record still shows which scores one person gave), and a
+    reviewer with no later round left has their account anonymised
+    (grants.services.reviewers_expire); both are marked ``anonymised_at``."""
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="grant_panel_members"
     )
+    # empty only on an anonymised stand-in
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panel_member"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="panel_member",
+        null=True,
+        blank=True,
     )
-    date_of_birth = models.DateField()
+    # required on every form; empty only once anonymised
+    date_of_birth = models.DateField(null=True)
     training_completed_on = models.DateField(null=True, blank=True)
     guardian_consent_recorded_on = models.DateField(
         "parent or guardian consent recorded on",
@@ -34,6 +46,7 @@ class PanelMember(models.Model):
         help_text="Needed for reviewers under 18.",
     )
     active = models.BooleanField(default=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PartnershipQuerySet.as_manager()
 
@@ -41,6 +54,8 @@ class PanelMember(models.Model):
         ordering = ["user__username"]
 
     def __str__(self) -> str:
+        if self.anonymised_at is not None:
+            return f"Anonymised reviewer {self.pk}"
         return str(self.user)
 
     def age_on(self, day: datetime.date) -> int:

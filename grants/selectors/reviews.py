@@ -50,6 +50,7 @@ def panel_member_list(*, viewer: User) -> QuerySet[PanelMember]:
         return PanelMember.objects.none()
     return (
         PanelMember.objects.for_viewer(viewer)
+        .filter(anonymised_at__isnull=True)  # stand-ins and anonymised accounts are no one's
         .select_related("user")
         .annotate(
             assignment_count=Count(

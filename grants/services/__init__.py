@@ -43,6 +43,7 @@ from grants.services.panels import (
     scores_save,
     scores_submit,
 )
+from grants.services.retention import reviewers_expire
 from grants.services.rounds import grant_round_create, grant_round_update
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "panel_member_update",
     "panel_reminders_send",
     "reviewer_comments_expire",
+    "reviewers_expire",
     "scores_save",
     "scores_submit",
     "tranche_release",

@@ -32,6 +32,12 @@ from programmes.services.referrals import (
     referral_create,
     referral_status_change,
 )
+from programmes.services.retention import (
+    case_notes_expire,
+    cases_past_retention,
+    identity_expire,
+    referral_details_expire,
+)
 from programmes.services.sessions import (
     detached_contact_record,
     session_attendee_add,
@@ -60,11 +66,14 @@ __all__ = [
     "NotTheirsError",
     "ReferralImportOutcome",
     "break_glass_notify",
+    "case_notes_expire",
+    "cases_past_retention",
     "contact_correct",
     "contact_record",
     "current_version",
     "detached_contact_record",
     "identity_break_glass",
+    "identity_expire",
     "identity_search_record",
     "identity_view",
     "notice_digest_send",
@@ -79,6 +88,7 @@ __all__ = [
     "referral_consent_withdraw",
     "referral_correct",
     "referral_create",
+    "referral_details_expire",
     "referral_import_job_create",
     "referral_import_job_run",
     "referral_status_change",

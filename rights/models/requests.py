@@ -7,6 +7,8 @@ stores what was found as rows (GatheredItem) so that a reviewer can redact third
 before the bundle is produced; the bundle is built from those rows, downloaded once.
 """
 
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -85,6 +87,12 @@ class SubjectAccessRequest(models.Model):
     # gathering (a Celery task, progress saved as it goes)
     progress = models.PositiveSmallIntegerField(default=0)
     progress_step = models.CharField(max_length=200, blank=True)
+    # when the gathering last moved on; with no move for VRU_SAR_GATHER_STALL_MINUTES the
+    # gathering is stalled (its worker died) and is handed over again
+    progress_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # each hand-over of the gathering is a new attempt; an earlier attempt still running
+    # finds itself superseded at its next step and stops (services.gather)
+    gather_attempt = models.PositiveIntegerField(default=0, editable=False)
     gathered_at = models.DateTimeField(null=True, blank=True)
     gathered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -139,6 +147,13 @@ class SubjectAccessRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    def stalled(self, now) -> bool:
+        """Gathering with no progress for longer than the setting allows."""
+        if self.status != self.Status.GATHERING:
+            return False
+        limit = timedelta(minutes=settings.VRU_SAR_GATHER_STALL_MINUTES)
+        return self.progress_at is None or self.progress_at < now - limit
 
     def overdue(self, today) -> bool:
         return self.is_open and self.due_on < today

@@ -11,6 +11,7 @@ from rights.services.requests import (
     request_reminder_send,
     request_reminders_enqueue,
 )
+from rights.services.resume import request_gather_again, request_gathers_resume
 from rights.services.retention import retention_apply
 from rights.services.review import (
     ALREADY_DOWNLOADED,
@@ -35,7 +36,9 @@ __all__ = [
     "request_extend",
     "request_finish",
     "request_gather",
+    "request_gather_again",
     "request_gather_start",
+    "request_gathers_resume",
     "request_reminder_send",
     "request_reminders_enqueue",
     "retention_apply",

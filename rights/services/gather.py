@@ -11,6 +11,7 @@ young person), so none can be gathered; the bundle says so. Disclosures to other
 organisations come from the sharing app's disclosure log (``disclosures_made``).
 """
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable
 
@@ -243,28 +244,45 @@ SOURCES: list[tuple[str, str, Callable[[SubjectAccessRequest], Iterable[Row]]]] 
 ]
 
 
-def _set_progress(request_id: int, percent: int, step: str, **fields) -> None:
-    SubjectAccessRequest.objects.filter(pk=request_id).update(
-        progress=percent, progress_step=step[:200], **fields
-    )
+class SupersededError(Exception):
+    """This attempt at gathering was handed over again (its request's gather_attempt moved
+    on) or the request left "gathering": the attempt stops without writing."""
+
+
+def _set_progress(request_id: int, attempt: int, percent: int, step: str, **fields) -> None:
+    """Save the progress of this attempt (and when it moved), or raise SupersededError."""
+    moved = SubjectAccessRequest.objects.filter(
+        pk=request_id, gather_attempt=attempt, status=SubjectAccessRequest.Status.GATHERING
+    ).update(progress=percent, progress_step=step[:200], progress_at=timezone.now(), **fields)
+    if not moved:
+        raise SupersededError
 
 
 def request_gather(*, request_id: int) -> SubjectAccessRequest:
     """Gather everything held on the request's young person. Idempotent: a request that is
-    not waiting to be gathered is left alone; a failed run puts it back to "received"."""
+    not waiting to be gathered is left alone; each attempt starts afresh (the items of an
+    earlier attempt are replaced), and an attempt that was handed over again (a stalled
+    gathering resumed, services.review) stops at its next step. A failed run puts the
+    request back to "received"."""
     sar = SubjectAccessRequest.objects.select_related(
         "young_person__home_lsoa", "partnership", "gathered_by"
     ).get(pk=request_id)
     if sar.status != SubjectAccessRequest.Status.GATHERING:
         return sar
+    attempt = sar.gather_attempt
     counts = {}
     try:
         with transaction.atomic():
+            _set_progress(sar.pk, attempt, 0, "Starting")
             GatheredItem.objects.filter(request=sar).delete()
         position = 0
         for index, (kind, label, source) in enumerate(SOURCES):
-            _set_progress(sar.pk, round(100 * index / len(SOURCES)), f"Gathering {label.lower()}")
             with transaction.atomic():
+                # the progress row is locked until this step's items are in: a hand-over
+                # waits for it, and the next attempt's clean start comes after it
+                _set_progress(
+                    sar.pk, attempt, round(100 * index / len(SOURCES)), f"Gathering {label.lower()}"
+                )
                 items = []
                 for source_label, source_id, field, text in source(sar):
                     position += 1
@@ -282,31 +300,36 @@ def request_gather(*, request_id: int) -> SubjectAccessRequest:
                 # bulk inserts send no post_save: bind each text to its new row
                 fields.seal(GatheredItem.objects.bulk_create(items))
                 counts[str(kind)] = len(items)
+        with transaction.atomic():
+            _set_progress(
+                sar.pk,
+                attempt,
+                100,
+                "Ready for review",
+                status=SubjectAccessRequest.Status.IN_REVIEW,
+                gathered_at=timezone.now(),
+                gather_error="",
+            )
+            audit_record(
+                actor=sar.gathered_by,
+                action=AuditEvent.Action.VIEW,
+                verb="subject_access.gathered",
+                target=sar,
+                changes={"items": counts},
+            )
+    except SupersededError:
+        logger.info("Gathering subject access request %s was handed over again", sar.pk)
     except Exception as exc:
         logger.exception("Gathering subject access request %s failed", sar.pk)
-        _set_progress(
-            sar.pk,
-            0,
-            "Failed",
-            status=SubjectAccessRequest.Status.RECEIVED,
-            gather_error=f"{type(exc).__name__}: gathering stopped; try again.",
-        )
+        with contextlib.suppress(SupersededError):  # a later attempt has the request
+            _set_progress(
+                sar.pk,
+                attempt,
+                0,
+                "Failed",
+                status=SubjectAccessRequest.Status.RECEIVED,
+                gather_error=f"{type(exc).__name__}: gathering stopped; try again.",
+            )
         raise
-    with transaction.atomic():
-        _set_progress(
-            sar.pk,
-            100,
-            "Ready for review",
-            status=SubjectAccessRequest.Status.IN_REVIEW,
-            gathered_at=timezone.now(),
-            gather_error="",
-        )
-        audit_record(
-            actor=sar.gathered_by,
-            action=AuditEvent.Action.VIEW,
-            verb="subject_access.gathered",
-            target=sar,
-            changes={"items": counts},
-        )
     sar.refresh_from_db()
     return sar

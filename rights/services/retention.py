@@ -2,15 +2,19 @@
 counted from its own event, through the owning app's own service (this app only calls them).
 What went is recorded as counts per kind, never which records or what they said.
 
-- identity, referral and offence details, case notes, outcome scores: programmes' own
-  retention run anonymises closed cases by each programme's period (programmes.tasks), which
-  this run does not repeat;
+- identity (after the last of the young person's cases closes), referral and offence
+  details, case notes (after the case closes): programmes.services.identity_expire,
+  referral_details_expire, case_notes_expire;
+- outcome scores (after the case closes): evaluation.services.outcome_scores_expire;
+  for these four, a programme may keep its cases for less than the register's period
+  (Programme.retention_months), never longer: each case goes at the earlier of the two;
 - named session attendance: programmes.services.session_attendance_expire, after the
   session plus the SESSION_ATTENDANCE period;
 - listening responses: evaluation.services.listening_responses_expire, after the project
   closes plus the LISTENING period;
-- youth reviewers' comments: grants.services.reviewer_comments_expire, after the round closes
-  plus the REVIEWER period.
+- youth reviewers' details and scores: grants.services.reviewers_expire, after the round
+  closes plus the REVIEWER period (comments cleared, the reviewer's identity detached from the
+  round's scores, accounts with no later round anonymised; the score numbers stay).
 """
 
 from datetime import datetime
@@ -28,9 +32,13 @@ from vru.services import audit_record
 
 # Each kind this run applies, and the owning app's service that removes it.
 EXPIRERS = {
+    DataKind.IDENTITY: programme_services.identity_expire,
+    DataKind.REFERRAL: programme_services.referral_details_expire,
+    DataKind.CASE_NOTES: programme_services.case_notes_expire,
+    DataKind.OUTCOME_SCORES: evaluation_services.outcome_scores_expire,
     DataKind.SESSION_ATTENDANCE: programme_services.session_attendance_expire,
     DataKind.LISTENING: evaluation_services.listening_responses_expire,
-    DataKind.REVIEWER: grant_services.reviewer_comments_expire,
+    DataKind.REVIEWER: grant_services.reviewers_expire,
 }
 
 

@@ -42,6 +42,7 @@ def request_gather_start(*, actor: User, request: SubjectAccessRequest) -> Subje
     _move(sar, Status.GATHERING)
     sar.gathered_by = actor
     sar.progress, sar.progress_step, sar.gather_error = 0, "Waiting to start", ""
+    sar.progress_at, sar.gather_attempt = timezone.now(), sar.gather_attempt + 1
     sar.downloaded_at = sar.downloaded_by = None
     sar.save(
         update_fields=[
@@ -49,6 +50,8 @@ def request_gather_start(*, actor: User, request: SubjectAccessRequest) -> Subje
             "gathered_by",
             "progress",
             "progress_step",
+            "progress_at",
+            "gather_attempt",
             "gather_error",
             "downloaded_at",
             "downloaded_by",

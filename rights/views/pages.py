@@ -81,6 +81,7 @@ def request_detail(request, pk: int):
     context = {
         "sar": sar,
         "today": today,
+        "stalled": sar.stalled(timezone.now()),
         "overdue": sar.overdue(today),
         "days_left": sar.days_left(today),
         "item_count": sar.items.count(),
@@ -140,6 +141,18 @@ def request_gather(request, pk: int):
         services.request_gather_start(actor=request.user, request=sar)
     except ValidationError as exc:
         doors.flash_error(request, exc.messages[0])
+    return redirect(sar)
+
+
+@require_http_methods(["POST"])
+def request_gather_again(request, pk: int):
+    sar = _get(request, pk)
+    try:
+        services.request_gather_again(actor=request.user, request=sar)
+    except ValidationError as exc:
+        doors.flash_error(request, exc.messages[0])
+    else:
+        doors.flash(request, "Gathering again from the start.")
     return redirect(sar)
 
 

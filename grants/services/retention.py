@@ -1,0 +1,111 @@
+"""Youth reviewers' details and scores (vru.data_kinds REVIEWER), once a round closed more
+than the kind's period ago; the daily retention per kind (rights.services.retention) calls
+``reviewers_expire`` with the period.
+
+- Their written comments and the reasons given about them (a declared conflict, a release)
+  go; the score numbers stay, as the round's decisions rest on them.
+- Their identity is detached from the round's scores: the round's assignments move to a
+  stand-in panel member with no account and no details, one per reviewer and round (so the
+  round's record still shows which scores one person gave, never who).
+- A reviewer with no round left, whose account has not been used within the period (nor
+  created within it), has the account anonymised: name, e-mail, date of birth, training and
+  consent dates go, it cannot sign in and holds no role. An account that also holds another
+  role than youth reviewer is left to its administrators.
+"""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import Q
+
+from grants.models import Assignment, GrantRound, PanelMember
+from grants.services.panels import reviewer_comments_expire
+from vru.models import AuditEvent, Role, RoleAssignment
+from vru.services import audit_record, user_deactivate
+
+REASON_REMOVED = "(removed at the end of its retention period)"
+
+
+@transaction.atomic
+def reviewers_expire(*, now: datetime.datetime, months: int) -> int:
+    """Returns the number of records changed: comments cleared, assignments detached and
+    accounts anonymised."""
+    cutoff = now - relativedelta(months=months)
+    changed = reviewer_comments_expire(now=now, months=months)
+    expired = Assignment.objects.filter(
+        application__grant_round__in=GrantRound.objects.filter(closes_at__lte=cutoff)
+    )
+    changed += expired.exclude(conflict_reason="").update(conflict_reason="")
+    changed += (
+        expired.filter(status=Assignment.Status.RELEASED)
+        .exclude(release_reason=REASON_REMOVED)
+        .update(release_reason=REASON_REMOVED)
+    )
+    changed += _detach(expired.filter(reviewer__anonymised_at__isnull=True), now)
+    changed += _anonymise_accounts(cutoff, now)
+    return changed
+
+
+def _detach(expired, now) -> int:
+    pairs = expired.values_list(
+        "reviewer_id", "reviewer__partnership_id", "application__grant_round_id"
+    )
+    moved = 0
+    for reviewer_id, partnership_id, round_id in sorted(set(pairs)):
+        stand_in = PanelMember.objects.create(
+            partnership_id=partnership_id,
+            user=None,
+            date_of_birth=None,
+            active=False,
+            anonymised_at=now,
+        )
+        moved += Assignment.objects.filter(
+            reviewer_id=reviewer_id, application__grant_round_id=round_id
+        ).update(reviewer=stand_in)
+    return moved
+
+
+def _anonymise_accounts(cutoff, now) -> int:
+    unused = Q(user__last_login__lte=cutoff) | Q(
+        user__last_login__isnull=True, user__date_joined__lte=cutoff
+    )
+    other_roles = RoleAssignment.objects.exclude(role=Role.YOUTH_REVIEWER).values("user_id")
+    members = (
+        PanelMember.objects.filter(unused, anonymised_at__isnull=True, user__isnull=False)
+        .filter(assignments__isnull=True)
+        .exclude(user_id__in=other_roles)
+        .select_related("user")
+    )
+    anonymised = 0
+    for member in members:
+        user = member.user
+        user_deactivate(actor=None, user=user)  # ends its sessions and API tokens
+        user.username = f"anonymised-reviewer-{member.pk}"
+        user.first_name = user.last_name = user.email = ""
+        user.set_unusable_password()
+        user.save(update_fields=["username", "first_name", "last_name", "email", "password"])
+        RoleAssignment.objects.filter(user=user).delete()
+        _forget_sign_in_details(user)
+        member.date_of_birth = member.training_completed_on = None
+        member.guardian_consent_recorded_on = None
+        member.active, member.anonymised_at = False, now
+        member.save()
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.DELETE,
+            verb="panel_member.anonymised",
+            target=member,
+            partnership=member.partnership,
+        )
+        anonymised += 1
+    return anonymised
+
+
+def _forget_sign_in_details(user) -> None:
+    """The e-mail addresses and second factors the sign-in keeps apart from the account."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()

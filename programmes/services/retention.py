@@ -1,0 +1,112 @@
+"""Case data removed kind by kind, at the period of the register of kinds of personal data
+(vru.data_kinds), each counted from the event the register names: the daily retention per
+kind (rights.services.retention) calls these with the kind's period; this app alone removes
+its own records.
+
+A programme may keep its case records for less than the register, never longer: each case's
+period is the earlier of the register's and its programme's own (Programme.retention_months).
+Each function returns how many records it changed and is idempotent (a record already
+removed is not counted again).
+"""
+
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
+
+from programmes.models import (
+    Contact,
+    Outcome,
+    Programme,
+    RecordVersion,
+    Referral,
+    SearchToken,
+    YoungPerson,
+    YoungPersonIdentity,
+)
+
+
+def _past_period(*, now: datetime, months: int) -> Q:
+    """Closed cases whose period (the earlier of ``months`` and their programme's own)
+    ended on or before ``now``, counted from the case's closing."""
+    expired = Q(pk__in=[])
+    for programme_id, own in Programme.objects.values_list("pk", "retention_months"):
+        cutoff = now - relativedelta(months=min(months, own))
+        expired |= Q(programme_id=programme_id, closed_at__lte=cutoff)
+    return Q(status=Referral.Status.CLOSED, closed_at__isnull=False) & expired
+
+
+def cases_past_retention(*, now: datetime, months: int) -> QuerySet[Referral]:
+    """The closed cases whose period for a kind of data (``months``, bounded by their
+    programme's own) has ended: for other apps' expiry of data kept on a case (evaluation's
+    outcome scores)."""
+    return Referral.objects.filter(_past_period(now=now, months=months))
+
+
+@transaction.atomic
+def referral_details_expire(*, now: datetime, months: int) -> int:
+    """Referral and offence details (criminal-offence data) of cases closed more than
+    ``months`` ago: the risk and protective factors, the free-text reasons and the earlier
+    versions kept by corrections go, and the case is marked anonymised. What the aggregates
+    count stays (source, reason, dates, age at referral, neighbourhood, status). Returns the
+    number of cases."""
+    ids = list(
+        Referral.objects.filter(
+            _past_period(now=now, months=months), anonymised_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    Referral.objects.filter(pk__in=ids).update(
+        anonymised_at=now,
+        risk_factors=[],
+        protective_factors=[],
+        eligibility_override="",
+        parental_consent_not_needed="",
+    )
+    RecordVersion.objects.filter(referral_id__in=ids).delete()
+    return len(ids)
+
+
+@transaction.atomic
+def case_notes_expire(*, now: datetime, months: int) -> int:
+    """The notes and next steps of contacts, and outcomes' notes, on cases closed more than
+    ``months`` ago (when, how and what kind stay). Returns the number of contacts and
+    outcomes cleared."""
+    cases = cases_past_retention(now=now, months=months).values("pk")
+    # encrypted text cannot be compared, only measured: an empty one has no length
+    contacts = (
+        Contact.objects.filter(referral_id__in=cases)
+        .annotate(notes_held=Length("notes"), next_step_held=Length("next_step"))
+        .filter(Q(notes_held__gt=0) | Q(next_step_held__gt=0))
+    )
+    outcomes = (
+        Outcome.objects.filter(referral_id__in=cases)
+        .annotate(notes_held=Length("notes"))
+        .filter(notes_held__gt=0)
+    )
+    cleared = Contact.objects.filter(pk__in=list(contacts.values_list("pk", flat=True))).update(
+        notes="", next_step=""
+    )
+    return cleared + Outcome.objects.filter(
+        pk__in=list(outcomes.values_list("pk", flat=True))
+    ).update(notes="")
+
+
+@transaction.atomic
+def identity_expire(*, now: datetime, months: int) -> int:
+    """The identity (name, date of birth, address, contact details, search tokens) of young
+    people whose last case closed more than ``months`` ago: none of their cases is open or
+    within its period. The pseudonymous record stays, marked anonymised. Returns the number
+    of young people."""
+    kept = Referral.objects.exclude(_past_period(now=now, months=months)).values("young_person")
+    people = YoungPerson.objects.filter(anonymised_at__isnull=True, referrals__isnull=False)
+    ids = list(people.exclude(pk__in=kept).distinct().values_list("pk", flat=True))
+    YoungPersonIdentity.objects.filter(young_person_id__in=ids).delete()
+    # corrections' earlier versions may hold names and addresses: they go with the identity
+    RecordVersion.objects.filter(referral__young_person_id__in=ids).delete()
+    SearchToken.objects.filter(young_person_id__in=ids).delete()
+    YoungPerson.objects.filter(pk__in=ids).update(anonymised_at=now)
+    for person in YoungPerson.objects.filter(pk__in=ids):
+        person.possible_duplicates.clear()
+    return len(ids)

@@ -1,0 +1,174 @@
+"""Case data goes kind by kind at the register's period (vru.data_kinds), counted from the
+case's closing (the identity: the last of the young person's cases closing); a programme may
+keep its cases for less, never longer. The clock is moved to the day before and the day of
+each period's end."""
+
+import datetime
+
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from evaluation.models import OutcomeScore
+from programmes import services as programme_services
+from programmes.models import Contact, Outcome, Referral, YoungPersonIdentity
+from rights import services
+from tests.evaluation.factories import instrument
+from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+EVENT = datetime.datetime(2025, 11, 3, 9, tzinfo=datetime.UTC)
+CLOSED = datetime.datetime(2026, 1, 15, 12, tzinfo=datetime.UTC)
+DAY = datetime.timedelta(days=1)
+# Each kind its own period, so that each can be seen to go at its own
+PERIODS = {"case_notes": 12, "outcome_scores": 24, "referral": 36, "identity": 48}
+
+
+def a_closed_case(programme, *, closed=CLOSED, young_person=None):
+    referral = ReferralFactory(programme=programme, event_at=EVENT, referred_at=EVENT + DAY)
+    Referral.objects.filter(pk=referral.pk).update(
+        risk_factors=["Exclusion from school"],
+        young_person=young_person or referral.young_person,  # a second case of theirs
+    )
+    referral.refresh_from_db()
+    programme_services.contact_record(
+        actor=None,
+        referral=referral,
+        occurred_at=EVENT + 2 * DAY,
+        method="phone",
+        notes="Lives with nan at 3 High St",
+    )
+    programme_services.outcome_record(
+        actor=None,
+        referral=referral,
+        kind=Outcome.Kind.values[0],
+        achieved_on=(EVENT + 3 * DAY).date(),
+        notes="Back at school",
+    )
+    OutcomeScore.objects.create(
+        referral=referral,
+        instrument=instrument("swemwbs"),
+        time_point="baseline",
+        scored_on=(EVENT + 2 * DAY).date(),
+        total=21,
+        items=[3, 3, 3, 3, 3, 3, 3],
+        recorded_by=UserFactory(),
+    )
+    programme_services.referral_status_change(
+        actor=None, referral=referral, to_status="closed", closure_reason="completed", at=closed
+    )
+    referral.refresh_from_db()
+    return referral
+
+
+def held(referral):
+    """What of each kind is still held on this case."""
+    referral.refresh_from_db()
+    return {
+        "case_notes": sum(bool(c.notes) for c in Contact.objects.filter(referral=referral))
+        + sum(bool(o.notes) for o in Outcome.objects.filter(referral=referral)),
+        "outcome_scores": OutcomeScore.objects.filter(referral=referral).exclude(items=[]).count(),
+        "referral": int(referral.anonymised_at is None and bool(referral.risk_factors)),
+        "identity": int(
+            YoungPersonIdentity.objects.filter(young_person=referral.young_person).exists()
+        ),
+    }
+
+
+def at_end(kind, *, closed=CLOSED):
+    return closed + relativedelta(months=PERIODS[kind])
+
+
+@pytest.fixture
+def periods(settings):
+    settings.VRU_RETENTION_MONTHS = PERIODS
+
+
+def test_each_kind_of_case_data_goes_at_the_registers_period_and_not_a_day_before(
+    partnership, periods
+):
+    # the programme's own period is longer: the register's shorter one applies
+    case = a_closed_case(ProgrammeFactory(partnership=partnership, retention_months=120))
+    everything = {"case_notes": 2, "outcome_scores": 1, "referral": 1, "identity": 1}
+    assert held(case) == everything
+
+    gone = []
+    for kind in ["case_notes", "outcome_scores", "referral", "identity"]:
+        run = services.retention_apply(now=at_end(kind) - DAY)
+        assert held(case) == {k: 0 if k in gone else n for k, n in everything.items()}
+        assert run.removed[kind] == 0
+
+        run = services.retention_apply(now=at_end(kind))
+        gone.append(kind)
+        assert held(case) == {k: 0 if k in gone else n for k, n in everything.items()}
+        assert run.removed[kind] == everything[kind]
+
+
+def test_what_the_aggregates_count_stays_after_each_kind_goes(partnership, periods):
+    case = a_closed_case(ProgrammeFactory(partnership=partnership))
+
+    services.retention_apply(now=at_end("identity"))
+
+    case.refresh_from_db()
+    assert (case.source, case.reason, case.status, case.closed_at) == (
+        "custody",
+        "knife",
+        "closed",
+        CLOSED,
+    )
+    assert Contact.objects.filter(referral=case).count() == 1
+    score = OutcomeScore.objects.get(referral=case)
+    assert (score.total, score.time_point, score.recorded_by) == (21, "baseline", None)
+    assert case.young_person.anonymised_at is not None
+
+
+def test_a_programme_may_keep_its_cases_for_less_than_the_register(partnership, periods):
+    case = a_closed_case(ProgrammeFactory(partnership=partnership, retention_months=6))
+    six_months = CLOSED + relativedelta(months=6)
+
+    services.retention_apply(now=six_months - DAY)
+    assert held(case)["identity"] == 1
+
+    run = services.retention_apply(now=six_months)
+    assert held(case) == {"case_notes": 0, "outcome_scores": 0, "referral": 0, "identity": 0}
+    assert {k: run.removed[k] for k in PERIODS} == {
+        "case_notes": 2,
+        "outcome_scores": 1,
+        "referral": 1,
+        "identity": 1,
+    }
+
+
+def test_an_identity_stays_while_any_of_the_young_persons_cases_is_kept(partnership, periods):
+    programme = ProgrammeFactory(partnership=partnership)
+    first = a_closed_case(programme)
+    later = CLOSED + relativedelta(months=5)
+    second = a_closed_case(programme, closed=later, young_person=first.young_person)
+
+    services.retention_apply(now=at_end("identity"))
+    assert held(first)["identity"] == 1  # the second case still within its period
+
+    services.retention_apply(now=at_end("identity", closed=later) - DAY)
+    assert held(second)["identity"] == 1
+    run = services.retention_apply(now=at_end("identity", closed=later))
+    assert held(second)["identity"] == 0
+    assert run.removed["identity"] == 1
+
+
+def test_an_open_case_keeps_everything(partnership, periods):
+    programme = ProgrammeFactory(partnership=partnership)
+    case = ReferralFactory(programme=programme, event_at=EVENT, referred_at=EVENT + DAY)
+
+    run = services.retention_apply(now=CLOSED + relativedelta(years=20))
+
+    assert held(case)["identity"] == 1
+    assert {k: run.removed[k] for k in PERIODS} == dict.fromkeys(PERIODS, 0)
+
+
+def test_the_run_records_counts_per_kind_never_which_records(partnership, periods):
+    a_closed_case(ProgrammeFactory(partnership=partnership))
+
+    run = services.retention_apply(now=at_end("identity"))
+
+    assert set(PERIODS) <= set(run.removed)
+    assert all(isinstance(n, int) for n in run.removed.values())
