@@ -55,6 +55,8 @@ from vru.selectors.places import (
     place_find,
     place_map,
     place_suggestions,
+    postcode_count,
+    postcode_import_job_list,
 )
 from vru.selectors.strategy import (
     StageGroup,
@@ -102,6 +104,8 @@ __all__ = [
     "place_map",
     "place_suggestions",
     "police_forces_of",
+    "postcode_count",
+    "postcode_import_job_list",
     "priority_lsoa_codes",
     "recommendation_list",
     "recommendations_by_theme_and_stage",
