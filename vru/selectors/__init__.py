@@ -27,6 +27,7 @@ from vru.selectors.areas import (
     risk_score_list,
     risk_summary,
 )
+from vru.selectors.home import home_figures
 from vru.selectors.measures import (
     MeasureFigures,
     MeasureRow,
@@ -86,6 +87,7 @@ __all__ = [
     "factor_list",
     "format_change",
     "harm_weight_list",
+    "home_figures",
     "hotspot_list",
     "indicator_import_job_list",
     "indicator_list",
