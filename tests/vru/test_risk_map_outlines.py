@@ -2,10 +2,12 @@
 partnership's frame: the risk map is then a join of those outlines, the same map as one
 projected from the boundaries, and its first view reads no boundary."""
 
+import importlib
 import io
 import re
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -121,3 +123,14 @@ def test_the_command_draws_every_partnerships_outlines(partnership, other_partne
 
     assert LSOA.objects.filter(boundary__isnull=False, map_path="").count() == 0
     assert Partnership.objects.get(pk=other_partnership.pk).map_view_box
+
+
+def test_the_migration_draws_the_outlines_held_before_it_as_loading_does(partnership, run):
+    migration = importlib.import_module("vru.migrations.0020_draw_lsoa_map_paths")
+
+    migration.draw(apps, None)
+    by_migration = dict(LSOA.objects.values_list("code", "map_path"))
+    services.area_maps_draw(partnership=partnership)
+
+    assert by_migration == dict(LSOA.objects.values_list("code", "map_path"))
+    assert sum(bool(path) for path in by_migration.values()) == 5
