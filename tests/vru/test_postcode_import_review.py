@@ -148,3 +148,18 @@ def test_the_command_and_the_page_store_the_same_rows(
     call_command("import_postcodes", str(path), "--partnership", partnership.slug)
 
     assert stored() == by_page
+
+
+def test_a_postcode_that_moved_into_the_partnership_moves_and_undoing_moves_it_back(
+    analyst, django_capture_on_commit_callbacks
+):
+    postcodes.postcodes_import(actor=None, lines=[HEADER, *NSPL])
+    moved = "LU1 1AA,LU1  1AA,LU1 1AA,198001,,0,1,1,E01021237,E0"
+    job = upload(analyst, directory(NSPL[0], moved), django_capture_on_commit_callbacks)
+
+    job = confirm(analyst, job, django_capture_on_commit_callbacks, replace="on")
+    assert job.status == ImportJob.Status.SUCCEEDED, job.row_errors
+    assert stored() == {"CM11AA": "E01021237", "LU11AA": "E01021237"}
+
+    services.import_job_restore(actor=job.created_by, job=job)
+    assert stored() == {"CM11AA": "E01021237", "CM29ZZ": "E01021238", "LU11AA": "E01015800"}
