@@ -222,6 +222,14 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     ),
     # administrators, and the analyst who ran the import (the world's was the system's)
     "vru:indicator_import_job_restore": door({ADMIN}, objects="indicator_import_job"),
+    "vru:postcode_import": door(EDITORS),
+    "vru:postcode_import_job": door(EDITORS, objects="postcode_import_job"),
+    # a completed import cannot be cancelled: the page says so
+    "vru:postcode_import_job_cancel": door(
+        EDITORS, objects="postcode_import_job", method="post", ok=REDIRECT
+    ),
+    # administrators, and the analyst who ran the import (the world's was the system's)
+    "vru:postcode_import_job_restore": door({ADMIN}, objects="postcode_import_job"),
     # --- core API ---------------------------------------------------------------------
     "api:api-root": door(SIGNED_IN),
     "schema": door(SIGNED_IN),

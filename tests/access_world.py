@@ -113,6 +113,16 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         ),
         file_name=f"{tag.lower()}-income.csv",
     )
+    postcode_job = services.import_job_create(
+        actor=None,
+        partnership=partnership,
+        kind=ImportJob.Kind.POSTCODES,
+        file_name=f"{tag.lower()}-nspl.csv",
+        content=f"pcds,lsoa21cd\nCM{lsoa_prefix[-2:]} 1AA,{lsoas[0].code}\n".encode(),
+    )
+    services.reviewed_import_job_run(job_id=postcode_job.pk)
+    services.import_job_confirm(actor=None, job=postcode_job)
+    services.reviewed_import_job_run(job_id=postcode_job.pk)
     published = StrategicNeedsAssessmentFactory(
         partnership=partnership, published=True, title=f"{tag} needs assessment 2023"
     )
@@ -405,6 +415,9 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
             "in": ImportJob.objects.get(
                 partnership=partnership, kind=ImportJob.Kind.AREA_INDICATORS
             )
+        },
+        "postcode_import_job": {
+            "in": ImportJob.objects.get(partnership=partnership, kind=ImportJob.Kind.POSTCODES)
         },
         "hotspot": {"in": Hotspot.objects.filter(partnership=partnership).first()},
         "area_profile": {"in": AreaProfile.objects.filter(partnership=partnership).first()},

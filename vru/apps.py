@@ -12,8 +12,10 @@ class VruConfig(AppConfig):
         from vru import checks  # noqa: F401 - registers the deploy checks
         from vru.middleware import forget_mfa_check, stamp_session_on_sign_in
         from vru.services.areas.crime_jobs import register_core_kinds
+        from vru.services.postcode_jobs import register_postcode_kind
 
         register_core_kinds()  # police.uk and area indicators: reviewed imports (vru.import_kinds)
+        register_postcode_kind()  # the ONS postcode directory, the same way
 
         user_logged_in.connect(stamp_session_on_sign_in, dispatch_uid="vru-session-stamp")
         authenticator_removed.connect(forget_mfa_check, dispatch_uid="vru-forget-mfa-check")

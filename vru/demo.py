@@ -122,6 +122,7 @@ def _boundaries(partnership: Partnership) -> None:
             lsoa.boundary = geometry
             changed.append(lsoa)
     LSOA.objects.bulk_update(changed, ["boundary"], batch_size=500)
+    services.area_maps_draw(partnership=partnership)
 
 
 def _needs_assessment(partnership: Partnership, file_name: str, csv_name: str) -> None:

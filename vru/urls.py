@@ -12,7 +12,7 @@ from rest_framework.routers import DefaultRouter
 from vru import api_views
 from vru.views import account as account_pages
 from vru.views import areas as area_views
-from vru.views import crime_imports, home, indicator_imports, places, strategy
+from vru.views import crime_imports, home, indicator_imports, places, postcode_imports, strategy
 
 
 class FaviconView(RedirectView):
@@ -130,6 +130,22 @@ core_pages = [
         "area-indicators/<int:pk>/undo/",
         indicator_imports.indicator_import_job_restore,
         name="indicator_import_job_restore",
+    ),
+    path("postcode-imports/", postcode_imports.postcode_import, name="postcode_import"),
+    path(
+        "postcode-imports/<int:pk>/",
+        postcode_imports.postcode_import_job,
+        name="postcode_import_job",
+    ),
+    path(
+        "postcode-imports/<int:pk>/cancel/",
+        postcode_imports.postcode_import_job_cancel,
+        name="postcode_import_job_cancel",
+    ),
+    path(
+        "postcode-imports/<int:pk>/undo/",
+        postcode_imports.postcode_import_job_restore,
+        name="postcode_import_job_restore",
     ),
 ]
 

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,10 @@ from vru import periods
 from vru.models import LocalAuthority, User
 from vru.permissions import sees_suppressed_figures
 from vru.selectors import disclosure
+
+# The figures are the same for every viewer of a partnership who may see them (after the
+# disclosure control), so a commissioner's home page keeps them this long.
+HEADLINES_CACHE_SECONDS = 5 * 60
 
 
 @dataclass(frozen=True)
@@ -40,18 +45,24 @@ class Headlines:
 
 def partnership_headlines(*, viewer: User, today: datetime.date | None = None) -> Headlines | None:
     """For whoever reads the partnership's figures only as protected aggregates
-    (commissioners); None for anyone else (staff have their own pages)."""
+    (commissioners); None for anyone else (staff have their own pages). Kept in the cache
+    per partnership and day for HEADLINES_CACHE_SECONDS, after the disclosure control."""
     if not (permissions.can_view_impact_reports(viewer) and sees_suppressed_figures(viewer)):
         return None
     today = today or timezone.localdate()
-    start, end = periods.preset_dates(periods.Preset.THIS_FINANCIAL_YEAR, today=today)
-    report = ImpactReport(
-        partnership_id=viewer.partnership_id,
-        scope=ImpactReport.Scope.PARTNERSHIP,
-        period_start=start,
-        period_end=end,
-    )
-    return _headlines(report, with_listening=True)
+    key = f"evaluation:headlines:v1:{viewer.partnership_id}:{today.isoformat()}"
+    headlines = cache.get(key)
+    if headlines is None:
+        start, end = periods.preset_dates(periods.Preset.THIS_FINANCIAL_YEAR, today=today)
+        report = ImpactReport(
+            partnership_id=viewer.partnership_id,
+            scope=ImpactReport.Scope.PARTNERSHIP,
+            period_start=start,
+            period_end=end,
+        )
+        headlines = _headlines(report, with_listening=True)
+        cache.set(key, headlines, HEADLINES_CACHE_SECONDS)
+    return headlines
 
 
 def area_headlines(

@@ -27,6 +27,9 @@ class Partnership(models.Model):
         "agreements: reminded as a request's one-month clock runs down and when an "
         "agreement falls due for review. Without one, the administrators are.",
     )
+    # The frame its neighbourhoods' outlines are drawn in (LSOA.map_path), as an SVG viewBox:
+    # set with them whenever boundaries are loaded (vru.services.areas.maps).
+    map_view_box = models.CharField(max_length=60, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -22,6 +22,7 @@ class ImportJob(models.Model):
         # checked first (a preview, nothing written), then imported once confirmed, undoable
         POLICE_UK = "police_uk", "police.uk street-level crime"
         AREA_INDICATORS = "area_indicators", "Area indicators"
+        POSTCODES = "postcodes", "ONS postcode directory"
         LISTENING_RESPONSES = "listening_responses", "Listening responses"
         FINANCE_SPEND = "finance_spend", "Quarterly spend (finance system spreadsheet)"
         POPULATION = "population", "Population by ethnic group, age and sex (ONS Census 2021)"
@@ -53,7 +54,13 @@ class ImportJob(models.Model):
     # checked first (the preview), imported once confirmed, undone from the import's page;
     # each kind's pieces are registered by its app (vru.import_kinds)
     REVIEWED = frozenset(
-        {Kind.POLICE_UK, Kind.AREA_INDICATORS, Kind.REFERRALS, Kind.LISTENING_RESPONSES}
+        {
+            Kind.POLICE_UK,
+            Kind.AREA_INDICATORS,
+            Kind.POSTCODES,
+            Kind.REFERRALS,
+            Kind.LISTENING_RESPONSES,
+        }
     )
 
     partnership = models.ForeignKey(

@@ -91,6 +91,9 @@ class LSOA(models.Model):
     boundary = models.JSONField(
         null=True, blank=True, help_text="GeoJSON geometry (WGS84), generalised."
     )
+    # The boundary drawn once as an SVG path in its partnership's map frame (Partnership.
+    # map_view_box), so that a map of the partnership is a join, not a projection.
+    map_path = models.TextField(blank=True, default="", editable=False)
 
     objects = PartnershipQuerySet.as_manager()
 

@@ -27,6 +27,7 @@ from vru.selectors.areas import (
     risk_score_list,
     risk_summary,
 )
+from vru.selectors.home import home_figures
 from vru.selectors.measures import (
     MeasureFigures,
     MeasureRow,
@@ -55,6 +56,8 @@ from vru.selectors.places import (
     place_find,
     place_map,
     place_suggestions,
+    postcode_count,
+    postcode_import_job_list,
 )
 from vru.selectors.strategy import (
     StageGroup,
@@ -84,6 +87,7 @@ __all__ = [
     "factor_list",
     "format_change",
     "harm_weight_list",
+    "home_figures",
     "hotspot_list",
     "indicator_import_job_list",
     "indicator_list",
@@ -102,6 +106,8 @@ __all__ = [
     "place_map",
     "place_suggestions",
     "police_forces_of",
+    "postcode_count",
+    "postcode_import_job_list",
     "priority_lsoa_codes",
     "recommendation_list",
     "recommendations_by_theme_and_stage",

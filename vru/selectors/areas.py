@@ -116,11 +116,17 @@ def risk_run_compare(*, viewer: User, run: RiskRun, other: RiskRun) -> RunCompar
 
 
 def map_areas(
-    *, viewer: User, run: RiskRun, factor_key: str = "", boundaries: bool = True
+    *,
+    viewer: User,
+    run: RiskRun,
+    factor_key: str = "",
+    boundaries: bool = True,
+    paths: bool = False,
 ) -> list[dict]:
     """Everything the choropleth needs, in one query: code, name, boundary, value, rank.
     ``boundaries=False`` leaves the (large) boundaries out, for the page around the map:
-    its key and text summary; each row then says only whether it has one."""
+    its key and text summary; each row then says only whether it has one. ``paths=True``
+    (with ``boundaries=False``) adds each outline drawn beforehand (``LSOA.map_path``)."""
     if not permissions.can_view_areas(viewer) or run.partnership_id != viewer.partnership_id:
         return []
     scores = RiskScore.objects.filter(run=run).order_by("rank")
@@ -129,6 +135,8 @@ def map_areas(
         columns = ["lsoa__code", "lsoa__name", "rank", "score", "is_priority", "percentile"]
         if factor_key:
             columns.append("inputs")
+        if paths:
+            columns.append("lsoa__map_path")
         has_boundary = ExpressionWrapper(
             Q(lsoa__boundary__isnull=False), output_field=BooleanField()
         )
@@ -143,6 +151,7 @@ def map_areas(
                 "score": row[3],
                 "is_priority": row[4],
                 "percentile": row[5],
+                **({"path": row[-2]} if paths else {}),
             }
             for row in scores.annotate(has_boundary=has_boundary).values_list(
                 *columns, "has_boundary"

@@ -115,15 +115,21 @@ def _ring_path(ring: list, min_x: float, max_y: float, sx: float, sy: float) -> 
     return "M" + " ".join(points) + "Z" if len(points) > 2 else ""
 
 
-def choropleth_svg(
-    rows: list[dict], *, width: float = 800.0, value_format: str = "{:.2f}"
-) -> Choropleth | None:
-    """Many areas on one shared projection, coloured by quantile band of `value`.
+@dataclass(frozen=True)
+class MapFrame:
+    """One shared projection of many areas: where their outlines' points land on the map."""
 
-    `rows` hold code, name, boundary (GeoJSON), value, rank and is_priority.
-    """
-    shaped = [(row, _rings(row["boundary"])) for row in rows if row.get("boundary")]
-    points = [p for _, rings in shaped for ring in rings for p in ring]
+    min_x: float
+    max_y: float
+    x_scale: float  # map units per degree of longitude
+    y_scale: float  # map units per degree of latitude
+    view_box: str
+
+
+def map_frame(geometries: list[dict], *, width: float = 800.0) -> MapFrame | None:
+    """The frame that fits these outlines in `width`, north up, in true proportions (None
+    when they hold no point)."""
+    points = [p for geometry in geometries for ring in _rings(geometry) for p in ring]
     if not points:
         return None
     min_x = min(p[0] for p in points)
@@ -134,11 +140,55 @@ def choropleth_svg(
     span_x = max((max_x - min_x) * x_scale, 1e-9)
     span_y = max(max_y - min_y, 1e-9)
     scale = width / max(span_x, span_y)
-    values = [row["value"] for row, _ in shaped if row.get("value") is not None]
+    return MapFrame(
+        min_x=min_x,
+        max_y=max_y,
+        x_scale=x_scale * scale,
+        y_scale=scale,
+        view_box=f"0 0 {span_x * scale:.1f} {span_y * scale:.1f}",
+    )
+
+
+def area_path(geometry: dict | None, frame: MapFrame) -> str:
+    """One area's outline as an SVG path in a shared frame."""
+    if not geometry:
+        return ""
+    return " ".join(
+        _ring_path(ring, frame.min_x, frame.max_y, frame.x_scale, frame.y_scale)
+        for ring in _rings(geometry)
+    )
+
+
+def choropleth_svg(
+    rows: list[dict], *, width: float = 800.0, value_format: str = "{:.2f}"
+) -> Choropleth | None:
+    """Many areas on one shared projection, coloured by quantile band of `value`.
+
+    `rows` hold code, name, boundary (GeoJSON), value, rank and is_priority.
+    """
+    shaped = [row for row in rows if row.get("boundary")]
+    frame = map_frame([row["boundary"] for row in shaped], width=width)
+    if frame is None:
+        return None
+    paths = [area_path(row["boundary"], frame) for row in shaped]
+    return _choropleth(shaped, paths, frame.view_box, value_format)
+
+
+def choropleth_of_paths(
+    rows: list[dict], *, view_box: str, value_format: str = "{:.2f}"
+) -> Choropleth | None:
+    """The same map from outlines drawn beforehand in one frame (`view_box`): `rows` are the
+    areas with a boundary, each with its `path`. Nothing is projected: a county is a join."""
+    if not rows:
+        return None
+    return _choropleth(rows, [row["path"] for row in rows], view_box, value_format)
+
+
+def _choropleth(rows: list[dict], paths: list[str], view_box: str, value_format: str) -> Choropleth:
+    values = [row["value"] for row in rows if row.get("value") is not None]
     breaks = quantile_breaks(values)
     areas = []
-    for row, rings in shaped:
-        path = " ".join(_ring_path(ring, min_x, max_y, x_scale * scale, scale) for ring in rings)
+    for row, path in zip(rows, paths, strict=True):
         value = row.get("value")
         band = _band(value, breaks) if value is not None and breaks else None
         areas.append(
@@ -156,9 +206,7 @@ def choropleth_svg(
     legend = choropleth_legend(
         values, no_data=any(a.band is None for a in areas), value_format=value_format
     )
-    return Choropleth(
-        view_box=f"0 0 {span_x * scale:.1f} {span_y * scale:.1f}", areas=areas, legend=legend
-    )
+    return Choropleth(view_box=view_box, areas=areas, legend=legend)
 
 
 def linked_areas_markup(choropleth: Choropleth, *, href_template: str) -> str:

@@ -10,7 +10,9 @@ from vru.filters import LSOAFilter
 from vru.models import (
     LSOA,
     CommunitySafetyPartnership,
+    ImportJob,
     LocalAuthority,
+    Postcode,
     User,
 )
 from vru.selectors import maps
@@ -225,3 +227,26 @@ def lsoa_at(*, viewer: User, latitude: float, longitude: float) -> LSOA | None:
             found = pk
             break
     return _pickable(viewer).filter(pk=found).first() if found else None
+
+
+# --- The ONS postcode directory's uploads ----------------------------------------------
+
+
+def postcode_import_job_list(*, viewer: User) -> QuerySet[ImportJob]:
+    """Postcode-directory uploads (checked, waiting, imported, undone) of the viewer's
+    partnership, for those who may import area data; nobody else sees any (404)."""
+    if not permissions.can_import_area_data(viewer):
+        return ImportJob.objects.none()
+    return (
+        ImportJob.objects.for_viewer(viewer)
+        .filter(kind=ImportJob.Kind.POSTCODES)
+        .select_related("created_by", "confirmed_by", "restored_by")
+        .defer("content")
+    )
+
+
+def postcode_count(*, viewer: User) -> int:
+    """How many postcodes are held for the viewer's partnership's neighbourhoods."""
+    if not permissions.can_import_area_data(viewer):
+        return 0
+    return Postcode.objects.filter(lsoa__partnership_id=viewer.partnership_id).count()

@@ -9,6 +9,7 @@ from vru.services import (
 )
 from vru.services.accounts import user_create, user_roles_set
 from vru.services.areas import (
+    area_maps_draw,
     area_profiles_generate,
     area_profiles_generate_latest,
     crime_file_import,
@@ -64,6 +65,7 @@ __all__ = [
     "api_token_revoke",
     "api_token_used",
     "api_tokens_revoke_all",
+    "area_maps_draw",
     "area_profiles_generate",
     "area_profiles_generate_latest",
     "audit_record",

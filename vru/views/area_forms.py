@@ -145,3 +145,37 @@ class IndicatorImportConfirmForm(GovukForm):
         self.fields[
             "replace"
         ].label = f"Replace the {n:,} stored indicator {noun} this file changes ({where})"
+
+
+class PostcodeFileForm(GovukForm):
+    file = forms.FileField(
+        validators=[validate_import_file],
+        label="Postcode directory file",
+        help_text="The ONS postcode directory as published (NSPL or ONSPD, CSV): the postcode "
+        "column (pcds, pcd, pcd2 or postcode) and the neighbourhood column (lsoa21cd, or "
+        "lsoa11cd in older editions). Only the postcodes in the partnership's neighbourhoods "
+        "are kept. It is checked first, and any bad row imports nothing.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("Upload the directory's CSV file (.csv).")
+        return upload
+
+
+class PostcodeImportConfirmForm(GovukForm):
+    """The confirmation of a checked directory file; replacing the stored postcodes needs
+    the box ticked (the rule itself is the service's: vru.services.import_job_confirm)."""
+
+    replace = forms.BooleanField(required=False)
+
+    def __init__(self, *args, replaced=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not replaced:
+            del self.fields["replace"]
+            return
+        n = sum(r["replaced"] for r in replaced)
+        self.fields[
+            "replace"
+        ].label = f"Replace the {n:,} postcodes stored for the partnership's neighbourhoods"

@@ -111,11 +111,10 @@ def _risk_map_html(user, run, factor) -> str:
     """The map of a run (and factor) as HTML, from the cache or drawn now. A run belongs to
     one partnership and the map holds only its areas, so every reader of it shares it."""
     factor_key = factor["key"] if factor else ""
-    key = f"vru:risk-map:v2:{run.pk}:{factor_key}"
+    key = f"vru:risk-map:v3:{run.pk}:{factor_key}"
     html = cache.get(key)
     if html is None:
-        rows = selectors.map_areas(viewer=user, run=run, factor_key=factor_key)
-        choropleth = maps.choropleth_svg(rows)
+        choropleth = _risk_choropleth(user, run, factor_key)
         html = (
             render_to_string(
                 "vru/_risk_map_figure.html",
@@ -137,6 +136,19 @@ def _risk_map_html(user, run, factor) -> str:
         )
         cache.set(key, html, RISK_MAP_CACHE_SECONDS)
     return SafeString(html)
+
+
+def _risk_choropleth(user, run, factor_key: str):
+    """The run's areas joined from the outlines drawn when the boundaries were loaded, in
+    the partnership's frame; projected from the boundaries now only if some are not drawn."""
+    rows = selectors.map_areas(
+        viewer=user, run=run, factor_key=factor_key, boundaries=False, paths=True
+    )
+    drawn = [row for row in rows if row["has_boundary"]]
+    view_box = run.partnership.map_view_box
+    if view_box and all(row["path"] for row in drawn):
+        return maps.choropleth_of_paths(drawn, view_box=view_box)
+    return maps.choropleth_svg(selectors.map_areas(viewer=user, run=run, factor_key=factor_key))
 
 
 @require_GET

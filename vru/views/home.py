@@ -19,17 +19,7 @@ def home(request):
         "can_view_strategy": permissions.can_view_strategy(user),
         "is_commissioner_view": permissions.sees_suppressed_figures(user),
     }
-    if context["can_view_areas"]:
-        context["areas"] = selectors.area_summary(viewer=user)
-        context["risk"] = selectors.risk_summary(viewer=user)
-    if context["can_view_strategy"]:
-        context["strategy"] = selectors.strategy_summary(viewer=user)
-        # each measure's latest comparison the needs assessment makes, naming both periods
-        context["headline_measures"] = [
-            figures
-            for measure in selectors.success_measure_list(viewer=user)
-            if (figures := selectors.success_measure_figures(viewer=user, measure=measure)).rows
-        ]
+    context.update(selectors.home_figures(viewer=user))
     context["users"] = selectors.user_summary(viewer=user)
     context["app_sections"] = extensions.home_sections(request)
     if permissions.can_view_audit(user):

@@ -34,6 +34,7 @@ from vru.services.areas.indicators import (
     indicator_file_plan,
     indicators_import,
 )
+from vru.services.areas.maps import area_maps_draw
 from vru.services.areas.profiles import (
     area_profiles_generate,
     area_profiles_generate_latest,
@@ -59,6 +60,7 @@ __all__ = [
     "IndicatorImportOutcome",
     "IndicatorPlan",
     "apportion",
+    "area_maps_draw",
     "area_profiles_generate",
     "area_profiles_generate_latest",
     "crime_file_import",
