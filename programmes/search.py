@@ -21,7 +21,7 @@ from datetime import date
 from django.db.models import Q
 
 from programmes.models import SearchToken
-from vru.fields import name_words, search_token
+from vru.blind_index import name_words, search_token
 
 _MONTHS = {name.lower()[:3]: number for number, name in enumerate(calendar.month_name) if number}
 _DATE_PARTS = re.compile(r"[\s/.\-]+")

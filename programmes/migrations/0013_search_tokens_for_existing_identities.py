@@ -4,7 +4,7 @@
 
 from django.db import migrations
 
-from vru.fields import name_words, search_token
+from vru.blind_index import name_words, search_token
 
 
 def build(apps, schema_editor):

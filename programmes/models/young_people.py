@@ -4,7 +4,8 @@
 from django.core.validators import validate_email
 from django.db import models
 
-from vru.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField, blind_index
+from vru.blind_index import blind_index
+from vru.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 from vru.models import LSOA, Partnership
 
 
@@ -110,7 +111,7 @@ class YoungPersonIdentity(models.Model):
 
 class SearchToken(models.Model):
     """One keyed hash of a word of a young person's name, or of their date of birth
-    (vru.fields.search_token): how the caseload finds "Jay" or "14/03/2009" without the
+    (vru.blind_index.search_token): how the caseload finds "Jay" or "14/03/2009" without the
     clear value being stored or compared in the database. Whole words only: "Ja" does not
     find Jay. Written with the identity, by the services that write it
     (programmes.services.search_index); deleted with it."""

@@ -11,7 +11,7 @@ from datetime import date
 from django.db import transaction
 
 from programmes.models import SearchToken, YoungPersonIdentity
-from vru.fields import name_words, search_token
+from vru.blind_index import name_words, search_token
 
 
 def tokens_for(*, first_name: str, last_name: str, date_of_birth: date | None) -> list[str]:

@@ -13,7 +13,8 @@ from django.db import connection
 
 from evaluation.models import FeedbackResponse
 from tests.evaluation.factories import FeedbackResponseFactory
-from vru.fields import Place, binder, blind_index, blind_indexer, decrypt, encrypt_many, normalise
+from vru.blind_index import blind_index, blind_indexer, normalise
+from vru.fields import Place, binder, decrypt, encrypt_many
 
 pytestmark = pytest.mark.django_db
 

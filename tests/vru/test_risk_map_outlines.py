@@ -126,7 +126,7 @@ def test_the_command_draws_every_partnerships_outlines(partnership, other_partne
 
 
 def test_the_migration_draws_the_outlines_held_before_it_as_loading_does(partnership, run):
-    migration = importlib.import_module("vru.migrations.0020_draw_lsoa_map_paths")
+    migration = importlib.import_module("vru.migrations.0021_draw_lsoa_map_paths")
 
     migration.draw(apps, None)
     by_migration = dict(LSOA.objects.values_list("code", "map_path"))

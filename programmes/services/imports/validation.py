@@ -29,7 +29,7 @@ from programmes.models import (
     YoungPersonIdentity,
 )
 from programmes.services.imports.reading import choice, day, lookup, when
-from vru.fields import blind_indexer
+from vru.blind_index import blind_indexer
 from vru.services import RowError
 
 REQUIRED_COLUMNS = ["first_name", "last_name", "date_of_birth", "reason", "event_at"]

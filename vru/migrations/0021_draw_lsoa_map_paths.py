@@ -25,6 +25,6 @@ def draw(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("vru", "0019_lsoa_map_path")]
+    dependencies = [("vru", "0020_lsoa_map_path")]
 
     operations = [migrations.RunPython(draw, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vru', '0018_importjob_finance_spend'),
+        ('vru', '0019_importjob_population'),
     ]
 
     operations = [
