@@ -45,6 +45,17 @@ def pytest_unconfigure(config):
         databases.drop(settings.DATABASES["default"], databases.template_of(chosen))
 
 
+def pytest_collection_modifyitems(items):
+    """The slow tests and the browser tests first, in their modules' order: started last, a
+    benchmark of a minute or two kept one worker busy while the other had nothing left to do
+    (the order is the same in every xdist worker, as it must be)."""
+    items.sort(
+        key=lambda item: (
+            not item.get_closest_marker("slow") and not item.get_closest_marker("browser")
+        )
+    )
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
     """Every xdist worker of this run is told the run's database name (it adds its _gwN)."""

@@ -29,7 +29,7 @@ from tests.access_world import build_world, user_for
 from vru import services
 from vru.models import ApiToken
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 EXAMPLES = 2  # generated cases per operation and role
 EXAMPLES_WITH_REAL_IDS = 2  # cases per operation and role with a record in the caller's scope

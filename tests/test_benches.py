@@ -15,9 +15,12 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the benchmarks load PostgreSQL databases"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the benchmarks load PostgreSQL databases"
+    ),
+    pytest.mark.slow,
+]
 
 
 @pytest.fixture(autouse=True)

@@ -55,7 +55,7 @@ from tests.factories import (
 from vru.models import Role
 from vru.selectors import disclosure
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 MONTHS = [datetime.date(2026, 4, 1), datetime.date(2026, 5, 1), datetime.date(2026, 6, 1)]
 QUARTER = (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))

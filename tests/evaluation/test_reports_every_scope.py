@@ -23,7 +23,7 @@ from programmes.models import Programme
 from vru import demo, extensions
 from vru.models import CommunitySafetyPartnership, LocalAuthority, Partnership, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 QUIET_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 

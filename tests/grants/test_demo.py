@@ -25,7 +25,7 @@ from tests.demo_world import load_world
 from vru.age_bands import AgeBand
 from vru.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from programmes.models import (
 from tests.demo_world import load_world
 from vru.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

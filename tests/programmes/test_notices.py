@@ -30,7 +30,7 @@ from vru.models import OutboxMessage, Role
 from vru.services import outbox
 from vru.services import queue as task_queue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 HEADER = "first_name,last_name,date_of_birth,reason,event_at,assigned_to\n"
 

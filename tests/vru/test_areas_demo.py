@@ -8,7 +8,7 @@ from tests import demo_rows
 from vru import demo, selectors
 from vru.models import AreaProfile, CrimeCount, CrimeImport, Hotspot, RiskRun, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from vru.models import (
     User,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # What vru/demo_data holds (counted from lsoas.csv and local_authorities.csv).
 ESSEX_LSOAS = 1111

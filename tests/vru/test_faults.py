@@ -51,7 +51,7 @@ from vru.celery import app as celery_app
 from vru.models import AuditEvent, OutboxMessage, Role
 from vru.services import outbox
 
-pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 REPO = Path(__file__).resolve().parents[2]
 

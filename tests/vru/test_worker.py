@@ -24,7 +24,7 @@ from vru import services, tasks
 from vru.celery import app as celery_app
 from vru.models import LSOA, ImportJob
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 REPO = Path(__file__).resolve().parents[2]
 BACKLOG = 5000  # ordinary deliveries queued ahead of a safeguarding alert
