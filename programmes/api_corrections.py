@@ -203,13 +203,14 @@ SessionCorrectedOutputSerializer = _corrected(
     "SessionCorrectedOutputSerializer", serializers.SessionOutputSerializer
 )
 
+class CorrectionConflictOutputSerializer(drf.Serializer):
+    detail = drf.CharField()
+
+
 _CORRECTION_RESPONSES = {
-    403: OpenApiResponse(
-        description="The caller may see the record but not correct it (or its assignee), or "
-        "an identity correction without a recent password in a browser session."
-    ),
     409: OpenApiResponse(
-        description="The record has a newer version than the one given: read it again."
+        response=CorrectionConflictOutputSerializer,
+        description="The record has a newer version than the one given: read it again.",
     ),
 }
 
