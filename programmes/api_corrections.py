@@ -203,6 +203,7 @@ SessionCorrectedOutputSerializer = _corrected(
     "SessionCorrectedOutputSerializer", serializers.SessionOutputSerializer
 )
 
+
 class CorrectionConflictOutputSerializer(drf.Serializer):
     detail = drf.CharField()
 
