@@ -11,15 +11,17 @@ judged by the assign rule (programmes.services.referrals.referral_assign's).
   (casework is recorded after the case's last status change).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from programmes import permissions
 from programmes.models import Referral, StatusChange
-from programmes.services.referrals import _check_assignee, _require
+from programmes.services.referrals import _check_assignee
 from vru.models import AuditEvent, User
 from vru.services import audit_record
 
 TIMES = ("event_at", "referred_at")
+ASSIGN_REFUSED = "Only the case's programme manager or an administrator may change who holds it."
 
 
 def _at(moment) -> str:
@@ -79,8 +81,8 @@ def times_apply(referral: Referral, after: dict) -> list[str]:
 def assignee_check(actor: User | None, referral: Referral, assigned_to: int | None) -> User | None:
     """The assign rule, as on the assign page: whoever may assign the case, to one of the
     programme's staff. Returns the new assignee."""
-    if actor is not None:
-        _require(permissions.can_assign_referral(actor, referral))
+    if actor is not None and not permissions.can_assign_referral(actor, referral):
+        raise PermissionDenied(ASSIGN_REFUSED)
     user = User.objects.get(pk=assigned_to) if assigned_to else None
     _check_assignee(referral.programme, user)
     return user
@@ -98,4 +100,11 @@ def assignee_audit(actor, referral: Referral, before: int | None, version: int) 
     )
 
 
-__all__ = ["TIMES", "assignee_audit", "assignee_check", "times_apply", "times_refused"]
+__all__ = [
+    "ASSIGN_REFUSED",
+    "TIMES",
+    "assignee_audit",
+    "assignee_check",
+    "times_apply",
+    "times_refused",
+]

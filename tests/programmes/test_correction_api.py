@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from programmes import services
 from programmes.api_corrections import IDENTITY_NEEDS_SESSION, PROGRAMME_NOT_CORRECTABLE
 from programmes.models import Contact, RecordVersion, Referral, Session, SessionCount
+from programmes.services.correction_rules import ASSIGN_REFUSED
 from programmes.services.corrections import STALE, WHY_MISSING
 from tests.factories import ProgrammeFactory, govuk_date, programme_staff
 from tests.programmes.test_corrections import form_values
@@ -275,6 +276,7 @@ def test_who_may_not_write_the_record_may_not_correct_it(case, user_with_role):
         format="json",
     )
     assert assigning.status_code == 403
+    assert assigning.json() == {"detail": ASSIGN_REFUSED}
     assert Referral.objects.get().assigned_to == case["practitioner"]
 
 
@@ -296,3 +298,19 @@ def test_a_session_corrected_through_the_api_replaces_its_counts(case):
         ("14-17", "female", 3)
     ]
     assert response.json()["record"]["young_people"] == 3
+
+
+def test_a_read_only_token_cannot_correct(case):
+    _, key = vru_services.api_token_create(actor=case["practitioner"], name="reports")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    response = api.post(
+        f"/api/outcomes/{case['outcome'].pk}/corrections/",
+        {"notes": "x", "why": "x", "version": 1},
+        format="json",
+    )
+
+    assert response.status_code == 403
+    assert api.get(f"/api/outcomes/{case['outcome'].pk}/versions/").status_code == 200
+    assert not RecordVersion.objects.exists()
