@@ -127,6 +127,13 @@ class _SessionFields(drf.Serializer):
     issues_raised = drf.CharField(allow_blank=True)
 
 
+def _once_each(counts: list) -> list:
+    seen = [(c["age_band"], c["gender"]) for c in counts]
+    if len(set(seen)) != len(seen):
+        raise drf.ValidationError("Give each age band and gender once.")
+    return counts
+
+
 ReferralCorrectionInputSerializer = _input(
     "ReferralCorrectionInputSerializer",
     serializers.ReferralCreateInputSerializer,
@@ -150,8 +157,9 @@ SessionCorrectionInputSerializer = _input(
         child=SessionCountInputSerializer(),
         required=False,
         help_text="Every count of the session: replaces the saved counts (an age band and "
-        "gender left out is 0).",
+        "gender left out is 0; each at most once).",
     ),
+    validate_counts=lambda self, counts: _once_each(counts),
 )
 
 

@@ -314,3 +314,15 @@ def test_a_read_only_token_cannot_correct(case):
     assert response.status_code == 403
     assert api.get(f"/api/outcomes/{case['outcome'].pk}/versions/").status_code == 200
     assert not RecordVersion.objects.exists()
+
+
+def test_a_session_count_is_given_once(case):
+    twice = [{"age_band": "14-17", "gender": "female", "count": n} for n in (3, 4)]
+    response = _signed_in(case["practitioner"]).post(
+        f"/api/sessions/{case['session'].pk}/corrections/",
+        {"counts": twice, "why": "miscounted", "version": 1},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"counts": ["Give each age band and gender once."]}
