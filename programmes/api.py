@@ -10,6 +10,12 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from programmes import inputs, paging, permissions, selectors, serializers, services
+from programmes.api_corrections import (
+    ContactCorrections,
+    OutcomeCorrections,
+    ReferralCorrections,
+    SessionCorrections,
+)
 from programmes.filters import ProgrammeFilter, ReferralChildFilter, ReferralFilter, SessionFilter
 from programmes.models import Contact, Outcome, Programme, Referral, Session
 from programmes.search import parse_search
@@ -146,10 +152,15 @@ class ReferralSeekPagination(pagination.BasePagination):
         }
 
 
-class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReferralViewSet(
+    ReferralCorrections,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Referrals the caller may see: administrators all in the partnership, managers their
     programmes', practitioners their own caseload. Pseudonymous: the identity is a separate,
-    audited endpoint."""
+    audited endpoint. Corrected through corrections/, each correction a version."""
 
     serializer_class = serializers.ReferralOutputSerializer
     filterset_class = ReferralFilter
@@ -327,7 +338,7 @@ class _ReferralChildViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return response
 
 
-class ContactViewSet(_ReferralChildViewSet):
+class ContactViewSet(ContactCorrections, _ReferralChildViewSet):
     """1:1 contacts with the referrals the caller may see."""
 
     model = Contact
@@ -354,7 +365,7 @@ class ContactViewSet(_ReferralChildViewSet):
         )
 
 
-class OutcomeViewSet(_ReferralChildViewSet):
+class OutcomeViewSet(OutcomeCorrections, _ReferralChildViewSet):
     """Outcomes of the referrals the caller may see."""
 
     model = Outcome
@@ -381,7 +392,12 @@ class OutcomeViewSet(_ReferralChildViewSet):
         )
 
 
-class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SessionViewSet(
+    SessionCorrections,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Group and detached sessions of the caller's programmes (anonymous counts)."""
 
     serializer_class = serializers.SessionOutputSerializer

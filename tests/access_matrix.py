@@ -327,6 +327,18 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "programmes-api:outcome-list": api_list(CASE_WORKERS),
     "programmes-api:session-list": api_list(CASE_WORKERS),
     "programmes-api:session-detail": door(CASE_WORKERS, objects="session", out={ADMIN}),
+    # corrections as on the pages: whoever may write the record (sent empty: 400, no
+    # version); the history to whoever may see it
+    **{
+        f"programmes-api:{record}-corrections": door(
+            CASE_WORKERS, objects=record, out={ADMIN}, method="post", ok={400}
+        )
+        for record in ("referral", "contact", "outcome", "session")
+    },
+    **{
+        f"programmes-api:{record}-versions": door(CASE_WORKERS, objects=record, out={ADMIN})
+        for record in ("referral", "contact", "outcome", "session")
+    },
     # --- grants -----------------------------------------------------------------------
     "grants:round_list": with_exports(
         GRANT_STAFF | {APPLICANT}, "csv", exports_allowed=GRANT_STAFF

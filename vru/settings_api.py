@@ -50,6 +50,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DataKindEnum": "vru.data_kinds.DataKind.choices",
         "Schedule1ConditionEnum": "sharing.models.Schedule1Condition.choices",
+        # the names the API had before the correction bodies used the same choices
+        "OutcomeInputKindEnum": "programmes.api_corrections.OUTCOME_KINDS",
+        "SessionKindEnum": "programmes.api_corrections.SESSION_KINDS",
     },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "POSTPROCESSING_HOOKS": [

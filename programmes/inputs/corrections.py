@@ -48,9 +48,14 @@ REFERRAL_CORRECTABLE = (
     "risk_factors",
     "protective_factors",
     "eligibility_override_reason",
+    # the times that set the 24-hour clock: the service sets the due time again from them
+    "event_at",
+    "referred_at",
+    # the assignee: only for whoever may assign the case (permissions.can_assign_referral)
+    "assigned_to",
 )
-# the programme, the assignee (its own door, for managers) and the event and referral
-# times (they set the 24-hour clock and its notices) are not corrected here
+# the programme is not corrected: it sets who may see the case, its eligibility, its target
+# and its retention, so a case moved is a new referral to the other programme
 CONTACT_CORRECTABLE = CONTACT_FIELDS
 OUTCOME_CORRECTABLE = OUTCOME_FIELDS
 SESSION_CORRECTABLE = ("kind", "held_on", "place", "lsoa", "counts", "issues_raised")
@@ -150,10 +155,15 @@ def correct_referral(
         judge_input.check,
         saved=saved,
         changes=changes,
-        out={"home_lsoa": "lsoa_id", "eligibility_override_reason": "eligibility_override"},
+        out={
+            "home_lsoa": "lsoa_id",
+            "eligibility_override_reason": "eligibility_override",
+            "assigned_to": "assigned_to_id",
+        },
         stored={
             "lsoa_id": referral.lsoa_id,
             "eligibility_override": referral.eligibility_override,
+            "assigned_to_id": referral.assigned_to_id,
         },
     )
 

@@ -47,6 +47,9 @@ LABELS = {
         "risk_factors": "Risk factors",
         "protective_factors": "Protective factors",
         "eligibility_override_reason": "Reason for accepting outside the eligibility",
+        "event_at": "When the event happened",
+        "referred_at": "When the referral was made",
+        "assigned_to": "Assigned practitioner",
     },
     Kind.CONTACT: {
         "occurred_at": "When the contact happened",
@@ -85,6 +88,7 @@ class Change:
     before: str
     after: str
     hidden: bool = False
+    field: str = ""  # the field's name, as the API takes it
 
 
 @dataclass(frozen=True)
@@ -126,13 +130,16 @@ def _version(row: RecordVersion, title: str, show_identity: bool) -> Version:
     changes = []
     for field, (before, after) in row.changes().items():
         if row.kind == Kind.REFERRAL and field in IDENTITY_FIELDS and not show_identity:
-            changes.append(Change(labels.get(field, field), "", NOT_SHOWN, hidden=True))
+            changes.append(
+                Change(labels.get(field, field), "", NOT_SHOWN, hidden=True, field=field)
+            )
             continue
         changes.append(
             Change(
                 labels.get(field, field),
                 _shown(row.kind, field, before),
                 _shown(row.kind, field, after),
+                field=field,
             )
         )
     return Version(title, row.version, row.changed_by, row.changed_at, row.why, changes)

@@ -7,6 +7,7 @@ from programmes.services.break_glass import break_glass_notify, identity_break_g
 from programmes.services.casework import contact_record, outcome_record
 from programmes.services.corrections import (
     REAUTH_NEEDED,
+    STALE,
     contact_correct,
     current_version,
     outcome_correct,
@@ -62,6 +63,7 @@ from programmes.services.street import (
 
 __all__ = [
     "REAUTH_NEEDED",
+    "STALE",
     "DeviceGoneError",
     "NotTheirsError",
     "ReferralImportOutcome",

@@ -4,7 +4,10 @@ when, why and every field before and after (programmes.models.RecordVersion), wr
 the same transaction as the change, and audited.
 
 - Who may correct a record is who may write it: `can_work_on_referral` for a case and its
-  contacts and outcomes, `can_record_session` for a session.
+  contacts and outcomes, `can_record_session` for a session; a case's assignee is corrected
+  only by whoever may assign it (`can_assign_referral`, the assign page's rule).
+- A referral's corrected event or referral time sets its due time again (the 24-hour clock:
+  programmes.services.correction_rules).
 - Concurrency: the door passes the version its form was loaded at; if the record has a
   newer version by the time the row is locked, the correction is refused, never saved over
   someone else's.
@@ -29,6 +32,7 @@ from programmes.models import (
     YoungPerson,
     YoungPersonIdentity,
 )
+from programmes.services import correction_rules as rules
 from programmes.services.referrals import _locked, _require, possible_duplicates
 from programmes.services.search_index import search_index_write
 from vru.models import LSOA, AuditEvent, Partnership, User
@@ -82,6 +86,8 @@ def _shown(value):
     "age band / gender")."""
     if isinstance(value, LSOA):
         return str(value)
+    if isinstance(value, User):
+        return value.get_full_name() or value.get_username()
     if isinstance(value, dict):
         return {f"{band} / {gender}": count for (band, gender), count in value.items()}
     return value
@@ -159,8 +165,13 @@ def referral_correct(
     identity_changed = sorted(set(changed) & set(inputs.IDENTITY_FIELDS))
     if identity_changed and actor is not None and not reauthenticated:
         raise PermissionDenied(REAUTH_NEEDED)
-    _finish(changed, errors)
     after = {name: new for name, (_, new) in changed.items()}
+    if "assigned_to" in after:
+        assignee = rules.assignee_check(actor, referral, after["assigned_to"])
+        changed["assigned_to"] = (referral.assigned_to, assignee)
+    for field, messages in rules.times_refused(referral, after).items():
+        errors.setdefault(field, []).extend(messages)
+    _finish(changed, errors)
 
     if identity_changed:
         for name in identity_changed:
@@ -200,10 +211,14 @@ def referral_correct(
     if "eligibility_override_reason" in after:
         referral.eligibility_override = after["eligibility_override_reason"]
         referral_fields.append("eligibility_override")
-    if "date_of_birth" in after:
-        referral.age_at_referral = inputs.age_on(
-            after["date_of_birth"], timezone.localtime(referral.event_at).date()
-        )
+    referral_fields += rules.times_apply(referral, after)
+    assigned_before = referral.assigned_to_id
+    if "assigned_to" in after:
+        referral.assigned_to_id = after["assigned_to"]
+        referral_fields.append("assigned_to")
+    born = after.get("date_of_birth") or (identity.date_of_birth if identity else None)
+    if born and {"date_of_birth", "event_at"} & set(after):
+        referral.age_at_referral = inputs.age_on(born, timezone.localtime(referral.event_at).date())
         referral_fields.append("age_at_referral")
     if person_fields:
         person.full_clean()
@@ -239,6 +254,8 @@ def referral_correct(
         changed=changed,
     )
     _audit(actor, "referral.corrected", referral, referral.partnership, row)
+    if "assigned_to" in after:
+        rules.assignee_audit(actor, referral, assigned_before, row.version)
     if identity_changed:
         audit_record(
             actor=actor,

@@ -7,6 +7,7 @@ from django import forms
 from programmes import inputs
 from programmes.forms import ContactForm, OutcomeForm, ReferralForm, SessionForm
 from programmes.models import Programme
+from vru.models import User
 
 REASON_HINT = (
     "For example, the address was typed wrongly. Whoever can see this record will see what "
@@ -44,19 +45,23 @@ def _correction_judged(form, correct) -> dict:
 
 
 class ReferralCorrectionForm(ReferralForm):
-    """The referral form without what is not corrected here (the programme, the times that
-    set the 24-hour clock, the assignee), and without the identity unless the user may
-    change it now (a recent password)."""
+    """The referral form without its programme (a case stays with its programme), without
+    the assignee unless the user may assign the case (`staff`: whom to), and without the
+    identity unless the user may change it now (a recent password). A corrected event or
+    referral time sets the 24-hour clock again."""
 
     def __init__(self, *args, referral, identity, version, actor, with_identity, **kwargs):
-        # the referral's own programme, and no assignee to choose (whatever a caller passes)
+        # the referral's own programme; an assignee only from the staff the door gives
         kwargs["programmes"] = Programme.objects.filter(pk=referral.programme_id)
-        kwargs["staff"] = Programme.objects.none()
+        staff = kwargs.pop("staff", None)
+        kwargs["staff"] = staff if staff is not None else User.objects.none()
         kwargs["may_override"] = kwargs.get("may_override") or bool(referral.eligibility_override)
         super().__init__(*args, actor=actor, **kwargs)
         kept = set(inputs.REFERRAL_CORRECTABLE) - (
             set() if with_identity else set(inputs.IDENTITY_FIELDS)
         )
+        if staff is None:
+            kept.discard("assigned_to")
         for name in list(self.fields):
             if name not in kept:
                 del self.fields[name]

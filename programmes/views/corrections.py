@@ -72,6 +72,12 @@ def referral_correct(request, pk: int):
         actor=request.user,
         with_identity=with_identity,
         may_override=permissions.can_manage_programme(request.user, referral.programme),
+        # the assignee: only for whoever may assign the case (the assign page's rule)
+        staff=(
+            selectors.assignable_staff(referral=referral)
+            if permissions.can_assign_referral(request.user, referral)
+            else None
+        ),
     )
     # a page loaded with the identity, sent after the password has become too old: its
     # identity is not taken, and nothing is saved without it
