@@ -32,7 +32,7 @@ from grants.models import Attachment, OrganisationMembership, PanelMember
 from programmes import services as programme_services
 from rights.models import GatheredItem, Redaction, SubjectAccessRequest
 from sharing import services as sharing_services
-from sharing.models import DisclosureLog
+from sharing.models import DisclosureLog, PartnerToken
 from tests.evaluation.factories import (
     EvaluationFactory,
     FeedbackResponseFactory,
@@ -525,10 +525,16 @@ def _sharing_records(partnership, tag: str) -> dict:
         fields=["id"],
         record_count=0,
     )
+    issuer = UserFactory(partnership=partnership, roles=[Role.ADMINISTRATOR])
+    token, _key = services.api_token_create(actor=issuer, name=f"{tag} police system")
+    partner_token = PartnerToken.objects.create(
+        token=token, recipient=organisation, agreement=agreement
+    )
     return {
         "sharing_organisation": {"in": organisation},
         "sharing_agreement": {"in": agreement},
         "disclosure": {"in": disclosure},
+        "partner_token": {"in": partner_token},
     }
 
 
