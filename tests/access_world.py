@@ -358,6 +358,11 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
             ends_on=datetime.date(2026, 3, 31),
             kpis=[("Young people engaged", Decimal("40"), "young people")],
         )
+    provider_staff = finance_services.provider_staff_add(
+        actor=None,
+        provider=contracts["in"].provider,
+        user=UserFactory(partnership=partnership, roles=[Role.PROVIDER]),
+    )
     kpi_figures = {
         key: finance_services.kpi_figure_record(
             actor=None,
@@ -457,6 +462,7 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "provider": {key: contract.provider for key, contract in contracts.items()},
         "kpi": {key: contract.kpis.get() for key, contract in contracts.items()},
         "kpi_figure": kpi_figures,
+        "provider_staff": {"in": provider_staff},
         "action": {"in": action},
         "public_exercise": {"in": exercise},
         "safeguarding_alert": {"in": alert},
