@@ -2,7 +2,9 @@
 one working login per role in each partnership.
 
 Loading the demo takes seconds, so it is loaded once for this module inside a transaction
-that is rolled back when the module ends; each test runs in a savepoint inside it.
+that is rolled back when the module ends; each test runs in a savepoint inside it. The rows
+are tests/demo_rows.py's: what vru.demo.load_demo wrote, loaded once per test process and
+shared with the other modules that need the demo (the test of loading it again loads it again).
 """
 
 import datetime
@@ -11,9 +13,9 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
+from tests import demo_rows
 from vru import demo
 from vru.models import (
     LSOA,
@@ -49,10 +51,8 @@ MODELS = [
 
 @pytest.fixture(scope="module")
 def demo_logins(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        logins = demo.load_demo()
-        yield logins
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock(), demo_rows.rolled_back():
+        yield demo_rows.load_demo()
 
 
 def row_counts() -> dict[str, int]:
