@@ -118,7 +118,7 @@ def _evaluation_form(request, evaluation: Evaluation | None):
             awards.append(evaluation.award)
     initial = EvaluationForm.initial_for(evaluation) if evaluation else {"status": "planned"}
     form = EvaluationForm(
-        request.POST or None, programmes=programmes, awards=awards, initial=initial
+        doors.posted(request), programmes=programmes, awards=awards, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,7 +189,7 @@ def benefit_add(request, pk: int):
     evaluation = _evaluation(request, pk)
     doors.require(permissions.can_edit_evaluation(request.user, evaluation))
     form = BenefitAssumptionForm(
-        request.POST or None,
+        doors.posted(request),
         unit_costs=selectors.unit_costs_for(partnership_id=evaluation.partnership_id),
     )
     if request.method == "POST" and form.is_valid():
@@ -328,7 +328,7 @@ def referral_scores(request, referral_pk: int):
     doors.require(referral is not None)
     instruments = selectors.instruments_for(partnership_id=referral.partnership_id)
     can_record = permissions.can_record_outcome_score(request.user, referral)
-    form = OutcomeScoreForm(request.POST or None, instruments=instruments)
+    form = OutcomeScoreForm(doors.posted(request), instruments=instruments)
     if request.method == "POST":
         doors.require(can_record)
         if form.is_valid():

@@ -14,6 +14,7 @@ from evaluation.models import ListeningAction
 from evaluation.resources import FeedbackResponseResource
 from sharing import doors as sharing_doors
 from sharing.rules import Record
+from vru import doors
 from vru.age_bands import ListeningAgeBand
 from vru.data_kinds import DataKind
 
@@ -46,7 +47,7 @@ def exercise_list(request):
 @require_http_methods(["GET", "POST"])
 def exercise_create(request):
     _require(permissions.can_manage_listening(request.user))
-    form = ExerciseForm(request.POST or None)
+    form = ExerciseForm(doors.posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             exercise = services.exercise_create(
@@ -141,7 +142,7 @@ def _export(request, exercise, responses) -> HttpResponse:
 def response_create(request, pk: int):
     exercise = _exercise(request, pk)
     _require(permissions.can_record_feedback(request.user))
-    form = ResponseForm(request.POST or None, exercise=exercise, viewer=request.user)
+    form = ResponseForm(doors.posted(request), exercise=exercise, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             response = services.response_record(
@@ -170,7 +171,7 @@ def response_code(request, pk: int, response_pk: int):
         selectors.response_list(viewer=request.user, exercise=exercise), pk=response_pk
     )
     form = CodingForm(
-        request.POST or None, exercise=exercise, initial={"themes": list(response.themes.all())}
+        doors.posted(request), exercise=exercise, initial={"themes": list(response.themes.all())}
     )
     if request.method == "POST" and form.is_valid():
         services.response_code(
@@ -206,7 +207,7 @@ def action_edit(request, pk: int, action_pk: int | None = None):
                 "delivered_through",
             ]
         } | {"theme": action.theme}
-    form = ActionForm(request.POST or None, exercise=exercise, initial=initial)
+    form = ActionForm(doors.posted(request), exercise=exercise, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_save(actor=request.user, action=action, **form.cleaned_data)

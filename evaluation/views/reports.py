@@ -50,7 +50,7 @@ def report_list(request):
 def report_request(request):
     doors.require(permissions.can_request_impact_report(request.user))
     form = ImpactReportForm(
-        request.POST or None,
+        doors.posted(request),
         choices=selectors.report_scope_choices(viewer=request.user),
         viewer=request.user,
         today=timezone.localdate(),

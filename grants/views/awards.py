@@ -126,7 +126,7 @@ def monitoring_return(request, pk: int):
     )
     is_staff = permissions.is_grants_staff(request.user)
     can_submit = permissions.can_submit_return(request.user, item)
-    form = MonitoringReturnForm(request.POST or None) if can_submit else None
+    form = MonitoringReturnForm(doors.posted(request)) if can_submit else None
     if request.method == "POST":
         if is_staff and "approve" in request.POST:
             try:

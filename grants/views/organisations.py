@@ -23,7 +23,7 @@ def _staff_organisation(request, pk: int):
 
 def _organisation_form(request, instance=None) -> OrganisationForm:
     return OrganisationForm(
-        request.POST or None,
+        doors.posted(request),
         instance=instance,
         local_authorities=core_selectors.local_authority_list(viewer=request.user),
     )
@@ -109,7 +109,7 @@ def organisation_edit(request, pk: int):
 def organisation_detail(request, pk: int):
     """The organisation, its applications, and the people who act for it (add one here)."""
     organisation = _staff_organisation(request, pk)
-    form = MemberAddForm(request.POST or None)
+    form = MemberAddForm(doors.posted(request))
     if request.method == "POST" and form.is_valid():
         user = selectors.user_to_add_to_organisation(
             viewer=request.user, username=form.cleaned_data["username"]

@@ -61,10 +61,10 @@ def round_create(request):
     doors.require(permissions.can_manage_rounds(request.user))
     recommendations = core_selectors.recommendation_list(viewer=request.user)
     form = GrantRoundForm(
-        request.POST or None, recommendations=recommendations, viewer=request.user
+        doors.posted(request), recommendations=recommendations, viewer=request.user
     )
-    criteria = CriterionFormSet(request.POST or None, prefix="criteria")
-    questions = QuestionFormSet(request.POST or None, prefix="questions")
+    criteria = CriterionFormSet(doors.posted(request), prefix="criteria")
+    questions = QuestionFormSet(doors.posted(request), prefix="questions")
     if (
         request.method == "POST"
         and form.is_valid()

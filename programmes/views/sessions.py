@@ -91,7 +91,7 @@ def session_detached_contact(request, pk: int):
 def session_create(request):
     programmes = selectors.programmes_for_referrals(viewer=request.user)
     doors.require(permissions.can_use_caseload(request.user) and programmes.exists())
-    form = forms.SessionForm(request.POST or None, programmes=programmes, viewer=request.user)
+    form = forms.SessionForm(doors.posted(request), programmes=programmes, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

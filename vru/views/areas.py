@@ -191,7 +191,7 @@ def risk_run_create(request):
             else months[0],
             "period_end": last.replace(day=28),
         }
-    form = RiskRunForm(request.POST or None, factors=factors, initial=initial)
+    form = RiskRunForm(doors.posted(request), factors=factors, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             run = services.risk_run_create(
@@ -290,7 +290,7 @@ def hotspot_list(request):
     doors.require(permissions.can_view_areas(user))
     form = None
     if permissions.can_run_risk_index(user):
-        form = HotspotThresholdForm(request.POST or None)
+        form = HotspotThresholdForm(doors.posted(request))
         if request.method == "POST" and form.is_valid():
             alpha = form.cleaned_data["alpha"]
             transaction.on_commit(
@@ -330,7 +330,7 @@ def area_profile_list(request):
     doors.require(permissions.can_view_areas(user))
     form = None
     if permissions.can_run_risk_index(user):
-        form = ProfileMonthForm(request.POST or None)
+        form = ProfileMonthForm(doors.posted(request))
         if request.method == "POST" and form.is_valid():
             month = form.cleaned_data["month"]
             transaction.on_commit(
