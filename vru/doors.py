@@ -65,6 +65,15 @@ def posted_files(request):
     return request.FILES if request.method == "POST" else None
 
 
+def checked_filters(request, filterset_class):
+    """The list's filters as the query string gives them, checked as its selector applies
+    them: the form's errors are the page's error summary (``filter_form`` in its context,
+    shown by base.html), and a list given a filter it cannot take lists nothing
+    (``vru.filters.GovukFilterSet``). Ids are the filters' names, as the pages' inputs."""
+    model = filterset_class._meta.model
+    return filterset_class(request.GET, queryset=model._default_manager.none()).form
+
+
 def flash(request, text: str) -> None:
     messages.success(request, text)
 

@@ -28,6 +28,21 @@ class GovukFilterSet(django_filters.FilterSet):
         }
         return type(form.__name__, (GovukForm, form), {"error_names": names})
 
+    @property
+    def form(self):
+        form = super().form
+        form.auto_id = "%s"  # the list pages' inputs are named and identified alike
+        return form
+
+    @property
+    def qs(self):
+        """A filter given a value it cannot take filters out everything: the list is empty
+        (its page says why, naming the filter), never the unfiltered list as if filtered.
+        The API answers 400 before it gets here (vru.api.FilterBackend)."""
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
 
 class IdFilter(django_filters.NumberFilter):
     """A record id in a query string: a whole number the database can hold."""

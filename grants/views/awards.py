@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from grants import permissions, selectors, services
+from grants.filters import AwardFilter
 from grants.forms import MonitoringReturnForm
 from grants.models import MonitoringReturn, Tranche
 from grants.resources import AwardResource
@@ -25,9 +26,10 @@ def award_list(request):
     doors.require(
         permissions.is_grants_staff(request.user) or permissions.is_applicant(request.user)
     )
+    filters = doors.checked_filters(request, AwardFilter)
     awards = selectors.award_list(viewer=request.user, filters=request.GET)
     export_format = request.GET.get("format")
-    if export_format in {"csv", "xlsx"}:
+    if export_format in {"csv", "xlsx"} and filters.is_valid():
         return doors.download(
             request,
             resource=AwardResource(),
@@ -40,6 +42,7 @@ def award_list(request):
         request,
         "grants/award_list.html",
         {
+            "filter_form": filters,
             "page_obj": Paginator(awards, doors.PAGE_SIZE).get_page(request.GET.get("page")),
             "current_sort": request.GET.get("sort", ""),
             "can_export_360": permissions.can_export_360giving(request.user),

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from grants import permissions, selectors, services
+from grants.filters import OrganisationFilter
 from grants.forms import MemberAddForm, OrganisationForm
 from grants.models import OrganisationMembership
 from grants.resources import OrganisationResource
@@ -32,9 +33,10 @@ def _organisation_form(request, instance=None) -> OrganisationForm:
 @require_GET
 def organisation_list(request):
     doors.require(permissions.can_manage_rounds(request.user))
+    filters = doors.checked_filters(request, OrganisationFilter)
     organisations = selectors.organisation_list(viewer=request.user, filters=request.GET)
     export_format = request.GET.get("format")
-    if export_format in {"csv", "xlsx"}:
+    if export_format in {"csv", "xlsx"} and filters.is_valid():
         # applicants' contact details: to a partner organisation only under an agreement the
         # rule offers (sharing.doors)
         return sharing_doors.guarded_download(
@@ -57,6 +59,7 @@ def organisation_list(request):
         request,
         "grants/organisation_list.html",
         {
+            "filter_form": filters,
             "page_obj": Paginator(organisations, doors.PAGE_SIZE).get_page(request.GET.get("page")),
             "current_sort": request.GET.get("sort", ""),
             "kinds": OrganisationForm.base_fields["kind"].choices,
