@@ -10,6 +10,31 @@ from vru.models import LSOA, Recommendation
 MAX_ID = 2**63 - 1
 
 
+# What a true/false filter takes, on pages and in the API (vru.api.query_bool).
+BOOLEAN_VALUES = {"true": True, "false": False, "1": True, "0": False}
+
+
+class StrictBooleansForm(GovukForm):
+    """A true/false filter given anything but true, false, 1 or 0 is an error naming it, as
+    in the API; django-filter's own field reads such a value (and 1 or 0) as no filter."""
+
+    boolean_names: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.boolean_names:
+            raw = self.data.get(name)
+            if raw is None or raw == "":
+                continue
+            value = BOOLEAN_VALUES.get(str(raw).lower())
+            if value is None:
+                message = f"Select {self.error_name(name)} from the list"  # noqa: S608 (not SQL)
+                self.add_error(name, message)
+            elif name in cleaned:
+                cleaned[name] = value
+        return cleaned
+
+
 class GovukFilterSet(django_filters.FilterSet):
     """The base of every FilterSet of the product: its form is built on the product's forms'
     base class (GovukForm), so a value a filter cannot take is told the GOV.UK way, naming
@@ -26,7 +51,13 @@ class GovukFilterSet(django_filters.FilterSet):
             for name, filter_ in self.filters.items()
             if isinstance(filter_, django_filters.OrderingFilter)
         }
-        return type(form.__name__, (GovukForm, form), {"error_names": names})
+        booleans = tuple(
+            name
+            for name, filter_ in self.filters.items()
+            if isinstance(filter_, django_filters.BooleanFilter)
+        )
+        attrs = {"error_names": names, "boolean_names": booleans}
+        return type(form.__name__, (StrictBooleansForm, form), attrs)
 
     @property
     def form(self):
