@@ -20,7 +20,13 @@ from tests import access_matrix as matrix
 from tests.access_world import build_world, user_for
 from tests.factories import PartnershipFactory
 from tests.test_access_matrix import site_routes
-from vru.filters import LSOAFilter
+from vru.filters import (
+    AreaProfileFilter,
+    HotspotFilter,
+    LSOAFilter,
+    RiskRunFilter,
+    RiskScoreFilter,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +42,15 @@ LIST_PAGES = {
     "grants:application_list": (ApplicationFilter, {"status": "nonsense"}, True),
     "grants:award_list": (AwardFilter, {"grant_round": "1.5"}, True),
     "grants:organisation_list": (OrganisationFilter, {"kind": "nonsense"}, True),
+    "vru:risk_run_list": (RiskRunFilter, {"status": "nonsense"}, True),
+    "vru:risk_run_detail": (RiskScoreFilter, {"sort": "nonsense"}, True),
+    "vru:risk_map": (RiskScoreFilter, {"priority": "maybe"}, False),
+    "vru:hotspot_list": (HotspotFilter, {"year": "2025.5"}, True),
+    "vru:area_profile_list": (AreaProfileFilter, {"month": "2026-13"}, True),
 }
+
+# What else the page needs to show its list (the risk map: a finished run)
+CONTEXT = {"vru:risk_map": lambda world: {"run": world["risk_run"]["in"].pk}}
 
 
 def test_every_list_page_with_filters_is_listed():
@@ -69,14 +83,18 @@ def _shown(response) -> list:
 @pytest.mark.parametrize("name", sorted(LIST_PAGES))
 def test_a_filter_value_a_list_cannot_take_is_named_in_the_error_summary(client, world, name):
     filterset_class, bad, exports = LIST_PAGES[name]
-    assert matrix.ADMIN in matrix.doors(name.partition("?")[0])[0].allowed
+    route = name.partition("?")[0]
+    door = matrix.doors(route)[0]
+    assert matrix.ADMIN in door.allowed
     client.force_login(user_for(world, matrix.ADMIN))
-    url = reverse(name.partition("?")[0])
+    kwargs = {"pk": world[door.objects]["in"].pk} if door.objects else {}
+    url = reverse(route, kwargs=kwargs)
     ((field, _),) = bad.items()
     message = filterset_class(bad).form.errors[field][0]
 
-    unfiltered = client.get(url)
-    response = client.get(url, bad)
+    given = CONTEXT.get(route, lambda world: {})(world)
+    unfiltered = client.get(url, given)
+    response = client.get(url, {**given, **bad})
 
     assert _shown(unfiltered), "the page lists records unfiltered (else nothing is shown)"
     assert response.status_code == 200
@@ -87,6 +105,6 @@ def test_a_filter_value_a_list_cannot_take_is_named_in_the_error_summary(client,
     assert "<title>Error: " in content
     assert _shown(response) == []  # not the unfiltered list as if it were filtered
     if exports:
-        download = client.get(url, {**bad, "format": "csv"})
+        download = client.get(url, {**given, **bad, "format": "csv"})
         assert download.status_code == 200
         assert "govuk-error-summary" in download.content.decode()  # the page, not a file
