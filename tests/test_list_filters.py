@@ -14,6 +14,12 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from evaluation.filters import (
+    EvaluationFilter,
+    ImpactReportFilter,
+    OutcomeScoreFilter,
+    ResponseFilter,
+)
 from grants.filters import ApplicationFilter, AwardFilter, GrantRoundFilter, OrganisationFilter
 from programmes.filters import ProgrammeFilter, ReferralFilter, SessionFilter
 from tests import access_matrix as matrix
@@ -47,6 +53,10 @@ LIST_PAGES = {
     "vru:risk_map": (RiskScoreFilter, {"priority": "maybe"}, False),
     "vru:hotspot_list": (HotspotFilter, {"year": "2025.5"}, True),
     "vru:area_profile_list": (AreaProfileFilter, {"month": "2026-13"}, True),
+    "evaluation:evaluation_list": (EvaluationFilter, {"rating": "high"}, True),
+    "evaluation:outcome_score_list": (OutcomeScoreFilter, {"instrument": "x"}, True),
+    "evaluation:response_list": (ResponseFilter, {"age_band": "ancient"}, True),
+    "evaluation:report_list": (ImpactReportFilter, {"scope": "galaxy"}, False),
 }
 
 # What else the page needs to show its list (the risk map: a finished run)

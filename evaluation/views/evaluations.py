@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from evaluation import permissions, selectors, services
+from evaluation.filters import EvaluationFilter, OutcomeScoreFilter
 from evaluation.forms import (
     BenefitAssumptionForm,
     EvaluationForm,
@@ -38,14 +39,16 @@ def _evaluation(request, pk: int) -> Evaluation:
 @require_GET
 def evaluation_list(request):
     doors.require(permissions.can_view_evaluations(request.user))
+    filters = doors.checked_filters(request, EvaluationFilter)
     evaluations = selectors.evaluation_list(viewer=request.user, filters=request.GET.dict())
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and filters.is_valid():
         return _export_evaluations(request, evaluations)
     page = Paginator(evaluations, EVALUATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluation/evaluation_list.html",
         {
+            "filter_form": filters,
             "page_obj": page,
             "programmes": programme_selectors.programme_list(viewer=request.user),
             "statuses": Evaluation.Status.choices,
@@ -265,14 +268,16 @@ def outcome_summaries(request):
 @require_GET
 def outcome_score_list(request):
     doors.require(permissions.can_use_outcome_scores(request.user))
+    filters = doors.checked_filters(request, OutcomeScoreFilter)
     scores = selectors.outcome_score_list(viewer=request.user, filters=request.GET.dict())
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and filters.is_valid():
         return _export_scores(request, scores)
     page = Paginator(scores, SCORES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluation/outcome_score_list.html",
         {
+            "filter_form": filters,
             "page_obj": page,
             "programmes": programme_selectors.programmes_for_referrals(viewer=request.user),
             "instruments": selectors.instruments_for(partnership_id=request.user.partnership_id),

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evaluation import permissions, selectors, services
+from evaluation.filters import ResponseFilter
 from evaluation.forms import ActionForm, CodingForm, ExerciseForm, ResponseForm
 from evaluation.models import ListeningAction
 from evaluation.resources import FeedbackResponseResource
@@ -96,16 +97,18 @@ def exercise_publish(request, pk: int):
 def response_list(request, pk: int):
     exercise = _exercise(request, pk)
     _require(permissions.can_read_feedback(request.user))
+    filters = doors.checked_filters(request, ResponseFilter)
     responses = selectors.response_list(
         viewer=request.user, exercise=exercise, filters=request.GET.dict()
     )
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and filters.is_valid():
         return _export(request, exercise, responses)
     page = Paginator(responses, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluation/response_list.html",
         {
+            "filter_form": filters,
             "exercise": exercise,
             "page_obj": page,
             "themes": exercise.themes.all(),
