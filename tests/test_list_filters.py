@@ -22,6 +22,7 @@ from evaluation.filters import (
 )
 from grants.filters import ApplicationFilter, AwardFilter, GrantRoundFilter, OrganisationFilter
 from programmes.filters import ProgrammeFilter, ReferralFilter, SessionFilter
+from rights.filters import RequestFilter
 from tests import access_matrix as matrix
 from tests.access_world import build_world, user_for
 from tests.factories import PartnershipFactory
@@ -57,6 +58,7 @@ LIST_PAGES = {
     "evaluation:outcome_score_list": (OutcomeScoreFilter, {"instrument": "x"}, True),
     "evaluation:response_list": (ResponseFilter, {"age_band": "ancient"}, True),
     "evaluation:report_list": (ImpactReportFilter, {"scope": "galaxy"}, False),
+    "rights:request_list": (RequestFilter, {"sort": "nonsense"}, False),
 }
 
 # What else the page needs to show its list (the risk map: a finished run)
@@ -87,6 +89,8 @@ def world(django_db_setup, django_db_blocker):
 
 
 def _shown(response) -> list:
+    if "page_obj" not in response.context:
+        return list(response.context["requests"])  # rights requests: one page
     return list(response.context["page_obj"].object_list)
 
 
