@@ -1,9 +1,10 @@
 """Money in the admin, read-only: streams, allocations and spend are written on the money
-pages, whose services check, validate and audit (finance.services)."""
+pages, whose services check, validate and audit (finance.services). Provider staff may also be
+linked and unlinked here, through the same services and the same rule (ProviderStaff.clean)."""
 
 from django.contrib import admin
 
-from finance import permissions
+from finance import permissions, services
 from finance.models import (
     KPI,
     Allocation,
@@ -61,10 +62,39 @@ class ProviderAdmin(FinanceAdmin):
 
 @admin.register(ProviderStaff)
 class ProviderStaffAdmin(FinanceAdmin):
+    """Link (add) and unlink (delete) through finance.services; a link is not changed (unlink,
+    then link to the other provider)."""
+
     partnership_path = "provider__partnership"
     list_display = ["user", "provider"]
     list_filter = ["provider"]
     search_fields = ["user__username", "provider__name"]
+
+    def has_add_permission(self, request):
+        return permissions.can_keep_providers(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_keep_providers(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "provider":
+            kwargs["queryset"] = Provider.objects.filter(partnership_id=request.user.partnership_id)
+        elif db_field.name == "user":
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                partnership_id=request.user.partnership_id
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        link = services.provider_staff_add(actor=request.user, provider=obj.provider, user=obj.user)
+        obj.pk = link.pk
+
+    def delete_model(self, request, obj):
+        services.provider_staff_remove(actor=request.user, link=obj)
+
+    def delete_queryset(self, request, queryset):
+        for link in queryset.select_related("provider", "user"):
+            services.provider_staff_remove(actor=request.user, link=link)
 
 
 @admin.register(Contract)

@@ -100,6 +100,29 @@ class ProviderForm(GovukForm):
     name = forms.CharField(max_length=200, label="Provider organisation's name")
 
 
+class ProviderStaffForm(GovukForm):
+    """Link a user to a provider: the choices are finance.selectors.provider_staff_choices;
+    the rule is ProviderStaff.clean, through the service."""
+
+    user = forms.ModelChoiceField(
+        queryset=None,
+        label="Staff member",
+        help_text="A user of your partnership with the provider staff role.",
+        error_messages={"required": "Choose the staff member to link"},
+    )
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+        self.fields["user"].label_from_instance = _staff_label
+
+
+def _staff_label(user) -> str:
+    name = user.get_full_name() or user.username
+    link = getattr(user, "provider_link", None)
+    return f"{name} ({user.email}), works for {link.provider}" if link else f"{name} ({user.email})"
+
+
 class ContractTermsForm(GovukForm):
     value = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2, label="Value (£)")
     starts_on = GovukDateField(label="Start date", help_text="For example, 1 4 2025")

@@ -23,6 +23,12 @@ urlpatterns = [
     path("contracts/", views.contract_list, name="contract_list"),
     path("providers/", views.provider_list, name="provider_list"),
     path("providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
+    path("providers/<int:pk>/staff/", views.provider_staff, name="provider_staff"),
+    path(
+        "providers/<int:pk>/staff/<int:staff_pk>/remove/",
+        views.provider_staff_remove,
+        name="provider_staff_remove",
+    ),
     path("contracts/new/", views.contract_create, name="contract_create"),
     path("contracts/<int:pk>/edit/", views.contract_edit, name="contract_edit"),
     path("contracts/<int:pk>/kpis/new/", views.kpi_create, name="kpi_create"),

@@ -8,7 +8,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from sharing import permissions
-from sharing.models import Agreement, AgreementStatus, DisclosureLog, Organisation
+from sharing.models import Agreement, AgreementStatus, DisclosureLog, Organisation, PartnerToken
 from vru.data_kinds import DataKind
 from vru.models import User
 
@@ -77,6 +77,20 @@ def agreement_list(
 
 def agreement_get(*, viewer: User, pk) -> Agreement | None:
     return agreement_list(viewer=viewer).filter(pk=pk).first()
+
+
+def partner_tokens(*, viewer: User, agreement: Agreement) -> QuerySet[PartnerToken]:
+    """The API tokens issued for partners under the agreement, newest first, with who
+    issued each (those who keep the register; anyone else gets none)."""
+    if not permissions.can_manage_agreements(viewer):
+        return PartnerToken.objects.none()
+    return PartnerToken.objects.filter(
+        agreement__in=agreement_list(viewer=viewer), agreement=agreement
+    ).select_related("token__owner", "recipient")
+
+
+def partner_token_get(*, viewer: User, agreement: Agreement, pk) -> PartnerToken | None:
+    return partner_tokens(viewer=viewer, agreement=agreement).filter(pk=pk).first()
 
 
 def disclosure_log_list(*, viewer: User, filters=None) -> QuerySet[DisclosureLog]:

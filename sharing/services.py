@@ -316,3 +316,29 @@ def partner_token_issue(
         changes={"token": token.pk, "recipient": recipient.pk},
     )
     return bound, key
+
+
+@transaction.atomic
+def partner_token_revoke(*, actor: User, partner_token: PartnerToken) -> PartnerToken:
+    """Revoke a token issued for a partner under an agreement, whoever issued it
+    (administrators and the data protection lead of the agreement's partnership): it answers
+    401 from then on. Idempotent; audited against the agreement."""
+    agreement = partner_token.agreement
+    if not (
+        permissions.can_manage_agreements(actor)
+        and actor.partnership_id == agreement.partnership_id
+    ):
+        raise PermissionDenied("Only an administrator or the data protection lead may do this.")
+    token = type(partner_token.token).objects.select_for_update().get(pk=partner_token.token_id)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            verb="sharing.partner_token_revoked",
+            target=agreement,
+            changes={"token": token.pk, "recipient": partner_token.recipient_id},
+        )
+    partner_token.token = token
+    return partner_token

@@ -15,6 +15,11 @@ urlpatterns = [
         views.partner_token_issue,
         name="partner_token_issue",
     ),
+    path(
+        "agreements/<int:pk>/partner-tokens/<int:token_pk>/revoke/",
+        views.partner_token_revoke,
+        name="partner_token_revoke",
+    ),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_form, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_form, name="organisation_change"),

@@ -55,6 +55,8 @@ def agreement_detail(request, pk: int):
             "status": agreement.status_on(today),
             "can_manage": permissions.can_manage_agreements(request.user),
             "can_view_log": can_log,
+            "partner_tokens": selectors.partner_tokens(viewer=request.user, agreement=agreement),
+            "now": timezone.now(),
             "disclosures": (
                 selectors.disclosure_log_list(
                     viewer=request.user, filters={"agreement": agreement.pk}
@@ -151,6 +153,26 @@ def partner_token_issue(request, pk: int):
             )
     return render(
         request, "sharing/partner_token_form.html", {"form": form, "agreement": agreement}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def partner_token_revoke(request, pk: int, token_pk: int):
+    """Ask, then revoke a token issued for a partner under this agreement."""
+    doors.require(permissions.can_manage_agreements(request.user))
+    agreement = doors.found(selectors.agreement_get(viewer=request.user, pk=pk))
+    bound = doors.found(
+        selectors.partner_token_get(viewer=request.user, agreement=agreement, pk=token_pk)
+    )
+    if request.method == "POST":
+        services.partner_token_revoke(actor=request.user, partner_token=bound)
+        doors.flash(
+            request,
+            f"The API token for {bound.recipient.name} has been revoked. It no longer works.",
+        )
+        return redirect("sharing:agreement_detail", pk=agreement.pk)
+    return render(
+        request, "sharing/partner_token_revoke.html", {"bound": bound, "agreement": agreement}
     )
 
 

@@ -132,6 +132,8 @@ KWARGS = {
     "redaction": lambda o: {"pk": o.item.request_id, "redaction_pk": o.pk},
     "spend_import_job": lambda o: {"job_pk": o.pk},
     "kpi": lambda o: {"pk": o.contract_id, "kpi_pk": o.pk},
+    "partner_token": lambda o: {"pk": o.agreement_id, "token_pk": o.pk},
+    "provider_staff": lambda o: {"pk": o.provider_id, "staff_pk": o.pk},
     "return_cell": lambda o: {"pk": o.pk, "programme_pk": o.programme_pk, "column": o.column},
     "population_import_job": lambda o: {"job_pk": o.pk},
 }
@@ -496,6 +498,7 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "sharing:agreement_change": door(SHARING_KEEPERS, objects="sharing_agreement"),
     "sharing:agreement_end": door(SHARING_KEEPERS, objects="sharing_agreement"),
     "sharing:partner_token_issue": door(SHARING_KEEPERS, objects="sharing_agreement"),
+    "sharing:partner_token_revoke": door(SHARING_KEEPERS, objects="partner_token"),
     "sharing:organisation_list": door(STAFF),
     "sharing:organisation_create": door(SHARING_KEEPERS),
     "sharing:organisation_change": door(SHARING_KEEPERS, objects="sharing_organisation"),
@@ -537,6 +540,11 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
         door(FINANCE_KEEPERS, method="post", ok=FORM_POSTED),
     ),
     "finance:provider_edit": door(FINANCE_KEEPERS, objects="provider"),
+    "finance:provider_staff": (
+        door(FINANCE_KEEPERS, objects="provider"),
+        door(FINANCE_KEEPERS, objects="provider", method="post", ok=FORM_POSTED),
+    ),
+    "finance:provider_staff_remove": door(FINANCE_KEEPERS, objects="provider_staff"),
     "finance:contract_create": (
         door(FINANCE_KEEPERS),
         door(FINANCE_KEEPERS, method="post", ok=FORM_POSTED),

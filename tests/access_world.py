@@ -32,7 +32,7 @@ from grants.models import Attachment, OrganisationMembership, PanelMember
 from programmes import services as programme_services
 from rights.models import GatheredItem, Redaction, SubjectAccessRequest
 from sharing import services as sharing_services
-from sharing.models import DisclosureLog
+from sharing.models import DisclosureLog, PartnerToken
 from tests.evaluation.factories import (
     EvaluationFactory,
     FeedbackResponseFactory,
@@ -358,6 +358,11 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
             ends_on=datetime.date(2026, 3, 31),
             kpis=[("Young people engaged", Decimal("40"), "young people")],
         )
+    provider_staff = finance_services.provider_staff_add(
+        actor=None,
+        provider=contracts["in"].provider,
+        user=UserFactory(partnership=partnership, roles=[Role.PROVIDER]),
+    )
     kpi_figures = {
         key: finance_services.kpi_figure_record(
             actor=None,
@@ -457,6 +462,7 @@ def _records(partnership, tag: str, lsoa_prefix: str) -> dict:
         "provider": {key: contract.provider for key, contract in contracts.items()},
         "kpi": {key: contract.kpis.get() for key, contract in contracts.items()},
         "kpi_figure": kpi_figures,
+        "provider_staff": {"in": provider_staff},
         "action": {"in": action},
         "public_exercise": {"in": exercise},
         "safeguarding_alert": {"in": alert},
@@ -525,10 +531,16 @@ def _sharing_records(partnership, tag: str) -> dict:
         fields=["id"],
         record_count=0,
     )
+    issuer = UserFactory(partnership=partnership, roles=[Role.ADMINISTRATOR])
+    token, _key = services.api_token_create(actor=issuer, name=f"{tag} police system")
+    partner_token = PartnerToken.objects.create(
+        token=token, recipient=organisation, agreement=agreement
+    )
     return {
         "sharing_organisation": {"in": organisation},
         "sharing_agreement": {"in": agreement},
         "disclosure": {"in": disclosure},
+        "partner_token": {"in": partner_token},
     }
 
 

@@ -5,7 +5,7 @@ bundles and the privacy pages all read, so that the rules and the words cannot d
 A kind's retention is counted from the event its `retention_from` names (a case's closure, a
 round's close, ...); settings may lengthen or shorten a period (`VRU_RETENTION_MONTHS`, a dict
 of kind -> months) but never remove it. The daily retention per kind (rights) applies every
-kind here except applicants' contact details through the app that owns the data.
+kind here through the app that owns the data.
 
 For case data (identity, referral and offence details, case notes, outcome scores) a programme
 may keep its cases for less than the register's period, never longer: each case goes at the
@@ -129,7 +129,9 @@ RULES: dict[DataKind, KindRule] = {
             72,
             "the grant round closing",
             "",
-            "Applicants' contact names and e-mail addresses, kept as long as the grant records.",
+            "Applicants' contact names, e-mail addresses and phone numbers; at the end of the "
+            "period they go from the application, and from the organisation once its last "
+            "application's period ends (its name, numbers and address stay).",
         ),
     ]
 }

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 
 from finance.models.funding import Quarter, financial_year_label
 from programmes.models import Programme
-from vru.models import Partnership
+from vru.models import Partnership, Role
 from vru.models.scoping import PartnershipQuerySet, scoped_to
 
 
@@ -43,12 +43,20 @@ class Provider(models.Model):
             raise ValidationError({"name": "Your partnership already has a provider of that name."})
 
 
+PROVIDER_STAFF_ROLE_NEEDED = "Choose a user with the provider staff role"
+PROVIDER_STAFF_OTHER_PARTNERSHIP = "Choose a user of your partnership"
+PROVIDER_STAFF_TAKEN = "This user already works for a provider: unlink them there first"
+
+
 class ProviderStaff(models.Model):
     """A user with the provider role, working for one provider."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="staff")
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_link"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="provider_link",
+        error_messages={"unique": PROVIDER_STAFF_TAKEN},
     )
 
     objects = scoped_to("provider__partnership").as_manager()
@@ -59,6 +67,17 @@ class ProviderStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.provider})"
+
+    def clean(self) -> None:
+        """The one rule for every door that links staff (the provider's staff page, the
+        admin, finance.services.provider_staff_add): a user of the provider's partnership
+        holding the provider staff role, named on the user field."""
+        if not self.user_id or not self.provider_id:
+            return
+        if self.user.partnership_id != self.provider.partnership_id:
+            raise ValidationError({"user": PROVIDER_STAFF_OTHER_PARTNERSHIP})
+        if Role.PROVIDER not in self.user.role_names:
+            raise ValidationError({"user": PROVIDER_STAFF_ROLE_NEEDED})
 
 
 class Contract(models.Model):

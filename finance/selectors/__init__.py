@@ -17,6 +17,8 @@ from finance.selectors.providers import (
     contract_programmes,
     contracts,
     kpi_figures,
+    provider_staff,
+    provider_staff_choices,
     providers,
 )
 from finance.selectors.return_records import (
@@ -40,6 +42,8 @@ __all__ = [
     "katz_interval",
     "kpi_figures",
     "population_import_jobs",
+    "provider_staff",
+    "provider_staff_choices",
     "providers",
     "quarters_starting_within",
     "recorded_spend",

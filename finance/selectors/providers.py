@@ -5,9 +5,9 @@ provider's only (finance.permissions)."""
 from django.db.models import QuerySet
 
 from finance import permissions
-from finance.models import KPI, Contract, KPIFigure, Provider
+from finance.models import KPI, Contract, KPIFigure, Provider, ProviderStaff
 from programmes.models import Programme
-from vru.models import User
+from vru.models import Role, User
 
 
 def contracts(*, viewer: User) -> QuerySet[Contract]:
@@ -54,3 +54,39 @@ def contract_programmes(*, viewer: User) -> QuerySet[Programme]:
 
 def contract_kpi(*, contract: Contract, pk: int) -> KPI | None:
     return KPI.objects.filter(contract=contract, pk=pk).first()
+
+
+def provider_staff(*, viewer: User, provider: Provider) -> QuerySet[ProviderStaff]:
+    """The provider's linked staff, for those who keep providers."""
+    if (
+        not permissions.can_keep_providers(viewer)
+        or provider.partnership_id != viewer.partnership_id
+    ):
+        return ProviderStaff.objects.none()
+    return (
+        ProviderStaff.objects.filter(provider=provider)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username", "pk")
+    )
+
+
+def provider_staff_choices(*, viewer: User, provider: Provider) -> QuerySet[User]:
+    """The users who may be linked to the provider: active users of the partnership holding
+    the provider staff role and not linked to it already (one linked to another provider is
+    offered, and refused by the rule, which names why)."""
+    if (
+        not permissions.can_keep_providers(viewer)
+        or provider.partnership_id != viewer.partnership_id
+    ):
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            partnership_id=viewer.partnership_id,
+            is_active=True,
+            role_assignments__role=Role.PROVIDER,
+        )
+        .exclude(provider_link__provider=provider)
+        .select_related("provider_link__provider")
+        .distinct()
+        .order_by("last_name", "first_name", "username", "pk")
+    )

@@ -13,6 +13,7 @@ from finance.services.providers import (
     kpi_save,
     provider_create,
     provider_staff_add,
+    provider_staff_remove,
     provider_update,
 )
 from finance.services.returns import (
@@ -37,6 +38,7 @@ __all__ = [
     "population_import_job_create",
     "provider_create",
     "provider_staff_add",
+    "provider_staff_remove",
     "provider_update",
     "return_correct",
     "return_lock",

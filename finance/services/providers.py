@@ -12,7 +12,7 @@ from finance import permissions
 from finance.models import KPI, Contract, KPIFigure, Provider, ProviderStaff
 from programmes import services as programme_services
 from programmes.models import Programme, ProgrammeStaff
-from vru.models import AuditEvent, Partnership, Role, User
+from vru.models import AuditEvent, Partnership, User
 from vru.services.audit import audit_record
 
 
@@ -68,12 +68,8 @@ def provider_staff_add(*, actor: User | None, provider: Provider, user: User) ->
     """Link a provider-staff user to their provider; they become practitioners of the
     programmes it is contracted for (programmes.ProgrammeStaff)."""
     _may_keep(actor, provider.partnership_id)
-    if Role.PROVIDER not in user.role_names:
-        raise ValidationError({"user": "Only a user with the provider staff role."})
-    if user.partnership_id != provider.partnership_id:
-        raise ValidationError({"user": "Choose a user of your partnership."})
     link = ProviderStaff(provider=provider, user=user)
-    link.full_clean()
+    link.full_clean()  # ProviderStaff.clean: the one rule, whichever door
     link.save()
     _staff_programmes(provider, user, actor)
     audit_record(
@@ -84,6 +80,30 @@ def provider_staff_add(*, actor: User | None, provider: Provider, user: User) ->
         changes={"user": user.pk},
     )
     return link
+
+
+@transaction.atomic
+def provider_staff_remove(*, actor: User | None, link: ProviderStaff) -> None:
+    """Unlink a staff member from their provider: they stop being practitioners of the
+    programmes it is contracted for (the cases and sessions they recorded stay)."""
+    provider, user = link.provider, link.user
+    _may_keep(actor, provider.partnership_id)
+    link.delete()
+    for membership in ProgrammeStaff.objects.filter(
+        user=user,
+        role=ProgrammeStaff.StaffRole.PRACTITIONER,
+        programme__in=provider.contracts.values("programme"),
+    ).select_related("programme"):
+        programme_services.programme_staff_remove(
+            actor=actor, programme=membership.programme, user=user
+        )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        verb="provider.staff_removed",
+        target=provider,
+        changes={"user": user.pk},
+    )
 
 
 @transaction.atomic

@@ -20,6 +20,8 @@ from finance.views.provider_upkeep import (
     kpi_edit,
     provider_edit,
     provider_list,
+    provider_staff,
+    provider_staff_remove,
 )
 from finance.views.providers import contract_detail, contract_list, kpi_figure_record
 from finance.views.return_records import return_records
@@ -50,6 +52,8 @@ __all__ = [
     "population_import_job_restore",
     "provider_edit",
     "provider_list",
+    "provider_staff",
+    "provider_staff_remove",
     "return_correct",
     "return_detail",
     "return_export",

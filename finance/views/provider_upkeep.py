@@ -1,4 +1,5 @@
-"""Keeping commissioned providers: add and rename provider organisations, add a contract
+"""Keeping commissioned providers: add and rename provider organisations, link their staff
+(users with the provider staff role) and unlink them, add a contract
 (provider, programme, value, dates) and change its value and dates, add, change and delete
 its KPIs (name, target, unit). For those who keep funding (finance.permissions
 .can_keep_providers); anyone else gets 404. The rules are the models' clean(), run by the
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from finance import permissions, selectors, services
-from finance.forms import ContractForm, ContractTermsForm, KPIForm, ProviderForm
+from finance.forms import ContractForm, ContractTermsForm, KPIForm, ProviderForm, ProviderStaffForm
 from vru import doors
 
 
@@ -69,6 +70,58 @@ def provider_edit(request, pk: int):
             doors.flash(request, "Provider renamed.")
             return redirect("finance:provider_list")
     return _form_page(request, form, f"Rename {provider.name}", reverse("finance:provider_list"))
+
+
+def _provider(request, pk: int):
+    _keeper(request)
+    return get_object_or_404(selectors.providers(viewer=request.user), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def provider_staff(request, pk: int):
+    """The provider's staff, and linking another (finance.services.provider_staff_add)."""
+    provider = _provider(request, pk)
+    form = ProviderStaffForm(
+        request.POST or None,
+        users=selectors.provider_staff_choices(viewer=request.user, provider=provider),
+    )
+    if request.method == "POST" and form.is_valid():
+        user = form.cleaned_data["user"]
+        try:
+            services.provider_staff_add(actor=request.user, provider=provider, user=user)
+        except ValidationError as error:
+            doors.add_errors(form, error)
+        else:
+            doors.flash(request, f"{user.get_full_name() or user.username} linked to {provider}.")
+            return redirect("finance:provider_staff", pk=provider.pk)
+    return render(
+        request,
+        "finance/provider_staff.html",
+        {
+            "provider": provider,
+            "staff": selectors.provider_staff(viewer=request.user, provider=provider),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def provider_staff_remove(request, pk: int, staff_pk: int):
+    """Asks first, then unlinks (finance.services.provider_staff_remove)."""
+    provider = _provider(request, pk)
+    link = get_object_or_404(
+        selectors.provider_staff(viewer=request.user, provider=provider), pk=staff_pk
+    )
+    if request.method == "POST":
+        services.provider_staff_remove(actor=request.user, link=link)
+        doors.flash(
+            request, f"{link.user.get_full_name() or link.user.username} unlinked from {provider}."
+        )
+        return redirect("finance:provider_staff", pk=provider.pk)
+    return render(
+        request, "finance/provider_staff_remove.html", {"provider": provider, "link": link}
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -43,10 +43,11 @@ from grants.services.panels import (
     scores_save,
     scores_submit,
 )
-from grants.services.retention import reviewers_expire
+from grants.services.retention import applicants_expire, reviewers_expire
 from grants.services.rounds import grant_round_create, grant_round_update
 
 __all__ = [
+    "applicants_expire",
     "application_check_eligibility",
     "application_create",
     "application_decide",

@@ -1,6 +1,9 @@
-"""Youth reviewers' details and scores (vru.data_kinds REVIEWER), once a round closed more
-than the kind's period ago; the daily retention per kind (rights.services.retention) calls
-``reviewers_expire`` with the period.
+"""Youth reviewers' details and scores (vru.data_kinds REVIEWER) and applicants' contact
+details (APPLICANT), once a round closed more than the kind's period ago; the daily retention
+per kind (rights.services.retention) calls ``reviewers_expire`` and ``applicants_expire``
+with the period.
+
+Reviewers:
 
 - Their written comments and the reasons given about them (a declared conflict, a release)
   go; the score numbers stay, as the round's decisions rest on them.
@@ -11,6 +14,15 @@ than the kind's period ago; the daily retention per kind (rights.services.retent
   created within it), has the account anonymised: name, e-mail, date of birth, training and
   consent dates go, it cannot sign in and holds no role. An account that also holds another
   role than youth reviewer is left to its administrators.
+
+Applicants:
+
+- An application's contact (name, e-mail address, phone number) goes once its round closed
+  more than the period ago; the application itself stays (the grant records rest on it).
+- An organisation's contact e-mail address and phone number go once every round it applied
+  to closed more than the period ago, so an organisation with a later application keeps them
+  until that one's period ends. Its own public details (name, type, charity and company
+  numbers, address) stay. An organisation that never applied has no event to count from.
 """
 
 import datetime
@@ -19,7 +31,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Q
 
-from grants.models import Assignment, GrantRound, PanelMember
+from grants.models import Application, Assignment, GrantRound, Organisation, PanelMember
 from grants.services.panels import reviewer_comments_expire
 from vru.models import AuditEvent, Role, RoleAssignment
 from vru.services import audit_record, user_deactivate
@@ -44,6 +56,29 @@ def reviewers_expire(*, now: datetime.datetime, months: int) -> int:
     )
     changed += _detach(expired.filter(reviewer__anonymised_at__isnull=True), now)
     changed += _anonymise_accounts(cutoff, now)
+    return changed
+
+
+@transaction.atomic
+def applicants_expire(*, now: datetime.datetime, months: int) -> int:
+    """Returns the number of records changed: applications and organisations whose contact
+    details were cleared (one already cleared is not counted again)."""
+    cutoff = now - relativedelta(months=months)
+    has_contact = Q(contact_name__gt="") | Q(contact_email__gt="") | Q(contact_phone__gt="")
+    changed = (
+        Application.objects.filter(grant_round__closes_at__lte=cutoff)
+        .filter(has_contact)
+        .update(contact_name="", contact_email="", contact_phone="")
+    )
+    still_counting = Application.objects.filter(grant_round__closes_at__gt=cutoff).values(
+        "organisation_id"
+    )
+    changed += (
+        Organisation.objects.filter(pk__in=Application.objects.values("organisation_id"))
+        .exclude(pk__in=still_counting)
+        .filter(Q(contact_email__gt="") | Q(contact_phone__gt=""))
+        .update(contact_email="", contact_phone="")
+    )
     return changed
 
 

@@ -22,7 +22,11 @@ from programmes.services.imports import (
     referrals_import,
 )
 from programmes.services.notices import notice_digest_send, notices_sweep
-from programmes.services.programmes import programme_create, programme_staff_set
+from programmes.services.programmes import (
+    programme_create,
+    programme_staff_remove,
+    programme_staff_set,
+)
 from programmes.services.recent import referral_viewed
 from programmes.services.referrals import (
     identity_search_record,
@@ -84,6 +88,7 @@ __all__ = [
     "outcome_record",
     "possible_duplicates",
     "programme_create",
+    "programme_staff_remove",
     "programme_staff_set",
     "read_rows",
     "referral_assign",

@@ -56,3 +56,21 @@ def programme_staff_set(
         changes={"user": user.pk, "role": role},
     )
     return membership
+
+
+@transaction.atomic
+def programme_staff_remove(*, actor: User | None, programme: Programme, user: User) -> bool:
+    """End a user's membership of a programme's staff; returns whether there was one."""
+    removed, _ = ProgrammeStaff.objects.filter(programme=programme, user=user).delete()
+    if not removed:
+        return False
+    viewer.forget(user)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        verb="programme.staff_removed",
+        target=programme,
+        partnership=programme.partnership,
+        changes={"user": user.pk},
+    )
+    return True

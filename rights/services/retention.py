@@ -14,7 +14,10 @@ What went is recorded as counts per kind, never which records or what they said.
   closes plus the LISTENING period;
 - youth reviewers' details and scores: grants.services.reviewers_expire, after the round
   closes plus the REVIEWER period (comments cleared, the reviewer's identity detached from the
-  round's scores, accounts with no later round anonymised; the score numbers stay).
+  round's scores, accounts with no later round anonymised; the score numbers stay);
+- applicants' contact details: grants.services.applicants_expire, after the round closes
+  plus the APPLICANT period (each application's contact at its own round; an organisation's
+  contact e-mail and phone once the last round it applied to is past the period).
 """
 
 from datetime import datetime
@@ -39,6 +42,7 @@ EXPIRERS = {
     DataKind.SESSION_ATTENDANCE: programme_services.session_attendance_expire,
     DataKind.LISTENING: evaluation_services.listening_responses_expire,
     DataKind.REVIEWER: grant_services.reviewers_expire,
+    DataKind.APPLICANT: grant_services.applicants_expire,
 }
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from evaluation.models import FeedbackResponse, ImpactReport
 from evaluation.selectors.report_content import ReportScope, build_reach
 from evaluation.selectors.report_content.outputs import grant_reach_by_organisation
+from finance.models.population import ALL_AGES, PopulationFigure
 from grants import services as grant_services
 from grants.forms import MonitoringReturnForm
 from grants.models import MonitoringReturn
@@ -118,6 +119,8 @@ def test_every_age_band_column_stores_the_core_vocabulary():
         SessionCount: AgeBand.choices,
         DetachedContact: AgeBand.choices,
         FeedbackResponse: ListeningAgeBand.choices,
+        # the census population: the same bands, or a table's figure for all ages
+        PopulationFigure: [*AgeBand.choices, (ALL_AGES, "All ages")],
     }
 
 

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='lsoa',
             name='map_path',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, db_default='', default='', editable=False),
         ),
         migrations.AddField(
             model_name='partnership',
             name='map_view_box',
-            field=models.CharField(blank=True, editable=False, max_length=60),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=60),
         ),
     ]

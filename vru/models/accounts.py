@@ -29,7 +29,7 @@ class Partnership(models.Model):
     )
     # The frame its neighbourhoods' outlines are drawn in (LSOA.map_path), as an SVG viewBox:
     # set with them whenever boundaries are loaded (vru.services.areas.maps).
-    map_view_box = models.CharField(max_length=60, blank=True, editable=False)
+    map_view_box = models.CharField(max_length=60, blank=True, db_default="", editable=False)
 
     class Meta:
         ordering = ["name"]

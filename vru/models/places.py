@@ -93,7 +93,7 @@ class LSOA(models.Model):
     )
     # The boundary drawn once as an SVG path in its partnership's map frame (Partnership.
     # map_view_box), so that a map of the partnership is a join, not a projection.
-    map_path = models.TextField(blank=True, default="", editable=False)
+    map_path = models.TextField(blank=True, default="", db_default="", editable=False)
 
     objects = PartnershipQuerySet.as_manager()
 
