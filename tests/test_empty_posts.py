@@ -55,6 +55,7 @@ FORM_PAGES = {
     "finance:population_import": (ERRORS, None),
     "finance:provider_edit": (ERRORS, None),
     "finance:provider_list": (ERRORS, None),
+    "finance:provider_staff": (ERRORS, None),
     "finance:return_list": (ERRORS, None),
     "finance:spend_import": (ERRORS, None),
     "finance:spend_record": (ERRORS, None),

@@ -82,7 +82,7 @@ def provider_staff(request, pk: int):
     """The provider's staff, and linking another (finance.services.provider_staff_add)."""
     provider = _provider(request, pk)
     form = ProviderStaffForm(
-        request.POST or None,
+        doors.posted(request),
         users=selectors.provider_staff_choices(viewer=request.user, provider=provider),
     )
     if request.method == "POST" and form.is_valid():
