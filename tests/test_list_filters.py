@@ -64,6 +64,9 @@ LIST_PAGES = {
 # What else the page needs to show its list (the risk map: a finished run)
 CONTEXT = {"vru:risk_map": lambda world: {"run": world["risk_run"]["in"].pk}}
 
+# A download of a filtered list with no page of its own (tested below)
+DOWNLOADS = {"grants:award_360giving"}
+
 
 def test_every_list_page_with_filters_is_listed():
     found = []
@@ -78,7 +81,8 @@ def test_every_list_page_with_filters_is_listed():
         if "checked_filters(" in source or "Filter(request.GET" in source:
             found.append(key)
 
-    assert sorted(found) == sorted({name.partition("?")[0] for name in LIST_PAGES})
+    pages = {name.partition("?")[0] for name in LIST_PAGES}
+    assert sorted(found) == sorted(pages | DOWNLOADS)
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +126,14 @@ def test_a_filter_value_a_list_cannot_take_is_named_in_the_error_summary(client,
         download = client.get(url, {**given, **bad, "format": "csv"})
         assert download.status_code == 200
         assert "govuk-error-summary" in download.content.decode()  # the page, not a file
+
+
+def test_the_360giving_file_asked_with_a_refused_filter_is_the_list_naming_it(client, world):
+    client.force_login(user_for(world, matrix.ADMIN))
+
+    response = client.get(reverse("grants:award_360giving", args=["json"]), {"grant_round": "x"})
+
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert "govuk-error-summary" in page.content.decode()
+    assert _shown(page) == []

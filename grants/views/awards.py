@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from grants import permissions, selectors, services
@@ -55,6 +56,9 @@ def award_360giving(request, fmt: str):
     doors.require(permissions.can_export_360giving(request.user) and fmt in {"json", "csv"})
     if not accounts.recently_authenticated(request):  # as every doors.download (vru.exports)
         return accounts.reauthenticate(request)
+    if not doors.checked_filters(request, AwardFilter).is_valid():
+        # a file of nothing would look filtered: the list names the refused filter
+        return redirect(f"{reverse('grants:award_list')}?{request.GET.urlencode()}")
     awards = selectors.award_list(viewer=request.user, filters=request.GET)
     core_services.audit_record(
         actor=request.user,
