@@ -8,6 +8,7 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.response import Response
 
 from evaluation import permissions, selectors, serializers
+from evaluation.filters import EvaluationFilter
 from evaluation.models import Evaluation
 from evaluation.report_periods import whole_period_error
 from programmes import selectors as programme_selectors
@@ -77,6 +78,9 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             query_choice(request, name, choices)
         query_int(request, "programme", minimum=1)
         query_int(request, "rating", minimum=0)
+        checked = EvaluationFilter(request.query_params)  # the same filters as the page
+        if not checked.is_valid():
+            raise exceptions.ValidationError(checked.errors)
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):

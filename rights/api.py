@@ -25,7 +25,7 @@ class SubjectAccessRequestViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return SubjectAccessRequest.objects.none()
-        return selectors.request_list(viewer=self.request.user, sort="due")
+        return selectors.request_list(viewer=self.request.user)
 
     @extend_schema(
         request=serializers.SubjectAccessRequestInputSerializer,

@@ -5,31 +5,22 @@ from django.db.models import QuerySet
 
 from programmes.models import YoungPerson
 from rights import permissions
+from rights.filters import SORTS, RequestFilter
 from rights.models import GatheredItem, SubjectAccessRequest
 from vru.models import User
 
-SORTS = {
-    "due": ("due_on", "pk"),
-    "-due": ("-due_on", "-pk"),
-    "received": ("received_on", "pk"),
-    "-received": ("-received_on", "-pk"),
-    "status": ("status", "due_on"),
-}
-
 
 def request_list(
-    *, viewer: User, status: str = "", kind: str = "", open_only: bool = False, sort: str = "due"
+    *, viewer: User, filters: dict | None = None, open_only: bool = False
 ) -> QuerySet[SubjectAccessRequest]:
+    """Filtered by status and kind, sorted by one of SORTS (``sort``; by due date unless another is chosen)."""
     if not permissions.can_handle_requests(viewer):
         return SubjectAccessRequest.objects.none()
     requests = SubjectAccessRequest.objects.for_viewer(viewer).select_related("young_person")
-    if status in SubjectAccessRequest.Status.values:
-        requests = requests.filter(status=status)
-    if kind in SubjectAccessRequest.Kind.values:
-        requests = requests.filter(kind=kind)
     if open_only:
         requests = requests.filter(status__in=SubjectAccessRequest.OPEN_STATUSES)
-    return requests.order_by(*SORTS.get(sort, SORTS["due"]))
+    requests = requests.order_by(*SORTS["due"])
+    return RequestFilter(filters, queryset=requests).qs if filters else requests
 
 
 def request_get(*, viewer: User, pk: int) -> SubjectAccessRequest | None:

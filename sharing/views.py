@@ -139,7 +139,7 @@ def partner_token_issue(request, pk: int):
     on the page this answers with, and nowhere else, ever."""
     doors.require(permissions.can_manage_agreements(request.user))
     agreement = doors.found(selectors.agreement_get(viewer=request.user, pk=pk))
-    form = forms.PartnerTokenForm(request.POST or None, agreement=agreement)
+    form = forms.PartnerTokenForm(doors.posted(request), agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
             bound, key = services.partner_token_issue(

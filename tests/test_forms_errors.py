@@ -342,7 +342,13 @@ def test_a_custom_validators_own_message_is_kept():
 
 # --- Filter forms: the lists' filters (pages and API) ---------------------------------------
 
-FILTER_MODULES = ("vru.filters", "programmes.filters", "grants.filters")
+FILTER_MODULES = (
+    "vru.filters",
+    "programmes.filters",
+    "grants.filters",
+    "evaluation.filters",
+    "rights.filters",
+)
 
 
 def filtersets() -> list[type]:

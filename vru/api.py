@@ -8,6 +8,8 @@ from rest_framework import exceptions, filters, pagination, throttling
 from rest_framework.fields import get_error_detail
 from rest_framework.views import exception_handler
 
+from vru.filters import BOOLEAN_VALUES
+
 
 def api_exception_handler(exc, context):
     """DRF's handler, with a Django ValidationError as a 400, and every error an object:
@@ -24,8 +26,6 @@ def api_exception_handler(exc, context):
 
 # Query parameters are strict: a value of the wrong type is a 400 naming the parameter,
 # never ignored (the page's first page, the default size or order, every row instead).
-
-BOOLEAN_VALUES = {"true": True, "false": False, "1": True, "0": False}
 
 
 def query_int(request, name: str, *, minimum: int | None = None) -> int | None:

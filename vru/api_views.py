@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 
 from vru import selectors, serializers
 from vru.api import query_bool
-from vru.filters import LSOAFilter, RecommendationFilter
+from vru.filters import LSOAFilter, RecommendationFilter, RiskScoreFilter
 from vru.models import (
     LSOA,
     AreaProfile,
@@ -110,6 +110,9 @@ class RiskRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def scores(self, request, pk=None):
         filters = request.query_params.dict()
         filters["priority"] = "1" if query_bool(request, "priority") else ""
+        checked = RiskScoreFilter(filters)  # a value it cannot take is a 400 naming it
+        if not checked.is_valid():
+            raise exceptions.ValidationError(checked.errors)
         run = self.get_object()
         scores = selectors.risk_score_list(viewer=request.user, run=run, filters=filters)
         page = self.paginate_queryset(scores)

@@ -7,6 +7,12 @@
   has it, so a rule checked in the service reads like the form's own errors.
 - ``download(...)``: an import-export resource as an audited CSV/XLSX (``vru.exports``).
 - ``flash`` / ``flash_error``: the GOV.UK notification banner after a redirect.
+- ``posted(request)`` / ``posted_files(request)``: what a form page binds its form to: the
+  POST (and its files) whenever the method is POST, even an empty one, so a submission with
+  nothing filled in (or only unticked boxes) is checked and answered like any other, never
+  taken for a first visit. ``None`` on GET (an unbound form).
+- ``checked_filters(request, filterset_class)``: a list page's filters as given, checked the
+  way its selector applies them (``vru.filters``), for the page's error summary.
 """
 
 from django.contrib import messages
@@ -49,6 +55,23 @@ def download(
     return exports.audited_download(
         request, dataset, file_stem=name, file_format=export_format, verb=verb, **audit
     )
+
+
+def posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request):
+    return request.FILES if request.method == "POST" else None
+
+
+def checked_filters(request, filterset_class):
+    """The list's filters as the query string gives them, checked as its selector applies
+    them: the form's errors are the page's error summary (``filter_form`` in its context,
+    shown by base.html), and a list given a filter it cannot take lists nothing
+    (``vru.filters.GovukFilterSet``). Ids are the filters' names, as the pages' inputs."""
+    model = filterset_class._meta.model
+    return filterset_class(request.GET, queryset=model._default_manager.none()).form
 
 
 def flash(request, text: str) -> None:

@@ -1,13 +1,39 @@
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q
 
 from vru.forms import GovukErrorsMixin, GovukForm
-from vru.models import LSOA, Recommendation
+from vru.models import LSOA, AreaProfile, Hotspot, Recommendation, RiskRun, RiskScore
 
 # The largest id a database integer column holds: a bigger number (or a fraction such as
 # 1e32) is a 400 with a message, not an overflow deep in the database driver (a 500).
 MAX_ID = 2**63 - 1
+
+
+# What a true/false filter takes, on pages and in the API (vru.api.query_bool).
+BOOLEAN_VALUES = {"true": True, "false": False, "1": True, "0": False}
+
+
+class StrictBooleansForm(GovukForm):
+    """A true/false filter given anything but true, false, 1 or 0 is an error naming it, as
+    in the API; django-filter's own field reads such a value (and 1 or 0) as no filter."""
+
+    boolean_names: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.boolean_names:
+            raw = self.data.get(name)
+            if raw is None or raw == "":
+                continue
+            value = BOOLEAN_VALUES.get(str(raw).lower())
+            if value is None:
+                message = f"Select {self.error_name(name)} from the list"  # noqa: S608 (not SQL)
+                self.add_error(name, message)
+            elif name in cleaned:
+                cleaned[name] = value
+        return cleaned
 
 
 class GovukFilterSet(django_filters.FilterSet):
@@ -26,7 +52,28 @@ class GovukFilterSet(django_filters.FilterSet):
             for name, filter_ in self.filters.items()
             if isinstance(filter_, django_filters.OrderingFilter)
         }
-        return type(form.__name__, (GovukForm, form), {"error_names": names})
+        booleans = tuple(
+            name
+            for name, filter_ in self.filters.items()
+            if isinstance(filter_, django_filters.BooleanFilter)
+        )
+        attrs = {"error_names": names, "boolean_names": booleans}
+        return type(form.__name__, (StrictBooleansForm, form), attrs)
+
+    @property
+    def form(self):
+        form = super().form
+        form.auto_id = "%s"  # the list pages' inputs are named and identified alike
+        return form
+
+    @property
+    def qs(self):
+        """A filter given a value it cannot take filters out everything: the list is empty
+        (its page says why, naming the filter), never the unfiltered list as if filtered.
+        The API answers 400 before it gets here (vru.api.FilterBackend)."""
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -83,3 +130,77 @@ class RecommendationFilter(GovukFilterSet):
     class Meta:
         model = Recommendation
         fields = ["needs_assessment", "prevention_stage", "theme"]
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole number in a query string (a year): "2025.5" or "abc" is an error naming it."""
+
+    field_class = forms.IntegerField
+
+
+def ordered(qs, *tiebreak: str):
+    """A list sorted by a filterset's order, then by ``tiebreak`` so pages never overlap;
+    unsorted, the model's own order."""
+    return qs.order_by(*qs.query.order_by, *tiebreak) if qs.query.order_by else qs
+
+
+class RiskRunFilter(GovukFilterSet):
+    status = django_filters.ChoiceFilter(choices=RiskRun.Status.choices)
+    sort = django_filters.OrderingFilter(fields=("created_at", "label", "priority_count"))
+
+    class Meta:
+        model = RiskRun
+        fields = ["status"]
+
+
+class RiskScoreFilter(GovukFilterSet):
+    priority = django_filters.BooleanFilter(field_name="is_priority", label="Priority only")
+    local_authority = django_filters.CharFilter(
+        field_name="lsoa__local_authority__code", label="Local authority code"
+    )
+    q = django_filters.CharFilter(method="search", label="Code or name")
+    sort = django_filters.OrderingFilter(
+        fields=(("rank", "rank"), ("score", "score"), ("lsoa__name", "name"))
+    )
+
+    class Meta:
+        model = RiskScore
+        fields = ["priority", "local_authority", "q"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(lsoa__code__iexact=value) | Q(lsoa__name__icontains=value))
+
+
+class HotspotFilter(GovukFilterSet):
+    factor = django_filters.CharFilter(field_name="factor__key", label="Factor")
+    year = WholeNumberFilter(field_name="year", label="Year")
+    new = django_filters.BooleanFilter(field_name="is_new", label="New hotspots only")
+    sort = django_filters.OrderingFilter(fields=("p_value", "persistence", "observed", "year"))
+
+    class Meta:
+        model = Hotspot
+        fields = ["factor", "year", "new"]
+
+
+class AreaProfileFilter(GovukFilterSet):
+    kind = django_filters.ChoiceFilter(choices=AreaProfile.Kind.choices)
+    month = django_filters.CharFilter(
+        method="in_month",
+        label="Month",
+        validators=[
+            RegexValidator(
+                r"^\d{4}-(0[1-9]|1[0-2])", "Enter month as a year and month, like 2026-03"
+            )
+        ],
+    )
+    sort = django_filters.OrderingFilter(
+        fields=("rate_per_1000", "rank", "harm", "offences", "area_name", "month")
+    )
+
+    class Meta:
+        model = AreaProfile
+        fields = ["kind", "month"]
+
+    def in_month(self, queryset, name, value):
+        return queryset.filter(month__startswith=value[:7])

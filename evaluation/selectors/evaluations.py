@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 
 from evaluation import permissions
+from evaluation.filters import EVALUATION_SORTS, EvaluationFilter, OutcomeScoreFilter  # noqa: F401
 from evaluation.models import (
     Evaluation,
     Instrument,
@@ -25,12 +26,11 @@ from evaluation.selectors.statistics import paired_change_interval
 from grants.models import Award
 from programmes import selectors as programme_selectors
 from programmes.models import Programme, Referral
+from vru.filters import ordered
 from vru.models import Partnership, Role, User
 from vru.permissions import has_role
 from vru.selectors import disclosure
 from vru.selectors.disclosure import shown_count
-
-EVALUATION_SORTS = {"title", "status", "starts_on", "evidence_rating", "method"}
 
 
 def evaluation_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Evaluation]:
@@ -41,24 +41,8 @@ def evaluation_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Ev
     qs = Evaluation.objects.for_viewer(viewer).select_related(
         "programme", "award__decision__application__organisation"
     )
-    filters = filters or {}
-    if filters.get("q"):
-        qs = qs.filter(Q(title__icontains=filters["q"]) | Q(evaluator__icontains=filters["q"]))
-    for name, choices in [
-        ("status", Evaluation.Status.values),
-        ("method", Evaluation.Method.values),
-        ("kind", Evaluation.Kind.values),
-    ]:
-        if filters.get(name) in choices:
-            qs = qs.filter(**{name: filters[name]})
-    if str(filters.get("programme", "")).isdigit():
-        qs = qs.filter(programme_id=int(filters["programme"]))
-    if str(filters.get("rating", "")).isdigit():
-        qs = qs.filter(evidence_rating=int(filters["rating"]))
-    sort = filters.get("sort") or "-starts_on"
-    if sort.lstrip("-") in EVALUATION_SORTS:
-        qs = qs.order_by(sort, "pk")
-    return qs
+    qs = EvaluationFilter(filters or {}, queryset=qs).qs
+    return ordered(qs, "pk") if qs.query.order_by else qs.order_by("-starts_on", "pk")
 
 
 def evaluation_get(*, viewer: User, pk: int) -> Evaluation | None:
@@ -109,17 +93,8 @@ def outcome_score_list(*, viewer: User, filters: dict | None = None) -> QuerySet
     qs = OutcomeScore.objects.filter(referral_id__in=_visible_referral_ids(viewer)).select_related(
         "instrument", "referral__programme", "referral__young_person", "recorded_by"
     )
-    filters = filters or {}
-    if str(filters.get("programme", "")).isdigit():
-        qs = qs.filter(referral__programme_id=int(filters["programme"]))
-    if str(filters.get("instrument", "")).isdigit():
-        qs = qs.filter(instrument_id=int(filters["instrument"]))
-    if filters.get("reference"):
-        qs = qs.filter(referral__young_person__reference__iexact=filters["reference"].strip())
-    sort = filters.get("sort") or "-scored_on"
-    if sort.lstrip("-") in {"scored_on", "total", "time_point"}:
-        qs = qs.order_by(sort, "pk")
-    return qs
+    qs = OutcomeScoreFilter(filters or {}, queryset=qs).qs
+    return ordered(qs, "pk") if qs.query.order_by else qs.order_by("-scored_on", "pk")
 
 
 def referral_for_scores(*, viewer: User, pk: int) -> Referral | None:

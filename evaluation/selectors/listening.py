@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, QuerySet
 
 from evaluation import permissions
+from evaluation.filters import ResponseFilter
 from evaluation.models import (
     CodebookTheme,
     FeedbackResponse,
@@ -13,6 +14,7 @@ from evaluation.models import (
     SafeguardingAlert,
 )
 from vru.age_bands import ListeningAgeBand
+from vru.filters import ordered
 from vru.models import ImportJob, User
 from vru.selectors import disclosure
 from vru.selectors.disclosure import shown_count
@@ -60,23 +62,9 @@ def response_list(
         .select_related("local_authority", "lsoa")
         .prefetch_related("themes")
     )
-    filters = filters or {}
-    if filters.get("theme"):
-        qs = qs.filter(themes__pk=filters["theme"])
-    if filters.get("age_band") in ListeningAgeBand.values:
-        qs = qs.filter(age_band=filters["age_band"])
-    if filters.get("local_authority"):
-        qs = qs.filter(local_authority__code=filters["local_authority"])
-    if filters.get("uncoded") == "yes":
-        qs = qs.filter(themes__isnull=True)
-    if filters.get("flagged") == "yes":
-        qs = qs.filter(safeguarding_concern=True)
-    if filters.get("q"):
-        # The words are encrypted, so only the question can be searched.
-        qs = qs.filter(question__icontains=filters["q"])
-    sort = filters.get("sort") or "-responded_on"
-    if sort.lstrip("-") in {"responded_on", "age_band", "venue"}:
-        qs = qs.order_by(sort, "-id")
+    # the words are encrypted, so only the question can be searched (ResponseFilter.q)
+    qs = ResponseFilter(filters or {}, queryset=qs).qs
+    qs = ordered(qs, "-id") if qs.query.order_by else qs.order_by("-responded_on", "-id")
     return qs.distinct()
 
 

@@ -3,12 +3,12 @@
 from django.db.models import QuerySet
 
 from evaluation import permissions
+from evaluation.filters import ImpactReportFilter
 from evaluation.models import ImpactReport
 from evaluation.report_periods import PeriodKind
 from programmes.models import Programme
+from vru.filters import ordered
 from vru.models import CommunitySafetyPartnership, LocalAuthority, User
-
-REPORT_SORTS = {"requested_at", "period_start", "period_end", "status"}
 
 
 def _visible(viewer: User) -> QuerySet[ImpactReport]:
@@ -30,14 +30,8 @@ def impact_report_list(*, viewer: User, filters: dict | None = None) -> QuerySet
         .select_related("requested_by", "scope_programme", "scope_csp", "scope_local_authority")
         .defer("content")
     )
-    filters = filters or {}
-    if filters.get("status") in ImpactReport.Status.values:
-        qs = qs.filter(status=filters["status"])
-    if filters.get("scope") in ImpactReport.Scope.values:
-        qs = qs.filter(scope=filters["scope"])
-    sort = filters.get("sort") or ""
-    if sort.lstrip("-") in REPORT_SORTS:
-        qs = qs.order_by(sort, "-pk")
+    if filters:
+        qs = ordered(ImpactReportFilter(filters, queryset=qs).qs, "-pk")
     return qs
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from evaluation import permissions, selectors, services
+from evaluation.filters import EvaluationFilter, OutcomeScoreFilter
 from evaluation.forms import (
     BenefitAssumptionForm,
     EvaluationForm,
@@ -38,14 +39,16 @@ def _evaluation(request, pk: int) -> Evaluation:
 @require_GET
 def evaluation_list(request):
     doors.require(permissions.can_view_evaluations(request.user))
+    filters = doors.checked_filters(request, EvaluationFilter)
     evaluations = selectors.evaluation_list(viewer=request.user, filters=request.GET.dict())
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and filters.is_valid():
         return _export_evaluations(request, evaluations)
     page = Paginator(evaluations, EVALUATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluation/evaluation_list.html",
         {
+            "filter_form": filters,
             "page_obj": page,
             "programmes": programme_selectors.programme_list(viewer=request.user),
             "statuses": Evaluation.Status.choices,
@@ -118,7 +121,7 @@ def _evaluation_form(request, evaluation: Evaluation | None):
             awards.append(evaluation.award)
     initial = EvaluationForm.initial_for(evaluation) if evaluation else {"status": "planned"}
     form = EvaluationForm(
-        request.POST or None, programmes=programmes, awards=awards, initial=initial
+        doors.posted(request), programmes=programmes, awards=awards, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,7 +192,7 @@ def benefit_add(request, pk: int):
     evaluation = _evaluation(request, pk)
     doors.require(permissions.can_edit_evaluation(request.user, evaluation))
     form = BenefitAssumptionForm(
-        request.POST or None,
+        doors.posted(request),
         unit_costs=selectors.unit_costs_for(partnership_id=evaluation.partnership_id),
     )
     if request.method == "POST" and form.is_valid():
@@ -265,14 +268,16 @@ def outcome_summaries(request):
 @require_GET
 def outcome_score_list(request):
     doors.require(permissions.can_use_outcome_scores(request.user))
+    filters = doors.checked_filters(request, OutcomeScoreFilter)
     scores = selectors.outcome_score_list(viewer=request.user, filters=request.GET.dict())
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and filters.is_valid():
         return _export_scores(request, scores)
     page = Paginator(scores, SCORES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluation/outcome_score_list.html",
         {
+            "filter_form": filters,
             "page_obj": page,
             "programmes": programme_selectors.programmes_for_referrals(viewer=request.user),
             "instruments": selectors.instruments_for(partnership_id=request.user.partnership_id),
@@ -328,7 +333,7 @@ def referral_scores(request, referral_pk: int):
     doors.require(referral is not None)
     instruments = selectors.instruments_for(partnership_id=referral.partnership_id)
     can_record = permissions.can_record_outcome_score(request.user, referral)
-    form = OutcomeScoreForm(request.POST or None, instruments=instruments)
+    form = OutcomeScoreForm(doors.posted(request), instruments=instruments)
     if request.method == "POST":
         doors.require(can_record)
         if form.is_valid():

@@ -9,11 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evaluation import permissions, selectors, services
+from evaluation.filters import ResponseFilter
 from evaluation.forms import ActionForm, CodingForm, ExerciseForm, ResponseForm
 from evaluation.models import ListeningAction
 from evaluation.resources import FeedbackResponseResource
 from sharing import doors as sharing_doors
 from sharing.rules import Record
+from vru import doors
 from vru.age_bands import ListeningAgeBand
 from vru.data_kinds import DataKind
 
@@ -46,7 +48,7 @@ def exercise_list(request):
 @require_http_methods(["GET", "POST"])
 def exercise_create(request):
     _require(permissions.can_manage_listening(request.user))
-    form = ExerciseForm(request.POST or None)
+    form = ExerciseForm(doors.posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             exercise = services.exercise_create(
@@ -95,16 +97,18 @@ def exercise_publish(request, pk: int):
 def response_list(request, pk: int):
     exercise = _exercise(request, pk)
     _require(permissions.can_read_feedback(request.user))
+    filters = doors.checked_filters(request, ResponseFilter)
     responses = selectors.response_list(
         viewer=request.user, exercise=exercise, filters=request.GET.dict()
     )
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and filters.is_valid():
         return _export(request, exercise, responses)
     page = Paginator(responses, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluation/response_list.html",
         {
+            "filter_form": filters,
             "exercise": exercise,
             "page_obj": page,
             "themes": exercise.themes.all(),
@@ -141,7 +145,7 @@ def _export(request, exercise, responses) -> HttpResponse:
 def response_create(request, pk: int):
     exercise = _exercise(request, pk)
     _require(permissions.can_record_feedback(request.user))
-    form = ResponseForm(request.POST or None, exercise=exercise, viewer=request.user)
+    form = ResponseForm(doors.posted(request), exercise=exercise, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             response = services.response_record(
@@ -170,7 +174,7 @@ def response_code(request, pk: int, response_pk: int):
         selectors.response_list(viewer=request.user, exercise=exercise), pk=response_pk
     )
     form = CodingForm(
-        request.POST or None, exercise=exercise, initial={"themes": list(response.themes.all())}
+        doors.posted(request), exercise=exercise, initial={"themes": list(response.themes.all())}
     )
     if request.method == "POST" and form.is_valid():
         services.response_code(
@@ -206,7 +210,7 @@ def action_edit(request, pk: int, action_pk: int | None = None):
                 "delivered_through",
             ]
         } | {"theme": action.theme}
-    form = ActionForm(request.POST or None, exercise=exercise, initial=initial)
+    form = ActionForm(doors.posted(request), exercise=exercise, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_save(actor=request.user, action=action, **form.cleaned_data)

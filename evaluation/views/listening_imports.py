@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from evaluation import permissions, selectors, services
 from evaluation.forms import ResponsesImportForm
 from evaluation.views.listening import _exercise, _require
+from vru import doors
 from vru import permissions as core_permissions
 from vru import services as core_services
 from vru.models import ImportJob
@@ -27,7 +28,7 @@ def responses_import(request, pk: int):
     person confirms on the import's page. Lists the exercise's recent imports."""
     exercise = _exercise(request, pk)
     _require(permissions.can_record_feedback(request.user))
-    form = ResponsesImportForm(request.POST or None, request.FILES or None)
+    form = ResponsesImportForm(doors.posted(request), doors.posted_files(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

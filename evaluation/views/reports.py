@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evaluation import permissions, selectors, services
+from evaluation.filters import ImpactReportFilter
 from evaluation.forms import ImpactReportForm
 from evaluation.models import ImpactReport
 from programmes import permissions as programmes_permissions
@@ -31,11 +32,13 @@ def report_list(request):
     doors.require(permissions.can_view_impact_reports(request.user))
     filters = request.GET.dict()
     reports = selectors.impact_report_list(viewer=request.user, filters=filters)
+    checked = doors.checked_filters(request, ImpactReportFilter)
     page = Paginator(reports, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluation/reports/report_list.html",
         {
+            "filter_form": checked,
             "page_obj": page,
             "current_sort": filters.get("sort", ""),
             "statuses": ImpactReport.Status.choices,
@@ -50,7 +53,7 @@ def report_list(request):
 def report_request(request):
     doors.require(permissions.can_request_impact_report(request.user))
     form = ImpactReportForm(
-        request.POST or None,
+        doors.posted(request),
         choices=selectors.report_scope_choices(viewer=request.user),
         viewer=request.user,
         today=timezone.localdate(),

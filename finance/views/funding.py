@@ -15,6 +15,7 @@ from finance.forms import AllocationForm, FundingStreamForm, SpendForm
 from finance.models import Quarter, financial_year_label, financial_year_of, quarter_of
 from grants.models import GrantRound
 from programmes.models import Programme
+from vru import doors
 from vru.exports import audited_download
 
 SPEND_COLUMNS = [
@@ -104,7 +105,7 @@ def stream_list(request):
     user = request.user
     _require(permissions.can_view_finance(user))
     can_keep = permissions.can_keep_funding(user)
-    form = FundingStreamForm(request.POST or None)
+    form = FundingStreamForm(doors.posted(request))
     if request.method == "POST":
         _require(can_keep)
         if form.is_valid():
@@ -133,7 +134,7 @@ def stream_detail(request, pk: int):
     can_keep = permissions.can_keep_funding(user)
     programmes = Programme.objects.filter(partnership_id=user.partnership_id)
     rounds = GrantRound.objects.filter(partnership_id=user.partnership_id)
-    form = AllocationForm(request.POST or None, programmes=programmes, grant_rounds=rounds)
+    form = AllocationForm(doors.posted(request), programmes=programmes, grant_rounds=rounds)
     if request.method == "POST":
         _require(can_keep)
         if form.is_valid():
@@ -183,7 +184,7 @@ def spend_record(request):
     _require(bool(programmes))
     today = timezone.localdate()
     form = SpendForm(
-        request.POST or None,
+        doors.posted(request),
         programmes=programmes,
         initial={"financial_year": financial_year_of(today), "quarter": quarter_of(today)},
     )

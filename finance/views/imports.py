@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from finance import permissions, selectors, services
 from finance.forms import SpendImportForm
+from vru import doors
 from vru import permissions as core_permissions
 from vru import services as core_services
 from vru.models import ImportJob
@@ -23,7 +24,7 @@ ROW_ERRORS_SHOWN = 500
 def spend_import(request):
     if not permissions.can_import_spend(request.user):
         raise Http404
-    form = SpendImportForm(request.POST or None, request.FILES or None)
+    form = SpendImportForm(doors.posted(request), doors.posted_files(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from finance import permissions, selectors, services
 from finance.forms import PopulationImportForm
 from finance.views.imports import IN_PROGRESS, ROW_ERRORS_SHOWN
+from vru import doors
 from vru import permissions as core_permissions
 from vru import services as core_services
 from vru.models import ImportJob
@@ -22,7 +23,7 @@ from vru.models import ImportJob
 def population_import(request):
     if not permissions.can_import_population(request.user):
         raise Http404
-    form = PopulationImportForm(request.POST or None, request.FILES or None)
+    form = PopulationImportForm(doors.posted(request), doors.posted_files(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -37,7 +37,7 @@ def _contract(request, pk: int):
 def provider_list(request):
     """The partnership's providers, and adding one."""
     _keeper(request)
-    form = ProviderForm(request.POST or None)
+    form = ProviderForm(doors.posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             provider = services.provider_create(
@@ -60,7 +60,7 @@ def provider_list(request):
 def provider_edit(request, pk: int):
     _keeper(request)
     provider = get_object_or_404(selectors.providers(viewer=request.user), pk=pk)
-    form = ProviderForm(request.POST or None, initial={"name": provider.name})
+    form = ProviderForm(doors.posted(request), initial={"name": provider.name})
     if request.method == "POST" and form.is_valid():
         try:
             services.provider_update(actor=request.user, provider=provider, **form.cleaned_data)
@@ -82,7 +82,7 @@ def provider_staff(request, pk: int):
     """The provider's staff, and linking another (finance.services.provider_staff_add)."""
     provider = _provider(request, pk)
     form = ProviderStaffForm(
-        request.POST or None,
+        doors.posted(request),
         users=selectors.provider_staff_choices(viewer=request.user, provider=provider),
     )
     if request.method == "POST" and form.is_valid():
@@ -129,7 +129,7 @@ def contract_create(request):
     _keeper(request)
     providers = list(selectors.providers(viewer=request.user))
     programmes = list(selectors.contract_programmes(viewer=request.user))
-    form = ContractForm(request.POST or None, providers=providers, programmes=programmes)
+    form = ContractForm(doors.posted(request), providers=providers, programmes=programmes)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["provider"] = next(p for p in providers if str(p.pk) == data["provider"])
@@ -148,7 +148,7 @@ def contract_create(request):
 def contract_edit(request, pk: int):
     contract = _contract(request, pk)
     form = ContractTermsForm(
-        request.POST or None,
+        doors.posted(request),
         initial={
             "value": contract.value,
             "starts_on": contract.starts_on,
@@ -185,7 +185,7 @@ def kpi_edit(request, pk: int, kpi_pk: int):
 
 def _kpi_form(request, contract, kpi):
     initial = {} if kpi is None else {"name": kpi.name, "target": kpi.target, "unit": kpi.unit}
-    form = KPIForm(request.POST or None, initial=initial)
+    form = KPIForm(doors.posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.kpi_save(actor=request.user, contract=contract, kpi=kpi, **form.cleaned_data)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from finance import permissions, selectors, services
 from finance.forms import KPIFigureForm
 from finance.models import KPI, financial_year_label, financial_year_of, quarter_of
+from vru import doors
 
 
 def _require(allowed: bool) -> None:
@@ -64,7 +65,7 @@ def kpi_figure_record(request, pk: int):
     kpis = list(KPI.objects.filter(contract=contract).order_by("name"))
     today = timezone.localdate()
     form = KPIFigureForm(
-        request.POST or None,
+        doors.posted(request),
         kpis=kpis,
         initial={"financial_year": financial_year_of(today), "quarter": quarter_of(today)},
     )

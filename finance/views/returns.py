@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from finance import permissions, selectors, services
 from finance.forms import ReturnCorrectForm, ReturnProduceForm
 from finance.models import COLUMNS, COUNT_COLUMNS, financial_year_of, quarter_of
+from vru import doors
 from vru.exports import audited_download
 
 LABELS = {
@@ -40,7 +41,7 @@ def return_list(request):
     can_prepare = permissions.can_prepare_returns(user)
     today = timezone.localdate()
     form = ReturnProduceForm(
-        request.POST or None,
+        doors.posted(request),
         initial={"financial_year": financial_year_of(today), "quarter": quarter_of(today)},
     )
     if request.method == "POST":

@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from grants import permissions, selectors, services
+from grants.filters import AwardFilter
 from grants.forms import MonitoringReturnForm
 from grants.models import MonitoringReturn, Tranche
 from grants.resources import AwardResource
@@ -25,9 +27,10 @@ def award_list(request):
     doors.require(
         permissions.is_grants_staff(request.user) or permissions.is_applicant(request.user)
     )
+    filters = doors.checked_filters(request, AwardFilter)
     awards = selectors.award_list(viewer=request.user, filters=request.GET)
     export_format = request.GET.get("format")
-    if export_format in {"csv", "xlsx"}:
+    if export_format in {"csv", "xlsx"} and filters.is_valid():
         return doors.download(
             request,
             resource=AwardResource(),
@@ -40,6 +43,7 @@ def award_list(request):
         request,
         "grants/award_list.html",
         {
+            "filter_form": filters,
             "page_obj": Paginator(awards, doors.PAGE_SIZE).get_page(request.GET.get("page")),
             "current_sort": request.GET.get("sort", ""),
             "can_export_360": permissions.can_export_360giving(request.user),
@@ -52,6 +56,9 @@ def award_360giving(request, fmt: str):
     doors.require(permissions.can_export_360giving(request.user) and fmt in {"json", "csv"})
     if not accounts.recently_authenticated(request):  # as every doors.download (vru.exports)
         return accounts.reauthenticate(request)
+    if not doors.checked_filters(request, AwardFilter).is_valid():
+        # a file of nothing would look filtered: the list names the refused filter
+        return redirect(f"{reverse('grants:award_list')}?{request.GET.urlencode()}")
     awards = selectors.award_list(viewer=request.user, filters=request.GET)
     core_services.audit_record(
         actor=request.user,
@@ -126,7 +133,7 @@ def monitoring_return(request, pk: int):
     )
     is_staff = permissions.is_grants_staff(request.user)
     can_submit = permissions.can_submit_return(request.user, item)
-    form = MonitoringReturnForm(request.POST or None) if can_submit else None
+    form = MonitoringReturnForm(doors.posted(request)) if can_submit else None
     if request.method == "POST":
         if is_staff and "approve" in request.POST:
             try:

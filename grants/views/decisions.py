@@ -74,7 +74,7 @@ def assignment_release(request, pk: int):
         ),
         pk=pk,
     )
-    form = AssignmentReleaseForm(request.POST or None)
+    form = AssignmentReleaseForm(doors.posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.assignment_release(

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from grants import permissions, selectors, services
+from grants.filters import OrganisationFilter
 from grants.forms import MemberAddForm, OrganisationForm
 from grants.models import OrganisationMembership
 from grants.resources import OrganisationResource
@@ -23,7 +24,7 @@ def _staff_organisation(request, pk: int):
 
 def _organisation_form(request, instance=None) -> OrganisationForm:
     return OrganisationForm(
-        request.POST or None,
+        doors.posted(request),
         instance=instance,
         local_authorities=core_selectors.local_authority_list(viewer=request.user),
     )
@@ -32,9 +33,10 @@ def _organisation_form(request, instance=None) -> OrganisationForm:
 @require_GET
 def organisation_list(request):
     doors.require(permissions.can_manage_rounds(request.user))
+    filters = doors.checked_filters(request, OrganisationFilter)
     organisations = selectors.organisation_list(viewer=request.user, filters=request.GET)
     export_format = request.GET.get("format")
-    if export_format in {"csv", "xlsx"}:
+    if export_format in {"csv", "xlsx"} and filters.is_valid():
         # applicants' contact details: to a partner organisation only under an agreement the
         # rule offers (sharing.doors)
         return sharing_doors.guarded_download(
@@ -57,6 +59,7 @@ def organisation_list(request):
         request,
         "grants/organisation_list.html",
         {
+            "filter_form": filters,
             "page_obj": Paginator(organisations, doors.PAGE_SIZE).get_page(request.GET.get("page")),
             "current_sort": request.GET.get("sort", ""),
             "kinds": OrganisationForm.base_fields["kind"].choices,
@@ -109,7 +112,7 @@ def organisation_edit(request, pk: int):
 def organisation_detail(request, pk: int):
     """The organisation, its applications, and the people who act for it (add one here)."""
     organisation = _staff_organisation(request, pk)
-    form = MemberAddForm(request.POST or None)
+    form = MemberAddForm(doors.posted(request))
     if request.method == "POST" and form.is_valid():
         user = selectors.user_to_add_to_organisation(
             viewer=request.user, username=form.cleaned_data["username"]

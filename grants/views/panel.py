@@ -22,7 +22,7 @@ def _candidates(viewer):
 @require_http_methods(["GET", "POST"])
 def panel(request):
     doors.require(permissions.is_grants_staff(request.user))
-    form = PanelMemberForm(request.POST or None, users=_candidates(request.user))
+    form = PanelMemberForm(doors.posted(request), users=_candidates(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.panel_member_create(
@@ -48,7 +48,7 @@ def panel_member(request, pk: int):
     doors.require(permissions.is_grants_staff(request.user))
     member = get_object_or_404(selectors.panel_member_list(viewer=request.user), pk=pk)
     form = PanelMemberUpdateForm(
-        request.POST or None,
+        doors.posted(request),
         initial={
             "training_completed_on": member.training_completed_on,
             "guardian_consent_recorded_on": member.guardian_consent_recorded_on,

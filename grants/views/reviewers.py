@@ -129,7 +129,7 @@ def review_check(request, pk: int):
 
 
 def _conflict_question(request, assignment, may_review):
-    form = ConflictForm(request.POST or None)
+    form = ConflictForm(doors.posted(request))
     if request.method == "POST" and may_review and form.is_valid():
         try:
             if form.cleaned_data["knows_someone"] == "yes":

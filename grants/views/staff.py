@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from grants import permissions, selectors, services
+from grants.filters import ApplicationFilter, GrantRoundFilter
 from grants.forms import (
     AssignmentAddForm,
     CriterionFormSet,
@@ -32,9 +33,10 @@ def round_list(request):
     doors.require(
         permissions.can_manage_rounds(request.user) or permissions.is_applicant(request.user)
     )
+    filters = doors.checked_filters(request, GrantRoundFilter)
     rounds = selectors.grant_round_list(viewer=request.user, filters=request.GET)
     export_format = request.GET.get("format")
-    if export_format in {"csv", "xlsx"}:
+    if export_format in {"csv", "xlsx"} and filters.is_valid():
         doors.require(permissions.can_manage_rounds(request.user))
         return doors.download(
             request,
@@ -48,6 +50,7 @@ def round_list(request):
         request,
         "grants/round_list.html",
         {
+            "filter_form": filters,
             "page_obj": Paginator(rounds, doors.PAGE_SIZE).get_page(request.GET.get("page")),
             "current_sort": request.GET.get("sort", ""),
             "is_staff": permissions.can_manage_rounds(request.user),
@@ -61,10 +64,10 @@ def round_create(request):
     doors.require(permissions.can_manage_rounds(request.user))
     recommendations = core_selectors.recommendation_list(viewer=request.user)
     form = GrantRoundForm(
-        request.POST or None, recommendations=recommendations, viewer=request.user
+        doors.posted(request), recommendations=recommendations, viewer=request.user
     )
-    criteria = CriterionFormSet(request.POST or None, prefix="criteria")
-    questions = QuestionFormSet(request.POST or None, prefix="questions")
+    criteria = CriterionFormSet(doors.posted(request), prefix="criteria")
+    questions = QuestionFormSet(doors.posted(request), prefix="questions")
     if (
         request.method == "POST"
         and form.is_valid()
@@ -246,9 +249,10 @@ def application_list(request):
     doors.require(
         permissions.can_manage_rounds(request.user) or permissions.is_applicant(request.user)
     )
+    filters = doors.checked_filters(request, ApplicationFilter)
     applications = selectors.application_list(viewer=request.user, filters=request.GET)
     export_format = request.GET.get("format")
-    if export_format in {"csv", "xlsx"}:
+    if export_format in {"csv", "xlsx"} and filters.is_valid():
         return doors.download(
             request,
             resource=ApplicationResource(),
@@ -261,6 +265,7 @@ def application_list(request):
         request,
         "grants/application_list.html",
         {
+            "filter_form": filters,
             "page_obj": Paginator(applications, doors.PAGE_SIZE).get_page(request.GET.get("page")),
             "current_sort": request.GET.get("sort", ""),
             "statuses": Application.Status.choices,

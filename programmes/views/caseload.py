@@ -21,6 +21,7 @@ from django.utils.timesince import timeuntil
 from django.views.decorators.http import require_GET
 
 from programmes import permissions, selectors, services
+from programmes.filters import ReferralFilter
 from programmes.models import Referral, consent_tag
 from programmes.resources import ReferralResource
 from programmes.search import parse_search
@@ -153,8 +154,9 @@ def caseload(request):
     """My open cases: referrals awaiting first contact first, by due time; then the rest.
     Closed ones only when a status is chosen."""
     doors.require(permissions.can_use_caseload(request.user))
+    filters = doors.checked_filters(request, ReferralFilter)
     open_only = selectors.open_only(request.GET)
-    if request.GET.get("format") in {"csv", "xlsx"}:
+    if request.GET.get("format") in {"csv", "xlsx"} and filters.is_valid():
         referrals = selectors.referral_list(
             viewer=request.user, filters=request.GET, open_only=open_only
         )
@@ -191,6 +193,7 @@ def caseload(request):
         request,
         "programmes/caseload.html",
         {
+            "filter_form": filters,
             "page_obj": page,
             "rows_html": table_rows(
                 page.object_list,

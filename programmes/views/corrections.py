@@ -64,7 +64,7 @@ def referral_correct(request, pk: int):
         services.identity_view(actor=request.user, referral=referral) if with_identity else None
     )
     form = forms.ReferralCorrectionForm(
-        request.POST or None,
+        doors.posted(request),
         initial=forms.ReferralCorrectionForm.initial_for(referral, identity),
         referral=referral,
         identity=identity,
@@ -118,7 +118,7 @@ def contact_correct(request, pk: int):
     referral = contact.referral
     doors.require(permissions.can_work_on_referral(request.user, referral))
     form = forms.ContactCorrectionForm(
-        request.POST or None,
+        doors.posted(request),
         initial={name: getattr(contact, name) for name in inputs.CONTACT_CORRECTABLE},
         contact=contact,
         version=services.current_version(Kind.CONTACT, contact.pk),
@@ -147,7 +147,7 @@ def outcome_correct(request, pk: int):
     referral = outcome.referral
     doors.require(permissions.can_work_on_referral(request.user, referral))
     form = forms.OutcomeCorrectionForm(
-        request.POST or None,
+        doors.posted(request),
         initial={name: getattr(outcome, name) for name in inputs.OUTCOME_CORRECTABLE},
         outcome=outcome,
         version=services.current_version(Kind.OUTCOME, outcome.pk),
@@ -175,7 +175,7 @@ def session_correct(request, pk: int):
     session = doors.found(selectors.session_get(viewer=request.user, pk=pk))
     doors.require(permissions.can_record_session(request.user, session.programme))
     form = forms.SessionCorrectionForm(
-        request.POST or None,
+        doors.posted(request),
         initial=forms.SessionCorrectionForm.initial_for(session),
         session=session,
         version=services.current_version(Kind.SESSION, session.pk),

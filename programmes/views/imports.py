@@ -27,8 +27,8 @@ def referral_import(request):
     # ?programme= (the link from a programme's admin page) chooses it; the form's choices
     # are still only the programmes the viewer manages
     form = forms.ReferralImportForm(
-        request.POST or None,
-        request.FILES or None,
+        doors.posted(request),
+        doors.posted_files(request),
         programmes=programmes,
         initial={"programme": request.GET.get("programme", "")},
     )

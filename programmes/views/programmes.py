@@ -21,7 +21,7 @@ from vru.permissions import sees_suppressed_figures
 def programme_list(request):
     doors.require(permissions.can_view_programmes(request.user))
     filterset = ProgrammeFilter(request.GET, queryset=selectors.programme_list(viewer=request.user))
-    if request.GET.get("format") in {"csv", "xlsx"}:
+    if request.GET.get("format") in {"csv", "xlsx"} and filterset.is_valid():
         return doors.download(
             request,
             resource=ProgrammeResource(),
@@ -35,6 +35,7 @@ def programme_list(request):
         request,
         "programmes/programme_list.html",
         {
+            "filter_form": filterset.form,
             "page_obj": page,
             "kinds": Programme.Kind.choices,
             "current_sort": request.GET.get("sort", ""),

@@ -24,7 +24,7 @@ def referral_create(request):
     programmes = selectors.programmes_for_referrals(viewer=request.user)
     doors.require(permissions.can_use_caseload(request.user) and programmes.exists())
     form = forms.ReferralForm(
-        request.POST or None,
+        doors.posted(request),
         programmes=programmes,
         staff=selectors.staff_of(programmes),
         may_override=selectors.managed_programmes(viewer=request.user).exists(),
@@ -171,7 +171,7 @@ def referral_assign(request, pk: int):
     # each practitioner with their open cases, counted in the same query
     staff = selectors.assignable_staff(referral=referral)
     form = forms.AssignForm(
-        request.POST or None, staff=staff, initial={"assigned_to": referral.assigned_to_id}
+        doors.posted(request), staff=staff, initial={"assigned_to": referral.assigned_to_id}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,7 +204,7 @@ def break_glass(request):
     doors.require(permissions.can_use_break_glass(request.user))
     if not accounts.recently_authenticated(request):
         return accounts.reauthenticate(request)
-    form = forms.BreakGlassForm(request.POST or None)
+    form = forms.BreakGlassForm(doors.posted(request))
     if request.method == "POST" and form.is_valid():
         referral = selectors.referral_for_break_glass(
             viewer=request.user, reference=form.cleaned_data["reference"]

@@ -19,7 +19,7 @@ from vru.age_bands import AgeBand
 def session_list(request):
     doors.require(permissions.can_use_caseload(request.user))
     filterset = SessionFilter(request.GET, queryset=selectors.session_list(viewer=request.user))
-    if request.GET.get("format") in {"csv", "xlsx"}:
+    if request.GET.get("format") in {"csv", "xlsx"} and filterset.is_valid():
         return doors.download(
             request,
             resource=SessionResource(),
@@ -33,6 +33,7 @@ def session_list(request):
         request,
         "programmes/session_list.html",
         {
+            "filter_form": filterset.form,
             "page_obj": page,
             "kinds": [("group", "Group session"), ("detached", "Detached session")],
             "programmes": selectors.programmes_for_referrals(viewer=request.user),
@@ -91,7 +92,7 @@ def session_detached_contact(request, pk: int):
 def session_create(request):
     programmes = selectors.programmes_for_referrals(viewer=request.user)
     doors.require(permissions.can_use_caseload(request.user) and programmes.exists())
-    form = forms.SessionForm(request.POST or None, programmes=programmes, viewer=request.user)
+    form = forms.SessionForm(doors.posted(request), programmes=programmes, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

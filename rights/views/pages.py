@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rights import forms, permissions, selectors, services
+from rights.filters import RequestFilter
 from rights.models import GatheredItem, Redaction, SubjectAccessRequest
 from rights.models.requests import redacted_text
 from vru import accounts, doors
@@ -25,21 +26,22 @@ def _get(request, pk: int) -> SubjectAccessRequest:
 @require_GET
 def request_list(request):
     doors.require(permissions.can_handle_requests(request.user))
+    filters = doors.checked_filters(request, RequestFilter)
     status = request.GET.get("status", "")
     kind = request.GET.get("kind", "")
-    sort = request.GET.get("sort", "due")
-    requests = selectors.request_list(viewer=request.user, status=status, kind=kind, sort=sort)
+    requests = selectors.request_list(viewer=request.user, filters=request.GET)
     return render(
         request,
         "rights/request_list.html",
         {
+            "filter_form": filters,
             "requests": requests,
             "statuses": Request.Status.choices,
             "kinds": Request.Kind.choices,
             "chosen_status": status,
             "chosen_kind": kind,
             "filtered": bool(status or kind),
-            "sort": sort,
+            "sort": request.GET.get("sort") or "due",
             "today": timezone.localdate(),
         },
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 
 from vru import permissions
+from vru.filters import AreaProfileFilter, HotspotFilter, RiskRunFilter, RiskScoreFilter, ordered
 from vru.models import (
     LSOA,
     AreaIndicator,
@@ -37,12 +38,8 @@ def risk_run_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Risk
     if not permissions.can_view_areas(viewer):
         return RiskRun.objects.none()
     qs = RiskRun.objects.for_viewer(viewer).select_related("created_by")
-    filters = filters or {}
-    if filters.get("status") in RiskRun.Status.values:
-        qs = qs.filter(status=filters["status"])
-    sort = filters.get("sort", "")
-    if sort.lstrip("-") in {"created_at", "label", "priority_count"}:
-        qs = qs.order_by(sort, "-pk")
+    if filters:
+        qs = ordered(RiskRunFilter(filters, queryset=qs).qs, "-pk")
     return qs
 
 
@@ -79,19 +76,8 @@ def risk_score_list(
         .select_related("lsoa", "lsoa__local_authority", "lsoa__community_safety_partnership")
         .defer("lsoa__boundary")
     )
-    filters = filters or {}
-    if filters.get("priority") in {"1", "true", "yes"}:
-        qs = qs.filter(is_priority=True)
-    if filters.get("local_authority"):
-        qs = qs.filter(lsoa__local_authority__code=filters["local_authority"])
-    if filters.get("q"):
-        q = filters["q"].strip()
-        qs = qs.filter(Q(lsoa__code__iexact=q) | Q(lsoa__name__icontains=q))
-    sort = filters.get("sort", "")
-    if sort.lstrip("-") in {"rank", "score"}:
-        qs = qs.order_by(sort)
-    elif sort.lstrip("-") == "name":
-        qs = qs.order_by(sort.replace("name", "lsoa__name"))
+    if filters:
+        qs = RiskScoreFilter(filters, queryset=qs).qs
     return qs
 
 
@@ -193,16 +179,8 @@ def hotspot_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Hotsp
         .select_related("factor", "lsoa", "lsoa__local_authority")
         .defer("lsoa__boundary")
     )
-    filters = filters or {}
-    if filters.get("factor"):
-        qs = qs.filter(factor__key=filters["factor"])
-    if str(filters.get("year", "")).isdigit():
-        qs = qs.filter(year=int(filters["year"]))
-    if filters.get("new") in {"1", "true", "yes"}:
-        qs = qs.filter(is_new=True)
-    sort = filters.get("sort", "")
-    if sort.lstrip("-") in {"p_value", "persistence", "observed", "year"}:
-        qs = qs.order_by(sort, "lsoa__code")
+    if filters:
+        qs = ordered(HotspotFilter(filters, queryset=qs).qs, "lsoa__code")
     return qs
 
 
@@ -210,14 +188,8 @@ def area_profile_list(*, viewer: User, filters: dict | None = None) -> QuerySet[
     if not permissions.can_view_areas(viewer):
         return AreaProfile.objects.none()
     qs = AreaProfile.objects.for_viewer(viewer)
-    filters = filters or {}
-    if filters.get("kind") in AreaProfile.Kind.values:
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("month"):
-        qs = qs.filter(month__startswith=filters["month"][:7])
-    sort = filters.get("sort", "")
-    if sort.lstrip("-") in {"rate_per_1000", "rank", "harm", "offences", "area_name", "month"}:
-        qs = qs.order_by(sort, "area_name")
+    if filters:
+        qs = ordered(AreaProfileFilter(filters, queryset=qs).qs, "area_name")
     return qs
 
 

@@ -63,7 +63,7 @@ def session_end(request):
 def api_token_create(request):
     """Make a token. Its key is on the page this answers with, and nowhere else, ever."""
     doors.require(permissions.can_manage_api_tokens(request.user))
-    form = ApiTokenForm(request.POST or None, default_days=settings.VRU_API_TOKEN_DAYS)
+    form = ApiTokenForm(doors.posted(request), default_days=settings.VRU_API_TOKEN_DAYS)
     if request.method == "POST" and form.is_valid():
         try:
             token, key = services.api_token_create(actor=request.user, **form.cleaned_data)

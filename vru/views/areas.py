@@ -17,6 +17,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vru import doors, permissions, selectors, services, tasks
+from vru.filters import AreaProfileFilter, HotspotFilter, RiskRunFilter, RiskScoreFilter
 from vru.models import AreaProfile, AuditEvent, RiskRun
 from vru.resources import (
     AreaProfileResource,
@@ -35,9 +36,12 @@ PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _export(request, *, resource, queryset, name: str, verb: str) -> HttpResponse | None:
+def _export(
+    request, *, resource, queryset, name: str, verb: str, filters=None
+) -> HttpResponse | None:
+    """The list as a file, unless one of its ``filters`` was refused (the page says which)."""
     export_format = request.GET.get("format")
-    if export_format not in {"csv", "xlsx"}:
+    if export_format not in {"csv", "xlsx"} or (filters is not None and not filters.is_valid()):
         return None
     doors.require(permissions.can_export_areas(request.user))
     return doors.download(
@@ -74,6 +78,7 @@ def risk_map(request):
         page = Paginator(scores, PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(
             {
+                "filter_form": doors.checked_filters(request, RiskScoreFilter),
                 "factor": factor,
                 "map_html": _risk_map_html(user, run, factor) if drawn else "",
                 "legend": maps.choropleth_legend(
@@ -154,9 +159,11 @@ def _risk_choropleth(user, run, factor_key: str):
 @require_GET
 def risk_run_list(request):
     doors.require(permissions.can_view_areas(request.user))
+    filters = doors.checked_filters(request, RiskRunFilter)
     runs = selectors.risk_run_list(viewer=request.user, filters=request.GET)
     response = _export(
         request,
+        filters=filters,
         resource=RiskRunResource(),
         queryset=runs,
         name="risk-runs",
@@ -168,6 +175,7 @@ def risk_run_list(request):
         request,
         "vru/risk_run_list.html",
         {
+            "filter_form": filters,
             "page_obj": Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page")),
             "statuses": RiskRun.Status.choices,
             "current_sort": request.GET.get("sort", ""),
@@ -191,7 +199,7 @@ def risk_run_create(request):
             else months[0],
             "period_end": last.replace(day=28),
         }
-    form = RiskRunForm(request.POST or None, factors=factors, initial=initial)
+    form = RiskRunForm(doors.posted(request), factors=factors, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             run = services.risk_run_create(
@@ -214,9 +222,11 @@ def risk_run_create(request):
 @require_GET
 def risk_run_detail(request, pk: int):
     run = _run_or_404(request, pk)
+    filters = doors.checked_filters(request, RiskScoreFilter)
     scores = selectors.risk_score_list(viewer=request.user, run=run, filters=request.GET)
     response = _export(
         request,
+        filters=filters,
         resource=RiskScoreResource(),
         queryset=scores,
         name=f"risk-run-{run.pk}-scores",
@@ -228,6 +238,7 @@ def risk_run_detail(request, pk: int):
         request,
         "vru/risk_run_detail.html",
         {
+            "filter_form": filters,
             "run": run,
             "page_obj": Paginator(scores, PAGE_SIZE).get_page(request.GET.get("page")),
             "current_sort": request.GET.get("sort", ""),
@@ -290,7 +301,7 @@ def hotspot_list(request):
     doors.require(permissions.can_view_areas(user))
     form = None
     if permissions.can_run_risk_index(user):
-        form = HotspotThresholdForm(request.POST or None)
+        form = HotspotThresholdForm(doors.posted(request))
         if request.method == "POST" and form.is_valid():
             alpha = form.cleaned_data["alpha"]
             transaction.on_commit(
@@ -300,9 +311,11 @@ def hotspot_list(request):
             return redirect("vru:hotspot_list")
     elif request.method == "POST":
         raise Http404
+    filters = doors.checked_filters(request, HotspotFilter)
     found = selectors.hotspot_list(viewer=request.user, filters=request.GET)
     response = _export(
         request,
+        filters=filters,
         resource=HotspotResource(),
         queryset=found,
         name="hotspots",
@@ -315,6 +328,7 @@ def hotspot_list(request):
         request,
         "vru/hotspot_list.html",
         {
+            "filter_form": filters,
             "form": form,
             "page_obj": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
             "factors": factors,
@@ -330,7 +344,7 @@ def area_profile_list(request):
     doors.require(permissions.can_view_areas(user))
     form = None
     if permissions.can_run_risk_index(user):
-        form = ProfileMonthForm(request.POST or None)
+        form = ProfileMonthForm(doors.posted(request))
         if request.method == "POST" and form.is_valid():
             month = form.cleaned_data["month"]
             transaction.on_commit(
@@ -346,9 +360,11 @@ def area_profile_list(request):
             return redirect("vru:area_profile_list")
     elif request.method == "POST":
         raise Http404
+    filters = doors.checked_filters(request, AreaProfileFilter)
     profiles = selectors.area_profile_list(viewer=user, filters=request.GET)
     response = _export(
         request,
+        filters=filters,
         resource=AreaProfileResource(),
         queryset=profiles,
         name="area-profiles",
@@ -360,6 +376,7 @@ def area_profile_list(request):
         request,
         "vru/area_profile_list.html",
         {
+            "filter_form": filters,
             "form": form,
             "page_obj": Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page")),
             "kinds": AreaProfile.Kind.choices,

@@ -31,7 +31,7 @@ def crime_import(request):
     )
     if response:
         return response
-    form = CrimeFileForm(request.POST or None, request.FILES or None)
+    form = CrimeFileForm(doors.posted(request), doors.posted_files(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -33,7 +33,7 @@ def indicator_import(request):
     )
     if response:
         return response
-    form = IndicatorFileForm(request.POST or None, request.FILES or None)
+    form = IndicatorFileForm(doors.posted(request), doors.posted_files(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

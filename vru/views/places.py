@@ -17,7 +17,7 @@ def lsoa_list(request):
     filterset = LSOAFilter(request.GET, queryset=selectors.lsoa_list(viewer=request.user))
     lsoas = filterset.qs
     export_format = request.GET.get("format")
-    if export_format in {"csv", "xlsx"}:
+    if export_format in {"csv", "xlsx"} and filterset.is_valid():
         doors.require(permissions.can_export_areas(request.user))
         return _export_lsoas(request, lsoas, export_format)
     page = Paginator(lsoas, doors.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -26,6 +26,7 @@ def lsoa_list(request):
         "vru/lsoa_list.html",
         {
             "filterset": filterset,
+            "filter_form": filterset.form,
             "page_obj": page,
             "local_authorities": selectors.local_authority_list(viewer=request.user),
             "csps": selectors.community_safety_partnership_list(viewer=request.user),

@@ -21,7 +21,7 @@ def postcode_import(request):
     """Upload the directory: checked first; nothing changes until the person confirms."""
     user = request.user
     doors.require(permissions.can_import_area_data(user))
-    form = PostcodeFileForm(request.POST or None, request.FILES or None)
+    form = PostcodeFileForm(doors.posted(request), doors.posted_files(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
