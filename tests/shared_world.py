@@ -14,7 +14,8 @@ The module's world makes its own two partnerships, and the module's `partnership
     shared_copy, world, partnership, other_partnership = shared_world.copies()
 
 The world must not rely on the cache (emptied before every test) nor on what runs once a
-transaction commits (it never does). A test that commits (transaction=True) cannot use it.
+transaction commits (it never does). A module with a test that commits (transaction=True)
+cannot have one: that test would run, and flush the database, inside the module's transaction.
 """
 
 import copy
@@ -49,11 +50,24 @@ def _partnerships():
     )
 
 
+def _no_test_commits(request):
+    """The module's transaction stays open from its first test to its last: a test of the
+    module that commits would run, and flush the database, inside it."""
+    for item in request.session.items:
+        if getattr(item, "module", None) is not request.module:
+            continue
+        marker = item.get_closest_marker("django_db")
+        kwargs = marker.kwargs if marker is not None else {}
+        if kwargs.get("transaction") or kwargs.get("serialized_rollback"):
+            pytest.fail(f"{item.nodeid} commits: move it out of this module's shared world")
+
+
 def fixture(build):
     """The module-scoped fixture `shared`: the two partnerships and build(them)."""
 
     @pytest.fixture(scope="module", name="shared")
-    def shared(django_db_setup, django_db_blocker):
+    def shared(request, django_db_setup, django_db_blocker):
+        _no_test_commits(request)
         with django_db_blocker.unblock():
             kept = rolled_back()
             kept.__enter__()
@@ -77,12 +91,7 @@ def copies():
     test's deep copy of the shared ones (one copy, so they refer to one another)."""
 
     @pytest.fixture(name="shared_copy")
-    def shared_copy(request, db, shared):
-        marker = request.node.get_closest_marker("django_db")
-        if marker and (
-            marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")
-        ):
-            pytest.fail("a test that commits cannot use the module's shared world")
+    def shared_copy(db, shared):
         return copy.deepcopy(shared)
 
     @pytest.fixture(name="world")
