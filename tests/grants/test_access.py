@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from grants import selectors, services
 from grants.models import PanelMember, Score
+from tests import shared_world
 from tests.factories import (
     ApplicationFactory,
     AssignmentFactory,
@@ -64,8 +65,7 @@ def _award(grant_round, officer, organisation=None):
     )
 
 
-@pytest.fixture
-def world(partnership, other_partnership):
+def _build(partnership, other_partnership):
     officer = UserFactory(partnership=partnership, roles=[Role.GRANTS_OFFICER])
     other_officer = UserFactory(partnership=other_partnership, roles=[Role.GRANTS_OFFICER])
     grant_round = GrantRoundFactory(partnership=partnership)
@@ -81,6 +81,11 @@ def world(partnership, other_partnership):
         other_application=ApplicationFactory(grant_round=other_round, status="eligible"),
         other_award=_award(other_round, other_officer),
     )
+
+
+# built once for the module; each test gets its own copy (tests/shared_world.py)
+shared = shared_world.fixture(_build)
+shared_copy, world, partnership, other_partnership = shared_world.copies()
 
 
 @pytest.fixture

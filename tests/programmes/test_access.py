@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from finance import services as finance_services
 from programmes import services
+from tests import shared_world
 from tests.factories import (
     ProgrammeFactory,
     ReferralFactory,
@@ -52,8 +53,7 @@ class World:
     other_session: object
 
 
-@pytest.fixture
-def world(partnership, other_partnership):
+def _build(partnership, other_partnership):
     programme = ProgrammeFactory(partnership=partnership, name="ReRoute")
     other_programme = ProgrammeFactory(partnership=partnership, name="Hospital Navigators")
     theirs = ProgrammeFactory(partnership=other_partnership, name="ReRoute")
@@ -110,6 +110,11 @@ def world(partnership, other_partnership):
         session=session,
         other_session=other_session,
     )
+
+
+# built once for the module; each test gets its own copy (tests/shared_world.py)
+shared = shared_world.fixture(_build)
+shared_copy, world, partnership, other_partnership = shared_world.copies()
 
 
 def make_user(world, role, partnership=None):

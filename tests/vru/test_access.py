@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import openpyxl
 import pytest
 
+from tests import shared_world
 from tests.factories import (
     LSOAFactory,
     RecommendationFactory,
@@ -47,8 +48,7 @@ class World:
     other_measure: object
 
 
-@pytest.fixture
-def world(partnership, other_partnership):
+def _build(partnership, other_partnership):
     """One of everything in our partnership and in the other one."""
     published = StrategicNeedsAssessmentFactory(
         partnership=partnership, published=True, title="Essex SNA 2023"
@@ -73,6 +73,11 @@ def world(partnership, other_partnership):
         measure=measure,
         other_measure=other_measure,
     )
+
+
+# built once for the module; each test gets its own copy (tests/shared_world.py)
+shared = shared_world.fixture(_build)
+shared_copy, world, partnership, other_partnership = shared_world.copies()
 
 
 @pytest.fixture

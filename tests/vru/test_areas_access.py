@@ -1,14 +1,13 @@
 """The permission matrix of issue 3's doors: every role against every risk index, hotspot,
-area profile and crime import page, export and API endpoint; the partnership boundary; and
-query counts that do not grow with rows."""
+area profile and crime import page, export and API endpoint; and the partnership boundary.
+Query counts that do not grow with rows: test_areas_queries.py."""
 
 import datetime
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from tests import shared_world
 from tests.factories import (
     CrimeCountFactory,
     CrimeFactorFactory,
@@ -75,8 +74,7 @@ def _crime_world(partnership, codes):
     )
 
 
-@pytest.fixture
-def world(partnership, other_partnership):
+def _build(partnership, other_partnership):
     mine = [f"E01021{n:03d}" for n in range(1, 7)]
     theirs = [f"E01015{n:03d}" for n in range(1, 7)]
     _crime_world(partnership, mine)
@@ -103,6 +101,11 @@ def world(partnership, other_partnership):
         profile=AreaProfile.objects.filter(partnership=partnership).first(),
         other_profile=AreaProfile.objects.filter(partnership=other_partnership).first(),
     )
+
+
+# built once for the module; each test gets its own copy (tests/shared_world.py)
+shared = shared_world.fixture(_build)
+shared_copy, world, partnership, other_partnership = shared_world.copies()
 
 
 @pytest.fixture
@@ -392,63 +395,6 @@ def test_anonymous_callers_get_nothing(client, api_client, world):
 
 
 # --- Query counts ------------------------------------------------------------------------
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-def _grow(partnership, n, prefix):
-    codes = [f"E01{prefix}{i:03d}" for i in range(n)]
-    factor = CrimeFactorFactory(partnership=partnership, key="violence")
-    for i, code in enumerate(codes):
-        lsoa = LSOAFactory(partnership=partnership, code=code, population=1000)
-        CrimeCountFactory(lsoa=lsoa, count=200 if i % 2 == 0 else 1)  # every other one hot
-    services.hotspots_compute(actor=None, partnership=partnership, factor=factor, year=2019)
-    services.area_profiles_generate(
-        actor=None, partnership=partnership, month=datetime.date(2019, 1, 1)
-    )
-    run = make_risk_run(partnership, values={c: float(i) for i, c in enumerate(codes)})
-    services.risk_run_make_current(actor=None, run=run)
-    return run
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/risk/",
-        "/risk/runs/",
-        "/risk/runs/{run}/",
-        "/risk/hotspots/",
-        "/area-profiles/",
-        "/crime-imports/",
-        "/area-indicators/",
-        "/api/risk-runs/",
-        "/api/risk-runs/{run}/scores/",
-        "/api/hotspots/",
-        "/api/area-profiles/",
-    ],
-)
-def test_area_lists_do_not_query_per_row(
-    client, api_client, user_with_role, partnership, other_partnership, url
-):
-    small = _grow(partnership, 2, "030")  # one hotspot, two of everything else
-    big = _grow(other_partnership, 50, "031")
-    analyst = user_with_role(Role.ANALYST)
-    other_analyst = user_with_role(Role.ANALYST, partnership=other_partnership)
-
-    def count(user, run):
-        target = url.format(run=run.pk)
-        if target.startswith("/api/"):
-            api_client.force_authenticate(user)
-            return _queries(api_client, target)
-        client.force_login(user)
-        return _queries(client, target)
-
-    assert count(analyst, small) == count(other_analyst, big)
 
 
 def test_an_analyst_uploads_indicators_and_row_errors_import_nothing(
