@@ -12,10 +12,15 @@ pytestmark = pytest.mark.django_db
 
 # the permission-matrix world of test_access: a programme, its session, a referral held by
 # the practitioner, and another partnership's
-world = access.world
 signed_in = access.signed_in
 make_user = access.make_user
 ALL_ROLES, ROLE_IDS, CASE_ROLES = access.ALL_ROLES, access.ROLE_IDS, access.CASE_ROLES
+
+
+@pytest.fixture
+def world(partnership, other_partnership):
+    """test_access's world, built for each test here (that module builds it once and shares it)."""
+    return access._build(partnership, other_partnership)
 
 
 def url(session):

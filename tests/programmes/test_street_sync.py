@@ -19,9 +19,16 @@ from vru.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
 
-world = access.world
 make_user = access.make_user
 ALL_ROLES, ROLE_IDS, CASE_ROLES = access.ALL_ROLES, access.ROLE_IDS, access.CASE_ROLES
+
+
+@pytest.fixture
+def world(partnership, other_partnership):
+    """test_access's world, built for each test here (that module builds it once and shares it)."""
+    return access._build(partnership, other_partnership)
+
+
 SYNC = "/programmes/street/sync/"
 KEY = "/programmes/street/key/"
 SQUARE = {
