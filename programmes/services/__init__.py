@@ -9,7 +9,6 @@ from programmes.services.corrections import (
     REAUTH_NEEDED,
     STALE,
     contact_correct,
-    current_version,
     outcome_correct,
     referral_correct,
     session_correct,
@@ -29,6 +28,7 @@ from programmes.services.programmes import (
 )
 from programmes.services.recent import referral_viewed
 from programmes.services.referrals import (
+    ASSIGNED_WHY,
     identity_search_record,
     identity_view,
     possible_duplicates,
@@ -64,8 +64,10 @@ from programmes.services.street import (
     street_key,
     street_records_store,
 )
+from programmes.services.versions import current_version
 
 __all__ = [
+    "ASSIGNED_WHY",
     "REAUTH_NEEDED",
     "STALE",
     "DeviceGoneError",

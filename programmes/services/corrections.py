@@ -18,7 +18,6 @@ the same transaction as the change, and audited.
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from programmes import inputs, permissions
@@ -35,7 +34,9 @@ from programmes.models import (
 from programmes.services import correction_rules as rules
 from programmes.services.referrals import _locked, _require, possible_duplicates
 from programmes.services.search_index import search_index_write
-from vru.models import LSOA, AuditEvent, Partnership, User
+from programmes.services.versions import current_version
+from programmes.services.versions import keep as _keep
+from vru.models import LSOA, AuditEvent, User
 from vru.services import audit_record
 
 WHY_MISSING = "Enter why you are making this change"
@@ -48,14 +49,6 @@ REAUTH_NEEDED = (
     "Confirm it is you (enter your password again) before changing the young person's name, "
     "date of birth, address or contact details."
 )
-
-
-def current_version(kind: str, object_id: int) -> int:
-    """The version a record is at: 1 as first recorded, one more for each correction."""
-    latest = RecordVersion.objects.filter(kind=kind, object_id=object_id).aggregate(
-        latest=Max("version")
-    )["latest"]
-    return latest or 1
 
 
 def _begin(kind: str, object_id: int, version: int | None, why: str, errors: dict) -> int:
@@ -79,45 +72,6 @@ def _finish(changed: dict, errors: dict) -> None:
         raise ValidationError(errors)
     if not changed:
         raise ValidationError({NON_FIELD_ERRORS: [inputs.NOTHING_CHANGED]}, code="unchanged")
-
-
-def _shown(value):
-    """A value as the version keeps it (a neighbourhood by its code and name; counts by
-    "age band / gender")."""
-    if isinstance(value, LSOA):
-        return str(value)
-    if isinstance(value, User):
-        return value.get_full_name() or value.get_username()
-    if isinstance(value, dict):
-        return {f"{band} / {gender}": count for (band, gender), count in value.items()}
-    return value
-
-
-def _keep(
-    *,
-    actor: User | None,
-    kind: str,
-    object_id: int,
-    partnership: Partnership,
-    referral: Referral | None,
-    version: int,
-    why: str,
-    changed: dict,
-) -> RecordVersion:
-    return RecordVersion.objects.create(
-        partnership=partnership,
-        kind=kind,
-        object_id=object_id,
-        referral=referral,
-        version=version,
-        changed_by=actor if actor is not None and actor.pk else None,
-        changed_at=timezone.now(),
-        why=why.strip(),
-        fields=sorted(changed),
-        values=RecordVersion.dump(
-            {name: (_shown(before), _shown(after)) for name, (before, after) in changed.items()}
-        ),
-    )
 
 
 def _audit(actor, verb, target, partnership, row: RecordVersion) -> None:

@@ -13,12 +13,13 @@ from programmes.models import (
     DetachedContact,
     Programme,
     ProgrammeStaff,
+    RecordVersion,
     Referral,
     StatusChange,
     YoungPerson,
     YoungPersonIdentity,
 )
-from programmes.services import notices
+from programmes.services import notices, versions
 from programmes.services.search_index import search_index_write
 from vru.models import LSOA, AuditEvent, Partnership, User
 from vru.services import audit_record
@@ -26,6 +27,9 @@ from vru.services import audit_record
 # Before digests, each new referral had an outbox message of its own: those still waiting
 # when the digests came are told in the next digest instead (programmes.handlers).
 REFERRAL_CREATED = "programmes.referral_created"
+
+# What an assignment keeps as its reason in the case's history (it has no form field for one)
+ASSIGNED_WHY = "Assigned to a worker (the assign page)"
 
 
 def temporary_reference() -> str:
@@ -384,16 +388,31 @@ def referral_assign(
     if actor is not None:
         _require(permissions.can_assign_referral(actor, referral))
     _check_assignee(referral.programme, assigned_to)
-    previous = referral.assigned_to_id
+    previous = referral.assigned_to
     referral.assigned_to = assigned_to
     referral.save(update_fields=["assigned_to"])
+    if previous != assigned_to:  # kept in the case's history like any other change
+        kind = RecordVersion.Kind.REFERRAL
+        versions.keep(
+            actor=actor,
+            kind=kind,
+            object_id=referral.pk,
+            partnership=referral.partnership,
+            referral=referral,
+            version=versions.current_version(kind, referral.pk) + 1,
+            why=ASSIGNED_WHY,
+            changed={"assigned_to": (previous, assigned_to)},
+        )
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         verb="referral.assigned",
         target=referral,
         partnership=referral.partnership,
-        changes={"from": previous, "to": assigned_to.pk if assigned_to else None},
+        changes={
+            "from": previous.pk if previous else None,
+            "to": assigned_to.pk if assigned_to else None,
+        },
     )
     return referral
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programmes import selectors, services
-from programmes.models import Referral
+from programmes.models import RecordVersion, Referral
 from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory
 from vru.models import Role
 
@@ -71,6 +71,42 @@ def test_the_assign_page_shows_open_cases_beside_each_name(client, partnership):
 
     assert "Ana Worker (1 open case)" in body
     assert "Mo Worker (0 open cases)" in body
+
+
+def test_assigning_a_case_is_kept_in_its_history_and_a_correction_opened_before_is_stale(
+    client, partnership
+):
+    programme = ProgrammeFactory(partnership=partnership)
+    manager = _staff(programme, "manager", first_name="Mo")
+    ana = _staff(programme, "practitioner", first_name="Ana")
+    ben = _staff(programme, "practitioner", first_name="Ben")
+    referral = ReferralFactory(programme=programme, assigned_to=ana, event_at=EVENT)
+    opened_at = services.current_version(RecordVersion.Kind.REFERRAL, referral.pk)
+    client.force_login(manager)
+
+    response = client.post(
+        f"/programmes/referrals/{referral.pk}/assign/", {"assigned_to": ben.pk}
+    )
+
+    assert response.status_code == 302
+    (version,) = selectors.case_history(viewer=manager, referral=referral, show_identity=False)
+    assert (version.number, version.by, version.why) == (2, manager, services.ASSIGNED_WHY)
+    assert [(c.before, c.after) for c in version.changes] == [("Ana Worker", "Ben Worker")]
+    with pytest.raises(ValidationError) as refused:
+        services.referral_correct(
+            actor=manager, referral=referral, why="typo", version=opened_at, reason="drugs"
+        )
+    assert services.STALE in str(refused.value)
+
+
+def test_assigning_a_case_to_whoever_holds_it_keeps_no_version(partnership):
+    programme = ProgrammeFactory(partnership=partnership)
+    ana = _staff(programme, "practitioner", first_name="Ana")
+    referral = ReferralFactory(programme=programme, assigned_to=ana, event_at=EVENT)
+
+    services.referral_assign(actor=None, referral=referral, assigned_to=ana)
+
+    assert not RecordVersion.objects.filter(referral=referral).exists()
 
 
 def _assign_page_queries(client, referral) -> int:
