@@ -84,9 +84,7 @@ def test_assigning_a_case_is_kept_in_its_history_and_a_correction_opened_before_
     opened_at = services.current_version(RecordVersion.Kind.REFERRAL, referral.pk)
     client.force_login(manager)
 
-    response = client.post(
-        f"/programmes/referrals/{referral.pk}/assign/", {"assigned_to": ben.pk}
-    )
+    response = client.post(f"/programmes/referrals/{referral.pk}/assign/", {"assigned_to": ben.pk})
 
     assert response.status_code == 302
     (version,) = selectors.case_history(viewer=manager, referral=referral, show_identity=False)
