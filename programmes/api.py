@@ -104,14 +104,28 @@ class ReferralSeekPagination(pagination.BasePagination):
             raise exceptions.ValidationError(
                 {"cursor": ["Follow the next or previous link as given, with the same sort."]}
             )
-        fields = view.get_serializer_class().row_fields()
-        rows = queryset.values(*fields, *[f for f, _ in ordering if f not in fields])
+        fields = tuple(view.get_serializer_class().row_fields())
         self.url = request.build_absolute_uri()
+        size = self.page_size_for(request)
+        if not selectors.referrals_filtered(request.query_params):
+            # nothing filtered (the filter backend returned the visible referrals as they
+            # are): the same page from the list's query compiled once per shape, as the
+            # caseload's (selectors.referral_page; docs/performance.md)
+            self.page = selectors.referral_page(
+                viewer=request.user,
+                filters=None,
+                sort=_sort_param(request.query_params),
+                cursor=cursor,
+                size=size,
+                fields=fields,
+            )
+            return self.page.object_list
+        rows = queryset.values(*fields, *[f for f, _ in ordering if f not in fields])
         self.page = paging.seek_page(
             rows,
             ordering=ordering,
             cursor=cursor,
-            size=self.page_size_for(request),
+            size=size,
             # the same referrals without the rows' joins: a cheaper count
             count_queryset=queryset,
         )

@@ -115,6 +115,12 @@ class _ListDateTimeField(serializers.DateTimeField):
         super().bind(field_name, parent)
         self.timezone = timezone.get_current_timezone()
 
+    def to_representation(self, value):
+        # DateTimeField's ISO 8601 of an aware value without its per-value setting lookups
+        # (four times a row)
+        text = value.astimezone(self.timezone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
 
 class _ListClockField(serializers.Field):
     """Referral.first_contact_clock, from a list row's times and source (programmes.clock)."""

@@ -9,6 +9,7 @@ from programmes.selectors.caseload import (  # noqa: F401
     DEFAULT_REFERRAL_ORDERING,
     REFERRAL_ROW_FIELDS,
     REFERRAL_SORTS,
+    recently_viewed,
     referral_ordering,
     referral_page,
     referral_rows,
@@ -32,11 +33,11 @@ from programmes.selectors.programmes import (  # noqa: F401
 from programmes.selectors.referrals import (  # noqa: F401
     open_only,
     programme_case_rows,
-    recently_viewed,
     referral_for_break_glass,
     referral_get,
     referral_import_jobs,
     referral_list,
+    referrals_filtered,
 )
 from programmes.selectors.sessions import (  # noqa: F401
     attendee_candidate,

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from programmes import permissions
 from programmes.filters import ReferralFilter
-from programmes.models import ProgrammeStaff, RecentView, Referral
+from programmes.models import ProgrammeStaff, Referral
 from programmes.selectors.programmes import managed_programmes
 from vru.models import ImportJob, Role, User
 
@@ -76,12 +76,13 @@ def _referrals(
         )
         .order_by("-awaiting_contact", "due_at", "id")
     )
-    if _filtered(filters):
+    if referrals_filtered(filters):
         qs = ReferralFilter(filters, queryset=qs).qs
     return qs
 
 
-def _filtered(filters: dict | None) -> bool:
+def referrals_filtered(filters: dict | None) -> bool:
+    """Whether the request's parameters name any of the referral filters with a value."""
     return bool(filters) and any(filters.get(name) for name in ReferralFilter.base_filters)
 
 
@@ -91,21 +92,6 @@ def open_only(filters) -> bool:
         return True
     chosen = filters.getlist("status") if hasattr(filters, "getlist") else filters.get("status")
     return not chosen
-
-
-def recently_viewed(*, viewer: User, limit: int = 5) -> list[dict]:
-    """The referrals the viewer opened last (id, reference), latest first: only those they
-    may still see (one query)."""
-    visible = _referral_visibility(viewer)
-    if visible is None:
-        return []
-    return list(
-        RecentView.objects.filter(
-            user_id=viewer.pk, referral_id__in=Referral.objects.filter(visible).values("pk")
-        )
-        .order_by("-viewed_at")
-        .values("referral_id", "referral__young_person__reference")[:limit]
-    )
 
 
 def referral_get(*, viewer: User, pk: int) -> Referral | None:

@@ -8,7 +8,8 @@ import datetime
 import pytest
 from django.db import connection
 
-from programmes import paging, selectors
+from programmes import paging, selectors, services
+from programmes.models import RecentView, Referral
 from tests.factories import ProgrammeFactory, ReferralFactory, programme_staff
 from vru import compiled
 
@@ -147,3 +148,40 @@ def test_threads_sharing_the_stored_queries_each_get_their_own_rows(world, monke
         sys.setswitchinterval(switch)
 
     assert all(results)
+
+
+def test_recently_viewed_is_compiled_once_per_shape_and_each_sees_only_what_they_may(world):
+    manager, ana, ben = world
+    compiled._templates.clear()
+    for person in (manager, ana, ben):
+        for referral in Referral.objects.order_by("pk"):
+            services.referral_viewed(actor=person, referral=referral)
+
+    seen = {p.pk: selectors.recently_viewed(viewer=p, limit=3) for p in (ana, ben, manager)}
+
+    # the two practitioners share a shape; the manager's is another
+    assert len(compiled._templates) == 2
+    for person in (ana, ben, manager):
+        visible = set(selectors.referral_list(viewer=person).values_list("pk", flat=True))
+        latest_visible = [
+            v.referral_id
+            for v in RecentView.objects.filter(user=person).order_by("-viewed_at")
+            if v.referral_id in visible
+        ][:3]
+        assert [r["referral_id"] for r in seen[person.pk]] == latest_visible
+        assert all(r["referral__young_person__reference"] for r in seen[person.pk])
+
+
+def test_the_api_list_unfiltered_runs_the_compiled_query_filtered_the_orm(world, api_client):
+    _manager, ana, _ben = world
+    api_client.force_authenticate(ana)
+    compiled._templates.clear()
+
+    unfiltered = api_client.get("/api/referrals/").json()
+    shapes = len(compiled._templates)
+    filtered = api_client.get("/api/referrals/", {"status": "received"}).json()
+
+    assert shapes == 1
+    assert len(compiled._templates) == 1
+    assert unfiltered["count"] == filtered["count"] == 3
+    assert [r["id"] for r in unfiltered["results"]] == [r["id"] for r in filtered["results"]]
