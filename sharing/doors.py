@@ -8,17 +8,22 @@
 
 ``requested`` reads and checks the choice (ValidationError naming the parameter);
 ``guarded_download`` is vru.exports.audited_download with the choice checked and recorded;
-``page_choice`` is what a page shows beside its downloads.
+``page_choice`` is the link a page shows beside its downloads, to the page where the
+organisation and the agreement are chosen (``partner_download``).
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import QueryDict
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from sharing import rules, selectors, services
 from sharing.models import Agreement, Organisation
 from vru import accounts, exports
+from vru.data_kinds import DataKind
 from vru.models import User
 
 PARAMETERS = ("shared_with", "recipient", "disclosure_agreement", "disclosure_purpose")
@@ -113,9 +118,16 @@ def guarded_download(
         )
 
 
+FORMATS = {"csv": "CSV", "xlsx": "XLSX"}
+
+
 def page_choice(request, *, kind: str, formats=(("csv", "CSV"),)) -> dict:
-    """The context of the "Who is this for?" choice (templates/sharing/_who_for.html)
-    beside a page's downloads; nothing for a user who may not disclose."""
+    """The link beside a page's downloads to "Download for a partner organisation"
+    (templates/sharing/_who_for.html): the choice of organisation and agreement is a page of
+    its own (partner_download), so a list does not read the agreements on every view. The
+    link names the kind of data, the formats and the page (with its query, less the page's
+    position and any earlier choice). Nothing for a user who may not disclose."""
+
     from sharing import permissions
 
     if not permissions.can_disclose(request.user):
@@ -123,11 +135,50 @@ def page_choice(request, *, kind: str, formats=(("csv", "CSV"),)) -> dict:
     params = request.GET.copy()
     for name in ("format", "page", "cursor", *PARAMETERS):
         params.pop(name, None)
-    return {
-        "sharing": choices(request.user, kind=kind),
-        "hidden_params": params,
-        "export_formats": list(formats),
-    }
+    page = f"{request.path}?{params.urlencode()}" if params else request.path
+    query = {"kind": kind, "formats": ",".join(value for value, _ in formats), "from": page}
+    return {"sharing": f"{reverse('sharing:partner_download')}?{urlencode(query)}"}
+
+
+@dataclass(frozen=True)
+class PartnerDownload:
+    """What the "Download for a partner organisation" page offers: the kind of data, the
+    page whose download it is (its path and query), the formats, and the choices."""
+
+    kind: str
+    path: str
+    params: object  # the page's query (a QueryDict), sent back as hidden fields
+    formats: list[tuple[str, str]]
+    sharing: dict
+
+
+def partner_download(viewer: User, params) -> PartnerDownload | None:
+    """The page behind page_choice's link, read from its query; None when the query does
+    not name a kind of data and a page of this site (the door answers 404). The page's own
+    export door checks the choice again when the form asks it for the download."""
+
+    kind, page = params.get("kind", ""), params.get("from", "")
+    if kind not in DataKind.values or not page.startswith("/"):
+        return None
+    if not url_has_allowed_host_and_scheme(page, allowed_hosts=None):
+        return None
+    path, _, query = page.partition("?")
+    try:
+        resolve(path)
+    except Resolver404:
+        return None
+    formats = [
+        (value, FORMATS[value])
+        for value in dict.fromkeys(params.get("formats", "csv").split(","))
+        if value in FORMATS
+    ]
+    return PartnerDownload(
+        kind=kind,
+        path=path,
+        params=QueryDict(query),
+        formats=formats or [("csv", "CSV")],
+        sharing=choices(viewer, kind=kind),
+    )
 
 
 def choices(viewer: User, *, kind: str) -> dict:

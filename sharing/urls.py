@@ -24,4 +24,5 @@ urlpatterns = [
     path("organisations/new/", views.organisation_form, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_form, name="organisation_change"),
     path("disclosures/", views.disclosure_log, name="disclosure_log"),
+    path("download-for-partner/", views.partner_download, name="partner_download"),
 ]

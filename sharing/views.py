@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sharing import doors as sharing_doors
 from sharing import forms, permissions, selectors, services
 from sharing.models import AgreementStatus, Organisation
 from sharing.resources import DisclosureLogResource
@@ -250,3 +251,14 @@ def disclosure_log(request):
             ),
         },
     )
+
+
+@require_GET
+def partner_download(request):
+    """Download a page's data for a partner organisation: the organisation, an agreement in
+    force that covers the data, and why (sharing.doors.partner_download). The form asks the
+    page itself for its download, whose door checks the choice and records it."""
+    doors.require(permissions.can_disclose(request.user))
+    choice = sharing_doors.partner_download(request.user, request.GET)
+    doors.require(choice is not None)
+    return render(request, "sharing/partner_download.html", {"choice": choice})

@@ -503,6 +503,8 @@ ROUTES: dict[str, Door | tuple[Door, ...]] = {
     "sharing:organisation_create": door(SHARING_KEEPERS),
     "sharing:organisation_change": door(SHARING_KEEPERS, objects="sharing_organisation"),
     "sharing:disclosure_log": with_exports(SHARING_KEEPERS, "csv"),
+    # the choice behind a download for a partner (sharing.permissions.can_disclose)
+    "sharing:partner_download": door(STAFF, query="?kind=referral&from=/programmes/caseload/"),
     "sharing-api:organisation-list": api_list(STAFF),
     "sharing-api:organisation-detail": door(STAFF, objects="sharing_organisation"),
     "sharing-api:agreement-list": api_list(STAFF),

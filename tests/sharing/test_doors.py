@@ -118,9 +118,11 @@ def test_the_caseload_offers_only_agreements_in_force_covering_referrals(
     client.force_login(administrator)
 
     page = client.get(CASELOAD)
+    chooser = client.get(page.context["sharing"])
 
-    assert page.context["sharing"]["agreements"] == [agreement]
-    assert "Who is this download for?" in page.content.decode()
+    assert "Download for a partner organisation" in page.content.decode()
+    assert chooser.context["choice"].sharing["agreements"] == [agreement]
+    assert chooser.context["choice"].formats == [("csv", "CSV"), ("xlsx", "XLSX")]
 
 
 def test_a_refused_partner_download_says_why(client, administrator, referral, police):

@@ -90,10 +90,11 @@ def test_logged_under_an_agreement_covering_the_kind(
     agreement = make_agreement(partnership, [police], kinds=[kind])
     client.force_login(administrator)
 
-    page = client.get(url)
+    chooser = client.get(client.get(url).context["sharing"])
     response = _download(client, url, recipient=police.pk, disclosure_agreement=agreement.pk)
 
-    assert page.context["sharing"]["agreements"] == [agreement]
+    assert chooser.context["choice"].sharing["agreements"] == [agreement]
+    assert chooser.context["choice"].path == url
     assert _exported(response)
     log = DisclosureLog.objects.get()
     assert (log.kind, log.recipient, log.agreement) == (kind, police, agreement)
