@@ -27,12 +27,14 @@ from tests import access_matrix as matrix
 from tests.access_world import build_world, user_for
 from tests.factories import PartnershipFactory
 from tests.test_access_matrix import site_routes
+from vru import doors
 from vru.filters import (
     AreaProfileFilter,
     HotspotFilter,
     LSOAFilter,
     RiskRunFilter,
     RiskScoreFilter,
+    names_a_filter,
 )
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +139,18 @@ def test_the_360giving_file_asked_with_a_refused_filter_is_the_list_naming_it(cl
     page = client.get(response["Location"])
     assert "govuk-error-summary" in page.content.decode()
     assert _shown(page) == []
+
+
+def test_a_query_string_naming_no_filter_builds_no_form_and_has_nothing_to_say(rf):
+    plain = doors.checked_filters(rf.get("/", {"cursor": "x", "format": "csv"}), ReferralFilter)
+    named = doors.checked_filters(rf.get("/", {"breached": "maybe"}), ReferralFilter)
+
+    assert plain is doors.NO_FILTERS
+    assert plain.is_valid()
+    assert not plain
+    assert not plain.errors
+    assert not named.is_valid()
+    assert "breached" in named.errors
+    # a widget's suffixed name counts as the filter's (a range's _min, _after...)
+    assert names_a_filter({"reason_min": "1"}, ReferralFilter)
+    assert not names_a_filter({"format": "csv", "page": "2"}, ReferralFilter)

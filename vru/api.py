@@ -8,7 +8,7 @@ from rest_framework import exceptions, filters, pagination, throttling
 from rest_framework.fields import get_error_detail
 from rest_framework.views import exception_handler
 
-from vru.filters import BOOLEAN_VALUES
+from vru.filters import BOOLEAN_VALUES, names_a_filter
 
 
 def api_exception_handler(exc, context):
@@ -72,9 +72,7 @@ class FilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None or not any(
-            name in request.query_params for name in filterset_class.base_filters
-        ):
+        if filterset_class is None or not names_a_filter(request.query_params, filterset_class):
             return queryset
         for name, declared in filterset_class.base_filters.items():
             if isinstance(declared, BooleanFilter):

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 
 from vru import exports
+from vru.filters import names_a_filter
 
 PAGE_SIZE = 50
 
@@ -70,8 +71,26 @@ def checked_filters(request, filterset_class):
     them: the form's errors are the page's error summary (``filter_form`` in its context,
     shown by base.html), and a list given a filter it cannot take lists nothing
     (``vru.filters.GovukFilterSet``). Ids are the filters' names, as the pages' inputs."""
+    if not names_a_filter(request.GET, filterset_class):
+        return NO_FILTERS
     model = filterset_class._meta.model
     return filterset_class(request.GET, queryset=model._default_manager.none()).form
+
+
+class _NoFilters:
+    """checked_filters of a query string naming none of the list's filters: valid, with
+    nothing to say (false, so base.html shows no error summary)."""
+
+    errors: dict = {}
+
+    def is_valid(self) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NO_FILTERS = _NoFilters()
 
 
 def flash(request, text: str) -> None:
