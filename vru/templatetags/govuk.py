@@ -19,6 +19,7 @@ from django.forms.widgets import (
     Select,
     Textarea,
 )
+from django.http import QueryDict
 from django.utils.html import format_html
 
 from vru.forms import GovukDateInput
@@ -188,20 +189,27 @@ def _sort_key(current_sort):
     return current_sort.removeprefix("-"), current_sort.startswith("-")
 
 
-@register.inclusion_tag("partials/sortable_th.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def govuk_sortable_th(context, label, key, current_sort="", *, numeric=False):
-    """``{% govuk_sortable_th "Name" "name" current_sort %}``: header sorting by key.
-
-    Same as including partials/sortable_th.html with label, key and current_sort;
-    ``numeric=True`` right-aligns it.
-    """
-    return {
-        "request": context.get("request"),
-        "label": label,
-        "key": key,
-        "current_sort": current_sort,
-        "numeric": numeric,
-    }
+    """``{% govuk_sortable_th "Name" "name" current_sort %}``: header sorting by key (also
+    what partials/sortable_th.html includes). The link toggles the column's direction and
+    keeps the other query parameters, less the page's position, as
+    ``{% querystring sort=... page=None cursor=None %}`` would: written here, since as a
+    template it was a tenth of a list page's time. ``numeric=True`` right-aligns it."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    params["sort"] = govuk_sort_link(key, current_sort)
+    params.pop("page", None)
+    params.pop("cursor", None)
+    aria_sort = govuk_aria_sort(key, current_sort)
+    return format_html(
+        '<th scope="col" class="govuk-table__header{}"{}><a class="govuk-link vru-sort-link"'
+        ' href="?{}">{}</a></th>',
+        " govuk-table__header--numeric" if numeric else "",
+        format_html(' aria-sort="{}"', aria_sort) if aria_sort else "",
+        params.urlencode(),
+        label,
+    )
 
 
 @register.filter
