@@ -75,8 +75,9 @@ class StreetDevice(models.Model):
     # the user's session hash (from their password hash) when the key was made: a password
     # changed since ends the device, as it ends every signed-in session
     password_stamp = models.CharField(max_length=128)
-    # a hash (SHA-256) of the signed-in session the key was last handed to: a password the
-    # user changes themselves from that session keeps the device (the phone in their hand)
+    # a hash (SHA-256) of the secret kept by the signed-in session the key was last handed
+    # to: a password the user changes themselves from that session keeps the device (the
+    # phone in their hand)
     session_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

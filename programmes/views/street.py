@@ -3,10 +3,10 @@ sync that takes the records made offline, and the service worker and manifest th
 an app. Thin: the services store, the selectors read."""
 
 import json
+import secrets
 import uuid
 
 from allauth.core import context as allauth_context
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.auth.decorators import login_not_required
@@ -44,6 +44,16 @@ def street_page(request):
 
 
 DEVICE_COOKIE = "vru_street_device"  # the phone's device id (not a secret), for signing out
+# A secret the signed-in session keeps (in its data, on the server) once it has been handed a
+# device's key: it lasts as long as the session stays signed in, through the new session key
+# a password change gives it (update_session_auth_hash keeps the data), and no longer.
+SESSION_MARK = "vru_street_mark"
+
+
+def _session_mark(request) -> str:
+    if SESSION_MARK not in request.session:
+        request.session[SESSION_MARK] = secrets.token_urlsafe(32)
+    return request.session[SESSION_MARK]
 
 
 def _device_id(value):
@@ -67,7 +77,7 @@ def street_key(request):
         return JsonResponse({"error": "Send ?device=<the id this phone made>."}, status=400)
     try:
         pair = services.street_key(
-            actor=request.user, device_id=device_id, session_key=request.session.session_key
+            actor=request.user, device_id=device_id, session_mark=_session_mark(request)
         )
     except services.NotTheirsError:
         raise Http404 from None
@@ -124,20 +134,21 @@ def street_password_changed(sender, instance, created=False, **kwargs):
         return
     request = allauth_context.request  # the request being answered, if any
     signed_in = getattr(request, "user", None)
+    actor = signed_in if signed_in is not None and signed_in.is_authenticated else None
     own = _changed_by_themselves(request, instance)
     kept, ended = services.street_password_changed(
         user=instance,
-        actor=signed_in if signed_in is not None and signed_in.is_authenticated else None,
-        # the session the browser sent the change in, by the key it had before the door
-        # cycles it (update_session_auth_hash), and the password hash it was signed in with
-        session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME) if own else None,
+        actor=actor,
+        # the session the change is made in (by its mark), and the password hash it was
+        # signed in with: read before the door gives the session the new one
+        session_mark=request.session.get(SESSION_MARK) if own else None,
         session_stamp=request.session.get(HASH_SESSION_KEY) if own else None,
     )
     if request is None or not (kept or ended):
         return
-    if not own:
-        told = f"Street work has been ended on {ended} of their devices."
-    elif kept and ended:
+    by_someone_else = actor is not None and actor.pk != instance.pk
+    whose = "their" if by_someone_else else "your"
+    if kept and ended:
         told = (
             "Street work on this device keeps its unsent records; "
             f"it has been ended on your other devices ({ended})."
@@ -145,7 +156,7 @@ def street_password_changed(sender, instance, created=False, **kwargs):
     elif kept:
         told = "Street work on this device keeps its unsent records."
     else:
-        told = f"Street work has been ended on your other devices ({ended})."
+        told = f"Street work has been ended on {whose} devices ({ended})."
     messages.info(request, told, fail_silently=True)
 
 

@@ -11,6 +11,7 @@ from django.test import Client
 from programmes.models import StreetDevice
 from tests.factories import TEST_PASSWORD
 from tests.programmes import test_access as access
+from vru import services as vru_services
 from vru.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +93,22 @@ def test_changing_their_own_password_keeps_the_phone_in_hand(phones, worker):
     assert AuditEvent.objects.get(verb="street.device_revoked").actor == worker
 
 
+def test_changing_it_twice_from_the_phone_keeps_the_phone(phones, worker):
+    phone, in_hand, _ = phones
+    for old, new in (
+        (TEST_PASSWORD, "a-first-new-passphrase"),
+        ("a-first-new-passphrase", NEW_PASSWORD),
+    ):
+        phone.post(
+            "/accounts/password/change/", {"oldpassword": old, "password1": new, "password2": new}
+        )
+
+    worker.refresh_from_db()
+    assert worker.check_password(NEW_PASSWORD)
+    assert _key(phone, in_hand).status_code == 200
+    assert AuditEvent.objects.filter(verb="street.device_kept").count() == 2
+
+
 def test_the_phone_kept_gets_its_key_again_after_signing_in_with_the_new_password(phones, worker):
     phone, in_hand, _ = phones
     phone.post(
@@ -116,6 +133,41 @@ def test_setting_a_first_password_keeps_the_phone_in_hand(worker):
 
     phone.post("/accounts/password/set/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
 
+    worker.refresh_from_db()
+    assert worker.check_password(NEW_PASSWORD)
+    assert _key(phone, in_hand).status_code == 200
+    assert _gone(elsewhere)
+
+
+@pytest.mark.parametrize(
+    ("door", "form"),
+    [
+        (
+            "/admin/password_change/",
+            {
+                "old_password": TEST_PASSWORD,
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+        ),
+        (
+            "/admin/vru/user/{pk}/password/",
+            {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        ),
+    ],
+    ids=["the admin's own page", "the admin's form for themselves"],
+)
+def test_an_administrator_changing_their_own_password_in_the_admin_keeps_their_phone(
+    phones, worker, door, form
+):
+    phone, in_hand, elsewhere = phones
+    vru_services.user_roles_set(
+        actor=None, user=worker, roles=[Role.PRACTITIONER, Role.ADMINISTRATOR]
+    )
+
+    changed = phone.post(door.format(pk=worker.pk), form)
+
+    assert changed.status_code == 302
     worker.refresh_from_db()
     assert worker.check_password(NEW_PASSWORD)
     assert _key(phone, in_hand).status_code == 200
@@ -154,7 +206,7 @@ def test_an_administrator_setting_the_password_ends_every_device(phones, world, 
     assert _gone(in_hand)
     assert _gone(elsewhere)
     assert {_why(in_hand), _why(elsewhere)} == {"password_changed"}
-    assert "Street work has been ended on 2 of their devices." in _messages(changed)
+    assert "Street work has been ended on their devices (2)." in _messages(changed)
     revoked = AuditEvent.objects.filter(verb="street.device_revoked")
     assert [event.actor for event in revoked] == [admin, admin]
     assert not AuditEvent.objects.filter(verb="street.device_kept").exists()
