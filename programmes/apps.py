@@ -5,10 +5,12 @@ class ProgrammesConfig(AppConfig):
     name = "programmes"
 
     def ready(self) -> None:
+        from django.conf import settings
         from django.contrib.auth.signals import user_logged_out
+        from django.db.models.signals import post_save
 
         from programmes.services.imports.review import REFERRAL_IMPORTS
-        from programmes.views.street import street_signed_out
+        from programmes.views.street import street_password_changed, street_signed_out
         from vru import import_kinds
         from vru.models import ImportJob
 
@@ -17,6 +19,13 @@ class ProgrammesConfig(AppConfig):
         import_kinds.register(ImportJob.Kind.REFERRALS, REFERRAL_IMPORTS)
         # signing out on a phone ends its street-work device
         user_logged_out.connect(street_signed_out, dispatch_uid="programmes.street_signed_out")
+        # a password changed by any door ends the user's street-work devices, except the
+        # phone of the session they changed it from themselves
+        post_save.connect(
+            street_password_changed,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="programmes.street_password_changed",
+        )
 
     def navigation(self, user) -> list[tuple[str, str]]:
         from programmes import permissions

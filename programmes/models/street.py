@@ -56,7 +56,9 @@ class StreetDevice(models.Model):
     encrypted at rest, and handed only to a signed-in session of the same user asking for this
     device, so the records on the phone outlive the signed-in session (an idle time-out does
     not lose them). Revoked (signing out on the phone, a password change, the user made
-    inactive, an administrator), the phone is told the key is gone and deletes its store."""
+    inactive, an administrator), the phone is told the key is gone and deletes its store; a
+    password the user changes themselves keeps the devices of the session they changed it
+    from."""
 
     class Revoked(models.TextChoices):
         SIGNED_OUT = "signed_out", "Signed out on the phone"
@@ -73,6 +75,10 @@ class StreetDevice(models.Model):
     # the user's session hash (from their password hash) when the key was made: a password
     # changed since ends the device, as it ends every signed-in session
     password_stamp = models.CharField(max_length=128)
+    # a hash (SHA-256) of the secret kept by the signed-in session the key was last handed
+    # to: a password the user changes themselves from that session keeps the device (the
+    # phone in their hand)
+    session_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

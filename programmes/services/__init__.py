@@ -62,6 +62,7 @@ from programmes.services.street import (
     street_device_revoke,
     street_device_signed_out,
     street_key,
+    street_password_changed,
     street_records_store,
 )
 from programmes.services.versions import current_version
@@ -114,6 +115,7 @@ __all__ = [
     "street_device_revoke",
     "street_device_signed_out",
     "street_key",
+    "street_password_changed",
     "street_records_store",
     "young_person_erase",
 ]

@@ -2,6 +2,7 @@
 number of tries, through the same services (and so the same rules) as the session pages."""
 
 import base64
+import hashlib
 import json
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -220,13 +221,19 @@ def street_device_gone(*, device_id) -> bool:
     return why is not None
 
 
-def street_key(*, actor: User, device_id) -> dict:
+def _session_hash(session_mark: str) -> str:
+    return hashlib.sha256(session_mark.encode()).hexdigest()
+
+
+def street_key(*, actor: User, device_id, session_mark: str | None = None) -> dict:
     """The key pair the street-work page seals its store with on this device: made the first
     time the device asks, kept (the private half encrypted at rest) and handed again to the
     same user on the same device each time they are signed in, so records made before an idle
     time-out are read and sent after signing in again. JWKs as Web Crypto imports them: the
     public one the phone may keep (it only seals), the private one the page holds in memory
-    only. Each hand-out is audited. Another user's device: NotTheirsError; one ended: DeviceGoneError."""
+    only. Each hand-out is audited, and remembers (hashed) the signed-in session it was handed
+    to (session_mark: a secret that session keeps, for as long as it is signed in). Another
+    user's device: NotTheirsError; one ended: DeviceGoneError."""
     if not permissions.can_use_street_work(actor):
         raise PermissionDenied
     device = StreetDevice.objects.select_related("user").filter(device_id=device_id).first()
@@ -257,7 +264,8 @@ def street_key(*, actor: User, device_id) -> dict:
         street_device_revoke(device=device, why=why)
         raise DeviceGoneError
     device.last_used_at = timezone.now()
-    device.save(update_fields=["last_used_at"])
+    device.session_hash = _session_hash(session_mark) if session_mark else ""
+    device.save(update_fields=["last_used_at", "session_hash"])
     audit_record(
         actor=actor,
         action=AuditEvent.Action.VIEW,
@@ -276,3 +284,45 @@ def street_device_signed_out(*, user: User, device_id) -> None:
     device = StreetDevice.objects.filter(user=user, device_id=device_id).first()
     if device is not None:
         street_device_revoke(device=device, why=StreetDevice.Revoked.SIGNED_OUT, actor=user)
+
+
+def street_password_changed(
+    *,
+    user: User,
+    actor: User | None = None,
+    session_mark: str | None = None,
+    session_stamp: str | None = None,
+) -> tuple[int, int]:
+    """The user's password has been changed (by any door): each of their devices not already
+    ended ends now, audited, as every session signed in with the old password does. Except,
+    when the user changed it themselves from a signed-in session (its session_mark, and the
+    password hash it was signed in with, session_stamp): the devices last handed their key in that
+    session are the phone in their hand, and keep their store, unsent records and all: they
+    are stamped with the new password, audited (street.device_kept). Returns (kept, ended)."""
+    kept = ended = 0
+    session_hash = _session_hash(session_mark) if session_mark and session_stamp else None
+    devices = StreetDevice.objects.filter(user=user, revoked_at__isnull=True).select_related("user")
+    for device in devices:
+        if (
+            session_hash is not None
+            and constant_time_compare(device.session_hash, session_hash)
+            # live until this change: a device an earlier password had already ended stays so
+            and constant_time_compare(device.password_stamp, session_stamp)
+        ):
+            device.password_stamp = user.get_session_auth_hash()
+            device.save(update_fields=["password_stamp"])
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                verb="street.device_kept",
+                target=device,
+                partnership=device.partnership,
+                changes={"why": StreetDevice.Revoked.PASSWORD_CHANGED},
+            )
+            kept += 1
+        else:
+            street_device_revoke(
+                device=device, why=StreetDevice.Revoked.PASSWORD_CHANGED, actor=actor
+            )
+            ended += 1
+    return kept, ended

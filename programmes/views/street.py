@@ -3,8 +3,12 @@ sync that takes the records made offline, and the service worker and manifest th
 an app. Thin: the services store, the selectors read."""
 
 import json
+import secrets
 import uuid
 
+from allauth.core import context as allauth_context
+from django.contrib import messages
+from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -40,6 +44,16 @@ def street_page(request):
 
 
 DEVICE_COOKIE = "vru_street_device"  # the phone's device id (not a secret), for signing out
+# A secret the signed-in session keeps (in its data, on the server) once it has been handed a
+# device's key: it lasts as long as the session stays signed in, through the new session key
+# a password change gives it (update_session_auth_hash keeps the data), and no longer.
+SESSION_MARK = "vru_street_mark"
+
+
+def _session_mark(request) -> str:
+    if SESSION_MARK not in request.session:
+        request.session[SESSION_MARK] = secrets.token_urlsafe(32)
+    return request.session[SESSION_MARK]
 
 
 def _device_id(value):
@@ -62,7 +76,9 @@ def street_key(request):
     if device_id is None:
         return JsonResponse({"error": "Send ?device=<the id this phone made>."}, status=400)
     try:
-        pair = services.street_key(actor=request.user, device_id=device_id)
+        pair = services.street_key(
+            actor=request.user, device_id=device_id, session_mark=_session_mark(request)
+        )
     except services.NotTheirsError:
         raise Http404 from None
     except services.DeviceGoneError:
@@ -93,6 +109,55 @@ def street_signed_out(sender, request, user, **kwargs):
     device_id = _device_id(request.COOKIES.get(DEVICE_COOKIE, ""))
     if device_id is not None:
         services.street_device_signed_out(user=user, device_id=device_id)
+
+
+def _changed_by_themselves(request, user) -> bool:
+    """Is this request the user changing their own password from a session signed in as
+    them, through a page that needs one? A page open to the signed-out (a reset by e-mail
+    link) never is, even opened signed in: the link proves the mailbox, not the password."""
+    if request is None or not hasattr(request, "session"):
+        return False
+    signed_in = getattr(request, "user", None)
+    if signed_in is None or not signed_in.is_authenticated or signed_in.pk != user.pk:
+        return False
+    match = request.resolver_match  # @login_not_required marks the pages open to all
+    return match is not None and getattr(match.func, "login_required", True)
+
+
+def street_password_changed(sender, instance, created=False, **kwargs):
+    """A user's password was set (connected to the user model's post_save, which every door
+    goes through: allauth's change, set and reset pages, the admin's password form, the
+    changepassword command). Their street-work devices end, except, when they changed it
+    themselves from this signed-in session, the devices that session was handed its key in
+    (the phone in their hand keeps its unsent records). Said on the page that made the change."""
+    if created or getattr(instance, "_password", None) is None:  # set_password() then save()
+        return
+    request = allauth_context.request  # the request being answered, if any
+    signed_in = getattr(request, "user", None)
+    actor = signed_in if signed_in is not None and signed_in.is_authenticated else None
+    own = _changed_by_themselves(request, instance)
+    kept, ended = services.street_password_changed(
+        user=instance,
+        actor=actor,
+        # the session the change is made in (by its mark), and the password hash it was
+        # signed in with: read before the door gives the session the new one
+        session_mark=request.session.get(SESSION_MARK) if own else None,
+        session_stamp=request.session.get(HASH_SESSION_KEY) if own else None,
+    )
+    if request is None or not (kept or ended):
+        return
+    by_someone_else = actor is not None and actor.pk != instance.pk
+    whose = "their" if by_someone_else else "your"
+    if kept and ended:
+        told = (
+            "Street work on this device keeps its unsent records; "
+            f"it has been ended on your other devices ({ended})."
+        )
+    elif kept:
+        told = "Street work on this device keeps its unsent records."
+    else:
+        told = f"Street work has been ended on {whose} devices ({ended})."
+    messages.info(request, told, fail_silently=True)
 
 
 @never_cache
