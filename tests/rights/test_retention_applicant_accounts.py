@@ -69,17 +69,10 @@ def applied(partnership):
     twice = OrganisationFactory(partnership=partnership, name="Applied Twice")
     ash = applicant(once, first_name="Ash", last_name="Applicant", email="ash@group.example.org")
     bo = applicant(twice)
-    for grant_round, organisation, writer in [
-        (old_round, once, ash),
-        (old_round, twice, bo),
-        (later_round, twice, bo),
-    ]:
-        ApplicationFactory(
-            grant_round=grant_round,
-            organisation=organisation,
-            created_by=writer,
-            status="submitted",
-        )
+    ApplicationFactory(grant_round=old_round, organisation=once, created_by=ash, status="submitted")
+    ApplicationFactory(grant_round=old_round, organisation=twice, created_by=bo, status="submitted")
+    # a colleague wrote the later one: bo's account is still needed, as the organisation's
+    ApplicationFactory(grant_round=later_round, organisation=twice, status="submitted")
     return {"once": once, "twice": twice, "ash": ash, "bo": bo, "later": later_round}
 
 
