@@ -23,6 +23,9 @@ Applicants:
   to closed more than the period ago, so an organisation with a later application keeps them
   until that one's period ends. Its own public details (name, type, charity and company
   numbers, address) stay. An organisation that never applied has no event to count from.
+- A decision letter already sent is stored, and it opens with the contact's name: when the
+  contact goes, the stored letter is drawn again from the decision, dated as it was sent and
+  opening with the organisation's name (what was decided, and why, stays).
 - An applicant's own account (the person who signs in to apply for an organisation) is
   anonymised once neither its organisation nor the account itself has an application in a
   round still within the period, and the account has not been used within the period (nor
@@ -38,17 +41,21 @@ Accounts of both are anonymised by the core's one way of doing it
 import datetime
 
 from dateutil.relativedelta import relativedelta
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from grants.models import (
     Application,
     Assignment,
+    Decision,
     GrantRound,
     Organisation,
     OrganisationMembership,
     PanelMember,
 )
+from grants.services import letters
 from grants.services.panels import reviewer_comments_expire
 from vru.models import AuditEvent, Role, RoleAssignment, User
 from vru.services import audit_record, user_anonymise
@@ -84,11 +91,14 @@ def applicants_expire(*, now: datetime.datetime, months: int) -> int:
     accounts anonymised."""
     cutoff = now - relativedelta(months=months)
     has_contact = Q(contact_name__gt="") | Q(contact_email__gt="") | Q(contact_phone__gt="")
-    changed = (
-        Application.objects.filter(grant_round__closes_at__lte=cutoff)
-        .filter(has_contact)
-        .update(contact_name="", contact_email="", contact_phone="")
+    expired = Application.objects.filter(grant_round__closes_at__lte=cutoff).filter(has_contact)
+    named_letters = list(
+        Decision.objects.filter(application__in=expired.filter(contact_name__gt=""))
+        .exclude(letter="")
+        .values_list("pk", flat=True)
     )
+    changed = expired.update(contact_name="", contact_email="", contact_phone="")
+    changed += _letters_redraw(named_letters)
     still_counting = Application.objects.filter(grant_round__closes_at__gt=cutoff).values(
         "organisation_id"
     )
@@ -100,6 +110,25 @@ def applicants_expire(*, now: datetime.datetime, months: int) -> int:
     )
     changed += _anonymise_applicant_accounts(cutoff)
     return changed
+
+
+def _letters_redraw(decision_ids) -> int:
+    """Draw the stored letters again without the contact's name (see above); the old file
+    goes once the run commits."""
+    decisions = Decision.objects.filter(pk__in=decision_ids).select_related(
+        "application__organisation", "application__grant_round__partnership"
+    )
+    for decision in decisions:
+        sent_on = timezone.localdate(decision.letter_sent_at) if decision.letter_sent_at else None
+        old_letter, storage = decision.letter.name, decision.letter.storage
+        decision.letter.save(
+            f"decision-{decision.pk}.pdf",
+            ContentFile(letters.decision_letter_pdf(decision, dated=sent_on)),
+            save=False,
+        )
+        decision.save(update_fields=["letter"])
+        transaction.on_commit(lambda name=old_letter, storage=storage: storage.delete(name))
+    return len(decision_ids)
 
 
 def _detach(expired, now) -> int:
