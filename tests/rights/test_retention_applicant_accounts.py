@@ -149,8 +149,12 @@ def test_an_account_that_wrote_an_application_in_a_later_round_is_kept(applied, 
 
 def test_an_applicant_holding_another_role_is_kept(applied):
     RoleAssignment.objects.create(user=applied["ash"], role=Role.YOUTH_REVIEWER)
+    superuser = applicant(applied["once"])
+    User.objects.filter(pk=superuser.pk).update(is_superuser=True)
 
     services.retention_apply(now=end())
+
+    assert kept(superuser)
 
     ash = User.objects.get(pk=applied["ash"].pk)
     assert ash.is_active
