@@ -1,5 +1,6 @@
 """Decision letters as PDFs (reportlab)."""
 
+import datetime
 import io
 from xml.sax.saxutils import escape
 
@@ -67,7 +68,8 @@ def _panel_view(decision, styles) -> list:
     return story
 
 
-def decision_letter_pdf(decision) -> bytes:
+def decision_letter_pdf(decision, *, dated: datetime.date | None = None) -> bytes:
+    """The letter as sent today, or as it was sent on ``dated`` (drawn again at retention)."""
     application = decision.application
     grant_round = application.grant_round
     styles = getSampleStyleSheet()
@@ -83,7 +85,7 @@ def decision_letter_pdf(decision) -> bytes:
     )
     story = [
         Paragraph(escape(grant_round.partnership.name), styles["Title"]),
-        Paragraph(f"{timezone.localdate():%-d %B %Y}", body),
+        Paragraph(f"{dated or timezone.localdate():%-d %B %Y}", body),
         Spacer(1, 6 * mm),
         Paragraph(
             escape(f"Dear {application.contact_name or application.organisation.name},"), body

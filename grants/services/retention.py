@@ -23,18 +23,43 @@ Applicants:
   to closed more than the period ago, so an organisation with a later application keeps them
   until that one's period ends. Its own public details (name, type, charity and company
   numbers, address) stay. An organisation that never applied has no event to count from.
+- A decision letter already sent is stored, and it opens with the contact's name: when the
+  contact goes, the stored letter is drawn again from the decision, dated as it was sent and
+  opening with the organisation's name (what was decided, and why, stays).
+- An applicant's own account (the person who signs in to apply for an organisation) is
+  anonymised once neither its organisation nor the account itself has an application in a
+  round still within the period, and the account has not been used within the period (nor
+  created within it): name, e-mail address and username go, it cannot sign in, holds no
+  role, no longer acts for the organisation, and its sessions end. The applications it wrote
+  stay, pointing at the anonymised account. An account that also holds another role than
+  applicant is left to its administrators.
+
+Accounts of both are anonymised by the core's one way of doing it
+(vru.services.user_anonymise), and audited without the old values.
 """
 
 import datetime
 
 from dateutil.relativedelta import relativedelta
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from grants.models import Application, Assignment, GrantRound, Organisation, PanelMember
+from grants.models import (
+    Application,
+    Assignment,
+    Decision,
+    GrantRound,
+    Organisation,
+    OrganisationMembership,
+    PanelMember,
+)
+from grants.services import letters
 from grants.services.panels import reviewer_comments_expire
-from vru.models import AuditEvent, Role, RoleAssignment
-from vru.services import audit_record, user_deactivate
+from vru.models import AuditEvent, Role, RoleAssignment, User
+from vru.services import audit_record, user_anonymise
+from vru.services.accounts import ACCOUNT_DETAILS_REMOVED
 
 REASON_REMOVED = "(removed at the end of its retention period)"
 
@@ -62,14 +87,18 @@ def reviewers_expire(*, now: datetime.datetime, months: int) -> int:
 @transaction.atomic
 def applicants_expire(*, now: datetime.datetime, months: int) -> int:
     """Returns the number of records changed: applications and organisations whose contact
-    details were cleared (one already cleared is not counted again)."""
+    details were cleared (one already cleared is not counted again), and applicants'
+    accounts anonymised."""
     cutoff = now - relativedelta(months=months)
     has_contact = Q(contact_name__gt="") | Q(contact_email__gt="") | Q(contact_phone__gt="")
-    changed = (
-        Application.objects.filter(grant_round__closes_at__lte=cutoff)
-        .filter(has_contact)
-        .update(contact_name="", contact_email="", contact_phone="")
+    expired = Application.objects.filter(grant_round__closes_at__lte=cutoff).filter(has_contact)
+    named_letters = list(
+        Decision.objects.filter(application__in=expired.filter(contact_name__gt=""))
+        .exclude(letter="")
+        .values_list("pk", flat=True)
     )
+    changed = expired.update(contact_name="", contact_email="", contact_phone="")
+    changed += _letters_redraw(named_letters)
     still_counting = Application.objects.filter(grant_round__closes_at__gt=cutoff).values(
         "organisation_id"
     )
@@ -79,7 +108,27 @@ def applicants_expire(*, now: datetime.datetime, months: int) -> int:
         .filter(Q(contact_email__gt="") | Q(contact_phone__gt=""))
         .update(contact_email="", contact_phone="")
     )
+    changed += _anonymise_applicant_accounts(cutoff)
     return changed
+
+
+def _letters_redraw(decision_ids) -> int:
+    """Draw the stored letters again without the contact's name (see above); the old file
+    goes once the run commits."""
+    decisions = Decision.objects.filter(pk__in=decision_ids).select_related(
+        "application__organisation", "application__grant_round__partnership"
+    )
+    for decision in decisions:
+        sent_on = timezone.localdate(decision.letter_sent_at) if decision.letter_sent_at else None
+        old_letter, storage = decision.letter.name, decision.letter.storage
+        decision.letter.save(
+            f"decision-{decision.pk}.pdf",
+            ContentFile(letters.decision_letter_pdf(decision, dated=sent_on)),
+            save=False,
+        )
+        decision.save(update_fields=["letter"])
+        transaction.on_commit(lambda name=old_letter, storage=storage: storage.delete(name))
+    return len(decision_ids)
 
 
 def _detach(expired, now) -> int:
@@ -101,27 +150,26 @@ def _detach(expired, now) -> int:
     return moved
 
 
-def _anonymise_accounts(cutoff, now) -> int:
-    unused = Q(user__last_login__lte=cutoff) | Q(
-        user__last_login__isnull=True, user__date_joined__lte=cutoff
+def _unused(cutoff, *, through: str = "") -> Q:
+    """An account not used (nor created) within the period."""
+    return Q(**{f"{through}last_login__lte": cutoff}) | Q(
+        **{f"{through}last_login__isnull": True, f"{through}date_joined__lte": cutoff}
     )
+
+
+def _anonymise_accounts(cutoff, now) -> int:
     other_roles = RoleAssignment.objects.exclude(role=Role.YOUTH_REVIEWER).values("user_id")
     members = (
-        PanelMember.objects.filter(unused, anonymised_at__isnull=True, user__isnull=False)
+        PanelMember.objects.filter(
+            _unused(cutoff, through="user__"), anonymised_at__isnull=True, user__isnull=False
+        )
         .filter(assignments__isnull=True)
         .exclude(user_id__in=other_roles)
         .select_related("user")
     )
     anonymised = 0
     for member in members:
-        user = member.user
-        user_deactivate(actor=None, user=user)  # ends its sessions and API tokens
-        user.username = f"anonymised-reviewer-{member.pk}"
-        user.first_name = user.last_name = user.email = ""
-        user.set_unusable_password()
-        user.save(update_fields=["username", "first_name", "last_name", "email", "password"])
-        RoleAssignment.objects.filter(user=user).delete()
-        _forget_sign_in_details(user)
+        user_anonymise(user=member.user, stand_in=f"anonymised-reviewer-{member.pk}")
         member.date_of_birth = member.training_completed_on = None
         member.guardian_consent_recorded_on = None
         member.active, member.anonymised_at = False, now
@@ -137,10 +185,33 @@ def _anonymise_accounts(cutoff, now) -> int:
     return anonymised
 
 
-def _forget_sign_in_details(user) -> None:
-    """The e-mail addresses and second factors the sign-in keeps apart from the account."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-
-    EmailAddress.objects.filter(user=user).delete()
-    Authenticator.objects.filter(user=user).delete()
+def _anonymise_applicant_accounts(cutoff) -> int:
+    """Applicants' accounts no application within the period still needs (see above)."""
+    recent = Application.objects.filter(grant_round__closes_at__gt=cutoff)
+    acting_for_recent = OrganisationMembership.objects.filter(
+        organisation_id__in=recent.values("organisation_id")
+    ).values("user_id")
+    other_roles = RoleAssignment.objects.exclude(role=Role.APPLICANT).values("user_id")
+    accounts = (
+        User.objects.filter(_unused(cutoff), role_assignments__role=Role.APPLICANT)
+        .exclude(is_superuser=True)
+        .exclude(pk__in=other_roles)
+        .exclude(pk__in=acting_for_recent)
+        .exclude(pk__in=recent.values("created_by_id"))
+        .select_related("partnership")
+        .order_by("pk")
+    )
+    anonymised = 0
+    for user in accounts:
+        OrganisationMembership.objects.filter(user=user).delete()
+        user_anonymise(user=user, stand_in=f"anonymised-applicant-{user.pk}")
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.DELETE,
+            verb="applicant.anonymised",
+            target=user,
+            partnership=user.partnership,
+            changes={"removed": [*ACCOUNT_DETAILS_REMOVED, "organisation membership"]},
+        )
+        anonymised += 1
+    return anonymised

@@ -1,17 +1,29 @@
 """Applicants' contact details (the register's APPLICANT kind) go after the round closes plus
 the period: the application's contact at its own round's period, the organisation's contact
-e-mail and phone once the last round it applied to is past the period. Not a day before; the
-organisation's own public details (name, charity number, address) stay."""
+e-mail and phone once the last round it applied to is past the period, and the contact's name
+from the decision letter kept on file. Not a day before; the organisation's own public
+details (name, charity number, address) and what was decided stay."""
 
 import datetime
+import io
+from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+from pypdf import PdfReader
 
-from grants.models import Application, Organisation
+from grants import services as grant_services
+from grants.models import Application, Decision, Organisation
 from rights import services
-from tests.factories import ApplicationFactory, GrantRoundFactory, OrganisationFactory
+from tests.factories import (
+    ApplicationFactory,
+    GrantRoundFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 from vru.data_kinds import DataKind, retention_months
+from vru.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +133,51 @@ def test_a_second_run_counts_nothing_already_removed(applied):
     services.retention_apply(now=end())
 
     assert services.retention_apply(now=end() + DAY).removed["applicant"] == 0
+
+
+def letter_text(decision):
+    decision = Decision.objects.get(pk=decision.pk)
+    return " ".join(PdfReader(io.BytesIO(decision.letter.read())).pages[0].extract_text().split())
+
+
+def test_the_letter_on_file_no_longer_names_the_contact_once_the_contact_goes(
+    applied, django_capture_on_commit_callbacks
+):
+    # given a decision letter sent to the old round's contact and kept on file
+    application = applied["once_old"]
+    Application.objects.filter(pk=application.pk).update(status="eligible")
+    officer = UserFactory(
+        partnership=application.grant_round.partnership, roles=[Role.GRANTS_OFFICER]
+    )
+    decision = grant_services.decision_record(
+        actor=officer,
+        application=Application.objects.get(pk=application.pk),
+        outcome=Decision.Outcome.FUND,
+        amount=Decimal("2500"),
+        reasons="A strong plan for the park.",
+        override_reason="Decided early to set up this test.",
+    )
+    grant_services.decision_letter_send(decision_id=decision.pk)
+    sent_on = f"{timezone.localdate():%-d %B %Y}"
+    assert "Dear Pat Organiser," in letter_text(decision)
+
+    services.retention_apply(now=end() - DAY)
+    assert "Dear Pat Organiser," in letter_text(decision)
+
+    sent_letter = Decision.objects.get(pk=decision.pk).letter
+
+    # when the period ends
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.retention_apply(now=end())
+
+    # then the letter opens with the organisation, and what was decided stays, as sent
+    text = letter_text(decision)
+    assert "Pat Organiser" not in text
+    assert "Dear Applied Once," in text
+    assert "£2,500.00" in text
+    assert "A strong plan for the park." in text
+    assert sent_on in text
+    assert not sent_letter.storage.exists(sent_letter.name)  # the one that named them
+    assert run.removed["applicant"] == 4  # as before, and the letter
+    assert services.retention_apply(now=end() + DAY).removed["applicant"] == 0
+    Decision.objects.get(pk=decision.pk).letter.delete(save=False)

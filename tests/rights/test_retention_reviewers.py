@@ -4,6 +4,7 @@ scores (the numbers stay for the round's record); a reviewer with no later round
 account unused within the period has the account anonymised. Not a day before."""
 
 import datetime
+import json
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -113,6 +114,17 @@ def test_a_reviewer_with_no_later_round_has_the_account_anonymised(panel):
         False,
     )
     assert AuditEvent.objects.filter(verb="panel_member.anonymised").count() == 1
+
+
+def test_no_audit_row_names_the_anonymised_reviewer(panel):
+    old = User.objects.get(pk=panel["only_old"].user_id)
+
+    services.retention_apply(now=end())
+
+    for recorded in AuditEvent.objects.all():
+        text = recorded.target_repr + json.dumps(recorded.changes)
+        for value in (old.username, old.email, old.get_full_name()):
+            assert value not in text
 
 
 def test_a_reviewer_with_a_later_round_keeps_the_account_and_the_later_scores(panel):

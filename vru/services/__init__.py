@@ -7,7 +7,7 @@ from vru.services import (
     encryption,
     outbox,  # the transactional outbox: outbox.enqueue(kind=..., ...)
 )
-from vru.services.accounts import user_create, user_roles_set
+from vru.services.accounts import user_anonymise, user_create, user_roles_set
 from vru.services.areas import (
     area_maps_draw,
     area_profiles_generate,
@@ -103,6 +103,7 @@ __all__ = [
     "risk_run_make_current",
     "risk_run_reproduce",
     "success_measure_create",
+    "user_anonymise",
     "user_create",
     "user_deactivate",
     "user_roles_set",

@@ -1,5 +1,7 @@
-"""Users and their roles."""
+"""Users and their roles; an account anonymised at the end of its retention period."""
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -12,6 +14,7 @@ from vru.models import (
     User,
 )
 from vru.services.audit import audit_record
+from vru.services.sessions import user_deactivate
 
 
 @transaction.atomic
@@ -84,3 +87,38 @@ def user_roles_set(*, actor: User | None, user: User, roles: list[str]) -> User:
         changes={"before": before, "after": sorted(roles)},
     )
     return user
+
+
+# What an anonymised account no longer holds, as its callers' audit rows name it (the
+# values themselves are never recorded).
+ACCOUNT_DETAILS_REMOVED = [
+    "name",
+    "e-mail address",
+    "username",
+    "password",
+    "roles",
+    "sign-in e-mail addresses and second factors",
+    "sessions and API tokens",
+]
+
+
+@transaction.atomic
+def user_anonymise(*, user: User, stand_in: str) -> User:
+    """A system job's (the retention run's) only: the account keeps its row, as the records
+    it wrote point at it, but nothing of the person. Its name and e-mail address go (the
+    username becomes ``stand_in``), with its roles, the e-mail addresses and second factors
+    the sign-in keeps apart from it; it cannot sign in, and every session and API token it
+    had ends. The details go first, so that no audit row written on the way names them.
+    Callers record what the anonymisation was for (an audit row without the old values)."""
+    user.username = stand_in
+    user.first_name = user.last_name = user.email = ""
+    user.set_unusable_password()
+    user.is_staff = False
+    user.save(
+        update_fields=["username", "first_name", "last_name", "email", "password", "is_staff"]
+    )
+    RoleAssignment.objects.filter(user=user).delete()
+    viewer.forget(user)
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    return user_deactivate(actor=None, user=user)
