@@ -65,3 +65,38 @@ def test_bursts_of_api_requests_get_429_with_retry_after(client, user_with_role,
 
     assert statuses == [200] * 5 + [429]
     assert int(client.get("/api/lsoas/").headers["Retry-After"]) > 0
+
+
+def test_a_stored_session_is_checked_once_per_process_and_each_request_gets_its_own_copy(
+    monkeypatch,
+):
+    from django.core import signing
+
+    from vru import sessions
+
+    store = sessions.SessionStore()
+    text = store.encode({"basket": [1], "who": "ana"})
+    checks = []
+    real_loads = signing.loads
+    monkeypatch.setattr(signing, "loads", lambda *a, **k: checks.append(1) or real_loads(*a, **k))
+    sessions._CHECKED.clear()
+
+    first = store.decode(text)
+    first["basket"].append(2)  # a request changing its session in place
+    second = store.decode(text)
+
+    assert len(checks) == 1
+    assert second == {"basket": [1], "who": "ana"}
+
+
+def test_a_tampered_session_is_refused_every_time(caplog):
+    from vru import sessions
+
+    store = sessions.SessionStore()
+    text = store.encode({"who": "ana"})
+    tampered = text[:-3] + ("AAA" if not text.endswith("AAA") else "BBB")
+
+    assert store.decode(tampered) == {}
+    assert store.decode(tampered) == {}
+    assert tampered not in sessions._CHECKED
+    assert caplog.text.count("Session data corrupted") == 2
