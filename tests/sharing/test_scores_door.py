@@ -34,4 +34,4 @@ def test_the_scores_export_for_a_partner_needs_a_reviewer_agreement(
     assert "attachment" in sent["Content-Disposition"]
     log = DisclosureLog.objects.get()
     assert (log.agreement, log.kind, log.door) == (right, "reviewer", "Youth panel scores export")
-    assert "Who is this download for?" in client.get(url).content.decode()
+    assert "Download for a partner organisation" in client.get(url).content.decode()
