@@ -7,6 +7,9 @@ round's close, ...); settings may lengthen or shorten a period (`VRU_RETENTION_M
 of kind -> months) but never remove it. The daily retention per kind (rights) applies every
 kind here through the app that owns the data.
 
+Sign-in records (SIGN_IN) are kept 13 months, the span UK public bodies commonly keep
+security logs for: long enough to look back over a whole year of an account's use.
+
 For case data (identity, referral and offence details, case notes, outcome scores) a programme
 may keep its cases for less than the register's period, never longer: each case goes at the
 earlier of the kind's period here and its programme's own (`Programme.retention_months`).
@@ -23,6 +26,7 @@ PUBLIC_TASK = (
 )
 LEGITIMATE_INTERESTS = "Article 6(1)(f): legitimate interests (running a fair grants process)"
 CONSENT = "Article 6(1)(a): consent"
+SECURITY = "Article 6(1)(c): a legal obligation (UK GDPR Article 32: keeping the processing secure)"
 # Data Protection Act 2018 Schedule 1 conditions for criminal-offence and special-category data
 STATUTORY_PURPOSES = "DPA 2018 Schedule 1 paragraph 6: statutory and government purposes"
 SAFEGUARDING = "DPA 2018 Schedule 1 paragraph 18: safeguarding of children and individuals at risk"
@@ -37,6 +41,7 @@ class DataKind(models.TextChoices):
     LISTENING = "listening", "Listening responses"
     REVIEWER = "reviewer", "Youth reviewers' details and scores"
     APPLICANT = "applicant", "Applicants' contact details"
+    SIGN_IN = "sign_in", "Sign-in records (usernames, addresses, browsers)"
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,21 @@ RULES: dict[DataKind, KindRule] = {
             "and from the organisation once its last application's period ends (its name, "
             "numbers and address stay); an applicant's account with no application still "
             "within the period, and not used within it, is anonymised.",
+        ),
+        KindRule(
+            DataKind.SIGN_IN,
+            SECURITY,
+            "",
+            13,
+            "the sign-in, the failed attempt or the session's last use",
+            "",
+            "For everyone who signs in: each sign-in and failed attempt (the username, the "
+            "network address and the browser), each signed-in session (address, browser, "
+            "when it began and was last used), and the address and browser on each entry of "
+            "the audit trail, kept to protect the accounts and investigate misuse. At the end "
+            "of the period the sign-in records and ended sessions are deleted and the audit "
+            "trail's entries lose the address and browser (who did what, and when, stays); "
+            "a lockout still in force and a session still signed in are kept.",
         ),
     ]
 }

@@ -19,7 +19,11 @@ What went is recorded as counts per kind, never which records or what they said.
   round closes plus the APPLICANT period (each application's contact at its own round; an
   organisation's contact e-mail and phone once the last round it applied to is past the
   period; an applicant's account with no application in a round still within the period,
-  no other role and no sign-in within the period, anonymised).
+  no other role and no sign-in within the period, anonymised);
+- sign-in records: vru.services.sign_in_records_expire, after the sign-in, the failed attempt
+  or the session's last use plus the SIGN_IN period (sign-ins, failed attempts no longer
+  counting towards a lockout and ended sessions deleted; the audit trail's entries lose the
+  address and browser). A lockout in force and a session still signed in are kept.
 """
 
 from datetime import datetime
@@ -31,6 +35,7 @@ from evaluation import services as evaluation_services
 from grants import services as grant_services
 from programmes import services as programme_services
 from rights.models import KindRetentionRun
+from vru import services as vru_services
 from vru.data_kinds import DataKind, retention_months
 from vru.models import AuditEvent
 from vru.services import audit_record
@@ -45,6 +50,7 @@ EXPIRERS = {
     DataKind.LISTENING: evaluation_services.listening_responses_expire,
     DataKind.REVIEWER: grant_services.reviewers_expire,
     DataKind.APPLICANT: grant_services.applicants_expire,
+    DataKind.SIGN_IN: vru_services.sign_in_records_expire,
 }
 
 

@@ -23,7 +23,7 @@ AUDIENCES = {
     ),
     "applicants": (
         "Privacy notice for grant applicants",
-        [data_kinds.DataKind.APPLICANT],
+        [data_kinds.DataKind.APPLICANT, data_kinds.DataKind.SIGN_IN],
         "staff",
     ),
 }

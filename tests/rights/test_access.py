@@ -89,7 +89,10 @@ def test_each_audiences_privacy_notice_is_public_and_drawn_from_the_register(cli
     rules = {
         "young-people": [r for r in data_kinds.RULES.values() if r.young_people],
         "staff": list(data_kinds.RULES.values()),
-        "applicants": [data_kinds.RULES[data_kinds.DataKind.APPLICANT]],
+        "applicants": [
+            data_kinds.RULES[data_kinds.DataKind.APPLICANT],
+            data_kinds.RULES[data_kinds.DataKind.SIGN_IN],
+        ],
     }[audience]
     for rule in rules:
         assert escape(rule.kind.label) in page

@@ -7,7 +7,9 @@ from vru.models.scoping import PartnershipQuerySet
 class AuditEvent(models.Model):
     """One thing that happened: a create, update or delete, or a read of personal data.
 
-    Written only by services (vru.services.audit_record); never updated or deleted by the app.
+    Written only by services (vru.services.audit_record); never deleted by the app, and updated
+    only by the sign-in records' retention (vru.services.sign_in_records_expire), which clears
+    the address and browser of entries older than its period.
     """
 
     class Action(models.TextChoices):

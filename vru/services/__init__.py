@@ -46,6 +46,7 @@ from vru.services.imports import (
 )
 from vru.services.mfa import mfa_totp_enrol
 from vru.services.sessions import user_deactivate, user_sessions_end
+from vru.services.sign_ins import sign_in_records_expire
 from vru.services.strategy import (
     needs_assessment_create,
     needs_assessment_publish,
@@ -102,6 +103,7 @@ __all__ = [
     "risk_run_create",
     "risk_run_make_current",
     "risk_run_reproduce",
+    "sign_in_records_expire",
     "success_measure_create",
     "user_anonymise",
     "user_create",
