@@ -124,28 +124,14 @@ def _changed_by_themselves(request, user) -> bool:
     return match is not None and getattr(match.func, "login_required", True)
 
 
-# On the request being answered, when its user's password hash was re-made during it (the
-# old password a change form checks, after a hasher upgrade): {old stamp: new stamp}.
-REHASHED = "vru_street_rehashed"
-
-
-def _stamp_now(request, stamp):
-    """The stamp the session's devices carry: the session's own password hash, or the one
-    it was re-made as earlier in this request (street_password_rehashed)."""
-    return getattr(request, REHASHED, {}).get(stamp, stamp)
-
-
 def street_password_rehashed(sender, user, old_session_auth_hash, **kwargs):
     """The user's password hash was re-made, the password unchanged (connected to the core's
     password_rehashed, which every correct password check that upgrades the hash sends: a
     sign-in, a re-authentication, the old password on a change form). Their devices live
-    until now are stamped with the new hash and keep their records. Remembered for the rest
-    of the request, where a password change may follow (street_password_changed)."""
+    until now are stamped with the new hash and keep their records. (The session the
+    password was given in moves to the new hash too: vru.middleware.keep_session_on_rehash;
+    so a password change after it in the same request keeps the phone in hand.)"""
     services.street_devices_restamp(user=user, old_stamp=old_session_auth_hash)
-    request = allauth_context.request
-    if request is not None:
-        rehashed = request.__dict__.setdefault(REHASHED, {})
-        rehashed[old_session_auth_hash] = user.get_session_auth_hash()
 
 
 def street_password_changed(sender, instance, created=False, **kwargs):
@@ -166,7 +152,7 @@ def street_password_changed(sender, instance, created=False, **kwargs):
         # the session the change is made in (by its mark), and the password hash it was
         # signed in with: read before the door gives the session the new one
         session_mark=request.session.get(SESSION_MARK) if own else None,
-        session_stamp=_stamp_now(request, request.session.get(HASH_SESSION_KEY)) if own else None,
+        session_stamp=request.session.get(HASH_SESSION_KEY) if own else None,
     )
     if request is None or not (kept or ended):
         return

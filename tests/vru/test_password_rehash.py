@@ -1,13 +1,16 @@
 """A password hash re-made for a new hasher (the password unchanged) is announced to the apps
 (vru.signals.password_rehashed) in the transaction that stores it, with the session auth hash
-the user had before; a password change, or a wrong password, is not."""
+the user had before; a password change, or a wrong password, is not. The session the password
+was given in stays signed in; the user's other sessions, signed in with the old hash, are
+signed out at their next request (Django's check, as after a password change)."""
 
 import pytest
 from asgiref.sync import async_to_sync
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.test import Client
 
 from tests.factories import TEST_PASSWORD, UserFactory
-from vru.models import User
+from vru.models import Role, User
 from vru.signals import password_rehashed
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +25,9 @@ class AfterTheUpgrade(PBKDF2PasswordHasher):
 
 
 @pytest.fixture
-def user(settings):
+def user(settings, partnership):
     """A user whose password was stored before the upgrade, then the upgrade."""
-    user = UserFactory()
+    user = UserFactory(partnership=partnership, roles=[Role.ANALYST])
     User.objects.filter(pk=user.pk).update(
         password=make_password(TEST_PASSWORD, hasher=BeforeTheUpgrade())
     )
@@ -90,3 +93,48 @@ def test_a_receiver_that_fails_undoes_the_re_hash(user):
 
     user.refresh_from_db()
     assert user.password.startswith("pbkdf2_sha256$1$")
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_confirming_it_is_them_after_an_upgrade_keeps_them_signed_in(user):
+    client = _signed_in(user)  # signed in before the upgrade
+
+    confirmed = client.post("/accounts/reauthenticate/", {"password": TEST_PASSWORD})
+
+    assert confirmed.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("pbkdf2_sha256$2$")
+    assert client.get("/").status_code == 200
+
+
+def test_a_password_change_refused_after_an_upgrade_keeps_them_signed_in(user):
+    client = _signed_in(user)
+
+    refused = client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": TEST_PASSWORD,
+            "password1": "a-brand-new-passphrase-2026",
+            "password2": "not-the-same-passphrase-2026",
+        },
+    )
+
+    assert refused.status_code == 200
+    user.refresh_from_db()
+    assert user.password.startswith("pbkdf2_sha256$2$")  # the old password was checked
+    assert client.get("/").status_code == 200
+
+
+def test_their_other_sessions_are_signed_out_at_their_next_request(user):
+    elsewhere = _signed_in(user)
+    desk = Client()
+
+    desk.post("/accounts/login/", {"login": user.username, "password": TEST_PASSWORD})
+
+    assert desk.get("/").status_code == 200
+    assert elsewhere.get("/").status_code == 302
