@@ -10,9 +10,14 @@ class ProgrammesConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from programmes.services.imports.review import REFERRAL_IMPORTS
-        from programmes.views.street import street_password_changed, street_signed_out
+        from programmes.views.street import (
+            street_password_changed,
+            street_password_rehashed,
+            street_signed_out,
+        )
         from vru import import_kinds
         from vru.models import ImportJob
+        from vru.signals import password_rehashed
 
         # custody spreadsheets: checked first, imported once confirmed, undoable (the core's
         # machinery for reviewed imports, which imports no app)
@@ -25,6 +30,10 @@ class ProgrammesConfig(AppConfig):
             street_password_changed,
             sender=settings.AUTH_USER_MODEL,
             dispatch_uid="programmes.street_password_changed",
+        )
+        # a password hash re-made for a new hasher (the password unchanged) keeps them all
+        password_rehashed.connect(
+            street_password_rehashed, dispatch_uid="programmes.street_password_rehashed"
         )
 
     def navigation(self, user) -> list[tuple[str, str]]:

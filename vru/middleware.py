@@ -126,6 +126,26 @@ def stamp_session_on_sign_in(sender, request, user, **kwargs):
     )
 
 
+def keep_session_on_rehash(sender, user, old_session_auth_hash, **kwargs):
+    """A user's password hash was made again for a new hasher, the password unchanged
+    (vru.signals.password_rehashed, connected in VruConfig.ready). The session of the request
+    being answered, signed in as that user with the old hash, has just been given their
+    password (the re-authentication page, the old password on a change form): it moves to
+    the new hash, as Django's login() moves the session it signs in. Otherwise Django's check
+    of the session hash would sign it out at its next request, straight after the user proved
+    who they are. Their other sessions are left to that check: signed out at their next
+    request, as after a password change."""
+    from allauth.core import context
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.crypto import constant_time_compare
+
+    session = getattr(context.request, "session", None)
+    if session is None or str(session.get(SESSION_KEY)) != str(user.pk):
+        return
+    if constant_time_compare(session.get(HASH_SESSION_KEY, ""), old_session_auth_hash):
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+
+
 # Pages a signed-in user who must use MFA but has not set it up may still open: setting it
 # up (allauth's mfa_* pages), confirming their password first, and signing out.
 MFA_SETUP_URL_NAMES = frozenset(

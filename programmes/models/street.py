@@ -73,7 +73,8 @@ class StreetDevice(models.Model):
     device_id = models.UUIDField("id made on the phone", unique=True)
     private_key = EncryptedTextField(help_text="The private JWK (P-256), encrypted at rest.")
     # the user's session hash (from their password hash) when the key was made: a password
-    # changed since ends the device, as it ends every signed-in session
+    # changed since ends the device, as it ends every signed-in session (a hash made again
+    # for a new hasher, the password unchanged, stamps it again: street_devices_restamp)
     password_stamp = models.CharField(max_length=128)
     # a hash (SHA-256) of the secret kept by the signed-in session the key was last handed
     # to: a password the user changes themselves from that session keeps the device (the

@@ -326,3 +326,30 @@ def street_password_changed(
             )
             ended += 1
     return kept, ended
+
+
+@transaction.atomic
+def street_devices_restamp(*, user: User, old_stamp: str) -> int:
+    """The user's password hash was re-made for a new hasher, the password unchanged (Django
+    does so at a sign-in after an upgrade): their devices live until now (stamped with the
+    old session hash, not revoked) are stamped with the new one and keep their store, unsent
+    records and all, audited (street.device_restamped, no stamp in it). A device an earlier
+    password had already ended stays so. Returns how many were stamped again."""
+    new_stamp = user.get_session_auth_hash()
+    restamped = 0
+    devices = StreetDevice.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+    for device in devices:
+        if not constant_time_compare(device.password_stamp, old_stamp):
+            continue
+        device.password_stamp = new_stamp
+        device.save(update_fields=["password_stamp"])
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.UPDATE,
+            verb="street.device_restamped",
+            target=device,
+            partnership=device.partnership,
+            changes={"why": "password_rehashed"},
+        )
+        restamped += 1
+    return restamped

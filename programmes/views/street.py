@@ -124,6 +124,16 @@ def _changed_by_themselves(request, user) -> bool:
     return match is not None and getattr(match.func, "login_required", True)
 
 
+def street_password_rehashed(sender, user, old_session_auth_hash, **kwargs):
+    """The user's password hash was re-made, the password unchanged (connected to the core's
+    password_rehashed, which every correct password check that upgrades the hash sends: a
+    sign-in, a re-authentication, the old password on a change form). Their devices live
+    until now are stamped with the new hash and keep their records. (The session the
+    password was given in moves to the new hash too: vru.middleware.keep_session_on_rehash;
+    so a password change after it in the same request keeps the phone in hand.)"""
+    services.street_devices_restamp(user=user, old_stamp=old_session_auth_hash)
+
+
 def street_password_changed(sender, instance, created=False, **kwargs):
     """A user's password was set (connected to the user model's post_save, which every door
     goes through: allauth's change, set and reset pages, the admin's password form, the

@@ -1,5 +1,9 @@
+from asgiref.sync import sync_to_async
+from django.contrib.auth import hashers
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
+
+from vru.signals import password_rehashed
 
 
 class Partnership(models.Model):
@@ -66,6 +70,29 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def check_password(self, raw_password) -> bool:
+        """Django's, except that a hash re-made for a new hasher is announced (_rehash)."""
+        return hashers.check_password(raw_password, self.password, self._rehash)
+
+    async def acheck_password(self, raw_password) -> bool:
+        return await hashers.acheck_password(
+            raw_password, self.password, sync_to_async(self._rehash)
+        )
+
+    def _rehash(self, raw_password) -> None:
+        """The password was right but its stored hash must be updated (the hasher or its
+        parameters changed since it was made): store the new hash as Django does (not a
+        password change: ``_password`` stays unset, so no password-changed rule runs), and
+        tell the apps in the same transaction (vru.signals.password_rehashed)."""
+        old_session_auth_hash = self.get_session_auth_hash()
+        with transaction.atomic():
+            self.set_password(raw_password)
+            self._password = None
+            self.save(update_fields=["password"])
+            password_rehashed.send(
+                sender=type(self), user=self, old_session_auth_hash=old_session_auth_hash
+            )
 
     @property
     def role_names(self) -> frozenset[str]:
