@@ -7,11 +7,12 @@ a real password change after the upgrade still ends the other devices."""
 import uuid
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.utils import timezone
 
 from programmes.models import StreetDevice
+from tests import hashers
 from tests.factories import TEST_PASSWORD
 from tests.programmes import test_access as access
 from vru.models import AuditEvent, Role, User
@@ -22,14 +23,6 @@ KEY = "/programmes/street/key/"
 NEW_PASSWORD = "a-brand-new-passphrase-2026"
 
 
-class BeforeTheUpgrade(PBKDF2PasswordHasher):
-    iterations = 1  # few, for speed: what counts is that the upgrade raises them
-
-
-class AfterTheUpgrade(PBKDF2PasswordHasher):
-    iterations = 2
-
-
 @pytest.fixture
 def world(partnership, other_partnership):
     return access._build(partnership, other_partnership)
@@ -38,10 +31,10 @@ def world(partnership, other_partnership):
 @pytest.fixture
 def worker(world, settings):
     """A practitioner whose password was stored before the upgrade."""
-    settings.PASSWORD_HASHERS = [f"{__name__}.BeforeTheUpgrade"]
+    settings.PASSWORD_HASHERS = [hashers.BEFORE]
     user = access.make_user(world, Role.PRACTITIONER)
     User.objects.filter(pk=user.pk).update(
-        password=make_password(TEST_PASSWORD, hasher=BeforeTheUpgrade())
+        password=make_password(TEST_PASSWORD, hasher=hashers.BeforeTheUpgrade())
     )
     user.refresh_from_db()
     return user
@@ -67,7 +60,7 @@ def _sign_in(client, user, password=TEST_PASSWORD):
 
 def _upgrade(settings, user) -> None:
     """The new release: the stored hash must now be made again (at the next sign-in)."""
-    settings.PASSWORD_HASHERS = [f"{__name__}.AfterTheUpgrade"]
+    settings.PASSWORD_HASHERS = [hashers.AFTER]
     assert user.password.startswith("pbkdf2_sha256$1$")
 
 

@@ -6,9 +6,10 @@ signed out at their next request (Django's check, as after a password change).""
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 
+from tests import hashers
 from tests.factories import TEST_PASSWORD, UserFactory
 from vru.models import Role, User
 from vru.signals import password_rehashed
@@ -16,23 +17,15 @@ from vru.signals import password_rehashed
 pytestmark = pytest.mark.django_db
 
 
-class BeforeTheUpgrade(PBKDF2PasswordHasher):
-    iterations = 1
-
-
-class AfterTheUpgrade(PBKDF2PasswordHasher):
-    iterations = 2
-
-
 @pytest.fixture
 def user(settings, partnership):
     """A user whose password was stored before the upgrade, then the upgrade."""
     user = UserFactory(partnership=partnership, roles=[Role.ANALYST])
     User.objects.filter(pk=user.pk).update(
-        password=make_password(TEST_PASSWORD, hasher=BeforeTheUpgrade())
+        password=make_password(TEST_PASSWORD, hasher=hashers.BeforeTheUpgrade())
     )
     user.refresh_from_db()
-    settings.PASSWORD_HASHERS = [f"{__name__}.AfterTheUpgrade"]
+    settings.PASSWORD_HASHERS = [hashers.AFTER]
     return user
 
 
