@@ -169,20 +169,23 @@ class Referral(models.Model):
         indexes = [
             # the caseload order per viewer: a practitioner (assigned_to), a manager
             # (programme), an administrator (partnership); lists seek along these. The
-            # columns every viewer's scope filters on are included, so the capped count of
-            # a list is an index-only scan (no heap visits) on PostgreSQL.
+            # columns every viewer's scope filters on, and the status (the caseload shows
+            # open cases), are included, so the capped count of a list is an index-only
+            # scan (no heap visits) on PostgreSQL: without the status, the caseload's count
+            # read 1,500 heap pages for a practitioner at a million referrals (3.7 ms).
             models.Index(
                 fields=["assigned_to", "-awaiting_contact", "due_at", "id"],
-                include=["partnership", "programme"],
+                include=["partnership", "programme", "status"],
                 name="referral_assigned_due_first",
             ),
             models.Index(
                 fields=["programme", "-awaiting_contact", "due_at", "id"],
-                include=["partnership", "assigned_to"],
+                include=["partnership", "assigned_to", "status"],
                 name="referral_programme_due_first",
             ),
             models.Index(
                 fields=["partnership", "-awaiting_contact", "due_at", "id"],
+                include=["status"],
                 name="referral_due_first",
             ),
             models.Index(fields=["programme", "event_at"]),
