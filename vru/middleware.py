@@ -1,6 +1,9 @@
 import time
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.middleware import csp
+from django.utils.csp import CSP, build_policy
 
 # django-allauth's pages for people not (yet fully) signed in: signing in, the second-factor
 # step, password reset. allauth does not mark them @login_not_required itself.
@@ -206,3 +209,36 @@ class MFAEnrolmentMiddleware:
                 status=403,
             )
         return redirect("mfa_index")
+
+
+class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
+    """Django's, with each policy written once per configuration: a response's header is that
+    text with the request's nonce put in, if the page used one (building the policy for every
+    response was the costliest middleware of the signed-in floor: docs/performance.md). The
+    headers are Django's, character for character (tests/vru/test_security_headers.py)."""
+
+    def process_response(self, request, response):
+        nonce = csp.get_nonce(request)
+        for header, setting, attribute in (
+            (CSP.HEADER_ENFORCE, "SECURE_CSP", "_csp_config"),
+            (CSP.HEADER_REPORT_ONLY, "SECURE_CSP_REPORT_ONLY", "_csp_ro_config"),
+        ):
+            config = getattr(response, attribute, None)
+            if not hasattr(response, attribute):
+                config = getattr(settings, setting)
+            # a view's or the settings' policy; headers a view set itself are kept
+            if config and header not in response:
+                response.headers[str(header)] = _policy(config, nonce)
+        return response
+
+
+_NONCE_MARK = "\x1fvru-nonce\x1f"
+_POLICIES: dict[int, tuple[dict, str, str]] = {}
+
+
+def _policy(config: dict, nonce) -> str:
+    written = _POLICIES.get(id(config))
+    if written is None or written[0] is not config:
+        written = (config, build_policy(config, _NONCE_MARK), build_policy(config))
+        _POLICIES[id(config)] = written
+    return written[1].replace(_NONCE_MARK, str(nonce)) if nonce else written[2]

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "vru.middleware.MFAEnrolmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "vru.middleware.ContentSecurityPolicyMiddleware",  # Django's, each policy written once
     "django_htmx.middleware.HtmxMiddleware",
     "vru.audit.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -51,3 +51,17 @@ def test_no_page_links_to_another_site(client, user_with_role):
     for path in ["/", "/neighbourhoods/", "/needs-assessments/", "/success-measures/"]:
         html = client.get(path).text
         assert not re.search(r"""(src|href)=["']https?://""", html), path
+
+
+def test_the_policy_is_djangos_own_with_or_without_the_pages_nonce(client, settings):
+    from django.utils.csp import build_policy
+
+    signed_out_page = client.get("/accounts/login/")  # its scripts carry the nonce
+    json_answer = client.get("/healthz")  # no page, no nonce
+    nonce = signed_out_page.wsgi_request._csp_nonce
+
+    assert signed_out_page["Content-Security-Policy"] == build_policy(settings.SECURE_CSP, nonce)
+    assert f"'nonce-{nonce}'" in signed_out_page["Content-Security-Policy"]
+    assert json_answer["Content-Security-Policy"] == build_policy(settings.SECURE_CSP)
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "img-src": ["'self'"]}  # a changed setting
+    assert client.get("/healthz")["Content-Security-Policy"] == build_policy(settings.SECURE_CSP)
