@@ -110,6 +110,18 @@ def test_each_row_is_what_the_full_serializer_writes_for_the_same_referral(api_c
     assert summer["event_at"] == "2025-07-01T10:30:00+01:00"  # London time, as the detail
 
 
+def test_times_are_written_in_the_time_zone_current_for_each_list(api_client, world, settings):
+    api_client.force_authenticate(world["admin"])
+    london = listed(api_client)
+    settings.TIME_ZONE = "America/New_York"  # another deployment's zone, same process
+
+    new_york = listed(api_client)
+
+    summer = world["summer"].pk
+    assert next(r for r in london if r["id"] == summer)["event_at"] == "2025-07-01T10:30:00+01:00"
+    assert next(r for r in new_york if r["id"] == summer)["event_at"] == "2025-07-01T05:30:00-04:00"
+
+
 def test_pages_of_one_hold_the_same_rows_as_one_page(api_client, world):
     api_client.force_authenticate(world["admin"])
     whole = listed(api_client, {"sort": "-event"})
