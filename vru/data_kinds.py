@@ -134,9 +134,10 @@ RULES: dict[DataKind, KindRule] = {
             72,
             "the grant round closing",
             "",
-            "Applicants' contact names, e-mail addresses and phone numbers, and the accounts "
-            "applicants sign in with; at the end of the period they go from the application "
-            "and its decision letter, "
+            "Applicants' contact names, e-mail addresses and phone numbers, the files they "
+            "attach to applications, and the accounts applicants sign in with; at the end of "
+            "the period the files go, the contact details go from the application and its "
+            "decision letter, "
             "and from the organisation once its last application's period ends (its name, "
             "numbers and address stay); an applicant's account with no application still "
             "within the period, and not used within it, is anonymised.",

@@ -23,6 +23,11 @@ Applicants:
   to closed more than the period ago, so an organisation with a later application keeps them
   until that one's period ends. Its own public details (name, type, charity and company
   numbers, address) stay. An organisation that never applied has no event to count from.
+- The files attached to an application (a constitution, a safeguarding policy, a CV or a
+  reference: anything the applicant chose to send) go once its round closed more than the
+  period ago, with their titles: the rows at once, the stored files from storage only once
+  the run commits, so a run that rolls back leaves every file in place. Audited per
+  partnership as a count.
 - A decision letter already sent is stored, and it opens with the contact's name: when the
   contact goes, the stored letter is drawn again from the decision, dated as it was sent and
   opening with the organisation's name (what was decided, and why, stays).
@@ -39,16 +44,18 @@ Accounts of both are anonymised by the core's one way of doing it
 """
 
 import datetime
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from grants.models import (
     Application,
     Assignment,
+    Attachment,
     Decision,
     GrantRound,
     Organisation,
@@ -57,7 +64,7 @@ from grants.models import (
 )
 from grants.services import letters
 from grants.services.panels import reviewer_comments_expire
-from vru.models import AuditEvent, Role, RoleAssignment, User
+from vru.models import AuditEvent, Partnership, Role, RoleAssignment, User
 from vru.services import audit_record, user_anonymise
 from vru.services.accounts import ACCOUNT_DETAILS_REMOVED
 
@@ -108,8 +115,37 @@ def applicants_expire(*, now: datetime.datetime, months: int) -> int:
         .filter(Q(contact_email__gt="") | Q(contact_phone__gt=""))
         .update(contact_email="", contact_phone="")
     )
+    changed += _attachments_remove(cutoff)
     changed += _anonymise_applicant_accounts(cutoff)
     return changed
+
+
+def _attachments_remove(cutoff) -> int:
+    """The files attached to applications in rounds closed by the cutoff (see above)."""
+    expired = Attachment.objects.filter(application__grant_round__closes_at__lte=cutoff)
+    per_partnership = {
+        row["application__grant_round__partnership"]: row["n"]
+        for row in expired.order_by()
+        .values("application__grant_round__partnership")
+        .annotate(n=Count("pk"))
+    }
+    if not per_partnership:
+        return 0
+    partnerships = Partnership.objects.in_bulk(per_partnership)
+    storage = Attachment._meta.get_field("file").storage
+    names = list(expired.values_list("file", flat=True))
+    removed = expired.delete()[0]
+    for name in names:
+        transaction.on_commit(partial(storage.delete, name), robust=True)
+    for partnership_id, count in sorted(per_partnership.items()):
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.DELETE,
+            verb="application_attachments.expired",
+            partnership=partnerships[partnership_id],
+            changes={"attachments": count, "before": cutoff.isoformat()},
+        )
+    return removed
 
 
 def _letters_redraw(decision_ids) -> int:

@@ -13,7 +13,9 @@ from allauth.usersessions.models import UserSession
 from axes.models import AccessAttempt, AccessLog
 from dateutil.relativedelta import relativedelta
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -22,6 +24,7 @@ from tests.factories import TEST_PASSWORD
 from vru import data_kinds
 from vru.data_kinds import DataKind, retention_months
 from vru.models import AuditEvent, Role
+from vru.services import sign_ins
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +128,40 @@ def test_a_second_run_removes_nothing_more(signed_in):
 
     assert services.retention_apply(now=end() + DAY).removed["sign_in"] == 0
     assert AuditEvent.objects.filter(verb="sign_in_records.expired").count() == 1
+
+
+def test_an_audit_trail_longer_than_a_batch_is_cleared_in_batches_and_counted_once(
+    signed_in, monkeypatch
+):
+    # given batches of three, and more addressed entries older than the period than that
+    monkeypatch.setattr(sign_ins, "AUDIT_BATCH", 3)
+    with time_machine.travel(SIGNED_IN, tick=False):
+        for n in range(7):
+            AuditEvent.objects.create(
+                action=AuditEvent.Action.VIEW,
+                verb="report.viewed",
+                ip_address=HOME if n % 2 else None,
+                user_agent=PHONE,
+            )
+    addressed = AuditEvent.objects.exclude(ip_address=None, user_agent="").count()
+    assert addressed > 2 * 3
+
+    # when the period ends
+    with CaptureQueriesContext(connection) as queries:
+        run = services.retention_apply(now=end())
+
+    # then every one of them is cleared, a batch to a statement, and counted in one audit
+    old = AuditEvent.objects.filter(created_at__lte=end())
+    assert not old.exclude(ip_address=None, user_agent="").exists()
+    clearing = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('UPDATE "vru_auditevent"')
+    ]
+    assert len(clearing) == -(-addressed // 3)
+    expired = AuditEvent.objects.get(verb="sign_in_records.expired").changes
+    assert expired["audit_addresses"] == addressed
+    assert run.removed["sign_in"] == sum(n for key, n in expired.items() if key != "before")
 
 
 def test_records_newer_than_the_period_stay_when_older_ones_go(signed_in):

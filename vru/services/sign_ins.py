@@ -15,7 +15,10 @@ once its own event is more than the kind's period ago. The daily retention per k
 - Expired server-side sessions (Django's session rows): nothing can use them again, so they
   go at once, as Django's ``clearsessions`` would.
 - The audit trail keeps every entry: entries older than the period lose the request's
-  address and browser (who did what, to what and when stays).
+  address and browser (who did what, to what and when stays). The audit trail is the
+  largest table there is, so its entries are cleared a batch at a time (``AUDIT_BATCH``
+  entries to a statement, in primary-key order), never in one statement over the whole
+  table; all the batches are counted together.
 
 The run is audited as counts per record type, never which records or whose.
 """
@@ -33,6 +36,9 @@ from django.db.models import Q, Sum
 
 from vru.models import AuditEvent
 from vru.services.audit import audit_record
+
+# Audit entries cleared by one statement.
+AUDIT_BATCH = 5000
 
 
 def _deleted(queryset: models.QuerySet) -> int:
@@ -69,6 +75,28 @@ def _attempts_no_longer_counting(
     return old.filter(attempt_time__lte=now - cool_off)
 
 
+def _audit_addresses_clear(cutoff: datetime.datetime) -> int:
+    """Clear the address and browser of audit entries made up to the cutoff, in batches: each
+    statement clears the next ``AUDIT_BATCH`` entries that still hold either, by primary-key
+    range. Returns the number of entries cleared."""
+    holding = AuditEvent.objects.filter(created_at__lte=cutoff).filter(
+        Q(ip_address__isnull=False) | ~Q(user_agent="")
+    )
+    cleared, after = 0, None
+    while True:
+        batch = holding if after is None else holding.filter(pk__gt=after)
+        # the primary key of the batch's last entry (none: fewer than a batch remain)
+        last = list(
+            batch.order_by("pk").values_list("pk", flat=True)[AUDIT_BATCH - 1 : AUDIT_BATCH]
+        )
+        if last:
+            batch = batch.filter(pk__lte=last[0])
+        cleared += batch.update(ip_address=None, user_agent="")
+        if not last:
+            return cleared
+        after = last[0]
+
+
 @transaction.atomic
 def sign_in_records_expire(*, now: datetime.datetime, months: int) -> int:
     """Returns the number of records deleted or cleared."""
@@ -84,9 +112,7 @@ def sign_in_records_expire(*, now: datetime.datetime, months: int) -> int:
             )
         ),
         "expired_sessions": _deleted(Session.objects.filter(expire_date__lte=now)),
-        "audit_addresses": AuditEvent.objects.filter(created_at__lte=cutoff)
-        .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
-        .update(ip_address=None, user_agent=""),
+        "audit_addresses": _audit_addresses_clear(cutoff),
     }
     total = sum(removed.values())
     if total:
