@@ -1,6 +1,7 @@
-"""Each neighbourhood's outline is drawn once, when boundaries are loaded, in its
+"""Each neighbourhood's outline is drawn once, when its boundary is written, in its
 partnership's frame: the risk map is then a join of those outlines, the same map as one
-projected from the boundaries, and its first view reads no boundary."""
+projected from the boundaries, and its first view reads no boundary. Every door that writes
+a boundary, or deletes a neighbourhood, leaves the stored map equal to that projection."""
 
 import importlib
 import io

@@ -3,15 +3,15 @@ an SVG path in its partnership's frame (the frame that fits all of its boundarie
 the risk map joins strings instead of decoding and projecting a county's boundaries on
 every first view.
 
-Every write of a boundary, and every change to which neighbourhoods a partnership has, comes
-through here and redraws, in the same transaction, what it changed: the outlines whose
-boundary changed, or the frame and every outline when the frame changes. The stored map is
+Every write of a boundary, and every deletion of a neighbourhood (a neighbourhood added has
+no boundary yet), comes through here and draws again, in the same transaction, what it
+changed: the outlines whose boundary changed, or the frame and every outline when the frame
+changes. The stored map is
 then always the map projected from the boundaries. Drawing anything differently moves
 `Partnership.map_version` on, and the risk maps kept in the cache are named by it."""
 
 import json
 from collections.abc import Iterable, Mapping
-from numbers import Real
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,6 +25,8 @@ from vru.services.audit import audit_record, record_delete
 
 BATCH = 500
 GEOMETRY_TYPES = {"Polygon", "MultiPolygon"}
+NUMBERS = (int, float)  # exactly: JSON's numbers, never True or False
+POINT = "Give each point as [longitude, latitude] in degrees (WGS84)."
 
 
 def _lock(partnership: Partnership) -> Partnership:
@@ -111,14 +113,13 @@ def _geometry_problem(geometry: object) -> str | None:
             if not isinstance(ring, list) or len(ring) < 4:
                 return "Give each ring at least four points."
             for point in ring:
-                if not (
-                    isinstance(point, list)
-                    and len(point) >= 2
-                    and all(isinstance(v, Real) and not isinstance(v, bool) for v in point[:2])
-                    and -180 <= point[0] <= 180
-                    and -90 <= point[1] <= 90
-                ):
-                    return "Give each point as [longitude, latitude] in degrees (WGS84)."
+                if type(point) is not list or len(point) < 2:
+                    return POINT
+                x, y = point[0], point[1]
+                if type(x) not in NUMBERS or type(y) not in NUMBERS:
+                    return POINT
+                if not (-180 <= x <= 180 and -90 <= y <= 90):
+                    return POINT
     return None
 
 
@@ -194,7 +195,9 @@ def geojson_boundaries(content: bytes) -> dict[str, dict | None]:
     found = {}
     for number, feature in enumerate(features, start=1):
         properties = feature.get("properties") if isinstance(feature, dict) else None
-        code = (properties or {}).get("LSOA21CD") or (properties or {}).get("code")
+        if not isinstance(properties, dict):
+            properties = {}
+        code = properties.get("LSOA21CD") or properties.get("code")
         if not isinstance(code, str):
             raise ValidationError(
                 f"Feature {number} has no LSOA21CD (or code) property.", code="invalid_boundary"
