@@ -115,14 +115,12 @@ def _lsoas(partnership: Partnership) -> int:
 
 def _boundaries(partnership: Partnership) -> None:
     geometries = json.loads((DATA / "lsoa_boundaries.json").read_text(encoding="utf-8"))
-    changed = []
-    for lsoa in LSOA.objects.filter(partnership=partnership).only("pk", "code", "boundary"):
-        geometry = geometries.get(lsoa.code)
-        if geometry and lsoa.boundary != geometry:
-            lsoa.boundary = geometry
-            changed.append(lsoa)
-    LSOA.objects.bulk_update(changed, ["boundary"], batch_size=500)
-    services.area_maps_draw(partnership=partnership)
+    codes = LSOA.objects.filter(partnership=partnership).values_list("code", flat=True)
+    services.lsoa_boundaries_set(
+        actor=None,
+        partnership=partnership,
+        boundaries={code: geometries[code] for code in codes if code in geometries},
+    )
 
 
 def _needs_assessment(partnership: Partnership, file_name: str, csv_name: str) -> None:

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
 
+from vru import services
 from vru.admin.base import PartnershipScopedAdmin, ScopedImportMixin
 from vru.models import (
     LSOA,
@@ -28,6 +29,16 @@ class LSOAAdmin(ScopedImportMixin, ImportExportMixin, PartnershipScopedAdmin):
         obj.partnership_id = request.user.partnership_id
         obj.community_safety_partnership_id = obj.local_authority.community_safety_partnership_id
         super().save_model(request, obj, form, change)
+
+    # The boundary is not in the form; deleting a neighbourhood can change the frame of the
+    # partnership's map, so deletions go through the service that draws it again.
+    def delete_model(self, request, obj):
+        services.lsoas_delete(actor=request.user, partnership=request.user.partnership, lsoas=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.lsoas_delete(
+            actor=request.user, partnership=request.user.partnership, lsoas=list(queryset)
+        )
 
 
 @admin.register(LocalAuthority)

@@ -34,6 +34,9 @@ class Partnership(models.Model):
     # The frame its neighbourhoods' outlines are drawn in (LSOA.map_path), as an SVG viewBox:
     # set with them whenever boundaries are loaded (vru.services.areas.maps).
     map_view_box = models.CharField(max_length=60, blank=True, db_default="", editable=False)
+    # Moved on each time an outline or the frame is drawn differently: the risk maps kept in
+    # the cache are named by it, so a map drawn from older outlines is never served.
+    map_version = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -88,6 +88,7 @@ class LSOA(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text="1 is the most deprived 10% of neighbourhoods in England.",
     )
+    # Written only through vru.services.lsoa_boundaries_set, which draws map_path with it.
     boundary = models.JSONField(
         null=True, blank=True, help_text="GeoJSON geometry (WGS84), generalised."
     )

@@ -37,7 +37,8 @@ def factor_list(*, viewer: User) -> QuerySet[Factor]:
 def risk_run_list(*, viewer: User, filters: dict | None = None) -> QuerySet[RiskRun]:
     if not permissions.can_view_areas(viewer):
         return RiskRun.objects.none()
-    qs = RiskRun.objects.for_viewer(viewer).select_related("created_by")
+    # the partnership: its map's version names the risk map kept in the cache
+    qs = RiskRun.objects.for_viewer(viewer).select_related("created_by", "partnership")
     if filters:
         qs = ordered(RiskRunFilter(filters, queryset=qs).qs, "-pk")
     return qs
@@ -45,9 +46,13 @@ def risk_run_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Risk
 
 def risk_run_current(*, partnership: Partnership | int) -> RiskRun | None:
     partnership_id = getattr(partnership, "pk", partnership)
-    return RiskRun.objects.filter(
-        partnership_id=partnership_id, is_current=True, status=RiskRun.Status.DONE
-    ).first()
+    return (
+        RiskRun.objects.filter(
+            partnership_id=partnership_id, is_current=True, status=RiskRun.Status.DONE
+        )
+        .select_related("partnership")
+        .first()
+    )
 
 
 def priority_lsoa_codes(partnership: Partnership | int) -> set[str]:

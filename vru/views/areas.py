@@ -92,8 +92,9 @@ def risk_map(request):
     return render(request, "vru/risk_map.html", context)
 
 
-# How long a drawn map is kept. A finished run's scores never change; boundaries change only
-# when new ones are imported, and the map follows within this time.
+# How long a drawn map is kept. A finished run's scores never change, and a map is named by
+# the version of its partnership's outlines, which moves on whenever one is drawn again
+# (vru.services.areas.maps): a map of older outlines is never served, only left to expire.
 RISK_MAP_CACHE_SECONDS = 60 * 60
 
 
@@ -116,7 +117,7 @@ def _risk_map_html(user, run, factor) -> str:
     """The map of a run (and factor) as HTML, from the cache or drawn now. A run belongs to
     one partnership and the map holds only its areas, so every reader of it shares it."""
     factor_key = factor["key"] if factor else ""
-    key = f"vru:risk-map:v3:{run.pk}:{factor_key}"
+    key = f"vru:risk-map:v4:{run.pk}:{factor_key}:{run.partnership.map_version}"
     html = cache.get(key)
     if html is None:
         choropleth = _risk_choropleth(user, run, factor_key)

@@ -6,8 +6,9 @@ from vru.models import Partnership
 
 class Command(BaseCommand):
     help = (
-        "Draw the neighbourhoods' outlines for the maps again, from their boundaries: run "
-        "after boundaries are loaded or changed outside the demo load."
+        "Draw the neighbourhoods' outlines for the maps again, from their boundaries. "
+        "Loading boundaries (import_boundaries, the demo load) and deleting neighbourhoods "
+        "draw what they change; run this only after boundaries were written by other means."
     )
 
     def add_arguments(self, parser):

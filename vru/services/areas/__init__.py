@@ -34,7 +34,7 @@ from vru.services.areas.indicators import (
     indicator_file_plan,
     indicators_import,
 )
-from vru.services.areas.maps import area_maps_draw
+from vru.services.areas.maps import area_maps_draw, lsoa_boundaries_set, lsoas_delete
 from vru.services.areas.profiles import (
     area_profiles_generate,
     area_profiles_generate_latest,
@@ -79,6 +79,8 @@ __all__ = [
     "import_job_restore_problem",
     "indicator_file_plan",
     "indicators_import",
+    "lsoa_boundaries_set",
+    "lsoas_delete",
     "reviewed_import_job_run",
     "risk_run_compute",
     "risk_run_create",
