@@ -10,6 +10,15 @@ kind here through the app that owns the data.
 Sign-in records (SIGN_IN) are kept 13 months, the span UK public bodies commonly keep
 security logs for: long enough to look back over a whole year of an account's use.
 
+Monitoring returns' case studies (CASE_STUDIES) are kept 24 months from the return falling
+due (or from its sending, if later): long enough for the year's reporting the return feeds
+(the grant's monitoring, the annual review of the strategy and the needs assessment's
+refresh) and the next year's look back; the return's figures, which are about no one, stay.
+
+Detached contacts' summaries (a youth worker's note of a conversation with a young person
+whose name was not taken) are case notes (CASE_NOTES): the same words, basis and period,
+counted from the session (or, for a contact that became a referral, from that case closing).
+
 For case data (identity, referral and offence details, case notes, outcome scores) a programme
 may keep its cases for less than the register's period, never longer: each case goes at the
 earlier of the kind's period here and its programme's own (`Programme.retention_months`).
@@ -42,6 +51,7 @@ class DataKind(models.TextChoices):
     REVIEWER = "reviewer", "Youth reviewers' details and scores"
     APPLICANT = "applicant", "Applicants' contact details"
     SIGN_IN = "sign_in", "Sign-in records (usernames, addresses, browsers)"
+    CASE_STUDIES = "case_studies", "Monitoring returns' case studies"
 
 
 @dataclass(frozen=True)
@@ -83,9 +93,15 @@ RULES: dict[DataKind, KindRule] = {
             PUBLIC_TASK,
             SAFEGUARDING,
             72,
-            "the case closing",
-            "Notes your worker writes when you meet or talk.",
-            "Contacts and their notes, encrypted at rest.",
+            "the case closing (for a talk with a youth worker in the street, with no name "
+            "taken: the day of the talk)",
+            "Notes your worker writes when you meet or talk, and notes a youth worker writes "
+            "when they talk with you in the street without taking your name.",
+            "Contacts and their notes, encrypted at rest; detached sessions' contacts' "
+            "summaries (a conversation with a young person whose name was not taken), counted "
+            "from the session, or from the case's closing for a contact that became a "
+            "referral. At the end of the period the notes go; when, how, and a detached "
+            "contact's age band and gender stay.",
         ),
         KindRule(
             DataKind.OUTCOME_SCORES,
@@ -156,6 +172,21 @@ RULES: dict[DataKind, KindRule] = {
             "of the period the sign-in records and ended sessions are deleted and the audit "
             "trail's entries lose the address and browser (who did what, and when, stays); "
             "a lockout still in force and a session still signed in are kept.",
+        ),
+        KindRule(
+            DataKind.CASE_STUDIES,
+            PUBLIC_TASK,
+            STATUTORY_PURPOSES,
+            24,
+            "the funded group's report to us (its monitoring return) fell due, or was sent if "
+            "that was later",
+            "If a group we fund works with you, the story it may tell us about how it went "
+            "(it is asked not to use your name).",
+            "Case studies in funded projects' monitoring returns: a project's story of the "
+            "young people it worked with. The form asks for no names, but a story may still "
+            "identify someone, and may tell of offending or health. At the end of the period "
+            "the story goes; the return's figures (young people reached, sessions, spend) "
+            "stay.",
         ),
     ]
 }

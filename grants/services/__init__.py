@@ -43,7 +43,7 @@ from grants.services.panels import (
     scores_save,
     scores_submit,
 )
-from grants.services.retention import applicants_expire, reviewers_expire
+from grants.services.retention import applicants_expire, case_studies_expire, reviewers_expire
 from grants.services.rounds import grant_round_create, grant_round_update
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "assignments_generate",
     "attachment_add",
     "award_create",
+    "case_studies_expire",
     "conflict_declare",
     "decision_letter_send",
     "decision_record",

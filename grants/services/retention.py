@@ -7,6 +7,10 @@ Reviewers:
 
 - Their written comments and the reasons given about them (a declared conflict, a release)
   go; the score numbers stay, as the round's decisions rest on them.
+- The comments a decision quoted from them (Decision.quoted_comments: no names, but a young
+  reviewer may be known by what they wrote) go with the comments themselves; the decision,
+  its reasons and the panel's score and number of reviewers stay. A decision letter kept on
+  file is drawn again without the quotes, dated as it was sent.
 - Their identity is detached from the round's scores: the round's assignments move to a
   stand-in panel member with no account and no details, one per reviewer and round (so the
   round's record still shows which scores one person gave, never who).
@@ -39,7 +43,12 @@ Applicants:
   stay, pointing at the anonymised account. An account that also holds another role than
   applicant is left to its administrators.
 
-Accounts of both are anonymised by the core's one way of doing it
+Monitoring returns' case studies (CASE_STUDIES): a funded project's story of the young
+people it worked with goes once the return fell due (or was sent, if later) more than the
+period ago; the return's figures (young people reached by age band and neighbourhood,
+sessions, starts, completions, outcomes, spend) and its status stay.
+
+Accounts of both reviewers and applicants are anonymised by the core's one way of doing it
 (vru.services.user_anonymise), and audited without the old values.
 """
 
@@ -58,6 +67,7 @@ from grants.models import (
     Attachment,
     Decision,
     GrantRound,
+    MonitoringReturn,
     Organisation,
     OrganisationMembership,
     PanelMember,
@@ -88,7 +98,7 @@ def reviewers_expire(*, now: datetime.datetime, months: int) -> int:
     )
     changed += _detach(expired.filter(reviewer__anonymised_at__isnull=True), now)
     changed += _anonymise_accounts(cutoff, now)
-    return changed
+    return changed + _quoted_comments_remove(cutoff)
 
 
 @transaction.atomic
@@ -120,6 +130,20 @@ def applicants_expire(*, now: datetime.datetime, months: int) -> int:
     return changed
 
 
+@transaction.atomic
+def case_studies_expire(*, now: datetime.datetime, months: int) -> int:
+    """Returns the number of returns whose case study was cleared (one already cleared is
+    not counted again)."""
+    cutoff = now - relativedelta(months=months)
+    due_by = timezone.localdate(now) - relativedelta(months=months)
+    return (
+        MonitoringReturn.objects.filter(due_on__lte=due_by)
+        .filter(Q(submitted_at__isnull=True) | Q(submitted_at__lte=cutoff))
+        .exclude(case_study="")
+        .update(case_study="")
+    )
+
+
 def _attachments_remove(cutoff) -> int:
     """The files attached to applications in rounds closed by the cutoff (see above)."""
     expired = Attachment.objects.filter(application__grant_round__closes_at__lte=cutoff)
@@ -148,9 +172,24 @@ def _attachments_remove(cutoff) -> int:
     return removed
 
 
+def _quoted_comments_remove(cutoff) -> int:
+    """The reviewers' comments quoted by decisions in rounds closed by the cutoff (see
+    above); returns the decisions changed (their letters drawn again are not counted)."""
+    quoting = Decision.objects.filter(application__grant_round__closes_at__lte=cutoff).exclude(
+        quoted_comments=[]
+    )
+    ids = list(quoting.values_list("pk", flat=True))
+    Decision.objects.filter(pk__in=ids).update(quoted_comments=[])
+    _letters_redraw(
+        list(Decision.objects.filter(pk__in=ids).exclude(letter="").values_list("pk", flat=True))
+    )
+    return len(ids)
+
+
 def _letters_redraw(decision_ids) -> int:
-    """Draw the stored letters again without the contact's name (see above); the old file
-    goes once the run commits."""
+    """Draw the stored letters again from their decisions as they now are (without the
+    contact's name, or the quoted comments: see above); the old file goes once the run
+    commits."""
     decisions = Decision.objects.filter(pk__in=decision_ids).select_related(
         "application__organisation", "application__grant_round__partnership"
     )

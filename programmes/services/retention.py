@@ -5,6 +5,13 @@ its own records.
 
 A programme may keep its case records for less than the register, never longer: each case's
 period is the earlier of the register's and its programme's own (Programme.retention_months).
+
+Detached contacts' summaries (a conversation with a young person whose name was not taken)
+are case notes with no case to count from: each goes at the case notes' period (bounded the
+same way by its programme's own) counted from its session's day; a contact that became a
+referral is part of that case, and goes with the case's notes, never while the case is
+still within its period. The contact's age band, gender and session (its place and day)
+stay for the counts.
 Each function returns how many records it changed and is idempotent (a record already
 removed is not counted again).
 """
@@ -15,9 +22,11 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
+from django.utils import timezone
 
 from programmes.models import (
     Contact,
+    DetachedContact,
     Outcome,
     Programme,
     RecordVersion,
@@ -71,8 +80,8 @@ def referral_details_expire(*, now: datetime, months: int) -> int:
 @transaction.atomic
 def case_notes_expire(*, now: datetime, months: int) -> int:
     """The notes and next steps of contacts, and outcomes' notes, on cases closed more than
-    ``months`` ago (when, how and what kind stay). Returns the number of contacts and
-    outcomes cleared."""
+    ``months`` ago (when, how and what kind stay), and detached contacts' summaries (see
+    above). Returns the number of contacts, outcomes and detached contacts cleared."""
     cases = cases_past_retention(now=now, months=months).values("pk")
     # encrypted text cannot be compared, only measured: an empty one has no length
     contacts = (
@@ -88,9 +97,29 @@ def case_notes_expire(*, now: datetime, months: int) -> int:
     cleared = Contact.objects.filter(pk__in=list(contacts.values_list("pk", flat=True))).update(
         notes="", next_step=""
     )
-    return cleared + Outcome.objects.filter(
-        pk__in=list(outcomes.values_list("pk", flat=True))
-    ).update(notes="")
+    cleared += Outcome.objects.filter(pk__in=list(outcomes.values_list("pk", flat=True))).update(
+        notes=""
+    )
+    return cleared + _detached_summaries_expire(now=now, months=months)
+
+
+def _detached_summaries_expire(*, now: datetime, months: int) -> int:
+    """Detached contacts' summaries from sessions held ``months`` ago or more (bounded by
+    the programme's own period); one that became a referral waits for that case's period."""
+    today = timezone.localdate(now)
+    past = Q(pk__in=[])
+    for programme_id, own in Programme.objects.values_list("pk", "retention_months"):
+        cutoff = today - relativedelta(months=min(months, own))
+        past |= Q(session__programme_id=programme_id, session__held_on__lte=cutoff)
+    case_kept = Referral.objects.exclude(_past_period(now=now, months=months)).values(
+        "from_detached_contact_id"
+    )
+    return (
+        DetachedContact.objects.filter(past)
+        .exclude(summary="")
+        .exclude(pk__in=case_kept.filter(from_detached_contact__isnull=False))
+        .update(summary="")
+    )
 
 
 @transaction.atomic

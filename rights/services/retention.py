@@ -4,7 +4,9 @@ What went is recorded as counts per kind, never which records or what they said.
 
 - identity (after the last of the young person's cases closes), referral and offence
   details, case notes (after the case closes): programmes.services.identity_expire,
-  referral_details_expire, case_notes_expire;
+  referral_details_expire, case_notes_expire; case notes include detached contacts'
+  summaries, counted from the session (from the case closing for one that became a
+  referral);
 - outcome scores (after the case closes): evaluation.services.outcome_scores_expire;
   for these four, a programme may keep its cases for less than the register's period
   (Programme.retention_months), never longer: each case goes at the earlier of the two;
@@ -13,14 +15,18 @@ What went is recorded as counts per kind, never which records or what they said.
 - listening responses: evaluation.services.listening_responses_expire, after the project
   closes plus the LISTENING period;
 - youth reviewers' details and scores: grants.services.reviewers_expire, after the round
-  closes plus the REVIEWER period (comments cleared, the reviewer's identity detached from the
-  round's scores, accounts with no later round anonymised; the score numbers stay);
+  closes plus the REVIEWER period (comments cleared, and the comments decisions quoted, the
+  reviewer's identity detached from the round's scores, accounts with no later round
+  anonymised; the score numbers stay);
 - applicants' contact details and accounts: grants.services.applicants_expire, after the
   round closes plus the APPLICANT period (each application's contact and attached files at
   its own round, the files deleted from storage once the run commits; an
   organisation's contact e-mail and phone once the last round it applied to is past the
   period; an applicant's account with no application in a round still within the period,
   no other role and no sign-in within the period, anonymised);
+- monitoring returns' case studies: grants.services.case_studies_expire, after the return
+  fell due (or was sent, if later) plus the CASE_STUDIES period (the story; the return's
+  figures stay);
 - sign-in records: vru.services.sign_in_records_expire, after the sign-in, the failed attempt
   or the session's last use plus the SIGN_IN period (sign-ins, failed attempts no longer
   counting towards a lockout and ended sessions deleted; the audit trail's entries lose the
@@ -52,6 +58,7 @@ EXPIRERS = {
     DataKind.REVIEWER: grant_services.reviewers_expire,
     DataKind.APPLICANT: grant_services.applicants_expire,
     DataKind.SIGN_IN: vru_services.sign_in_records_expire,
+    DataKind.CASE_STUDIES: grant_services.case_studies_expire,
 }
 
 
