@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from programmes.models import (
     Contact,
+    DetachedContact,
     Outcome,
     RecordVersion,
     Referral,
@@ -77,6 +78,8 @@ def _anonymise_referrals(expired_ids: list[int], now: datetime) -> list[int]:
     )
     Contact.objects.filter(referral_id__in=expired_ids).update(notes="", next_step="")
     Outcome.objects.filter(referral_id__in=expired_ids).update(notes="")
+    # the detached contact a case came from is part of its notes (retention: case notes)
+    DetachedContact.objects.filter(referral__in=expired_ids).update(summary="")
     # corrections keep what a case said before (names, addresses, notes): they go with it
     RecordVersion.objects.filter(referral_id__in=expired_ids).delete()
     people = (

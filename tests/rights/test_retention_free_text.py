@@ -125,33 +125,57 @@ def test_a_programme_keeping_its_records_for_less_clears_summaries_at_its_own_pe
     assert summary_of(contact) == ""
 
 
-def test_a_contact_that_became_a_referral_keeps_its_summary_until_the_cases_period_ends(
-    partnership,
-):
-    # given a contact that became a referral, whose case closed four months after the session
-    programme = ProgrammeFactory(partnership=partnership)
-    contact = a_detached_contact(a_detached_session(programme))
+CASE_CLOSED = at(HELD + relativedelta(months=4))
+
+
+def a_closed_case_from(contact):
+    """The contact became a referral, whose case closed four months after the session."""
     event = at(HELD + datetime.timedelta(days=7))
     referral = ReferralFactory(
-        programme=programme,
+        programme=contact.session.programme,
         event_at=event,
         referred_at=event + DAY,
         from_detached_contact=contact,
     )
-    closed = at(HELD + relativedelta(months=4))
     programme_services.referral_status_change(
-        actor=None, referral=referral, to_status="closed", closure_reason="completed", at=closed
+        actor=None,
+        referral=referral,
+        to_status="closed",
+        closure_reason="completed",
+        at=CASE_CLOSED,
     )
+    return referral
+
+
+def test_a_contact_that_became_a_referral_keeps_its_summary_until_the_cases_period_ends(
+    partnership,
+):
+    contact = a_detached_contact(a_detached_session(ProgrammeFactory(partnership=partnership)))
+    a_closed_case_from(contact)
+    case_end = CASE_CLOSED + relativedelta(months=retention_months(DataKind.CASE_NOTES))
 
     # the session's period has ended, the case's has not
     services.retention_apply(now=case_notes_end())
     assert summary_of(contact) == SUMMARY
 
-    services.retention_apply(now=closed + relativedelta(months=72) - DAY)
+    services.retention_apply(now=case_end - DAY)
     assert summary_of(contact) == SUMMARY
 
-    services.retention_apply(now=closed + relativedelta(months=72))
+    services.retention_apply(now=case_end)
     assert summary_of(contact) == ""
+
+
+def test_erasing_a_young_person_clears_the_summary_of_the_contact_their_case_came_from(
+    partnership,
+):
+    contact = a_detached_contact(a_detached_session(ProgrammeFactory(partnership=partnership)))
+    other = a_detached_contact(contact.session, summary="Another lad, no names")
+    referral = a_closed_case_from(contact)
+
+    programme_services.young_person_erase(actor=None, young_person=referral.young_person)
+
+    assert summary_of(contact) == ""
+    assert summary_of(other) == "Another lad, no names"
 
 
 # Decisions' quoted comments ------------------------------------------------------------------
