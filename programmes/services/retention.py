@@ -12,6 +12,7 @@ same way by its programme's own) counted from its session's day; a contact that 
 referral is part of that case, and goes with the case's notes, never while the case is
 still within its period. The contact's age band, gender and session (its place and day)
 stay for the counts.
+
 Each function returns how many records it changed and is idempotent (a record already
 removed is not counted again).
 """
