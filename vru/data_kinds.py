@@ -206,10 +206,10 @@ RULES: dict[DataKind, KindRule] = {
             RIGHTS_DUTY,
             "",
             36,
-            "the request being answered (sent, refused or closed)",
+            "the answer to the request (sent, refused or closed)",
             "If you, or someone for you, ask to see, fix or delete what we keep: who asked, "
-            "what they asked for and how we checked who they were. After that we keep only "
-            "the dates and that we answered.",
+            "what they asked for and how we checked who they were. We keep a note of when "
+            "you asked and when we answered.",
             "Subject access, correction and erasure requests: the requester's name and words, "
             "how their identity was checked, and the reasons written on the request. At the "
             "end of the period these go; the young person's pseudonymous reference, the kind "
