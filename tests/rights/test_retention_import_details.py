@@ -173,6 +173,14 @@ def test_it_is_audited_per_partnership_as_counts_never_a_value(jobs, partnership
     assert "custody.csv" not in written
 
 
+def test_the_audit_of_the_refusal_never_kept_the_quoted_cell(jobs):
+    # the audit trail outlives the row errors: it records the reason without the cell
+    event = AuditEvent.objects.get(verb="referral_import.refused")
+
+    assert "Ann One" not in json.dumps(event.changes, ensure_ascii=False)
+    assert event.changes["reason"] == "Unknown reason “…”."
+
+
 def test_a_second_run_clears_and_audits_nothing_more(jobs):
     services.retention_apply(now=latest(jobs))
 

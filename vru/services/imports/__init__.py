@@ -29,6 +29,7 @@ from vru.services.imports.rows import (
     in_chunks,
     records_pointing_at,
     skipped_by_reason,
+    unquoted,
 )
 from vru.services.imports.tables import (
     FILE_FORMATS,
@@ -70,4 +71,5 @@ __all__ = [
     "read_table",
     "records_pointing_at",
     "skipped_by_reason",
+    "unquoted",
 ]
