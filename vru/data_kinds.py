@@ -19,6 +19,14 @@ Detached contacts' summaries (a youth worker's note of a conversation with a you
 whose name was not taken) are case notes (CASE_NOTES): the same words, basis and period,
 counted from the session (or, for a contact that became a referral, from that case closing).
 
+Rights requests (RIGHTS_REQUEST: who asked, their words, how their identity was checked, the
+reasons written on the request) are kept 36 months after the request was answered: long
+enough to answer a complaint to the ICO or a claim about how it was handled, and to recognise
+a repeated request; the request's dates and status stay after that, so that the partnership
+can still show each request was answered within its deadline. The copy of a young person's
+records gathered to answer a request is no kind of its own: it is deleted far sooner, a
+number of days after the answer (VRU_SAR_COPY_DAYS; rights.services.request_copies_expire).
+
 For case data (identity, referral and offence details, case notes, outcome scores) a programme
 may keep its cases for less than the register's period, never longer: each case goes at the
 earlier of the kind's period here and its programme's own (`Programme.retention_months`).
@@ -36,6 +44,10 @@ PUBLIC_TASK = (
 LEGITIMATE_INTERESTS = "Article 6(1)(f): legitimate interests (running a fair grants process)"
 CONSENT = "Article 6(1)(a): consent"
 SECURITY = "Article 6(1)(c): a legal obligation (UK GDPR Article 32: keeping the processing secure)"
+RIGHTS_DUTY = (
+    "Article 6(1)(c): a legal obligation (UK GDPR Articles 12 and 15 to 17: answering "
+    "requests; Article 5(2): being able to show they were answered)"
+)
 # Data Protection Act 2018 Schedule 1 conditions for criminal-offence and special-category data
 STATUTORY_PURPOSES = "DPA 2018 Schedule 1 paragraph 6: statutory and government purposes"
 SAFEGUARDING = "DPA 2018 Schedule 1 paragraph 18: safeguarding of children and individuals at risk"
@@ -52,6 +64,7 @@ class DataKind(models.TextChoices):
     APPLICANT = "applicant", "Applicants' contact details"
     SIGN_IN = "sign_in", "Sign-in records (usernames, addresses, browsers)"
     CASE_STUDIES = "case_studies", "Monitoring returns' case studies"
+    RIGHTS_REQUEST = "rights_request", "Rights requests (who asked, and how it was checked)"
 
 
 @dataclass(frozen=True)
@@ -187,6 +200,22 @@ RULES: dict[DataKind, KindRule] = {
             "identify someone, and may tell of offending or health. At the end of the period "
             "the story goes; the return's figures (young people reached, sessions, spend) "
             "stay.",
+        ),
+        KindRule(
+            DataKind.RIGHTS_REQUEST,
+            RIGHTS_DUTY,
+            "",
+            36,
+            "the answer to the request (sent, refused or closed)",
+            "If you, or someone for you, ask to see, fix or delete what we keep: who asked, "
+            "what they asked for and how we checked who they were. We keep a note of when "
+            "you asked and when we answered.",
+            "Subject access, correction and erasure requests: the requester's name and words, "
+            "how their identity was checked, and the reasons written on the request. At the "
+            "end of the period these go; the young person's pseudonymous reference, the kind "
+            "of request, the requester's relationship, its dates and its status stay, to show "
+            "it was answered in time. The records gathered to answer a request are deleted "
+            "soon after it is answered (see below).",
         ),
     ]
 }

@@ -247,6 +247,11 @@ VRU_MAX_IMPORT_BYTES = env.int("VRU_MAX_IMPORT_BYTES", default=100 * 1024 * 1024
 # A checked import file nobody confirms is forgotten after this many hours (the beat task
 # vru.tasks.import_checks_expire): its page then asks for the file again.
 VRU_IMPORT_CHECK_HOURS = env.int("VRU_IMPORT_CHECK_HOURS", default=24)
+# What an import keeps of its file's contents once it has finished (the row errors, which may
+# quote a cell, and the uploaded file if it is still held) is cleared this many days after it
+# finished (or was made, for one that never finished) by the daily retention run; the job's
+# kind, status, dates and counts stay.
+VRU_IMPORT_DETAILS_DAYS = env.int("VRU_IMPORT_DETAILS_DAYS", default=30)
 # How long before a Serious Violence Duty strategy review falls due its lead is e-mailed.
 VRU_STRATEGY_REVIEW_NOTICE_DAYS = env.int("VRU_STRATEGY_REVIEW_NOTICE_DAYS", default=30)
 # Spreadsheets are checked before they are opened (vru.services.workbooks): an XLSX file is a
@@ -342,6 +347,11 @@ VRU_OUTBOX_REQUEUE_AFTER_SECONDS = 15 * 60
 # its page says so and offers Gather again, and a beat task hands it over again
 # (rights.tasks.request_gathers_resume). Longer than any task may run (CELERY_TASK_TIME_LIMIT).
 VRU_SAR_GATHER_STALL_MINUTES = env.int("VRU_SAR_GATHER_STALL_MINUTES", default=15)
+# The copy of a young person's records gathered to answer a subject access request (its items
+# and redactions) is deleted this many days after the request is answered (sent, refused or
+# closed) by the daily retention run; the request's own details go at the register's
+# RIGHTS_REQUEST period (vru.data_kinds).
+VRU_SAR_COPY_DAYS = env.int("VRU_SAR_COPY_DAYS", default=30)
 VRU_OUTBOX_KEEP_DONE_DAYS = 30  # then done messages are deleted (dead letters stay)
 # Notices about cases (new referrals, missed contact targets) go out as digests: one e-mail
 # per person per sweep listing the cases (programmes.services.notices). A sweep takes at most

@@ -20,6 +20,9 @@ from vru.fields import EncryptedCharField, EncryptedTextField
 from vru.models.scoping import PartnershipQuerySet
 
 REDACTED = "[redacted]"
+# what a reason written on a request reads once its period ended (a request extended keeps
+# a reason: the database requires one)
+CLEARED = "[removed at the end of its retention period]"
 MAX_EXTENSION_MONTHS = 2
 
 
@@ -51,6 +54,7 @@ class SubjectAccessRequest(models.Model):
         CLOSED = "closed", "Closed"
 
     OPEN_STATUSES = (Status.RECEIVED, Status.GATHERING, Status.IN_REVIEW)
+    ANSWERED_STATUSES = (Status.SENT, Status.REFUSED, Status.CLOSED)
     # how a request may move on (services.requests does every move)
     ALLOWED_TRANSITIONS = {
         Status.RECEIVED: {Status.GATHERING, Status.REFUSED, Status.CLOSED},
@@ -109,6 +113,11 @@ class SubjectAccessRequest(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # retention (rights.services.request_retention): the gathered copy goes VRU_SAR_COPY_DAYS
+    # after the answer; who asked, their words, the identity check and the reasons written
+    # here go at the register's RIGHTS_REQUEST period. Dates and status stay.
+    copy_deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    details_cleared_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PartnershipQuerySet.as_manager()
 

@@ -3,7 +3,8 @@ from django.db import models
 
 class KindRetentionRun(models.Model):
     """One daily run of the per-kind retention (rights.services.retention): how many
-    records of each kind of data went, never which or what they said."""
+    records of each kind of data went (and of the two working copies, subject_access_copy
+    and import_details), never which or what they said."""
 
     ran_at = models.DateTimeField()
     removed = models.JSONField(default=dict, help_text="Kind of data -> records removed.")

@@ -1,6 +1,7 @@
 """Writes of the rights app (young people's rights under UK GDPR, and retention per kind)."""
 
 from rights.services.gather import disclosures_made, request_gather
+from rights.services.request_retention import request_copies_expire, requests_expire
 from rights.services.requests import (
     REQUEST_DUE,
     erasure_decide,
@@ -32,6 +33,7 @@ __all__ = [
     "item_redact",
     "items_viewed",
     "redaction_remove",
+    "request_copies_expire",
     "request_create",
     "request_extend",
     "request_finish",
@@ -41,5 +43,6 @@ __all__ = [
     "request_gathers_resume",
     "request_reminder_send",
     "request_reminders_enqueue",
+    "requests_expire",
     "retention_apply",
 ]

@@ -30,7 +30,22 @@ What went is recorded as counts per kind, never which records or what they said.
 - sign-in records: vru.services.sign_in_records_expire, after the sign-in, the failed attempt
   or the session's last use plus the SIGN_IN period (sign-ins, failed attempts no longer
   counting towards a lockout and ended sessions deleted; the audit trail's entries lose the
-  address and browser). A lockout in force and a session still signed in are kept.
+  address and browser). A lockout in force and a session still signed in are kept;
+- rights requests: rights.services.request_retention.requests_expire, after the request was
+  answered plus the RIGHTS_REQUEST period (who asked, their words, the identity check's notes
+  and the reasons written on it; dates and status stay).
+
+Two working copies have no kind of their own and go far sooner, at a number of days set for
+the deployment; the run records them beside the kinds:
+
+- subject_access_copy: the records gathered to answer a request, VRU_SAR_COPY_DAYS after it
+  was answered (rights.services.request_retention.request_copies_expire);
+- import_details: what a finished import keeps of its file (row errors that may quote a
+  cell, a file still held), VRU_IMPORT_DETAILS_DAYS after it finished
+  (vru.services.import_details_expire).
+
+Everything runs in one transaction: a run that fails removes nothing. Nothing here deletes a
+stored file (the bundle is never stored; an import's file is a column of its job).
 """
 
 from datetime import datetime
@@ -42,6 +57,7 @@ from evaluation import services as evaluation_services
 from grants import services as grant_services
 from programmes import services as programme_services
 from rights.models import KindRetentionRun
+from rights.services import request_retention
 from vru import services as vru_services
 from vru.data_kinds import DataKind, retention_months
 from vru.models import AuditEvent
@@ -59,6 +75,12 @@ EXPIRERS = {
     DataKind.APPLICANT: grant_services.applicants_expire,
     DataKind.SIGN_IN: vru_services.sign_in_records_expire,
     DataKind.CASE_STUDIES: grant_services.case_studies_expire,
+    DataKind.RIGHTS_REQUEST: request_retention.requests_expire,
+}
+# Working copies, each cleared a number of days (a setting) after its own event.
+COPIES = {
+    "subject_access_copy": request_retention.request_copies_expire,
+    "import_details": vru_services.import_details_expire,
 }
 
 
@@ -66,8 +88,11 @@ EXPIRERS = {
 def retention_apply(*, now: datetime | None = None) -> KindRetentionRun:
     now = now or timezone.now()
     removed = {
-        str(kind): expire(now=now, months=retention_months(kind))
-        for kind, expire in EXPIRERS.items()
+        **{name: expire(now=now) for name, expire in COPIES.items()},
+        **{
+            str(kind): expire(now=now, months=retention_months(kind))
+            for kind, expire in EXPIRERS.items()
+        },
     }
     run = KindRetentionRun.objects.create(ran_at=now, removed=removed)
     audit_record(

@@ -2,6 +2,7 @@
 is for administrators and the data protection lead only (rights.permissions); anyone else
 gets a 404, as if nothing were there."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -87,6 +88,7 @@ def request_detail(request, pk: int):
         "overdue": sar.overdue(today),
         "days_left": sar.days_left(today),
         "item_count": sar.items.count(),
+        "copy_days": settings.VRU_SAR_COPY_DAYS,
         "can_extend": sar.is_open and sar.extended_months < 2,
     }
     if sar.kind == Request.Kind.ERASURE and sar.is_open:

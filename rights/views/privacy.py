@@ -2,6 +2,7 @@
 (vru.data_kinds.RULES): the words cannot drift from the rules the retention task applies.
 Public pages: anyone may read how their data is used before signing in."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import render
@@ -71,5 +72,9 @@ def privacy_notice(request, audience: str):
             "title": AUDIENCES[audience][0],
             "rows": notice_rows(audience),
             "plain": audience == "young-people",
+            # working copies, deleted sooner than any kind (their settings, not the register)
+            "copy_days": settings.VRU_SAR_COPY_DAYS,
+            "import_days": settings.VRU_IMPORT_DETAILS_DAYS,
+            "staff": audience == "staff",
         },
     )

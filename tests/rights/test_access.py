@@ -111,6 +111,17 @@ def test_a_changed_retention_period_changes_the_notice(client, settings):
     assert "We keep it for 1 year after the session" in page
 
 
+def test_the_notices_say_how_long_the_working_copies_are_kept_as_the_settings_say(client, settings):
+    settings.VRU_SAR_COPY_DAYS, settings.VRU_IMPORT_DETAILS_DAYS = 14, 60
+
+    young = client.get(reverse("rights:privacy_notice", args=["young-people"])).content.decode()
+    staff = client.get(reverse("rights:privacy_notice", args=["staff"])).content.decode()
+
+    assert "We delete that copy 14 days after we answer." in young
+    assert "deleted 14 days after the request is answered" in staff
+    assert "cleared 60 days after it finished" in staff
+
+
 def test_the_privacy_index_is_public(client):
     assert client.get(reverse("rights:privacy")).status_code == 200
     assert client.get("/rights/privacy/nobody/").status_code == 404

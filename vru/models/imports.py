@@ -138,6 +138,13 @@ class ImportJob(models.Model):
     restored_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    details_cleared_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the row errors (which may quote a cell) and any file still held were "
+        "cleared, VRU_IMPORT_DETAILS_DAYS after the job finished; counts and status stay.",
+    )
 
     objects = PartnershipQuerySet.as_manager()
 

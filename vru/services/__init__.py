@@ -41,6 +41,7 @@ from vru.services.encryption import field_keys_rotate
 from vru.services.imports import (
     ImportOutcome,
     RowError,
+    import_details_expire,
     import_job_create,
     import_job_run,
     import_rows,
@@ -82,6 +83,7 @@ __all__ = [
     "hotspots_compute",
     "hotspots_compute_all",
     "import_checks_expire",
+    "import_details_expire",
     "import_job_cancel",
     "import_job_confirm",
     "import_job_create",

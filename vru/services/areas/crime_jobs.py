@@ -257,7 +257,8 @@ def _check(job: ImportJob) -> ImportJob:
             partnership=job.partnership,
             changes={
                 "file": job.file_name,
-                "reason": refusals[0]["message"]
+                # never the cell a reason quotes: the audit outlives the row errors
+                "reason": imports.unquoted(refusals[0]["message"])
                 if len(refusals) == 1
                 else f"{len(refusals)} rows had errors",
             },

@@ -3,9 +3,12 @@
 - rows: what an import found (RowError, ImportOutcome) and the rules shared about rows;
 - tables: reading a CSV or XLSX file into a table, every cell checked;
 - resources: the pipeline for django-import-export resources (dry run, then save);
-- jobs: the core's import jobs, run in Celery.
+- jobs: the core's import jobs, run in Celery;
+- expiry: what a finished import keeps of its file (row errors, a file still held),
+  cleared after VRU_IMPORT_DETAILS_DAYS.
 """
 
+from vru.services.imports.expiry import import_details_expire
 from vru.services.imports.jobs import (
     IMPORT_JOB_RUN,
     import_job_create,
@@ -26,6 +29,7 @@ from vru.services.imports.rows import (
     in_chunks,
     records_pointing_at,
     skipped_by_reason,
+    unquoted,
 )
 from vru.services.imports.tables import (
     FILE_FORMATS,
@@ -56,6 +60,7 @@ __all__ = [
     "decode_csv",
     "digest",
     "has_values",
+    "import_details_expire",
     "import_job_create",
     "import_job_hand_over",
     "import_job_run",
@@ -66,4 +71,5 @@ __all__ = [
     "read_table",
     "records_pointing_at",
     "skipped_by_reason",
+    "unquoted",
 ]

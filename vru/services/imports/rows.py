@@ -53,12 +53,18 @@ def another_area_refusal(
     )
 
 
+def unquoted(message: str) -> str:
+    """A row error's reason without the cell it quotes (“…” in its place): what may be kept
+    or recorded after the row errors themselves are cleared (a cell may be a name)."""
+    return re.sub(r"“[^”]*”", "“…”", message)
+
+
 def skipped_by_reason(errors: Iterable[RowError]) -> dict[str, int]:
     """Rows left out, by reason, most frequent first: a row counts once for each reason, and a
     reason does not say what the row held (quoted values and row numbers vary)."""
     reasons: dict[int, set[str]] = {}
     for error in errors:
-        reason = re.sub(r"\brow \d+", "an earlier row", re.sub(r"“[^”]*”", "“…”", error.message))
+        reason = re.sub(r"\brow \d+", "an earlier row", unquoted(error.message))
         reasons.setdefault(error.row, set()).add(reason)
     counts: Counter = Counter()
     for found in reasons.values():
