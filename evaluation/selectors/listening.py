@@ -15,7 +15,7 @@ from evaluation.models import (
 )
 from vru.age_bands import ListeningAgeBand
 from vru.filters import ordered
-from vru.models import ImportJob, User
+from vru.models import LSOA, ImportJob, User
 from vru.selectors import disclosure
 from vru.selectors.disclosure import shown_count
 
@@ -60,6 +60,7 @@ def response_list(
     qs = (
         FeedbackResponse.objects.filter(exercise=exercise)
         .select_related("local_authority", "lsoa")
+        .defer(*LSOA.drawing("lsoa"))
         .prefetch_related("themes")
     )
     # the words are encrypted, so only the question can be searched (ResponseFilter.q)

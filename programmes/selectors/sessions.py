@@ -7,7 +7,7 @@ from programmes import permissions
 from programmes.models import DetachedContact, ProgrammeStaff, Session, YoungPerson
 from programmes.selectors.programmes import _staffed_programme_ids, programmes_for_referrals
 from programmes.selectors.referrals import referral_list
-from vru.models import Role, User
+from vru.models import LSOA, Role, User
 from vru.permissions import has_role
 
 
@@ -17,6 +17,7 @@ def session_list(*, viewer: User) -> QuerySet[Session]:
     qs = (
         Session.objects.filter(programme__partnership_id=viewer.partnership_id)
         .select_related("programme", "lsoa")
+        .defer(*LSOA.drawing("lsoa"))
         .annotate(young_people=Coalesce(Sum("counts__count"), 0))
         .order_by("-held_on", "-id")
     )

@@ -98,6 +98,11 @@ class LSOA(models.Model):
 
     objects = PartnershipQuerySet.as_manager()
 
+    # The columns that draw the neighbourhood (kilobytes each): lists and joins leave them
+    # out (`.defer(*LSOA.drawing())`, `.defer(*LSOA.drawing("lsoa"))` through a relation);
+    # only its own page, the maps and the service that draws them read them.
+    DRAWING = ("boundary", "map_path")
+
     class Meta:
         ordering = ["code"]
         verbose_name = "LSOA"
@@ -115,6 +120,10 @@ class LSOA(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("vru:lsoa_detail", kwargs={"code": self.code})
+
+    @classmethod
+    def drawing(cls, via: str = "") -> tuple[str, ...]:
+        return tuple(f"{via}__{name}" if via else name for name in cls.DRAWING)
 
 
 class Postcode(models.Model):

@@ -79,7 +79,7 @@ def risk_score_list(
     qs = (
         RiskScore.objects.filter(run=run)
         .select_related("lsoa", "lsoa__local_authority", "lsoa__community_safety_partnership")
-        .defer("lsoa__boundary")
+        .defer(*LSOA.drawing("lsoa"))
     )
     if filters:
         qs = RiskScoreFilter(filters, queryset=qs).qs
@@ -182,7 +182,7 @@ def hotspot_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Hotsp
     qs = (
         Hotspot.objects.for_viewer(viewer)
         .select_related("factor", "lsoa", "lsoa__local_authority")
-        .defer("lsoa__boundary")
+        .defer(*LSOA.drawing("lsoa"))
     )
     if filters:
         qs = ordered(HotspotFilter(filters, queryset=qs).qs, "lsoa__code")
@@ -334,7 +334,7 @@ def indicator_list(*, viewer: User) -> QuerySet[AreaIndicator]:
     return (
         AreaIndicator.objects.for_viewer(viewer)
         .select_related("lsoa", "factor")
-        .defer("lsoa__boundary")
+        .defer(*LSOA.drawing("lsoa"))
     )
 
 

@@ -25,7 +25,7 @@ def lsoa_list(*, viewer: User, filters: dict | None = None) -> QuerySet[LSOA]:
     qs = (
         LSOA.objects.for_viewer(viewer)
         .select_related("local_authority", "community_safety_partnership")
-        .defer("boundary")  # geometry is only needed on the LSOA's own page
+        .defer(*LSOA.drawing())  # drawn only on the LSOA's own page and the maps
     )
     if filters is not None:
         qs = LSOAFilter(filters, queryset=qs).qs
@@ -92,7 +92,7 @@ def _pickable(viewer: User) -> QuerySet[LSOA]:
     # and codes of LSOAs are public (ONS), and only the viewer's partnership's are offered
     if not permissions.belongs_to_a_partnership(viewer):
         return LSOA.objects.none()
-    return LSOA.objects.for_viewer(viewer).select_related("local_authority").defer("boundary")
+    return LSOA.objects.for_viewer(viewer).select_related("local_authority").defer(*LSOA.drawing())
 
 
 def place_find(*, viewer: User, text: str) -> PlaceMatch:
