@@ -28,6 +28,7 @@ def navigation(request) -> dict:
                 "label": label,
                 "url": url,
                 "active": path == url if url == "/" else path.startswith(url),
+                "current": path == url,  # the page itself, not only its section
             }
             for label, url in items
         ],

@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vru.middleware.AuthenticationMiddleware",  # Django's, the user loaded at once
     "allauth.account.middleware.AccountMiddleware",
     "vru.middleware.LoginRequiredExceptAPIMiddleware",
     "vru.middleware.SessionSecurityMiddleware",
