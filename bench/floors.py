@@ -130,6 +130,64 @@ def measure(user, lists: list[tuple[str, str]], requests: int, warm_up: int = 10
     ]
 
 
+def _own_queries(client, path: str) -> list[tuple[str, object]]:
+    """The SQL and parameters a list's request runs, less the first (the session and the
+    user: the minimal signed-in view runs it too)."""
+    from django.db import connection
+
+    seen = []
+
+    def record(execute, sql, params, many, context):
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        client.get(path)
+    return seen[1:]
+
+
+def _replay_ms(queries: list[tuple[str, object]]) -> tuple[float, float]:
+    """(wall ms, CPU ms) of running ``queries`` one after another as the product does
+    (prepared on PostgreSQL), fetching every row, nothing converted."""
+    from django.db import connection
+
+    started, cpu = time.perf_counter(), time.thread_time()
+    prepared = getattr(connection, "prepared_cursor", None)
+    for sql, params in queries:
+        with prepared() if prepared is not None else connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+    return (time.perf_counter() - started) * 1000, (time.thread_time() - cpu) * 1000
+
+
+def queries_alone(user, lists: list[tuple[str, str]], requests: int, warm_up: int = 10) -> None:
+    """A third floor for each list: its own queries (less the session and user's, which the
+    minimal view runs) run alone through the same connection and driver, with nothing built
+    from their rows: what the database and the network take. The list less the minimal view
+    less this is the product's own Python. Measured in a pass of its own, interleaved with
+    the minimal view only, so that it changes nothing in the lists' pass (what runs between
+    two requests moves the bare view's time by a third)."""
+    signed_in = signed_in_client(user)
+    replays = [(label, _own_queries(signed_in, path)) for label, path in lists]
+    times: dict[str, list[float]] = {MINIMAL: [], **{label: [] for label, _ in replays}}
+    for round_ in range(warm_up + requests):
+        minimal_ms = _get_ms(signed_in, MINIMAL_PATH)[0]
+        replayed = [(label, _replay_ms(queries)[0]) for label, queries in replays]
+        if round_ >= warm_up:
+            times[MINIMAL].append(minimal_ms)
+            for label, ms in replayed:
+                times[label].append(ms)
+    minimal_p10 = _quantile(times[MINIMAL], 2)
+    out(f"  each list's own queries alone ({requests} rounds, beside the minimal view):")
+    for label, queries in replays:
+        p10 = _quantile(times[label], 2)
+        out(
+            f"    {label + ':':34} median {statistics.median(times[label]):.2f} ms,"
+            f" p10 {p10:.2f} ms = {p10 / minimal_p10:.1f}x the minimal view's p10"
+            f" ({minimal_p10:.2f} ms); queries: {len(queries)}"
+        )
+
+
 def report(title: str, timings: list[Timing]) -> None:
     """One line per path: median, p10, p95 and CPU; the median and the p10 against each
     floor (x bare, x minimal)."""

@@ -168,6 +168,11 @@ def lists(requests: int) -> None:
             requests,
         )
         floors.report(f"{who}, {requests} requests each:", timings)
+        floors.queries_alone(
+            user,
+            [("caseload page", "/programmes/caseload/"), ("referral API list", "/api/referrals/")],
+            requests,
+        )
 
 
 def import_bench(rows: int, programme_id: int) -> None:

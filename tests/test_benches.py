@@ -5,6 +5,7 @@ since a benchmark that broke with a migration would otherwise go unnoticed until
 needed it.)"""
 
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -80,6 +81,10 @@ def test_the_referrals_benchmark_runs_lists_and_import_beside_their_floors():
 
     assert "loaded 20,000 referrals" in output
     lists_beside_both_floors(output, "caseload page", "referral API list", "caseload, next page")
+    assert "each list's own queries alone" in output
+    assert re.search(
+        r"referral API list: +median .* the minimal view's p10 .*; queries: 1\n", output
+    )
     assert "import of 300 rows: psql \\copy" in output
     assert "% of COPY's rate" in output
     assert "the database's own floor for these rows" in output
