@@ -58,6 +58,7 @@ from programmes.models import (
     YoungPerson,
 )
 from vru import demo as core_demo
+from vru.fields import seal
 from vru.models import LocalAuthority, Partnership, Recommendation, Role, User
 
 PARTNERSHIPS = [("essex-vvp", "essex", ESSEX), ("bedfordshire-veru", "beds", BEDFORDSHIRE)]
@@ -287,7 +288,7 @@ class PartnershipDemo:
                         session,
                     )
                 )
-        DetachedContact.objects.bulk_create([c for c, _ in contacts], batch_size=2000)
+        seal(DetachedContact.objects.bulk_create([c for c, _ in contacts], batch_size=2000))
         return len(sessions), contacts
 
     def session_staff(self, staff: list[User]) -> None:

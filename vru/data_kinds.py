@@ -111,8 +111,8 @@ RULES: dict[DataKind, KindRule] = {
             "Notes your worker writes when you meet or talk, and notes a youth worker writes "
             "when they talk with you in the street without taking your name.",
             "Contacts and their notes, encrypted at rest; detached sessions' contacts' "
-            "summaries (a conversation with a young person whose name was not taken), counted "
-            "from the session, or from the case's closing for a contact that became a "
+            "summaries (a conversation with a young person whose name was not taken), "
+            "encrypted at rest too, counted from the session, or from the case's closing for a contact that became a "
             "referral. At the end of the period the notes go; when, how, and a detached "
             "contact's age band and gender stay.",
         ),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from programmes.models.programmes import NOT_YOUR_AREA, Programme
 from programmes.models.young_people import Gender, YoungPerson
 from vru.age_bands import AgeBand
+from vru.fields import EncryptedTextField
 from vru.models import LSOA
 
 
@@ -75,7 +76,8 @@ class DetachedContact(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="detached_contacts")
     age_band = models.CharField(max_length=5, choices=AgeBand.choices)
     gender = models.CharField(max_length=12, choices=Gender.choices)
-    summary = models.TextField(blank=True)
+    # what was said often names or describes the young person: a case note, encrypted at rest
+    summary = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["session", "id"]

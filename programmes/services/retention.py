@@ -117,7 +117,8 @@ def _detached_summaries_expire(*, now: datetime, months: int) -> int:
     )
     return (
         DetachedContact.objects.filter(past)
-        .exclude(summary="")
+        .annotate(summary_held=Length("summary"))  # encrypted: measured, not compared
+        .filter(summary_held__gt=0)
         .exclude(pk__in=case_kept.filter(from_detached_contact__isnull=False))
         .update(summary="")
     )

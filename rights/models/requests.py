@@ -76,7 +76,8 @@ class SubjectAccessRequest(models.Model):
     requester_name = EncryptedCharField(max_length=200)
     relationship = models.CharField(max_length=14, choices=Relationship.choices)
     identity_check = models.CharField(max_length=12, choices=IdentityCheck.choices)
-    identity_check_notes = models.TextField(blank=True)
+    # may describe the documents seen (a passport's number): encrypted like who asked
+    identity_check_notes = EncryptedTextField(blank=True)
     details = EncryptedTextField(
         blank=True, help_text="What was asked for, in the requester's words where possible."
     )

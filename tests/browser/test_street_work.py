@@ -77,7 +77,7 @@ def _stored_once():
     assert sorted(session.counts.values_list("gender", "count")) == [("female", 1), ("male", 3)]
     assert session.issues_raised == "Talk of a fight at the weekend"
     assert session.lsoa.name == "Basildon 001A"
-    assert DetachedContact.objects.filter(summary="Asked about boxing").count() == 1
+    assert [c.summary for c in DetachedContact.objects.all()].count("Asked about boxing") == 1
     assert StreetRecord.objects.count() == 2
     return session
 
@@ -356,7 +356,7 @@ def test_a_session_in_progress_locked_on_the_phone_is_not_written_over(
     expect(page.locator("#street-waiting")).to_have_text("Nothing waiting to send")
     session = Session.objects.get(place="Skate park")
     assert sorted(session.counts.values_list("gender", "count")) == [("female", 1), ("male", 3)]
-    assert DetachedContact.objects.filter(summary="Asked about boxing").count() == 1
+    assert [c.summary for c in DetachedContact.objects.all()].count("Asked about boxing") == 1
     context.close()
 
 
