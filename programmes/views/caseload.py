@@ -30,8 +30,9 @@ from sharing.rules import Record
 from vru import doors
 from vru.data_kinds import DataKind
 
-REASONS = dict(Referral.Reason.choices)
-STATUSES = dict(Referral.Status.choices)
+# the labels as they appear in a cell, escaped once rather than once a row
+REASONS = {value: escape(str(label)) for value, label in Referral.Reason.choices}
+STATUSES = {value: escape(str(label)) for value, label in Referral.Status.choices}
 MISSED = mark_safe(' <strong class="govuk-tag govuk-tag--red">Missed</strong>')
 HARMFUL = (
     ' <strong class="govuk-tag govuk-tag--red">Harmful approach</strong>'  # as _harmful_tag.html
@@ -42,6 +43,7 @@ PAGE_SIZE = doors.PAGE_SIZE
 
 
 def _when(value, fmt: str, zone) -> str:
+    """A time as the cell shows it: digits, month names and colons only (nothing to escape)."""
     local = value.astimezone(zone)
     return f"{local.day} {local:{fmt}}"
 
@@ -114,10 +116,10 @@ def table_rows(
             f'<tr class="govuk-table__row">{cells[0]}<a class="govuk-link"'
             f' href="{detail.replace(str(_PK), pk)}">{reference}</a></td>'
             f"{cells[1]}{programme_cells.get(row['programme_id'], '')}</td>"
-            f"{cells[2]}{escape(REASONS.get(row['reason'], row['reason']))}</td>"
-            f"{cells[3]}{escape(_when(row['event_at'], '%b %Y %H:%M', zone))}</td>"
-            f"{cells[4]}{escape(_when(row['due_at'], '%b %H:%M', zone))}{tag}</td>"
-            f"{cells[5]}{escape(STATUSES.get(row['status'], row['status']))}{consent_html}</td>"
+            f"{cells[2]}{REASONS.get(row['reason']) or escape(row['reason'])}</td>"
+            f"{cells[3]}{_when(row['event_at'], '%b %Y %H:%M', zone)}</td>"
+            f"{cells[4]}{_when(row['due_at'], '%b %H:%M', zone)}{tag}</td>"
+            f"{cells[5]}{STATUSES.get(row['status']) or escape(row['status'])}{consent_html}</td>"
             f"{cells[6]}{escape(person)}{assign_link}</td></tr>"
         )
 

@@ -43,6 +43,13 @@ def _forget_static(*, setting, **kwargs) -> None:
 setting_changed.connect(_forget_static)
 
 
+@register.simple_tag
+def page_url(name: str) -> str:
+    """``{% url name %}`` for a page with no arguments, looked up once per URL configuration
+    (vru.extensions.url, as the menu's): for the links a busy list repeats on every view."""
+    return url(name)
+
+
 def _item(label: str, href: str, *, active: bool, current: bool) -> str:
     label = escape(label)
     if not active:
