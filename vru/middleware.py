@@ -1,10 +1,17 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import JsonResponse
 from django.middleware import csp
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.csp import CSP, build_policy
+
+from vru import permissions, viewer
+from vru.accounts import mfa_enrolled
 
 # django-allauth's pages for people not (yet fully) signed in: signing in, the second-factor
 # step, password reset. allauth does not mark them @login_not_required itself.
@@ -31,8 +38,6 @@ class RequestScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from vru import viewer
-
         with viewer.request_scope():
             return self.get_response(request)
 
@@ -76,11 +81,6 @@ class SessionSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.contrib.auth import logout
-        from django.shortcuts import redirect
-        from django.urls import reverse
-
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())
@@ -174,8 +174,6 @@ MFA_CHECKED_SESSION_KEY = "vru_mfa_enrolled"
 
 def forget_mfa_check(sender, request=None, user=None, **kwargs):
     """An authenticator was added or removed (allauth's signals): check again."""
-    from vru import viewer
-
     if user is not None:
         viewer.forget(user)
     if request is not None and hasattr(request, "session"):
@@ -193,13 +191,6 @@ class MFAEnrolmentMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from django.conf import settings
-        from django.http import JsonResponse
-        from django.shortcuts import redirect
-
-        from vru import permissions
-        from vru.accounts import mfa_enrolled
-
         if not settings.VRU_MFA_REQUIRED:
             return None
         user = getattr(request, "user", None)

@@ -76,7 +76,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vru.middleware.ContentSecurityPolicyMiddleware",  # Django's, each policy written once
-    "django_htmx.middleware.HtmxMiddleware",
     "vru.audit.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
