@@ -6,6 +6,10 @@ any long transaction, so the request's page shows it. Each source is a function 
 (source label, source id, field, text) rows; nothing about any other young person is read:
 every query starts from this young person.
 
+A referral made from a conversation on a detached (street) session carries that conversation
+(programmes.DetachedContact) among the case's notes, as programmes' retention treats it; the
+session's other anonymous contacts are other young people and are never read.
+
 Listening responses are recorded anonymously (evaluation.FeedbackResponse has no link to a
 young person), so none can be gathered; the bundle says so. Disclosures to other
 organisations come from the sharing app's disclosure log (``disclosures_made``).
@@ -19,7 +23,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from evaluation.models import OutcomeScore
-from programmes.models import Contact, Outcome, Referral, YoungPersonIdentity
+from programmes.models import (
+    Contact,
+    DetachedContact,
+    Outcome,
+    Referral,
+    YoungPersonIdentity,
+)
 from rights.models import GatheredItem, SubjectAccessRequest
 from sharing.models import DisclosureLog
 from vru import fields
@@ -150,7 +160,44 @@ def _referrals(sar: SubjectAccessRequest) -> Iterable[Row]:
             yield label, pk, "Worker", _person(referral.assigned_to)
 
 
+def _street_conversations(sar: SubjectAccessRequest) -> Iterable[Row]:
+    """The detached contact each of the young person's referrals was made from: only the one
+    a referral points at, never the session's other contacts. A summary cleared at the end
+    of its period is left out, as contacts' cleared notes are."""
+    conversations = DetachedContact.objects.filter(
+        referral__young_person=sar.young_person
+    ).select_related("session__programme", "session__lsoa", "referral__programme")
+    for conversation in conversations.order_by("session__held_on", "pk"):
+        session = conversation.session
+        label = f"Street conversation on {_date(session.held_on)}"
+        pk = str(conversation.pk)
+        place = f"{session.place} ({session.lsoa})" if session.lsoa_id else session.place
+        yield (
+            label,
+            pk,
+            "Where",
+            f"{session.get_kind_display()} of {session.programme.name} at {place}",
+        )
+        yield (
+            label,
+            pk,
+            "Recorded as",
+            f"{conversation.get_gender_display()}, {conversation.get_age_band_display()}",
+        )
+        if conversation.summary:  # decrypted by the field on read
+            yield label, pk, "Summary", conversation.summary
+        referral = conversation.referral
+        yield (
+            label,
+            pk,
+            "Led to",
+            f"Referral to {referral.programme.name}, {_date(referral.referred_at)}",
+        )
+
+
 def _contacts(sar: SubjectAccessRequest) -> Iterable[Row]:
+    # where a case began comes before the contacts that followed it
+    yield from _street_conversations(sar)
     contacts = Contact.objects.filter(referral__young_person=sar.young_person).select_related(
         "recorded_by"
     )

@@ -39,8 +39,30 @@ def world(partnership):
     now = datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC)
     programme = ProgrammeFactory(partnership=partnership, name="ReRoute")
     manager = programme_staff(programme, "manager", first_name="Mina", last_name="Manager")
+    # the case began as an anonymous conversation on a detached session, beside another's
+    street = programme_services.session_record(
+        actor=None,
+        programme=programme,
+        kind="detached",
+        held_on=datetime.date(2026, 2, 27),
+        place="Skate park, Priory Road",
+    )
+    began = programme_services.detached_contact_record(
+        actor=None,
+        session=street,
+        age_band="14-17",
+        gender="male",
+        summary="Worried about Jaylen's walk home",
+    )
+    programme_services.detached_contact_record(
+        actor=None, session=street, age_band="14-17", gender="female", summary="Ottostreet talk"
+    )
     subject = ReferralFactory(
-        programme=programme, first_name="Jaylen", last_name="Subjectson", event_at=now
+        programme=programme,
+        first_name="Jaylen",
+        last_name="Subjectson",
+        event_at=now,
+        from_detached_contact=began,
     )
     other = ReferralFactory(
         programme=programme, first_name="Otto", last_name="Otherperson", event_at=now
@@ -185,6 +207,8 @@ def test_a_subject_access_request_end_to_end_holds_everything_and_nothing_else(
         "Follow up next week",
         "Safety plan agreed with Jaylen",  # the outcome
         "Riverside youth club",  # the session attended
+        "Skate park, Priory Road",  # the street conversation the referral came from
+        "Worried about Jaylen's walk home",
         "total 41",  # the outcome score
         "Mina Manager",  # who viewed the identity
         "recorded anonymously",  # listening: none can be linked, and it says so
@@ -203,6 +227,7 @@ def test_a_subject_access_request_end_to_end_holds_everything_and_nothing_else(
             "Ottostep",
             "Ottooutcome",
             "Ottoplace",
+            "Ottostreet",
             "total 57",
         ):
             assert theirs not in everything, theirs
