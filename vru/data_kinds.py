@@ -152,9 +152,10 @@ RULES: dict[DataKind, KindRule] = {
             24,
             "the grant round closing",
             "If you sit on a youth panel: your name and the scores you gave.",
-            "Youth reviewers' accounts and scores; at the end of the period the comments go, "
-            "the scores are kept without the reviewer's name, and an account with no later "
-            "round is anonymised.",
+            "Youth reviewers' accounts and scores; at the end of the period the comments go "
+            "(with the comments a decision quoted, and the panel's written feedback on older "
+            "decisions), the scores are kept without the reviewer's name, and an account with "
+            "no later round is anonymised.",
         ),
         KindRule(
             DataKind.APPLICANT,

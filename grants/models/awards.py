@@ -24,7 +24,8 @@ class Decision(models.Model):
     conditions = models.TextField(blank=True)
     reasons = models.TextField()
     # Before decisions quoted the moderated panel view, the letter's free-text feedback
-    # (kept for the decisions and letters made then; no longer written).
+    # (kept for the decisions and letters made then; no longer written). It goes with the
+    # quoted comments at the reviewers' period (grants.services.retention).
     feedback = models.TextField(blank=True)
     # The youth panel's moderated view when it was decided (grants.selectors.panel_view):
     # the weighted score as the moderation page computes it, from how many reviewers, and

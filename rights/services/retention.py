@@ -15,9 +15,9 @@ What went is recorded as counts per kind, never which records or what they said.
 - listening responses: evaluation.services.listening_responses_expire, after the project
   closes plus the LISTENING period;
 - youth reviewers' details and scores: grants.services.reviewers_expire, after the round
-  closes plus the REVIEWER period (comments cleared, and the comments decisions quoted, the
-  reviewer's identity detached from the round's scores, accounts with no later round
-  anonymised; the score numbers stay);
+  closes plus the REVIEWER period (comments cleared, and the comments decisions quoted and
+  older decisions' panel feedback, the reviewer's identity detached from the round's scores,
+  accounts with no later round anonymised; the score numbers stay);
 - applicants' contact details and accounts: grants.services.applicants_expire, after the
   round closes plus the APPLICANT period (each application's contact and attached files at
   its own round, the files deleted from storage once the run commits; an
