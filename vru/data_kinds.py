@@ -18,6 +18,8 @@ refresh) and the next year's look back; the return's figures, which are about no
 Detached contacts' summaries (a youth worker's note of a conversation with a young person
 whose name was not taken) are case notes (CASE_NOTES): the same words, basis and period,
 counted from the session (or, for a contact that became a referral, from that case closing).
+So are the issues raised noted on a session (what young people raised, in a worker's words),
+counted from the session.
 
 Rights requests (RIGHTS_REQUEST: who asked, their words, how their identity was checked, the
 reasons written on the request) are kept 36 months after the request was answered: long
@@ -112,9 +114,11 @@ RULES: dict[DataKind, KindRule] = {
             "when they talk with you in the street without taking your name.",
             "Contacts and their notes, encrypted at rest; detached sessions' contacts' "
             "summaries (a conversation with a young person whose name was not taken), "
-            "encrypted at rest too, counted from the session, or from the case's closing for a contact that became a "
-            "referral. At the end of the period the notes go; when, how, and a detached "
-            "contact's age band and gender stay.",
+            "encrypted at rest too, counted from the session, or from the case's closing for "
+            "a contact that became a referral; the issues raised noted on a group or detached "
+            "session, counted from the session. At the end of the period the notes go; when, "
+            "how, a detached contact's age band and gender, and a session's place and "
+            "headcounts stay.",
         ),
         KindRule(
             DataKind.OUTCOME_SCORES,

@@ -6,7 +6,7 @@ What went is recorded as counts per kind, never which records or what they said.
   details, case notes (after the case closes): programmes.services.identity_expire,
   referral_details_expire, case_notes_expire; case notes include detached contacts'
   summaries, counted from the session (from the case closing for one that became a
-  referral);
+  referral), and the issues raised noted on sessions, counted from the session;
 - outcome scores (after the case closes): evaluation.services.outcome_scores_expire;
   for these four, a programme may keep its cases for less than the register's period
   (Programme.retention_months), never longer: each case goes at the earlier of the two;
