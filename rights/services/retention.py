@@ -40,8 +40,9 @@ the deployment; the run records them beside the kinds:
 
 - subject_access_copy: the records gathered to answer a request, VRU_SAR_COPY_DAYS after it
   was answered (rights.services.request_retention.request_copies_expire);
-- import_details: what a finished import keeps of its file (row errors that may quote a
-  cell, a file still held), VRU_IMPORT_DETAILS_DAYS after it finished
+- import_details: what a finished import keeps of its file (the name it was uploaded under,
+  row errors that may quote a cell, a file still held), VRU_IMPORT_DETAILS_DAYS after it
+  finished
   (vru.services.import_details_expire).
 
 Everything runs in one transaction: a run that fails removes nothing. Nothing here deletes a
