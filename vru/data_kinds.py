@@ -22,7 +22,8 @@ So are the issues raised noted on a session (what young people raised, in a work
 counted from the session.
 
 Rights requests (RIGHTS_REQUEST: who asked, their words, how their identity was checked, the
-reasons written on the request) are kept 36 months after the request was answered: long
+reasons written on the request, and the reason each redaction of the answer's copy was made,
+as the audit trail records it) are kept 36 months after the request was answered: long
 enough to answer a complaint to the ICO or a claim about how it was handled, and to recognise
 a repeated request; the request's dates and status stay after that, so that the partnership
 can still show each request was answered within its deadline. The copy of a young person's
@@ -216,8 +217,9 @@ RULES: dict[DataKind, KindRule] = {
             "what they asked for and how we checked who they were. We keep a note of when "
             "you asked and when we answered.",
             "Subject access, correction and erasure requests: the requester's name and words, "
-            "how their identity was checked, and the reasons written on the request. At the "
-            "end of the period these go; the young person's pseudonymous reference, the kind "
+            "how their identity was checked, and the reasons written on the request (among "
+            "them why each thing was redacted from the copy sent, which may name the person "
+            "it protects). At the end of the period these go; the young person's pseudonymous reference, the kind "
             "of request, the requester's relationship, its dates and its status stay, to show "
             "it was answered in time. The records gathered to answer a request are deleted "
             "soon after it is answered (see below).",

@@ -33,7 +33,8 @@ What went is recorded as counts per kind, never which records or what they said.
   address and browser). A lockout in force and a session still signed in are kept;
 - rights requests: rights.services.request_retention.requests_expire, after the request was
   answered plus the RIGHTS_REQUEST period (who asked, their words, the identity check's notes
-  and the reasons written on it; dates and status stay).
+  and the reasons written on it, with the reasons the audit trail recorded for its
+  redactions; dates and status stay).
 
 Two working copies have no kind of their own and go far sooner, at a number of days set for
 the deployment; the run records them beside the kinds:
