@@ -171,6 +171,9 @@ class MonitoringReturn(models.Model):
     outcomes_achieved = models.PositiveIntegerField(null=True, blank=True)
     spend_to_date = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     case_study = models.TextField(blank=True)
+    # when the case study went at the end of its retention period (CASE_STUDIES), so the
+    # return's page can say so rather than show an empty story
+    case_study_cleared_at = models.DateTimeField(null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(

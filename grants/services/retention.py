@@ -48,7 +48,8 @@ Applicants:
 Monitoring returns' case studies (CASE_STUDIES): a funded project's story of the young
 people it worked with goes once the return fell due (or was sent, if later) more than the
 period ago; the return's figures (young people reached by age band and neighbourhood,
-sessions, starts, completions, outcomes, spend) and its status stay.
+sessions, starts, completions, outcomes, spend) and its status stay, and the return records
+when the story went (its page says so).
 
 Accounts of both reviewers and applicants are anonymised by the core's one way of doing it
 (vru.services.user_anonymise), and audited without the old values.
@@ -142,7 +143,7 @@ def case_studies_expire(*, now: datetime.datetime, months: int) -> int:
         MonitoringReturn.objects.filter(due_on__lte=due_by)
         .filter(Q(submitted_at__isnull=True) | Q(submitted_at__lte=cutoff))
         .exclude(case_study="")
-        .update(case_study="")
+        .update(case_study="", case_study_cleared_at=now)
     )
 
 
