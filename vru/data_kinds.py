@@ -18,9 +18,12 @@ refresh) and the next year's look back; the return's figures, which are about no
 Detached contacts' summaries (a youth worker's note of a conversation with a young person
 whose name was not taken) are case notes (CASE_NOTES): the same words, basis and period,
 counted from the session (or, for a contact that became a referral, from that case closing).
+So are the issues raised noted on a session (what young people raised, in a worker's words),
+counted from the session.
 
 Rights requests (RIGHTS_REQUEST: who asked, their words, how their identity was checked, the
-reasons written on the request) are kept 36 months after the request was answered: long
+reasons written on the request, and the reason each redaction of the answer's copy was made,
+as the audit trail records it) are kept 36 months after the request was answered: long
 enough to answer a complaint to the ICO or a claim about how it was handled, and to recognise
 a repeated request; the request's dates and status stay after that, so that the partnership
 can still show each request was answered within its deadline. The copy of a young person's
@@ -112,9 +115,11 @@ RULES: dict[DataKind, KindRule] = {
             "when they talk with you in the street without taking your name.",
             "Contacts and their notes, encrypted at rest; detached sessions' contacts' "
             "summaries (a conversation with a young person whose name was not taken), "
-            "encrypted at rest too, counted from the session, or from the case's closing for a contact that became a "
-            "referral. At the end of the period the notes go; when, how, and a detached "
-            "contact's age band and gender stay.",
+            "encrypted at rest too, counted from the session, or from the case's closing for "
+            "a contact that became a referral; the issues raised noted on a group or detached "
+            "session, counted from the session. At the end of the period the notes go; when, "
+            "how, a detached contact's age band and gender, and a session's place and "
+            "headcounts stay.",
         ),
         KindRule(
             DataKind.OUTCOME_SCORES,
@@ -152,9 +157,10 @@ RULES: dict[DataKind, KindRule] = {
             24,
             "the grant round closing",
             "If you sit on a youth panel: your name and the scores you gave.",
-            "Youth reviewers' accounts and scores; at the end of the period the comments go, "
-            "the scores are kept without the reviewer's name, and an account with no later "
-            "round is anonymised.",
+            "Youth reviewers' accounts and scores; at the end of the period the comments go "
+            "(with the comments a decision quoted, and the panel's written feedback on older "
+            "decisions), the scores are kept without the reviewer's name, and an account with "
+            "no later round is anonymised.",
         ),
         KindRule(
             DataKind.APPLICANT,
@@ -211,8 +217,9 @@ RULES: dict[DataKind, KindRule] = {
             "what they asked for and how we checked who they were. We keep a note of when "
             "you asked and when we answered.",
             "Subject access, correction and erasure requests: the requester's name and words, "
-            "how their identity was checked, and the reasons written on the request. At the "
-            "end of the period these go; the young person's pseudonymous reference, the kind "
+            "how their identity was checked, and the reasons written on the request (among "
+            "them why each thing was redacted from the copy sent, which may name the person "
+            "it protects). At the end of the period these go; the young person's pseudonymous reference, the kind "
             "of request, the requester's relationship, its dates and its status stay, to show "
             "it was answered in time. The records gathered to answer a request are deleted "
             "soon after it is answered (see below).",

@@ -24,7 +24,8 @@ class Decision(models.Model):
     conditions = models.TextField(blank=True)
     reasons = models.TextField()
     # Before decisions quoted the moderated panel view, the letter's free-text feedback
-    # (kept for the decisions and letters made then; no longer written).
+    # (kept for the decisions and letters made then; no longer written). It goes with the
+    # quoted comments at the reviewers' period (grants.services.retention).
     feedback = models.TextField(blank=True)
     # The youth panel's moderated view when it was decided (grants.selectors.panel_view):
     # the weighted score as the moderation page computes it, from how many reviewers, and
@@ -170,6 +171,9 @@ class MonitoringReturn(models.Model):
     outcomes_achieved = models.PositiveIntegerField(null=True, blank=True)
     spend_to_date = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     case_study = models.TextField(blank=True)
+    # when the case study went at the end of its retention period (CASE_STUDIES), so the
+    # return's page can say so rather than show an empty story
+    case_study_cleared_at = models.DateTimeField(null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(

@@ -8,9 +8,11 @@ Reviewers:
 - Their written comments and the reasons given about them (a declared conflict, a release)
   go; the score numbers stay, as the round's decisions rest on them.
 - The comments a decision quoted from them (Decision.quoted_comments: no names, but a young
-  reviewer may be known by what they wrote) go with the comments themselves; the decision,
-  its reasons and the panel's score and number of reviewers stay. A decision letter kept on
-  file is drawn again without the quotes, dated as it was sent.
+  reviewer may be known by what they wrote) go with the comments themselves, and so does the
+  free-text panel feedback older decisions gave instead (Decision.feedback: the panel's view
+  in someone's words, which may name people); the decision, its reasons and the panel's
+  score and number of reviewers stay. A decision letter kept on file is drawn again without
+  the quotes or the feedback, dated as it was sent.
 - Their identity is detached from the round's scores: the round's assignments move to a
   stand-in panel member with no account and no details, one per reviewer and round (so the
   round's record still shows which scores one person gave, never who).
@@ -46,7 +48,8 @@ Applicants:
 Monitoring returns' case studies (CASE_STUDIES): a funded project's story of the young
 people it worked with goes once the return fell due (or was sent, if later) more than the
 period ago; the return's figures (young people reached by age band and neighbourhood,
-sessions, starts, completions, outcomes, spend) and its status stay.
+sessions, starts, completions, outcomes, spend) and its status stay, and the return records
+when the story went (its page says so).
 
 Accounts of both reviewers and applicants are anonymised by the core's one way of doing it
 (vru.services.user_anonymise), and audited without the old values.
@@ -98,7 +101,7 @@ def reviewers_expire(*, now: datetime.datetime, months: int) -> int:
     )
     changed += _detach(expired.filter(reviewer__anonymised_at__isnull=True), now)
     changed += _anonymise_accounts(cutoff, now)
-    return changed + _quoted_comments_remove(cutoff)
+    return changed + _panel_words_remove(cutoff)
 
 
 @transaction.atomic
@@ -140,7 +143,7 @@ def case_studies_expire(*, now: datetime.datetime, months: int) -> int:
         MonitoringReturn.objects.filter(due_on__lte=due_by)
         .filter(Q(submitted_at__isnull=True) | Q(submitted_at__lte=cutoff))
         .exclude(case_study="")
-        .update(case_study="")
+        .update(case_study="", case_study_cleared_at=now)
     )
 
 
@@ -172,14 +175,15 @@ def _attachments_remove(cutoff) -> int:
     return removed
 
 
-def _quoted_comments_remove(cutoff) -> int:
-    """The reviewers' comments quoted by decisions in rounds closed by the cutoff (see
-    above); returns the decisions changed (their letters drawn again are not counted)."""
-    quoting = Decision.objects.filter(application__grant_round__closes_at__lte=cutoff).exclude(
-        quoted_comments=[]
+def _panel_words_remove(cutoff) -> int:
+    """The reviewers' comments quoted by decisions, and the panel feedback of older
+    decisions, in rounds closed by the cutoff (see above); returns the decisions changed
+    (their letters drawn again are not counted)."""
+    holding = Decision.objects.filter(application__grant_round__closes_at__lte=cutoff).filter(
+        ~Q(quoted_comments=[]) | ~Q(feedback="")
     )
-    ids = list(quoting.values_list("pk", flat=True))
-    Decision.objects.filter(pk__in=ids).update(quoted_comments=[])
+    ids = list(holding.values_list("pk", flat=True))
+    Decision.objects.filter(pk__in=ids).update(quoted_comments=[], feedback="")
     _letters_redraw(
         list(Decision.objects.filter(pk__in=ids).exclude(letter="").values_list("pk", flat=True))
     )
@@ -188,7 +192,7 @@ def _quoted_comments_remove(cutoff) -> int:
 
 def _letters_redraw(decision_ids) -> int:
     """Draw the stored letters again from their decisions as they now are (without the
-    contact's name, or the quoted comments: see above); the old file goes once the run
+    contact's name, or the panel's words: see above); the old file goes once the run
     commits."""
     decisions = Decision.objects.filter(pk__in=decision_ids).select_related(
         "application__organisation", "application__grant_round__partnership"

@@ -13,6 +13,11 @@ referral is part of that case, and goes with the case's notes, never while the c
 still within its period. The contact's age band, gender and session (its place and day)
 stay for the counts.
 
+The issues raised noted on a session (group or detached: what young people raised, in a
+worker's words, which may name someone) are case notes too, counted the same way from the
+session's day; the session's corrections' earlier versions, which may hold them, go with
+them. The session's kind, day, place, neighbourhood and headcounts stay.
+
 Each function returns how many records it changed and is idempotent (a record already
 removed is not counted again).
 """
@@ -33,6 +38,7 @@ from programmes.models import (
     RecordVersion,
     Referral,
     SearchToken,
+    Session,
     YoungPerson,
     YoungPersonIdentity,
 )
@@ -82,7 +88,8 @@ def referral_details_expire(*, now: datetime, months: int) -> int:
 def case_notes_expire(*, now: datetime, months: int) -> int:
     """The notes and next steps of contacts, and outcomes' notes, on cases closed more than
     ``months`` ago (when, how and what kind stay), and detached contacts' summaries (see
-    above). Returns the number of contacts, outcomes and detached contacts cleared."""
+    above), and the issues raised noted on sessions (see above). Returns the number of
+    contacts, outcomes, detached contacts and sessions cleared."""
     cases = cases_past_retention(now=now, months=months).values("pk")
     # encrypted text cannot be compared, only measured: an empty one has no length
     contacts = (
@@ -101,17 +108,39 @@ def case_notes_expire(*, now: datetime, months: int) -> int:
     cleared += Outcome.objects.filter(pk__in=list(outcomes.values_list("pk", flat=True))).update(
         notes=""
     )
-    return cleared + _detached_summaries_expire(now=now, months=months)
+    cleared += _detached_summaries_expire(now=now, months=months)
+    return cleared + _session_issues_expire(now=now, months=months)
+
+
+def _held_past(*, now: datetime, months: int, session: str = "") -> Q:
+    """Sessions held ``months`` ago or more, bounded by their programme's own period
+    (``session``: the path to the session from the model filtered)."""
+    today = timezone.localdate(now)
+    past = Q(pk__in=[])
+    for programme_id, own in Programme.objects.values_list("pk", "retention_months"):
+        cutoff = today - relativedelta(months=min(months, own))
+        past |= Q(**{f"{session}programme_id": programme_id, f"{session}held_on__lte": cutoff})
+    return past
+
+
+def _session_issues_expire(*, now: datetime, months: int) -> int:
+    """The issues raised on sessions held ``months`` ago or more (see above), and the
+    sessions' earlier versions; returns the sessions cleared."""
+    held_past = Session.objects.filter(_held_past(now=now, months=months))
+    with_issues = set(held_past.exclude(issues_raised="").values_list("pk", flat=True))
+    versions = RecordVersion.objects.filter(
+        kind=RecordVersion.Kind.SESSION, object_id__in=held_past.values("pk")
+    )
+    versioned = set(versions.values_list("object_id", flat=True))
+    versions.delete()
+    Session.objects.filter(pk__in=with_issues).update(issues_raised="")
+    return len(with_issues | versioned)
 
 
 def _detached_summaries_expire(*, now: datetime, months: int) -> int:
     """Detached contacts' summaries from sessions held ``months`` ago or more (bounded by
     the programme's own period); one that became a referral waits for that case's period."""
-    today = timezone.localdate(now)
-    past = Q(pk__in=[])
-    for programme_id, own in Programme.objects.values_list("pk", "retention_months"):
-        cutoff = today - relativedelta(months=min(months, own))
-        past |= Q(session__programme_id=programme_id, session__held_on__lte=cutoff)
+    past = _held_past(now=now, months=months, session="session__")
     case_kept = Referral.objects.exclude(_past_period(now=now, months=months)).values(
         "from_detached_contact_id"
     )

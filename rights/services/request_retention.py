@@ -10,7 +10,11 @@ retention per kind (rights.services.retention) calls both.
   A request still open keeps its copy.
 - The request's own details (vru.data_kinds RIGHTS_REQUEST): who asked, what they asked for
   in their words, how their identity was checked, and the reasons written on the request
-  (why it was extended, refused or closed) go at the kind's period after the answer. The
+  (why it was extended, refused or closed, and why each thing was redacted) go at the
+  kind's period after the answer. A redaction's reason may name the third party it protects
+  ("her brother Kai's name"): the redaction itself goes with the gathered copy, but the audit
+  trail's entry of it (`subject_access.redacted`) keeps the reason, to show why something was
+  withheld should the answer be questioned, until the same period; it then reads CLEARED. The
   young person's pseudonymous reference, the kind of request, the requester's relationship
   and the kind of identity check, the dates (received, due, extended by, gathered, sent,
   closed) and the status stay, so the partnership can still show each request was answered
@@ -31,6 +35,7 @@ from rights.models import GatheredItem, SubjectAccessRequest
 from rights.models.requests import CLEARED
 from vru.models import AuditEvent, Partnership
 from vru.services import audit_record
+from vru.services.imports.rows import in_chunks
 
 ANSWERED = SubjectAccessRequest.ANSWERED_STATUSES
 
@@ -89,14 +94,16 @@ def request_copies_expire(*, now: datetime.datetime | None = None, days: int | N
 
 def requests_expire(*, now: datetime.datetime | None = None, months: int) -> int:
     """Clear who asked, their words, the identity check's notes and the reasons written on
-    every request answered more than ``months`` ago (see above). Returns how many requests."""
+    every request answered more than ``months`` ago (see above). Returns how many requests
+    and redaction reasons were cleared."""
     now = now or timezone.now()
     cutoff = now - relativedelta(months=months)
+    reasons = _redaction_reasons_clear(cutoff)
     due = SubjectAccessRequest.objects.filter(
         status__in=ANSWERED, closed_at__lte=cutoff, details_cleared_at__isnull=True
     )
     per_partnership = Counter(due.values_list("partnership_id", flat=True))
-    if not per_partnership:
+    if not per_partnership and not reasons:
         return 0
     cleared = 0
     for sar in due.only("pk", "extended_months"):
@@ -119,7 +126,29 @@ def requests_expire(*, now: datetime.datetime | None = None, months: int) -> int
         cleared += 1
     _audit(
         "subject_access.requests_expired",
-        {pk: {"requests": n} for pk, n in per_partnership.items()},
+        {
+            pk: {"requests": per_partnership[pk], "redaction_reasons": reasons[pk]}
+            for pk in per_partnership | reasons
+        },
         cutoff,
     )
+    return cleared + reasons.total()
+
+
+def _redaction_reasons_clear(cutoff: datetime.datetime) -> Counter:
+    """The reasons in the audit trail's entries of redactions on requests answered by the
+    cutoff (see above), one already cleared not counted again. Returns them per partnership."""
+    answered = SubjectAccessRequest.objects.filter(status__in=ANSWERED, closed_at__lte=cutoff)
+    ids = list(answered.values_list("pk", flat=True).order_by("pk"))
+    cleared: Counter = Counter()
+    for chunk in in_chunks(ids):
+        entries = AuditEvent.objects.filter(
+            target_type=SubjectAccessRequest._meta.label_lower,
+            target_id__in=[str(pk) for pk in chunk],
+            verb="subject_access.redacted",
+        ).exclude(changes__reason=CLEARED)
+        for entry in entries:
+            entry.changes["reason"] = CLEARED
+            entry.save(update_fields=["changes"])
+            cleared[entry.partnership_id] += 1
     return cleared

@@ -6,7 +6,7 @@ What went is recorded as counts per kind, never which records or what they said.
   details, case notes (after the case closes): programmes.services.identity_expire,
   referral_details_expire, case_notes_expire; case notes include detached contacts'
   summaries, counted from the session (from the case closing for one that became a
-  referral);
+  referral), and the issues raised noted on sessions, counted from the session;
 - outcome scores (after the case closes): evaluation.services.outcome_scores_expire;
   for these four, a programme may keep its cases for less than the register's period
   (Programme.retention_months), never longer: each case goes at the earlier of the two;
@@ -15,9 +15,9 @@ What went is recorded as counts per kind, never which records or what they said.
 - listening responses: evaluation.services.listening_responses_expire, after the project
   closes plus the LISTENING period;
 - youth reviewers' details and scores: grants.services.reviewers_expire, after the round
-  closes plus the REVIEWER period (comments cleared, and the comments decisions quoted, the
-  reviewer's identity detached from the round's scores, accounts with no later round
-  anonymised; the score numbers stay);
+  closes plus the REVIEWER period (comments cleared, and the comments decisions quoted and
+  older decisions' panel feedback, the reviewer's identity detached from the round's scores,
+  accounts with no later round anonymised; the score numbers stay);
 - applicants' contact details and accounts: grants.services.applicants_expire, after the
   round closes plus the APPLICANT period (each application's contact and attached files at
   its own round, the files deleted from storage once the run commits; an
@@ -33,15 +33,17 @@ What went is recorded as counts per kind, never which records or what they said.
   address and browser). A lockout in force and a session still signed in are kept;
 - rights requests: rights.services.request_retention.requests_expire, after the request was
   answered plus the RIGHTS_REQUEST period (who asked, their words, the identity check's notes
-  and the reasons written on it; dates and status stay).
+  and the reasons written on it, with the reasons the audit trail recorded for its
+  redactions; dates and status stay).
 
 Two working copies have no kind of their own and go far sooner, at a number of days set for
 the deployment; the run records them beside the kinds:
 
 - subject_access_copy: the records gathered to answer a request, VRU_SAR_COPY_DAYS after it
   was answered (rights.services.request_retention.request_copies_expire);
-- import_details: what a finished import keeps of its file (row errors that may quote a
-  cell, a file still held), VRU_IMPORT_DETAILS_DAYS after it finished
+- import_details: what a finished import keeps of its file (the name it was uploaded under,
+  row errors that may quote a cell, a file still held), VRU_IMPORT_DETAILS_DAYS after it
+  finished
   (vru.services.import_details_expire).
 
 Everything runs in one transaction: a run that fails removes nothing. Nothing here deletes a

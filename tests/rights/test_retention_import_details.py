@@ -1,8 +1,8 @@
 """What an import keeps of its file once it has finished goes VRU_IMPORT_DETAILS_DAYS after
-it finished, not a day before: the row errors, which may quote a cell of a custody
-spreadsheet (a name in the wrong column), and the file itself where a job whose worker was
-lost still holds it (counted from when the job was made). The job's kind, status, dates and
-counts stay, and so does what an undo needs. The daily retention run does it in its one
+it finished, not a day before: the name it was uploaded under, the row errors, which may
+quote a cell of a custody spreadsheet (a name in the wrong column), and the file itself where
+a job whose worker was lost still holds it (counted from when the job was made). The job's
+kind, status, dates and counts stay, and so does what an undo needs. The daily retention run does it in its one
 transaction, and audits it per partnership as counts, never a value."""
 
 import datetime
@@ -19,6 +19,7 @@ from tests.factories import LocalAuthorityFactory, LSOAFactory, ProgrammeFactory
 from vru import services as core_services
 from vru.data_kinds import DataKind
 from vru.models import AuditEvent, ImportJob, Role
+from vru.models.imports import FILE_NAME_REMOVED
 
 pytestmark = pytest.mark.django_db
 
@@ -108,9 +109,10 @@ def test_at_the_period_the_row_errors_and_a_file_still_held_go(jobs):
         assert job.row_errors == []
         assert bytes(job.content) == b""
         assert job.details_cleared_at == latest(jobs)
-    # the import that finished well kept neither: nothing to clear, nothing counted
-    assert fresh(jobs["partly"]).details_cleared_at is None
-    assert run.removed["import_details"] == 2
+    # the import that finished well kept neither, but it kept its file name
+    assert fresh(jobs["partly"]).file_name == FILE_NAME_REMOVED
+    assert fresh(jobs["partly"]).details_cleared_at == latest(jobs)
+    assert run.removed["import_details"] == 3
 
 
 def test_a_job_that_never_finished_counts_from_when_it_was_made(jobs):
@@ -136,11 +138,12 @@ def test_the_jobs_kind_status_dates_counts_and_undo_stay(jobs):
 
     services.retention_apply(now=latest(jobs))
 
-    kept = ["kind", "file_name", "status", "created_at", "finished_at", "total_rows"]
+    kept = ["kind", "status", "created_at", "finished_at", "total_rows"]
     kept += ["processed_rows", "imported_rows", "preview", "confirmed_at"]
     for job in before.values():
         after = fresh(job)
         assert {f: getattr(after, f) for f in kept} == {f: getattr(job, f) for f in kept}
+        assert after.file_name == FILE_NAME_REMOVED
     partly = fresh(jobs["partly"])
     assert partly.preview["rows_skipped"] == 1
     assert partly.snapshot.rows  # what an undo removes: ids only
@@ -153,7 +156,7 @@ def test_the_page_of_an_import_says_its_row_errors_were_cleared(client, jobs, pr
 
     page = client.get(f"/programmes/referrals/imports/{jobs['refused'].pk}/").text
 
-    assert "The row errors of this import were cleared on" in page
+    assert "The file name and row errors of this import were cleared on" in page
     assert "Ann One" not in page
 
 
@@ -164,7 +167,7 @@ def test_it_is_audited_per_partnership_as_counts_never_a_value(jobs, partnership
     assert event.partnership == partnership
     assert event.actor is None
     assert {k: event.changes[k] for k in ["jobs", "row_errors", "files"]} == {
-        "jobs": 2,
+        "jobs": 3,
         "row_errors": len(jobs["refused"].row_errors),
         "files": 1,
     }

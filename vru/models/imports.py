@@ -5,6 +5,10 @@ from django.db import models
 
 from vru.models.scoping import PartnershipQuerySet
 
+# What an import's file name reads once its period ended (vru.services.import_details_expire):
+# an uploaded file's name may be a young person's ("Ann One custody.csv").
+FILE_NAME_REMOVED = "(file name removed)"
+
 
 class ImportJob(models.Model):
     """A file to import, validated in full before anything is saved; runs in Celery."""
@@ -142,8 +146,9 @@ class ImportJob(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="When the row errors (which may quote a cell) and any file still held were "
-        "cleared, VRU_IMPORT_DETAILS_DAYS after the job finished; counts and status stay.",
+        help_text="When the file name, the row errors (which may quote a cell) and any file "
+        "still held were cleared, VRU_IMPORT_DETAILS_DAYS after the job finished; counts and "
+        "status stay.",
     )
 
     objects = PartnershipQuerySet.as_manager()
