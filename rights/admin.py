@@ -39,10 +39,10 @@ class SubjectAccessRequestAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(KindRetentionRun)
 class KindRetentionRunAdmin(admin.ModelAdmin):
-    list_display = ["ran_at", "removed"]
+    list_display = ["ran_at", "removed", "failed"]
     list_filter = ["ran_at"]
     search_fields = ["ran_at"]
-    readonly_fields = ["ran_at", "removed"]
+    readonly_fields = ["ran_at", "removed", "failed"]
 
     def has_module_permission(self, request):
         return can_use_admin_site(request.user)

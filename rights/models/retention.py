@@ -8,6 +8,12 @@ class KindRetentionRun(models.Model):
 
     ran_at = models.DateTimeField()
     removed = models.JSONField(default=dict, help_text="Kind of data -> records removed.")
+    failed = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The kind whose removal failed and ended the run early (the kinds before it "
+        "were removed and are counted); empty when the run finished.",
+    )
 
     class Meta:
         ordering = ["-ran_at"]

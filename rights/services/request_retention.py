@@ -28,6 +28,7 @@ from collections import Counter
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -52,6 +53,7 @@ def _audit(verb: str, counts: dict[int, dict], cutoff: datetime.datetime) -> Non
         )
 
 
+@transaction.atomic
 def request_copies_expire(*, now: datetime.datetime | None = None, days: int | None = None) -> int:
     """Delete the records gathered for every request answered more than ``days`` ago (see
     above). Returns how many items went."""
@@ -92,6 +94,7 @@ def request_copies_expire(*, now: datetime.datetime | None = None, days: int | N
     return removed
 
 
+@transaction.atomic
 def requests_expire(*, now: datetime.datetime | None = None, months: int) -> int:
     """Clear who asked, their words, the identity check's notes and the reasons written on
     every request answered more than ``months`` ago (see above). Returns how many requests

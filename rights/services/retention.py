@@ -46,11 +46,18 @@ the deployment; the run records them beside the kinds:
   finished
   (vru.services.import_details_expire).
 
-Everything runs in one transaction: a run that fails removes nothing. Nothing here deletes a
-stored file (the bundle is never stored; an import's file is a column of its job).
+Each kind's service owns its transaction: a kind is removed whole, or, for the largest
+tables (the audit trail's addresses, imports' row errors), a committed batch at a time
+(vru.services.batches), so no lock is held over a whole table and nothing done is rolled
+back by a later failure. Every service is idempotent (what it already removed is not
+selected again), so a run that fails keeps the kinds and batches it finished, is recorded
+with what it removed and the kind that failed, and raises; the next run carries on. A kind's
+stored files are deleted once that kind's transaction commits. Nothing here deletes a
+stored file itself (the bundle is never stored; an import's file is a column of its job).
 """
 
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -86,22 +93,34 @@ COPIES = {
 }
 
 
-@transaction.atomic
 def retention_apply(*, now: datetime | None = None) -> KindRetentionRun:
+    """Not to be called inside a transaction: each kind commits on its own (see above)."""
     now = now or timezone.now()
-    removed = {
-        **{name: expire(now=now) for name, expire in COPIES.items()},
-        **{
-            str(kind): expire(now=now, months=retention_months(kind))
+    steps = [
+        *((name, partial(expire, now=now)) for name, expire in COPIES.items()),
+        *(
+            (str(kind), partial(expire, now=now, months=retention_months(kind)))
             for kind, expire in EXPIRERS.items()
-        },
-    }
-    run = KindRetentionRun.objects.create(ran_at=now, removed=removed)
+        ),
+    ]
+    removed: dict[str, int] = {}
+    for name, expire in steps:
+        try:
+            removed[name] = expire()
+        except Exception:
+            _run_record(now=now, removed=removed, failed=name)
+            raise
+    return _run_record(now=now, removed=removed)
+
+
+@transaction.atomic
+def _run_record(*, now: datetime, removed: dict[str, int], failed: str = "") -> KindRetentionRun:
+    run = KindRetentionRun.objects.create(ran_at=now, removed=removed, failed=failed)
     audit_record(
         actor=None,
         action=AuditEvent.Action.DELETE,
         verb="retention.kinds_applied",
         target=run,
-        changes=removed,
+        changes={**removed, "failed": failed} if failed else removed,
     )
     return run

@@ -1,6 +1,7 @@
 """The files applicants attach to applications (the register's APPLICANT kind) go at the
 period after their round closes, with their titles, not a day before. The stored files leave
-storage only once the run commits: a run that rolls back leaves every file in place. The
+storage only once the applicants' kind commits: a kind that rolls back leaves every file in
+place. The
 application and its figures stay, and the run is audited as a count, never a title or a
 file's name."""
 
@@ -12,8 +13,9 @@ from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 
 from grants.models import Application, Attachment
+from grants.services import retention as grants_retention
 from rights import services
-from rights.services import retention
+from rights.models import KindRetentionRun
 from tests.factories import ApplicationFactory, GrantRoundFactory
 from vru.data_kinds import DataKind, retention_months
 from vru.models import AuditEvent
@@ -98,14 +100,14 @@ def test_at_the_period_the_old_rounds_files_go_and_leave_storage_once_the_run_co
     assert run.removed["applicant"] == 2 + 2
 
 
-def test_a_run_that_rolls_back_leaves_every_file_in_place(
+def test_a_kind_that_rolls_back_leaves_every_file_in_place(
     attached, django_capture_on_commit_callbacks, monkeypatch
 ):
-    # given a run that fails after the applicants' kind, so its transaction rolls back
-    def fails(*, now, months):
-        raise RuntimeError("a later kind failed")
+    # given the applicants' kind failing after its files' rows went, so it rolls back
+    def fails(cutoff):
+        raise RuntimeError("the applicants' accounts could not be anonymised")
 
-    monkeypatch.setitem(retention.EXPIRERS, DataKind.SIGN_IN, fails)
+    monkeypatch.setattr(grants_retention, "_anonymise_applicant_accounts", fails)
 
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
@@ -114,6 +116,7 @@ def test_a_run_that_rolls_back_leaves_every_file_in_place(
         services.retention_apply(now=end())
 
     assert callbacks == []
+    assert KindRetentionRun.objects.get().failed == DataKind.APPLICANT
     assert Attachment.objects.count() == 3
     assert all(stored(attached[name]) for name in ["cv", "reference", "later"])
 

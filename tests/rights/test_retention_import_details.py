@@ -2,8 +2,9 @@
 it finished, not a day before: the name it was uploaded under, the row errors, which may
 quote a cell of a custody spreadsheet (a name in the wrong column), and the file itself where
 a job whose worker was lost still holds it (counted from when the job was made). The job's
-kind, status, dates and counts stay, and so does what an undo needs. The daily retention run does it in its one
-transaction, and audits it per partnership as counts, never a value."""
+kind, status, dates and counts stay, and so does what an undo needs. The daily retention run
+does it a committed batch of jobs at a time, and audits it per partnership as counts, never
+a value."""
 
 import datetime
 import json
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from programmes import services as programme_services
 from rights import services
+from rights.models import KindRetentionRun
 from rights.services import retention
 from tests.factories import LocalAuthorityFactory, LSOAFactory, ProgrammeFactory, UserFactory
 from vru import services as core_services
@@ -191,17 +193,24 @@ def test_a_second_run_clears_and_audits_nothing_more(jobs):
     assert AuditEvent.objects.filter(verb="import_details.expired").count() == 1
 
 
-def test_a_run_that_fails_clears_nothing(jobs, monkeypatch):
+def test_a_later_kind_that_fails_keeps_the_details_already_cleared_and_says_so(jobs, monkeypatch):
+    # given a kind run after the imports' details that fails
     def fails(*, now, months):
         raise RuntimeError("a later kind failed")
 
     monkeypatch.setitem(retention.EXPIRERS, DataKind.SIGN_IN, fails)
 
+    # when the run meets it
     with pytest.raises(RuntimeError):
         services.retention_apply(now=latest(jobs))
 
-    assert fresh(jobs["refused"]).row_errors == jobs["refused"].row_errors
-    assert bytes(fresh(jobs["lost"]).content)
+    # then what was cleared before it stays cleared, and the run records it and the failure
+    assert fresh(jobs["refused"]).row_errors == []
+    assert not bytes(fresh(jobs["lost"]).content)
+    run = KindRetentionRun.objects.get()
+    assert (run.removed["import_details"], run.failed) == (3, "sign_in")
+    assert DataKind.SIGN_IN not in run.removed
+    assert AuditEvent.objects.get(verb="retention.kinds_applied").changes["failed"] == "sign_in"
 
 
 def test_a_job_still_within_its_period_is_never_touched(jobs):

@@ -13,18 +13,20 @@ from allauth.usersessions.models import UserSession
 from axes.models import AccessAttempt, AccessLog
 from dateutil.relativedelta import relativedelta
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.db.models import QuerySet
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
 from rights import services
+from rights.models import KindRetentionRun
 from tests.factories import TEST_PASSWORD
 from vru import data_kinds
 from vru.data_kinds import DataKind, retention_months
 from vru.models import AuditEvent, Role
-from vru.services import sign_ins
+from vru.services import batches
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +136,7 @@ def test_an_audit_trail_longer_than_a_batch_is_cleared_in_batches_and_counted_on
     signed_in, monkeypatch
 ):
     # given batches of three, and more addressed entries older than the period than that
-    monkeypatch.setattr(sign_ins, "AUDIT_BATCH", 3)
+    monkeypatch.setattr(batches, "BATCH", 3)
     with time_machine.travel(SIGNED_IN, tick=False):
         for n in range(7):
             AuditEvent.objects.create(
@@ -263,3 +265,49 @@ def test_the_period_is_thirteen_months_and_the_notices_for_staff_and_applicants_
         assert f"Kept for 13 months after {escape(rule.retention_from)}" in page
     page = client.get(reverse("rights:privacy_notice", args=["young-people"])).content.decode()
     assert escape(DataKind.SIGN_IN.label) not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_stopped_in_the_audit_trail_keeps_what_it_cleared_and_the_next_run_finishes(
+    signed_in, monkeypatch
+):
+    # given batches of two, five more old addressed entries, and the third batch failing
+    monkeypatch.setattr(batches, "BATCH", 2)
+    with time_machine.travel(SIGNED_IN, tick=False):
+        for _ in range(5):
+            AuditEvent.objects.create(
+                action=AuditEvent.Action.VIEW, verb="report.viewed", ip_address=HOME
+            )
+    old = AuditEvent.objects.filter(created_at__lte=SIGNED_IN)
+    addressed = old.exclude(ip_address=None, user_agent="").count()
+    update, calls = QuerySet.update, []
+
+    def third_fails(queryset, **values):
+        if queryset.model is AuditEvent:
+            calls.append(values)
+            if len(calls) == 3:
+                raise DatabaseError("the connection was lost")
+        return update(queryset, **values)
+
+    # when the daily run meets the failure
+    with monkeypatch.context() as patch:
+        patch.setattr(QuerySet, "update", third_fails)
+        with pytest.raises(DatabaseError):
+            services.retention_apply(now=end())
+
+    # then the sign-ins went, two batches of the audit trail stay cleared, and the run and the
+    # kind each record what was done
+    assert not AccessLog.objects.exists()
+    assert old.exclude(ip_address=None, user_agent="").count() == addressed - 4
+    stopped = KindRetentionRun.objects.get()
+    assert stopped.failed == DataKind.SIGN_IN
+    assert DataKind.SIGN_IN not in stopped.removed
+    expired = AuditEvent.objects.get(verb="sign_in_records.expired").changes
+    assert (expired["audit_addresses"], expired["interrupted"]) == (4, True)
+    assert expired["sign_ins"] == 2
+
+    # and the next day's run clears the rest
+    run = services.retention_apply(now=end() + DAY)
+    assert not old.exclude(ip_address=None, user_agent="").exists()
+    assert run.failed == ""
+    assert run.removed["sign_in"] == addressed - 4

@@ -5,7 +5,8 @@ keeps it. The request's own details (who asked, their words, the identity check'
 the reasons written on it: the register's RIGHTS_REQUEST kind) go at that kind's period
 after the answer. The fact of the request stays: the young person's pseudonymous reference,
 its kind, dates and status, so the partnership can still show it answered in time. Each is
-audited as counts, never a name or a word; a run that fails removes nothing."""
+audited as counts, never a name or a word; a kind that fails removes none of its own
+records, and the kinds before it stay removed."""
 
 import datetime
 import json
@@ -15,9 +16,9 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
 from rights import services
-from rights.models import GatheredItem, Redaction, SubjectAccessRequest
+from rights.models import GatheredItem, KindRetentionRun, Redaction, SubjectAccessRequest
 from rights.models.requests import CLEARED
-from rights.services import retention
+from rights.services import request_retention
 from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory
 from vru.data_kinds import DataKind, retention_months
 from vru.models import AuditEvent, Role
@@ -205,15 +206,28 @@ def test_a_second_run_removes_and_audits_nothing_more(requests):
     assert AuditEvent.objects.filter(verb="subject_access.requests_expired").count() == 1
 
 
-def test_a_run_that_fails_removes_nothing(requests, monkeypatch):
-    def fails(*, now, months):
-        raise RuntimeError("a later kind failed")
+def test_a_kind_that_fails_removes_none_of_its_records_and_the_earlier_kinds_stay_removed(
+    requests, monkeypatch
+):
+    # given the requests' details failing to be audited once they were cleared
+    audit = request_retention._audit
 
-    monkeypatch.setitem(retention.EXPIRERS, DataKind.SIGN_IN, fails)
+    def fails(verb, counts, cutoff):
+        if verb == "subject_access.requests_expired":
+            raise RuntimeError("the audit could not be written")
+        audit(verb, counts, cutoff)
 
+    monkeypatch.setattr(request_retention, "_audit", fails)
+
+    # when the run meets it
     with pytest.raises(RuntimeError):
         services.retention_apply(now=details_end())
 
-    assert items(requests["sent"]) == 2
+    # then the request keeps its details, and the copy (an earlier kind) stays deleted
     sent = SubjectAccessRequest.objects.get(pk=requests["sent"].pk)
-    assert (sent.requester_name, sent.copy_deleted_at) == ("Maya Jones", None)
+    assert (sent.requester_name, sent.details_cleared_at) == ("Maya Jones", None)
+    assert items(requests["sent"]) == 0
+    assert sent.copy_deleted_at == details_end()
+    run = KindRetentionRun.objects.get()
+    assert run.failed == DataKind.RIGHTS_REQUEST
+    assert run.removed["subject_access_copy"] == 4

@@ -16,11 +16,14 @@ once its own event is more than the kind's period ago. The daily retention per k
   go at once, as Django's ``clearsessions`` would.
 - The audit trail keeps every entry: entries older than the period lose the request's
   address and browser (who did what, to what and when stays). The audit trail is the
-  largest table there is, so its entries are cleared a batch at a time (``AUDIT_BATCH``
-  entries to a statement, in primary-key order), never in one statement over the whole
-  table; all the batches are counted together.
+  largest table there is, so its entries are cleared a batch at a time, each batch
+  committed on its own (vru.services.batches), after the deletions have committed in their
+  own transaction: no lock outlives its batch, and a run that fails part-way keeps the
+  batches done, the next run carrying on with the entries still holding either.
 
-The run is audited as counts per record type, never which records or whose.
+The run is audited once, after the batches, as counts per record type, never which records
+or whose: what was actually done, even when a batch failed (the record then says the run
+was interrupted, and the failure is raised).
 """
 
 import datetime
@@ -36,9 +39,7 @@ from django.db.models import Q, Sum
 
 from vru.models import AuditEvent
 from vru.services.audit import audit_record
-
-# Audit entries cleared by one statement.
-AUDIT_BATCH = 5000
+from vru.services.batches import updated_in_batches
 
 
 def _deleted(queryset: models.QuerySet) -> int:
@@ -75,34 +76,31 @@ def _attempts_no_longer_counting(
     return old.filter(attempt_time__lte=now - cool_off)
 
 
-def _audit_addresses_clear(cutoff: datetime.datetime) -> int:
-    """Clear the address and browser of audit entries made up to the cutoff, in batches: each
-    statement clears the next ``AUDIT_BATCH`` entries that still hold either, by primary-key
-    range. Returns the number of entries cleared."""
+def sign_in_records_expire(*, now: datetime.datetime, months: int) -> int:
+    """Returns the number of records deleted or cleared. Not to be called inside a
+    transaction: the audit trail's batches commit on their own."""
+    cutoff = now - relativedelta(months=months)
+    with transaction.atomic():
+        removed = _sign_in_records_delete(now=now, cutoff=cutoff)
+    removed["audit_addresses"] = 0
     holding = AuditEvent.objects.filter(created_at__lte=cutoff).filter(
         Q(ip_address__isnull=False) | ~Q(user_agent="")
     )
-    cleared, after = 0, None
-    while True:
-        batch = holding if after is None else holding.filter(pk__gt=after)
-        # the primary key of the batch's last entry (none: fewer than a batch remain)
-        last = list(
-            batch.order_by("pk").values_list("pk", flat=True)[AUDIT_BATCH - 1 : AUDIT_BATCH]
-        )
-        if last:
-            batch = batch.filter(pk__lte=last[0])
-        cleared += batch.update(ip_address=None, user_agent="")
-        if not last:
-            return cleared
-        after = last[0]
+    finished = False
+    try:
+        for cleared in updated_in_batches(holding, ip_address=None, user_agent=""):
+            removed["audit_addresses"] += cleared
+        finished = True
+    finally:
+        # what was done is recorded whether or not every batch was: the deletions and the
+        # batches before a failure have committed
+        _audit(removed, cutoff=cutoff, finished=finished)
+    return sum(removed.values())
 
 
-@transaction.atomic
-def sign_in_records_expire(*, now: datetime.datetime, months: int) -> int:
-    """Returns the number of records deleted or cleared."""
-    cutoff = now - relativedelta(months=months)
+def _sign_in_records_delete(*, now: datetime.datetime, cutoff: datetime.datetime) -> dict:
     live_sessions = Session.objects.filter(expire_date__gt=now).values("session_key")
-    removed = {
+    return {
         "sign_ins": _deleted(AccessLog.objects.filter(attempt_time__lte=cutoff)),
         "failed_sign_ins": _deleted(AccessFailureLog.objects.filter(attempt_time__lte=cutoff)),
         "failed_attempts": _deleted(_attempts_no_longer_counting(now=now, cutoff=cutoff)),
@@ -112,14 +110,18 @@ def sign_in_records_expire(*, now: datetime.datetime, months: int) -> int:
             )
         ),
         "expired_sessions": _deleted(Session.objects.filter(expire_date__lte=now)),
-        "audit_addresses": _audit_addresses_clear(cutoff),
     }
-    total = sum(removed.values())
-    if total:
-        audit_record(
-            actor=None,
-            action=AuditEvent.Action.DELETE,
-            verb="sign_in_records.expired",
-            changes={**removed, "before": cutoff.isoformat()},
-        )
-    return total
+
+
+def _audit(removed: dict, *, cutoff: datetime.datetime, finished: bool) -> None:
+    if not sum(removed.values()) and finished:
+        return
+    changes = {**removed, "before": cutoff.isoformat()}
+    if not finished:
+        changes["interrupted"] = True
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.DELETE,
+        verb="sign_in_records.expired",
+        changes=changes,
+    )

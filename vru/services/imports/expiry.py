@@ -8,13 +8,15 @@ listening file that can be a young person's details. The name the file was uploa
 may be a young person's too ("Ann One custody.csv"). The uploaded file is dropped as soon
 as a job finishes, but a job whose worker was lost before it finished still holds it. All
 three go at the period after the job finished (or, for a job that never finished, after it
-was made), in the run's transaction: the row errors are emptied, the file's bytes cleared and
+was made), a committed batch of jobs at a time (vru.services.batches: a job's row errors may
+be thousands of rows long): the row errors are emptied, the file's bytes cleared and
 the file name replaced by FILE_NAME_REMOVED, on the job, on the police.uk import record it
 made (CrimeImport), and in the audit trail's entries about the job (its name in the entry's
 changes and in how the entry names its target). The job's kind, status, dates, counts and
 preview (which counts rows skipped by reason without quoting them) stay, and so does what an
 undo needs (its snapshot keeps only ids). Every kind of import is treated alike. Audited per
-partnership with counts, never a value.
+partnership with counts, never a value, once the batches are done: what was cleared, even
+when a later batch failed (then raised; the next run carries on with the jobs not cleared).
 """
 
 import datetime
@@ -29,6 +31,7 @@ from django.utils import timezone
 from vru.models import AuditEvent, CrimeImport, ImportJob, Partnership
 from vru.models.imports import FILE_NAME_REMOVED
 from vru.services.audit import audit_record
+from vru.services.batches import changed_in_batches
 from vru.services.imports.rows import in_chunks
 
 
@@ -46,27 +49,48 @@ def import_details_expire(*, now: datetime.datetime | None = None, days: int | N
         # cleared before file names went (details_cleared_at set) loses its name now
         .filter(Q(details_cleared_at__isnull=True) | ~Q(file_name=FILE_NAME_REMOVED))
     )
-    found = list(due.values_list("pk", "partnership_id", "row_errors", "crime_import_id"))
-    if not found:
-        return 0
-    jobs, errors, files, entries = Counter(), Counter(), Counter(), Counter()
-    for _pk, partnership_id, row_errors, _crime in found:
-        jobs[partnership_id] += 1
-        errors[partnership_id] += len(row_errors or [])
-    crime_import_of = {pk: crime for pk, _p, _e, crime in found if crime is not None}
+    totals: list[Counter] = [Counter(), Counter(), Counter(), Counter()]
+    batch_counts: list[Counter] = []
+
+    def clear(batch) -> int:
+        found = list(batch.values_list("pk", "partnership_id", "row_errors", "crime_import_id"))
+        jobs, errors, files, entries = Counter(), Counter(), Counter(), Counter()
+        for _pk, partnership_id, row_errors, _crime in found:
+            jobs[partnership_id] += 1
+            errors[partnership_id] += len(row_errors or [])
+        crime_import_of = {pk: crime for pk, _p, _e, crime in found if crime is not None}
+        cleared = 0
+        for pks in in_chunks([pk for pk, _p, _e, _c in found]):
+            chunk = ImportJob.objects.filter(pk__in=pks)
+            files.update(chunk.exclude(content=b"").values_list("partnership_id", flat=True))
+            cleared += chunk.update(
+                row_errors=[],
+                content=b"",
+                file_name=FILE_NAME_REMOVED,
+                details_cleared_at=Coalesce(F("details_cleared_at"), Value(now)),
+            )
+            crime_imports = [crime_import_of[pk] for pk in pks if pk in crime_import_of]
+            CrimeImport.objects.filter(pk__in=crime_imports).update(file_name=FILE_NAME_REMOVED)
+            entries.update(_audit_entries_clear(jobs=pks, crime_imports=crime_imports))
+        batch_counts[:] = [jobs, errors, files, entries]
+        return cleared
+
     cleared = 0
-    for pks in in_chunks([pk for pk, _p, _e, _c in found]):
-        chunk = ImportJob.objects.filter(pk__in=pks)
-        files.update(chunk.exclude(content=b"").values_list("partnership_id", flat=True))
-        cleared += chunk.update(
-            row_errors=[],
-            content=b"",
-            file_name=FILE_NAME_REMOVED,
-            details_cleared_at=Coalesce(F("details_cleared_at"), Value(now)),
-        )
-        crime_imports = [crime_import_of[pk] for pk in pks if pk in crime_import_of]
-        CrimeImport.objects.filter(pk__in=crime_imports).update(file_name=FILE_NAME_REMOVED)
-        entries.update(_audit_entries_clear(jobs=pks, crime_imports=crime_imports))
+    try:
+        for done in changed_in_batches(due, clear):
+            # counted once its batch has committed
+            cleared += done
+            for total, counted in zip(totals, batch_counts, strict=True):
+                total.update(counted)
+    finally:
+        # the batches before a failure have committed: they are audited all the same
+        _audit(*totals, cutoff=cutoff)
+    return cleared
+
+
+def _audit(
+    jobs: Counter, errors: Counter, files: Counter, entries: Counter, *, cutoff: datetime.datetime
+) -> None:
     partnerships = Partnership.objects.in_bulk(list(jobs))
     for partnership_id in sorted(jobs):
         audit_record(
@@ -82,7 +106,6 @@ def import_details_expire(*, now: datetime.datetime | None = None, days: int | N
                 "before": cutoff.isoformat(),
             },
         )
-    return cleared
 
 
 def _audit_entries_clear(*, jobs: Sequence[int], crime_imports: list[int]) -> Counter:
