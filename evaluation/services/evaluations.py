@@ -14,6 +14,7 @@ from programmes import services as programme_services
 from programmes.models import Programme, Referral
 from vru.models import AuditEvent, Partnership, User
 from vru.services import audit_record
+from vru.services.batches import updated_in_batches
 
 EVALUATION_FIELDS = [
     "title",
@@ -279,14 +280,15 @@ def outcome_score_delete(*, actor: User, score: OutcomeScore) -> None:
     )
 
 
-@transaction.atomic
 def outcome_scores_expire(*, now, months: int) -> int:
     """Outcome scores on cases closed more than ``months`` ago (bounded by the programme's
     own period; programmes.services.cases_past_retention): the answers item by item and who
     recorded them go; the total, instrument, time point and day stay on the pseudonymous case
-    for the evaluation's before-and-after aggregates. Returns the number of scores cleared."""
+    for the evaluation's before-and-after aggregates. A committed batch at a time
+    (vru.services.batches: not to be called inside a transaction). Returns the number of
+    scores cleared."""
     cases = programme_services.cases_past_retention(now=now, months=months).values("pk")
     held = OutcomeScore.objects.filter(referral_id__in=cases).exclude(
         items=[], recorded_by__isnull=True
     )
-    return held.update(items=[], recorded_by=None)
+    return sum(updated_in_batches(held, items=[], recorded_by=None))

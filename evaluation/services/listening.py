@@ -24,6 +24,7 @@ from vru import emails
 from vru.models import LSOA, AuditEvent, LocalAuthority, Partnership, User
 from vru.services import audit_record, outbox
 from vru.services import imports as core_imports
+from vru.services.batches import deleted_in_batches
 
 SAFEGUARDING_ALERT = "evaluation.safeguarding_alert"
 
@@ -351,12 +352,12 @@ def safeguarding_alert_acknowledge(*, actor: User, alert: SafeguardingAlert) -> 
     return alert
 
 
-@transaction.atomic
 def listening_responses_expire(*, now, months: int) -> int:
     """Delete the responses of listening projects that closed more than ``months`` ago (the
-    published themes and actions stay). Returns the number of responses deleted."""
+    published themes and actions stay), a committed batch at a time (vru.services.batches:
+    not to be called inside a transaction). Returns the number of responses deleted."""
     from dateutil.relativedelta import relativedelta
 
     cutoff = timezone.localdate(now) - relativedelta(months=months)
     expired = FeedbackResponse.objects.filter(exercise__period_end__lte=cutoff)
-    return expired.delete()[1].get(FeedbackResponse._meta.label, 0)
+    return sum(deleted_in_batches(expired))

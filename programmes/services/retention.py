@@ -19,7 +19,12 @@ session's day; the session's corrections' earlier versions, which may hold them,
 them. The session's kind, day, place, neighbourhood and headcounts stay.
 
 Each function returns how many records it changed and is idempotent (a record already
-removed is not counted again).
+removed is not counted again). Contacts, outcomes, detached contacts, referrals and young
+people are the largest tables of case data: each is changed a committed batch at a time
+(vru.services.batches), a case's or a person's records together in one batch, so no lock is
+held over a whole table and a failure keeps the batches done for the next run to carry on
+from. These are not to be called inside a transaction; session attendance's is the same
+(programmes.services.sla).
 """
 
 from datetime import datetime
@@ -42,6 +47,7 @@ from programmes.models import (
     YoungPerson,
     YoungPersonIdentity,
 )
+from vru.services.batches import changed_in_batches, updated_in_batches
 
 
 def _past_period(*, now: datetime, months: int) -> Q:
@@ -61,30 +67,28 @@ def cases_past_retention(*, now: datetime, months: int) -> QuerySet[Referral]:
     return Referral.objects.filter(_past_period(now=now, months=months))
 
 
-@transaction.atomic
 def referral_details_expire(*, now: datetime, months: int) -> int:
     """Referral and offence details (criminal-offence data) of cases closed more than
     ``months`` ago: the risk and protective factors, the free-text reasons and the earlier
     versions kept by corrections go, and the case is marked anonymised. What the aggregates
     count stays (source, reason, dates, age at referral, neighbourhood, status). Returns the
     number of cases."""
-    ids = list(
-        Referral.objects.filter(
-            _past_period(now=now, months=months), anonymised_at__isnull=True
-        ).values_list("pk", flat=True)
-    )
-    Referral.objects.filter(pk__in=ids).update(
-        anonymised_at=now,
-        risk_factors=[],
-        protective_factors=[],
-        eligibility_override="",
-        parental_consent_not_needed="",
-    )
-    RecordVersion.objects.filter(referral_id__in=ids).delete()
-    return len(ids)
+    due = Referral.objects.filter(_past_period(now=now, months=months), anonymised_at__isnull=True)
+
+    def clear(cases: QuerySet[Referral]) -> int:
+        # the versions first: once marked anonymised the cases leave the batch's query
+        RecordVersion.objects.filter(referral_id__in=cases.values("pk")).delete()
+        return cases.update(
+            anonymised_at=now,
+            risk_factors=[],
+            protective_factors=[],
+            eligibility_override="",
+            parental_consent_not_needed="",
+        )
+
+    return sum(changed_in_batches(due, clear))
 
 
-@transaction.atomic
 def case_notes_expire(*, now: datetime, months: int) -> int:
     """The notes and next steps of contacts, and outcomes' notes, on cases closed more than
     ``months`` ago (when, how and what kind stay), and detached contacts' summaries (see
@@ -102,12 +106,8 @@ def case_notes_expire(*, now: datetime, months: int) -> int:
         .annotate(notes_held=Length("notes"))
         .filter(notes_held__gt=0)
     )
-    cleared = Contact.objects.filter(pk__in=list(contacts.values_list("pk", flat=True))).update(
-        notes="", next_step=""
-    )
-    cleared += Outcome.objects.filter(pk__in=list(outcomes.values_list("pk", flat=True))).update(
-        notes=""
-    )
+    cleared = sum(updated_in_batches(contacts, notes="", next_step=""))
+    cleared += sum(updated_in_batches(outcomes, notes=""))
     cleared += _detached_summaries_expire(now=now, months=months)
     return cleared + _session_issues_expire(now=now, months=months)
 
@@ -123,9 +123,11 @@ def _held_past(*, now: datetime, months: int, session: str = "") -> Q:
     return past
 
 
+@transaction.atomic
 def _session_issues_expire(*, now: datetime, months: int) -> int:
     """The issues raised on sessions held ``months`` ago or more (see above), and the
-    sessions' earlier versions; returns the sessions cleared."""
+    sessions' earlier versions, in one transaction (a session's issues and its versions go
+    together; sessions are far fewer than contacts); returns the sessions cleared."""
     held_past = Session.objects.filter(_held_past(now=now, months=months))
     with_issues = set(held_past.exclude(issues_raised="").values_list("pk", flat=True))
     versions = RecordVersion.objects.filter(
@@ -144,16 +146,15 @@ def _detached_summaries_expire(*, now: datetime, months: int) -> int:
     case_kept = Referral.objects.exclude(_past_period(now=now, months=months)).values(
         "from_detached_contact_id"
     )
-    return (
+    held = (
         DetachedContact.objects.filter(past)
         .annotate(summary_held=Length("summary"))  # encrypted: measured, not compared
         .filter(summary_held__gt=0)
         .exclude(pk__in=case_kept.filter(from_detached_contact__isnull=False))
-        .update(summary="")
     )
+    return sum(updated_in_batches(held, summary=""))
 
 
-@transaction.atomic
 def identity_expire(*, now: datetime, months: int) -> int:
     """The identity (name, date of birth, address, contact details, search tokens) of young
     people whose last case closed more than ``months`` ago: none of their cases is open or
@@ -161,12 +162,17 @@ def identity_expire(*, now: datetime, months: int) -> int:
     of young people."""
     kept = Referral.objects.exclude(_past_period(now=now, months=months)).values("young_person")
     people = YoungPerson.objects.filter(anonymised_at__isnull=True, referrals__isnull=False)
-    ids = list(people.exclude(pk__in=kept).distinct().values_list("pk", flat=True))
-    YoungPersonIdentity.objects.filter(young_person_id__in=ids).delete()
-    # corrections' earlier versions may hold names and addresses: they go with the identity
-    RecordVersion.objects.filter(referral__young_person_id__in=ids).delete()
-    SearchToken.objects.filter(young_person_id__in=ids).delete()
-    YoungPerson.objects.filter(pk__in=ids).update(anonymised_at=now)
-    for person in YoungPerson.objects.filter(pk__in=ids):
-        person.possible_duplicates.clear()
-    return len(ids)
+    due = people.exclude(pk__in=kept).distinct()
+
+    def anonymise(batch: QuerySet[YoungPerson]) -> int:
+        ids = list(batch.values_list("pk", flat=True))
+        YoungPersonIdentity.objects.filter(young_person_id__in=ids).delete()
+        # corrections' earlier versions may hold names and addresses: they go with the identity
+        RecordVersion.objects.filter(referral__young_person_id__in=ids).delete()
+        SearchToken.objects.filter(young_person_id__in=ids).delete()
+        YoungPerson.objects.filter(pk__in=ids).update(anonymised_at=now)
+        for person in YoungPerson.objects.filter(pk__in=ids):
+            person.possible_duplicates.clear()
+        return len(ids)
+
+    return sum(changed_in_batches(due, anonymise))

@@ -47,13 +47,15 @@ the deployment; the run records them beside the kinds:
   (vru.services.import_details_expire).
 
 Each kind's service owns its transaction: a kind is removed whole, or, for the largest
-tables (the audit trail's addresses, imports' row errors), a committed batch at a time
-(vru.services.batches), so no lock is held over a whole table and nothing done is rolled
-back by a later failure. Every service is idempotent (what it already removed is not
-selected again), so a run that fails keeps the kinds and batches it finished, is recorded
-with what it removed and the kind that failed, and raises; the next run carries on. A kind's
-stored files are deleted once that kind's transaction commits. Nothing here deletes a
-stored file itself (the bundle is never stored; an import's file is a column of its job).
+tables (case notes, referral details, identities, outcome scores, named attendance,
+listening responses, the audit trail's addresses, imports' row errors), a committed batch
+at a time (vru.services.batches), so no lock is held over a whole table and nothing done
+is rolled back by a later failure. Every service is idempotent (what it already removed is
+not selected again), so a run that fails keeps the kinds and batches it finished, is
+recorded with what it removed and the kind that failed, and raises; the next run carries
+on. A kind's stored files are deleted once that kind's transaction commits. Nothing here
+deletes a stored file itself (the bundle is never stored; an import's file is a column of
+its job).
 """
 
 from datetime import datetime

@@ -7,13 +7,17 @@ import datetime
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.db import DatabaseError
+from django.db.models import QuerySet
 
 from evaluation.models import OutcomeScore
 from programmes import services as programme_services
 from programmes.models import Contact, Outcome, Referral, YoungPersonIdentity
 from rights import services
+from rights.models import KindRetentionRun
 from tests.evaluation.factories import instrument
 from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory
+from vru.services import batches
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +176,37 @@ def test_the_run_records_counts_per_kind_never_which_records(partnership, period
 
     assert set(PERIODS) <= set(run.removed)
     assert all(isinstance(n, int) for n in run.removed.values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_case_notes_stopped_part_way_keep_the_batches_done_and_the_next_run_finishes(
+    partnership, periods, monkeypatch
+):
+    # given five closed cases' contacts, batches of two, and the third batch failing
+    programme = ProgrammeFactory(partnership=partnership)
+    cases = [a_closed_case(programme) for _ in range(5)]
+    monkeypatch.setattr(batches, "BATCH", 2)
+    update, calls = QuerySet.update, []
+
+    def third_fails(queryset, **values):
+        if queryset.model is Contact:
+            calls.append(values)
+            if len(calls) == 3:
+                raise DatabaseError("the connection was lost")
+        return update(queryset, **values)
+
+    # when the run meets it
+    with monkeypatch.context() as patch:
+        patch.setattr(QuerySet, "update", third_fails)
+        with pytest.raises(DatabaseError):
+            services.retention_apply(now=at_end("case_notes"))
+
+    # then two batches of contacts stay cleared, and the run says where it stopped
+    assert sum(bool(contact.notes) for contact in Contact.objects.all()) == 1
+    assert all(outcome.notes for outcome in Outcome.objects.all())
+    assert KindRetentionRun.objects.get().failed == "case_notes"
+
+    # and the next day's run clears the rest
+    run = services.retention_apply(now=at_end("case_notes") + DAY)
+    assert run.removed["case_notes"] == 1 + 5
+    assert all(held(case)["case_notes"] == 0 for case in cases)
