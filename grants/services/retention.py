@@ -32,8 +32,8 @@ Applicants:
 - The files attached to an application (a constitution, a safeguarding policy, a CV or a
   reference: anything the applicant chose to send) go once its round closed more than the
   period ago, with their titles: the rows at once, the stored files from storage only once
-  the run commits, so a run that rolls back leaves every file in place. Audited per
-  partnership as a count.
+  this kind's transaction commits, so a kind that rolls back leaves every file in place.
+  Audited per partnership as a count.
 - A decision letter already sent is stored, and it opens with the contact's name: when the
   contact goes, the stored letter is drawn again from the decision, dated as it was sent and
   opening with the organisation's name (what was decided, and why, stays).

@@ -20,7 +20,7 @@ What went is recorded as counts per kind, never which records or what they said.
   accounts with no later round anonymised; the score numbers stay);
 - applicants' contact details and accounts: grants.services.applicants_expire, after the
   round closes plus the APPLICANT period (each application's contact and attached files at
-  its own round, the files deleted from storage once the run commits; an
+  its own round, the files deleted from storage once the kind commits; an
   organisation's contact e-mail and phone once the last round it applied to is past the
   period; an applicant's account with no application in a round still within the period,
   no other role and no sign-in within the period, anonymised);

@@ -82,12 +82,12 @@ def test_nothing_attached_goes_a_day_before_the_period_ends(
     assert run.removed["applicant"] == 0
 
 
-def test_at_the_period_the_old_rounds_files_go_and_leave_storage_once_the_run_commits(
+def test_at_the_period_the_old_rounds_files_go_and_leave_storage_once_the_kind_commits(
     attached, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         run = services.retention_apply(now=end())
-        # the rows went in the run's transaction; the files wait for it to commit
+        # the rows went in the kind's transaction; the files wait for it to commit
         assert not Attachment.objects.filter(application=attached["old"]).exists()
         assert stored(attached["cv"])
         assert stored(attached["reference"])
