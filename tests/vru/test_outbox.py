@@ -16,7 +16,7 @@ from kombu.exceptions import OperationalError
 
 from vru import services, tasks
 from vru.models import AuditEvent, OutboxMessage, Role
-from vru.services import outbox
+from vru.services import batches, outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -329,6 +329,24 @@ def test_done_messages_are_purged_after_thirty_days_and_dead_letters_kept(
     assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent_done.pk, dead.pk}
     assert AuditEvent.objects.filter(verb="outbox_message.purged", changes__deleted=1).exists()
     assert tasks.outbox_purge.delay().get() == 0
+
+
+def test_the_purge_deletes_a_batch_at_a_time_and_audits_once(monkeypatch):
+    # given five messages done long ago and batches of two
+    monkeypatch.setattr(batches, "BATCH", 2)
+    for n in range(5):
+        enqueue(n + 1)
+    now = timezone.now()
+    OutboxMessage.objects.update(status="done", done_at=now - datetime.timedelta(days=31))
+
+    # when the daily purge runs
+    deleted = outbox.purge_done(now=now)
+
+    # then all five went, and one audit entry counts them
+    assert deleted == 5
+    assert not OutboxMessage.objects.exists()
+    (purged,) = AuditEvent.objects.filter(verb="outbox_message.purged")
+    assert purged.changes["deleted"] == 5
 
 
 # --- The admin: dead letters visible to administrators ---------------------------------------

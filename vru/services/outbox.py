@@ -33,6 +33,7 @@ from vru import permissions
 from vru.models import AuditEvent, OutboxMessage, Partnership, User
 from vru.services import queue
 from vru.services.audit import audit_record
+from vru.services.batches import deleted_in_batches
 
 logger = logging.getLogger(__name__)
 
@@ -277,20 +278,24 @@ def retry(*, actor: User, messages: Iterable[OutboxMessage]) -> int:
     return len(retried)
 
 
-@transaction.atomic
 def purge_done(*, now: datetime | None = None) -> int:
     """Daily: delete messages done longer ago than `VRU_OUTBOX_KEEP_DONE_DAYS` (their effects
-    have their own records and audit events); dead letters stay until retried."""
+    have their own records and audit events); dead letters stay until retried. A committed
+    batch at a time (vru.services.batches: every alert, notice and letter leaves a message),
+    audited once with what was deleted, even when a later batch failed."""
     now = now or timezone.now()
     before = now - timedelta(days=settings.VRU_OUTBOX_KEEP_DONE_DAYS)
-    deleted, _ = OutboxMessage.objects.filter(
-        status=OutboxMessage.Status.DONE, done_at__lt=before
-    ).delete()
-    if deleted:
-        audit_record(
-            actor=None,
-            action=AuditEvent.Action.DELETE,
-            verb="outbox_message.purged",
-            changes={"deleted": deleted, "done_before": before.isoformat()},
-        )
+    done = OutboxMessage.objects.filter(status=OutboxMessage.Status.DONE, done_at__lt=before)
+    deleted = 0
+    try:
+        for batch in deleted_in_batches(done):
+            deleted += batch
+    finally:
+        if deleted:
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.DELETE,
+                verb="outbox_message.purged",
+                changes={"deleted": deleted, "done_before": before.isoformat()},
+            )
     return deleted
