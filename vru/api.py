@@ -1,13 +1,18 @@
 """Shared API plumbing: the error mapping, the filter backend and the pagination every list
 uses."""
 
+from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Page
+from django.db.models import IntegerField, Value
+from django.db.models.expressions import RawSQL
 from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters, pagination, throttling
 from rest_framework.fields import get_error_detail
 from rest_framework.views import exception_handler
 
+from vru import compiled
 from vru.filters import BOOLEAN_VALUES, names_a_filter
 
 
@@ -115,6 +120,72 @@ class StandardPagination(pagination.PageNumberPagination):
         if request.query_params.get(self.page_query_param) not in self.last_page_strings:
             query_int(request, self.page_query_param, minimum=1)
         return super().paginate_queryset(queryset, request, view)
+
+
+class CountedPagination(StandardPagination):
+    """StandardPagination in one query: the page's records and, beside them, the count of
+    the whole list (a scalar subquery the database runs once), where Django's paginator
+    counts in a query of its own first; an empty first page counts nothing. A page past the
+    end and ?page=last (whose number is the count) go through StandardPagination."""
+
+    def records(self, queryset, view):
+        """What a page is read from: the records themselves."""
+        return queryset
+
+    def fetch(self, page) -> list:
+        return list(page)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        records = self.records(queryset, view)
+        if request.query_params.get(self.page_query_param) in self.last_page_strings:
+            return super().paginate_queryset(records, request, view)
+        number = query_int(request, self.page_query_param, minimum=1) or 1
+        size = self.get_page_size(request)
+        start = (number - 1) * size
+        page = records.annotate(**{_TOTAL: _count_of(queryset)})[start : start + size]
+        found = self.fetch(page)
+        if not found and number > 1:  # past the end: the 404 StandardPagination answers
+            return super().paginate_queryset(records, request, view)
+        paginator = self.django_paginator_class(records, size)
+        # read, not counted again (Django's Paginator.count)
+        paginator.count = _total_of(found[0]) if found else 0
+        self.request = request
+        self.page = Page(found, number, paginator)
+        return found
+
+
+class RowsPagination(CountedPagination):
+    """CountedPagination of plain rows: the fields the view's row serializer reads
+    (``row_fields``, vru.rows), the page's query planned once per connection
+    (vru.compiled.prepared_rows)."""
+
+    def records(self, queryset, view):
+        return queryset.values(*view.get_serializer_class().row_fields())
+
+    def fetch(self, page) -> list:
+        return compiled.prepared_rows(page)
+
+
+_TOTAL = "_counted_page_total"
+
+
+def _total_of(record) -> int:
+    return record[_TOTAL] if isinstance(record, dict) else getattr(record, _TOTAL)
+
+
+def _count_of(queryset):
+    """COUNT(*) of the queryset's records as an expression for another query's SELECT list
+    (uncorrelated: run once), without the joins the rows need."""
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # none(): nothing to count
+        return Value(0, output_field=IntegerField())
+    # Django's own SQL for the queryset, its values still parameters: nothing typed
+    return RawSQL(  # noqa: S611
+        f"SELECT COUNT(*) FROM ({sql}) AS counted",  # noqa: S608
+        params,
+        output_field=IntegerField(),
+    )
 
 
 class UserRateThrottle(throttling.UserRateThrottle):

@@ -5,7 +5,7 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 
 from vru import selectors, serializers
-from vru.api import query_bool
+from vru.api import CountedPagination, RowsPagination, query_bool
 from vru.filters import LSOAFilter, RecommendationFilter, RiskScoreFilter
 from vru.models import (
     LSOA,
@@ -23,6 +23,7 @@ class LSOAViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     lookup_field = "code"
     filterset_class = LSOAFilter
+    pagination_class = RowsPagination  # plain rows, a page and its count in one query
     ordering_fields = ["code", "name", "population", "imd_decile", "imd_score"]
 
     def get_queryset(self):
@@ -33,7 +34,13 @@ class LSOAViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_serializer_class(self):
         if self.action == "retrieve":
             return serializers.LSOADetailOutputSerializer
+        if self.action == "list":  # plain rows (RowsPagination): the same output
+            return serializers.LSOARowOutputSerializer
         return serializers.LSOAOutputSerializer
+
+    @extend_schema(responses=serializers.LSOAOutputSerializer(many=True))
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_object(self):
         lsoa = selectors.lsoa_get(viewer=self.request.user, code=self.kwargs["code"])
@@ -80,6 +87,7 @@ class SuccessMeasureViewSet(
     1 to 4 are "<5" for commissioners, with no change that would reveal them."""
 
     serializer_class = serializers.SuccessMeasureOutputSerializer
+    pagination_class = CountedPagination  # a page and its count in one query
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -167,3 +167,26 @@ def _converted(rows: list, converters: dict, connection) -> list:
             row[pos] = value
         converted.append(row)
     return converted
+
+
+def prepared_rows(queryset: QuerySet) -> list[dict]:
+    """The rows of a ``.values()`` queryset (ordered and sliced), compiled by the ORM as
+    always but run as a statement PostgreSQL plans once per connection (vru.postgresql):
+    for a list's page, planning took longer than running. Elsewhere, the ORM's rows."""
+    connection = connections[queryset.db]
+    prepared = getattr(connection, "prepared_cursor", None)
+    if prepared is None:
+        return list(queryset)
+    try:
+        compiler, sql, params = _compile(queryset)
+    except EmptyResultSet:
+        return []
+    query = compiler.query
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    with prepared() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+    if converters:
+        fetched = _converted(fetched, converters, connection)
+    return [dict(zip(names, row, strict=True)) for row in fetched]
