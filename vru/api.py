@@ -1,11 +1,8 @@
 """Shared API plumbing: the error mapping, the filter backend and the pagination every list
 uses."""
 
-from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Page
-from django.db.models import IntegerField, Value
-from django.db.models.expressions import RawSQL
 from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters, pagination, throttling
@@ -132,21 +129,23 @@ class CountedPagination(StandardPagination):
         """What a page is read from: the records themselves."""
         return queryset
 
-    def fetch(self, page) -> list:
-        return list(page)
+    def fetch(self, queryset, start: int, size: int, view) -> list:
+        """The page's records, each with the count of them all (under _TOTAL)."""
+        counted = self.records(queryset, view).annotate(
+            **{_TOTAL: compiled.count_expression(queryset)}
+        )
+        return list(counted[start : start + size])
 
     def paginate_queryset(self, queryset, request, view=None):
-        records = self.records(queryset, view)
         if request.query_params.get(self.page_query_param) in self.last_page_strings:
-            return super().paginate_queryset(records, request, view)
+            return super().paginate_queryset(self.records(queryset, view), request, view)
         number = query_int(request, self.page_query_param, minimum=1) or 1
         size = self.get_page_size(request)
         start = (number - 1) * size
-        page = records.annotate(**{_TOTAL: _count_of(queryset)})[start : start + size]
-        found = self.fetch(page)
+        found = self.fetch(queryset, start, size, view)
         if not found and number > 1:  # past the end: the 404 StandardPagination answers
-            return super().paginate_queryset(records, request, view)
-        paginator = self.django_paginator_class(records, size)
+            return super().paginate_queryset(self.records(queryset, view), request, view)
+        paginator = self.django_paginator_class(queryset, size)  # never read: counted here
         # read, not counted again (Django's Paginator.count)
         paginator.count = _total_of(found[0]) if found else 0
         self.request = request
@@ -156,14 +155,25 @@ class CountedPagination(StandardPagination):
 
 class RowsPagination(CountedPagination):
     """CountedPagination of plain rows: the fields the view's row serializer reads
-    (``row_fields``, vru.rows), the page's query planned once per connection
-    (vru.compiled.prepared_rows)."""
+    (``row_fields``, vru.rows). A view may give the page itself (``rows_page``: from its
+    list's query compiled once per shape, vru.compiled, when nothing is filtered); else the
+    page's query is planned once per connection (vru.compiled.prepared_rows)."""
 
     def records(self, queryset, view):
         return queryset.values(*view.get_serializer_class().row_fields())
 
-    def fetch(self, page) -> list:
-        return compiled.prepared_rows(page)
+    def fetch(self, queryset, start: int, size: int, view) -> list:
+        rows_page = getattr(view, "rows_page", None)
+        if rows_page is not None:
+            # the order the filter backends chose, else the model's
+            order_by = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+            found = rows_page(order_by=order_by, start=start, size=size, count_as=_TOTAL)
+            if found is not None:
+                return found
+        counted = self.records(queryset, view).annotate(
+            **{_TOTAL: compiled.count_expression(queryset)}
+        )
+        return compiled.prepared_rows(counted[start : start + size])
 
 
 _TOTAL = "_counted_page_total"
@@ -171,21 +181,6 @@ _TOTAL = "_counted_page_total"
 
 def _total_of(record) -> int:
     return record[_TOTAL] if isinstance(record, dict) else getattr(record, _TOTAL)
-
-
-def _count_of(queryset):
-    """COUNT(*) of the queryset's records as an expression for another query's SELECT list
-    (uncorrelated: run once), without the joins the rows need."""
-    try:
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # none(): nothing to count
-        return Value(0, output_field=IntegerField())
-    # Django's own SQL for the queryset, its values still parameters: nothing typed
-    return RawSQL(  # noqa: S611
-        f"SELECT COUNT(*) FROM ({sql}) AS counted",  # noqa: S608
-        params,
-        output_field=IntegerField(),
-    )
 
 
 class UserRateThrottle(throttling.UserRateThrottle):

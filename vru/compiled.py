@@ -26,7 +26,8 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 MAX_SHAPES = 512
 
@@ -190,3 +191,19 @@ def prepared_rows(queryset: QuerySet) -> list[dict]:
     if converters:
         fetched = _converted(fetched, converters, connection)
     return [dict(zip(names, row, strict=True)) for row in fetched]
+
+
+def count_expression(queryset: QuerySet):
+    """COUNT(*) of the queryset's records as an expression for another query's SELECT list
+    (uncorrelated: the database runs it once), without the joins that query's rows need:
+    a page and the count of its whole list in one query."""
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # none(): nothing to count
+        return Value(0, output_field=IntegerField())
+    # Django's own SQL for the queryset, its values still parameters: nothing typed
+    return RawSQL(  # noqa: S611
+        f"SELECT COUNT(*) FROM ({sql}) AS counted",  # noqa: S608
+        params,
+        output_field=IntegerField(),
+    )
