@@ -145,7 +145,7 @@ class CountedPagination(StandardPagination):
         found = self.fetch(queryset, start, size, view)
         if not found and number > 1:  # past the end: the 404 StandardPagination answers
             return super().paginate_queryset(self.records(queryset, view), request, view)
-        paginator = self.django_paginator_class(queryset, size)  # never read: counted here
+        paginator = self.django_paginator_class(found, size)  # the page is read: not sliced
         # read, not counted again (Django's Paginator.count)
         paginator.count = _total_of(found[0]) if found else 0
         self.request = request

@@ -78,6 +78,7 @@ class NeedsAssessmentViewSet(
     """Strategic needs assessments: published ones, and drafts for administrators and analysts."""
 
     serializer_class = serializers.NeedsAssessmentOutputSerializer
+    pagination_class = CountedPagination  # a page and its count in one query
     filterset_fields = ["status"]
     ordering_fields = ["period_start", "title"]
 

@@ -16,6 +16,8 @@ from rest_framework.renderers import JSONRenderer
 from tests.factories import (
     LocalAuthorityFactory,
     LSOAFactory,
+    RecommendationFactory,
+    StrategicNeedsAssessmentFactory,
     SuccessMeasureComparisonFactory,
     SuccessMeasureFactory,
     SuccessMeasureValueFactory,
@@ -24,6 +26,7 @@ from vru import selectors
 from vru.models import LSOA, Role, SuccessMeasure
 from vru.serializers import (
     LSOAOutputSerializer,
+    NeedsAssessmentOutputSerializer,
     SuccessMeasureComparisonOutputSerializer,
     SuccessMeasureValueOutputSerializer,
 )
@@ -327,3 +330,35 @@ def test_the_measure_list_runs_a_fixed_number_of_queries(
         thirteen = listed(analyst_api, "/api/success-measures/")
 
     assert (three["count"], thirteen["count"]) == (3, 13)
+
+
+# --- Needs assessments ------------------------------------------------------------------
+
+
+def test_the_needs_assessment_list_counts_in_the_query_of_its_page(
+    analyst_api, partnership, django_assert_max_num_queries
+):
+    for year, recommendations in ((2021, 2), (2022, 0), (2023, 1)):
+        sna = StrategicNeedsAssessmentFactory(
+            partnership=partnership,
+            published=year != 2022,  # a draft: analysts see it too
+            period_start=datetime.date(year, 1, 1),
+            period_end=datetime.date(year, 12, 31),
+        )
+        RecommendationFactory.create_batch(recommendations, needs_assessment=sna)
+    StrategicNeedsAssessmentFactory(published=True)  # another partnership's
+
+    # session with the user + the page of needs assessments with their count
+    with django_assert_max_num_queries(SIGNED_IN + 1):
+        first = listed(analyst_api, "/api/needs-assessments/", {"ordering": "period_start"})
+    second = listed(
+        analyst_api,
+        "/api/needs-assessments/",
+        {"ordering": "period_start", "page_size": 2, "page": 2},
+    )
+
+    visible = selectors.needs_assessment_list(viewer=analyst_api.user).order_by("period_start")
+    assert first["results"] == as_json(NeedsAssessmentOutputSerializer(visible, many=True).data)
+    assert [row["recommendation_count"] for row in first["results"]] == [2, 0, 1]
+    assert (first["count"], second["count"]) == (3, 3)
+    assert second["results"] == first["results"][2:]
