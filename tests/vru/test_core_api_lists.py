@@ -362,3 +362,14 @@ def test_the_needs_assessment_list_counts_in_the_query_of_its_page(
     assert [row["recommendation_count"] for row in first["results"]] == [2, 0, 1]
     assert (first["count"], second["count"]) == (3, 3)
     assert second["results"] == first["results"][2:]
+
+
+@pytest.mark.parametrize("params", [{}, {"imd_decile": "1"}, {"page": "last"}])
+def test_a_role_that_may_not_see_neighbourhoods_lists_none(
+    api_client, user_with_role, places, params
+):
+    api_client.force_login(user_with_role(Role.YOUTH_REVIEWER))
+
+    body = listed(api_client, "/api/lsoas/", params)
+
+    assert (body["count"], body["results"]) == (0, [])
