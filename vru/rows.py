@@ -7,8 +7,9 @@ once per serializer class:
 
 - ``RowOutputSerializer``: a list read as plain rows (dicts from ``.values()`` of the
   fields' sources, ``row_fields``), so the page is one query with no model instance per row;
-- ``represent``: a plain serializer's output for objects, through the fields' own
-  ``get_attribute`` and ``to_representation``, so every value is written as DRF writes it.
+- ``represent`` (and ``PlannedOutputSerializer``, which writes each record with it): a plain
+  serializer's output for objects, through the fields' own ``get_attribute`` and
+  ``to_representation``, so every value is written as DRF writes it.
 
 Each list's test holds its output equal to the full serializer's for the same records.
 """
@@ -115,3 +116,12 @@ def represent(serializer_class, instances) -> list[dict]:
             row[name] = None if value is None else write(value)
         out.append(row)
     return out
+
+
+# A base for a plain output serializer (no nested serializer, related or method field) that
+# writes each record through ``represent``: its fields made once, not copied (and, for a
+# ModelSerializer, built from the model) for every list. No docstring: the API schema would
+# show it as the description of every serializer built on it.
+class PlannedOutputSerializer(serializers.Serializer):
+    def to_representation(self, instance):
+        return represent(type(self), [instance])[0]

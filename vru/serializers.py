@@ -12,7 +12,7 @@ from vru.models import (
     StrategicNeedsAssessment,
     SuccessMeasure,
 )
-from vru.rows import RowOutputSerializer, represent
+from vru.rows import PlannedOutputSerializer, RowOutputSerializer, represent
 
 
 class LSOAOutputSerializer(serializers.ModelSerializer):
@@ -59,7 +59,7 @@ class LSOADetailOutputSerializer(LSOAOutputSerializer):
         fields = [*LSOAOutputSerializer.Meta.fields, "boundary"]
 
 
-class NeedsAssessmentOutputSerializer(serializers.ModelSerializer):
+class NeedsAssessmentOutputSerializer(PlannedOutputSerializer, serializers.ModelSerializer):
     recommendation_count = serializers.IntegerField(read_only=True)
 
     class Meta:
