@@ -36,9 +36,13 @@ class LSOAViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return selectors.lsoa_list(viewer=self.request.user)
 
     def _page_from_rows_page(self) -> bool:
-        """Nothing filtered, and not ?page=last (its number is the count, counted first)."""
+        """Nothing filtered, the first page, in at most one field's order (see rows_page)."""
         params = self.request.query_params
-        return not names_a_filter(params, self.filterset_class) and params.get("page") != "last"
+        return (
+            not names_a_filter(params, self.filterset_class)
+            and params.get("page") in {None, "", "1"}
+            and "," not in params.get("ordering", "")
+        )
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -48,8 +52,11 @@ class LSOAViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return serializers.LSOAOutputSerializer
 
     def rows_page(self, *, order_by, start, size, count_as) -> list[dict] | None:
-        """Nothing filtered: the page from the list's query compiled once per shape
-        (RowsPagination); building and compiling it cost more than running it."""
+        """Nothing filtered, the first page in one order: the page from the list's query
+        compiled once per shape (RowsPagination); building and compiling it cost more than
+        running it. Each page number is a shape of its own (its OFFSET), so later pages,
+        and orders of several fields, go through the ORM: they cannot fill the store of
+        compiled shapes that the caseload shares."""
         if not self._page_from_rows_page():
             return None
         return selectors.lsoa_rows(

@@ -135,14 +135,19 @@ def test_a_filtered_and_ordered_list_is_the_full_serializer_over_the_same_filter
     assert body["count"] == 2
 
 
-@pytest.mark.parametrize("ordering", ["name", "-population", "imd_decile", "imd_score"])
+@pytest.mark.parametrize(
+    "ordering", ["name", "-population", "imd_decile", "imd_score", "-imd_decile,code"]
+)
+@pytest.mark.parametrize("page", [{}, {"page": 2, "page_size": 2}])
 def test_each_order_the_list_takes_is_the_full_serializer_in_that_order(
-    analyst_api, places, ordering
+    analyst_api, places, ordering, page
 ):
-    body = listed(analyst_api, "/api/lsoas/", {"ordering": ordering})
+    body = listed(analyst_api, "/api/lsoas/", {"ordering": ordering, **page})
 
-    visible = selectors.lsoa_list(viewer=analyst_api.user).order_by(ordering)
-    assert body["results"] == full_serializer(visible)
+    visible = selectors.lsoa_list(viewer=analyst_api.user).order_by(*ordering.split(","))
+    expected = full_serializer(visible)
+    assert body["results"] == (expected[2:4] if page else expected)
+    assert body["count"] == 4
 
 
 def test_an_order_the_list_cannot_take_is_still_refused(analyst_api, places):
