@@ -53,11 +53,10 @@ def lsoa_list(request):
 
 # The rows and the filter panel are written here in one pass, every value from a record
 # escaped: the template engine's loops, with a reverse() per row, were most of the page's
-# time (docs/performance.md, "Core lists"; the caseload's rows are written the same way).
+# time (docs/performance.md, "The core's lists"; the caseload's rows are written the same
+# way).
 
 _CODE = "E01999999"  # stands for each row's code in the address reversed once a page
-
-
 _ROW_FIELDS = ("code", "name", "local_authority__name", "population", "imd_decile")
 
 
