@@ -1,7 +1,5 @@
 """API serializers: output and input apart, unique names (OpenAPI components)."""
 
-from functools import cache, cached_property
-
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils import timezone
 from rest_framework import serializers
@@ -21,6 +19,7 @@ from programmes.models import (
     Session,
     YoungPersonIdentity,
 )
+from vru.rows import ListDateTimeField, RowOutputSerializer
 
 
 class ProgrammeOutputSerializer(serializers.ModelSerializer):
@@ -107,15 +106,6 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-def _iso_writer(zone):
-    def write(value):
-        # DateTimeField's ISO 8601 of an aware value, in the list's time zone
-        text = value.astimezone(zone).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-    return write
-
-
 def _clock(row) -> str | None:
     return first_contact_text(
         event_at=row["event_at"],
@@ -123,18 +113,6 @@ def _clock(row) -> str | None:
         first_contact_at=row["first_contact_at"],
         source=row["source"],
     )
-
-
-class _ListDateTimeField(serializers.DateTimeField):
-    """A date and time as DateTimeField writes it, in the time zone current when the list
-    was written: looked up once a list, not once a value (``writer``)."""
-
-    @staticmethod
-    def writer(zone):
-        return _iso_writer(zone)
-
-    def to_representation(self, value):
-        return _iso_writer(timezone.get_current_timezone())(value)
 
 
 class _ListClockField(serializers.Field):
@@ -151,25 +129,11 @@ class _ListClockField(serializers.Field):
         return _clock(row)
 
 
-@cache
-def _row_plan(serializer_class, zone) -> tuple[tuple[str, str, object], ...]:
-    """(output name, row key, the writer or None to pass the value) of each declared field,
-    once per serializer and time zone: DRF copies a serializer's fields for every instance
-    (a fifth of a millisecond a list), and a list's rows need only this."""
-    plan = []
-    for name, field in serializer_class._declared_fields.items():
-        writer = getattr(field, "writer", None)
-        if writer is None and not isinstance(field, serializers.ReadOnlyField):
-            raise TypeError(f"{name}: a list row's field passes its value or has a writer")
-        plan.append((name, field.source or name, writer(zone) if writer else None))
-    return tuple(plan)
-
-
-class ReferralRowOutputSerializer(serializers.Serializer):
+class ReferralRowOutputSerializer(RowOutputSerializer):
     """ReferralOutputSerializer's output, read from a list row: a dict from `.values()`
     whose keys are the fields' sources (`row_fields`), so a page is one query with no model
-    instance per row. Every value but the times is written as the database gives it; the
-    times as DateTimeField writes them. The list's test holds this equal to the full
+    instance per row (vru.rows). Every value but the times is written as the database gives
+    it; the times as DateTimeField writes them. The list's test holds this equal to the full
     serializer for the same records."""
 
     id = serializers.ReadOnlyField()
@@ -178,10 +142,10 @@ class ReferralRowOutputSerializer(serializers.Serializer):
     programme_name = serializers.ReadOnlyField(source="programme__name")
     source = serializers.ReadOnlyField()
     reason = serializers.ReadOnlyField()
-    event_at = _ListDateTimeField()
-    referred_at = _ListDateTimeField()
-    due_at = _ListDateTimeField()
-    first_contact_at = _ListDateTimeField()
+    event_at = ListDateTimeField()
+    referred_at = ListDateTimeField()
+    due_at = ListDateTimeField()
+    first_contact_at = ListDateTimeField()
     first_contact_clock = _ListClockField()
     awaiting_contact = serializers.ReadOnlyField()
     breached = serializers.ReadOnlyField()
@@ -191,35 +155,13 @@ class ReferralRowOutputSerializer(serializers.Serializer):
     home_lsoa = serializers.ReadOnlyField(source="lsoa__code")
     assigned_to = serializers.ReadOnlyField(source="assigned_to__username")
     consent_given_by = serializers.ReadOnlyField()
-    consent_given_at = _ListDateTimeField()
-    consent_withdrawn_at = _ListDateTimeField()
+    consent_given_at = ListDateTimeField()
+    consent_withdrawn_at = ListDateTimeField()
     consent_reconfirm_by = serializers.ReadOnlyField()
     parental_consent_not_needed = serializers.ReadOnlyField()
     risk_factors = serializers.ReadOnlyField()
     protective_factors = serializers.ReadOnlyField()
     eligibility_override = serializers.ReadOnlyField()
-
-    @classmethod
-    def row_fields(cls) -> list[str]:
-        """The `.values()` a row needs: each field's source."""
-        return [
-            field.source or name
-            for name, field in cls._declared_fields.items()
-            if field.source != "*"  # read from the row's other fields
-        ]
-
-    @cached_property
-    def _plan(self) -> tuple[tuple[str, str, object], ...]:
-        return _row_plan(type(self), timezone.get_current_timezone())
-
-    def to_representation(self, row):
-        # Serializer.to_representation's loop, planned once a list (its per-field lookups
-        # were most of the time of a page): None stays None, as there
-        out = {}
-        for name, key, write in self._plan:
-            value = row if key == "*" else row[key]
-            out[name] = value if write is None or value is None else write(value)
-        return out
 
 
 class JudgedInputSerializer(serializers.Serializer):

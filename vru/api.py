@@ -2,12 +2,14 @@
 uses."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Page
 from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters, pagination, throttling
 from rest_framework.fields import get_error_detail
 from rest_framework.views import exception_handler
 
+from vru import compiled
 from vru.filters import BOOLEAN_VALUES, names_a_filter
 
 
@@ -115,6 +117,70 @@ class StandardPagination(pagination.PageNumberPagination):
         if request.query_params.get(self.page_query_param) not in self.last_page_strings:
             query_int(request, self.page_query_param, minimum=1)
         return super().paginate_queryset(queryset, request, view)
+
+
+class CountedPagination(StandardPagination):
+    """StandardPagination in one query: the page's records and, beside them, the count of
+    the whole list (a scalar subquery the database runs once), where Django's paginator
+    counts in a query of its own first; an empty first page counts nothing. A page past the
+    end and ?page=last (whose number is the count) go through StandardPagination."""
+
+    def records(self, queryset, view):
+        """What a page is read from: the records themselves."""
+        return queryset
+
+    def fetch(self, queryset, start: int, size: int, view) -> list:
+        """The page's records, each with the count of them all (under _TOTAL)."""
+        counted = self.records(queryset, view).annotate(
+            **{_TOTAL: compiled.count_expression(queryset)}
+        )
+        return list(counted[start : start + size])
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if request.query_params.get(self.page_query_param) in self.last_page_strings:
+            return super().paginate_queryset(self.records(queryset, view), request, view)
+        number = query_int(request, self.page_query_param, minimum=1) or 1
+        size = self.get_page_size(request)
+        start = (number - 1) * size
+        found = self.fetch(queryset, start, size, view)
+        if not found and number > 1:  # past the end: the 404 StandardPagination answers
+            return super().paginate_queryset(self.records(queryset, view), request, view)
+        paginator = self.django_paginator_class(found, size)  # the page is read: not sliced
+        # read, not counted again (Django's Paginator.count)
+        paginator.count = _total_of(found[0]) if found else 0
+        self.request = request
+        self.page = Page(found, number, paginator)
+        return found
+
+
+class RowsPagination(CountedPagination):
+    """CountedPagination of plain rows: the fields the view's row serializer reads
+    (``row_fields``, vru.rows). A view may give the page itself (``rows_page``: from its
+    list's query compiled once per shape, vru.compiled, when nothing is filtered); else the
+    page's query is planned once per connection (vru.compiled.prepared_rows)."""
+
+    def records(self, queryset, view):
+        return queryset.values(*view.get_serializer_class().row_fields())
+
+    def fetch(self, queryset, start: int, size: int, view) -> list:
+        rows_page = getattr(view, "rows_page", None)
+        if rows_page is not None:
+            # the order the filter backends chose, else the model's
+            order_by = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+            found = rows_page(order_by=order_by, start=start, size=size, count_as=_TOTAL)
+            if found is not None:
+                return found
+        counted = self.records(queryset, view).annotate(
+            **{_TOTAL: compiled.count_expression(queryset)}
+        )
+        return compiled.prepared_rows(counted[start : start + size])
+
+
+_TOTAL = "_counted_page_total"
+
+
+def _total_of(record) -> int:
+    return record[_TOTAL] if isinstance(record, dict) else getattr(record, _TOTAL)
 
 
 class UserRateThrottle(throttling.UserRateThrottle):

@@ -5,8 +5,8 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 
 from vru import selectors, serializers
-from vru.api import query_bool
-from vru.filters import LSOAFilter, RecommendationFilter, RiskScoreFilter
+from vru.api import CountedPagination, RowsPagination, query_bool
+from vru.filters import LSOAFilter, RecommendationFilter, RiskScoreFilter, names_a_filter
 from vru.models import (
     LSOA,
     AreaProfile,
@@ -23,17 +23,54 @@ class LSOAViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     lookup_field = "code"
     filterset_class = LSOAFilter
+    pagination_class = RowsPagination  # plain rows, a page and its count in one query
     ordering_fields = ["code", "name", "population", "imd_decile", "imd_score"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return LSOA.objects.none()
+        if self.action == "list" and self._page_from_rows_page():
+            # the filter backends only check the query string (a bad ?ordering= is still a
+            # 400) and set the order; the page comes from rows_page
+            return LSOA.objects.none()
         return selectors.lsoa_list(viewer=self.request.user)
+
+    def _page_from_rows_page(self) -> bool:
+        """Nothing filtered, the first page, in at most one field's order (see rows_page)."""
+        params = self.request.query_params
+        return (
+            not names_a_filter(params, self.filterset_class)
+            and params.get("page") in {None, "", "1"}
+            and "," not in params.get("ordering", "")
+        )
 
     def get_serializer_class(self):
         if self.action == "retrieve":
             return serializers.LSOADetailOutputSerializer
+        if self.action == "list":  # plain rows (RowsPagination): the same output
+            return serializers.LSOARowOutputSerializer
         return serializers.LSOAOutputSerializer
+
+    def rows_page(self, *, order_by, start, size, count_as) -> list[dict] | None:
+        """Nothing filtered, the first page in one order: the page from the list's query
+        compiled once per shape (RowsPagination); building and compiling it cost more than
+        running it. Each page number is a shape of its own (its OFFSET), so later pages,
+        and orders of several fields, go through the ORM: they cannot fill the store of
+        compiled shapes that the caseload shares."""
+        if not self._page_from_rows_page():
+            return None
+        return selectors.lsoa_rows(
+            viewer=self.request.user,
+            fields=self.get_serializer_class().row_fields(),
+            order_by=order_by,
+            start=start,
+            size=size,
+            count_as=count_as,
+        )
+
+    @extend_schema(responses=serializers.LSOAOutputSerializer(many=True))
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_object(self):
         lsoa = selectors.lsoa_get(viewer=self.request.user, code=self.kwargs["code"])
@@ -48,6 +85,7 @@ class NeedsAssessmentViewSet(
     """Strategic needs assessments: published ones, and drafts for administrators and analysts."""
 
     serializer_class = serializers.NeedsAssessmentOutputSerializer
+    pagination_class = CountedPagination  # a page and its count in one query
     filterset_fields = ["status"]
     ordering_fields = ["period_start", "title"]
 
@@ -80,6 +118,7 @@ class SuccessMeasureViewSet(
     1 to 4 are "<5" for commissioners, with no change that would reveal them."""
 
     serializer_class = serializers.SuccessMeasureOutputSerializer
+    pagination_class = CountedPagination  # a page and its count in one query
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

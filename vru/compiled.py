@@ -26,7 +26,8 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 MAX_SHAPES = 512
 
@@ -167,3 +168,42 @@ def _converted(rows: list, converters: dict, connection) -> list:
             row[pos] = value
         converted.append(row)
     return converted
+
+
+def prepared_rows(queryset: QuerySet) -> list[dict]:
+    """The rows of a ``.values()`` queryset (ordered and sliced), compiled by the ORM as
+    always but run as a statement PostgreSQL plans once per connection (vru.postgresql):
+    for a list's page, planning took longer than running. Elsewhere, the ORM's rows."""
+    connection = connections[queryset.db]
+    prepared = getattr(connection, "prepared_cursor", None)
+    if prepared is None:
+        return list(queryset)
+    try:
+        compiler, sql, params = _compile(queryset)
+    except EmptyResultSet:
+        return []
+    query = compiler.query
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    with prepared() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+    if converters:
+        fetched = _converted(fetched, converters, connection)
+    return [dict(zip(names, row, strict=True)) for row in fetched]
+
+
+def count_expression(queryset: QuerySet):
+    """COUNT(*) of the queryset's records as an expression for another query's SELECT list
+    (uncorrelated: the database runs it once), without the joins that query's rows need:
+    a page and the count of its whole list in one query."""
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # none(): nothing to count
+        return Value(0, output_field=IntegerField())
+    # Django's own SQL for the queryset, its values still parameters: nothing typed
+    return RawSQL(  # noqa: S611
+        f"SELECT COUNT(*) FROM ({sql}) AS counted",  # noqa: S608
+        params,
+        output_field=IntegerField(),
+    )

@@ -105,7 +105,9 @@ class LSOAFilter(GovukFilterSet):
         field_name="community_safety_partnership_id", label="Community safety partnership"
     )
     imd_decile = django_filters.MultipleChoiceFilter(
-        choices=[(d, str(d)) for d in range(1, 11)], label="IMD decile"
+        choices=[(d, str(d)) for d in range(1, 11)],
+        label="IMD decile",
+        distinct=False,  # a column of the neighbourhood itself: no duplicates to remove
     )
     sort = django_filters.OrderingFilter(
         fields=(

@@ -12,6 +12,7 @@ from vru.models import (
     StrategicNeedsAssessment,
     SuccessMeasure,
 )
+from vru.rows import PlannedOutputSerializer, RowOutputSerializer, represent
 
 
 class LSOAOutputSerializer(serializers.ModelSerializer):
@@ -34,12 +35,31 @@ class LSOAOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+class LSOARowOutputSerializer(RowOutputSerializer):
+    """LSOAOutputSerializer's output, read from a list row (vru.rows): a page of the list is
+    one query of these columns, with no model instance per row. The list's test holds it
+    equal to LSOAOutputSerializer for the same neighbourhoods."""
+
+    code = serializers.ReadOnlyField()
+    name = serializers.ReadOnlyField()
+    lsoa11_code = serializers.ReadOnlyField()
+    local_authority_code = serializers.ReadOnlyField(source="local_authority__code")
+    local_authority_name = serializers.ReadOnlyField(source="local_authority__name")
+    community_safety_partnership = serializers.ReadOnlyField(
+        source="community_safety_partnership__name"
+    )
+    population = serializers.ReadOnlyField()
+    # the model's field as LSOAOutputSerializer builds it: a string of three decimals
+    imd_score = serializers.DecimalField(max_digits=6, decimal_places=3, read_only=True)
+    imd_decile = serializers.ReadOnlyField()
+
+
 class LSOADetailOutputSerializer(LSOAOutputSerializer):
     class Meta(LSOAOutputSerializer.Meta):
         fields = [*LSOAOutputSerializer.Meta.fields, "boundary"]
 
 
-class NeedsAssessmentOutputSerializer(serializers.ModelSerializer):
+class NeedsAssessmentOutputSerializer(PlannedOutputSerializer, serializers.ModelSerializer):
     recommendation_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -128,6 +148,14 @@ class SuccessMeasureValueOutputSerializer(serializers.Serializer):
     )
 
 
+class SuccessMeasureFieldsOutputSerializer(serializers.ModelSerializer):
+    """A measure's own fields, as SuccessMeasureOutputSerializer writes them."""
+
+    class Meta:
+        model = SuccessMeasure
+        fields = ["id", "name", "unit", "direction", "counts_people", "description"]
+
+
 class SuccessMeasureOutputSerializer(serializers.ModelSerializer):
     """A measure with its values and the comparisons between them, as the caller may see
     them (one computation, ``selectors.success_measure_figures``, for all three fields)."""
@@ -139,41 +167,48 @@ class SuccessMeasureOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = SuccessMeasure
         fields = [
-            "id",
-            "name",
-            "unit",
-            "direction",
-            "counts_people",
-            "description",
+            *SuccessMeasureFieldsOutputSerializer.Meta.fields,
             "values",
             "comparisons",
             "headline",
         ]
 
-    def _figures(self, measure):
+    def to_representation(self, measure):
+        # What DRF writes for these fields, without making them again for every list and
+        # every measure's values and comparisons (a ModelSerializer builds its fields from
+        # the model each time): each part through a serializer made once (vru.rows.represent).
+        # The list's test holds it equal to DRF's own writing.
         from vru import selectors
 
-        cache = self.context.setdefault("_measure_figures", {})
-        if measure.pk not in cache:
-            cache[measure.pk] = selectors.success_measure_figures(
-                viewer=self.context["request"].user, measure=measure
-            )
-        return cache[measure.pk]
+        figures = selectors.success_measure_figures(
+            viewer=self.context["request"].user, measure=measure
+        )
+        headline = figures.headline
+        return {
+            **represent(SuccessMeasureFieldsOutputSerializer, [measure])[0],
+            "values": represent(SuccessMeasureValueOutputSerializer, figures.rows),
+            "comparisons": represent(SuccessMeasureComparisonOutputSerializer, figures.comparisons),
+            "headline": (
+                None
+                if headline is None
+                else represent(SuccessMeasureComparisonOutputSerializer, [headline])[0]
+            ),
+        }
+
+    # the three fields' types, for the schema (to_representation writes them)
 
     @extend_schema_field(SuccessMeasureValueOutputSerializer(many=True))
     def get_values(self, measure) -> list[dict]:
-        return SuccessMeasureValueOutputSerializer(self._figures(measure).rows, many=True).data
+        return self.to_representation(measure)["values"]
 
     @extend_schema_field(SuccessMeasureComparisonOutputSerializer(many=True))
     def get_comparisons(self, measure) -> list[dict]:
-        comparisons = self._figures(measure).comparisons
-        return SuccessMeasureComparisonOutputSerializer(comparisons, many=True).data
+        return self.to_representation(measure)["comparisons"]
 
     @extend_schema_field(SuccessMeasureComparisonOutputSerializer(allow_null=True))
     def get_headline(self, measure) -> dict | None:
         """The comparison a summary shows: the one whose later period ends last."""
-        headline = self._figures(measure).headline
-        return SuccessMeasureComparisonOutputSerializer(headline).data if headline else None
+        return self.to_representation(measure)["headline"]
 
 
 # --- Risk index, hotspots and area profiles (issue 3) -----------------------------------

@@ -60,6 +60,7 @@ def test_a_server_error_under_the_api_is_a_json_500(api_as, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(selectors, "lsoa_list", broken)
+    monkeypatch.setattr(selectors, "lsoa_rows", broken)  # the unfiltered list's page
     client = api_as(Role.ANALYST)
     client.raise_request_exception = False
 

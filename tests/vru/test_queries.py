@@ -142,8 +142,8 @@ def test_the_lsoa_api_list_does_not_query_per_row(commissioner_api, partnership)
     one, fifty = counts_for_1_and_50(commissioner_api, partnership, make_lsoas, "/api/lsoas/")
 
     assert one == fifty
-    # session with the user + COUNT for pagination + one page of LSOAs JOIN local authority, CSP
-    assert fifty == SIGNED_IN + 2
+    # session with the user + one page of LSOAs JOIN local authority, CSP, with their count
+    assert fifty == SIGNED_IN + 1
 
 
 def test_the_needs_assessment_api_list_does_not_query_per_row(commissioner_api, partnership):
@@ -152,9 +152,9 @@ def test_the_needs_assessment_api_list_does_not_query_per_row(commissioner_api, 
     )
 
     assert one == fifty
-    # session with the user + COUNT for pagination
-    # + needs assessments with COUNT(recommendations)
-    assert fifty == SIGNED_IN + 2
+    # session with the user
+    # + needs assessments with COUNT(recommendations), and their count
+    assert fifty == SIGNED_IN + 1
 
 
 def test_the_recommendation_api_list_does_not_query_per_row(commissioner_api, partnership):
@@ -174,9 +174,9 @@ def test_the_success_measure_api_list_does_not_query_per_row(commissioner_api, p
     )
 
     assert one == fifty
-    # session with the user + COUNT for pagination + success measures
+    # session with the user + success measures with their count
     # + their values (one prefetch) + their comparisons (one prefetch)
-    assert fifty == SIGNED_IN + 4
+    assert fifty == SIGNED_IN + 3
 
 
 def test_a_filtered_lsoa_api_list_runs_the_same_queries(commissioner_api, partnership):
@@ -186,7 +186,7 @@ def test_a_filtered_lsoa_api_list_runs_the_same_queries(commissioner_api, partne
         commissioner_api, "/api/lsoas/", imd_decile="5", ordering="-population", q="Testtown"
     )
 
-    assert queries == SIGNED_IN + 2  # + COUNT + page
+    assert queries == SIGNED_IN + 1  # + the page with its count
 
 
 def test_the_api_list_with_django_assert_num_queries(

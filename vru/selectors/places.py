@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
-from vru import permissions
+from vru import compiled, permissions
 from vru.filters import LSOAFilter
 from vru.models import (
     LSOA,
@@ -30,6 +30,33 @@ def lsoa_list(*, viewer: User, filters: dict | None = None) -> QuerySet[LSOA]:
     if filters is not None:
         qs = LSOAFilter(filters, queryset=qs).qs
     return qs
+
+
+def lsoa_rows(
+    *,
+    viewer: User,
+    fields: list[str],
+    order_by: list[str],
+    start: int,
+    size: int,
+    count_as: str,
+) -> list[dict]:
+    """A page of the viewer's neighbourhoods, none filtered out, as rows of ``fields`` in
+    ``order_by``, each with the number of them all under ``count_as``: one query, built and
+    compiled through the ORM once per shape and then only run (vru.compiled), as the
+    referral list's. The same neighbourhoods as ``lsoa_list``."""
+    if not permissions.can_view_areas(viewer) or viewer.partnership_id is None:
+        return []
+
+    def build(inputs: list) -> QuerySet:
+        (partnership_id,) = inputs
+        visible = LSOA.objects.in_partnership(partnership_id)
+        rows = visible.values(*fields).annotate(**{count_as: compiled.count_expression(visible)})
+        return rows.order_by(*order_by)[start : start + size]
+
+    key = ("lsoa rows", tuple(fields), tuple(order_by), start, size, count_as)
+    found = compiled.rows(key, build, [int], [viewer.partnership_id])
+    return list(build([viewer.partnership_id])) if found is None else found
 
 
 def lsoa_get(*, viewer: User, code: str) -> LSOA | None:
