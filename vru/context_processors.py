@@ -21,13 +21,17 @@ def navigation(request) -> dict:
     if permissions.can_use_admin_site(user):
         items.append(("Administration", reverse("admin:index")))
     path = request.path
+    # one item is active (GOV.UK service navigation): the one whose address is the longest
+    # start of this page's ("Caseload" on the caseload, not "Programmes" as well)
+    within = [url for _, url in items if (path == url if url == "/" else path.startswith(url))]
+    active = max(within, key=len, default=None)
     return {
         "mfa_required": settings.VRU_MFA_REQUIRED and permissions.must_use_mfa(user),
         "navigation": [
             {
                 "label": label,
                 "url": url,
-                "active": path == url if url == "/" else path.startswith(url),
+                "active": url == active,
                 "current": path == url,  # the page itself, not only its section
             }
             for label, url in items

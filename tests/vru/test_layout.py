@@ -33,6 +33,18 @@ def test_the_menu_marks_the_page_itself_as_the_page_and_a_page_below_it_as_in_th
     assert "govuk-service-navigation__item--active" in on_list
 
 
+def test_the_menu_marks_one_item_active_the_closest_section_of_the_page(client, partnership):
+    from tests.factories import ProgrammeFactory, programme_staff
+
+    user = programme_staff(ProgrammeFactory(partnership=partnership), "practitioner")
+    client.force_login(user)
+
+    menu = _menu(client.get("/programmes/caseload/").text)
+
+    assert menu.count("govuk-service-navigation__item--active") == 1
+    assert re.search(r'href="/programmes/caseload/" aria-current="page">', menu)
+
+
 def test_the_menu_offers_only_what_the_role_may_open(client, user_with_role):
     client.force_login(user_with_role(Role.YOUTH_REVIEWER))
 
