@@ -36,12 +36,15 @@ class LSOAViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return selectors.lsoa_list(viewer=self.request.user)
 
     def _page_from_rows_page(self) -> bool:
-        """Nothing filtered, the first page, in at most one field's order (see rows_page)."""
+        """Nothing filtered, the first page of the usual size, in at most one field's order
+        (see rows_page)."""
         params = self.request.query_params
+        paginator = self.paginator
         return (
             not names_a_filter(params, self.filterset_class)
             and params.get("page") in {None, "", "1"}
             and "," not in params.get("ordering", "")
+            and paginator.get_page_size(self.request) == paginator.page_size
         )
 
     def get_serializer_class(self):
@@ -54,9 +57,9 @@ class LSOAViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def rows_page(self, *, order_by, start, size, count_as) -> list[dict] | None:
         """Nothing filtered, the first page in one order: the page from the list's query
         compiled once per shape (RowsPagination); building and compiling it cost more than
-        running it. Each page number is a shape of its own (its OFFSET), so later pages,
-        and orders of several fields, go through the ORM: they cannot fill the store of
-        compiled shapes that the caseload shares."""
+        running it. Each page number and page size is a shape of its own (its OFFSET and
+        LIMIT), so later pages, other sizes and orders of several fields go through the ORM:
+        a client cannot fill the store of compiled shapes that the caseload shares."""
         if not self._page_from_rows_page():
             return None
         return selectors.lsoa_rows(

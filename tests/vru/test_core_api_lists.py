@@ -388,3 +388,20 @@ def test_a_role_that_may_not_see_neighbourhoods_lists_none(
     body = listed(api_client, "/api/lsoas/", params)
 
     assert (body["count"], body["results"]) == (0, [])
+
+
+def test_page_sizes_and_orders_cannot_fill_the_store_of_compiled_shapes(analyst_api, places):
+    """Only the first page of the usual size is compiled: other sizes go through the ORM, so
+    a client asking every size in every order cannot push the caseload's shapes out."""
+    from vru import compiled
+
+    compiled._templates[("referral_page", "kept")] = None
+    try:
+        for ordering in ["code", "-code", "name"]:
+            for size in range(1, 201, 7):
+                response = analyst_api.get(f"/api/lsoas/?page_size={size}&ordering={ordering}")
+                assert response.status_code == 200
+        assert ("referral_page", "kept") in compiled._templates
+        assert not [key for key in compiled._templates if key[0] == "lsoa rows" and key[4] != 50]
+    finally:
+        compiled._templates.pop(("referral_page", "kept"), None)
