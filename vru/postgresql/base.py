@@ -8,17 +8,16 @@ Django sets it with USE_TZ and no database TIME_ZONE), psycopg's loader already 
 datetimes in datetime.timezone.utc, exactly what Django's would, so the wrapper only costs.
 Any other time zone keeps Django's loader.
 
-``prepared_cursor()`` gives a cursor whose statements PostgreSQL plans once per connection
-and then only executes (psycopg's prepared statements, with server-side parameters): for
-the short query every signed-in request runs (vru.viewer), planning cost more than running
-(docs/performance.md, "The signed-in floor"). Each connection asks for one generic plan per
-prepared statement (``plan_cache_mode``): left to choose, PostgreSQL kept planning the
-referral lists' page afresh for every execution (0.84 ms against 0.44 ms at a million
-referrals, half of it planning), since its estimate of the generic plan's cost came out
-above the custom plans'. The lists' statements order by an index and stop at a page, so one
-plan serves every viewer of a shape. Only prepared statements are affected: Django's own
-queries send their values in the SQL. Behind PgBouncer in transaction mode this
-needs PgBouncer 1.21 or later with ``max_prepared_statements`` set.
+``prepared_cursor()`` gives a cursor whose statements are prepared on the server
+(psycopg's prepared statements, with server-side parameters): parsed once per connection,
+and planned once where PostgreSQL finds its generic plan as good as planning afresh. For the
+short query every signed-in request runs (vru.viewer), planning cost more than running
+(docs/performance.md, "The signed-in floor"). The choice at each execution is left to
+PostgreSQL (``plan_cache_mode`` at ``auto``): it plans the referral page afresh every time
+(about 0.4 ms), but forcing one generic plan per shape would cost that plan for an average
+viewer, and a practitioner with few cases sorting by event date would walk the whole
+partnership's index (docs/performance.md, "Lists of referrals"). Behind PgBouncer in
+transaction mode this needs PgBouncer 1.21 or later with ``max_prepared_statements`` set.
 """
 
 import datetime
@@ -41,11 +40,6 @@ class PreparedCursor(base.ServerBindingCursor):
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    def _configure_connection(self, connection):
-        super()._configure_connection(connection)
-        connection.execute("SET plan_cache_mode = force_generic_plan")
-        return True  # committed at once if the connection is not in autocommit
-
     def create_cursor(self, name=None):
         cursor = super().create_cursor(name)
         if self.timezone is datetime.UTC:
