@@ -47,7 +47,7 @@ from programmes.models import (
     YoungPerson,
     YoungPersonIdentity,
 )
-from vru.services.batches import changed_in_batches, updated_in_batches
+from vru.services.batches import Progress, changed_in_batches, updated_in_batches
 
 
 def _past_period(*, now: datetime, months: int) -> Q:
@@ -67,7 +67,7 @@ def cases_past_retention(*, now: datetime, months: int) -> QuerySet[Referral]:
     return Referral.objects.filter(_past_period(now=now, months=months))
 
 
-def referral_details_expire(*, now: datetime, months: int) -> int:
+def referral_details_expire(*, now: datetime, months: int, progress: Progress | None = None) -> int:
     """Referral and offence details (criminal-offence data) of cases closed more than
     ``months`` ago: the risk and protective factors, the free-text reasons and the earlier
     versions kept by corrections go, and the case is marked anonymised. What the aggregates
@@ -86,10 +86,10 @@ def referral_details_expire(*, now: datetime, months: int) -> int:
             parental_consent_not_needed="",
         )
 
-    return sum(changed_in_batches(due, clear))
+    return sum(changed_in_batches(due, clear, progress))
 
 
-def case_notes_expire(*, now: datetime, months: int) -> int:
+def case_notes_expire(*, now: datetime, months: int, progress: Progress | None = None) -> int:
     """The notes and next steps of contacts, and outcomes' notes, on cases closed more than
     ``months`` ago (when, how and what kind stay), and detached contacts' summaries (see
     above), and the issues raised noted on sessions (see above). Returns the number of
@@ -106,9 +106,9 @@ def case_notes_expire(*, now: datetime, months: int) -> int:
         .annotate(notes_held=Length("notes"))
         .filter(notes_held__gt=0)
     )
-    cleared = sum(updated_in_batches(contacts, notes="", next_step=""))
-    cleared += sum(updated_in_batches(outcomes, notes=""))
-    cleared += _detached_summaries_expire(now=now, months=months)
+    cleared = sum(updated_in_batches(contacts, notes="", next_step="", progress=progress))
+    cleared += sum(updated_in_batches(outcomes, notes="", progress=progress))
+    cleared += _detached_summaries_expire(now=now, months=months, progress=progress)
     return cleared + _session_issues_expire(now=now, months=months)
 
 
@@ -139,7 +139,9 @@ def _session_issues_expire(*, now: datetime, months: int) -> int:
     return len(with_issues | versioned)
 
 
-def _detached_summaries_expire(*, now: datetime, months: int) -> int:
+def _detached_summaries_expire(
+    *, now: datetime, months: int, progress: Progress | None = None
+) -> int:
     """Detached contacts' summaries from sessions held ``months`` ago or more (bounded by
     the programme's own period); one that became a referral waits for that case's period."""
     past = _held_past(now=now, months=months, session="session__")
@@ -152,10 +154,10 @@ def _detached_summaries_expire(*, now: datetime, months: int) -> int:
         .filter(summary_held__gt=0)
         .exclude(pk__in=case_kept.filter(from_detached_contact__isnull=False))
     )
-    return sum(updated_in_batches(held, summary=""))
+    return sum(updated_in_batches(held, summary="", progress=progress))
 
 
-def identity_expire(*, now: datetime, months: int) -> int:
+def identity_expire(*, now: datetime, months: int, progress: Progress | None = None) -> int:
     """The identity (name, date of birth, address, contact details, search tokens) of young
     people whose last case closed more than ``months`` ago: none of their cases is open or
     within its period. The pseudonymous record stays, marked anonymised. Returns the number
@@ -175,4 +177,4 @@ def identity_expire(*, now: datetime, months: int) -> int:
             person.possible_duplicates.clear()
         return len(ids)
 
-    return sum(changed_in_batches(due, anonymise))
+    return sum(changed_in_batches(due, anonymise, progress))

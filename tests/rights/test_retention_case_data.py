@@ -17,6 +17,7 @@ from rights import services
 from rights.models import KindRetentionRun
 from tests.evaluation.factories import instrument
 from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory
+from vru.models import AuditEvent
 from vru.services import batches
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +211,38 @@ def test_case_notes_stopped_part_way_keep_the_batches_done_and_the_next_run_fini
     run = services.retention_apply(now=at_end("case_notes") + DAY)
     assert run.removed["case_notes"] == 1 + 5
     assert all(held(case)["case_notes"] == 0 for case in cases)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_committed_by_a_failing_kind_are_recorded_with_its_name(
+    partnership, periods, monkeypatch
+):
+    # given five closed cases' contacts, batches of two, and the third batch failing
+    programme = ProgrammeFactory(partnership=partnership)
+    for _ in range(5):
+        a_closed_case(programme)
+    monkeypatch.setattr(batches, "BATCH", 2)
+    update, calls = QuerySet.update, []
+
+    def third_fails(queryset, **values):
+        if queryset.model is Contact:
+            calls.append(values)
+            if len(calls) == 3:
+                raise DatabaseError("the connection was lost")
+        return update(queryset, **values)
+
+    # when the run meets it
+    with monkeypatch.context() as patch:
+        patch.setattr(QuerySet, "update", third_fails)
+        with pytest.raises(DatabaseError):
+            services.retention_apply(now=at_end("case_notes"))
+
+    # then the failed run counts the two batches it committed, beside the kind that failed
+    failed = KindRetentionRun.objects.get()
+    assert (failed.failed, failed.removed["case_notes"]) == ("case_notes", 4)
+    audited = AuditEvent.objects.get(verb="retention.kinds_applied").changes
+    assert (audited["failed"], audited["case_notes"]) == ("case_notes", 4)
+
+    # and with the next run's, every contact and outcome cleared is counted once
+    services.retention_apply(now=at_end("case_notes") + DAY)
+    assert sum(r.removed.get("case_notes", 0) for r in KindRetentionRun.objects.all()) == 10
