@@ -14,7 +14,7 @@ from programmes import services as programme_services
 from programmes.models import Programme, Referral
 from vru.models import AuditEvent, Partnership, User
 from vru.services import audit_record
-from vru.services.batches import updated_in_batches
+from vru.services.batches import Progress, updated_in_batches
 
 EVALUATION_FIELDS = [
     "title",
@@ -280,7 +280,7 @@ def outcome_score_delete(*, actor: User, score: OutcomeScore) -> None:
     )
 
 
-def outcome_scores_expire(*, now, months: int) -> int:
+def outcome_scores_expire(*, now, months: int, progress: Progress | None = None) -> int:
     """Outcome scores on cases closed more than ``months`` ago (bounded by the programme's
     own period; programmes.services.cases_past_retention): the answers item by item and who
     recorded them go; the total, instrument, time point and day stay on the pseudonymous case
@@ -291,4 +291,4 @@ def outcome_scores_expire(*, now, months: int) -> int:
     held = OutcomeScore.objects.filter(referral_id__in=cases).exclude(
         items=[], recorded_by__isnull=True
     )
-    return sum(updated_in_batches(held, items=[], recorded_by=None))
+    return sum(updated_in_batches(held, items=[], recorded_by=None, progress=progress))

@@ -24,7 +24,7 @@ from vru import emails
 from vru.models import LSOA, AuditEvent, LocalAuthority, Partnership, User
 from vru.services import audit_record, outbox
 from vru.services import imports as core_imports
-from vru.services.batches import deleted_in_batches
+from vru.services.batches import Progress, deleted_in_batches
 
 SAFEGUARDING_ALERT = "evaluation.safeguarding_alert"
 
@@ -352,7 +352,7 @@ def safeguarding_alert_acknowledge(*, actor: User, alert: SafeguardingAlert) -> 
     return alert
 
 
-def listening_responses_expire(*, now, months: int) -> int:
+def listening_responses_expire(*, now, months: int, progress: Progress | None = None) -> int:
     """Delete the responses of listening projects that closed more than ``months`` ago (the
     published themes and actions stay), a committed batch at a time (vru.services.batches:
     not to be called inside a transaction). Returns the number of responses deleted."""
@@ -360,4 +360,4 @@ def listening_responses_expire(*, now, months: int) -> int:
 
     cutoff = timezone.localdate(now) - relativedelta(months=months)
     expired = FeedbackResponse.objects.filter(exercise__period_end__lte=cutoff)
-    return sum(deleted_in_batches(expired))
+    return sum(deleted_in_batches(expired, progress))

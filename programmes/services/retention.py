@@ -6,6 +6,10 @@ its own records.
 A programme may keep its case records for less than the register, never longer: each case's
 period is the earlier of the register's and its programme's own (Programme.retention_months).
 
+A contact's or outcome's corrections keep earlier versions holding its notes before and
+after: they go with the notes, in the same batch, not later with the referral details (whose
+period may be longer, or which may fail after the case notes have committed).
+
 Detached contacts' summaries (a conversation with a young person whose name was not taken)
 are case notes with no case to count from: each goes at the case notes' period (bounded the
 same way by its programme's own) counted from its session's day; a contact that became a
@@ -47,7 +51,7 @@ from programmes.models import (
     YoungPerson,
     YoungPersonIdentity,
 )
-from vru.services.batches import changed_in_batches, updated_in_batches
+from vru.services.batches import Progress, changed_in_batches, updated_in_batches
 
 
 def _past_period(*, now: datetime, months: int) -> Q:
@@ -67,7 +71,7 @@ def cases_past_retention(*, now: datetime, months: int) -> QuerySet[Referral]:
     return Referral.objects.filter(_past_period(now=now, months=months))
 
 
-def referral_details_expire(*, now: datetime, months: int) -> int:
+def referral_details_expire(*, now: datetime, months: int, progress: Progress | None = None) -> int:
     """Referral and offence details (criminal-offence data) of cases closed more than
     ``months`` ago: the risk and protective factors, the free-text reasons and the earlier
     versions kept by corrections go, and the case is marked anonymised. What the aggregates
@@ -86,30 +90,50 @@ def referral_details_expire(*, now: datetime, months: int) -> int:
             parental_consent_not_needed="",
         )
 
-    return sum(changed_in_batches(due, clear))
+    return sum(changed_in_batches(due, clear, progress))
 
 
-def case_notes_expire(*, now: datetime, months: int) -> int:
+def case_notes_expire(*, now: datetime, months: int, progress: Progress | None = None) -> int:
     """The notes and next steps of contacts, and outcomes' notes, on cases closed more than
-    ``months`` ago (when, how and what kind stay), and detached contacts' summaries (see
-    above), and the issues raised noted on sessions (see above). Returns the number of
-    contacts, outcomes, detached contacts and sessions cleared."""
+    ``months`` ago (when, how and what kind stay), with the contacts' and outcomes' earlier
+    versions kept by corrections (which hold the notes before and after), and detached
+    contacts' summaries (see above), and the issues raised noted on sessions (see above).
+    Returns the number of contacts, outcomes, detached contacts and sessions cleared."""
     cases = cases_past_retention(now=now, months=months).values("pk")
+    kind = RecordVersion.Kind
     # encrypted text cannot be compared, only measured: an empty one has no length
     contacts = (
         Contact.objects.filter(referral_id__in=cases)
         .annotate(notes_held=Length("notes"), next_step_held=Length("next_step"))
-        .filter(Q(notes_held__gt=0) | Q(next_step_held__gt=0))
+        .filter(Q(notes_held__gt=0) | Q(next_step_held__gt=0) | _versioned(kind.CONTACT))
     )
     outcomes = (
         Outcome.objects.filter(referral_id__in=cases)
         .annotate(notes_held=Length("notes"))
-        .filter(notes_held__gt=0)
+        .filter(Q(notes_held__gt=0) | _versioned(kind.OUTCOME))
     )
-    cleared = sum(updated_in_batches(contacts, notes="", next_step=""))
-    cleared += sum(updated_in_batches(outcomes, notes=""))
-    cleared += _detached_summaries_expire(now=now, months=months)
+    clear_contacts = _with_versions(kind.CONTACT, notes="", next_step="")
+    cleared = sum(changed_in_batches(contacts, clear_contacts, progress))
+    cleared += sum(changed_in_batches(outcomes, _with_versions(kind.OUTCOME, notes=""), progress))
+    cleared += _detached_summaries_expire(now=now, months=months, progress=progress)
     return cleared + _session_issues_expire(now=now, months=months)
+
+
+def _versioned(kind: str) -> Q:
+    """Records of ``kind`` with earlier versions kept."""
+    return Q(pk__in=RecordVersion.objects.filter(kind=kind).values("object_id"))
+
+
+def _with_versions(kind: str, **values):
+    """A batch's change: its records' earlier versions deleted and ``values`` set, together
+    (the notes and the versions quoting them go in the same transaction)."""
+
+    def clear(records: QuerySet) -> int:
+        ids = list(records.values_list("pk", flat=True))
+        RecordVersion.objects.filter(kind=kind, object_id__in=ids).delete()
+        return records.model.objects.filter(pk__in=ids).update(**values)
+
+    return clear
 
 
 def _held_past(*, now: datetime, months: int, session: str = "") -> Q:
@@ -139,7 +163,9 @@ def _session_issues_expire(*, now: datetime, months: int) -> int:
     return len(with_issues | versioned)
 
 
-def _detached_summaries_expire(*, now: datetime, months: int) -> int:
+def _detached_summaries_expire(
+    *, now: datetime, months: int, progress: Progress | None = None
+) -> int:
     """Detached contacts' summaries from sessions held ``months`` ago or more (bounded by
     the programme's own period); one that became a referral waits for that case's period."""
     past = _held_past(now=now, months=months, session="session__")
@@ -152,10 +178,10 @@ def _detached_summaries_expire(*, now: datetime, months: int) -> int:
         .filter(summary_held__gt=0)
         .exclude(pk__in=case_kept.filter(from_detached_contact__isnull=False))
     )
-    return sum(updated_in_batches(held, summary=""))
+    return sum(updated_in_batches(held, summary="", progress=progress))
 
 
-def identity_expire(*, now: datetime, months: int) -> int:
+def identity_expire(*, now: datetime, months: int, progress: Progress | None = None) -> int:
     """The identity (name, date of birth, address, contact details, search tokens) of young
     people whose last case closed more than ``months`` ago: none of their cases is open or
     within its period. The pseudonymous record stays, marked anonymised. Returns the number
@@ -175,4 +201,4 @@ def identity_expire(*, now: datetime, months: int) -> int:
             person.possible_duplicates.clear()
         return len(ids)
 
-    return sum(changed_in_batches(due, anonymise))
+    return sum(changed_in_batches(due, anonymise, progress))

@@ -21,7 +21,7 @@ from programmes.models import (
 )
 from vru.models import AuditEvent
 from vru.services import audit_record, outbox
-from vru.services.batches import deleted_in_batches
+from vru.services.batches import Progress, deleted_in_batches
 
 # Before digests, each breach had an outbox message of its own: those still waiting when the
 # digests came are told in the next digest instead (programmes.handlers).
@@ -129,10 +129,12 @@ def young_person_erase(*, actor, young_person: YoungPerson, now: datetime | None
 OPEN_STATUSES_KEPT = [s for s in Referral.Status.values if s != Referral.Status.CLOSED]
 
 
-def session_attendance_expire(*, now: datetime, months: int) -> int:
+def session_attendance_expire(
+    *, now: datetime, months: int, progress: Progress | None = None
+) -> int:
     """Remove named attendance from sessions held more than ``months`` ago (the headcounts
     by age band and gender stay), a committed batch at a time (vru.services.batches: not to
     be called inside a transaction). Returns the number of attendance records removed."""
     cutoff = timezone.localdate(now) - relativedelta(months=months)
     attendance = Session.attendees.through.objects.filter(session__held_on__lte=cutoff)
-    return sum(deleted_in_batches(attendance))
+    return sum(deleted_in_batches(attendance, progress))

@@ -52,8 +52,8 @@ listening responses, the audit trail's addresses, imports' row errors), a commit
 at a time (vru.services.batches), so no lock is held over a whole table and nothing done
 is rolled back by a later failure. Every service is idempotent (what it already removed is
 not selected again), so a run that fails keeps the kinds and batches it finished, is
-recorded with what it removed and the kind that failed, and raises; the next run carries
-on. A kind's stored files are deleted once that kind's transaction commits. Nothing here
+recorded with what it removed (the failing kind's committed batches too) and the kind that
+failed, and raises; the next run carries on. A kind's stored files are deleted once that kind's transaction commits. Nothing here
 deletes a stored file itself (the bundle is never stored; an import's file is a column of
 its job).
 """
@@ -73,6 +73,7 @@ from vru import services as vru_services
 from vru.data_kinds import DataKind, retention_months
 from vru.models import AuditEvent
 from vru.services import audit_record
+from vru.services.batches import Progress
 
 # Each kind this run applies, and the owning app's service that removes it.
 EXPIRERS = {
@@ -88,6 +89,18 @@ EXPIRERS = {
     DataKind.CASE_STUDIES: grant_services.case_studies_expire,
     DataKind.RIGHTS_REQUEST: request_retention.requests_expire,
 }
+# The kinds removed a committed batch at a time whose services report the batches done so
+# far (vru.services.batches.Progress), so that a kind failing part-way is recorded with
+# what it removed. (The audit trail's addresses and imports' row errors, also batched,
+# audit their own partial counts.)
+BATCHED = {
+    DataKind.IDENTITY,
+    DataKind.REFERRAL,
+    DataKind.CASE_NOTES,
+    DataKind.OUTCOME_SCORES,
+    DataKind.SESSION_ATTENDANCE,
+    DataKind.LISTENING,
+}
 # Working copies, each cleared a number of days (a setting) after its own event.
 COPIES = {
     "subject_access_copy": request_retention.request_copies_expire,
@@ -99,17 +112,23 @@ def retention_apply(*, now: datetime | None = None) -> KindRetentionRun:
     """Not to be called inside a transaction: each kind commits on its own (see above)."""
     now = now or timezone.now()
     steps = [
-        *((name, partial(expire, now=now)) for name, expire in COPIES.items()),
+        *((name, partial(expire, now=now), None) for name, expire in COPIES.items()),
         *(
-            (str(kind), partial(expire, now=now, months=retention_months(kind)))
+            (
+                str(kind),
+                partial(expire, now=now, months=retention_months(kind)),
+                Progress() if kind in BATCHED else None,
+            )
             for kind, expire in EXPIRERS.items()
         ),
     ]
     removed: dict[str, int] = {}
-    for name, expire in steps:
+    for name, expire, progress in steps:
         try:
-            removed[name] = expire()
+            removed[name] = expire() if progress is None else expire(progress=progress)
         except Exception:
+            if progress is not None:  # its committed batches stay removed
+                removed[name] = progress.done
             _run_record(now=now, removed=removed, failed=name)
             raise
     return _run_record(now=now, removed=removed)

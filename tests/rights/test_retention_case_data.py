@@ -12,11 +12,12 @@ from django.db.models import QuerySet
 
 from evaluation.models import OutcomeScore
 from programmes import services as programme_services
-from programmes.models import Contact, Outcome, Referral, YoungPersonIdentity
+from programmes.models import Contact, Outcome, RecordVersion, Referral, YoungPersonIdentity
 from rights import services
 from rights.models import KindRetentionRun
 from tests.evaluation.factories import instrument
 from tests.factories import ProgrammeFactory, ReferralFactory, UserFactory
+from vru.models import AuditEvent
 from vru.services import batches
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +211,94 @@ def test_case_notes_stopped_part_way_keep_the_batches_done_and_the_next_run_fini
     run = services.retention_apply(now=at_end("case_notes") + DAY)
     assert run.removed["case_notes"] == 1 + 5
     assert all(held(case)["case_notes"] == 0 for case in cases)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_committed_by_a_failing_kind_are_recorded_with_its_name(
+    partnership, periods, monkeypatch
+):
+    # given five closed cases' contacts, batches of two, and the third batch failing
+    programme = ProgrammeFactory(partnership=partnership)
+    for _ in range(5):
+        a_closed_case(programme)
+    monkeypatch.setattr(batches, "BATCH", 2)
+    update, calls = QuerySet.update, []
+
+    def third_fails(queryset, **values):
+        if queryset.model is Contact:
+            calls.append(values)
+            if len(calls) == 3:
+                raise DatabaseError("the connection was lost")
+        return update(queryset, **values)
+
+    # when the run meets it
+    with monkeypatch.context() as patch:
+        patch.setattr(QuerySet, "update", third_fails)
+        with pytest.raises(DatabaseError):
+            services.retention_apply(now=at_end("case_notes"))
+
+    # then the failed run counts the two batches it committed, beside the kind that failed
+    failed = KindRetentionRun.objects.get()
+    assert (failed.failed, failed.removed["case_notes"]) == ("case_notes", 4)
+    audited = AuditEvent.objects.get(verb="retention.kinds_applied").changes
+    assert (audited["failed"], audited["case_notes"]) == ("case_notes", 4)
+
+    # and with the next run's, every contact and outcome cleared is counted once
+    services.retention_apply(now=at_end("case_notes") + DAY)
+    assert sum(r.removed.get("case_notes", 0) for r in KindRetentionRun.objects.all()) == 10
+
+
+def test_case_notes_going_take_the_contacts_earlier_versions(partnership, periods):
+    # given a contact corrected once: its earlier version holds the notes before and after
+    case = a_closed_case(ProgrammeFactory(partnership=partnership, retention_months=120))
+    contact = Contact.objects.get(referral=case)
+    programme_services.contact_correct(
+        actor=None, contact=contact, why="typo", notes="Lives with nan, 3 High St, Luton"
+    )
+
+    # when the case notes' period ends (the referral details' is later)
+    run = services.retention_apply(now=at_end("case_notes"))
+
+    # then the notes and the version go together, and the contact is counted once
+    contact.refresh_from_db()
+    assert contact.notes == ""
+    assert not RecordVersion.objects.filter(kind=RecordVersion.Kind.CONTACT).exists()
+    assert run.removed["case_notes"] == 2
+
+
+def test_case_notes_going_take_the_outcomes_earlier_versions(partnership, periods):
+    case = a_closed_case(ProgrammeFactory(partnership=partnership, retention_months=120))
+    outcome = Outcome.objects.get(referral=case)
+    programme_services.outcome_correct(
+        actor=None, outcome=outcome, why="fuller", notes="Back at Priory school, sees Kai"
+    )
+
+    services.retention_apply(now=at_end("case_notes"))
+
+    outcome.refresh_from_db()
+    assert outcome.notes == ""
+    assert not RecordVersion.objects.filter(kind=RecordVersion.Kind.OUTCOME).exists()
+
+
+def test_only_the_cleared_records_lose_their_earlier_versions(partnership, periods):
+    # given a corrected case past the case notes' period, with its referral corrected too,
+    # and a corrected case closed later, still within it
+    programme = ProgrammeFactory(partnership=partnership, retention_months=120)
+    past = a_closed_case(programme)
+    kept = a_closed_case(programme, closed=CLOSED + relativedelta(months=5))
+    for case in [past, kept]:
+        programme_services.contact_correct(
+            actor=None, contact=Contact.objects.get(referral=case), why="typo", notes="Nan's"
+        )
+        programme_services.outcome_correct(
+            actor=None, outcome=Outcome.objects.get(referral=case), why="typo", notes="School"
+        )
+    programme_services.referral_correct(actor=None, referral=past, why="typo", phone="07700 900123")
+
+    services.retention_apply(now=at_end("case_notes"))
+
+    # then the later case's versions stay, and the referral's wait for its own period
+    left = RecordVersion.objects.values_list("kind", "referral_id")
+    assert sorted(left) == sorted(
+        [("contact", kept.pk), ("outcome", kept.pk), ("referral", past.pk)]
+    )

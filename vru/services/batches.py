@@ -9,9 +9,10 @@ the next run carries on, as long as the queryset selects only the rows still to 
 (rows already cleared or deleted drop out of it).
 
 Each function yields the number of rows its batch changed once that batch has committed, so
-the caller can count what was done and record it even when a later batch fails. Called
-inside a transaction (a test, an erasure), the batches are savepoints of it and commit with
-it.
+the caller can count what was done and record it even when a later batch fails; a caller
+further up (the daily retention, over a service that sums the batches) passes a
+``Progress`` down instead, which each committed batch adds to. Called inside a transaction
+(a test, an erasure), the batches are savepoints of it and commit with it.
 """
 
 from collections.abc import Callable, Iterator
@@ -20,6 +21,14 @@ from django.db import models, transaction
 
 # Rows changed by one statement.
 BATCH = 5000
+
+
+class Progress:
+    """The rows changed by the batches committed so far, kept by whoever passed it in, so
+    that what a failing run did is still known after the exception."""
+
+    def __init__(self) -> None:
+        self.done = 0
 
 
 def batches(queryset: models.QuerySet) -> Iterator[models.QuerySet]:
@@ -39,23 +48,31 @@ def batches(queryset: models.QuerySet) -> Iterator[models.QuerySet]:
 
 
 def changed_in_batches(
-    queryset: models.QuerySet, change: Callable[[models.QuerySet], int]
+    queryset: models.QuerySet,
+    change: Callable[[models.QuerySet], int],
+    progress: Progress | None = None,
 ) -> Iterator[int]:
     """``change`` applied to each batch of the queryset in its own transaction; yields what
-    it returned (the rows it changed) after each commit."""
+    it returned (the rows it changed) after each commit, and adds it to ``progress``."""
     for batch in batches(queryset):
         with transaction.atomic():
             changed = change(batch)
+        if progress is not None:
+            progress.done += changed
         yield changed
 
 
-def updated_in_batches(queryset: models.QuerySet, **values: object) -> Iterator[int]:
+def updated_in_batches(
+    queryset: models.QuerySet, *, progress: Progress | None = None, **values: object
+) -> Iterator[int]:
     """``queryset.update(**values)``, a committed batch at a time."""
-    return changed_in_batches(queryset, lambda batch: batch.update(**values))
+    return changed_in_batches(queryset, lambda batch: batch.update(**values), progress)
 
 
-def deleted_in_batches(queryset: models.QuerySet) -> Iterator[int]:
+def deleted_in_batches(
+    queryset: models.QuerySet, progress: Progress | None = None
+) -> Iterator[int]:
     """``queryset.delete()``, a committed batch at a time; counts the queryset's own rows,
     not the rows that cascade with them (those go in the same batch)."""
     label = queryset.model._meta.label
-    return changed_in_batches(queryset, lambda batch: batch.delete()[1].get(label, 0))
+    return changed_in_batches(queryset, lambda batch: batch.delete()[1].get(label, 0), progress)
