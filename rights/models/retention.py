@@ -12,7 +12,8 @@ class KindRetentionRun(models.Model):
         max_length=40,
         blank=True,
         help_text="The kind whose removal failed and ended the run early (the kinds before it "
-        "were removed and are counted); empty when the run finished.",
+        "were removed and are counted, and so are the batches of this kind committed before "
+        "the failure); empty when the run finished.",
     )
 
     class Meta:
