@@ -379,6 +379,32 @@ def test_the_needs_assessment_list_counts_in_the_query_of_its_page(
     assert second["results"] == first["results"][2:]
 
 
+def test_needs_assessments_are_listed_latest_first_in_pages_that_neither_repeat_nor_skip(
+    analyst_api, partnership
+):
+    """With no ?ordering=, the list keeps the model's order (latest period first, then by
+    title; the id settles ties), though counting its recommendations groups the query."""
+    made = [
+        StrategicNeedsAssessmentFactory(
+            partnership=partnership,
+            published=True,
+            title=title,
+            period_start=datetime.date(year, 1, 1),
+            period_end=datetime.date(year, 12, 31),
+        )
+        for year, title in ((2022, "B"), (2024, "A"), (2022, "A"), (2023, "Same"), (2023, "Same"))
+    ]
+
+    pages = [
+        listed(analyst_api, "/api/needs-assessments/", {"page_size": 2, "page": page})
+        for page in (1, 2, 3)
+    ]
+
+    listed_ids = [row["id"] for page in pages for row in page["results"]]
+    expected = sorted(made, key=lambda s: (-s.period_start.toordinal(), s.title, s.pk))
+    assert listed_ids == [s.pk for s in expected]
+
+
 @pytest.mark.parametrize("params", [{}, {"imd_decile": "1"}, {"page": "last"}])
 def test_a_role_that_may_not_see_neighbourhoods_lists_none(
     api_client, user_with_role, places, params

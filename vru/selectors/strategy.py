@@ -23,8 +23,12 @@ def _visible_needs_assessments(viewer: User) -> QuerySet[StrategicNeedsAssessmen
 
 
 def needs_assessment_list(*, viewer: User) -> QuerySet[StrategicNeedsAssessment]:
-    return _visible_needs_assessments(viewer).annotate(
-        recommendation_count=Count("recommendations")
+    # in the model's order, stated: a query that counts (GROUP BY) leaves Meta.ordering out,
+    # and pages of an unordered list may repeat or skip rows; the id settles ties
+    return (
+        _visible_needs_assessments(viewer)
+        .annotate(recommendation_count=Count("recommendations"))
+        .order_by(*StrategicNeedsAssessment._meta.ordering, "pk")
     )
 
 
